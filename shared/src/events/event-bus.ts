@@ -1,0 +1,41 @@
+import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
+
+/** The topic every checkout event goes to. */
+export const CHECKOUT_EVENTS_TOPIC = "checkout-events";
+
+/** One encoded event on its way to the broker: key decides ordering (the user id). */
+export interface EventMessage {
+  key: string;
+  /** An encoded EventEnvelope. */
+  value: Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** Where the outbox relay hands events. `publish` resolves only once the bus has accepted them durably. */
+export interface EventPublisher {
+  publish(topic: string, messages: EventMessage[]): Promise<void>;
+}
+
+/**
+ * Handles one event. Resolving means its effect is durable, so the bus may move past it;
+ * throwing asks for a redelivery. Handlers must be idempotent by event id.
+ */
+export type EventHandler = (event: EventEnvelope) => Promise<void>;
+
+export interface Subscription {
+  /** Stops delivering; resolves once the handler in flight (if any) has finished. */
+  close(): Promise<void>;
+}
+
+export interface EventSubscriber {
+  subscribe(options: { topic: string; group: string; handler: EventHandler }): Promise<Subscription>;
+}
+
+/** A message that kept failing, parked so later events can flow. */
+export interface DeadLetter {
+  topic: string;
+  group: string;
+  message: EventMessage;
+  error: string;
+  attempts: number;
+}

@@ -1,0 +1,77 @@
+import type { Logger } from "../logger.js";
+import { decodeEnvelope } from "./envelope.js";
+import type {
+  DeadLetter,
+  EventHandler,
+  EventMessage,
+  EventPublisher,
+  EventSubscriber,
+  Subscription,
+} from "./event-bus.js";
+
+export interface InProcessEventBus extends EventPublisher, EventSubscriber {
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+/**
+ * The embedded-mode bus. `publish` delivers to every subscribed group and resolves only after
+ * each handler finished, so "published" in the outbox means "applied". A handler that throws
+ * makes publish reject (the relay retries later; handlers dedupe), until a message has failed
+ * `maxAttempts` times for a group: then it is parked as a dead letter and the rest flows on.
+ */
+export function createInProcessEventBus(options: { logger: Logger; maxAttempts?: number }): InProcessEventBus {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const groups = new Map<
+    string,
+    { topic: string; group: string; handler: EventHandler; inFlight: Set<Promise<void>> }
+  >();
+  const attempts = new Map<string, number>();
+  const deadLetters: DeadLetter[] = [];
+
+  async function deliver(
+    sub: { topic: string; group: string; handler: EventHandler; inFlight: Set<Promise<void>> },
+    message: EventMessage,
+  ) {
+    const event = decodeEnvelope(message.value);
+    const attemptKey = `${sub.group}/${event.eventId}`;
+    try {
+      const run = sub.handler(event);
+      sub.inFlight.add(run);
+      try {
+        await run;
+      } finally {
+        sub.inFlight.delete(run);
+      }
+      attempts.delete(attemptKey);
+    } catch (err) {
+      const n = (attempts.get(attemptKey) ?? 0) + 1;
+      attempts.set(attemptKey, n);
+      if (n < maxAttempts) throw err;
+      attempts.delete(attemptKey);
+      deadLetters.push({ topic: sub.topic, group: sub.group, message, error: String(err), attempts: n });
+      options.logger.error({ err, eventId: event.eventId, group: sub.group, attempts: n }, "event dead-lettered");
+    }
+  }
+
+  return {
+    deadLetters,
+    async publish(topic, messages) {
+      const subs = [...groups.values()].filter((s) => s.topic === topic);
+      // In order, so per-key order holds; groups are independent of each other.
+      for (const message of messages) {
+        await Promise.all(subs.map((s) => deliver(s, message)));
+      }
+    },
+    async subscribe({ topic, group, handler }): Promise<Subscription> {
+      if (groups.has(group)) throw new Error(`group ${group} is already subscribed`);
+      const sub = { topic, group, handler, inFlight: new Set<Promise<void>>() };
+      groups.set(group, sub);
+      return {
+        async close() {
+          groups.delete(group);
+          await Promise.allSettled([...sub.inFlight]);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { ConfigError } from "./config.js";
+import type { Logger } from "./logger.js";
+
+/** A started service or component that knows how to stop itself cleanly. */
+export interface Running {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a process's composition root: starts it, then stops it on SIGTERM/SIGINT, exiting 0
+ * after a clean stop, 1 if stopping failed or outran `graceMs`. A bad setting exits 2 with
+ * the message naming it.
+ */
+export async function runUntilSignalled(
+  logger: Logger,
+  start: () => Promise<Running>,
+  options: { graceMs?: number } = {},
+): Promise<void> {
+  let running: Running;
+  try {
+    running = await start();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    logger.fatal({ err }, "failed to start");
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const timer = setTimeout(() => {
+      logger.error({ graceMs: options.graceMs ?? 10_000 }, "stop outran its grace period");
+      process.exit(1);
+    }, options.graceMs ?? 10_000);
+    try {
+      await running.stop();
+      clearTimeout(timer);
+      logger.info("stopped");
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, "stop failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}

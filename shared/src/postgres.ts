@@ -1,0 +1,26 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+
+export type Sql = postgres.Sql;
+
+/** A postgres.js pool; notices are dropped (migrations emit "already exists" ones). */
+export function createPostgres(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+}
+
+/**
+ * Applies the service's checked-in drizzle migrations. A session advisory lock makes
+ * instances starting together take turns instead of racing on the same DDL.
+ */
+export async function migratePostgres(sql: Sql, migrationsFolder: string, lockKey: number): Promise<void> {
+  const lock = await sql.reserve();
+  try {
+    await lock`select pg_advisory_lock(${lockKey})`;
+    const db: PostgresJsDatabase = drizzle(sql);
+    await migrate(db, { migrationsFolder });
+  } finally {
+    await lock`select pg_advisory_unlock(${lockKey})`.catch(() => {});
+    lock.release();
+  }
+}

@@ -1,0 +1,84 @@
+import http2 from "node:http2";
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { domainErrorInterceptor } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { registerReflection } from "./reflection.js";
+
+export interface RpcServer {
+  readonly port: number;
+  /** Stops accepting, lets in-flight calls finish for up to graceMs, then cuts the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface RpcServerOptions {
+  port: number;
+  host?: string;
+  /** Registers the service's handlers; every registered service is also offered by reflection. */
+  routes: (router: ConnectRouter) => void;
+  logger: Logger;
+  interceptors?: Interceptor[];
+}
+
+/**
+ * Serves Connect, gRPC and gRPC-Web on HTTP/2 cleartext, so `buf curl --http2-prior-knowledge`
+ * works, with server reflection and the domain-error mapping every service needs.
+ */
+export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
+  const { logger } = options;
+  const services: DescService[] = [];
+  const handler = connectNodeAdapter({
+    // Outermost first: failures are logged after domain errors became Connect errors.
+    interceptors: [logFailures(logger), domainErrorInterceptor, ...(options.interceptors ?? [])],
+    routes(router) {
+      options.routes(router);
+      for (const h of router.handlers) if (!services.includes(h.service)) services.push(h.service);
+      registerReflection(router, services);
+    },
+  });
+  const server = http2.createServer(handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (s) => {
+    sessions.add(s);
+    s.on("close", () => sessions.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "0.0.0.0", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  logger.info({ port }, "rpc server listening");
+  return {
+    port,
+    async close(graceMs = 5_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sessions) s.close();
+      const timer = setTimeout(() => {
+        for (const s of sessions) s.destroy();
+      }, graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Server-side faults are logged with their cause; client mistakes are not noise. */
+function logFailures(logger: Logger): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      // Internal (13), Unknown (2), DataLoss (15) or a non-Connect error are ours to fix.
+      if (code === undefined || code === 2 || code === 13 || code === 15) {
+        logger.error({ err, procedure: req.method.name, service: req.service.typeName }, "rpc failed");
+      }
+      throw err;
+    }
+  };
+}
