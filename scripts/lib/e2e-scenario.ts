@@ -1,0 +1,177 @@
+/**
+ * The end-to-end scenario, against a running system of either mode, through the REST API
+ * only. Each step states what it expects; the first broken expectation throws an
+ * E2EFailure naming the step, and nothing after it runs.
+ */
+export class E2EFailure extends Error {
+  override readonly name = "E2EFailure";
+}
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+const ADDRESS = {
+  name: "Hanako Yamada",
+  phone: "+81-3-1234-5678",
+  postal_code: "100-0001",
+  region: "Tokyo",
+  city: "Chiyoda-ku",
+  line1: "1-1 Chiyoda",
+  country: "JP",
+};
+
+export interface E2EResult {
+  token: string;
+  orderId: string;
+}
+
+export async function runE2EScenario(baseUrl: string, log: (line: string) => void = console.log): Promise<E2EResult> {
+  const api = `${baseUrl.replace(/\/$/, "")}/api/v1`;
+  const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  let step = "";
+  const expect = (ok: boolean, what: string, got?: unknown) => {
+    if (!ok)
+      throw new E2EFailure(`${step}: expected ${what}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`);
+  };
+  const call = async (
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Reply> => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await fetch(`${api}${path}`, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    } catch (err) {
+      throw new E2EFailure(
+        `${step}: ${method} ${api}${path} could not connect (${(err as Error).cause ?? err}). Is the system running? (npm start)`,
+      );
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: res.status, headers: res.headers, body };
+  };
+  const begin = (name: string) => {
+    step = name;
+    log(`• ${name}`);
+  };
+  const poll = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new E2EFailure(`${step}: gave up after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const available = async (token: string, productId: string): Promise<number> => {
+    const r = await call("GET", `/products/${productId}`, { token });
+    expect(r.status === 200, `GET /products/${productId} → 200`, r);
+    return r.body.available;
+  };
+
+  begin("get a dev token");
+  const user = `e2e-${runId}`;
+  const tokenReply = await call("POST", "/dev/token", { body: { user_id: user } });
+  expect(tokenReply.status === 200 || tokenReply.status === 201, "a token (are dev tokens enabled?)", tokenReply);
+  const token: string = tokenReply.body.token;
+  expect(typeof token === "string" && token.length > 0, "a token string", tokenReply.body);
+
+  begin("add a Laptop and two Mice to the cart");
+  for (const [productId, quantity] of [
+    ["1", 1],
+    ["2", 2],
+  ] as const) {
+    const r = await call("POST", "/cart/items", { token, body: { product_id: productId, quantity } });
+    expect(r.status === 201, `201 adding product ${productId}`, r);
+  }
+
+  begin("read the enriched cart");
+  const cart = await call("GET", "/cart", { token });
+  expect(cart.status === 200, "200", cart);
+  const names = cart.body.items.map((i: any) => `${i.name}×${i.quantity}`).sort();
+  expect(JSON.stringify(names) === JSON.stringify(["Laptop×1", "Mouse×2"]), "Laptop×1 and Mouse×2", names);
+  const mouse = cart.body.items.find((i: any) => i.product_id === "2");
+  expect(mouse.subtotal.amount_minor === 5998, "Mouse subtotal 5998", mouse.subtotal);
+  expect(
+    cart.body.total.amount_minor === 135997 && cart.body.total.currency === "USD",
+    "total USD 135997 (1299.99 + 2 × 29.99)",
+    cart.body.total,
+  );
+
+  begin("check out with an Idempotency-Key");
+  const checkoutBody = { payment_method: { type: "card", token: "tok_visa" }, shipping_address: ADDRESS };
+  const key = `e2e-${runId}-1`;
+  const first = await call("POST", "/checkout", { token, body: checkoutBody, headers: { "Idempotency-Key": key } });
+  expect(first.status === 201, "201 Created", first);
+  expect(first.body.status === "COMPLETED", "status COMPLETED", first.body);
+  expect(first.body.total.amount_minor === 135997, "the checkout total 135997", first.body.total);
+  const checkoutId: string = first.body.checkout_id;
+
+  begin("wait until the order exists");
+  const order = await poll("the order of this checkout", async () => {
+    const r = await call("GET", "/orders", { token });
+    expect(r.status === 200, "200 from GET /orders", r);
+    return r.body.items.find((o: any) => o.checkout_id === checkoutId);
+  });
+  expect(order.status === "CONFIRMED", "a CONFIRMED order", order);
+  expect(order.total.amount_minor === 135997, "order total 135997", order.total);
+  const one = await call("GET", `/orders/${order.id}`, { token });
+  expect(one.status === 200 && one.body.items.length === 2, "GET /orders/{id} with 2 lines", one);
+
+  begin("the cart no longer holds the checked-out lines");
+  await poll("the cart to be emptied by the CheckoutCompleted consumer", async () => {
+    const r = await call("GET", "/cart", { token });
+    return r.status === 200 && r.body.items.length === 0 ? true : undefined;
+  });
+
+  begin("the same key again replays the first response");
+  const replay = await call("POST", "/checkout", { token, body: checkoutBody, headers: { "Idempotency-Key": key } });
+  expect(replay.status === first.status, `the same status ${first.status}`, replay.status);
+  expect(
+    replay.headers.get("idempotent-replayed") === "true",
+    "header Idempotent-Replayed: true",
+    replay.headers.get("idempotent-replayed"),
+  );
+  expect(JSON.stringify(replay.body) === JSON.stringify(first.body), "the same body", replay.body);
+
+  begin("a declined card gets 402 and the stock comes back");
+  const before = await available(token, "3");
+  const add = await call("POST", "/cart/items", { token, body: { product_id: "3", quantity: 1 } });
+  expect(add.status === 201, "201 adding a Keyboard", add);
+  const declined = await call("POST", "/checkout", {
+    token,
+    body: { ...checkoutBody, payment_method: { type: "card", token: "tok_chargeDeclined" } },
+    headers: { "Idempotency-Key": `e2e-${runId}-2` },
+  });
+  expect(declined.status === 402, "402 Payment Required", declined);
+  expect(
+    String(declined.headers.get("content-type")).startsWith("application/problem+json"),
+    "a problem+json body",
+    declined.headers.get("content-type"),
+  );
+  expect(typeof declined.body.checkout_id === "string", "the problem names the checkout_id", declined.body);
+  const after = await available(token, "3");
+  expect(after === before, `Keyboard availability back at ${before}`, after);
+  const failed = await call("GET", `/checkout/${declined.body.checkout_id}`, { token });
+  expect(failed.status === 200 && failed.body.status === "FAILED", "the checkout FAILED", failed.body);
+  const path = failed.body.history.map((h: any) => h.to);
+  expect(path.includes("COMPENSATING") && path.at(-1) === "FAILED", "history ending COMPENSATING → FAILED", path);
+
+  log("✔ end-to-end scenario passed");
+  return { token, orderId: order.id };
+}

@@ -1,0 +1,45 @@
+import { ConfigError } from "@checkout-saga/shared";
+import { startEmbeddedSystem } from "./embedded.js";
+
+/** `npm start`: the whole system in embedded mode, data under .data/, Ctrl-C stops it. */
+const dataDir = process.env.DATA_DIR ?? ".data";
+let system: Awaited<ReturnType<typeof startEmbeddedSystem>>;
+try {
+  system = await startEmbeddedSystem({ dataDir, env: process.env });
+} catch (err) {
+  if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);
+  else console.error("failed to start:", err);
+  process.exit(1);
+}
+
+const url = system.gatewayUrl;
+console.log(`
+checkout-saga is running in embedded mode (data in ${dataDir}/).
+
+  Gateway: ${url}/api/v1
+
+Try it:
+  TOKEN=$(curl -s -X POST ${url}/api/v1/dev/token -H 'content-type: application/json' -d '{"user_id":"alice"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+  curl -s -X POST ${url}/api/v1/cart/items -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"product_id":"2","quantity":1}'
+  curl -s -X POST ${url}/api/v1/checkout -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -H "Idempotency-Key: order-$(date +%s)" \\
+    -d '{"payment_method":{"type":"card","token":"tok_visa"},"shipping_address":{"name":"Alice","phone":"+81-3-0000-0000","postal_code":"100-0001","region":"Tokyo","city":"Chiyoda","line1":"1-1 Chiyoda","country":"JP"}}'
+
+Or run the end-to-end script in another shell:  npm run e2e
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  try {
+    await system.stop();
+    process.exit(0);
+  } catch (err) {
+    console.error("stop failed:", err);
+    process.exit(1);
+  }
+};
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
