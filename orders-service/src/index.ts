@@ -1,0 +1,7 @@
+export { loadKafkaBrokers, loadOrdersConfig, type OrdersConfig } from "./config.js";
+export type { Order, OrderLine, OrderStatus, ShippingAddress } from "./domain/order.js";
+export type { OrderStore } from "./domain/order-store.js";
+export { createOrderFromCheckoutHandler } from "./events/create-order-from-checkout.js";
+export { ORDERS_CONSUMER_GROUP, type OrdersService, startOrdersService } from "./service.js";
+export { migrateOrdersDatabase } from "./store/migrate-orders-database.js";
+export { createPostgresOrderStore } from "./store/postgres-order-store.js";

@@ -1,0 +1,46 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { invalidArgument, toMoneyProto } from "@checkout-saga/shared";
+import { ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import {
+  OrderItemSchema,
+  type Order as OrderMessage,
+  OrderSchema,
+  OrderStatus as OrderStatusProto,
+} from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import type { Order, OrderStatus } from "../domain/order.js";
+
+const protoByStatus: Record<OrderStatus, OrderStatusProto> = {
+  CONFIRMED: OrderStatusProto.CONFIRMED,
+  SHIPPED: OrderStatusProto.SHIPPED,
+  DELIVERED: OrderStatusProto.DELIVERED,
+  CANCELLED: OrderStatusProto.CANCELLED,
+};
+
+export function statusFromProto(status: OrderStatusProto): OrderStatus {
+  const found = (Object.keys(protoByStatus) as OrderStatus[]).find((s) => protoByStatus[s] === status);
+  if (!found) throw invalidArgument("INVALID_ARGUMENT", `status must be a known order status, got ${status}`);
+  return found;
+}
+
+export function toOrderMessage(o: Order): OrderMessage {
+  return create(OrderSchema, {
+    id: o.id,
+    checkoutId: o.checkoutId,
+    userId: o.userId,
+    status: protoByStatus[o.status],
+    total: toMoneyProto(o.total),
+    items: o.lines.map((l) =>
+      create(OrderItemSchema, {
+        productId: l.productId,
+        name: l.name,
+        quantity: l.quantity,
+        unitPrice: toMoneyProto(l.unitPrice),
+      }),
+    ),
+    shippingAddress: create(ShippingAddressSchema, o.shippingAddress),
+    paymentId: o.paymentId,
+    createdAt: timestampFromDate(o.createdAt),
+    updatedAt: timestampFromDate(o.updatedAt),
+  });
+}

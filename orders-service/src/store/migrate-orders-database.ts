@@ -1,0 +1,11 @@
+import { fileURLToPath } from "node:url";
+import { migratePostgres, type Sql } from "@checkout-saga/shared";
+
+const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+// Any constant works: advisory locks are per database and this one only guards these migrations.
+const MIGRATION_LOCK_KEY = 50_055;
+
+/** Brings the orders database to the checked-in schema; safe when several instances start together. */
+export const migrateOrdersDatabase = (sql: Sql): Promise<void> =>
+  migratePostgres(sql, migrationsFolder, MIGRATION_LOCK_KEY);

@@ -1,0 +1,51 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { ShippingAddress } from "../domain/order.js";
+
+// Millisecond precision: page tokens carry created_at as a JS Date, which has no microseconds.
+const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // One order per checkout: redelivered or replayed CheckoutCompleted events conflict here.
+    checkoutId: text("checkout_id").notNull().unique(),
+    userId: text("user_id").notNull(),
+    status: text("status", { enum: ["CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"] }).notNull(),
+    currency: text("currency").notNull(),
+    totalMinor: bigint("total_minor", { mode: "number" }).notNull(),
+    paymentId: text("payment_id").notNull(),
+    shippingAddress: jsonb("shipping_address").$type<ShippingAddress>().notNull(),
+    sourceEventId: text("source_event_id").notNull(),
+    checkoutCompletedAt: timestampMs("checkout_completed_at"),
+    createdAt: timestampMs("created_at").notNull().defaultNow(),
+    updatedAt: timestampMs("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    // ListOrders: a user's orders newest first, keyset-paged on (created_at, id).
+    index("orders_user_created_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
+    check("orders_status_check", sql`${t.status} in ('CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED')`),
+    check("orders_total_check", sql`${t.totalMinor} >= 0`),
+  ],
+);
+
+export const orderLines = pgTable(
+  "order_lines",
+  {
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    lineNo: integer("line_no").notNull(),
+    productId: text("product_id").notNull(),
+    name: text("name").notNull(),
+    quantity: integer("quantity").notNull(),
+    currency: text("currency").notNull(),
+    unitPriceMinor: bigint("unit_price_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineNo] }),
+    check("order_lines_quantity_check", sql`${t.quantity} > 0`),
+    check("order_lines_unit_price_check", sql`${t.unitPriceMinor} >= 0`),
+  ],
+);

@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import {
+  buildEnvelope,
+  CHECKOUT_EVENTS_TOPIC,
+  createInProcessEventBus,
+  createServiceClient,
+  createServiceTransport,
+  encodeEnvelope,
+  type InProcessEventBus,
+} from "@checkout-saga/shared";
+import { MoneySchema, ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import {
+  CheckoutCompletedSchema,
+  type EventEnvelope,
+  EventLineSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
+import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
+import { startOrdersService } from "../src/index.js";
+
+/** The real service on a fresh database, fed by an in-process bus, with a client over HTTP/2. */
+export async function startTestOrders() {
+  const logger = testLogger("orders-service");
+  const bus = createInProcessEventBus({ logger, maxAttempts: 2 });
+  const databaseUrl = await createTestDatabase("orders");
+  const service = await startOrdersService({ port: 0, databaseUrl, logLevel: "silent" }, logger, { events: bus });
+  const client = createServiceClient(OrdersService, createServiceTransport(`http://127.0.0.1:${service.port}`));
+  return { bus, service, client };
+}
+
+/** Publishes envelopes the way the outbox relay does; resolves once the consumer applied them. */
+export const publish = (bus: InProcessEventBus, ...events: EventEnvelope[]) =>
+  bus.publish(
+    CHECKOUT_EVENTS_TOPIC,
+    events.map((e) => ({ key: e.payload.case ? e.payload.value.userId : "", value: encodeEnvelope(e) })),
+  );
+
+export interface CheckoutCompletedInput {
+  eventId?: string;
+  checkoutId?: string;
+  userId?: string;
+  currency?: string;
+  lines?: Array<{ productId: string; name: string; quantity: number; unitPriceMinor: number }>;
+}
+
+export const defaultLines = [
+  { productId: "1", name: "Laptop", quantity: 1, unitPriceMinor: 129999 },
+  { productId: "2", name: "Mouse", quantity: 2, unitPriceMinor: 2999 },
+];
+
+/** A CheckoutCompleted envelope as the checkout service writes it; the total is the lines' sum. */
+export function checkoutCompleted(input: CheckoutCompletedInput = {}): EventEnvelope {
+  const checkoutId = input.checkoutId ?? `chk-${randomUUID()}`;
+  const currency = input.currency ?? "USD";
+  const lines = input.lines ?? defaultLines;
+  const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+  const completedAt = new Date();
+  return buildEnvelope({
+    eventId: input.eventId ?? randomUUID(),
+    aggregateId: checkoutId,
+    occurredAt: completedAt,
+    payload: {
+      case: "checkoutCompleted",
+      value: create(CheckoutCompletedSchema, {
+        checkoutId,
+        userId: input.userId ?? "alice",
+        items: lines.map((l) =>
+          create(EventLineSchema, {
+            productId: l.productId,
+            name: l.name,
+            quantity: l.quantity,
+            unitPrice: create(MoneySchema, { currency, amountMinor: BigInt(l.unitPriceMinor) }),
+          }),
+        ),
+        total: create(MoneySchema, { currency, amountMinor: BigInt(total) }),
+        paymentId: `pay-${checkoutId}`,
+        reservationId: `res-${checkoutId}`,
+        shippingAddress: create(ShippingAddressSchema, {
+          name: "Alice Example",
+          phone: "+81 3 1234 5678",
+          postalCode: "100-0001",
+          region: "Tokyo",
+          city: "Chiyoda",
+          line1: "1-1 Chiyoda",
+          country: "JP",
+        }),
+        completedAt: timestampFromDate(completedAt),
+      }),
+    },
+  });
+}

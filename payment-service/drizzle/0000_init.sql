@@ -1,0 +1,22 @@
+CREATE TABLE "payments" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"request_fingerprint" text NOT NULL,
+	"checkout_id" text NOT NULL,
+	"currency" text NOT NULL,
+	"amount_minor" bigint NOT NULL,
+	"method_type" text NOT NULL,
+	"card_token" text NOT NULL,
+	"status" text NOT NULL,
+	"decline_code" text,
+	"decline_message" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"refunded_at" timestamp with time zone,
+	"refund_reason" text,
+	CONSTRAINT "payments_idempotency_key_unique" UNIQUE("idempotency_key"),
+	CONSTRAINT "payments_status_check" CHECK ("payments"."status" in ('SUCCEEDED', 'DECLINED', 'PENDING', 'REFUNDED')),
+	CONSTRAINT "payments_amount_positive" CHECK ("payments"."amount_minor" > 0),
+	CONSTRAINT "payments_currency_code" CHECK ("payments"."currency" ~ '^[A-Z]{3}$'),
+	CONSTRAINT "payments_declined_has_code" CHECK (("payments"."status" = 'DECLINED') = ("payments"."decline_code" is not null)),
+	CONSTRAINT "payments_refunded_has_time" CHECK (("payments"."status" = 'REFUNDED') = ("payments"."refunded_at" is not null))
+);

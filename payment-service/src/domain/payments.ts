@@ -1,0 +1,107 @@
+import { failedPrecondition, invalidArgument, notFound } from "@checkout-saga/shared";
+import { decideChargeOutcome, type RandomSource } from "./charge-outcome.js";
+import {
+  type ChargeRequest,
+  requestFingerprint,
+  validateChargeRequest,
+  validateIdempotencyKey,
+} from "./charge-request.js";
+import { type LatencyRange, pickLatencyMs } from "./latency.js";
+import { type NewPayment, type Payment, refundPayment } from "./payment.js";
+
+/** Where payments live. Implementations must make `insertOnce` and `update` atomic. */
+export interface PaymentStore {
+  findById(id: string): Promise<Payment | undefined>;
+  findByIdempotencyKey(key: string): Promise<Payment | undefined>;
+  /** Stores the payment unless one with its idempotency key exists; returns whichever is stored. */
+  insertOnce(payment: NewPayment): Promise<Payment>;
+  /** Replaces a payment by `change(current)` while holding it locked; undefined if it does not exist. */
+  update(id: string, change: (current: Payment) => Payment): Promise<Payment | undefined>;
+}
+
+export interface PaymentsDeps {
+  store: PaymentStore;
+  latency: LatencyRange;
+  /** Probability (0..1) that a new charge fails with `processing_error`. */
+  failureRate: number;
+  random: RandomSource;
+  sleep: (ms: number) => Promise<void>;
+  clock: () => Date;
+}
+
+/** The mock gateway's use cases. */
+export interface Payments {
+  /** Charges once per idempotency key; a repeat with the same request returns the stored payment. */
+  charge(request: ChargeRequest): Promise<Payment>;
+  refund(paymentId: string, reason: string): Promise<Payment>;
+  get(query: { paymentId: string; idempotencyKey: string }): Promise<Payment>;
+}
+
+const MAX_REASON_LENGTH = 500;
+
+export function createPayments(deps: PaymentsDeps): Payments {
+  const { store } = deps;
+
+  return {
+    async charge(request) {
+      const valid = validateChargeRequest(request);
+      const fingerprint = requestFingerprint(valid);
+      const existing = await store.findByIdempotencyKey(valid.idempotencyKey);
+      if (existing) return sameRequest(existing, fingerprint);
+
+      await deps.sleep(pickLatencyMs(deps.latency, deps.random));
+      const outcome = decideChargeOutcome(valid.method.token, deps.failureRate, deps.random);
+      // A concurrent charge with the same key may have stored its decision meanwhile; the
+      // store keeps the first, and every caller answers with that one.
+      const stored = await store.insertOnce({
+        idempotencyKey: valid.idempotencyKey,
+        requestFingerprint: fingerprint,
+        checkoutId: valid.checkoutId,
+        amount: valid.amount,
+        method: valid.method,
+        ...outcome,
+        createdAt: deps.clock(),
+      });
+      return sameRequest(stored, fingerprint);
+    },
+
+    async refund(paymentId, reason) {
+      if (paymentId === "") throw invalidArgument("INVALID_ARGUMENT", "payment_id is required");
+      if (reason.length > MAX_REASON_LENGTH) {
+        throw invalidArgument("INVALID_ARGUMENT", `reason must be at most ${MAX_REASON_LENGTH} characters`);
+      }
+      const refunded = await store.update(paymentId, (p) => refundPayment(p, reason, deps.clock()));
+      return refunded ?? paymentNotFound(paymentId);
+    },
+
+    async get({ paymentId, idempotencyKey }) {
+      if ((paymentId === "") === (idempotencyKey === "")) {
+        throw invalidArgument("INVALID_ARGUMENT", "exactly one of payment_id and idempotency_key is required");
+      }
+      if (paymentId !== "") return (await store.findById(paymentId)) ?? paymentNotFound(paymentId);
+      validateIdempotencyKey(idempotencyKey);
+      const payment = await store.findByIdempotencyKey(idempotencyKey);
+      if (!payment) {
+        throw notFound("PAYMENT_NOT_FOUND", "no payment has this idempotency key", {
+          metadata: { idempotency_key: idempotencyKey },
+        });
+      }
+      return payment;
+    },
+  };
+}
+
+function sameRequest(payment: Payment, fingerprint: string): Payment {
+  if (payment.requestFingerprint !== fingerprint) {
+    throw failedPrecondition(
+      "IDEMPOTENCY_KEY_REUSED",
+      "idempotency_key was already used for a different charge request",
+      { metadata: { idempotency_key: payment.idempotencyKey } },
+    );
+  }
+  return payment;
+}
+
+function paymentNotFound(paymentId: string): never {
+  throw notFound("PAYMENT_NOT_FOUND", `payment ${paymentId} does not exist`, { metadata: { payment_id: paymentId } });
+}

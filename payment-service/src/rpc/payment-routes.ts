@@ -1,0 +1,78 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { type Amount, invalidArgument, type Logger, toMoneyProto } from "@checkout-saga/shared";
+import type { Money } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import {
+  type Payment as PaymentMessage,
+  PaymentSchema,
+  PaymentService,
+  PaymentStatus,
+} from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { Payment } from "../domain/payment.js";
+import type { Payments } from "../domain/payments.js";
+
+const statusToProto: Record<Payment["status"], PaymentStatus> = {
+  SUCCEEDED: PaymentStatus.SUCCEEDED,
+  DECLINED: PaymentStatus.DECLINED,
+  PENDING: PaymentStatus.PENDING,
+  REFUNDED: PaymentStatus.REFUNDED,
+};
+
+export function paymentRoutes(payments: Payments, logger: Logger) {
+  return (router: ConnectRouter) =>
+    router.service(PaymentService, {
+      async charge(req) {
+        const payment = await payments.charge({
+          idempotencyKey: req.idempotencyKey,
+          checkoutId: req.checkoutId,
+          amount: toAmount(req.amount),
+          method: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
+        });
+        // The token stays out of logs.
+        logger.info(
+          {
+            paymentId: payment.id,
+            checkoutId: payment.checkoutId,
+            status: payment.status,
+            declineCode: payment.declineCode,
+          },
+          "charge answered",
+        );
+        return { payment: toMessage(payment) };
+      },
+      async refund(req) {
+        const payment = await payments.refund(req.paymentId, req.reason);
+        logger.info({ paymentId: payment.id, status: payment.status }, "refund answered");
+        return { payment: toMessage(payment) };
+      },
+      async getPayment(req) {
+        return { payment: toMessage(await payments.get(req)) };
+      },
+    });
+}
+
+/** Proto int64 arrives as a bigint; anything beyond a safe integer is refused here, not rounded. */
+function toAmount(m: Money | undefined): Amount | undefined {
+  if (!m) return undefined;
+  if (m.amountMinor > BigInt(Number.MAX_SAFE_INTEGER) || m.amountMinor < 0n) {
+    throw invalidArgument("INVALID_ARGUMENT", "amount_minor must be a positive integer of minor units", {
+      metadata: { field: "amount.amount_minor" },
+    });
+  }
+  return { currency: m.currency, amountMinor: Number(m.amountMinor) };
+}
+
+function toMessage(p: Payment): PaymentMessage {
+  return create(PaymentSchema, {
+    paymentId: p.id,
+    idempotencyKey: p.idempotencyKey,
+    checkoutId: p.checkoutId,
+    amount: toMoneyProto(p.amount),
+    status: statusToProto[p.status],
+    declineCode: p.declineCode ?? "",
+    declineMessage: p.declineMessage ?? "",
+    createdAt: timestampFromDate(p.createdAt),
+    refundedAt: p.refundedAt && timestampFromDate(p.refundedAt),
+  });
+}

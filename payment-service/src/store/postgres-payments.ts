@@ -1,0 +1,96 @@
+import type { Sql } from "@checkout-saga/shared";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import type { DeclineCode, NewPayment, Payment } from "../domain/payment.js";
+import type { PaymentStore } from "../domain/payments.js";
+import { payments } from "./schema.js";
+
+type Row = typeof payments.$inferSelect;
+
+// Payment ids are opaque to callers; anything not shaped like one cannot exist (and would make
+// PostgreSQL reject the uuid cast).
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Payments in PostgreSQL; every write is committed before the promise resolves. */
+export function createPostgresPayments(sql: Sql): PaymentStore {
+  const db = drizzle(sql);
+
+  const byKey = async (key: string) => {
+    const [row] = await db.select().from(payments).where(eq(payments.idempotencyKey, key));
+    return row && toPayment(row);
+  };
+
+  return {
+    async findById(id) {
+      if (!UUID.test(id)) return undefined;
+      const [row] = await db.select().from(payments).where(eq(payments.id, id));
+      return row && toPayment(row);
+    },
+
+    findByIdempotencyKey: byKey,
+
+    async insertOnce(payment) {
+      // On a key conflict the insert waits for the other transaction, then does nothing; the
+      // re-read (a new statement) sees the committed winner.
+      await db.insert(payments).values(toRow(payment)).onConflictDoNothing({ target: payments.idempotencyKey });
+      const stored = await byKey(payment.idempotencyKey);
+      if (!stored) throw new Error("payment with idempotency key vanished after insert");
+      return stored;
+    },
+
+    async update(id, change) {
+      if (!UUID.test(id)) return undefined;
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for("update");
+        if (!row) return undefined;
+        const current = toPayment(row);
+        const next = change(current);
+        if (next === current) return current;
+        await tx
+          .update(payments)
+          .set({
+            status: next.status,
+            refundedAt: next.refundedAt ?? null,
+            refundReason: next.refundReason ?? null,
+          })
+          .where(eq(payments.id, id));
+        return next;
+      });
+    },
+  };
+}
+
+function toRow(p: NewPayment): typeof payments.$inferInsert {
+  return {
+    idempotencyKey: p.idempotencyKey,
+    requestFingerprint: p.requestFingerprint,
+    checkoutId: p.checkoutId,
+    currency: p.amount.currency,
+    amountMinor: p.amount.amountMinor,
+    methodType: p.method.type,
+    cardToken: p.method.token,
+    status: p.status,
+    declineCode: p.declineCode ?? null,
+    declineMessage: p.declineMessage ?? null,
+    createdAt: p.createdAt,
+    refundedAt: p.refundedAt ?? null,
+    refundReason: p.refundReason ?? null,
+  };
+}
+
+function toPayment(r: Row): Payment {
+  return {
+    id: r.id,
+    idempotencyKey: r.idempotencyKey,
+    requestFingerprint: r.requestFingerprint,
+    checkoutId: r.checkoutId,
+    amount: { currency: r.currency, amountMinor: r.amountMinor },
+    method: { type: r.methodType, token: r.cardToken },
+    status: r.status,
+    declineCode: (r.declineCode as DeclineCode | null) ?? undefined,
+    declineMessage: r.declineMessage ?? undefined,
+    createdAt: r.createdAt,
+    refundedAt: r.refundedAt ?? undefined,
+    refundReason: r.refundReason ?? undefined,
+  };
+}
