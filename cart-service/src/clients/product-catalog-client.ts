@@ -1,0 +1,25 @@
+import { createServiceClient, createServiceTransport, DomainError } from "@checkout-saga/shared";
+import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import type { ProductCatalog } from "../domain/product-catalog.js";
+
+/** The catalog as the product service answers it over Connect. */
+export function createProductCatalogClient(baseUrl: string): ProductCatalog {
+  const client = createServiceClient(ProductService, createServiceTransport(baseUrl));
+  return {
+    async findMissing(productIds) {
+      try {
+        const res = await client.validateProducts({ ids: productIds });
+        return res.invalidIds;
+      } catch (err) {
+        // The caller cannot fix this; say which dependency failed and keep the cause for logs.
+        throw new DomainError(
+          "unavailable",
+          "PRODUCT_SERVICE_UNAVAILABLE",
+          "the product catalog could not be reached",
+          {},
+          { cause: err },
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { failedPrecondition, invalidArgument, notFound } from "@checkout-saga/shared";
+
+/** At most this many distinct products in one cart. */
+export const CART_LINE_LIMIT = 50;
+/** A line's quantity stays within 1..MAX_LINE_QUANTITY. */
+export const MAX_LINE_QUANTITY = 99;
+
+/** Ids longer than this are refused before they reach a store or another service. */
+const MAX_ID_LENGTH = 64;
+
+export interface CartLine {
+  productId: string;
+  quantity: number;
+  /** When the product first entered the cart; adding more keeps it. */
+  addedAt: Date;
+}
+
+/** A user's cart as callers see it. A user who never wrote one has no lines and no `updatedAt`. */
+export interface Cart {
+  userId: string;
+  items: CartLine[];
+  updatedAt?: Date;
+}
+
+/** One line of a completed checkout: what left the cart. */
+export interface CheckedOutLine {
+  productId: string;
+  quantity: number;
+}
+
+export function requireUserId(userId: string): string {
+  if (userId === "")
+    throw invalidArgument("INVALID_ARGUMENT", "user_id is required", { metadata: { field: "user_id" } });
+  if (userId.length > MAX_ID_LENGTH) {
+    throw invalidArgument("INVALID_ARGUMENT", `user_id must be at most ${MAX_ID_LENGTH} characters`, {
+      metadata: { field: "user_id" },
+    });
+  }
+  return userId;
+}
+
+export function requireProductId(productId: string): string {
+  if (productId === "") {
+    throw invalidArgument("INVALID_ARGUMENT", "product_id is required", { metadata: { field: "product_id" } });
+  }
+  if (productId.length > MAX_ID_LENGTH) {
+    throw invalidArgument("INVALID_ARGUMENT", `product_id must be at most ${MAX_ID_LENGTH} characters`, {
+      metadata: { field: "product_id" },
+    });
+  }
+  return productId;
+}
+
+/** A quantity a line may hold (or a caller may add): an integer within 1..99. */
+export function requireQuantity(quantity: number, productId: string): number {
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
+    throw invalidQuantity(productId, `quantity must be within 1..${MAX_LINE_QUANTITY}, got ${quantity}`);
+  }
+  return quantity;
+}
+
+/** Adds `quantity` to the product's line, creating it at the end if the cart has none. */
+export function addToLines(lines: CartLine[], productId: string, quantity: number, now: Date): CartLine[] {
+  requireQuantity(quantity, productId);
+  const existing = lines.find((l) => l.productId === productId);
+  if (!existing) {
+    if (lines.length >= CART_LINE_LIMIT) {
+      throw failedPrecondition("CART_LINE_LIMIT", `a cart holds at most ${CART_LINE_LIMIT} distinct products`, {
+        metadata: { product_id: productId, limit: String(CART_LINE_LIMIT) },
+      });
+    }
+    return [...lines, { productId, quantity, addedAt: now }];
+  }
+  const total = existing.quantity + quantity;
+  // Adding past the limit is refused rather than clamped: the caller asked for something else.
+  if (total > MAX_LINE_QUANTITY) {
+    throw invalidQuantity(
+      productId,
+      `the line would hold ${total}; at most ${MAX_LINE_QUANTITY} per product (it holds ${existing.quantity})`,
+    );
+  }
+  return lines.map((l) => (l === existing ? { ...l, quantity: total } : l));
+}
+
+/** Sets an existing line's quantity; 0 is refused (removing is its own operation). */
+export function setLineQuantity(lines: CartLine[], productId: string, quantity: number): CartLine[] {
+  requireQuantity(quantity, productId);
+  requireLine(lines, productId);
+  return lines.map((l) => (l.productId === productId ? { ...l, quantity } : l));
+}
+
+export function removeLine(lines: CartLine[], productId: string): CartLine[] {
+  requireLine(lines, productId);
+  return lines.filter((l) => l.productId !== productId);
+}
+
+/**
+ * What remains after a checkout: each checked-out quantity is taken off its line, and lines
+ * that reach zero go. Whatever the user added after the checkout began (other products, or
+ * more of the same one) is more than was checked out, so it stays.
+ */
+export function subtractCheckedOut(lines: CartLine[], checkedOut: CheckedOutLine[]): CartLine[] {
+  const taken = new Map<string, number>();
+  for (const c of checkedOut) taken.set(c.productId, (taken.get(c.productId) ?? 0) + c.quantity);
+  return lines.flatMap((l) => {
+    const quantity = l.quantity - (taken.get(l.productId) ?? 0);
+    return quantity > 0 ? [{ ...l, quantity }] : [];
+  });
+}
+
+function requireLine(lines: CartLine[], productId: string): void {
+  if (!lines.some((l) => l.productId === productId)) {
+    throw notFound("CART_LINE_NOT_FOUND", `the cart has no line for product ${productId}`, {
+      metadata: { product_id: productId },
+    });
+  }
+}
+
+function invalidQuantity(productId: string, message: string) {
+  return invalidArgument("INVALID_QUANTITY", message, {
+    metadata: { product_id: productId, max: String(MAX_LINE_QUANTITY) },
+  });
+}

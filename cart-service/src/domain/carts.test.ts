@@ -1,0 +1,316 @@
+import { DomainError } from "@checkout-saga/shared";
+import { testLogger } from "@checkout-saga/shared/testing";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
+import type { CartCache } from "../cache/cart-cache.js";
+import type { CartStore, StoredCart } from "../store/cart-store.js";
+import type { Cart } from "./cart.js";
+import { APPLIED_EVENT_IDS_KEPT, type CartsDeps, createCarts } from "./carts.js";
+import type { ProductCatalog } from "./product-catalog.js";
+
+/** An in-memory CartStore with compare-and-set, load counting and hooks to stage races. */
+class FakeCartStore implements CartStore {
+  readonly carts = new Map<string, StoredCart>();
+  loads = 0;
+  /** The next load reads the state at call time, then waits for this before answering. */
+  nextLoadGate?: Promise<void>;
+  /** Runs before each save, e.g. to slip in a competing write. */
+  beforeSave?: () => void;
+
+  async load(userId: string) {
+    this.loads++;
+    const snapshot = structuredClone(this.carts.get(userId));
+    const gate = this.nextLoadGate;
+    this.nextLoadGate = undefined;
+    if (gate) await gate;
+    return snapshot;
+  }
+
+  async save(cart: StoredCart, expectedVersion: number) {
+    this.beforeSave?.();
+    if ((this.carts.get(cart.userId)?.version ?? 0) !== expectedVersion) return false;
+    this.carts.set(cart.userId, structuredClone(cart));
+    return true;
+  }
+
+  async deleteIdleBefore(cutoff: Date) {
+    let n = 0;
+    for (const [id, c] of this.carts) if (c.updatedAt < cutoff && this.carts.delete(id)) n++;
+    return n;
+  }
+}
+
+class FakeCartCache implements CartCache {
+  readonly entries = new Map<string, Cart>();
+  async get(userId: string) {
+    return structuredClone(this.entries.get(userId));
+  }
+  async set(userId: string, cart: Cart) {
+    this.entries.set(userId, structuredClone(cart));
+  }
+  async delete(userId: string) {
+    this.entries.delete(userId);
+  }
+}
+
+const brokenCache: CartCache = {
+  get: () => Promise.reject(new Error("cache down")),
+  set: () => Promise.reject(new Error("cache down")),
+  delete: () => Promise.reject(new Error("cache down")),
+};
+
+const catalog = (known: string[]): ProductCatalog => ({
+  async findMissing(ids) {
+    return ids.filter((id) => !known.includes(id));
+  },
+});
+
+function setup(overrides: Partial<CartsDeps> = {}) {
+  const store = new FakeCartStore();
+  const cache = new FakeCartCache();
+  let tick = Date.parse("2026-01-01T00:00:00.000Z");
+  const deps: CartsDeps = {
+    store,
+    cache,
+    products: catalog(["1", "2", "3"]),
+    now: () => {
+      tick += 1000;
+      return new Date(tick);
+    },
+    logger: testLogger(),
+    ...overrides,
+  };
+  return { store, cache, carts: createCarts(deps), deps };
+}
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof DomainError) return `${err.kind}/${err.reason}`;
+    throw err;
+  }
+  throw new Error("expected the call to fail");
+}
+
+const quantities = (cart: Cart) => cart.items.map((l) => [l.productId, l.quantity]);
+
+describe("cart use cases", () => {
+  it("gives a user without a cart an empty one, and requires a user id", async () => {
+    const { carts } = setup();
+    expect(await carts.getCart("u1")).toEqual({ userId: "u1", items: [] });
+    expect(await failure(carts.getCart(""))).toBe("invalid_argument/INVALID_ARGUMENT");
+  });
+
+  it("adds, updates, removes and clears lines", async () => {
+    const { carts, store } = setup();
+    await carts.addItem("u1", "1", 2);
+    await carts.addItem("u1", "2", 1);
+    expect(quantities(await carts.addItem("u1", "1", 3))).toEqual([
+      ["1", 5],
+      ["2", 1],
+    ]);
+    expect(quantities(await carts.updateQuantity("u1", "2", 7))).toEqual([
+      ["1", 5],
+      ["2", 7],
+    ]);
+    expect(quantities(await carts.removeItem("u1", "1"))).toEqual([["2", 7]]);
+    const cleared = await carts.clearCart("u1");
+    expect(cleared.items).toEqual([]);
+    expect(store.carts.get("u1")?.version).toBe(6);
+  });
+
+  it("refuses a product the catalog does not know, writing nothing", async () => {
+    const { carts, store } = setup();
+    expect(await failure(carts.addItem("u1", "404", 1))).toBe("not_found/PRODUCT_NOT_FOUND");
+    expect(store.carts.size).toBe(0);
+  });
+
+  it("refuses lines the cart does not have", async () => {
+    const { carts } = setup();
+    await carts.addItem("u1", "1", 1);
+    expect(await failure(carts.updateQuantity("u1", "2", 1))).toBe("not_found/CART_LINE_NOT_FOUND");
+    expect(await failure(carts.removeItem("u1", "2"))).toBe("not_found/CART_LINE_NOT_FOUND");
+    expect(await failure(carts.removeItem("nobody", "1"))).toBe("not_found/CART_LINE_NOT_FOUND");
+  });
+
+  it("refuses quantities outside 1..99 before asking the catalog", async () => {
+    const findMissing = vi.fn(async () => []);
+    const { carts } = setup({ products: { findMissing } });
+    expect(await failure(carts.addItem("u1", "1", 0))).toBe("invalid_argument/INVALID_QUANTITY");
+    expect(await failure(carts.addItem("u1", "1", 100))).toBe("invalid_argument/INVALID_QUANTITY");
+    expect(findMissing).not.toHaveBeenCalled();
+  });
+
+  it("clearing a cart that is already empty writes nothing", async () => {
+    const { carts, store } = setup();
+    expect(await carts.clearCart("u1")).toEqual({ userId: "u1", items: [] });
+    expect(store.carts.size).toBe(0);
+  });
+});
+
+describe("compare-and-set writes", () => {
+  it("retries on a conflict and keeps both writers' changes", async () => {
+    const { carts, store } = setup();
+    await carts.addItem("u1", "1", 1);
+    store.beforeSave = () => {
+      store.beforeSave = undefined;
+      // Another instance writes between this writer's load and its save.
+      const current = store.carts.get("u1")!;
+      const added = { productId: "2", quantity: 4, addedAt: new Date() };
+      store.carts.set("u1", { ...current, version: current.version + 1, items: [...current.items, added] });
+    };
+    const loadsBefore = store.loads;
+    expect(quantities(await carts.addItem("u1", "1", 1))).toEqual([
+      ["1", 2],
+      ["2", 4],
+    ]);
+    expect(store.loads - loadsBefore).toBe(2);
+    expect(store.carts.get("u1")?.version).toBe(3);
+  });
+
+  it("gives up with ABORTED when every attempt conflicts", async () => {
+    const { carts, store } = setup({ maxAttempts: 3 });
+    await carts.addItem("u1", "1", 1);
+    store.beforeSave = () => {
+      const current = store.carts.get("u1");
+      if (current) store.carts.set("u1", { ...current, version: current.version + 1 });
+    };
+    expect(await failure(carts.addItem("u1", "1", 1))).toBe("aborted/CART_CONFLICT");
+  });
+});
+
+describe("cache-aside reads", () => {
+  it("serves repeated reads from the cache and drops the entry on every write", async () => {
+    const { carts, store, cache } = setup();
+    await carts.addItem("u1", "1", 1);
+    const loadsBefore = store.loads;
+    await carts.getCart("u1");
+    await carts.getCart("u1");
+    expect(store.loads - loadsBefore).toBe(1);
+    expect(cache.entries.has("u1")).toBe(true);
+
+    await carts.updateQuantity("u1", "1", 3);
+    expect(cache.entries.has("u1")).toBe(false);
+    expect(quantities(await carts.getCart("u1"))).toEqual([["1", 3]]);
+  });
+
+  it("collapses concurrent misses for one user into one store load", async () => {
+    const { carts, store } = setup();
+    await carts.addItem("u1", "1", 1);
+    let release = () => {};
+    store.nextLoadGate = new Promise<void>((r) => {
+      release = r;
+    });
+    const loadsBefore = store.loads;
+    const reads = [carts.getCart("u1"), carts.getCart("u1"), carts.getCart("u1")];
+    await vi.waitFor(() => expect(store.loads).toBeGreaterThan(loadsBefore));
+    release();
+    const results = await Promise.all(reads);
+    expect(store.loads - loadsBefore).toBe(1);
+    for (const r of results) expect(quantities(r)).toEqual([["1", 1]]);
+  });
+
+  it("never caches a load that a write overtook, and reads after the write see it", async () => {
+    const { carts, store, cache } = setup();
+    await carts.addItem("u1", "1", 1);
+    let release = () => {};
+    store.nextLoadGate = new Promise<void>((r) => {
+      release = r;
+    });
+    onTestFinished(() => release());
+    const staleRead = carts.getCart("u1");
+    await vi.waitFor(() => expect(store.nextLoadGate).toBeUndefined());
+
+    await carts.updateQuantity("u1", "1", 5);
+    expect(quantities(await carts.getCart("u1"))).toEqual([["1", 5]]);
+    release();
+    expect(quantities(await staleRead)).toEqual([["1", 1]]);
+    expect(cache.entries.get("u1")?.items[0]?.quantity ?? 5).toBe(5);
+    expect(quantities(await carts.getCart("u1"))).toEqual([["1", 5]]);
+  });
+
+  it("bypasses a failing cache, logging it, without failing requests", async () => {
+    const logger = testLogger();
+    const warn = vi.spyOn(logger, "warn");
+    const { carts } = setup({ cache: brokenCache, logger });
+    await carts.addItem("u1", "1", 2);
+    expect(quantities(await carts.getCart("u1"))).toEqual([["1", 2]]);
+    expect(warn).toHaveBeenCalled();
+  });
+});
+
+describe("applyCheckoutCompleted", () => {
+  const event = (eventId: string, lines: Array<[string, number]>) => ({
+    eventId,
+    userId: "u1",
+    lines: lines.map(([productId, quantity]) => ({ productId, quantity })),
+  });
+
+  it("takes only the checked-out quantities out, keeping what was added since", async () => {
+    const { carts } = setup();
+    await carts.addItem("u1", "1", 2);
+    await carts.addItem("u1", "2", 1);
+    // Checkout of {1: 2, 2: 1} begins; meanwhile the user adds more.
+    await carts.addItem("u1", "1", 1);
+    await carts.addItem("u1", "3", 1);
+
+    expect(
+      await carts.applyCheckoutCompleted(
+        event("e1", [
+          ["1", 2],
+          ["2", 1],
+        ]),
+      ),
+    ).toBe("applied");
+    expect(quantities(await carts.getCart("u1"))).toEqual([
+      ["1", 1],
+      ["3", 1],
+    ]);
+  });
+
+  it("applies each event once, remembering its id in the same write", async () => {
+    const { carts, store } = setup();
+    await carts.addItem("u1", "1", 3);
+    await carts.applyCheckoutCompleted(event("e1", [["1", 1]]));
+    const afterFirst = store.carts.get("u1");
+    expect(afterFirst?.appliedEventIds).toEqual(["e1"]);
+
+    expect(await carts.applyCheckoutCompleted(event("e1", [["1", 1]]))).toBe("already-applied");
+    expect(store.carts.get("u1")).toEqual(afterFirst);
+  });
+
+  it("remembers only the most recent event ids", async () => {
+    const { carts, store } = setup();
+    await carts.addItem("u1", "1", 1);
+    for (let i = 0; i <= APPLIED_EVENT_IDS_KEPT; i++) await carts.applyCheckoutCompleted(event(`e${i}`, []));
+    const ids = store.carts.get("u1")?.appliedEventIds ?? [];
+    expect(ids).toHaveLength(APPLIED_EVENT_IDS_KEPT);
+    expect(ids[0]).toBe("e1");
+    expect(ids.at(-1)).toBe(`e${APPLIED_EVENT_IDS_KEPT}`);
+  });
+
+  it("does nothing for a user without a cart", async () => {
+    const { carts, store } = setup();
+    expect(await carts.applyCheckoutCompleted(event("e1", [["1", 1]]))).toBe("no-cart");
+    expect(store.carts.size).toBe(0);
+  });
+
+  it("drops the cached cart so readers see the result", async () => {
+    const { carts } = setup();
+    await carts.addItem("u1", "1", 1);
+    await carts.getCart("u1");
+    await carts.applyCheckoutCompleted(event("e1", [["1", 1]]));
+    expect((await carts.getCart("u1")).items).toEqual([]);
+  });
+
+  it("refuses a malformed event so the bus can park it", async () => {
+    const { carts } = setup();
+    expect(await failure(carts.applyCheckoutCompleted({ ...event("e1", []), userId: "" }))).toBe(
+      "invalid_argument/INVALID_ARGUMENT",
+    );
+    expect(await failure(carts.applyCheckoutCompleted(event("", [])))).toBe("invalid_argument/INVALID_ARGUMENT");
+    expect(await failure(carts.applyCheckoutCompleted(event("e2", [["1", 0]])))).toBe(
+      "invalid_argument/INVALID_QUANTITY",
+    );
+  });
+});

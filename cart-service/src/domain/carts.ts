@@ -1,0 +1,210 @@
+import { DomainError, invalidArgument, type Logger, notFound } from "@checkout-saga/shared";
+import type { CartCache } from "../cache/cart-cache.js";
+import type { CartStore, StoredCart } from "../store/cart-store.js";
+import {
+  addToLines,
+  type Cart,
+  type CartLine,
+  type CheckedOutLine,
+  removeLine,
+  requireProductId,
+  requireQuantity,
+  requireUserId,
+  setLineQuantity,
+  subtractCheckedOut,
+} from "./cart.js";
+import type { ProductCatalog } from "./product-catalog.js";
+
+/** How many applied event ids a cart remembers: redeliveries arrive long before 50 newer checkouts. */
+export const APPLIED_EVENT_IDS_KEPT = 50;
+
+/** A CheckoutCompleted event, as the cart needs it. */
+export interface CheckoutCompletedEvent {
+  eventId: string;
+  userId: string;
+  lines: CheckedOutLine[];
+}
+
+export type CheckoutCompletedOutcome = "applied" | "already-applied" | "no-cart";
+
+/** The cart use cases: reads go through the cache, writes are compare-and-set loops on the store. */
+export interface Carts {
+  getCart(userId: string): Promise<Cart>;
+  addItem(userId: string, productId: string, quantity: number): Promise<Cart>;
+  updateQuantity(userId: string, productId: string, quantity: number): Promise<Cart>;
+  removeItem(userId: string, productId: string): Promise<Cart>;
+  clearCart(userId: string): Promise<Cart>;
+  /** Takes the checked-out lines out of the user's cart, once per event id. */
+  applyCheckoutCompleted(event: CheckoutCompletedEvent): Promise<CheckoutCompletedOutcome>;
+}
+
+export interface CartsDeps {
+  store: CartStore;
+  cache: CartCache;
+  products: ProductCatalog;
+  now: () => Date;
+  logger: Logger;
+  /** Compare-and-set attempts per write before giving up with ABORTED (default 5). */
+  maxAttempts?: number;
+}
+
+interface InFlightLoad {
+  cart: Promise<Cart>;
+  /** Set when a write overtook the load: its result must not reach the cache. */
+  stale: boolean;
+}
+
+/** A change to a cart: the next lines, or undefined when there is nothing to write. */
+type Change = (current: StoredCart | undefined) => { items: CartLine[]; eventId?: string } | undefined;
+
+export function createCarts(deps: CartsDeps): Carts {
+  const { store, cache, products, now, logger } = deps;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  /** One store load per user at a time; a write marks the load stale so it never fills the cache. */
+  const loads = new Map<string, InFlightLoad>();
+
+  async function readThrough(userId: string): Promise<Cart> {
+    const cached = await cacheCall("get", userId, () => cache.get(userId));
+    if (cached) return cached;
+    const inFlight = loads.get(userId);
+    if (inFlight) return inFlight.cart;
+    const load: InFlightLoad = {
+      stale: false,
+      cart: loadAndFill(userId, () => !load.stale).finally(() => {
+        if (loads.get(userId) === load) loads.delete(userId);
+      }),
+    };
+    loads.set(userId, load);
+    return load.cart;
+  }
+
+  async function loadAndFill(userId: string, stillCurrent: () => boolean): Promise<Cart> {
+    const cart = toCart(userId, await store.load(userId));
+    if (stillCurrent()) await cacheCall("set", userId, () => cache.set(userId, cart));
+    return cart;
+  }
+
+  /** Read-modify-write with compare-and-set, retried when another write got in between. */
+  async function write(userId: string, change: Change): Promise<Cart> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await store.load(userId);
+      const next = change(current);
+      if (!next) return toCart(userId, current);
+      const cart: StoredCart = {
+        userId,
+        items: next.items,
+        version: (current?.version ?? 0) + 1,
+        updatedAt: now(),
+        appliedEventIds: remember(current?.appliedEventIds ?? [], next.eventId),
+      };
+      if (await store.save(cart, current?.version ?? 0)) {
+        await invalidate(userId);
+        return toCart(userId, cart);
+      }
+      logger.debug({ userId, attempt }, "cart changed concurrently; retrying");
+      await backoff(attempt);
+    }
+    throw new DomainError("aborted", "CART_CONFLICT", "the cart kept changing concurrently; try again");
+  }
+
+  async function invalidate(userId: string): Promise<void> {
+    const inFlight = loads.get(userId);
+    if (inFlight) {
+      // A load that started before this write may return the old cart: keep it out of the
+      // cache, and let later readers start a fresh load that sees the write.
+      inFlight.stale = true;
+      loads.delete(userId);
+    }
+    await cacheCall("delete", userId, () => cache.delete(userId));
+  }
+
+  /** The cache is an optimisation: when it fails, requests go on without it. */
+  async function cacheCall<T>(op: string, userId: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      logger.warn({ err, userId, op }, "cart cache failed; bypassing it");
+      return undefined;
+    }
+  }
+
+  async function requireExistingProduct(productId: string): Promise<void> {
+    const missing = await products.findMissing([productId]);
+    if (missing.length > 0) {
+      throw notFound("PRODUCT_NOT_FOUND", `product ${productId} does not exist`, {
+        metadata: { product_id: productId },
+      });
+    }
+  }
+
+  return {
+    async getCart(userId) {
+      return readThrough(requireUserId(userId));
+    },
+
+    async addItem(userId, productId, quantity) {
+      requireUserId(userId);
+      requireProductId(productId);
+      requireQuantity(quantity, productId);
+      await requireExistingProduct(productId);
+      return write(userId, (current) => ({ items: addToLines(current?.items ?? [], productId, quantity, now()) }));
+    },
+
+    async updateQuantity(userId, productId, quantity) {
+      requireUserId(userId);
+      requireProductId(productId);
+      requireQuantity(quantity, productId);
+      return write(userId, (current) => ({ items: setLineQuantity(current?.items ?? [], productId, quantity) }));
+    },
+
+    async removeItem(userId, productId) {
+      requireUserId(userId);
+      requireProductId(productId);
+      return write(userId, (current) => ({ items: removeLine(current?.items ?? [], productId) }));
+    },
+
+    async clearCart(userId) {
+      requireUserId(userId);
+      // Emptied, not deleted: the cart keeps its version and the event ids it has applied.
+      return write(userId, (current) => (current && current.items.length > 0 ? { items: [] } : undefined));
+    },
+
+    async applyCheckoutCompleted(event) {
+      if (event.eventId === "") throw invalidArgument("INVALID_ARGUMENT", "event_id is required");
+      requireUserId(event.userId);
+      for (const line of event.lines) {
+        if (!Number.isInteger(line.quantity) || line.quantity < 1) {
+          throw invalidArgument("INVALID_QUANTITY", `checked-out quantity must be positive, got ${line.quantity}`);
+        }
+      }
+      let outcome: CheckoutCompletedOutcome = "applied";
+      await write(event.userId, (current) => {
+        if (!current) {
+          outcome = "no-cart";
+          return undefined;
+        }
+        if (current.appliedEventIds.includes(event.eventId)) {
+          outcome = "already-applied";
+          return undefined;
+        }
+        outcome = "applied";
+        return { items: subtractCheckedOut(current.items, event.lines), eventId: event.eventId };
+      });
+      return outcome;
+    },
+  };
+}
+
+function toCart(userId: string, stored: StoredCart | undefined): Cart {
+  if (!stored) return { userId, items: [] };
+  return { userId, items: stored.items, updatedAt: stored.updatedAt };
+}
+
+function remember(eventIds: string[], eventId: string | undefined): string[] {
+  return eventId === undefined ? eventIds : [...eventIds, eventId].slice(-APPLIED_EVENT_IDS_KEPT);
+}
+
+/** A few milliseconds, growing and jittered, so racing writers stop colliding. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+}

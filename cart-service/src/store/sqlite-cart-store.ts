@@ -1,0 +1,93 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { and, eq, lt } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import type { CartLine } from "../domain/cart.js";
+import { assertNextVersion } from "./assert-next-version.js";
+import type { CartStore, StoredCart } from "./cart-store.js";
+import { carts } from "./schema.js";
+
+const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+export interface SqliteCartStore extends CartStore {
+  close(): void;
+}
+
+interface ItemJson {
+  productId: string;
+  quantity: number;
+  addedAt: string;
+}
+
+/** Carts in a SQLite file (embedded mode), migrated on open. */
+export function openSqliteCartStore(file: string): SqliteCartStore {
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  // WAL's default (NORMAL) may lose the last commits on power loss; the event consumer
+  // acknowledges only durable writes, so every commit is synced.
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle(sqlite);
+  migrate(db, { migrationsFolder });
+
+  return {
+    async load(userId) {
+      const row = db.select().from(carts).where(eq(carts.userId, userId)).get();
+      return row ? toStoredCart(row) : undefined;
+    },
+
+    async save(cart, expectedVersion) {
+      assertNextVersion(cart, expectedVersion);
+      const values = {
+        items: JSON.stringify(cart.items.map(toItemJson)),
+        version: cart.version,
+        updatedAt: cart.updatedAt,
+        appliedEventIds: JSON.stringify(cart.appliedEventIds),
+      };
+      if (expectedVersion === 0) {
+        // insert ... on conflict do nothing: the first writer creates the row, any other loses.
+        const result = db
+          .insert(carts)
+          .values({ userId: cart.userId, ...values })
+          .onConflictDoNothing()
+          .run();
+        return result.changes === 1;
+      }
+      // update ... where user_id = ? and version = ?: a write based on an older read changes nothing.
+      const result = db
+        .update(carts)
+        .set(values)
+        .where(and(eq(carts.userId, cart.userId), eq(carts.version, expectedVersion)))
+        .run();
+      return result.changes === 1;
+    },
+
+    async deleteIdleBefore(cutoff) {
+      return db.delete(carts).where(lt(carts.updatedAt, cutoff)).run().changes;
+    },
+
+    close() {
+      sqlite.close();
+    },
+  };
+}
+
+function toStoredCart(row: typeof carts.$inferSelect): StoredCart {
+  return {
+    userId: row.userId,
+    items: (JSON.parse(row.items) as ItemJson[]).map(
+      (i): CartLine => ({ productId: i.productId, quantity: i.quantity, addedAt: new Date(i.addedAt) }),
+    ),
+    version: row.version,
+    updatedAt: row.updatedAt,
+    appliedEventIds: JSON.parse(row.appliedEventIds) as string[],
+  };
+}
+
+function toItemJson(line: CartLine): ItemJson {
+  return { productId: line.productId, quantity: line.quantity, addedAt: line.addedAt.toISOString() };
+}
