@@ -32,7 +32,7 @@ export async function startOrdersService(
   const sql = createPostgres(config.databaseUrl);
   let server: RpcServer | undefined;
   try {
-    await migrateOrdersDatabase(sql);
+    await migrateOrdersDatabase(config.databaseUrl);
     const orders = createPostgresOrderStore(sql);
     server = await startRpcServer({ port: config.port, routes: ordersRoutes(orders), logger });
     const subscription = await deps.events.subscribe({

@@ -18,7 +18,7 @@ export interface PaymentService extends Running {
 export async function startPaymentService(config: PaymentConfig, logger: Logger): Promise<PaymentService> {
   const sql = createPostgres(config.databaseUrl);
   try {
-    await migratePostgres(sql, migrationsFolder, MIGRATION_LOCK_KEY);
+    await migratePostgres(config.databaseUrl, migrationsFolder, MIGRATION_LOCK_KEY);
     const payments = createPayments({
       store: createPostgresPayments(sql),
       latency: config.latencyMs,

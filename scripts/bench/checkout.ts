@@ -108,7 +108,10 @@ export async function benchCheckout(argv: string[]): Promise<void> {
           orderVisibleMs.push(performance.now() - respondedAt);
           return;
         }
-        if (performance.now() - respondedAt > 30_000) return count("order never visible");
+        if (performance.now() - respondedAt > 30_000) {
+          count("order never visible");
+          return;
+        }
         await new Promise((res) => setTimeout(res, 5));
       }
     };

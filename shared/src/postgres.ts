@@ -11,16 +11,24 @@ export function createPostgres(url: string, options: { max?: number } = {}): Sql
 
 /**
  * Applies the service's checked-in drizzle migrations. A session advisory lock makes
- * instances starting together take turns instead of racing on the same DDL.
+ * instances starting together take turns instead of racing on the same DDL. Runs on a
+ * short-lived pool of its own: drizzle rewires the date (de)serializers of the client it
+ * wraps, which would change how the service's own queries see timestamps.
  */
-export async function migratePostgres(sql: Sql, migrationsFolder: string, lockKey: number): Promise<void> {
-  const lock = await sql.reserve();
+export async function migratePostgres(databaseUrl: string, migrationsFolder: string, lockKey: number): Promise<void> {
+  // Two connections: one holds the lock while the migrator works on the other.
+  const sql = createPostgres(databaseUrl, { max: 2 });
   try {
-    await lock`select pg_advisory_lock(${lockKey})`;
-    const db: PostgresJsDatabase = drizzle(sql);
-    await migrate(db, { migrationsFolder });
+    const lock = await sql.reserve();
+    try {
+      await lock`select pg_advisory_lock(${lockKey})`;
+      const db: PostgresJsDatabase = drizzle(sql);
+      await migrate(db, { migrationsFolder });
+    } finally {
+      await lock`select pg_advisory_unlock(${lockKey})`.catch(() => {});
+      lock.release();
+    }
   } finally {
-    await lock`select pg_advisory_unlock(${lockKey})`.catch(() => {});
-    lock.release();
+    await sql.end();
   }
 }

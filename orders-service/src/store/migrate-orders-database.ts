@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { migratePostgres, type Sql } from "@checkout-saga/shared";
+import { migratePostgres } from "@checkout-saga/shared";
 
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -7,5 +7,5 @@ const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url)
 const MIGRATION_LOCK_KEY = 50_055;
 
 /** Brings the orders database to the checked-in schema; safe when several instances start together. */
-export const migrateOrdersDatabase = (sql: Sql): Promise<void> =>
-  migratePostgres(sql, migrationsFolder, MIGRATION_LOCK_KEY);
+export const migrateOrdersDatabase = (databaseUrl: string): Promise<void> =>
+  migratePostgres(databaseUrl, migrationsFolder, MIGRATION_LOCK_KEY);

@@ -1,0 +1,24 @@
+import { defaultPorts, envReader } from "@checkout-saga/shared";
+import { MAX_TTL_SECONDS } from "./domain/reserve-request.js";
+
+export interface InventoryConfig {
+  port: number;
+  /** PostgreSQL database owned by this service; required, there is no safe default. */
+  databaseUrl: string;
+  /** How long a reservation holds stock when the caller does not say. */
+  reservationTtlSeconds: number;
+  /** How often held reservations past their expiry are given back. */
+  sweepIntervalMs: number;
+  logLevel: string;
+}
+
+export function loadInventoryConfig(env: Record<string, string | undefined>): InventoryConfig {
+  const e = envReader(env);
+  return {
+    port: e.int("INVENTORY_PORT", defaultPorts.inventory, { min: 0, max: 65535 }),
+    databaseUrl: e.string("INVENTORY_DATABASE_URL"),
+    reservationTtlSeconds: e.int("INVENTORY_RESERVATION_TTL_SECONDS", 300, { min: 1, max: MAX_TTL_SECONDS }),
+    sweepIntervalMs: e.int("INVENTORY_SWEEP_INTERVAL_MS", 5_000, { min: 10, max: 3_600_000 }),
+    logLevel: e.string("LOG_LEVEL", "info"),
+  };
+}

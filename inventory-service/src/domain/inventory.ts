@@ -1,0 +1,22 @@
+import type { Reservation, StockLevel } from "./reservation.js";
+import type { ReserveCommand } from "./reserve-request.js";
+
+/**
+ * Stock and reservations, whatever stores them. Every method is safe to call concurrently and
+ * to repeat: each status change happens once, under a lock on the reservation.
+ */
+export interface Inventory {
+  /**
+   * Holds every line or none (OUT_OF_STOCK naming the short lines). A checkout that already has a
+   * reservation gets it back unchanged, whatever its status.
+   */
+  reserve(command: ReserveCommand): Promise<Reservation>;
+  /** Turns held stock into sold stock (see decideConfirm). */
+  confirm(checkoutId: string): Promise<Reservation>;
+  /** Gives held stock back (see decideRelease); undefined when the checkout never held a reservation. */
+  release(checkoutId: string, reason: string): Promise<Reservation | undefined>;
+  /** Stock of the given products (unknown ones omitted), or of every product when none are given. */
+  getStock(productIds: string[]): Promise<StockLevel[]>;
+  /** Expires up to `limit` held reservations past their expiry, giving their stock back; returns how many. */
+  expireDue(limit: number): Promise<number>;
+}

@@ -1,0 +1,70 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { invalidArgument } from "@checkout-saga/shared";
+import { LineQuantitySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import {
+  InventoryService,
+  type Reservation as ReservationMessage,
+  ReservationSchema,
+  ReservationStatus as ReservationStatusMessage,
+  StockSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { Inventory } from "../domain/inventory.js";
+import type { Reservation, ReservationStatus } from "../domain/reservation.js";
+import { parseReserveCommand, requireCheckoutId } from "../domain/reserve-request.js";
+
+const MAX_STOCK_IDS = 1_000;
+
+export interface InventoryRoutesOptions {
+  /** Hold duration when a Reserve asks for 0 seconds. */
+  defaultTtlSeconds: number;
+}
+
+export function inventoryRoutes(inventory: Inventory, options: InventoryRoutesOptions) {
+  return (router: ConnectRouter) =>
+    router.service(InventoryService, {
+      async getStock(req) {
+        if (req.productIds.length > MAX_STOCK_IDS) {
+          throw invalidArgument("INVALID_ARGUMENT", `at most ${MAX_STOCK_IDS} product_ids per call`);
+        }
+        const levels = await inventory.getStock([...new Set(req.productIds)]);
+        return { stocks: levels.map((s) => create(StockSchema, s)) };
+      },
+      async reserve(req) {
+        const command = parseReserveCommand(
+          {
+            checkoutId: req.checkoutId,
+            items: req.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+            ttlSeconds: req.ttlSeconds,
+          },
+          options.defaultTtlSeconds,
+        );
+        return { reservation: toMessage(await inventory.reserve(command)) };
+      },
+      async confirm(req) {
+        return { reservation: toMessage(await inventory.confirm(requireCheckoutId(req.checkoutId))) };
+      },
+      async release(req) {
+        const reservation = await inventory.release(requireCheckoutId(req.checkoutId), req.reason);
+        return { reservation: reservation && toMessage(reservation) };
+      },
+    });
+}
+
+const statusMessage: Record<ReservationStatus, ReservationStatusMessage> = {
+  HELD: ReservationStatusMessage.HELD,
+  CONFIRMED: ReservationStatusMessage.CONFIRMED,
+  RELEASED: ReservationStatusMessage.RELEASED,
+  EXPIRED: ReservationStatusMessage.EXPIRED,
+};
+
+function toMessage(r: Reservation): ReservationMessage {
+  return create(ReservationSchema, {
+    reservationId: r.id,
+    checkoutId: r.checkoutId,
+    status: statusMessage[r.status],
+    items: r.lines.map((l) => create(LineQuantitySchema, l)),
+    expiresAt: timestampFromDate(r.expiresAt),
+  });
+}

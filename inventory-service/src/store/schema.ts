@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** One row per product; the check constraints make overselling impossible even for a buggy query. */
+export const stock = pgTable(
+  "stock",
+  {
+    productId: text("product_id").primaryKey(),
+    available: integer("available").notNull(),
+    reserved: integer("reserved").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("stock_available_not_negative", sql`${t.available} >= 0`),
+    check("stock_reserved_not_negative", sql`${t.reserved} >= 0`),
+  ],
+);
+
+/** At most one reservation per checkout: the unique checkout id is what makes Reserve idempotent. */
+export const reservations = pgTable(
+  "reservations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    checkoutId: text("checkout_id").notNull().unique(),
+    status: text("status").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    releaseReason: text("release_reason"),
+  },
+  (t) => [
+    check("reservations_status_known", sql`${t.status} in ('HELD', 'CONFIRMED', 'RELEASED', 'EXPIRED')`),
+    // The sweeper's query: only held reservations, oldest expiry first.
+    index("reservations_held_expires_at_idx").on(t.expiresAt).where(sql`${t.status} = 'HELD'`),
+  ],
+);
+
+export const reservationLines = pgTable(
+  "reservation_lines",
+  {
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => reservations.id, { onDelete: "cascade" }),
+    productId: text("product_id")
+      .notNull()
+      .references(() => stock.productId),
+    quantity: integer("quantity").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.reservationId, t.productId] }),
+    check("reservation_lines_quantity_positive", sql`${t.quantity} > 0`),
+  ],
+);
