@@ -186,9 +186,15 @@ describe("Release", () => {
     expect(row?.release_reason).toBe("payment declined");
   });
 
-  it("is a no-op for a checkout that never reserved", async () => {
-    const response = await h.client.release({ checkoutId: checkoutId(), reason: "compensation" });
-    expect(response.reservation).toBeUndefined();
+  it("records a release for a checkout that never reserved, so a late Reserve holds nothing", async () => {
+    const productId = await h.addProduct(10);
+    const id = checkoutId();
+    const response = await h.client.release({ checkoutId: id, reason: "compensation" });
+    expect(response.reservation?.status).toBe(ReservationStatus.RELEASED);
+    expect(response.reservation?.items).toEqual([]);
+    const late = await h.client.reserve({ checkoutId: id, items: [{ productId, quantity: 4 }] });
+    expect(late.reservation?.status).toBe(ReservationStatus.RELEASED);
+    expect(await h.stockOf(productId)).toEqual({ available: 10, reserved: 0 });
   });
 
   it("refuses to release sold stock with RESERVATION_CONFIRMED", async () => {

@@ -13,8 +13,11 @@ export interface Inventory {
   reserve(command: ReserveCommand): Promise<Reservation>;
   /** Turns held stock into sold stock (see decideConfirm). */
   confirm(checkoutId: string): Promise<Reservation>;
-  /** Gives held stock back (see decideRelease); undefined when the checkout never held a reservation. */
-  release(checkoutId: string, reason: string): Promise<Reservation | undefined>;
+  /**
+   * Gives held stock back (see decideRelease). A checkout with no reservation yet gets a
+   * RELEASED one with no lines, so a Reserve arriving later holds nothing.
+   */
+  release(checkoutId: string, reason: string): Promise<Reservation>;
   /** Stock of the given products (unknown ones omitted), or of every product when none are given. */
   getStock(productIds: string[]): Promise<StockLevel[]>;
   /** Expires up to `limit` held reservations past their expiry, giving their stock back; returns how many. */

@@ -107,8 +107,22 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
 
     async release(checkoutId, reason) {
       return sql.begin(async (tx) => {
-        const reservation = await lockReservation(tx, checkoutId);
-        if (!reservation) return undefined;
+        let reservation = await lockReservation(tx, checkoutId);
+        if (!reservation) {
+          // Nothing held yet: record the release, so a Reserve still in flight (a caller that
+          // timed out and compensated) finds it and holds nothing, instead of leaking stock
+          // until the hold expires.
+          const now = clock.now();
+          const [tombstone] = await tx<{ id: string }[]>`
+            insert into reservations (checkout_id, status, expires_at, created_at, updated_at, release_reason)
+            values (${checkoutId}, 'RELEASED', ${now}, ${now}, ${now}, ${releaseReason(reason)})
+            on conflict (checkout_id) do nothing
+            returning id`;
+          if (tombstone) return { id: tombstone.id, checkoutId, status: "RELEASED" as const, lines: [], expiresAt: now };
+          // A Reserve committed in between: release what it holds.
+          reservation = await lockReservation(tx, checkoutId);
+          if (!reservation) throw new Error(`reservation of checkout ${checkoutId} vanished after a conflict`);
+        }
         if (decideRelease(reservation) === "unchanged") return reservation;
         return endHold(tx, reservation, "RELEASED", releaseReason(reason), clock.now());
       });

@@ -223,8 +223,6 @@ export const ReleaseRequestSchema: GenMessage<ReleaseRequest> = /*@__PURE__*/
  */
 export type ReleaseResponse = Message<"checkoutsaga.inventory.v1.ReleaseResponse"> & {
   /**
-   * Absent when the checkout never held a reservation.
-   *
    * @generated from field: checkoutsaga.inventory.v1.Reservation reservation = 1;
    */
   reservation?: Reservation | undefined;
@@ -311,7 +309,9 @@ export const InventoryService: GenService<{
     output: typeof ConfirmResponseSchema;
   },
   /**
-   * Gives held stock back. Idempotent; releasing an unknown checkout's reservation is a no-op.
+   * Gives held stock back. Idempotent. Releasing a checkout that holds nothing records a
+   * RELEASED reservation with no lines, so a Reserve arriving later (one the caller gave up on)
+   * holds nothing.
    *
    * @generated from rpc checkoutsaga.inventory.v1.InventoryService.Release
    */
