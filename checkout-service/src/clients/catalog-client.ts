@@ -1,0 +1,19 @@
+import { createServiceClient, createServiceTransport, fromMoneyProto } from "@checkout-saga/shared";
+import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import type { CatalogPort } from "../saga/ports.js";
+import { type BackoffPolicy, withRetry } from "../saga/retry.js";
+import { lookupFailure } from "./lookup-failure.js";
+
+export function createCatalogClient(baseUrl: string, timeoutMs: number, retry: BackoffPolicy): CatalogPort {
+  const client = createServiceClient(ProductService, createServiceTransport(baseUrl));
+  return {
+    async getProducts(ids) {
+      try {
+        const res = await withRetry(() => client.getProducts({ ids }, { timeoutMs }), retry);
+        return res.products.map((p) => ({ id: p.id, name: p.name, price: fromMoneyProto(p.price) }));
+      } catch (err) {
+        throw lookupFailure("product", err);
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { create } from "@bufbuild/protobuf";
+import { createServiceClient, createServiceTransport, errorDetail, toMoneyProto } from "@checkout-saga/shared";
+import {
+  type Payment,
+  PaymentMethodSchema,
+  PaymentService,
+  PaymentStatus,
+} from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { PaymentPort, PaymentResult } from "../saga/ports.js";
+
+const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
+  [PaymentStatus.SUCCEEDED]: "succeeded",
+  [PaymentStatus.DECLINED]: "declined",
+  [PaymentStatus.PENDING]: "pending",
+  [PaymentStatus.REFUNDED]: "refunded",
+};
+
+/** PaymentService over Connect, each call with its own deadline. */
+export function createPaymentClient(baseUrl: string, timeoutMs: number): PaymentPort {
+  const client = createServiceClient(PaymentService, createServiceTransport(baseUrl));
+  return {
+    async charge({ idempotencyKey, checkoutId, amount, method }) {
+      const res = await client.charge(
+        {
+          idempotencyKey,
+          checkoutId,
+          amount: toMoneyProto(amount),
+          paymentMethod: create(PaymentMethodSchema, method),
+        },
+        { timeoutMs },
+      );
+      return toResult(res.payment);
+    },
+    async refund(paymentId, reason) {
+      await client.refund({ paymentId, reason }, { timeoutMs });
+    },
+    async findByIdempotencyKey(idempotencyKey) {
+      try {
+        const res = await client.getPayment({ idempotencyKey }, { timeoutMs });
+        return toResult(res.payment);
+      } catch (err) {
+        if (ConnectError.from(err).code === Code.NotFound || errorDetail(err)?.reason === "PAYMENT_NOT_FOUND") {
+          return undefined;
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+function toResult(payment: Payment | undefined): PaymentResult {
+  const status = payment && statuses[payment.status];
+  if (!payment || !status) throw new Error("the payment service answered without a usable payment");
+  return {
+    paymentId: payment.paymentId,
+    status,
+    declineCode: payment.declineCode || undefined,
+    declineMessage: payment.declineMessage || undefined,
+  };
+}

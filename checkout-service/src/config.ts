@@ -1,0 +1,54 @@
+import { defaultPorts, envReader } from "@checkout-saga/shared";
+
+export interface CheckoutConfig {
+  port: number;
+  databaseUrl: string;
+  cartUrl: string;
+  productUrl: string;
+  inventoryUrl: string;
+  paymentUrl: string;
+  /** SAGA_STEP_MODE: checkouts may ask to stop after each transition. */
+  stepModeEnabled: boolean;
+  /** Per-call deadlines of downstream calls. */
+  inventoryTimeoutMs: number;
+  paymentTimeoutMs: number;
+  /** How long a driver owns a checkout before others may take it over; renewed per step. */
+  leaseMs: number;
+  recoveryIntervalMs: number;
+  /** Recovery leaves alone checkouts touched more recently than this. */
+  recoveryGraceMs: number;
+  /** How often recovery retries a compensation that needs attention. */
+  attentionRetryMs: number;
+  /** How long PAYMENT_PENDING may wait for a payment outcome before the saga gives up. */
+  paymentDeadlineMs: number;
+  outboxBatchSize: number;
+  outboxPollIntervalMs: number;
+  logLevel: string;
+  /** Production mode's broker list; embedded mode hands the service an in-process bus instead. */
+  kafkaBrokers?: string;
+}
+
+export function loadCheckoutConfig(env: Record<string, string | undefined>): CheckoutConfig {
+  const e = envReader(env);
+  const url = (name: string, port: number) => e.string(name, `http://127.0.0.1:${port}`);
+  return {
+    port: e.int("CHECKOUT_PORT", defaultPorts.checkout, { min: 0, max: 65535 }),
+    databaseUrl: e.string("CHECKOUT_DATABASE_URL"),
+    cartUrl: url("CART_URL", defaultPorts.cart),
+    productUrl: url("PRODUCT_URL", defaultPorts.product),
+    inventoryUrl: url("INVENTORY_URL", defaultPorts.inventory),
+    paymentUrl: url("PAYMENT_URL", defaultPorts.payment),
+    stepModeEnabled: e.bool("SAGA_STEP_MODE", false),
+    inventoryTimeoutMs: e.int("CHECKOUT_INVENTORY_TIMEOUT_MS", 30_000, { min: 1 }),
+    paymentTimeoutMs: e.int("CHECKOUT_PAYMENT_TIMEOUT_MS", 60_000, { min: 1 }),
+    leaseMs: e.int("CHECKOUT_LEASE_MS", 30_000, { min: 100 }),
+    recoveryIntervalMs: e.int("CHECKOUT_RECOVERY_INTERVAL_MS", 5_000, { min: 10 }),
+    recoveryGraceMs: e.int("CHECKOUT_RECOVERY_GRACE_MS", 3_000, { min: 0 }),
+    attentionRetryMs: e.int("CHECKOUT_ATTENTION_RETRY_MS", 60_000, { min: 0 }),
+    paymentDeadlineMs: e.int("CHECKOUT_PAYMENT_DEADLINE_MS", 900_000, { min: 1 }),
+    outboxBatchSize: e.int("OUTBOX_BATCH_SIZE", 500, { min: 1, max: 10_000 }),
+    outboxPollIntervalMs: e.int("OUTBOX_POLL_INTERVAL_MS", 500, { min: 1 }),
+    logLevel: e.string("LOG_LEVEL", "info"),
+    kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
+  };
+}

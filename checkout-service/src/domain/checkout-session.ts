@@ -1,0 +1,71 @@
+import type { Amount } from "@checkout-saga/shared";
+import type { CheckoutStatus } from "./checkout-state-machine.js";
+
+/** A line as bought: name and unit price are a snapshot of the catalog at checkout time. */
+export interface CheckoutItem {
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  postalCode: string;
+  region: string;
+  city: string;
+  line1: string;
+  line2: string;
+  country: string;
+}
+
+/** How the customer pays. The token is a secret: stored to charge after a restart, never shown or logged. */
+export interface PaymentMethod {
+  type: "card";
+  token: string;
+}
+
+export interface LineShortage {
+  productId: string;
+  requested: number;
+  available: number;
+}
+
+/** Why a checkout failed; `code` is stable (OUT_OF_STOCK, PAYMENT_DECLINED, RESERVATION_LOST, STEP_FAILED). */
+export interface CheckoutFailure {
+  code: string;
+  message: string;
+  shortages?: LineShortage[];
+  declineCode?: string;
+}
+
+export interface Transition {
+  /** Absent on the row that records the checkout's creation. */
+  from?: CheckoutStatus;
+  to: CheckoutStatus;
+  reason: string;
+  at: Date;
+}
+
+/** One checkout, as persisted: the saga's state plus everything needed to resume it. */
+export interface CheckoutSession {
+  id: string;
+  userId: string;
+  status: CheckoutStatus;
+  total: Amount;
+  items: CheckoutItem[];
+  shippingAddress: ShippingAddress;
+  paymentMethod: PaymentMethod;
+  reservationId?: string;
+  paymentId?: string;
+  failure?: CheckoutFailure;
+  stepMode: boolean;
+  needsAttention: boolean;
+  compensationAttempts: number;
+  paymentDeadline?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Oldest first; empty when loaded for a listing. */
+  history: Transition[];
+}

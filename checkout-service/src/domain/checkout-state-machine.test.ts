@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import {
+  assertTransition,
+  CHECKOUT_STATUSES,
+  type CheckoutStatus,
+  IllegalTransitionError,
+  isFinished,
+} from "./checkout-state-machine.js";
+
+describe("checkout state machine", () => {
+  it("walks the happy path forward", () => {
+    const path: CheckoutStatus[] = [
+      "INITIATED",
+      "INVENTORY_RESERVED",
+      "PAYMENT_PENDING",
+      "PAYMENT_COMPLETED",
+      "COMPLETED",
+    ];
+    for (let i = 1; i < path.length; i++) {
+      expect(() => assertTransition(path[i - 1]!, path[i]!)).not.toThrow();
+    }
+  });
+
+  it.each(["INITIATED", "INVENTORY_RESERVED", "PAYMENT_PENDING"] as const)("lets %s turn to compensation", (from) => {
+    expect(() => assertTransition(from, "COMPENSATING", "STEP_FAILED")).not.toThrow();
+  });
+
+  it("lets a paid checkout compensate only when completing became impossible", () => {
+    expect(() => assertTransition("PAYMENT_COMPLETED", "COMPENSATING", "RESERVATION_LOST")).not.toThrow();
+    expect(() => assertTransition("PAYMENT_COMPLETED", "COMPENSATING", "STEP_FAILED")).toThrow(IllegalTransitionError);
+    expect(() => assertTransition("PAYMENT_COMPLETED", "COMPENSATING")).toThrow(IllegalTransitionError);
+  });
+
+  it("ends compensation only in FAILED", () => {
+    expect(() => assertTransition("COMPENSATING", "FAILED")).not.toThrow();
+    expect(() => assertTransition("COMPENSATING", "COMPLETED")).toThrow(IllegalTransitionError);
+    expect(() => assertTransition("COMPENSATING", "INITIATED")).toThrow(IllegalTransitionError);
+  });
+
+  it.each([
+    ["INITIATED", "PAYMENT_PENDING"],
+    ["INITIATED", "COMPLETED"],
+    ["INVENTORY_RESERVED", "PAYMENT_COMPLETED"],
+    ["PAYMENT_PENDING", "COMPLETED"],
+    ["PAYMENT_COMPLETED", "FAILED"],
+    ["INITIATED", "FAILED"],
+    ["PAYMENT_PENDING", "INVENTORY_RESERVED"],
+  ] as const)("refuses %s → %s", (from, to) => {
+    expect(() => assertTransition(from, to)).toThrow(/illegal checkout transition/);
+  });
+
+  it("never leaves a final state", () => {
+    for (const to of CHECKOUT_STATUSES) {
+      expect(() => assertTransition("COMPLETED", to)).toThrow(IllegalTransitionError);
+      expect(() => assertTransition("FAILED", to)).toThrow(IllegalTransitionError);
+    }
+    expect(CHECKOUT_STATUSES.filter(isFinished)).toEqual(["COMPLETED", "FAILED"]);
+  });
+});

@@ -1,0 +1,92 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { toMoneyProto } from "@checkout-saga/shared";
+import {
+  type Checkout,
+  CheckoutFailureSchema,
+  CheckoutItemSchema,
+  CheckoutSchema,
+  CheckoutStatus as CheckoutStatusMessage,
+  type InitiateCheckoutResponse,
+  InitiateCheckoutResponseSchema,
+  TransitionSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { LineShortageSchema, ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import type { CheckoutSession } from "../domain/checkout-session.js";
+import type { CheckoutStatus } from "../domain/checkout-state-machine.js";
+
+export const statusToMessage: Record<CheckoutStatus, CheckoutStatusMessage> = {
+  INITIATED: CheckoutStatusMessage.INITIATED,
+  INVENTORY_RESERVED: CheckoutStatusMessage.INVENTORY_RESERVED,
+  PAYMENT_PENDING: CheckoutStatusMessage.PAYMENT_PENDING,
+  PAYMENT_COMPLETED: CheckoutStatusMessage.PAYMENT_COMPLETED,
+  COMPLETED: CheckoutStatusMessage.COMPLETED,
+  COMPENSATING: CheckoutStatusMessage.COMPENSATING,
+  FAILED: CheckoutStatusMessage.FAILED,
+};
+
+export const statusFromMessage = new Map(
+  Object.entries(statusToMessage).map(([name, value]) => [value, name as CheckoutStatus]),
+);
+
+/** The checkout as clients see it; the payment token never leaves the service. */
+export function toCheckoutMessage(session: CheckoutSession, options: { history: boolean }): Checkout {
+  const { currency } = session.total;
+  const failure = session.failure;
+  return create(CheckoutSchema, {
+    checkoutId: session.id,
+    userId: session.userId,
+    status: statusToMessage[session.status],
+    total: toMoneyProto(session.total),
+    items: session.items.map((i) =>
+      create(CheckoutItemSchema, {
+        productId: i.productId,
+        name: i.name,
+        quantity: i.quantity,
+        unitPrice: toMoneyProto({ currency, amountMinor: i.unitPriceMinor }),
+      }),
+    ),
+    failure:
+      failure &&
+      create(CheckoutFailureSchema, {
+        code: failure.code,
+        message: failure.message,
+        shortages: (failure.shortages ?? []).map((s) => create(LineShortageSchema, s)),
+        declineCode: failure.declineCode ?? "",
+      }),
+    history: options.history
+      ? session.history.map((t) =>
+          create(TransitionSchema, {
+            from: t.from ? statusToMessage[t.from] : CheckoutStatusMessage.UNSPECIFIED,
+            to: statusToMessage[t.to],
+            reason: t.reason,
+            at: timestampFromDate(t.at),
+          }),
+        )
+      : [],
+    reservationId: session.reservationId ?? "",
+    paymentId: session.paymentId ?? "",
+    stepMode: session.stepMode,
+    needsAttention: session.needsAttention,
+    shippingAddress: create(ShippingAddressSchema, session.shippingAddress),
+    createdAt: timestampFromDate(session.createdAt),
+    updatedAt: timestampFromDate(session.updatedAt),
+    paymentDeadline:
+      session.status === "PAYMENT_PENDING" && session.paymentDeadline
+        ? timestampFromDate(session.paymentDeadline)
+        : undefined,
+  });
+}
+
+/** What is stored with an idempotency key: the first call's response, exactly. */
+export const encodeInitiateResponse = (session: CheckoutSession): Uint8Array =>
+  toBinary(
+    InitiateCheckoutResponseSchema,
+    create(InitiateCheckoutResponseSchema, {
+      checkout: toCheckoutMessage(session, { history: true }),
+      replayed: false,
+    }),
+  );
+
+export const decodeInitiateResponse = (bytes: Uint8Array): InitiateCheckoutResponse =>
+  fromBinary(InitiateCheckoutResponseSchema, bytes);

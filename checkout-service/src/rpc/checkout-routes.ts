@@ -1,0 +1,84 @@
+import { create } from "@bufbuild/protobuf";
+import { invalidArgument } from "@checkout-saga/shared";
+import {
+  CheckoutService,
+  CheckoutStatus as CheckoutStatusMessage,
+  InitiateCheckoutResponseSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { type CheckoutCommands, checkoutNotFound } from "../saga/checkout-commands.js";
+import type { SagaStore } from "../saga/ports.js";
+import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
+import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
+import { decodePageToken, encodePageToken, isUuid, pageSize } from "./page-token.js";
+
+export interface CheckoutRoutesDeps {
+  commands: CheckoutCommands;
+  store: Pick<SagaStore, "load"> & CheckoutQueries;
+}
+
+export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
+  /** Unknown, malformed and other users' checkouts all look the same: not found. */
+  async function findCheckout(checkoutId: string, userId = "") {
+    const session = isUuid(checkoutId) ? await store.load(checkoutId) : undefined;
+    if (!session || (userId !== "" && session.userId !== userId)) throw checkoutNotFound(checkoutId);
+    return session;
+  }
+
+  return (router: ConnectRouter) =>
+    router.service(CheckoutService, {
+      async initiateCheckout(req) {
+        const result = await commands.initiate({
+          userId: req.userId,
+          idempotencyKey: req.idempotencyKey,
+          paymentMethod: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
+          shippingAddress: req.shippingAddress && {
+            name: req.shippingAddress.name,
+            phone: req.shippingAddress.phone,
+            postalCode: req.shippingAddress.postalCode,
+            region: req.shippingAddress.region,
+            city: req.shippingAddress.city,
+            line1: req.shippingAddress.line1,
+            line2: req.shippingAddress.line2,
+            country: req.shippingAddress.country,
+          },
+          stepMode: req.stepMode,
+        });
+        if (result.kind === "replayed") return { ...decodeInitiateResponse(result.response), replayed: true };
+        return create(InitiateCheckoutResponseSchema, {
+          checkout: toCheckoutMessage(result.session, { history: true }),
+          replayed: false,
+        });
+      },
+
+      async getCheckout(req) {
+        return { checkout: toCheckoutMessage(await findCheckout(req.checkoutId, req.userId), { history: true }) };
+      },
+
+      async advanceCheckout(req) {
+        await findCheckout(req.checkoutId);
+        return { checkout: toCheckoutMessage(await commands.advance(req.checkoutId), { history: true }) };
+      },
+
+      async listCheckouts(req) {
+        const limit = pageSize(req.pageSize);
+        const status = statusFromMessage.get(req.status);
+        if (req.status !== CheckoutStatusMessage.UNSPECIFIED && !status) {
+          throw invalidArgument("INVALID_ARGUMENT", `unknown status ${req.status}`, { metadata: { field: "status" } });
+        }
+        const rows = await store.list({
+          userId: req.userId || undefined,
+          status,
+          needsAttention: req.needsAttention,
+          limit: limit + 1,
+          after: decodePageToken(req.pageToken),
+        });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          checkouts: page.map((s) => toCheckoutMessage(s, { history: false })),
+          nextPageToken: rows.length > limit && last ? encodePageToken(last) : "",
+        };
+      },
+    });
+}

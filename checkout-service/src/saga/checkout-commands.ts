@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import { DomainError, failedPrecondition, type Logger, notFound } from "@checkout-saga/shared";
+import { isSettledOutcome } from "../domain/checkout-outcome.js";
+import { type InitiateCheckoutInput, parseCheckoutRequest, requestFingerprint } from "../domain/checkout-request.js";
+import type { CheckoutSession } from "../domain/checkout-session.js";
+import { isFinished } from "../domain/checkout-state-machine.js";
+import { priceCart } from "../domain/pricing.js";
+import type { CheckoutSaga } from "./checkout-saga.js";
+import type { CartPort, CatalogPort, CheckoutStore, IdempotencyRecord } from "./ports.js";
+
+/** InitiateCheckout's answer: a fresh outcome, or the stored first response of the same key. */
+export type InitiateResult = { kind: "fresh"; session: CheckoutSession } | { kind: "replayed"; response: Uint8Array };
+
+export interface CheckoutCommandsDeps {
+  store: CheckoutStore;
+  saga: CheckoutSaga;
+  cart: CartPort;
+  catalog: CatalogPort;
+  /** SAGA_STEP_MODE: whether checkouts may ask to be walked step by step. */
+  stepModeEnabled: boolean;
+  /** The InitiateCheckoutResponse bytes stored with an idempotency key. */
+  encodeResponse(session: CheckoutSession): Uint8Array;
+  logger: Logger;
+}
+
+/** A lease holder's name: unique per drive, so two drives in one process never share a lease. */
+export const newLeaseOwner = (): string => `driver-${randomUUID()}`;
+
+/**
+ * Drives a checkout whose lease `owner` just claimed, keeps a settled outcome with its
+ * idempotency key, and lets the lease go. Shared by InitiateCheckout, AdvanceCheckout and recovery.
+ */
+export async function driveLeased(
+  deps: Pick<CheckoutCommandsDeps, "store" | "saga" | "encodeResponse" | "logger">,
+  checkoutId: string,
+  owner: string,
+  maxSteps: number,
+): Promise<CheckoutSession> {
+  try {
+    const session = await deps.saga.drive(checkoutId, owner, { maxSteps });
+    if (isSettledOutcome(session)) await deps.store.storeResponse(checkoutId, deps.encodeResponse(session));
+    return session;
+  } finally {
+    await deps.store
+      .releaseLease(checkoutId, owner)
+      .catch((err) => deps.logger.warn({ err, checkoutId }, "could not release a lease; it will expire"));
+  }
+}
+
+export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
+  const { store } = deps;
+  const stepsFor = (session: { stepMode: boolean }) => (session.stepMode ? 0 : Number.POSITIVE_INFINITY);
+
+  /** The key was used before: replay its answer, refuse a different body, or resume what died mid-way. */
+  async function resume(record: IdempotencyRecord, fingerprint: string): Promise<InitiateResult> {
+    if (record.fingerprint !== fingerprint) {
+      throw failedPrecondition("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used with a different request", {
+        metadata: { checkout_id: record.checkoutId },
+      });
+    }
+    if (record.response) return { kind: "replayed", response: record.response };
+    const owner = newLeaseOwner();
+    if (!(await store.claimLease(record.checkoutId, owner))) throw inFlight(record.checkoutId);
+    // The first call may have finished between our read and our claim: its answer wins.
+    const again = await store.findIdempotencyKey(record.userId, record.key);
+    if (again?.response) {
+      await store.releaseLease(record.checkoutId, owner);
+      return { kind: "replayed", response: again.response };
+    }
+    const session = await store.load(record.checkoutId);
+    if (!session) throw new Error(`idempotency key points at missing checkout ${record.checkoutId}`);
+    deps.logger.info({ checkoutId: session.id, status: session.status }, "resuming checkout for a repeated key");
+    return { kind: "fresh", session: await driveLeased(deps, session.id, owner, stepsFor(session)) };
+  }
+
+  return {
+    /** InitiateCheckout: validate, dedupe by (user, key), price the cart, create the checkout, drive it. */
+    async initiate(input: InitiateCheckoutInput): Promise<InitiateResult> {
+      const request = parseCheckoutRequest(input);
+      if (request.stepMode && !deps.stepModeEnabled) {
+        throw failedPrecondition("STEP_MODE_DISABLED", "step mode is off (start the service with SAGA_STEP_MODE=true)");
+      }
+      const fingerprint = requestFingerprint(request);
+      const existing = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
+      if (existing) return resume(existing, fingerprint);
+
+      const lines = await deps.cart.getLines(request.userId);
+      if (lines.length === 0) throw failedPrecondition("CART_EMPTY", "the cart is empty");
+      const priced = priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
+
+      const id = randomUUID();
+      const owner = newLeaseOwner();
+      const created = await store.create(
+        {
+          id,
+          userId: request.userId,
+          items: priced.items,
+          total: priced.total,
+          shippingAddress: request.shippingAddress,
+          paymentMethod: request.paymentMethod,
+          stepMode: request.stepMode,
+        },
+        { key: request.idempotencyKey, fingerprint },
+        owner,
+      );
+      if (created === "conflict") {
+        const winner = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
+        if (!winner) throw new Error("idempotency key conflicted but cannot be found");
+        return resume(winner, fingerprint);
+      }
+      deps.logger.info({ checkoutId: id, userId: request.userId, total: priced.total }, "checkout initiated");
+      return { kind: "fresh", session: await driveLeased(deps, id, owner, stepsFor(request)) };
+    },
+
+    /** AdvanceCheckout: one step (one transition) of a step-mode checkout. */
+    async advance(checkoutId: string): Promise<CheckoutSession> {
+      const session = await store.load(checkoutId);
+      if (!session) throw checkoutNotFound(checkoutId);
+      if (!session.stepMode) {
+        throw failedPrecondition("NOT_IN_STEP_MODE", "this checkout was not started in step mode", {
+          metadata: { checkout_id: checkoutId },
+        });
+      }
+      if (isFinished(session.status)) return session;
+      const owner = newLeaseOwner();
+      if (!(await store.claimLease(checkoutId, owner))) {
+        throw new DomainError("aborted", "CHECKOUT_BUSY", "this checkout is being advanced by another call", {
+          metadata: { checkout_id: checkoutId },
+        });
+      }
+      return driveLeased(deps, checkoutId, owner, 1);
+    },
+  };
+}
+
+export type CheckoutCommands = ReturnType<typeof createCheckoutCommands>;
+
+export const checkoutNotFound = (checkoutId: string) =>
+  notFound("CHECKOUT_NOT_FOUND", `checkout ${checkoutId} does not exist`, { metadata: { checkout_id: checkoutId } });
+
+const inFlight = (checkoutId: string) =>
+  new DomainError("aborted", "IDEMPOTENCY_KEY_IN_FLIGHT", "a request with this Idempotency-Key is still running", {
+    metadata: { checkout_id: checkoutId },
+  });

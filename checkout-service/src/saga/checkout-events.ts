@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { buildEnvelope, CHECKOUT_EVENTS_TOPIC, encodeEnvelope, toMoneyProto } from "@checkout-saga/shared";
+import { ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import {
+  CheckoutCompletedSchema,
+  CheckoutFailedSchema,
+  EventLineSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
+import type { CheckoutSession } from "../domain/checkout-session.js";
+import type { OutboxMessage } from "./ports.js";
+
+/** The event announcing a checkout's end (COMPLETED or FAILED), ready for the outbox. */
+export function checkoutEndedEvent(session: CheckoutSession, at: Date): OutboxMessage {
+  const currency = session.total.currency;
+  const payload =
+    session.status === "COMPLETED"
+      ? {
+          case: "checkoutCompleted" as const,
+          value: create(CheckoutCompletedSchema, {
+            checkoutId: session.id,
+            userId: session.userId,
+            items: session.items.map((i) =>
+              create(EventLineSchema, {
+                productId: i.productId,
+                name: i.name,
+                quantity: i.quantity,
+                unitPrice: toMoneyProto({ currency, amountMinor: i.unitPriceMinor }),
+              }),
+            ),
+            total: toMoneyProto(session.total),
+            paymentId: session.paymentId ?? "",
+            reservationId: session.reservationId ?? "",
+            shippingAddress: create(ShippingAddressSchema, session.shippingAddress),
+            completedAt: timestampFromDate(at),
+          }),
+        }
+      : {
+          case: "checkoutFailed" as const,
+          value: create(CheckoutFailedSchema, {
+            checkoutId: session.id,
+            userId: session.userId,
+            reasonCode: session.failure?.code ?? "STEP_FAILED",
+            message: session.failure?.message ?? "",
+            failedAt: timestampFromDate(at),
+          }),
+        };
+  const envelope = buildEnvelope({
+    eventId: randomUUID(),
+    aggregateId: session.id,
+    occurredAt: at,
+    correlationId: session.id,
+    payload,
+  });
+  return {
+    eventId: envelope.eventId,
+    eventType: envelope.type,
+    aggregateId: session.id,
+    topic: CHECKOUT_EVENTS_TOPIC,
+    key: session.userId,
+    payload: encodeEnvelope(envelope),
+    headers: { "event-id": envelope.eventId, "event-type": envelope.type, "content-type": "application/x-protobuf" },
+  };
+}

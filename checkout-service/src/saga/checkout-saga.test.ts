@@ -1,0 +1,291 @@
+import { decodeEnvelope, failedPrecondition, toConnectError } from "@checkout-saga/shared";
+import { testLogger } from "@checkout-saga/shared/testing";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { CheckoutSession } from "../domain/checkout-session.js";
+import { createCheckoutSaga, type SagaSettings } from "./checkout-saga.js";
+import type { InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SagaStore } from "./ports.js";
+
+const OWNER = "driver-1";
+const settings: SagaSettings = {
+  leaseMs: 30_000,
+  paymentDeadlineMs: 60_000,
+  callRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+  compensationRetry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2 },
+};
+
+function buildSession(over: Partial<CheckoutSession> = {}): CheckoutSession {
+  return {
+    id: "c-1",
+    userId: "u-1",
+    status: "INITIATED",
+    total: { currency: "USD", amountMinor: 5998 },
+    items: [{ productId: "2", name: "Mouse", quantity: 2, unitPriceMinor: 2999 }],
+    shippingAddress: {
+      name: "Ada",
+      phone: "+1 555 0100",
+      postalCode: "94105",
+      region: "CA",
+      city: "SF",
+      line1: "1 Market St",
+      line2: "",
+      country: "US",
+    },
+    paymentMethod: { type: "card", token: "tok_visa" },
+    stepMode: false,
+    needsAttention: false,
+    compensationAttempts: 0,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    history: [],
+    ...over,
+  };
+}
+
+/** In-memory SagaStore with the Postgres store's guard: expected status and lease owner. */
+function memoryStore(session: CheckoutSession) {
+  const state = { session: structuredClone(session), outbox: [] as OutboxMessage[], owner: OWNER };
+  const store: SagaStore = {
+    async load() {
+      return structuredClone(state.session);
+    },
+    async transition(change) {
+      if (state.session.status !== change.from || state.owner !== change.owner) return false;
+      state.session = { ...state.session, ...change.patch, status: change.to };
+      state.session.history.push({ from: change.from, to: change.to, reason: change.reason, at: new Date() });
+      if (change.outbox) state.outbox.push(change.outbox);
+      return true;
+    },
+    async annotate(note) {
+      if (state.session.status !== note.status || state.owner !== note.owner) return false;
+      state.session = { ...state.session, ...note.patch };
+      return true;
+    },
+    async renewLease(_id, owner) {
+      return state.owner === owner;
+    },
+  };
+  return { store, state };
+}
+
+/** Fakes of inventory and payments that log every call, with failures injected per method. */
+function downstream() {
+  const calls: string[] = [];
+  const failures: Partial<Record<string, () => unknown>> = {};
+  let chargeResult: PaymentResult = { paymentId: "p-1", status: "succeeded" };
+  const maybeFail = (name: string) => {
+    calls.push(name);
+    const failure = failures[name]?.();
+    if (failure) throw failure;
+  };
+  const inventory: InventoryPort = {
+    async reserve(checkoutId) {
+      maybeFail("reserve");
+      return { reservationId: `r-${checkoutId}` };
+    },
+    async confirm() {
+      maybeFail("confirm");
+    },
+    async release() {
+      maybeFail("release");
+    },
+  };
+  const chargeKeys: string[] = [];
+  const payments: PaymentPort = {
+    async charge(input) {
+      chargeKeys.push(input.idempotencyKey);
+      maybeFail("charge");
+      return chargeResult;
+    },
+    async refund() {
+      maybeFail("refund");
+    },
+    async findByIdempotencyKey() {
+      maybeFail("findPayment");
+      return chargeResult;
+    },
+  };
+  return {
+    inventory,
+    payments,
+    calls,
+    chargeKeys,
+    failures,
+    answerCharge(result: PaymentResult) {
+      chargeResult = result;
+    },
+  };
+}
+
+const unavailable = () => new ConnectError("down", Code.Unavailable);
+
+describe("checkout saga", () => {
+  let fakes: ReturnType<typeof downstream>;
+  let clockNow: Date;
+
+  beforeEach(() => {
+    fakes = downstream();
+    clockNow = new Date("2026-01-01T00:00:00Z");
+  });
+
+  function sagaFor(session: CheckoutSession, signal = new AbortController().signal) {
+    const { store, state } = memoryStore(session);
+    const saga = createCheckoutSaga({
+      store,
+      inventory: fakes.inventory,
+      payments: fakes.payments,
+      clock: { now: () => clockNow },
+      logger: testLogger(),
+      settings,
+      signal,
+    });
+    return { saga, state, drive: (maxSteps?: number) => saga.drive(session.id, OWNER, { maxSteps }) };
+  }
+
+  const path = (s: CheckoutSession) => s.history.map((t) => t.to);
+  const eventTypes = (outbox: OutboxMessage[]) => outbox.map((m) => decodeEnvelope(m.payload).type);
+
+  it("reserves, charges with the checkout id as key, confirms, and writes CheckoutCompleted", async () => {
+    const { drive, state } = sagaFor(buildSession());
+    const done = await drive();
+    expect(done.status).toBe("COMPLETED");
+    expect(path(done)).toEqual(["INVENTORY_RESERVED", "PAYMENT_PENDING", "PAYMENT_COMPLETED", "COMPLETED"]);
+    expect(fakes.calls).toEqual(["reserve", "charge", "confirm"]);
+    expect(fakes.chargeKeys).toEqual(["c-1"]);
+    expect([done.reservationId, done.paymentId]).toEqual(["r-c-1", "p-1"]);
+    expect(eventTypes(state.outbox)).toEqual(["CheckoutCompleted"]);
+    const completed = decodeEnvelope(state.outbox[0]!.payload).payload;
+    expect(completed.case === "checkoutCompleted" && completed.value.paymentId).toBe("p-1");
+  });
+
+  it("after reserveStock, a declined charge releases the stock only", async () => {
+    fakes.answerCharge({ paymentId: "p-1", status: "declined", declineCode: "card_declined" });
+    const { drive, state } = sagaFor(buildSession());
+    const done = await drive();
+    expect(fakes.calls).toEqual(["reserve", "charge", "release"]);
+    expect(done.status).toBe("FAILED");
+    expect(done.failure).toMatchObject({ code: "PAYMENT_DECLINED", declineCode: "card_declined" });
+    expect(path(done)).toEqual(["INVENTORY_RESERVED", "PAYMENT_PENDING", "COMPENSATING", "FAILED"]);
+    expect(eventTypes(state.outbox)).toEqual(["CheckoutFailed"]);
+  });
+
+  it("after chargePayment, a lost reservation refunds then releases, in reverse order", async () => {
+    fakes.failures.confirm = () => toConnectError(failedPrecondition("RESERVATION_EXPIRED", "the reservation expired"));
+    const { drive, state } = sagaFor(buildSession());
+    const done = await drive();
+    expect(fakes.calls).toEqual(["reserve", "charge", "confirm", "refund", "release"]);
+    expect(done.status).toBe("FAILED");
+    expect(done.failure?.code).toBe("RESERVATION_LOST");
+    expect(path(done).slice(-3)).toEqual(["PAYMENT_COMPLETED", "COMPENSATING", "FAILED"]);
+    expect(eventTypes(state.outbox)).toEqual(["CheckoutFailed"]);
+  });
+
+  it("out of stock undoes nothing and names the short lines", async () => {
+    fakes.failures.reserve = () =>
+      toConnectError(
+        failedPrecondition("OUT_OF_STOCK", "not enough", { lines: [{ productId: "2", requested: 2, available: 1 }] }),
+      );
+    const { drive } = sagaFor(buildSession());
+    const done = await drive();
+    expect(fakes.calls).toEqual(["reserve"]);
+    expect(done.status).toBe("FAILED");
+    expect(done.failure).toMatchObject({
+      code: "OUT_OF_STOCK",
+      shortages: [{ productId: "2", requested: 2, available: 1 }],
+    });
+    expect(path(done)).toEqual(["COMPENSATING", "FAILED"]);
+  });
+
+  it("retries a retryable reserve failure and then goes on", async () => {
+    let failuresLeft = 2;
+    fakes.failures.reserve = () => (failuresLeft-- > 0 ? unavailable() : undefined);
+    const { drive } = sagaFor(buildSession());
+    expect((await drive()).status).toBe("COMPLETED");
+    expect(fakes.calls.filter((c) => c === "reserve")).toHaveLength(3);
+  });
+
+  it("a reserve that keeps failing compensates as STEP_FAILED and releases whatever may be held", async () => {
+    fakes.failures.reserve = unavailable;
+    const { drive } = sagaFor(buildSession());
+    const done = await drive();
+    expect(done.status).toBe("FAILED");
+    expect(done.failure?.code).toBe("STEP_FAILED");
+    expect(fakes.calls).toEqual(["reserve", "reserve", "reserve", "release"]);
+  });
+
+  it("a charge whose outcome is unknown stays PAYMENT_PENDING, and refunds by key once past its deadline", async () => {
+    fakes.failures.charge = unavailable;
+    const { drive } = sagaFor(buildSession());
+    const waiting = await drive();
+    expect(waiting.status).toBe("PAYMENT_PENDING");
+    expect(fakes.calls).not.toContain("release");
+
+    clockNow = new Date(clockNow.getTime() + settings.paymentDeadlineMs + 1);
+    fakes.calls.length = 0;
+    const done = await drive();
+    expect(done.status).toBe("FAILED");
+    expect(done.failure?.code).toBe("STEP_FAILED");
+    expect(fakes.calls).toEqual(["charge", "charge", "charge", "findPayment", "refund", "release"]);
+    expect(new Set(fakes.chargeKeys)).toEqual(new Set(["c-1"]));
+  });
+
+  it("a compensation that keeps failing stays COMPENSATING and needs attention, never FAILED", async () => {
+    fakes.answerCharge({ paymentId: "p-1", status: "declined", declineCode: "card_declined" });
+    fakes.failures.release = unavailable;
+    const { drive, state } = sagaFor(buildSession());
+    const stuck = await drive();
+    expect(stuck.status).toBe("COMPENSATING");
+    expect(stuck.needsAttention).toBe(true);
+    expect(stuck.compensationAttempts).toBe(5);
+    expect(fakes.calls.filter((c) => c === "release")).toHaveLength(5);
+    expect(state.outbox).toEqual([]);
+
+    // A later retry that succeeds clears the flag and finishes.
+    delete fakes.failures.release;
+    const done = await drive();
+    expect([done.status, done.needsAttention]).toEqual(["FAILED", false]);
+  });
+
+  it("after the pivot a failing confirm is retried later, never refunded", async () => {
+    fakes.failures.confirm = unavailable;
+    const { drive } = sagaFor(buildSession());
+    const paid = await drive();
+    expect(paid.status).toBe("PAYMENT_COMPLETED");
+    expect(fakes.calls).not.toContain("refund");
+    delete fakes.failures.confirm;
+    expect((await drive()).status).toBe("COMPLETED");
+  });
+
+  it("resumes PAYMENT_PENDING by charging again with the same key", async () => {
+    const { drive } = sagaFor(
+      buildSession({
+        status: "PAYMENT_PENDING",
+        reservationId: "r-c-1",
+        paymentDeadline: new Date(clockNow.getTime() + 1000),
+      }),
+    );
+    expect((await drive()).status).toBe("COMPLETED");
+    expect(fakes.calls).toEqual(["charge", "confirm"]);
+    expect(fakes.chargeKeys).toEqual(["c-1"]);
+  });
+
+  it("makes exactly one transition per step when asked to", async () => {
+    const { drive } = sagaFor(buildSession());
+    expect((await drive(1)).status).toBe("INVENTORY_RESERVED");
+    expect((await drive(1)).status).toBe("PAYMENT_PENDING");
+    expect(fakes.calls).toEqual(["reserve"]);
+  });
+
+  it("stops without moving when another driver holds the checkout", async () => {
+    const { drive, state } = sagaFor(buildSession());
+    state.owner = "someone-else";
+    const result = await drive();
+    expect(result.status).toBe("INITIATED");
+  });
+
+  it("leaves a finished checkout alone", async () => {
+    const { drive } = sagaFor(buildSession({ status: "COMPLETED" }));
+    expect((await drive()).status).toBe("COMPLETED");
+    expect(fakes.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,149 @@
+import type { Logger } from "@checkout-saga/shared";
+import type { CheckoutSession } from "../domain/checkout-session.js";
+import { assertTransition, isFinished } from "../domain/checkout-state-machine.js";
+import { checkoutEndedEvent } from "./checkout-events.js";
+import { compensate } from "./compensation.js";
+import type { Clock, InventoryPort, PaymentPort, SagaStore } from "./ports.js";
+import { type BackoffPolicy, sleep, withRetry } from "./retry.js";
+import { type StepContext, type StepOutcome, StopDriving } from "./saga-step.js";
+import { chargePayment, startCharge } from "./steps/charge-payment.js";
+import { confirmReservation } from "./steps/confirm-reservation.js";
+import { reserveStock } from "./steps/reserve-stock.js";
+
+export interface SagaSettings {
+  leaseMs: number;
+  paymentDeadlineMs: number;
+  /** Retries of one downstream call on retryable codes. */
+  callRetry: BackoffPolicy;
+  /** Passes of a compensation before it is flagged as needing attention. */
+  compensationRetry: BackoffPolicy;
+}
+
+export interface CheckoutSagaDeps {
+  store: SagaStore;
+  inventory: InventoryPort;
+  payments: PaymentPort;
+  clock: Clock;
+  logger: Logger;
+  settings: SagaSettings;
+  /** Aborted when the service stops: drivers stop between (or abandon) downstream calls. */
+  signal: AbortSignal;
+}
+
+export interface CheckoutSaga {
+  /**
+   * Drives a checkout whose lease `owner` holds, step by step, until it is finished, must
+   * wait, has made `maxSteps` transitions, or someone else moved it. Returns it as persisted.
+   */
+  drive(checkoutId: string, owner: string, options?: { maxSteps?: number }): Promise<CheckoutSession>;
+}
+
+/** Which step runs in which state: one step makes (at most) one transition. */
+function runStep(ctx: StepContext, settings: SagaSettings): Promise<StepOutcome> | StepOutcome {
+  switch (ctx.session.status) {
+    case "INITIATED":
+      return reserveStock(ctx);
+    case "INVENTORY_RESERVED":
+      return startCharge(ctx);
+    case "PAYMENT_PENDING":
+      return chargePayment(ctx);
+    case "PAYMENT_COMPLETED":
+      return confirmReservation(ctx);
+    case "COMPENSATING":
+      return compensate(ctx, settings.compensationRetry);
+    case "COMPLETED":
+    case "FAILED":
+      throw new Error(`checkout ${ctx.session.id} is already ${ctx.session.status}`);
+  }
+}
+
+export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
+  const { store, settings, signal, logger } = deps;
+
+  const load = async (checkoutId: string) => {
+    const session = await store.load(checkoutId);
+    if (!session) throw new Error(`checkout ${checkoutId} does not exist`);
+    return session;
+  };
+
+  /** Settles with `work`, or with StopDriving as soon as the service stops (the call is abandoned). */
+  const unlessStopping = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new StopDriving("the service is stopping"));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+
+  function context(session: CheckoutSession, owner: string): StepContext {
+    return {
+      session,
+      inventory: deps.inventory,
+      payments: deps.payments,
+      call: (fn) => unlessStopping(withRetry(fn, settings.callRetry, signal)),
+      async save(patch) {
+        const saved = await store.annotate({ checkoutId: session.id, owner, status: session.status, patch });
+        if (!saved) throw new StopDriving("another driver took the checkout over");
+      },
+      pause: (ms) => unlessStopping(sleep(ms, signal)),
+      now: () => deps.clock.now(),
+      paymentDeadlineMs: settings.paymentDeadlineMs,
+    };
+  }
+
+  /** Keeps the lease alive while a (possibly slow) step runs. */
+  async function withHeartbeat<T>(checkoutId: string, owner: string, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(
+      () => {
+        store.renewLease(checkoutId, owner).catch((err) => logger.warn({ err, checkoutId }, "lease renewal failed"));
+      },
+      Math.max(10, settings.leaseMs / 3),
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  return {
+    async drive(checkoutId, owner, options = {}) {
+      const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
+      for (let steps = 0; ; steps++) {
+        const session = await load(checkoutId);
+        if (isFinished(session.status) || steps >= maxSteps || signal.aborted) return session;
+
+        let outcome: StepOutcome;
+        try {
+          outcome = await withHeartbeat(checkoutId, owner, async () => runStep(context(session, owner), settings));
+        } catch (err) {
+          if (!(err instanceof StopDriving)) throw err;
+          logger.info({ checkoutId, status: session.status, why: err.message }, "stopped driving checkout");
+          return load(checkoutId);
+        }
+        if (outcome.kind === "wait") {
+          logger.warn({ checkoutId, status: session.status, why: outcome.reason }, "checkout waits");
+          return load(checkoutId);
+        }
+
+        assertTransition(session.status, outcome.to, outcome.patch?.failure?.code);
+        const now = deps.clock.now();
+        const next = { ...session, ...outcome.patch, status: outcome.to };
+        const moved = await store.transition({
+          checkoutId,
+          owner,
+          from: session.status,
+          to: outcome.to,
+          reason: outcome.reason,
+          patch: outcome.patch,
+          outbox: isFinished(outcome.to) ? checkoutEndedEvent(next, now) : undefined,
+        });
+        if (!moved) {
+          logger.warn({ checkoutId, from: session.status, to: outcome.to }, "checkout was moved by another driver");
+          return load(checkoutId);
+        }
+        logger.info({ checkoutId, from: session.status, to: outcome.to, reason: outcome.reason }, "checkout moved");
+      }
+    },
+  };
+}

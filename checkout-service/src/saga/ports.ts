@@ -1,0 +1,140 @@
+import type { Amount } from "@checkout-saga/shared";
+import type {
+  CheckoutFailure,
+  CheckoutItem,
+  CheckoutSession,
+  PaymentMethod,
+  ShippingAddress,
+} from "../domain/checkout-session.js";
+import type { CheckoutStatus } from "../domain/checkout-state-machine.js";
+import type { CartLine, CatalogEntry } from "../domain/pricing.js";
+
+/**
+ * Stock holds, keyed by checkout id. Methods reject with the service's ConnectError (with its
+ * ErrorDetail), so the saga can tell OUT_OF_STOCK from a timeout.
+ */
+export interface InventoryPort {
+  /** Idempotent per checkout: a repeat returns the same reservation. */
+  reserve(checkoutId: string, lines: CartLine[]): Promise<{ reservationId: string }>;
+  confirm(checkoutId: string): Promise<void>;
+  /** Idempotent; a no-op when the checkout holds nothing. */
+  release(checkoutId: string, reason: string): Promise<void>;
+}
+
+export interface PaymentResult {
+  paymentId: string;
+  status: "succeeded" | "declined" | "pending" | "refunded";
+  declineCode?: string;
+  declineMessage?: string;
+}
+
+export interface PaymentPort {
+  /** Idempotent by key: a repeat returns the same payment, never a second charge. A decline is a result. */
+  charge(input: {
+    idempotencyKey: string;
+    checkoutId: string;
+    amount: Amount;
+    method: PaymentMethod;
+  }): Promise<PaymentResult>;
+  /** Idempotent: refunding a refunded payment changes nothing. */
+  refund(paymentId: string, reason: string): Promise<void>;
+  /** The payment made with this key, or undefined when there is none. */
+  findByIdempotencyKey(key: string): Promise<PaymentResult | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Fields a step may set on the session. */
+export interface SessionPatch {
+  reservationId?: string;
+  paymentId?: string;
+  failure?: CheckoutFailure;
+  paymentDeadline?: Date;
+  needsAttention?: boolean;
+  compensationAttempts?: number;
+}
+
+/** An event to write in the same transaction as the state it announces. */
+export interface OutboxMessage {
+  eventId: string;
+  eventType: string;
+  aggregateId: string;
+  topic: string;
+  key: string;
+  payload: Uint8Array;
+  headers: Record<string, string>;
+}
+
+/**
+ * What the saga needs from storage. Every write is guarded by the expected status and the
+ * caller's lease, and renews that lease: false means someone else owns or moved the checkout.
+ */
+export interface SagaStore {
+  load(checkoutId: string): Promise<CheckoutSession | undefined>;
+  /** The session update, its history row and (when given) its outbox row, in one transaction. */
+  transition(change: {
+    checkoutId: string;
+    owner: string;
+    from: CheckoutStatus;
+    to: CheckoutStatus;
+    reason: string;
+    patch?: SessionPatch;
+    outbox?: OutboxMessage;
+  }): Promise<boolean>;
+  /** Saves details without moving the checkout (a pending payment's id, compensation attempts). */
+  annotate(note: { checkoutId: string; owner: string; status: CheckoutStatus; patch: SessionPatch }): Promise<boolean>;
+  renewLease(checkoutId: string, owner: string): Promise<boolean>;
+}
+
+/** A new checkout as InitiateCheckout creates it. */
+export interface NewCheckout {
+  id: string;
+  userId: string;
+  total: Amount;
+  items: CheckoutItem[];
+  shippingAddress: ShippingAddress;
+  paymentMethod: PaymentMethod;
+  stepMode: boolean;
+}
+
+export interface IdempotencyRecord {
+  userId: string;
+  key: string;
+  fingerprint: string;
+  checkoutId: string;
+  /** The encoded first response, once the first call had an outcome. */
+  response?: Uint8Array;
+}
+
+/** Storage for the flows around the saga: creation with idempotency keys, leases, recovery. */
+export interface CheckoutStore extends SagaStore {
+  /**
+   * Inserts the session (INITIATED, leased to `owner`), its first history row and the
+   * idempotency row in one transaction. "conflict": the key was taken first; nothing was written.
+   */
+  create(
+    checkout: NewCheckout,
+    idempotency: { key: string; fingerprint: string },
+    owner: string,
+  ): Promise<"created" | "conflict">;
+  findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Stores the first response of the checkout's key, unless one is stored already. */
+  storeResponse(checkoutId: string, response: Uint8Array): Promise<void>;
+  /** Takes the checkout's lease if it is free or expired. */
+  claimLease(checkoutId: string, owner: string): Promise<boolean>;
+  releaseLease(checkoutId: string, owner: string): Promise<void>;
+  /** Unfinished, non-step-mode checkouts with a free lease, untouched for a while: recovery's work. */
+  findRecoverable(options: { graceMs: number; attentionRetryMs: number; limit: number }): Promise<string[]>;
+}
+
+/** The user's cart lines (CartService.GetCart). */
+export interface CartPort {
+  getLines(userId: string): Promise<CartLine[]>;
+}
+
+/** Current catalog prices (ProductService.GetProducts); unknown ids are left out. */
+export interface CatalogPort {
+  getProducts(ids: string[]): Promise<CatalogEntry[]>;
+}

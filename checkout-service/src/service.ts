@@ -1,0 +1,99 @@
+import { createPostgres, type EventPublisher, type Logger, type Running, startRpcServer } from "@checkout-saga/shared";
+import { createCartClient } from "./clients/cart-client.js";
+import { createCatalogClient } from "./clients/catalog-client.js";
+import { createInventoryClient } from "./clients/inventory-client.js";
+import { createPaymentClient } from "./clients/payment-client.js";
+import type { CheckoutConfig } from "./config.js";
+import { createOutboxRelay } from "./outbox/outbox-relay.js";
+import { createOutboxSignal } from "./outbox/outbox-signal.js";
+import { encodeInitiateResponse } from "./rpc/checkout-message.js";
+import { checkoutRoutes } from "./rpc/checkout-routes.js";
+import { createCheckoutCommands } from "./saga/checkout-commands.js";
+import { startCheckoutRecovery } from "./saga/checkout-recovery.js";
+import { createCheckoutSaga } from "./saga/checkout-saga.js";
+import { migrateCheckoutDatabase } from "./store/migrate-checkout-database.js";
+import { createPostgresCheckoutStore } from "./store/postgres-checkout-store.js";
+
+export interface CheckoutServiceDeps {
+  /** Where the outbox relay hands events: the in-process bus in embedded mode, Kafka in production. */
+  events: EventPublisher;
+}
+
+export interface CheckoutService extends Running {
+  readonly port: number;
+}
+
+/** Cart and catalog lookups happen while the customer waits: short deadline, few retries. */
+const LOOKUP_TIMEOUT_MS = 10_000;
+const LOOKUP_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
+const CALL_RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 };
+const COMPENSATION_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
+
+/**
+ * Composition root: database, downstream clients, store, saga, RPC server, recovery loop and
+ * outbox relay. `stop` ends them in reverse: server (in-flight calls finish), drivers,
+ * recovery, relay (its batch in flight finishes), pool.
+ */
+export async function startCheckoutService(
+  config: CheckoutConfig,
+  logger: Logger,
+  deps: CheckoutServiceDeps,
+): Promise<CheckoutService> {
+  const sql = createPostgres(config.databaseUrl);
+  const stopping = new AbortController();
+  const started: Array<() => Promise<void>> = [async () => void (await sql.end({ timeout: 5 }))];
+  const stopAll = async () => {
+    for (const stop of started.reverse()) await stop();
+  };
+  try {
+    await migrateCheckoutDatabase(config.databaseUrl);
+    const outboxSignal = createOutboxSignal();
+    const store = createPostgresCheckoutStore(sql, { leaseMs: config.leaseMs, outboxSignal });
+    const saga = createCheckoutSaga({
+      store,
+      inventory: createInventoryClient(config.inventoryUrl, config.inventoryTimeoutMs),
+      payments: createPaymentClient(config.paymentUrl, config.paymentTimeoutMs),
+      clock: { now: () => new Date() },
+      logger,
+      settings: {
+        leaseMs: config.leaseMs,
+        paymentDeadlineMs: config.paymentDeadlineMs,
+        callRetry: CALL_RETRY,
+        compensationRetry: COMPENSATION_RETRY,
+      },
+      signal: stopping.signal,
+    });
+    const drivers = { store, saga, encodeResponse: encodeInitiateResponse, logger };
+    const commands = createCheckoutCommands({
+      ...drivers,
+      cart: createCartClient(config.cartUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY),
+      catalog: createCatalogClient(config.productUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY),
+      stepModeEnabled: config.stepModeEnabled,
+    });
+
+    const relay = createOutboxRelay(
+      { sql, publisher: deps.events, signal: outboxSignal, logger },
+      { batchSize: config.outboxBatchSize, pollIntervalMs: config.outboxPollIntervalMs },
+    );
+    relay.start();
+    started.push(() => relay.stop());
+
+    const recovery = startCheckoutRecovery(drivers, {
+      intervalMs: config.recoveryIntervalMs,
+      graceMs: config.recoveryGraceMs,
+      attentionRetryMs: config.attentionRetryMs,
+    });
+    started.push(async () => {
+      stopping.abort();
+      await recovery.stop();
+    });
+
+    const server = await startRpcServer({ port: config.port, routes: checkoutRoutes({ commands, store }), logger });
+    started.push(() => server.close());
+    logger.info({ port: server.port, stepMode: config.stepModeEnabled }, "checkout service started");
+    return { port: server.port, stop: stopAll };
+  } catch (err) {
+    await stopAll().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,244 @@
+import type { Sql } from "@checkout-saga/shared";
+import type postgres from "postgres";
+import type { CheckoutFailure, CheckoutItem, CheckoutSession, ShippingAddress } from "../domain/checkout-session.js";
+import { type CheckoutStatus, isCheckoutStatus } from "../domain/checkout-state-machine.js";
+import type { OutboxSignal } from "../outbox/outbox-signal.js";
+import type { CheckoutStore, OutboxMessage, SessionPatch } from "../saga/ports.js";
+
+/** A page of checkouts, newest first; `after` is the keyset position of the previous page's last row. */
+export interface ListQuery {
+  userId?: string;
+  status?: CheckoutStatus;
+  needsAttention?: boolean;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+export interface CheckoutQueries {
+  list(query: ListQuery): Promise<CheckoutSession[]>;
+}
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  status: string;
+  currency: string;
+  total_minor: string | number;
+  items: CheckoutItem[];
+  shipping_address: ShippingAddress;
+  payment_method_type: string;
+  payment_token: string;
+  reservation_id: string | null;
+  payment_id: string | null;
+  failure: CheckoutFailure | null;
+  step_mode: boolean;
+  needs_attention: boolean;
+  compensation_attempts: number;
+  payment_deadline: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface TransitionRow {
+  from_status: string | null;
+  to_status: string;
+  reason: string;
+  at: Date;
+}
+
+/** Thrown inside a transaction to roll it back when the idempotency key was taken first. */
+class KeyTaken extends Error {}
+
+/**
+ * Checkout sessions, their history, idempotency keys and outbox rows in PostgreSQL. Every
+ * saga write is guarded by the expected status and the writer's lease (`where id = $ and
+ * status = $from and lease_owner = $owner`): zero rows means another driver moved it.
+ */
+export function createPostgresCheckoutStore(
+  sql: Sql,
+  options: { leaseMs: number; outboxSignal: OutboxSignal },
+): CheckoutStore & CheckoutQueries {
+  // postgres.js serializes json parameters itself; plain domain objects are valid JSON values.
+  const json = (value: object) => sql.json(value as postgres.JSONValue);
+  const leaseUntil = () => sql`now() + ${options.leaseMs} * interval '1 millisecond'`;
+
+  /** The SET list shared by every guarded write: patch fields, lease renewal, bookkeeping. */
+  const applyPatch = (patch: SessionPatch = {}) => sql`
+    reservation_id = coalesce(${patch.reservationId ?? null}::text, reservation_id),
+    payment_id = coalesce(${patch.paymentId ?? null}::text, payment_id),
+    failure = coalesce(${patch.failure ? json(patch.failure) : null}::jsonb, failure),
+    payment_deadline = coalesce(${patch.paymentDeadline ?? null}::timestamptz, payment_deadline),
+    needs_attention = coalesce(${patch.needsAttention ?? null}::boolean, needs_attention),
+    compensation_attempts = coalesce(${patch.compensationAttempts ?? null}::int, compensation_attempts),
+    lease_expires_at = ${leaseUntil()},
+    updated_at = now(),
+    version = version + 1`;
+
+  const insertOutbox = (tx: postgres.TransactionSql, m: OutboxMessage) => tx`
+    insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
+    values (${m.eventId}, ${m.aggregateId}, ${m.eventType}, ${m.topic}, ${m.key},
+            ${Buffer.from(m.payload)}, ${json(m.headers)})`;
+
+  return {
+    async load(checkoutId) {
+      const [row] = await sql<SessionRow[]>`select * from checkout_sessions where id = ${checkoutId}`;
+      if (!row) return undefined;
+      const history = await sql<TransitionRow[]>`
+        select from_status, to_status, reason, at from checkout_transitions
+        where checkout_id = ${checkoutId} order by seq`;
+      return toSession(row, history);
+    },
+
+    async transition({ checkoutId, owner, from, to, reason, patch, outbox }) {
+      const moved = await sql.begin(async (tx) => {
+        const updated = await tx`
+          update checkout_sessions set status = ${to}, ${applyPatch(patch)}
+          where id = ${checkoutId} and status = ${from} and lease_owner = ${owner}`;
+        if (updated.count === 0) return false;
+        // The row lock taken by the update serializes history appends for this checkout.
+        await tx`
+          insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason)
+          select ${checkoutId}, coalesce(max(seq), 0) + 1, ${from}, ${to}, ${reason}
+          from checkout_transitions where checkout_id = ${checkoutId}`;
+        if (outbox) await insertOutbox(tx, outbox);
+        return true;
+      });
+      if (moved && outbox) options.outboxSignal.notify();
+      return moved;
+    },
+
+    async annotate({ checkoutId, owner, status, patch }) {
+      const updated = await sql`
+        update checkout_sessions set ${applyPatch(patch)}
+        where id = ${checkoutId} and status = ${status} and lease_owner = ${owner}`;
+      return updated.count > 0;
+    },
+
+    async renewLease(checkoutId, owner) {
+      const updated = await sql`
+        update checkout_sessions set lease_expires_at = ${leaseUntil()}
+        where id = ${checkoutId} and lease_owner = ${owner}`;
+      return updated.count > 0;
+    },
+
+    async claimLease(checkoutId, owner) {
+      const updated = await sql`
+        update checkout_sessions set lease_owner = ${owner}, lease_expires_at = ${leaseUntil()}
+        where id = ${checkoutId} and (lease_owner is null or lease_expires_at < now())`;
+      return updated.count > 0;
+    },
+
+    async releaseLease(checkoutId, owner) {
+      await sql`
+        update checkout_sessions set lease_owner = null, lease_expires_at = null
+        where id = ${checkoutId} and lease_owner = ${owner}`;
+    },
+
+    async create(c, idempotency, owner) {
+      try {
+        await sql.begin(async (tx) => {
+          // Milliseconds only, so the list's keyset cursor (a JS Date) matches rows exactly.
+          await tx`
+            insert into checkout_sessions (id, user_id, status, currency, total_minor, items, shipping_address,
+              payment_method_type, payment_token, step_mode, lease_owner, lease_expires_at, created_at, updated_at)
+            values (${c.id}, ${c.userId}, 'INITIATED', ${c.total.currency}, ${c.total.amountMinor},
+              ${json(c.items)}, ${json(c.shippingAddress)},
+              ${c.paymentMethod.type}, ${c.paymentMethod.token}, ${c.stepMode}, ${owner}, ${leaseUntil()},
+              date_trunc('milliseconds', now()), now())`;
+          await tx`
+            insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason)
+            values (${c.id}, 1, null, 'INITIATED', 'checkout initiated')`;
+          // A concurrent insert of the same key waits here for the first to commit, then finds it taken.
+          const claimed = await tx`
+            insert into idempotency_keys (user_id, key, request_fingerprint, checkout_id)
+            values (${c.userId}, ${idempotency.key}, ${idempotency.fingerprint}, ${c.id})
+            on conflict do nothing`;
+          if (claimed.count === 0) throw new KeyTaken();
+        });
+        return "created";
+      } catch (err) {
+        if (err instanceof KeyTaken) return "conflict";
+        throw err;
+      }
+    },
+
+    async findIdempotencyKey(userId, key) {
+      const [row] = await sql<
+        { request_fingerprint: string; checkout_id: string; response: Buffer | null }[]
+      >`select request_fingerprint, checkout_id, response from idempotency_keys where user_id = ${userId} and key = ${key}`;
+      if (!row) return undefined;
+      return {
+        userId,
+        key,
+        fingerprint: row.request_fingerprint,
+        checkoutId: row.checkout_id,
+        response: row.response ? new Uint8Array(row.response) : undefined,
+      };
+    },
+
+    async storeResponse(checkoutId, response) {
+      await sql`
+        update idempotency_keys set response = ${Buffer.from(response)}, completed_at = now()
+        where checkout_id = ${checkoutId} and response is null`;
+    },
+
+    async findRecoverable({ graceMs, attentionRetryMs, limit }) {
+      const rows = await sql<{ id: string }[]>`
+        select id from checkout_sessions
+        where status not in ('COMPLETED', 'FAILED')
+          and not step_mode
+          and (lease_owner is null or lease_expires_at < now())
+          and updated_at < now() - ${graceMs} * interval '1 millisecond'
+          and (not needs_attention or updated_at < now() - ${attentionRetryMs} * interval '1 millisecond')
+        order by updated_at
+        limit ${limit}`;
+      return rows.map((r) => r.id);
+    },
+
+    async list({ userId, status, needsAttention, limit, after }) {
+      const conditions = [sql`true`];
+      if (userId) conditions.push(sql`user_id = ${userId}`);
+      if (status) conditions.push(sql`status = ${status}`);
+      if (needsAttention) conditions.push(sql`needs_attention`);
+      if (after) conditions.push(sql`(created_at, id) < (${after.createdAt}, ${after.id})`);
+      const where = conditions.reduce((all, c) => sql`${all} and ${c}`);
+      const rows = await sql<SessionRow[]>`
+        select * from checkout_sessions where ${where}
+        order by created_at desc, id desc
+        limit ${limit}`;
+      return rows.map((r) => toSession(r, []));
+    },
+  };
+}
+
+function toSession(row: SessionRow, history: TransitionRow[]): CheckoutSession {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    status: toStatus(row.status),
+    total: { currency: row.currency, amountMinor: Number(row.total_minor) },
+    items: row.items,
+    shippingAddress: row.shipping_address,
+    paymentMethod: { type: "card", token: row.payment_token },
+    reservationId: row.reservation_id ?? undefined,
+    paymentId: row.payment_id ?? undefined,
+    failure: row.failure ?? undefined,
+    stepMode: row.step_mode,
+    needsAttention: row.needs_attention,
+    compensationAttempts: row.compensation_attempts,
+    paymentDeadline: row.payment_deadline ?? undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    history: history.map((t) => ({
+      from: t.from_status === null ? undefined : toStatus(t.from_status),
+      to: toStatus(t.to_status),
+      reason: t.reason,
+      at: t.at,
+    })),
+  };
+}
+
+function toStatus(value: string): CheckoutStatus {
+  if (!isCheckoutStatus(value)) throw new Error(`unknown checkout status in the database: ${value}`);
+  return value;
+}

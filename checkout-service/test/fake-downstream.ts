@@ -1,0 +1,191 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import {
+  DomainError,
+  failedPrecondition,
+  notFound,
+  type RpcServer,
+  startRpcServer,
+  toMoneyProto,
+} from "@checkout-saga/shared";
+import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import { LineQuantitySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import {
+  InventoryService,
+  ReservationSchema,
+  ReservationStatus,
+} from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
+import {
+  PaymentSchema,
+  PaymentService,
+  PaymentStatus,
+} from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import { testLogger } from "@checkout-saga/shared/testing";
+import type { ConnectRouter } from "@connectrpc/connect";
+
+/**
+ * Small in-memory stand-ins for Cart, Product, Inventory and Payment, served by real RPC
+ * servers, with a log of every saga call and switches to inject failures. (The real services
+ * are built in parallel; these follow their protos.)
+ */
+export function createFakeWorld() {
+  const world = {
+    carts: new Map<string, Array<{ productId: string; quantity: number }>>(),
+    products: new Map([
+      ["1", { name: "Laptop", priceMinor: 129999 }],
+      ["2", { name: "Mouse", priceMinor: 2999 }],
+    ]),
+    stock: new Map([
+      ["1", 1_000],
+      ["2", 1_000],
+    ]),
+    reservations: new Map<
+      string,
+      { id: string; items: Array<{ productId: string; quantity: number }>; status: ReservationStatus }
+    >(),
+    payments: new Map<string, { id: string; checkoutId: string; status: PaymentStatus; amountMinor: bigint }>(),
+    calls: [] as Array<{ method: string; checkoutId: string }>,
+    faults: {
+      /** Confirm fails with this reason (e.g. RESERVATION_EXPIRED). */
+      confirmReason: undefined as string | undefined,
+      releaseFails: false,
+      chargeDelayMs: 0,
+    },
+    callsOf(method: string, checkoutId?: string) {
+      return world.calls.filter(
+        (c) => c.method === method && (checkoutId === undefined || c.checkoutId === checkoutId),
+      );
+    },
+  };
+  return world;
+}
+
+export type FakeWorld = ReturnType<typeof createFakeWorld>;
+
+function reservationMessage(checkoutId: string, r: NonNullable<ReturnType<FakeWorld["reservations"]["get"]>>) {
+  return create(ReservationSchema, {
+    reservationId: r.id,
+    checkoutId,
+    status: r.status,
+    items: r.items.map((i) => create(LineQuantitySchema, i)),
+  });
+}
+
+function routes(world: FakeWorld) {
+  return (router: ConnectRouter) => {
+    router.service(CartService, {
+      async getCart(req) {
+        const items = (world.carts.get(req.userId) ?? []).map((i) => ({ ...i, addedAt: timestampNow() }));
+        return { cart: { userId: req.userId, items } };
+      },
+    });
+    router.service(ProductService, {
+      async getProducts(req) {
+        const known = req.ids.filter((id) => world.products.has(id));
+        return {
+          products: known.map((id) => {
+            const p = world.products.get(id)!;
+            return create(ProductSchema, {
+              id,
+              name: p.name,
+              price: toMoneyProto({ currency: "USD", amountMinor: p.priceMinor }),
+            });
+          }),
+          missingIds: req.ids.filter((id) => !world.products.has(id)),
+        };
+      },
+    });
+    router.service(InventoryService, {
+      async reserve(req) {
+        world.calls.push({ method: "reserve", checkoutId: req.checkoutId });
+        const existing = world.reservations.get(req.checkoutId);
+        if (existing) return { reservation: reservationMessage(req.checkoutId, existing) };
+        const short = req.items.filter((i) => (world.stock.get(i.productId) ?? 0) < i.quantity);
+        if (short.length > 0) {
+          throw failedPrecondition("OUT_OF_STOCK", "not enough stock", {
+            lines: short.map((i) => ({
+              productId: i.productId,
+              requested: i.quantity,
+              available: world.stock.get(i.productId) ?? 0,
+            })),
+          });
+        }
+        for (const i of req.items) world.stock.set(i.productId, (world.stock.get(i.productId) ?? 0) - i.quantity);
+        const reservation = {
+          id: `res-${req.checkoutId}`,
+          items: req.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+          status: ReservationStatus.HELD,
+        };
+        world.reservations.set(req.checkoutId, reservation);
+        return { reservation: reservationMessage(req.checkoutId, reservation) };
+      },
+      async confirm(req) {
+        world.calls.push({ method: "confirm", checkoutId: req.checkoutId });
+        if (world.faults.confirmReason) throw failedPrecondition(world.faults.confirmReason, "cannot confirm");
+        const r = world.reservations.get(req.checkoutId);
+        if (!r) throw notFound("RESERVATION_NOT_FOUND", "no reservation");
+        r.status = ReservationStatus.CONFIRMED;
+        return { reservation: reservationMessage(req.checkoutId, r) };
+      },
+      async release(req) {
+        world.calls.push({ method: "release", checkoutId: req.checkoutId });
+        if (world.faults.releaseFails) throw new DomainError("unavailable", "UNAVAILABLE", "inventory is down");
+        const r = world.reservations.get(req.checkoutId);
+        if (r && r.status === ReservationStatus.HELD) {
+          r.status = ReservationStatus.RELEASED;
+          for (const i of r.items) world.stock.set(i.productId, (world.stock.get(i.productId) ?? 0) + i.quantity);
+        }
+        return { reservation: r && reservationMessage(req.checkoutId, r) };
+      },
+    });
+    router.service(PaymentService, {
+      async charge(req) {
+        world.calls.push({ method: "charge", checkoutId: req.checkoutId });
+        if (req.idempotencyKey !== req.checkoutId) throw new Error("the saga must key charges by checkout id");
+        let payment = world.payments.get(req.idempotencyKey);
+        if (!payment) {
+          const declined = req.paymentMethod?.token === "tok_chargeDeclined";
+          payment = {
+            id: `pay-${req.checkoutId}`,
+            checkoutId: req.checkoutId,
+            status: declined ? PaymentStatus.DECLINED : PaymentStatus.SUCCEEDED,
+            amountMinor: req.amount?.amountMinor ?? 0n,
+          };
+          world.payments.set(req.idempotencyKey, payment);
+        }
+        if (world.faults.chargeDelayMs > 0) await new Promise((r) => setTimeout(r, world.faults.chargeDelayMs));
+        return { payment: paymentMessage(payment) };
+      },
+      async refund(req) {
+        const payment = [...world.payments.values()].find((p) => p.id === req.paymentId);
+        world.calls.push({ method: "refund", checkoutId: payment?.checkoutId ?? "" });
+        if (!payment) throw notFound("PAYMENT_NOT_FOUND", "no payment");
+        payment.status = PaymentStatus.REFUNDED;
+        return { payment: paymentMessage(payment) };
+      },
+      async getPayment(req) {
+        const payment = world.payments.get(req.idempotencyKey);
+        if (!payment) throw notFound("PAYMENT_NOT_FOUND", "no payment");
+        return { payment: paymentMessage(payment) };
+      },
+    });
+  };
+}
+
+function paymentMessage(p: { id: string; checkoutId: string; status: PaymentStatus; amountMinor: bigint }) {
+  return create(PaymentSchema, {
+    paymentId: p.id,
+    idempotencyKey: p.checkoutId,
+    checkoutId: p.checkoutId,
+    status: p.status,
+    amount: { currency: "USD", amountMinor: p.amountMinor },
+    declineCode: p.status === PaymentStatus.DECLINED ? "card_declined" : "",
+  });
+}
+
+/** One real RPC server on port 0 serving all four fakes; its URL stands in for each service. */
+export async function startFakeDownstream(world: FakeWorld): Promise<{ url: string; server: RpcServer }> {
+  const server = await startRpcServer({ port: 0, host: "127.0.0.1", routes: routes(world), logger: testLogger() });
+  return { url: `http://127.0.0.1:${server.port}`, server };
+}
