@@ -1,0 +1,28 @@
+import { createServiceClient, createServiceTransport } from "@checkout-saga/shared";
+import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
+import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import type { Client } from "@connectrpc/connect";
+import type { GatewayConfig } from "./config.js";
+
+/** The Connect services the gateway fronts. Tests build these on createRouterTransport. */
+export interface GatewayClients {
+  product: Client<typeof ProductService>;
+  cart: Client<typeof CartService>;
+  inventory: Client<typeof InventoryService>;
+  checkout: Client<typeof CheckoutService>;
+  orders: Client<typeof OrdersService>;
+}
+
+/** Clients over the network, one HTTP/2 session per service. */
+export function createGatewayClients(urls: GatewayConfig["serviceUrls"]): GatewayClients {
+  return {
+    product: createServiceClient(ProductService, createServiceTransport(urls.product)),
+    cart: createServiceClient(CartService, createServiceTransport(urls.cart)),
+    inventory: createServiceClient(InventoryService, createServiceTransport(urls.inventory)),
+    checkout: createServiceClient(CheckoutService, createServiceTransport(urls.checkout)),
+    orders: createServiceClient(OrdersService, createServiceTransport(urls.orders)),
+  };
+}

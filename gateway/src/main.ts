@@ -1,0 +1,6 @@
+import { createLogger, runUntilSignalled } from "@checkout-saga/shared";
+import { loadGatewayConfig } from "./config.js";
+import { startGateway } from "./service.js";
+
+const logger = createLogger("gateway", { level: process.env.LOG_LEVEL });
+await runUntilSignalled(logger, async () => startGateway(loadGatewayConfig(process.env), logger));

@@ -1,0 +1,72 @@
+import { type Checkout, CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { isoTime, type MoneyJson, moneyJson } from "./json.js";
+
+export interface CheckoutItemJson {
+  product_id: string;
+  name: string;
+  quantity: number;
+  unit_price: MoneyJson;
+  subtotal: MoneyJson;
+}
+
+export interface TransitionJson {
+  from: string;
+  to: string;
+  reason: string;
+  at: string | null;
+}
+
+export interface CheckoutJson {
+  checkout_id: string;
+  status: string;
+  total: MoneyJson;
+  items: CheckoutItemJson[];
+  /** The failure code (OUT_OF_STOCK, PAYMENT_DECLINED, RESERVATION_LOST, STEP_FAILED) when FAILED. */
+  failure_reason?: string;
+  failure_detail?: string;
+  decline_code?: string;
+  /** While PAYMENT_PENDING: when the saga stops waiting for the payment. */
+  payment_deadline?: string;
+  created_at: string | null;
+  updated_at: string | null;
+  history?: TransitionJson[];
+}
+
+/** "INVENTORY_RESERVED": the plain state name, as the contract's state machine spells it. */
+export const statusName = (s: CheckoutStatus): string => CheckoutStatus[s] ?? "UNSPECIFIED";
+
+/** A checkout as JSON; `history` only where the caller asked for the full record. */
+export function checkoutJson(c: Checkout, options: { history: boolean }): CheckoutJson {
+  const failure = c.failure;
+  const paymentDeadline = isoTime(c.paymentDeadline);
+  return {
+    checkout_id: c.checkoutId,
+    status: statusName(c.status),
+    total: moneyJson(c.total),
+    items: c.items.map((i) => {
+      const unit = moneyJson(i.unitPrice);
+      return {
+        product_id: i.productId,
+        name: i.name,
+        quantity: i.quantity,
+        unit_price: unit,
+        subtotal: { currency: unit.currency, amount_minor: unit.amount_minor * i.quantity },
+      };
+    }),
+    ...(failure?.code ? { failure_reason: failure.code, failure_detail: failure.message } : {}),
+    ...(failure?.declineCode ? { decline_code: failure.declineCode } : {}),
+    ...(paymentDeadline && c.status === CheckoutStatus.PAYMENT_PENDING ? { payment_deadline: paymentDeadline } : {}),
+    created_at: isoTime(c.createdAt),
+    updated_at: isoTime(c.updatedAt),
+    ...(options.history
+      ? {
+          history: c.history.map((t) => ({
+            from: statusName(t.from),
+            to: statusName(t.to),
+            reason: t.reason,
+            at: isoTime(t.at),
+          })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,31 @@
+import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
+import type { Amount } from "@checkout-saga/shared";
+import type { Money } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+
+/** Money as the REST API shows it: integer minor units, never a float. */
+export interface MoneyJson {
+  currency: string;
+  amount_minor: number;
+}
+
+export const amountJson = (a: Amount): MoneyJson => ({ currency: a.currency, amount_minor: a.amountMinor });
+
+/** Proto Money (int64 as bigint) as JSON; amounts stay far below 2^53. */
+export const moneyJson = (m: Money | undefined): MoneyJson => ({
+  currency: m?.currency ?? "",
+  amount_minor: Number(m?.amountMinor ?? 0n),
+});
+
+/** An ISO 8601 UTC timestamp, or null when the service left it unset. */
+export const isoTime = (t: Timestamp | undefined): string | null => (t ? timestampDate(t).toISOString() : null);
+
+/** A collection page: `next_page_token` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  next_page_token: string | null;
+}
+
+export const page = <T>(items: T[], nextPageToken: string): Page<T> => ({
+  items,
+  next_page_token: nextPageToken === "" ? null : nextPageToken,
+});

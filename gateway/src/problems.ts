@@ -1,0 +1,121 @@
+/**
+ * RFC 9457 problem details: every error the gateway returns is one of these, served as
+ * `application/problem+json`. The `type` URIs are stable; clients branch on them (or on
+ * `code`, the UPPER_SNAKE reason they derive from).
+ *
+ * | type (after PROBLEM_BASE)   | status | when |
+ * | --------------------------- | ------ | ---- |
+ * | invalid-json                | 400 | the body is not JSON |
+ * | validation-error            | 400 | a field is missing, unknown, of the wrong type or out of range (`errors`) |
+ * | idempotency-key-missing     | 400 | POST /checkout without `Idempotency-Key` |
+ * | invalid-idempotency-key     | 400 | the key is not 1..255 printable ASCII characters |
+ * | bad-request                 | 4xx | a request the HTTP layer itself refused |
+ * | invalid-argument, invalid-quantity, invalid-page-size, invalid-page-token, invalid-payment-method, invalid-address | 400 | a service refused an argument |
+ * | invalid-token               | 401 | missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate`) |
+ * | payment-declined            | 402 | the card was declined (`checkout_id`, `decline_code`) |
+ * | permission-denied           | 403 | a service refused the caller |
+ * | not-found                   | 404 | no such route |
+ * | product-not-found, cart-line-not-found, checkout-not-found, order-not-found | 404 | no such resource (or not the caller's) |
+ * | out-of-stock                | 409 | not enough stock (`lines`: product_id, requested, available; `checkout_id` at checkout) |
+ * | reservation-lost            | 409 | stock vanished after payment; the charge was refunded (`checkout_id`) |
+ * | idempotency-key-in-flight   | 409 | the first request with this key is still running |
+ * | conflict                    | 409 | another conflicting write (a service's FAILED_PRECONDITION / ABORTED without a known reason) |
+ * | payload-too-large           | 413 | the body exceeds GATEWAY_MAX_BODY_BYTES (`max_bytes`) |
+ * | unsupported-media-type      | 415 | a body that is not `application/json` |
+ * | cart-empty                  | 422 | checkout of an empty cart |
+ * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
+ * | idempotency-key-reused      | 422 | the key was used before with a different request |
+ * | rate-limited                | 429 | too many requests (`Retry-After`) |
+ * | internal-error              | 500 | a fault of ours; details only in the logs (`request_id`) |
+ * | step-failed                 | 503 | a checkout step failed for a transient reason; retry with a new key (`checkout_id`) |
+ * | service-unavailable         | 503 | a downstream service is unreachable, or readiness failed (`unavailable`) |
+ * | upstream-timeout            | 504 | a downstream service did not answer in time |
+ *
+ * A service reason not listed maps to `PROBLEM_BASE + kebab(reason)` with the status its
+ * Connect code implies (see connect-errors.ts).
+ */
+export const PROBLEM_BASE = "https://checkout-saga.dev/problems/";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** An RFC 9457 problem; extra members are machine-readable context in snake_case. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  request_id?: string;
+  [member: string]: unknown;
+}
+
+const titles: Record<string, string> = {
+  "invalid-json": "Malformed JSON",
+  "validation-error": "Invalid request",
+  "idempotency-key-missing": "Idempotency-Key header required",
+  "invalid-idempotency-key": "Invalid Idempotency-Key",
+  "invalid-token": "Authentication required",
+  "payment-declined": "Payment declined",
+  "not-found": "Not found",
+  "out-of-stock": "Out of stock",
+  "reservation-lost": "Reserved stock was lost",
+  "idempotency-key-in-flight": "Request with this key in progress",
+  "idempotency-key-reused": "Idempotency-Key reused with a different request",
+  "payload-too-large": "Request body too large",
+  "unsupported-media-type": "Unsupported media type",
+  "cart-empty": "Cart is empty",
+  "cart-line-limit": "Too many cart lines",
+  "rate-limited": "Too many requests",
+  "internal-error": "Internal error",
+  "step-failed": "Checkout step failed",
+  "service-unavailable": "Service unavailable",
+  "upstream-timeout": "Upstream timeout",
+};
+
+const statusTitles: Record<number, string> = {
+  400: "Bad request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not found",
+  409: "Conflict",
+  422: "Unprocessable content",
+  429: "Too many requests",
+  500: "Internal error",
+  503: "Service unavailable",
+  504: "Upstream timeout",
+};
+
+/** "OUT_OF_STOCK" → "out-of-stock". */
+export function problemSlug(reason: string): string {
+  return reason
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** Builds a problem of the given slug; `extra` adds machine fields and never overrides the standard ones. */
+export function problem(slug: string, status: number, detail: string, extra: Record<string, unknown> = {}): Problem {
+  return {
+    ...extra,
+    type: `${PROBLEM_BASE}${slug}`,
+    title: titles[slug] ?? statusTitles[status] ?? "Error",
+    status,
+    detail,
+  };
+}
+
+/**
+ * Thrown anywhere in request handling; the edge's error handler turns it into the response.
+ * `headers` carries what the status needs (WWW-Authenticate, Retry-After).
+ */
+export class ProblemError extends Error {
+  override readonly name = "ProblemError";
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(problem.detail, options);
+  }
+}

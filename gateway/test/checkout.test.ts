@@ -1,0 +1,258 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { DomainError, toConnectError } from "@checkout-saga/shared";
+import {
+  type Checkout,
+  CheckoutFailureSchema,
+  CheckoutStatus,
+  TransitionSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { describe, expect, it } from "vitest";
+import { buildCheckout, type Json, problemOf, startTestGateway } from "./fixture.js";
+
+const body = {
+  payment_method: { type: "card", token: "tok_visa" },
+  shipping_address: {
+    name: "Hanako Yamada",
+    phone: "+81-3-1234-5678",
+    postal_code: "100-0001",
+    region: "Tokyo",
+    city: "Chiyoda-ku",
+    line1: "1-1 Chiyoda",
+    country: "JP",
+  },
+};
+const KEY = { "Idempotency-Key": "order-1" };
+
+/** A gateway whose checkout service answers `checkout`, replaying it for a repeated key. */
+function gatewayAnswering(checkout: Checkout) {
+  const keys = new Set<string>();
+  return startTestGateway({
+    services: () => ({
+      checkout: {
+        initiateCheckout(req) {
+          const replayed = keys.has(req.idempotencyKey);
+          keys.add(req.idempotencyKey);
+          return { checkout, replayed };
+        },
+      },
+    }),
+  });
+}
+
+const failed = (code: string, extra: Partial<{ message: string; declineCode: string; shortages: Json[] }> = {}) =>
+  buildCheckout({
+    status: CheckoutStatus.FAILED,
+    failure: create(CheckoutFailureSchema, { code, message: extra.message ?? "", ...extra }),
+  });
+
+describe("POST /checkout", () => {
+  it("passes the caller, key, payment method and address to InitiateCheckout", async () => {
+    const gw = startTestGateway();
+    const res = await gw.call("POST", "/checkout", { body, headers: KEY, user: "carol" });
+    expect(res.status).toBe(201);
+    const [req] = gw.seen.checkoutRequests;
+    expect(req?.userId).toBe("carol");
+    expect(req?.idempotencyKey).toBe("order-1");
+    expect(req?.paymentMethod?.token).toBe("tok_visa");
+    expect(req?.shippingAddress?.postalCode).toBe("100-0001");
+    expect(req?.shippingAddress?.line2).toBe("");
+  });
+
+  it("COMPLETED → 201 with the checkout; a replay gets the same status and body plus Idempotent-Replayed", async () => {
+    const gw = gatewayAnswering(buildCheckout());
+    const first = await gw.call("POST", "/checkout", { body, headers: KEY });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(first.headers.get("location")).toBe("/api/v1/checkout/co-1");
+    const firstBody = await first.text();
+    expect(JSON.parse(firstBody)).toMatchObject({
+      checkout_id: "co-1",
+      status: "COMPLETED",
+      total: { currency: "USD", amount_minor: 135997 },
+      items: [
+        { product_id: "1", name: "Laptop", quantity: 1, unit_price: { currency: "USD", amount_minor: 129999 } },
+        { product_id: "2", name: "Mouse", quantity: 2, subtotal: { currency: "USD", amount_minor: 5998 } },
+      ],
+    });
+    const replay = await gw.call("POST", "/checkout", { body, headers: KEY });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(await replay.text()).toBe(firstBody);
+  });
+
+  it("PAYMENT_DECLINED → 402 problem with checkout_id and decline code, replayed identically", async () => {
+    const gw = gatewayAnswering(failed("PAYMENT_DECLINED", { message: "card declined", declineCode: "card_declined" }));
+    const res = await gw.call("POST", "/checkout", { body, headers: KEY });
+    expect(res.status).toBe(402);
+    const p = await problemOf(res);
+    expect(p).toMatchObject({
+      type: "https://checkout-saga.dev/problems/payment-declined",
+      status: 402,
+      checkout_id: "co-1",
+      decline_code: "card_declined",
+      code: "PAYMENT_DECLINED",
+    });
+    const replay = await gw.call("POST", "/checkout", { body, headers: KEY });
+    expect(replay.status).toBe(402);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    const again = await problemOf(replay);
+    expect({ ...again, request_id: undefined }).toEqual({ ...p, request_id: undefined });
+  });
+
+  it("OUT_OF_STOCK → 409 problem naming the lines", async () => {
+    const gw = gatewayAnswering(
+      failed("OUT_OF_STOCK", { shortages: [{ productId: "1", requested: 3, available: 1 }] }),
+    );
+    const res = await gw.call("POST", "/checkout", { body, headers: KEY });
+    expect(res.status).toBe(409);
+    expect(await problemOf(res)).toMatchObject({
+      type: "https://checkout-saga.dev/problems/out-of-stock",
+      checkout_id: "co-1",
+      lines: [{ product_id: "1", requested: 3, available: 1 }],
+    });
+  });
+
+  it("RESERVATION_LOST → 409, STEP_FAILED → 503 without the internal message", async () => {
+    const lost = await gatewayAnswering(failed("RESERVATION_LOST")).call("POST", "/checkout", { body, headers: KEY });
+    expect(lost.status).toBe(409);
+    expect((await problemOf(lost)).type).toBe("https://checkout-saga.dev/problems/reservation-lost");
+    const step = await gatewayAnswering(failed("STEP_FAILED", { message: "pg: connection reset at 10.0.0.3" })).call(
+      "POST",
+      "/checkout",
+      { body, headers: KEY },
+    );
+    expect(step.status).toBe(503);
+    const p = await problemOf(step);
+    expect(p.checkout_id).toBe("co-1");
+    expect(JSON.stringify(p)).not.toContain("10.0.0.3");
+  });
+
+  it("a checkout still waiting for payment (or in step mode) → 202 with the checkout", async () => {
+    const deadline = new Date("2026-01-01T00:10:00Z");
+    const gw = gatewayAnswering(
+      buildCheckout({ status: CheckoutStatus.PAYMENT_PENDING, paymentDeadline: timestampFromDate(deadline) }),
+    );
+    const res = await gw.call("POST", "/checkout", { body, headers: KEY });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ status: "PAYMENT_PENDING", payment_deadline: deadline.toISOString() });
+    const stepped = gatewayAnswering(buildCheckout({ status: CheckoutStatus.INVENTORY_RESERVED }));
+    expect((await stepped.call("POST", "/checkout", { body: { ...body, step_mode: true }, headers: KEY })).status).toBe(
+      202,
+    );
+  });
+
+  const refusing = (err: DomainError) =>
+    startTestGateway({
+      services: () => ({
+        checkout: {
+          initiateCheckout() {
+            throw toConnectError(err);
+          },
+        },
+      }),
+    });
+
+  it("maps the service's refusals: key reused → 422, key in flight → 409, empty cart → 422", async () => {
+    const cases: Array<[DomainError, number, string]> = [
+      [
+        new DomainError("failed_precondition", "IDEMPOTENCY_KEY_REUSED", "different body"),
+        422,
+        "idempotency-key-reused",
+      ],
+      [new DomainError("aborted", "IDEMPOTENCY_KEY_IN_FLIGHT", "still running"), 409, "idempotency-key-in-flight"],
+      [new DomainError("failed_precondition", "CART_EMPTY", "the cart is empty"), 422, "cart-empty"],
+    ];
+    for (const [err, status, slug] of cases) {
+      const res = await refusing(err).call("POST", "/checkout", { body, headers: KEY });
+      expect(res.status, err.reason).toBe(status);
+      const p = await problemOf(res);
+      expect(p.type).toBe(`https://checkout-saga.dev/problems/${slug}`);
+      expect(p.code).toBe(err.reason);
+    }
+  });
+
+  it("requires an Idempotency-Key of printable ASCII, before calling the service", async () => {
+    const gw = startTestGateway();
+    const missing = await gw.call("POST", "/checkout", { body });
+    expect(missing.status).toBe(400);
+    expect((await problemOf(missing)).type).toBe("https://checkout-saga.dev/problems/idempotency-key-missing");
+    const tooLong = await gw.call("POST", "/checkout", { body, headers: { "Idempotency-Key": "k".repeat(256) } });
+    expect(tooLong.status).toBe(400);
+    expect((await problemOf(tooLong)).type).toBe("https://checkout-saga.dev/problems/invalid-idempotency-key");
+    expect(gw.seen.checkoutRequests).toHaveLength(0);
+  });
+
+  it("validates the body before calling the service", async () => {
+    const gw = startTestGateway();
+    const badToken = { ...body, payment_method: { type: "paypal", token: "x" } };
+    const res = await gw.call("POST", "/checkout", { body: badToken, headers: KEY });
+    expect(res.status).toBe(400);
+    expect((await problemOf(res)).errors[0].field).toBe("payment_method.type");
+    const noCountry = { ...body, shipping_address: { ...body.shipping_address, country: "Japan" } };
+    const res2 = await gw.call("POST", "/checkout", { body: noCountry, headers: KEY });
+    expect((await problemOf(res2)).detail).toMatch(/shipping_address.country must be an ISO 3166-1 alpha-2 code/);
+    expect(gw.seen.checkoutRequests).toHaveLength(0);
+  });
+});
+
+describe("GET /checkout/{id}", () => {
+  it("shows the state and the full history with plain state names and ISO times", async () => {
+    const transition = (from: CheckoutStatus, to: CheckoutStatus, reason: string, second: number) =>
+      create(TransitionSchema, {
+        from,
+        to,
+        reason,
+        at: timestampFromDate(new Date(Date.UTC(2026, 0, 1, 0, 0, second))),
+      });
+    let asked: { checkoutId: string; userId: string } | undefined;
+    const gw = startTestGateway({
+      services: () => ({
+        checkout: {
+          getCheckout(req) {
+            asked = { checkoutId: req.checkoutId, userId: req.userId };
+            return {
+              checkout: buildCheckout({
+                status: CheckoutStatus.FAILED,
+                failure: create(CheckoutFailureSchema, { code: "PAYMENT_DECLINED", declineCode: "card_declined" }),
+                history: [
+                  transition(CheckoutStatus.UNSPECIFIED, CheckoutStatus.INITIATED, "started", 0),
+                  transition(CheckoutStatus.INITIATED, CheckoutStatus.INVENTORY_RESERVED, "reserved", 1),
+                  transition(CheckoutStatus.INVENTORY_RESERVED, CheckoutStatus.COMPENSATING, "declined", 2),
+                  transition(CheckoutStatus.COMPENSATING, CheckoutStatus.FAILED, "released", 3),
+                ],
+              }),
+            };
+          },
+        },
+      }),
+    });
+    const res = await gw.call("GET", "/checkout/co-1", { user: "dave" });
+    expect(res.status).toBe(200);
+    expect(asked).toEqual({ checkoutId: "co-1", userId: "dave" });
+    const json = (await res.json()) as Json;
+    expect(json).toMatchObject({ checkout_id: "co-1", status: "FAILED", failure_reason: "PAYMENT_DECLINED" });
+    expect(json.history[1]).toEqual({
+      from: "INITIATED",
+      to: "INVENTORY_RESERVED",
+      reason: "reserved",
+      at: "2026-01-01T00:00:01.000Z",
+    });
+    expect(json.history.map((h: Json) => h.to)).toEqual(["INITIATED", "INVENTORY_RESERVED", "COMPENSATING", "FAILED"]);
+  });
+
+  it("another user's checkout is a 404", async () => {
+    const gw = startTestGateway({
+      services: () => ({
+        checkout: {
+          getCheckout() {
+            throw toConnectError(new DomainError("not_found", "CHECKOUT_NOT_FOUND", "no such checkout"));
+          },
+        },
+      }),
+    });
+    const res = await gw.call("GET", "/checkout/co-1", { user: "mallory" });
+    expect(res.status).toBe(404);
+    expect((await problemOf(res)).type).toBe("https://checkout-saga.dev/problems/checkout-not-found");
+  });
+});

@@ -1,0 +1,206 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { notFound as notFoundError, toConnectError } from "@checkout-saga/shared";
+import { CartItemSchema, CartSchema, CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import {
+  type Checkout,
+  CheckoutSchema,
+  CheckoutService,
+  CheckoutStatus,
+  type InitiateCheckoutRequest,
+} from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { MoneySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
+import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import { testLogger } from "@checkout-saga/shared/testing";
+import { createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
+import { createGatewayApp, type GatewayDeps } from "../src/app.js";
+import { issueToken } from "../src/auth/tokens.js";
+import type { GatewayClients } from "../src/clients.js";
+import { type GatewayConfig, loadGatewayConfig } from "../src/config.js";
+
+export const SECRET = "test-secret-0123456789";
+
+export const usd = (amountMinor: number) => create(MoneySchema, { currency: "USD", amountMinor: BigInt(amountMinor) });
+
+export const catalog = [
+  create(ProductSchema, { id: "1", name: "Laptop", description: "A laptop", price: usd(129999), imageUrl: "/l.png" }),
+  create(ProductSchema, { id: "2", name: "Mouse", description: "A mouse", price: usd(2999), imageUrl: "/m.png" }),
+];
+
+/** Service fakes for the gateway's own translation; each test overrides what it needs. */
+export interface FakeServices {
+  product: Partial<ServiceImpl<typeof ProductService>>;
+  cart: Partial<ServiceImpl<typeof CartService>>;
+  inventory: Partial<ServiceImpl<typeof InventoryService>>;
+  checkout: Partial<ServiceImpl<typeof CheckoutService>>;
+  orders: Partial<ServiceImpl<typeof OrdersService>>;
+}
+
+/** Headers each fake saw, so tests can check what the gateway sent downstream. */
+export interface Seen {
+  requestIds: string[];
+  checkoutRequests: InitiateCheckoutRequest[];
+}
+
+/** A catalog, stock of 5 each, and carts in memory keyed by user. */
+export function defaultServices(seen: Seen): FakeServices {
+  const carts = new Map<string, Map<string, number>>();
+  const cartOf = (userId: string) => {
+    const lines = carts.get(userId) ?? new Map<string, number>();
+    carts.set(userId, lines);
+    return create(CartSchema, {
+      userId,
+      items: [...lines].map(([productId, quantity]) => create(CartItemSchema, { productId, quantity })),
+    });
+  };
+  return {
+    product: {
+      getProduct(req, ctx) {
+        seen.requestIds.push(ctx.requestHeader.get("x-request-id") ?? "");
+        const product = catalog.find((p) => p.id === req.id);
+        if (!product) throw toConnectError(notFoundError("PRODUCT_NOT_FOUND", `product ${req.id} not found`));
+        return { product };
+      },
+      getProducts: (req) => ({ products: catalog.filter((p) => req.ids.includes(p.id)) }),
+      listProducts: () => ({ products: catalog, nextPageToken: "" }),
+    },
+    inventory: {
+      getStock: (req) => ({
+        stocks: req.productIds.map((productId) => ({ productId, available: 5, reserved: 0 })),
+      }),
+    },
+    cart: {
+      getCart: (req) => ({ cart: cartOf(req.userId) }),
+      addItem(req, ctx) {
+        seen.requestIds.push(ctx.requestHeader.get("x-request-id") ?? "");
+        cartOf(req.userId);
+        const lines = carts.get(req.userId)!;
+        lines.set(req.productId, (lines.get(req.productId) ?? 0) + req.quantity);
+        return { cart: cartOf(req.userId) };
+      },
+      updateQuantity(req) {
+        const lines = carts.get(req.userId);
+        if (!lines?.has(req.productId))
+          throw toConnectError(notFoundError("CART_LINE_NOT_FOUND", `no line for product ${req.productId}`));
+        lines.set(req.productId, req.quantity);
+        return { cart: cartOf(req.userId) };
+      },
+      removeItem(req) {
+        carts.get(req.userId)?.delete(req.productId);
+        return { cart: cartOf(req.userId) };
+      },
+      clearCart(req) {
+        carts.delete(req.userId);
+        return { cart: cartOf(req.userId) };
+      },
+    },
+    checkout: {
+      initiateCheckout(req) {
+        seen.checkoutRequests.push(req);
+        return { checkout: buildCheckout({ userId: req.userId }), replayed: false };
+      },
+    },
+    orders: {},
+  };
+}
+
+/** A checkout as the service would return it. */
+export function buildCheckout(overrides: Partial<Omit<Checkout, "$typeName">> = {}): Checkout {
+  return create(CheckoutSchema, {
+    checkoutId: "co-1",
+    userId: "alice",
+    status: CheckoutStatus.COMPLETED,
+    total: usd(135997),
+    items: [
+      { productId: "1", name: "Laptop", quantity: 1, unitPrice: usd(129999) },
+      { productId: "2", name: "Mouse", quantity: 2, unitPrice: usd(2999) },
+    ],
+    createdAt: timestampFromDate(new Date("2026-01-01T00:00:00Z")),
+    updatedAt: timestampFromDate(new Date("2026-01-01T00:00:01Z")),
+    ...overrides,
+  });
+}
+
+export function buildClients(services: FakeServices): GatewayClients {
+  const transport = createRouterTransport((router) => {
+    router.service(ProductService, services.product);
+    router.service(CartService, services.cart);
+    router.service(InventoryService, services.inventory);
+    router.service(CheckoutService, services.checkout);
+    router.service(OrdersService, services.orders);
+  });
+  return {
+    product: createClient(ProductService, transport),
+    cart: createClient(CartService, transport),
+    inventory: createClient(InventoryService, transport),
+    checkout: createClient(CheckoutService, transport),
+    orders: createClient(OrdersService, transport),
+  };
+}
+
+export interface TestGateway {
+  app: ReturnType<typeof createGatewayApp>;
+  seen: Seen;
+  config: GatewayConfig;
+  /** A request with JSON body and the bearer token of `user` (default alice). */
+  call(
+    method: string,
+    path: string,
+    init?: { user?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
+}
+
+export function startTestGateway(
+  options: {
+    env?: Record<string, string>;
+    services?: (defaults: FakeServices) => Partial<FakeServices>;
+    deps?: Partial<GatewayDeps>;
+  } = {},
+): TestGateway {
+  const seen: Seen = { requestIds: [], checkoutRequests: [] };
+  const defaults = defaultServices(seen);
+  const services = { ...defaults, ...options.services?.(defaults) };
+  const config = loadGatewayConfig({
+    JWT_SECRET: SECRET,
+    AUTH_DEV_TOKENS: "true",
+    RATE_LIMIT_PER_MINUTE: "0",
+    ...options.env,
+  });
+  const app = createGatewayApp({
+    clients: buildClients(services),
+    config,
+    logger: testLogger("gateway"),
+    ...options.deps,
+  });
+  return {
+    app,
+    seen,
+    config,
+    async call(method, path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      const user = init.user === undefined ? "alice" : init.user;
+      if (user !== null) headers.authorization = `Bearer ${await issueToken(SECRET, user)}`;
+      let body: string | undefined = init.rawBody;
+      if (init.body !== undefined) {
+        body = JSON.stringify(init.body);
+        headers["content-type"] ??= "application/json";
+      }
+      return app.request(`/api/v1${path}`, { method, headers, body });
+    },
+  };
+}
+
+/** A decoded JSON response body: tests read into it freely and assertions check it. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies under test are checked by assertions, not types
+export type Json = any;
+
+/** The parsed body of a problem response, after checking it is one. */
+export async function problemOf(res: Response): Promise<Json> {
+  const type = res.headers.get("content-type") ?? "";
+  if (!type.startsWith("application/problem+json")) {
+    throw new Error(`expected application/problem+json, got ${type} (${res.status}): ${await res.text()}`);
+  }
+  return res.json();
+}
