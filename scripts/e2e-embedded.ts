@@ -1,64 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { freePort } from "@checkout-saga/shared";
+import type { ChildProcess } from "node:child_process";
+import { rm } from "node:fs/promises";
 import { E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
+import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "./lib/embedded-process.js";
 
 /**
  * `npm test`'s last stage: `npm start`'s own entry point, started fresh (temp data dir, free
  * ports, so it never collides with a running system), the e2e scenario against it, Ctrl-C,
  * then a second start on the same data to show the order survived and the system still works.
  */
-const repoRoot = path.resolve(import.meta.dirname, "..");
-const dataDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-e2e-"));
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-};
-for (const name of ["GATEWAY", "PRODUCT", "CART", "INVENTORY", "PAYMENT", "ORDERS", "CHECKOUT", "EMBEDDED_POSTGRES"]) {
-  const port = String(await freePort());
-  env[`${name}_PORT`] = port;
-  if (name !== "GATEWAY" && name !== "EMBEDDED_POSTGRES") env[`${name}_URL`] = `http://127.0.0.1:${port}`;
-}
-const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+const { dataDir, env, gatewayUrl } = await isolatedEmbeddedEnv("checkout-saga-e2e-");
 
-/** Starts the embedded system as `npm start` does and resolves once it printed its banner. */
-async function start(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/start-embedded.ts")], {
-    cwd: repoRoot,
-    env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new E2EFailure(`npm start printed no gateway URL within 120 s:\n${output}`)),
-      120_000,
-    );
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Gateway:")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new E2EFailure(`npm start exited with ${code} before it was ready:\n${output}`));
-    });
-  });
-  child.stdout?.resume();
-  return child;
-}
-
-/** Ctrl-C, as a user would; a clean stop exits 0. */
+/** A clean stop after Ctrl-C exits 0. */
 async function interrupt(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  child.kill("SIGINT");
-  const code = await exited;
+  const code = await interruptEmbeddedProcess(child);
   if (code !== 0) throw new E2EFailure(`npm start exited with ${code} after Ctrl-C, expected a clean stop (0)`);
 }
 
@@ -79,13 +33,13 @@ const check = async (name: string, fn: () => Promise<void>) => {
 try {
   let first: Awaited<ReturnType<typeof runE2EScenario>> | undefined;
   await check("e2e scenario on a freshly started embedded system", async () => {
-    system = await start();
+    system = await startEmbeddedProcess(env);
     first = await runE2EScenario(gatewayUrl);
   });
   await check("Ctrl-C stops cleanly; after a restart the order is still there", async () => {
     if (!system || !first) throw new E2EFailure("the first scenario did not get far enough");
     await interrupt(system);
-    system = await start();
+    system = await startEmbeddedProcess(env);
     const res = await fetch(`${gatewayUrl}/api/v1/orders/${first.orderId}`, {
       headers: { authorization: `Bearer ${first.token}` },
     });

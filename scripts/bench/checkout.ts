@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { rm } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { freePort } from "@checkout-saga/shared";
 import postgres from "postgres";
-import { type EmbeddedSystem, startEmbeddedSystem } from "../embedded.js";
+import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
 import { summarize } from "../lib/stats.js";
 
 /** Replies are read field by field and checked; their shape is what is under test. */
@@ -50,29 +49,17 @@ export async function benchCheckout(argv: string[]): Promise<void> {
     throw new RangeError(`--clients, --duration and --sample must be positive integers\n\n${checkoutBenchUsage}`);
   }
 
-  let system: EmbeddedSystem | undefined;
+  let system: ChildProcess | undefined;
   let dataDir: string | undefined;
   let baseUrl = values["base-url"];
   if (!baseUrl) {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-bench-"));
-    const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "0" };
-    for (const name of [
-      "GATEWAY",
-      "PRODUCT",
-      "CART",
-      "INVENTORY",
-      "PAYMENT",
-      "ORDERS",
-      "CHECKOUT",
-      "EMBEDDED_POSTGRES",
-    ]) {
-      const port = String(await freePort());
-      env[`${name}_PORT`] = port;
-      if (name !== "GATEWAY" && name !== "EMBEDDED_POSTGRES") env[`${name}_URL`] = `http://127.0.0.1:${port}`;
-    }
-    system = await startEmbeddedSystem({ dataDir, env });
-    baseUrl = system.gatewayUrl;
-    const sql = postgres(system.databaseUrl("inventory"), { max: 1, onnotice: () => {} });
+    // The system runs in its own process, as npm start does, so the load generator does not
+    // share its event loop.
+    const isolated = await isolatedEmbeddedEnv("checkout-saga-bench-", { RATE_LIMIT_PER_MINUTE: "0" });
+    dataDir = isolated.dataDir;
+    system = await startEmbeddedProcess(isolated.env);
+    baseUrl = isolated.gatewayUrl;
+    const sql = postgres(isolated.databaseUrl("inventory"), { max: 1, onnotice: () => {} });
     await sql`update stock set available = 100000000`;
     await sql.end();
   }
@@ -128,7 +115,8 @@ export async function benchCheckout(argv: string[]): Promise<void> {
         const add = await fetch(`${api}/cart/items`, {
           method: "POST",
           headers: auth,
-          body: JSON.stringify({ product_id: "2", quantity: 1 }),
+          // Spread over the catalog: one hot stock row would measure its lock, not the system.
+          body: JSON.stringify({ product_id: String(1 + Math.floor(Math.random() * 5)), quantity: 1 }),
         });
         await add.arrayBuffer();
         const t1 = performance.now();
@@ -173,7 +161,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
     console.log(summarize("add-to-cart + checkout latency", roundTripMs));
     console.log(summarize("checkout response → order visible", orderVisibleMs));
   } finally {
-    await system?.stop();
+    if (system) await interruptEmbeddedProcess(system);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -57,10 +57,19 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
     deadLetters,
     async publish(topic, messages) {
       const subs = [...groups.values()].filter((s) => s.topic === topic);
-      // In order, so per-key order holds; groups are independent of each other.
-      for (const message of messages) {
-        await Promise.all(subs.map((s) => deliver(s, message)));
+      // Order matters per key only (as on a Kafka partition): keys go in parallel, each key's
+      // messages in sequence; groups are independent of each other.
+      const byKey = new Map<string, EventMessage[]>();
+      for (const m of messages) {
+        const keyed = byKey.get(m.key);
+        if (keyed) keyed.push(m);
+        else byKey.set(m.key, [m]);
       }
+      await Promise.all(
+        [...byKey.values()].map(async (keyed) => {
+          for (const message of keyed) await Promise.all(subs.map((s) => deliver(s, message)));
+        }),
+      );
     },
     async subscribe({ topic, group, handler }): Promise<Subscription> {
       if (groups.has(group)) throw new Error(`group ${group} is already subscribed`);
