@@ -1,3 +1,4 @@
+import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
 import type { Logger } from "../logger.js";
 import { decodeEnvelope } from "./envelope.js";
 import type {
@@ -32,7 +33,16 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
     sub: { topic: string; group: string; handler: EventHandler; inFlight: Set<Promise<void>> },
     message: EventMessage,
   ) {
-    const event = decodeEnvelope(message.value);
+    let event: EventEnvelope;
+    try {
+      event = decodeEnvelope(message.value);
+      if (event.eventId === "") throw new Error("event has no event_id");
+    } catch (err) {
+      // Retrying cannot make bytes decode: park it at once, as the Kafka adapter does.
+      deadLetters.push({ topic: sub.topic, group: sub.group, message, error: String(err), attempts: 0 });
+      options.logger.error({ err, group: sub.group }, "undecodable event dead-lettered");
+      return;
+    }
     const attemptKey = `${sub.group}/${event.eventId}`;
     try {
       const run = sub.handler(event);

@@ -1,0 +1,463 @@
+/**
+ * Keeps deployments/ true to the code. Every environment variable a service reads is found by
+ * scanning its source. The test then checks that each one is set for that service's container
+ * in docker-compose.yml and in the kustomize base, and that nothing is set there that the
+ * service never reads (a misspelt name silently keeps its default). Names, ports, databases
+ * and topics come from scripts/stack/topology.ts, the table `npm run stack` runs.
+ *
+ * No YAML parser is a declared dependency (one present as a transitive dependency would be an
+ * accident of the lockfile), so the files are read line by line. They keep the layout their
+ * headers describe: compose variables are `NAME: value` lines under each service's
+ * `environment:`; a k8s env entry is `- name:` with a `value:` or a one-line key reference. A line inside those blocks
+ * that this reader does not understand fails the test instead of being skipped.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DATABASES, SERVICES, TOPICS } from "../../scripts/stack/topology.js";
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const deploymentsDir = path.join(repoRoot, "deployments");
+const k8sBaseDir = path.join(deploymentsDir, "k8s/base");
+const read = (file: string) => readFileSync(file, "utf8");
+
+/**
+ * Variables a service reads that its containers deliberately leave at the code's default.
+ * Keep this list short, with the reason next to each entry.
+ */
+const KEEP_DEFAULT: Record<string, Record<string, string>> = {
+  "cart-service": {
+    CART_DATABASE_PATH: "embedded mode's SQLite file; in containers carts live in MongoDB (MONGODB_URI)",
+  },
+};
+
+/**
+ * Variables set before the code that reads them lands (production wiring, issue #3). An entry
+ * only excuses a variable that is set but not read yet; once the service reads it, the entry
+ * does nothing and can go.
+ */
+const SET_AHEAD: Record<string, Record<string, string>> = {
+  "cart-service": {
+    MONGODB_URI: "carts in MongoDB in production mode",
+    REDIS_URL: "the cart cache in Redis in production mode",
+  },
+  gateway: { REDIS_URL: "rate limits shared by every gateway replica" },
+};
+
+/** Read by the image's entrypoint and healthcheck (deployments/container/), not by a service. */
+const IMAGE_VARIABLES = new Set(["SERVICE"]);
+
+// ---------------------------------------------------------------------------------------------
+// What the services read
+
+const READER_METHOD = "(?:string|optionalString|int|number|bool|msRange)";
+const ENV_NAME = "([A-Z][A-Z0-9_]*)";
+const QUOTED_ENV_NAME = `["'\`]${ENV_NAME}["'\`]`;
+const IDENTIFIER = "[A-Za-z_$][\\w$]*";
+
+interface EnvScan {
+  names: Set<string>;
+  /** Reads whose variable name this scanner cannot see (a computed name); must stay empty. */
+  unresolved: string[];
+}
+
+/**
+ * The environment variables a source text reads: envReader calls with a literal name
+ * (`e.int("CART_PORT", ...)`, `envReader(env).optionalString("KAFKA_BROKERS")`), calls of a local
+ * helper that passes its first parameter to one (`url("CART_URL", port)` where
+ * `const url = (name, port) => e.string(name, ...)`), and direct `env.NAME` / `env["NAME"]`.
+ */
+function scanEnvReads(source: string): EnvScan {
+  const names = new Set<string>();
+  const unresolved: string[] = [];
+  const collect = (pattern: string) => {
+    for (const m of source.matchAll(new RegExp(pattern, "g"))) names.add(m[1]!);
+  };
+  collect(`\\.${READER_METHOD}\\(\\s*${QUOTED_ENV_NAME}`);
+  collect(`\\benv\\.${ENV_NAME}\\b`);
+  collect(`\\benv\\[\\s*${QUOTED_ENV_NAME}\\s*\\]`);
+  for (const m of source.matchAll(new RegExp(`\\.${READER_METHOD}\\(\\s*(${IDENTIFIER})\\s*[,)]`, "g"))) {
+    const param = m[1]!;
+    const definitions = new RegExp(
+      `(?:(?:const|let)\\s+(${IDENTIFIER})\\s*=\\s*(?:async\\s*)?\\(|function\\s+(${IDENTIFIER})\\s*\\()\\s*${param.replace(/\$/g, "\\$")}\\b`,
+      "g",
+    );
+    const helpers = [...source.matchAll(definitions)].map((d) => d[1] ?? d[2]!);
+    if (helpers.length === 0) unresolved.push(m[0]);
+    for (const helper of helpers) collect(`\\b${helper.replace(/\$/g, "\\$")}\\(\\s*${QUOTED_ENV_NAME}`);
+  }
+  for (const m of source.matchAll(/\benv\[\s*(?!["'`])[^\]]*\]/g)) unresolved.push(m[0]);
+  return { names, unresolved };
+}
+
+/** Source files that run in a container: no tests, test support or generated code. */
+function runtimeSources(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const file = path.join(dir, entry);
+    if (statSync(file).isDirectory()) return ["gen", "testing"].includes(entry) ? [] : runtimeSources(file);
+    return entry.endsWith(".ts") && !entry.endsWith(".test.ts") && entry !== "testing.ts" ? [file] : [];
+  });
+}
+
+/** What shared code reads, every service reads; shared/src/config.ts is the reader itself. */
+const sharedSources = runtimeSources(path.join(repoRoot, "shared/src")).filter(
+  (f) => f !== path.join(repoRoot, "shared/src/config.ts"),
+);
+
+function serviceEnvReads(service: string): EnvScan {
+  const result: EnvScan = { names: new Set(), unresolved: [] };
+  for (const file of [...runtimeSources(path.join(repoRoot, service, "src")), ...sharedSources]) {
+    const scan = scanEnvReads(read(file));
+    for (const name of scan.names) result.names.add(name);
+    result.unresolved.push(...scan.unresolved.map((u) => `${path.relative(repoRoot, file)}: ${u}`));
+  }
+  return result;
+}
+
+const reads = new Map(SERVICES.map((s) => [s.name, serviceEnvReads(s.name)]));
+
+/** What a service's container must set: everything it reads, less what keeps its default. */
+function required(service: string): string[] {
+  const keep = KEEP_DEFAULT[service] ?? {};
+  return [...reads.get(service)!.names].filter((n) => !(n in keep)).sort();
+}
+
+/** What a service's container sets without the service reading it. */
+function unread(service: string, set: Iterable<string>): string[] {
+  const ahead = SET_AHEAD[service] ?? {};
+  return [...set].filter((n) => !reads.get(service)!.names.has(n) && !(n in ahead) && !IMAGE_VARIABLES.has(n)).sort();
+}
+
+const shortName = (service: string) => service.replace(/-service$/, "").toUpperCase();
+const expectedUrls = new Map(SERVICES.map((s) => [`${shortName(s.name)}_URL`, `http://${s.name}:${s.port}`]));
+const databaseOf = (variable: string) => /^([A-Z]+)_DATABASE_URL$/.exec(variable)?.[1]?.toLowerCase();
+
+describe("the env scanner", () => {
+  it("finds reads in every form the services use and reports those it cannot follow", () => {
+    const source = [
+      "const e = envReader(env);",
+      'e.string("A_URL", "x"); e.int("B_PORT", 1, { min: 0 }); e.bool(\'C_FLAG\', false);',
+      'e.number("D_RATE", 0); e.msRange("E_MS", "0"); envReader(env).optionalString("F_LIST");',
+      "const url = (name: string, fallback: string) => e.string(name, fallback);",
+      'url("G_URL", "x");',
+      'createLogger("x", { level: process.env.H_LEVEL }); const dir = process.env["I_DIR"];',
+      "e.string(computed); const v = env[key];",
+    ].join("\n");
+    const scan = scanEnvReads(source);
+    expect([...scan.names].sort()).toEqual(
+      ["A_URL", "B_PORT", "C_FLAG", "D_RATE", "E_MS", "F_LIST", "G_URL", "H_LEVEL", "I_DIR"].sort(),
+    );
+    expect(scan.unresolved).toEqual([".string(computed)", "env[key]"]);
+  });
+
+  it("deploys exactly the services of the workspace, as the stack topology lists them", () => {
+    const workspaces = (JSON.parse(read(path.join(repoRoot, "package.json"))) as { workspaces: string[] }).workspaces;
+    expect(SERVICES.map((s) => s.name).sort()).toEqual(workspaces.filter((w) => w !== "shared").sort());
+  });
+
+  it.each(SERVICES)("sees $name read its port and log level, and every name it reads", (service) => {
+    const scan = reads.get(service.name)!;
+    expect(scan.unresolved).toEqual([]);
+    expect([...scan.names]).toEqual(expect.arrayContaining([service.portVar, "LOG_LEVEL"]));
+  });
+
+  it("finds a plausible number of variables across the system", () => {
+    const all = new Set(SERVICES.flatMap((s) => [...reads.get(s.name)!.names]));
+    expect(all.size).toBeGreaterThanOrEqual(30);
+    expect([...all]).toEqual(
+      expect.arrayContaining(["JWT_SECRET", "AUTH_DEV_TOKENS", "PAYMENT_LATENCY_MS", "SAGA_STEP_MODE"]),
+    );
+  });
+
+  it("keeps the allow-lists to services that exist", () => {
+    const names = SERVICES.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining([...Object.keys(KEEP_DEFAULT), ...Object.keys(SET_AHEAD)]));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// docker-compose.yml
+
+interface ComposeService {
+  environment: Map<string, string>;
+  /** depends_on: dependency → condition. */
+  dependsOn: Map<string, string>;
+  lines: string[];
+}
+
+function parseCompose(text: string): Map<string, ComposeService> {
+  const services = new Map<string, ComposeService>();
+  let inServices = false;
+  let current: ComposeService | undefined;
+  let block: string | undefined;
+  let dependency: string | undefined;
+  for (const [index, line] of text.split("\n").entries()) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const where = `docker-compose.yml:${index + 1}`;
+    const indent = line.length - line.trimStart().length;
+    if (indent === 0) {
+      inServices = line === "services:";
+      current = undefined;
+      continue;
+    }
+    if (!inServices) continue;
+    if (indent === 2) {
+      const name = /^ {2}([\w.-]+):$/.exec(line)?.[1];
+      if (!name) throw new Error(`${where}: expected a service name, got "${line.trim()}"`);
+      current = { environment: new Map(), dependsOn: new Map(), lines: [] };
+      services.set(name, current);
+      continue;
+    }
+    if (!current) continue;
+    current.lines.push(line);
+    if (indent === 4) {
+      block = /^ {4}([\w<-]+):/.exec(line)?.[1];
+      continue;
+    }
+    if (block === "environment") {
+      const m = /^ {6}([A-Za-z_][A-Za-z0-9_]*): ?(.*)$/.exec(line);
+      if (!m) throw new Error(`${where}: environment entries must be "NAME: value" lines, got "${line.trim()}"`);
+      current.environment.set(m[1]!, m[2]!.replace(/^"(.*)"$/, "$1"));
+    } else if (block === "depends_on") {
+      if (indent === 6) {
+        dependency = /^ {6}([\w.-]+):$/.exec(line)?.[1];
+        if (!dependency) throw new Error(`${where}: depends_on entries must be "name:" with a condition`);
+        current.dependsOn.set(dependency, "");
+      } else if (dependency) {
+        const condition = /^ {8}condition: (\S+)$/.exec(line)?.[1];
+        if (condition) current.dependsOn.set(dependency, condition);
+      }
+    }
+  }
+  return services;
+}
+
+const compose = parseCompose(read(path.join(deploymentsDir, "docker-compose.yml")));
+
+describe("docker-compose.yml", () => {
+  it.each(SERVICES)("runs $name from the one image with every variable it reads", (service) => {
+    const container = compose.get(service.name);
+    expect(container, `no compose service "${service.name}"`).toBeDefined();
+    expect(container!.lines).toContain("    <<: *service");
+    const env = container!.environment;
+    expect(env.get("SERVICE")).toBe(service.name);
+    expect(env.get(service.portVar)).toBe(String(service.port));
+    expect(container!.lines).toContain(`      - "127.0.0.1:${service.port}:${service.port}"`);
+    const missing = required(service.name).filter((n) => !env.has(n));
+    expect(missing, `${service.name} reads these, compose does not set them`).toEqual([]);
+    expect(unread(service.name, env.keys()), `${service.name} never reads these`).toEqual([]);
+  });
+
+  it.each(SERVICES)("starts $name after what it needs is healthy", (service) => {
+    const dependsOn = compose.get(service.name)!.dependsOn;
+    for (const after of service.after)
+      expect(dependsOn.get(after), `${service.name} → ${after}`).toBe("service_healthy");
+    const env = compose.get(service.name)!.environment;
+    const servers: [boolean, string, string][] = [
+      [[...env.keys()].some((n) => n.endsWith("_DATABASE_URL")), "postgres", "service_healthy"],
+      [env.has("KAFKA_BROKERS"), "kafka-topics", "service_completed_successfully"],
+      [env.has("MONGODB_URI"), "mongo", "service_healthy"],
+      [env.has("REDIS_URL"), "redis", "service_healthy"],
+    ];
+    for (const [uses, server, condition] of servers) {
+      if (uses) expect(dependsOn.get(server), `${service.name} → ${server}`).toBe(condition);
+    }
+  });
+
+  it("wires services and databases by compose service name", () => {
+    for (const service of SERVICES) {
+      for (const [name, value] of compose.get(service.name)!.environment) {
+        if (expectedUrls.has(name)) expect(value, `${service.name} ${name}`).toBe(expectedUrls.get(name));
+        const database = databaseOf(name);
+        if (database) expect(value, `${service.name} ${name}`).toMatch(new RegExp(`@postgres:5432/${database}$`));
+        if (name === "KAFKA_BROKERS") expect(value).toBe("kafka:9092");
+      }
+    }
+  });
+
+  it("creates every database and topic the services use; Kafka never auto-creates", () => {
+    const init = readdirSync(path.join(deploymentsDir, "postgres-init"))
+      .map((f) => read(path.join(deploymentsDir, "postgres-init", f)))
+      .join("\n");
+    for (const database of DATABASES) expect(init).toContain(`CREATE DATABASE ${database};`);
+    const topicInit = compose.get("kafka-topics")!.lines.join("\n");
+    for (const { topic, partitions } of TOPICS) {
+      expect(topicInit).toMatch(new RegExp(`--topic ${topic.replace(/\./g, "\\.")} --partitions ${partitions}\\b`));
+    }
+    expect(compose.get("kafka")!.environment.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")).toBe("false");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// k8s/base (kustomize)
+
+type EnvSource =
+  | { from: "value"; value: string }
+  | { from: "configMapKeyRef" | "secretKeyRef"; name: string; key: string };
+
+interface Manifest {
+  kind: string;
+  name: string;
+  text: string;
+  env: Map<string, EnvSource>;
+}
+
+/**
+ * The manifests of one file. A container's env list is read entry by entry: `- name: NAME`, then
+ * either `value: ...` or `valueFrom:` with a one-line `configMapKeyRef`/`secretKeyRef` mapping.
+ */
+function parseManifests(file: string): Manifest[] {
+  return read(file)
+    .split(/^---$/m)
+    .filter((doc) => /^kind: /m.test(doc))
+    .map((text) => {
+      const kind = /^kind: (\S+)$/m.exec(text)![1]!;
+      const name = /^ {2}name: (\S+)$/m.exec(text)?.[1] ?? "";
+      const lines = text.split("\n");
+      const starts = lines.flatMap((l, i) => (/^\s+env:$/.test(l) ? [i] : []));
+      if (starts.length > 1) throw new Error(`${file} ${name}: one container with one env list expected`);
+      const env = new Map<string, EnvSource>();
+      const fail = (line: string) => {
+        throw new Error(`${file} ${name}: unexpected line in env: "${line.trim()}"`);
+      };
+      for (const start of starts) {
+        const indent = lines[start]!.indexOf("env:");
+        let entry: string | undefined;
+        for (const line of lines.slice(start + 1)) {
+          if (/^\s*(#.*)?$/.test(line)) continue;
+          if (line.length - line.trimStart().length <= indent) break;
+          const item = line.trim();
+          const started = /^- name: ([A-Za-z_][A-Za-z0-9_]*)$/.exec(item)?.[1];
+          const value = /^value: "?([^"]*)"?$/.exec(item)?.[1];
+          const ref = /^(configMapKeyRef|secretKeyRef): \{ name: ([\w.-]+), key: ([\w.-]+) \}$/.exec(item);
+          if (started) entry = started;
+          else if (entry === undefined) fail(line);
+          else if (value !== undefined) env.set(entry, { from: "value", value });
+          else if (ref)
+            env.set(entry, { from: ref[1] as "configMapKeyRef" | "secretKeyRef", name: ref[2]!, key: ref[3]! });
+          else if (item !== "valueFrom:") fail(line);
+        }
+      }
+      return { kind, name, text, env };
+    });
+}
+
+function parseEnvFile(file: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const line of read(file).split("\n")) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!m) throw new Error(`${file}: expected NAME=value, got "${line}"`);
+    entries.set(m[1]!, m[2]!);
+  }
+  return entries;
+}
+
+/** A top-level list of kustomization.yaml; generators map their name to their env files. */
+function kustomizationSection(text: string, section: string): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  const lines = text.split("\n");
+  let current: string[] | undefined;
+  for (const line of lines.slice(lines.indexOf(`${section}:`) + 1)) {
+    if (/^\S/.test(line)) break;
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const item = /^ {2}- (?:name: )?(\S+)$/.exec(line)?.[1];
+    if (item) {
+      current = [];
+      result.set(item, current);
+    } else if (/^ {4}(literals|files):/.test(line)) {
+      throw new Error(`kustomization.yaml ${section}: only envs files are understood by this test`);
+    } else {
+      const envFile = /^ {6}- (\S+\.env)$/.exec(line)?.[1];
+      if (envFile) current?.push(envFile);
+    }
+  }
+  return result;
+}
+
+const kustomization = read(path.join(k8sBaseDir, "kustomization.yaml"));
+const resources = [...kustomizationSection(kustomization, "resources").keys()];
+const manifests = resources.flatMap((r) => parseManifests(path.join(k8sBaseDir, r)));
+const generated = (section: string) =>
+  new Map(
+    [...kustomizationSection(kustomization, section)].map(([name, files]) => {
+      const merged = new Map<string, string>();
+      for (const f of files) for (const [k, v] of parseEnvFile(path.join(k8sBaseDir, f))) merged.set(k, v);
+      return [name, merged];
+    }),
+  );
+const configMaps = generated("configMapGenerator");
+const secrets = generated("secretGenerator");
+const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.name === name);
+
+describe("k8s/base", () => {
+  it("lists every manifest of the folder as a resource", () => {
+    const files = readdirSync(k8sBaseDir).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
+    expect(resources.sort()).toEqual(files.sort());
+  });
+
+  it.each(SERVICES)("runs $name as a Deployment with every variable it reads", (service) => {
+    const deployment = find("Deployment", service.name);
+    expect(deployment, `no Deployment "${service.name}"`).toBeDefined();
+    const { env, text } = deployment!;
+    expect(text).toMatch(/^\s+image: checkout-saga$/m);
+    expect(env.get("SERVICE")).toEqual({ from: "value", value: service.name });
+    expect(env.get(service.portVar)).toEqual({ from: "value", value: String(service.port) });
+    expect(text).toContain(`containerPort: ${service.port} }`);
+    for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) expect(text).toContain(`${probe}:`);
+    expect(text).toMatch(/requests: \{ cpu: \S+, memory: \S+ \}/);
+    expect(text).toMatch(/limits: \{ cpu: \S+, memory: \S+ \}/);
+    const missing = required(service.name).filter((n) => !env.has(n));
+    expect(missing, `${service.name} reads these, its Deployment does not set them`).toEqual([]);
+    expect(unread(service.name, env.keys()), `${service.name} never reads these`).toEqual([]);
+    expect(find("Service", service.name)?.text).toContain(`port: ${service.port},`);
+  });
+
+  it("takes every referenced key from the generated ConfigMap or Secret, and every key is used", () => {
+    const used = new Set<string>();
+    for (const deployment of manifests.filter((m) => m.kind === "Deployment")) {
+      for (const [name, source] of deployment.env) {
+        if (source.from === "value") continue;
+        const store = (source.from === "configMapKeyRef" ? configMaps : secrets).get(source.name);
+        expect(store, `${deployment.name} ${name}: no generated ${source.from} "${source.name}"`).toBeDefined();
+        expect(store!.has(source.key), `${deployment.name} ${name}: no key ${source.key}`).toBe(true);
+        used.add(`${source.name}/${source.key}`);
+      }
+    }
+    const keys = [...configMaps, ...secrets].flatMap(([name, entries]) =>
+      [...entries.keys()].map((k) => `${name}/${k}`),
+    );
+    expect(keys.filter((k) => !used.has(k)).sort(), "keys no Deployment uses").toEqual([]);
+  });
+
+  it("keeps secrets in the Secret and wires services by Service name", () => {
+    const secretKeys = new Set([...secrets.values()].flatMap((s) => [...s.keys()]));
+    for (const name of [...secretKeys])
+      expect(name).toMatch(/^(JWT_SECRET|[A-Z]+_DATABASE_URL|MONGODB_URI|REDIS_URL)$/);
+    expect(secretKeys).toContain("JWT_SECRET");
+    for (const [name, value] of [...configMaps.values(), ...secrets.values()].flatMap((m) => [...m])) {
+      if (expectedUrls.has(name)) expect(value, name).toBe(expectedUrls.get(name));
+      const database = databaseOf(name);
+      if (database) expect(value, name).toMatch(new RegExp(`/${database}(\\?|$)`));
+    }
+  });
+
+  it("guards the checkout and gateway pods with PodDisruptionBudgets", () => {
+    for (const name of ["checkout-service", "gateway"]) {
+      expect(find("PodDisruptionBudget", name)?.text, name).toContain(`app.kubernetes.io/name: ${name} }`);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfile
+
+describe("Dockerfile", () => {
+  it("installs with every workspace's manifest in place", () => {
+    const dockerfile = read(path.join(deploymentsDir, "Dockerfile"));
+    const install = dockerfile.slice(0, dockerfile.indexOf("npm ci"));
+    const workspaces = (JSON.parse(read(path.join(repoRoot, "package.json"))) as { workspaces: string[] }).workspaces;
+    for (const w of workspaces) expect(install).toContain(`COPY ${w}/package.json ${w}/`);
+    expect(install).toContain("COPY package.json package-lock.json ./");
+  });
+});

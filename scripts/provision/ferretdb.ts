@@ -1,0 +1,117 @@
+import { chmod, cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { freePort } from "@checkout-saga/shared";
+import { MongoClient } from "mongodb";
+import { ensureCached, provisionCacheDir } from "./cache.js";
+import type { ProvisionResult } from "./provision-result.js";
+import { assertPortFree, spawnServer, waitUntilReady } from "./server-process.js";
+import { requireTool, runTool } from "./tools.js";
+
+/** The MongoDB-wire server: v1 runs on SQLite with no other server beside it. */
+export const FERRETDB_VERSION = "v1.24.2";
+
+const FERRETDB_MODULE = "github.com/FerretDB/FerretDB";
+
+const GO_HINT =
+  "install Go 1.24+ (https://go.dev/dl; Go 1.21+ fetches the toolchain FerretDB asks for by itself), or set MONGODB_URI to an existing server";
+
+/** Builds FerretDB from the Go module proxy into the cache (once per machine). */
+export async function installFerretDb(): Promise<ProvisionResult> {
+  const cache = provisionCacheDir();
+  const home = path.join(cache, `ferretdb-${FERRETDB_VERSION}`);
+  const installed = await ensureCached(home, async (scratch) => {
+    // Go's usual home when it is not on PATH (as in a shell that skipped the profile).
+    const go = requireTool("go", "to build FerretDB", GO_HINT, ["/usr/local/go/bin"]);
+    // Modules and build cache (about 1 GB) live in the scratch folder and go once the binary
+    // is built: the binary is what is worth keeping.
+    const work = path.join(scratch, "work");
+    const env = {
+      ...process.env,
+      GOMODCACHE: path.join(work, "modules"),
+      GOCACHE: path.join(work, "build-cache"),
+      // A writable module cache, so it can be removed with the rest.
+      GOFLAGS: `${process.env.GOFLAGS ?? ""} -modcacherw`.trim(),
+      // Pure Go (SQLite included): no C compiler needed.
+      CGO_ENABLED: "0",
+    };
+    // `go install pkg@version` first asks the proxy for the module's version list, which it
+    // refuses for FerretDB; downloading the exact version needs no list. FerretDB then wants
+    // the version file its release tooling writes, so build from a copy that has it.
+    await mkdir(work);
+    const runGo = (args: string[], cwd: string, what: string) => runTool(go, args, { cwd, env, what });
+    const download = await runGo(
+      ["mod", "download", "-json", `${FERRETDB_MODULE}@${FERRETDB_VERSION}`],
+      work,
+      `downloading ${FERRETDB_MODULE}@${FERRETDB_VERSION} from the Go module proxy`,
+    );
+    const source = path.join(work, "source");
+    await cp((JSON.parse(download) as { Dir: string }).Dir, source, { recursive: true });
+    await chmodTree(source);
+    await writeFile(path.join(source, "build", "version", "version.txt"), `${FERRETDB_VERSION}\n`);
+    await runGo(
+      ["build", "-trimpath", "-o", path.join(scratch, "bin", "ferretdb"), "./cmd/ferretdb"],
+      source,
+      `building ${FERRETDB_MODULE}/cmd/ferretdb@${FERRETDB_VERSION}`,
+    );
+    await rm(work, { recursive: true, force: true });
+  });
+  return { what: `ferretdb ${FERRETDB_VERSION}`, installed, location: path.join(home, "bin", "ferretdb") };
+}
+
+export interface RunningFerretDb {
+  uri: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** FerretDB on SQLite files in `dataDir`, as our child process, telemetry off. */
+export async function startFerretDb(options: {
+  port?: number;
+  dataDir: string;
+  readyTimeoutMs?: number;
+}): Promise<RunningFerretDb> {
+  const { location } = await installFerretDb();
+  const port = options.port ?? (await freePort());
+  await assertPortFree(port, "ferretdb");
+  const dataDir = path.resolve(options.dataDir);
+  const sqliteDir = path.join(dataDir, "sqlite");
+  await mkdir(sqliteDir, { recursive: true });
+  const logFile = path.join(dataDir, "ferretdb.log");
+  const server = spawnServer({
+    name: "ferretdb",
+    command: location,
+    args: [
+      `--listen-addr=127.0.0.1:${port}`,
+      "--handler=sqlite",
+      `--sqlite-url=file:${sqliteDir}/`,
+      `--state-dir=${dataDir}`,
+      "--telemetry=disable",
+      // Its debug HTTP endpoint defaults to a fixed port (8088), which parallel servers would fight over.
+      "--debug-addr=-",
+      "--log-level=warn",
+    ],
+    logFile,
+  });
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  await waitUntilReady(server, () => pingMongo(uri), { timeoutMs: options.readyTimeoutMs ?? 30_000, logFile });
+  return { uri, port, stop: () => server.stop() };
+}
+
+/** Module-cache files are read-only; the copy must be writable to add a file and to remove it. */
+async function chmodTree(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chmodTree(full);
+    else await chmod(full, 0o644);
+  }
+}
+
+async function pingMongo(uri: string): Promise<void> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_000, directConnection: true });
+  try {
+    await client.db("admin").command({ ping: 1 });
+  } finally {
+    await client.close();
+  }
+}

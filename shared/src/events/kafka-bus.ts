@@ -1,0 +1,209 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Consumer, type EachMessagePayload, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
+import type { Logger } from "../logger.js";
+import { decodeEnvelope } from "./envelope.js";
+import type { EventHandler, EventMessage, EventPublisher, EventSubscriber, Subscription } from "./event-bus.js";
+import { buildDeadLetterMessage, type DeadLetterReason, deadLetterTopic } from "./kafka-dead-letter.js";
+import { kafkaLogCreator } from "./kafka-log.js";
+
+export interface KafkaEventBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Handler attempts per message before it is dead-lettered (default 5). */
+  maxAttempts?: number;
+  /** Delay before the first retry of a failed handler; doubles per attempt (default 200 ms). */
+  retryDelayMs?: number;
+  /** Cap on the retry delay (default 5 s). */
+  maxRetryDelayMs?: number;
+  /** Times kafkajs retries a failed produce before publish rejects (default 5). */
+  publishRetries?: number;
+  /** Partitions one consumer works on at once, each still strictly in order (default 1). */
+  partitionsConsumedConcurrently?: number;
+}
+
+export interface KafkaEventBus extends EventPublisher, EventSubscriber {
+  /** Closes every subscription (letting in-flight handlers finish), then the producer. */
+  close(): Promise<void>;
+}
+
+/**
+ * The production event bus on Kafka, at least once end to end.
+ *
+ * Publishing: an idempotent producer sends each `publish` call as one batch with acks from all
+ * in-sync replicas, so it resolves only once the broker has the messages. Topics are never
+ * auto-created.
+ *
+ * Consuming: one consumer per subscription (its group), partitions in order. The offset is
+ * committed only after the handler resolved; a failing handler is retried with exponential
+ * backoff, then the message is copied to `<topic>.dlq` (see kafka-dead-letter.ts) and
+ * committed, so the partition moves on. A message that does not decode goes straight there.
+ * Create each topic's `.dlq` with the topic: while it is missing, dead-lettering fails and the
+ * message is redelivered (the partition waits rather than loses it).
+ */
+export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBus {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+  const logger = options.logger.child({ component: "kafka-event-bus" });
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(options.logger),
+  });
+  const producer = kafka.producer({
+    idempotent: true,
+    // Idempotence keeps order across retries only with one request in flight per connection.
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: options.publishRetries ?? 5 },
+  });
+  let producerReady: Promise<Producer> | undefined;
+  const subscriptions = new Set<Subscription>();
+
+  /** Connects on first use; a failed connect is forgotten so the next publish tries again. */
+  function connectedProducer(): Promise<Producer> {
+    producerReady ??= producer.connect().then(
+      () => producer,
+      (err: unknown) => {
+        producerReady = undefined;
+        throw err;
+      },
+    );
+    return producerReady;
+  }
+
+  async function publish(topic: string, messages: EventMessage[]) {
+    if (messages.length === 0) return;
+    const ready = await connectedProducer();
+    await ready.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ({
+        key: m.key,
+        value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
+        headers: m.headers,
+      })),
+    });
+  }
+
+  async function subscribe({ topic, group, handler }: { topic: string; group: string; handler: EventHandler }) {
+    const consumer = kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      // How long an idle fetch waits on the broker; close() waits for it, so keep it short.
+      maxWaitTimeInMs: 1_000,
+    });
+    // Wakes a retry back-off early when the subscription closes.
+    const closing = new AbortController();
+    const deliver = createDelivery({ consumer, group, handler, closing: closing.signal });
+    await consumer.connect();
+    try {
+      // A new group starts at the beginning: nothing published before its first start is skipped.
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachMessage: deliver,
+      });
+    } catch (err) {
+      await consumer.disconnect();
+      throw err;
+    }
+    let closed: Promise<void> | undefined;
+    const subscription: Subscription = {
+      close() {
+        closed ??= (async () => {
+          closing.abort();
+          // kafkajs waits for the message in flight before it leaves the group.
+          await consumer.disconnect();
+          subscriptions.delete(subscription);
+        })();
+        return closed;
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  function createDelivery(deps: { consumer: Consumer; group: string; handler: EventHandler; closing: AbortSignal }) {
+    const { consumer, group, handler, closing } = deps;
+
+    async function deadLetter(payload: EachMessagePayload, error: string, attempts: number) {
+      const { topic, partition, message } = payload;
+      const reason: DeadLetterReason = { topic, partition, offset: message.offset, group, error, attempts };
+      const ready = await connectedProducer();
+      await ready.send({
+        topic: deadLetterTopic(topic),
+        acks: -1,
+        messages: [buildDeadLetterMessage(message, reason)],
+      });
+      logger.error({ topic, partition, offset: message.offset, group, attempts, error }, "event dead-lettered");
+    }
+
+    /** Retries with back-off; false when the subscription closed first (leave the message uncommitted). */
+    async function handleWithRetries(payload: EachMessagePayload, event: EventEnvelope): Promise<boolean> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await handler(event);
+          return true;
+        } catch (err) {
+          const context = { eventId: event.eventId, type: event.type, group, attempt, err };
+          if (attempt >= maxAttempts) {
+            await deadLetter(payload, describe(err), attempt);
+            return true;
+          }
+          logger.warn(context, "event handler failed; retrying");
+          const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);
+          const slept = await sleep(delay, true, { signal: closing }).catch(() => false);
+          if (!slept) return false;
+          await payload.heartbeat();
+        }
+      }
+    }
+
+    return async (payload: EachMessagePayload): Promise<void> => {
+      // Closing: leave the rest uncommitted for the group's next consumer.
+      if (closing.aborted) return;
+      const { topic, partition, message } = payload;
+      const decoded = decode(message.value);
+      if (decoded instanceof Error) {
+        await deadLetter(payload, `undecodable: ${describe(decoded)}`, 0);
+      } else if (!(await handleWithRetries(payload, decoded))) {
+        return;
+      }
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    };
+  }
+
+  return {
+    publish,
+    subscribe,
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      if (producerReady) {
+        await producerReady.then(
+          () => producer.disconnect(),
+          () => undefined,
+        );
+        producerReady = undefined;
+      }
+    },
+  };
+}
+
+function decode(value: Buffer | null): EventEnvelope | Error {
+  try {
+    const event = decodeEnvelope(value ?? new Uint8Array());
+    return event.eventId ? event : new Error("envelope has no event_id");
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

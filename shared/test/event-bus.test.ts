@@ -1,0 +1,253 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Consumer, Kafka, logLevel } from "kafkajs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
+import { decodeEnvelope } from "../src/events/envelope.js";
+import { createInProcessEventBus } from "../src/events/in-process-bus.js";
+import { createKafkaEventBus, type KafkaEventBus } from "../src/events/kafka-bus.js";
+import { DEAD_LETTER_HEADERS, deadLetterTopic, readDeadLetterReason } from "../src/events/kafka-dead-letter.js";
+import { testLogger } from "../src/testing/index.js";
+import {
+  buildEvent,
+  createRecorder,
+  describeEventBusContract,
+  type EventBusFixture,
+  eventually,
+  type ObservedDeadLetter,
+  toMessage,
+} from "./event-bus.contract.js";
+
+const MAX_ATTEMPTS = 3;
+
+describeEventBusContract("in-process", async () => {
+  const bus = createInProcessEventBus({ logger: testLogger(), maxAttempts: MAX_ATTEMPTS });
+  return {
+    bus,
+    maxAttempts: MAX_ATTEMPTS,
+    newTopic: async () => `topic-${randomUUID()}`,
+    deadLetters: async (topic) =>
+      bus.deadLetters
+        .filter((d) => d.topic === topic)
+        .map((d) => ({
+          group: d.group,
+          eventId: decodeEnvelope(d.message.value).eventId,
+          attempts: d.attempts,
+          error: d.error,
+        })),
+    // One process, one bus: publishing through it is all there is to "another publisher".
+    otherPublisher: async () => ({ publisher: bus, close: async () => {} }),
+    close: async () => {},
+  } satisfies EventBusFixture;
+});
+
+describe("kafka event bus (real broker)", () => {
+  let kafka: RunningKafka;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-test-kafka-"));
+    // Provisions Kafka itself when needed: the jars come from the cache after the first run.
+    kafka = await startKafka({ dataDir });
+  }, 600_000);
+
+  afterAll(async () => {
+    await kafka?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const busOptions = (overrides: { maxAttempts?: number } = {}) => ({
+    brokers: kafka.brokers,
+    clientId: `test-${randomUUID()}`,
+    logger: testLogger("kafka-bus"),
+    maxAttempts: overrides.maxAttempts ?? MAX_ATTEMPTS,
+    retryDelayMs: 20,
+  });
+
+  /** A fresh topic with 3 partitions and its dead-letter topic. */
+  async function newTopic(): Promise<string> {
+    const topic = `test-${randomUUID()}`;
+    await createKafkaTopics(kafka.brokers, [
+      { topic, partitions: 3 },
+      { topic: deadLetterTopic(topic), partitions: 1 },
+    ]);
+    return topic;
+  }
+
+  describeEventBusContract("kafka", async () => {
+    const bus = createKafkaEventBus(busOptions());
+    const observers = new Map<string, DeadLetterObserver>();
+    return {
+      bus,
+      maxAttempts: MAX_ATTEMPTS,
+      newTopic,
+      async deadLetters(topic) {
+        let observer = observers.get(topic);
+        if (!observer) {
+          observer = await observeDeadLetters(kafka.brokers, topic);
+          observers.set(topic, observer);
+        }
+        return observer.letters;
+      },
+      async otherPublisher() {
+        const publisher = createKafkaEventBus(busOptions());
+        return { publisher, close: () => publisher.close() };
+      },
+      async close() {
+        await Promise.all([...observers.values()].map((o) => o.close()));
+        await bus.close();
+      },
+    } satisfies EventBusFixture;
+  });
+
+  describe("kafka specifics", () => {
+    let bus: KafkaEventBus;
+    let observer: DeadLetterObserver | undefined;
+
+    beforeEach(() => {
+      bus = createKafkaEventBus(busOptions());
+      observer = undefined;
+    });
+
+    afterEach(async () => {
+      await observer?.close();
+      await bus.close();
+    });
+
+    it("has the whole batch on the broker when publish resolves", async () => {
+      const topic = await newTopic();
+
+      await bus.publish(
+        topic,
+        ["u1", "u2", "u3", "u4", "u5"].flatMap((key) => [0, 1].map((seq) => toMessage(buildEvent(key, seq)))),
+      );
+
+      const admin = new Kafka({ clientId: "test-admin", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(10);
+      } finally {
+        await admin.disconnect();
+      }
+    });
+
+    it("rejects a publish to a topic that does not exist, and does not create it", async () => {
+      const topic = `missing-${randomUUID()}`;
+
+      await expect(bus.publish(topic, [toMessage(buildEvent("u1", 0))])).rejects.toThrow();
+
+      const admin = new Kafka({ clientId: "test-admin", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        expect(await admin.listTopics()).not.toContain(topic);
+      } finally {
+        await admin.disconnect();
+      }
+    });
+
+    it("sends an undecodable message straight to the dead-letter topic, and the partition moves on", async () => {
+      const topic = await newTopic();
+      const group = `orders-${topic}`;
+      const recorder = createRecorder();
+      const subscription = await bus.subscribe({ topic, group, handler: recorder.handler });
+      const after = buildEvent("u1", 1);
+      const raw = new Kafka({ clientId: "test-raw", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+      await raw.connect();
+      try {
+        await raw.send({
+          topic,
+          messages: [{ key: "u1", value: Buffer.from("not a protobuf envelope"), headers: { origin: "test" } }],
+        });
+        await bus.publish(topic, [toMessage(after)]);
+      } finally {
+        await raw.disconnect();
+      }
+
+      observer = await observeDeadLetters(kafka.brokers, topic);
+      await eventually(() => expect(observer?.raw).toHaveLength(1));
+      await eventually(() => expect(recorder.distinctIds()).toEqual(new Set([after.eventId])));
+      await subscription.close();
+
+      const parked = observer.raw[0]!;
+      expect(parked.key).toBe("u1");
+      expect(parked.value).toBe("not a protobuf envelope");
+      expect(parked.headers.origin).toBe("test");
+      expect(parked.reason).toMatchObject({ topic, offset: "0", group, attempts: 0 });
+      expect(parked.reason.error).toMatch(/^undecodable: /);
+      expect(parked.headers[DEAD_LETTER_HEADERS.originalPartition]).toBe(String(parked.reason.partition));
+    });
+
+    it("commits only after the handler succeeded: an event still failing at close goes to the group's next consumer", async () => {
+      // Retries go on for as long as the test runs: only close() ends them.
+      const patient = createKafkaEventBus(busOptions({ maxAttempts: 1_000 }));
+      try {
+        const topic = await newTopic();
+        const group = `orders-${topic}`;
+        const handled = buildEvent("u1", 0);
+        const stuck = buildEvent("u1", 1);
+        const first = createRecorder({ fails: (id) => id === stuck.eventId });
+        const subscription = await patient.subscribe({ topic, group, handler: first.handler });
+        await patient.publish(topic, [toMessage(handled), toMessage(stuck)]);
+        await eventually(() => expect(first.attempts(stuck.eventId)).toBeGreaterThanOrEqual(2));
+        await subscription.close();
+
+        const next = createRecorder();
+        const resumed = await patient.subscribe({ topic, group, handler: next.handler });
+        await eventually(() => expect(next.distinctIds()).toEqual(new Set([stuck.eventId])));
+        await sleep(200);
+        // The event handled before stays committed: the next consumer does not see it again.
+        expect(next.attempts(handled.eventId)).toBe(0);
+        await resumed.close();
+      } finally {
+        await patient.close();
+      }
+    });
+  });
+});
+
+interface DeadLetterObserver {
+  letters: ObservedDeadLetter[];
+  raw: {
+    key: string;
+    value: string;
+    headers: Record<string, string>;
+    reason: ReturnType<typeof readDeadLetterReason>;
+  }[];
+  close(): Promise<void>;
+}
+
+/** Reads `<topic>.dlq` from the beginning with a group of its own, decoding each dead letter. */
+async function observeDeadLetters(brokers: string[], topic: string): Promise<DeadLetterObserver> {
+  const consumer: Consumer = new Kafka({ clientId: "test-dlq", brokers, logLevel: logLevel.NOTHING }).consumer({
+    groupId: `dlq-observer-${randomUUID()}`,
+    maxWaitTimeInMs: 500,
+  });
+  const observer: DeadLetterObserver = {
+    letters: [],
+    raw: [],
+    close: () => consumer.disconnect(),
+  };
+  await consumer.connect();
+  await consumer.subscribe({ topics: [deadLetterTopic(topic)], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const reason = readDeadLetterReason(message.headers);
+      const headers = Object.fromEntries(
+        Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+      );
+      observer.raw.push({ key: String(message.key), value: String(message.value), headers, reason });
+      let eventId = "";
+      try {
+        eventId = decodeEnvelope(message.value ?? new Uint8Array()).eventId;
+      } catch {
+        // undecodable: it has no event id to report
+      }
+      observer.letters.push({ group: reason.group, eventId, attempts: reason.attempts, error: reason.error });
+    },
+  });
+  return observer;
+}
