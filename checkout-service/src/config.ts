@@ -24,7 +24,7 @@ export interface CheckoutConfig {
   outboxBatchSize: number;
   outboxPollIntervalMs: number;
   logLevel: string;
-  /** Production mode's broker list; embedded mode hands the service an in-process bus instead. */
+  /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
 }
 

@@ -7,6 +7,8 @@ export interface OrdersConfig {
   /** postgres:// URL of the orders database. */
   databaseUrl: string;
   logLevel: string;
+  /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
+  kafkaBrokers?: string;
 }
 
 export function loadOrdersConfig(env: Env): OrdersConfig {
@@ -19,16 +21,6 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     port: e.int("ORDERS_PORT", defaultPorts.orders, { min: 0, max: 65535 }),
     databaseUrl,
     logLevel: e.string("LOG_LEVEL", "info"),
+    kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
   };
-}
-
-/** The Kafka brokers a stand-alone orders-service consumes from (embedded mode passes its own bus instead). */
-export function loadKafkaBrokers(env: Env): string[] {
-  const brokers = envReader(env).optionalString("KAFKA_BROKERS");
-  if (brokers === undefined) {
-    throw new ConfigError(
-      "KAFKA_BROKERS is required to run orders-service on its own (npm start runs every service in embedded mode)",
-    );
-  }
-  return brokers.split(",").map((b) => b.trim());
 }

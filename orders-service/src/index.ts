@@ -1,4 +1,4 @@
-export { loadKafkaBrokers, loadOrdersConfig, type OrdersConfig } from "./config.js";
+export { loadOrdersConfig, type OrdersConfig } from "./config.js";
 export type { Order, OrderLine, OrderStatus, ShippingAddress } from "./domain/order.js";
 export type { OrderStore } from "./domain/order-store.js";
 export { createOrderFromCheckoutHandler } from "./events/create-order-from-checkout.js";

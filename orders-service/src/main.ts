@@ -1,9 +1,11 @@
-import { createLogger, runUntilSignalled } from "@checkout-saga/shared";
-import { loadKafkaBrokers, loadOrdersConfig } from "./config.js";
+import { createLogger, runUntilSignalled, startWithKafka } from "@checkout-saga/shared";
+import { loadOrdersConfig } from "./config.js";
+import { startOrdersService } from "./service.js";
 
 const logger = createLogger("orders-service", { level: process.env.LOG_LEVEL });
-await runUntilSignalled(logger, async () => {
-  const brokers = loadKafkaBrokers(process.env);
-  loadOrdersConfig(process.env);
-  throw new Error(`the Kafka adapter is not wired yet (issue #3); cannot consume from ${brokers.join(",")}`);
+await runUntilSignalled(logger, () => {
+  const config = loadOrdersConfig(process.env);
+  return startWithKafka("orders-service", config.kafkaBrokers, logger, (events) =>
+    startOrdersService(config, logger, { events }),
+  );
 });

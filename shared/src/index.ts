@@ -7,6 +7,7 @@ export * from "./events/in-process-bus.js";
 export * from "./events/kafka-bus.js";
 export * from "./events/kafka-dead-letter.js";
 export * from "./events/kafka-log.js";
+export * from "./events/kafka-wiring.js";
 export * from "./lifecycle.js";
 export * from "./logger.js";
 export * from "./money.js";

@@ -1,0 +1,173 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+/** Replies are read field by field and checked; their shape is what is under test. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
+
+const usage = `usage: npm run stack -- <command>
+
+Production mode on one machine: real PostgreSQL, Redis, Kafka (KRaft) and FerretDB
+(MongoDB wire), provisioned and cached under ~/.cache/checkout-saga, and every service as
+its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides).
+
+  up                         start everything; returns when every part is ready
+  down                       stop everything that up started
+  status                     each process and server with its address and health
+  stop <name> [--signal KILL]  stop one service or server (for fault drills)
+  start <name>               start it again with the same settings
+
+'up' passes its environment to every process, so Json setting can be changed for a drill:
+  PAYMENT_LATENCY_MS=1500 npm run stack -- up`;
+
+const repoRoot = path.resolve(import.meta.dirname, "..");
+const stackDir = path.resolve(process.env.STACK_DIR ?? path.join(repoRoot, ".data/stack"));
+const stateFile = path.join(stackDir, "supervisor.json");
+
+interface ComponentStatus {
+  name: string;
+  kind: string;
+  address: string;
+  pid: number | null;
+  state: string;
+  healthy: boolean;
+  detail: string | null;
+}
+interface Status {
+  phase: "starting" | "ready" | "failed";
+  failure: string | null;
+  components: ComponentStatus[];
+}
+
+function supervisor(): { pid: number; controlPort: number } | undefined {
+  if (!existsSync(stateFile)) return undefined;
+  const s = JSON.parse(readFileSync(stateFile, "utf8")) as { pid: number; controlPort: number };
+  try {
+    process.kill(s.pid, 0);
+    return s;
+  } catch {
+    rmSync(stateFile, { force: true });
+    return undefined;
+  }
+}
+
+async function command(verb: string, method = "GET"): Promise<{ status: number; body: Json }> {
+  const s = supervisor();
+  if (!s) throw new UserError("the stack is not running (npm run stack -- up)");
+  const res = await fetch(`http://127.0.0.1:${s.controlPort}/${verb}`, { method });
+  return { status: res.status, body: await res.json() };
+}
+
+class UserError extends Error {}
+
+function printStatus(status: Status) {
+  const rows = status.components.map((c) => [
+    c.name,
+    c.kind,
+    c.state,
+    c.state === "running" ? (c.healthy ? "healthy" : "NOT ANSWERING") : "-",
+    c.pid === null ? "-" : String(c.pid),
+    c.address,
+    c.detail ?? "",
+  ]);
+  const head = ["NAME", "KIND", "STATE", "HEALTH", "PID", "ADDRESS", "DETAIL"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows])
+    console.log(
+      r
+        .map((v, i) => v.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
+  console.log(
+    `\nstack: ${status.phase}${status.failure ? ` — ${status.failure}` : ""}   logs: ${path.join(stackDir, "logs")}`,
+  );
+}
+
+async function up() {
+  if (!supervisor()) {
+    mkdirSync(path.join(stackDir, "logs"), { recursive: true });
+    const log = openSync(path.join(stackDir, "logs", "supervisor.log"), "a");
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack/supervisor.ts")], {
+      cwd: repoRoot,
+      env: process.env,
+      detached: true,
+      stdio: ["ignore", log, log],
+    });
+    child.unref();
+    const deadline = Date.now() + 10_000;
+    while (!supervisor()) {
+      if (Date.now() > deadline)
+        throw new Error(`the supervisor did not start; see ${path.join(stackDir, "logs/supervisor.log")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log("starting the stack (the first run downloads Kafka and builds FerretDB: a few minutes)…");
+  }
+  const deadline = Date.now() + 15 * 60_000;
+  let last = "";
+  for (;;) {
+    const { body } = await command("status");
+    const status = body as Status;
+    const progress = status.components.map((c) => `${c.name}:${c.state}`).join(" ");
+    if (progress !== last && process.stdout.isTTY) console.log(progress);
+    last = progress;
+    if (status.phase !== "starting") {
+      printStatus(status);
+      if (status.phase === "failed") process.exit(1);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error("the stack did not become ready within 15 minutes");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function main() {
+  const [verb, name, ...rest] = process.argv.slice(2);
+  switch (verb) {
+    case "up":
+      return up();
+    case "down": {
+      const s = supervisor();
+      if (!s) return console.log("the stack is not running");
+      await command("down", "POST");
+      const deadline = Date.now() + 60_000;
+      while (supervisor() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      rmSync(stateFile, { force: true });
+      return console.log("stack stopped");
+    }
+    case "status":
+      return printStatus((await command("status")).body as Status);
+    case "stop":
+    case "start": {
+      if (!name) throw new UserError(`${verb} needs a name`);
+      let signal = "SIGTERM";
+      if (verb === "stop" && rest[0] === "--signal") signal = `SIG${(rest[1] ?? "").replace(/^SIG/, "")}`;
+      else if (rest.length > 0) throw new UserError(`unexpected ${rest.join(" ")}`);
+      const r = await command(
+        `${verb}/${encodeURIComponent(name)}${verb === "stop" ? `?signal=${signal}` : ""}`,
+        "POST",
+      );
+      if (r.status === 404) throw new UserError(r.body.error);
+      if (r.status !== 200) throw new Error(r.body.error);
+      return console.log(`${r.body.name}: ${r.body.state}${r.body.detail ? ` (${r.body.detail})` : ""}`);
+    }
+    case "--help":
+    case "-h":
+    case "help":
+      return console.log(usage);
+    default:
+      throw new UserError(verb ? `unknown command "${verb}"` : "a command is required");
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  if (err instanceof UserError) {
+    console.error(`${err.message}\n\n${usage}`);
+    process.exit(2);
+  }
+  console.error(`stack: ${(err as Error).message}`);
+  process.exit(1);
+}

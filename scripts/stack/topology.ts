@@ -1,0 +1,67 @@
+/**
+ * What `npm run stack` runs in production mode on one machine: the real servers, then every
+ * service as its own OS process, wired by env. One table, so `up`, `status`, the deployment
+ * descriptions and their tests agree on names, ports and variables.
+ */
+export const SERVER_PORTS = {
+  postgres: 54320,
+  redis: 6379,
+  kafka: 9092,
+  kafkaController: 9093,
+  ferretdb: 27017,
+} as const;
+
+export type ServerName = "postgres" | "redis" | "kafka" | "ferretdb";
+export const SERVER_NAMES: ServerName[] = ["postgres", "redis", "kafka", "ferretdb"];
+
+export interface ServiceSpec {
+  name: string;
+  /** Entry point relative to the repo root. */
+  main: string;
+  portVar: string;
+  port: number;
+  /** Started after these (their readiness is awaited). */
+  after: string[];
+}
+
+export const SERVICES: ServiceSpec[] = [
+  { name: "product-service", main: "product-service/src/main.ts", portVar: "PRODUCT_PORT", port: 50051, after: [] },
+  {
+    name: "inventory-service",
+    main: "inventory-service/src/main.ts",
+    portVar: "INVENTORY_PORT",
+    port: 50053,
+    after: [],
+  },
+  { name: "payment-service", main: "payment-service/src/main.ts", portVar: "PAYMENT_PORT", port: 50054, after: [] },
+  {
+    name: "cart-service",
+    main: "cart-service/src/main.ts",
+    portVar: "CART_PORT",
+    port: 50052,
+    after: ["product-service"],
+  },
+  { name: "orders-service", main: "orders-service/src/main.ts", portVar: "ORDERS_PORT", port: 50055, after: [] },
+  {
+    name: "checkout-service",
+    main: "checkout-service/src/main.ts",
+    portVar: "CHECKOUT_PORT",
+    port: 50056,
+    after: ["cart-service", "product-service", "inventory-service", "payment-service"],
+  },
+  {
+    name: "gateway",
+    main: "gateway/src/main.ts",
+    portVar: "GATEWAY_PORT",
+    port: 8080,
+    after: ["product-service", "cart-service", "inventory-service", "checkout-service", "orders-service"],
+  },
+];
+
+export const DATABASES = ["checkout", "inventory", "payment", "orders"] as const;
+
+/** Kafka topics with explicit partition counts; the broker never auto-creates. */
+export const TOPICS = [
+  { topic: "checkout-events", partitions: 6 },
+  { topic: "checkout-events.dlq", partitions: 1 },
+];
