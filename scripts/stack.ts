@@ -18,7 +18,7 @@ its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides).
   stop <name> [--signal KILL]  stop one service or server (for fault drills)
   start <name>               start it again with the same settings
 
-'up' passes its environment to every process, so Json setting can be changed for a drill:
+'up' passes its environment to every process, so any setting can be changed for a drill:
   PAYMENT_LATENCY_MS=1500 npm run stack -- up`;
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
@@ -54,7 +54,7 @@ function supervisor(): { pid: number; controlPort: number } | undefined {
 
 async function command(verb: string, method = "GET"): Promise<{ status: number; body: Json }> {
   const s = supervisor();
-  if (!s) throw new UserError("the stack is not running (npm run stack -- up)");
+  if (!s) throw new Error("the stack is not running (npm run stack -- up)");
   const res = await fetch(`http://127.0.0.1:${s.controlPort}/${verb}`, { method });
   return { status: res.status, body: await res.json() };
 }
