@@ -25,41 +25,67 @@ export function describeCartCacheContract(name: string, makeCache: CartCacheFact
 
     it("returns what was set, dates included", async () => {
       const cart = buildCart();
-      await cache.set(cart.userId, cart);
+      await cache.set(cart.userId, cart, 3);
       expect(await cache.get(cart.userId)).toEqual(cart);
     });
 
     it("holds a cart without lines or updatedAt", async () => {
       const cart: Cart = { userId: newUserId(), items: [] };
-      await cache.set(cart.userId, cart);
+      await cache.set(cart.userId, cart, 0);
       expect(await cache.get(cart.userId)).toEqual(cart);
     });
 
-    it("replaces an entry on set", async () => {
+    it("replaces an entry on a set of the same or a newer version", async () => {
       const first = buildCart();
-      const second = {
-        ...first,
-        items: [{ productId: "9", quantity: 1, addedAt: new Date("2026-05-05T05:05:05.005Z") }],
-      };
-      await cache.set(first.userId, first);
-      await cache.set(first.userId, second);
+      const second = { ...first, items: [line("9", 1)] };
+      const third = { ...first, items: [line("8", 2)] };
+      await cache.set(first.userId, first, 1);
+      await cache.set(first.userId, second, 1);
       expect(await cache.get(first.userId)).toEqual(second);
+      await cache.set(first.userId, third, 2);
+      expect(await cache.get(first.userId)).toEqual(third);
     });
 
-    it("misses after delete, and deleting nothing is fine", async () => {
+    it("ignores a set of an older version than it holds", async () => {
+      const newer = buildCart();
+      await cache.set(newer.userId, newer, 5);
+      await cache.set(newer.userId, { ...newer, items: [] }, 4);
+      expect(await cache.get(newer.userId)).toEqual(newer);
+    });
+
+    it("misses after an invalidation, and invalidating nothing is fine", async () => {
       const cart = buildCart();
-      await cache.set(cart.userId, cart);
-      await cache.delete(cart.userId);
+      await cache.set(cart.userId, cart, 1);
+      await cache.invalidate(cart.userId, 2);
       expect(await cache.get(cart.userId)).toBeUndefined();
-      await expect(cache.delete(newUserId())).resolves.toBeUndefined();
+      await expect(cache.invalidate(newUserId(), 1)).resolves.toBeUndefined();
+    });
+
+    it("after invalidating at a version, ignores sets of older versions and takes that version or newer", async () => {
+      const stale = buildCart();
+      const written = { ...stale, items: [line("5", 5)] };
+      // A read of version 1 finishes after the write of version 2 was invalidated (maybe on another instance).
+      await cache.invalidate(stale.userId, 2);
+      await cache.set(stale.userId, stale, 1);
+      expect(await cache.get(stale.userId)).toBeUndefined();
+      await cache.set(stale.userId, written, 2);
+      expect(await cache.get(stale.userId)).toEqual(written);
+    });
+
+    it("never lowers the known version: a late invalidation of an older write still ignores older sets", async () => {
+      const cart = buildCart();
+      await cache.invalidate(cart.userId, 4);
+      await cache.invalidate(cart.userId, 3);
+      await cache.set(cart.userId, cart, 3);
+      expect(await cache.get(cart.userId)).toBeUndefined();
     });
 
     it("keeps each user's entry apart", async () => {
       const a = buildCart();
       const b = buildCart();
-      await cache.set(a.userId, a);
-      await cache.set(b.userId, b);
-      await cache.delete(a.userId);
+      await cache.set(a.userId, a, 1);
+      await cache.set(b.userId, b, 1);
+      await cache.invalidate(a.userId, 2);
       expect(await cache.get(a.userId)).toBeUndefined();
       expect(await cache.get(b.userId)).toEqual(b);
     });
@@ -67,8 +93,8 @@ export function describeCartCacheContract(name: string, makeCache: CartCacheFact
     it("holds snapshots: changing objects outside the cache does not change it", async () => {
       const cart = buildCart();
       const expected = structuredClone(cart);
-      await cache.set(cart.userId, cart);
-      cart.items.push({ productId: "7", quantity: 1, addedAt: new Date() });
+      await cache.set(cart.userId, cart, 1);
+      cart.items.push(line("7", 1));
       const got = await cache.get(cart.userId);
       got?.items.pop();
       expect(await cache.get(cart.userId)).toEqual(expected);
@@ -78,6 +104,10 @@ export function describeCartCacheContract(name: string, makeCache: CartCacheFact
 
 function newUserId(): string {
   return `user-${randomUUID()}`;
+}
+
+function line(productId: string, quantity: number) {
+  return { productId, quantity, addedAt: new Date("2026-05-05T05:05:05.005Z") };
 }
 
 function buildCart(): Cart {

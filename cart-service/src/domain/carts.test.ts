@@ -39,15 +39,19 @@ class FakeCartStore implements CartStore {
   }
 }
 
+/** A plain map that records the versions it is told about (it does not compare them). */
 class FakeCartCache implements CartCache {
   readonly entries = new Map<string, Cart>();
+  readonly calls: string[] = [];
   async get(userId: string) {
     return structuredClone(this.entries.get(userId));
   }
-  async set(userId: string, cart: Cart) {
+  async set(userId: string, cart: Cart, version: number) {
+    this.calls.push(`set ${userId}@${version}`);
     this.entries.set(userId, structuredClone(cart));
   }
-  async delete(userId: string) {
+  async invalidate(userId: string, version: number) {
+    this.calls.push(`invalidate ${userId}@${version}`);
     this.entries.delete(userId);
   }
 }
@@ -55,7 +59,7 @@ class FakeCartCache implements CartCache {
 const brokenCache: CartCache = {
   get: () => Promise.reject(new Error("cache down")),
   set: () => Promise.reject(new Error("cache down")),
-  delete: () => Promise.reject(new Error("cache down")),
+  invalidate: () => Promise.reject(new Error("cache down")),
 };
 
 const catalog = (known: string[]): ProductCatalog => ({
@@ -192,6 +196,15 @@ describe("cache-aside reads", () => {
     await carts.updateQuantity("u1", "1", 3);
     expect(cache.entries.has("u1")).toBe(false);
     expect(quantities(await carts.getCart("u1"))).toEqual([["1", 3]]);
+  });
+
+  it("tells the cache the store version of every fill and every write", async () => {
+    const { carts, cache } = setup();
+    await carts.getCart("u1");
+    await carts.addItem("u1", "1", 1);
+    await carts.getCart("u1");
+    await carts.addItem("u1", "2", 1);
+    expect(cache.calls).toEqual(["set u1@0", "invalidate u1@1", "set u1@1", "invalidate u1@2"]);
   });
 
   it("collapses concurrent misses for one user into one store load", async () => {

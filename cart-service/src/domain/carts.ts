@@ -79,8 +79,11 @@ export function createCarts(deps: CartsDeps): Carts {
   }
 
   async function loadAndFill(userId: string, stillCurrent: () => boolean): Promise<Cart> {
-    const cart = toCart(userId, await store.load(userId));
-    if (stillCurrent()) await cacheCall("set", userId, () => cache.set(userId, cart));
+    const stored = await store.load(userId);
+    const cart = toCart(userId, stored);
+    // stillCurrent covers writes on this instance; the version lets the cache refuse this cart
+    // if another instance wrote a newer one meanwhile.
+    if (stillCurrent()) await cacheCall("set", userId, () => cache.set(userId, cart, stored?.version ?? 0));
     return cart;
   }
 
@@ -98,7 +101,7 @@ export function createCarts(deps: CartsDeps): Carts {
         appliedEventIds: remember(current?.appliedEventIds ?? [], next.eventId),
       };
       if (await store.save(cart, current?.version ?? 0)) {
-        await invalidate(userId);
+        await invalidate(userId, cart.version);
         return toCart(userId, cart);
       }
       logger.debug({ userId, attempt }, "cart changed concurrently; retrying");
@@ -107,7 +110,7 @@ export function createCarts(deps: CartsDeps): Carts {
     throw new DomainError("aborted", "CART_CONFLICT", "the cart kept changing concurrently; try again");
   }
 
-  async function invalidate(userId: string): Promise<void> {
+  async function invalidate(userId: string, version: number): Promise<void> {
     const inFlight = loads.get(userId);
     if (inFlight) {
       // A load that started before this write may return the old cart: keep it out of the
@@ -115,7 +118,7 @@ export function createCarts(deps: CartsDeps): Carts {
       inFlight.stale = true;
       loads.delete(userId);
     }
-    await cacheCall("delete", userId, () => cache.delete(userId));
+    await cacheCall("invalidate", userId, () => cache.invalidate(userId, version));
   }
 
   /** The cache is an optimisation: when it fails, requests go on without it. */

@@ -66,6 +66,24 @@ export function describeCartStoreContract(name: string, makeStore: CartStoreFact
       expect(await store.load(v1.userId)).toEqual(results[0] ? a : b);
     });
 
+    it("lets exactly one of many writes based on the same version win", async () => {
+      const v1 = buildStoredCart({ version: 1, items: [line("1", 1)] });
+      await store.save(v1, 0);
+      const rivals = Array.from({ length: 10 }, (_, i) => ({ ...v1, version: 2, items: [line(`r${i}`, 1)] }));
+      const results = await Promise.all(rivals.map((r) => store.save(r, 1)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.load(v1.userId)).toEqual(rivals[results.indexOf(true)]);
+    });
+
+    it("loses no update when several writers read-modify-write one cart at once", async () => {
+      const userId = newUserId();
+      const productIds = Array.from({ length: 8 }, (_, i) => `p${i}`);
+      await Promise.all(productIds.map((productId) => addLineWithRetries(store, userId, productId)));
+      const cart = await store.load(userId);
+      expect(cart?.version).toBe(productIds.length);
+      expect(cart?.items.map((l) => l.productId).sort()).toEqual(productIds);
+    });
+
     it("lets exactly one of two racing creates win", async () => {
       const a = buildStoredCart({ version: 1, items: [line("1", 1)] });
       const b = { ...a, items: [line("2", 2)] };
@@ -127,6 +145,21 @@ export function describeCartStoreContract(name: string, makeStore: CartStoreFact
       expect(await store.load(old.userId)).toEqual(again);
     });
   });
+}
+
+/** What the domain does on every write: load, change, compare-and-set, and again on a conflict. */
+async function addLineWithRetries(store: CartStore, userId: string, productId: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const current = await store.load(userId);
+    const version = current?.version ?? 0;
+    const next = buildStoredCart({
+      userId,
+      version: version + 1,
+      items: [...(current?.items ?? []), line(productId, 1)],
+    });
+    if (await store.save(next, version)) return;
+  }
+  throw new Error(`${productId} was never added: every write conflicted`);
 }
 
 function newUserId(): string {

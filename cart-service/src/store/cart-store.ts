@@ -12,9 +12,10 @@ export interface StoredCart {
 }
 
 /**
- * Where carts live. Every write is a compare-and-set of one whole cart (one row, one
- * document), so adapters need no multi-row transactions: a SQL `update ... where version = ?`,
- * a MongoDB `replaceOne({ _id, version })`, or an upsert guarded by a unique key.
+ * Where carts live. Every write is a compare-and-set of one whole cart, so adapters need no
+ * multi-row transactions: a SQL `update ... where version = ?`, or an insert guarded by a
+ * unique key. (Not a MongoDB `replaceOne({ _id, version })`: FerretDB 1.x does not apply
+ * that atomically; see mongo-cart-store.ts.)
  */
 export interface CartStore {
   load(userId: string): Promise<StoredCart | undefined>;
