@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { installKafka } from "./provision/servers.js";
 
 /** Replies are read field by field and checked; their shape is what is under test. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -17,6 +18,8 @@ its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides).
   status                     each process and server with its address and health
   stop <name> [--signal KILL]  stop one service or server (for fault drills)
   start <name>               start it again with the same settings
+  console-consumer [args]    Kafka's own console consumer on checkout-events of this stack
+                             (--from-beginning, keys shown; extra args go to the tool)
 
 'up' passes its environment to every process, so any setting can be changed for a drill:
   PAYMENT_LATENCY_MS=1500 npm run stack -- up`;
@@ -66,7 +69,7 @@ function printStatus(status: Status) {
     c.name,
     c.kind,
     c.state,
-    c.state === "running" ? (c.healthy ? "healthy" : "NOT ANSWERING") : "-",
+    c.state === "running" || c.state === "external" ? (c.healthy ? "healthy" : "NOT ANSWERING") : "-",
     c.pid === null ? "-" : String(c.pid),
     c.address,
     c.detail ?? "",
@@ -151,6 +154,34 @@ async function main() {
       if (r.status === 404) throw new UserError(r.body.error);
       if (r.status !== 200) throw new Error(r.body.error);
       return console.log(`${r.body.name}: ${r.body.state}${r.body.detail ? ` (${r.body.detail})` : ""}`);
+    }
+    case "console-consumer": {
+      const kafka = ((await command("status")).body as Status).components.find((c) => c.name === "kafka");
+      if (kafka?.state !== "running") throw new Error("kafka is not running in this stack");
+      const { location } = await installKafka();
+      const tool = spawnSync(
+        "java",
+        [
+          "-cp",
+          `${path.join(location, "libs")}/*`,
+          "org.apache.kafka.tools.consumer.ConsoleConsumer",
+          "--bootstrap-server",
+          kafka.address,
+          "--topic",
+          "checkout-events",
+          "--from-beginning",
+          "--property",
+          "print.key=true",
+          "--timeout-ms",
+          "10000",
+          ...[name, ...rest].filter((a): a is string => a !== undefined),
+        ],
+        { stdio: ["inherit", "inherit", "pipe"] },
+      );
+      // The tools jar has no log4j configuration of its own; its complaint about that is noise.
+      const stderr = tool.stderr.toString().replace(/^log4j:WARN.*\n/gm, "");
+      if (stderr) process.stderr.write(stderr);
+      return process.exit(tool.status ?? 1);
     }
     case "--help":
     case "-h":

@@ -27,6 +27,12 @@ const POM = `<?xml version="1.0" encoding="UTF-8"?>
       <artifactId>kafka_2.13</artifactId>
       <version>${KAFKA_VERSION}</version>
     </dependency>
+    <!-- Kafka's own command-line tools (console consumer, topics, consumer groups) for operators. -->
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka-tools</artifactId>
+      <version>${KAFKA_VERSION}</version>
+    </dependency>
     <dependency>
       <groupId>org.slf4j</groupId>
       <artifactId>slf4j-reload4j</artifactId>

