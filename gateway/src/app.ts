@@ -1,22 +1,31 @@
 import type { Logger } from "@checkout-saga/shared";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { createJwksKeys } from "./auth/jwks-keys.js";
+import { createTokenVerifier } from "./auth/tokens.js";
 import type { GatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayEnv } from "./context.js";
 import { bearerAuth } from "./middleware/auth.js";
 import { problemErrorHandler, problemNotFound } from "./middleware/problem-response.js";
-import { createMemoryRateLimitStore, type RateLimitStore, rateLimit } from "./middleware/rate-limit.js";
+import { rateLimit } from "./middleware/rate-limit.js";
+import { requestContext } from "./middleware/request-context.js";
+import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
 import { ProblemError, problem } from "./problems.js";
+import { createMemoryRateLimitStore } from "./rate-limit/memory-store.js";
+import type { RateLimitStore } from "./rate-limit/store.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { devTokenRoutes } from "./routes/dev-token.js";
 import { healthRoutes } from "./routes/health.js";
 import { orderRoutes } from "./routes/orders.js";
 import { productRoutes } from "./routes/products.js";
+import { refuseInvalid } from "./validation/validation-problem.js";
 
 /** What the gateway needs; tests pass clients built on createRouterTransport. */
 export interface GatewayDeps {
@@ -27,6 +36,8 @@ export interface GatewayDeps {
   rateLimitStore?: RateLimitStore;
   /** Clock for tokens; the real one by default. */
   now?: () => Date;
+  /** How the JWKS is fetched (tests inject one); the global fetch by default. */
+  fetch?: typeof fetch;
 }
 
 /** The client's address as the socket reports it (no proxy headers are trusted). */
@@ -38,39 +49,77 @@ function clientAddress(c: Context<GatewayEnv>): string | undefined {
   }
 }
 
+/** Headers a browser client may send and read (CORS). */
+const CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"];
+const CORS_RESPONSE_HEADERS = [
+  "X-Request-Id",
+  "RateLimit",
+  "RateLimit-Policy",
+  "Retry-After",
+  "Idempotent-Replayed",
+  "Location",
+  "WWW-Authenticate",
+];
+
+/** An OpenAPIHono whose failed validations become validation-error problems. */
+const routesApp = () => new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid });
+
 /**
- * The REST gateway: one sub-app per resource under /api/v1, one error handler at the edge.
- * Everything under /api/v1 needs a bearer token except POST /dev/token; health probes live at
- * /health and /api/v1/health, unauthenticated and not rate-limited.
+ * The REST gateway: one sub-app per resource under /api/v1, one error handler at the edge,
+ * and the OpenAPI document generated from the routes' own schemas at /openapi.json.
+ * Everything under /api/v1 needs a bearer token except POST /dev/token; health probes and the
+ * document live at the root and under /api/v1, unauthenticated and not rate-limited.
  */
-export function createGatewayApp(deps: GatewayDeps): Hono<GatewayEnv> {
+export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const { clients, config, logger } = deps;
   const store = deps.rateLimitStore ?? createMemoryRateLimitStore();
-
-  const app = new Hono<GatewayEnv>();
-  app.onError(problemErrorHandler(logger));
-  app.notFound(problemNotFound());
-  app.use(requestId({ headerName: "X-Request-Id", limitLength: 128 }));
-  app.use(async function requestDeadline(c, next) {
-    c.set("deadline", Date.now() + config.requestTimeoutMs);
-    await next();
+  const verify = createTokenVerifier({
+    secret: config.jwtSecret,
+    jwks: config.jwks && {
+      keySet: createJwksKeys({ url: config.jwks.url, fetch: deps.fetch }),
+      issuer: config.jwks.issuer,
+      audience: config.jwks.audience,
+    },
+    now: deps.now,
   });
 
-  const health = healthRoutes(clients);
-  app.route("/health", health);
+  const app = routesApp();
+  app.onError(problemErrorHandler(logger));
+  app.notFound(problemNotFound());
+  app.use(
+    secureHeaders({
+      // An API answers JSON only: nothing in it may load, frame or run anything.
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginResourcePolicy: "same-origin",
+    }),
+  );
+  if (config.corsAllowedOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: config.corsAllowedOrigins.includes("*") ? "*" : config.corsAllowedOrigins,
+        allowMethods: ["GET", "POST", "PUT", "DELETE"],
+        allowHeaders: CORS_REQUEST_HEADERS,
+        exposeHeaders: CORS_RESPONSE_HEADERS,
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(requestId({ headerName: "X-Request-Id", limitLength: 128 }));
+  app.use(requestContext({ logger, deadlineMs: config.requestTimeoutMs }));
 
-  const api = new Hono<GatewayEnv>();
+  app.route("/health", healthRoutes(clients));
+
+  const api = routesApp();
   // Hono runs handlers in registration order: health, registered first, answers before the
   // rate limiter and body limit below are reached.
-  api.route("/health", health);
+  api.route("/health", healthRoutes(clients, { hidden: true }));
+  api.get(OPENAPI_PATH, (c) => c.json(document()));
   api.use(
     rateLimit({
       store,
+      policy: "ip",
       limitPerMinute: config.rateLimitPerMinute,
-      key: (c) => {
-        const address = clientAddress(c);
-        return address === undefined ? undefined : `ip:${address}`;
-      },
+      key: (c) => clientAddress(c),
     }),
   );
   api.use(
@@ -85,16 +134,18 @@ export function createGatewayApp(deps: GatewayDeps): Hono<GatewayEnv> {
       },
     }),
   );
-  if (config.devTokens) api.route("/dev", devTokenRoutes({ secret: config.jwtSecret, now: deps.now }));
+  if (config.devTokens && config.jwtSecret !== undefined) {
+    api.route("/dev", devTokenRoutes({ secret: config.jwtSecret, now: deps.now }));
+  }
 
   const authenticated: MiddlewareHandler<GatewayEnv>[] = [
-    bearerAuth({ secret: config.jwtSecret, now: deps.now }),
-    rateLimit({ store, limitPerMinute: config.rateLimitPerMinute, key: (c) => `user:${c.get("userId")}` }),
+    bearerAuth({ verify }),
+    rateLimit({ store, policy: "user", limitPerMinute: config.rateLimitPerMinute, key: (c) => c.get("userId") }),
   ];
-  const resources: Array<[string, Hono<GatewayEnv>]> = [
+  const resources: Array<[string, OpenAPIHono<GatewayEnv>]> = [
     ["/products", productRoutes(clients)],
     ["/cart", cartRoutes(clients)],
-    ["/checkout", checkoutRoutes(clients)],
+    ["/checkout", checkoutRoutes(clients, { deadlineMs: config.checkoutTimeoutMs })],
     ["/orders", orderRoutes(clients)],
   ];
   for (const [path, routes] of resources) {
@@ -104,5 +155,12 @@ export function createGatewayApp(deps: GatewayDeps): Hono<GatewayEnv> {
   }
 
   app.route("/api/v1", api);
+  registerSecuritySchemes(app);
+  let built: ReturnType<typeof openApiDocument> | undefined;
+  const document = () => {
+    built ??= openApiDocument(app);
+    return built;
+  };
+  app.get(OPENAPI_PATH, (c) => c.json(document()));
   return app;
 }

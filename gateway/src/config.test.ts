@@ -18,7 +18,11 @@ describe("loadGatewayConfig", () => {
       devTokens: false,
       usesDevJwtSecret: false,
       rateLimitPerMinute: 600,
-      requestTimeoutMs: 65_000,
+      redisUrl: undefined,
+      jwks: undefined,
+      corsAllowedOrigins: [],
+      requestTimeoutMs: 10_000,
+      checkoutTimeoutMs: 65_000,
       maxBodyBytes: 65_536,
       logLevel: "info",
     });
@@ -29,6 +33,34 @@ describe("loadGatewayConfig", () => {
       checkout: "http://127.0.0.1:50056",
       orders: "http://127.0.0.1:50055",
     });
+  });
+
+  it("reads auth, rate-limit store, deadlines and CORS", () => {
+    const c = loadGatewayConfig({
+      JWT_JWKS_URL: "https://id.example.com/.well-known/jwks.json",
+      JWT_ISSUER: "https://id.example.com/",
+      JWT_AUDIENCE: "checkout-saga",
+      REDIS_URL: "redis://redis:6379",
+      GATEWAY_REQUEST_TIMEOUT_MS: "5000",
+      GATEWAY_CHECKOUT_TIMEOUT_MS: "30000",
+      CORS_ALLOWED_ORIGINS: "https://shop.example.com, https://admin.example.com",
+    });
+    expect(c.jwtSecret).toBeUndefined();
+    expect(c.jwks).toEqual({
+      url: "https://id.example.com/.well-known/jwks.json",
+      issuer: "https://id.example.com/",
+      audience: "checkout-saga",
+    });
+    expect(c.redisUrl).toBe("redis://redis:6379");
+    expect([c.requestTimeoutMs, c.checkoutTimeoutMs]).toEqual([5000, 30000]);
+    expect(c.corsAllowedOrigins).toEqual(["https://shop.example.com", "https://admin.example.com"]);
+    expect(() => loadGatewayConfig({ JWT_JWKS_URL: "id.example.com" })).toThrow(/JWT_JWKS_URL/);
+    expect(() => loadGatewayConfig({ JWT_SECRET: "a-long-enough-secret", REDIS_URL: "localhost" })).toThrow(
+      /REDIS_URL/,
+    );
+    expect(() => loadGatewayConfig({ JWT_SECRET: "a-long-enough-secret", CORS_ALLOWED_ORIGINS: "shop" })).toThrow(
+      /CORS_ALLOWED_ORIGINS/,
+    );
   });
 
   it("names a bad setting", () => {

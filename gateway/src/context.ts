@@ -1,3 +1,4 @@
+import type { Logger } from "@checkout-saga/shared";
 import type { CallOptions } from "@connectrpc/connect";
 import type { Context } from "hono";
 
@@ -6,8 +7,10 @@ export interface GatewayVariables {
   requestId: string;
   /** The authenticated user (the token's `sub`); set by the auth middleware. */
   userId: string;
-  /** Epoch ms by which the whole request must be answered. */
+  /** Epoch ms by which the whole request must be answered (the route's deadline). */
   deadline: number;
+  /** The gateway's logger with this request's `request_id` on every line. */
+  log: Logger;
 }
 
 export type GatewayEnv = { Variables: GatewayVariables };
@@ -17,12 +20,14 @@ export const REQUEST_ID_HEADER = "x-request-id";
 
 /**
  * Options for a downstream call made on behalf of this request: the request id travels as a
- * header, and the call gets what is left of the request's deadline.
+ * header, the call gets what is left of the request's deadline, and it is cancelled when the
+ * client goes away (the request's signal aborts when its connection closes).
  */
 export function callOptions(c: Context<GatewayEnv>): CallOptions {
   const remaining = c.get("deadline") - Date.now();
   return {
     headers: { [REQUEST_ID_HEADER]: c.get("requestId") },
     timeoutMs: Math.max(1, remaining),
+    signal: c.req.raw.signal,
   };
 }

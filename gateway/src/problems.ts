@@ -6,9 +6,9 @@
  * | type (after PROBLEM_BASE)   | status | when |
  * | --------------------------- | ------ | ---- |
  * | invalid-json                | 400 | the body is not JSON |
- * | validation-error            | 400 | a field is missing, unknown, of the wrong type or out of range (`errors`) |
+ * | validation-error            | 400 | a parameter, header or member is missing, unknown, of the wrong type or out of range (`errors`: [{path, in, message}]) |
  * | idempotency-key-missing     | 400 | POST /checkout without `Idempotency-Key` |
- * | invalid-idempotency-key     | 400 | the key is not 1..255 printable ASCII characters |
+ * | invalid-idempotency-key     | 400 | the key is not 1..255 printable ASCII characters without a comma |
  * | bad-request                 | 4xx | a request the HTTP layer itself refused |
  * | invalid-argument, invalid-quantity, invalid-page-size, invalid-page-token, invalid-payment-method, invalid-address | 400 | a service refused an argument |
  * | invalid-token               | 401 | missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate`) |
@@ -26,6 +26,7 @@
  * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
+ * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |
  * | internal-error              | 500 | a fault of ours; details only in the logs (`request_id`) |
  * | step-failed                 | 503 | a checkout step failed for a transient reason; retry with a new key (`checkout_id`) |
  * | service-unavailable         | 503 | a downstream service is unreachable, or readiness failed (`unavailable`) |
@@ -66,6 +67,7 @@ const titles: Record<string, string> = {
   "cart-empty": "Cart is empty",
   "cart-line-limit": "Too many cart lines",
   "rate-limited": "Too many requests",
+  "client-closed-request": "Client closed the request",
   "internal-error": "Internal error",
   "step-failed": "Checkout step failed",
   "service-unavailable": "Service unavailable",

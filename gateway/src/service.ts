@@ -4,6 +4,8 @@ import { serve } from "@hono/node-server";
 import { createGatewayApp } from "./app.js";
 import { createGatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
+import { createRateLimitRedis, redisReady } from "./rate-limit/redis-client.js";
+import { createRedisRateLimitStore } from "./rate-limit/redis-store.js";
 
 export interface Gateway extends Running {
   readonly port: number;
@@ -11,26 +13,53 @@ export interface Gateway extends Running {
   readonly url: string;
 }
 
+/** How long start-up waits for the rate-limit Redis before serving without it (fail open). */
+const REDIS_READY_TIMEOUT_MS = 2_000;
+
 /** How long stop() lets in-flight requests finish before cutting connections. */
 const STOP_GRACE_MS = 5_000;
 
-/** Builds the service clients and the app, and serves it over HTTP/1.1. */
+/**
+ * Builds the service clients, the rate-limit store (Redis when REDIS_URL is set, so every
+ * instance shares the buckets; else in memory) and the app, and serves it over HTTP/1.1.
+ */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   if (config.usesDevJwtSecret) {
     logger.warn("JWT_SECRET is not set: signing tokens with the built-in dev secret (dev tokens are on)");
   }
-  const app = createGatewayApp({ clients: createGatewayClients(config.serviceUrls), config, logger });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
-    s.once("error", reject);
+  const redis = config.redisUrl === undefined ? undefined : createRateLimitRedis(config.redisUrl, logger);
+  if (redis && !(await redisReady(redis, REDIS_READY_TIMEOUT_MS))) {
+    logger.warn("rate-limit Redis is not reachable yet: requests are not limited until it is");
+  }
+  const app = createGatewayApp({
+    clients: createGatewayClients(config.serviceUrls),
+    config,
+    logger,
+    rateLimitStore: redis && createRedisRateLimitStore({ redis, logger }),
   });
-  // A slow client may not hold a socket longer than a request may take.
-  server.requestTimeout = config.requestTimeoutMs + 5_000;
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+      s.once("error", reject);
+    });
+  } catch (err) {
+    redis?.disconnect();
+    throw err;
+  }
+  // A slow client may not hold a socket longer than the longest route may take.
+  server.requestTimeout = Math.max(config.requestTimeoutMs, config.checkoutTimeoutMs) + 5_000;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://127.0.0.1:${port}`;
   logger.info(
-    { port, devTokens: config.devTokens, rateLimitPerMinute: config.rateLimitPerMinute },
+    {
+      port,
+      devTokens: config.devTokens,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      rateLimitStore: redis ? "redis" : "memory",
+      jwks: config.jwks?.url,
+    },
     "gateway listening",
   );
   const close = async () => {
@@ -41,6 +70,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await closed;
     } finally {
       clearTimeout(timer);
+      redis?.disconnect();
     }
   };
   let stopped: Promise<void> | undefined;

@@ -56,7 +56,7 @@ describe("bearer auth", () => {
 
   it("refuses a token signed with another algorithm", async () => {
     const hs512 = await sign({ sub: "alice", exp: now() + 60 }, SECRET, "HS512");
-    await expectInvalidToken(await getCart(`Bearer ${hs512}`), /malformed|signature/);
+    await expectInvalidToken(await getCart(`Bearer ${hs512}`), /HS512 are not accepted/);
   });
 
   it("protects products, checkout and orders too", async () => {
@@ -84,7 +84,7 @@ describe("dev tokens", () => {
     const gw = startTestGateway();
     const res = await gw.call("POST", "/dev/token", { user: null, body: { user_id: "" } });
     expect(res.status).toBe(400);
-    expect((await problemOf(res)).errors[0].field).toBe("user_id");
+    expect((await problemOf(res)).errors[0]).toMatchObject({ path: "user_id", in: "body" });
   });
 
   it("does not exist when disabled", async () => {

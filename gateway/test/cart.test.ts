@@ -69,18 +69,23 @@ describe("cart", () => {
 describe("request validation", () => {
   const cases: Array<[string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, number, RegExp]> =
     [
-      ["quantity 0", { body: { product_id: "1", quantity: 0 } }, 400, /quantity must be between 1 and 99, got 0/],
-      ["quantity 100", { body: { product_id: "1", quantity: 100 } }, 400, /quantity must be between 1 and 99, got 100/],
-      ["quantity 1.5", { body: { product_id: "1", quantity: 1.5 } }, 400, /quantity must be an integer .* got 1.5/],
+      ["quantity 0", { body: { product_id: "1", quantity: 0 } }, 400, /^quantity: must be at least 1, got 0$/],
+      ["quantity 100", { body: { product_id: "1", quantity: 100 } }, 400, /^quantity: must be at most 99, got 100$/],
+      ["quantity 1.5", { body: { product_id: "1", quantity: 1.5 } }, 400, /^quantity: must be an integer, got 1.5$/],
       [
         "quantity as a string",
         { body: { product_id: "1", quantity: "2" } },
         400,
-        /quantity must be an integer .* a string/,
+        /^quantity: must be a number, got "2"$/,
       ],
-      ["an unknown field", { body: { product_id: "1", quantity: 1, price: 1 } }, 400, /price is not a known field/],
-      ["a missing field", { body: { quantity: 1 } }, 400, /product_id is required/],
-      ["a product id of the wrong type", { body: { product_id: 1, quantity: 1 } }, 400, /product_id must be a string/],
+      ["an unknown field", { body: { product_id: "1", quantity: 1, price: 1 } }, 400, /^price: is not a known field$/],
+      ["a missing field", { body: { quantity: 1 } }, 400, /^product_id: is required$/],
+      [
+        "a product id of the wrong type",
+        { body: { product_id: 1, quantity: 1 } },
+        400,
+        /^product_id: must be a string, got 1$/,
+      ],
       ["a JSON array", { body: [1] }, 400, /must be a JSON object, got an array/],
       [
         "malformed JSON",
@@ -123,15 +128,19 @@ describe("request validation", () => {
     const gw = startTestGateway();
     const p = await problemOf(await gw.call("POST", "/cart/items", { body: { quantity: 0, extra: true } }));
     expect(p.type).toBe("https://checkout-saga.dev/problems/validation-error");
-    expect(p.errors.map((e: { field: string }) => e.field).sort()).toEqual(["extra", "product_id", "quantity"]);
+    expect(p.errors.map((e: { path: string }) => e.path).sort()).toEqual(["extra", "product_id", "quantity"]);
+    expect(p.errors).toContainEqual({ path: "quantity", in: "body", message: "must be at least 1, got 0" });
+    expect(p.detail).toMatch(/\(and 2 more\)$/);
   });
 
   it("refuses a bad limit on a collection", async () => {
     const gw = startTestGateway();
-    for (const limit of ["0", "101", "abc", "1.5"]) {
+    for (const limit of ["0", "101", "abc", "1.5", "", "1e2", "-1"]) {
       const res = await gw.call("GET", `/products?limit=${limit}`);
       expect(res.status, limit).toBe(400);
-      expect((await problemOf(res)).detail).toMatch(/limit must be an integer between 1 and 100/);
+      const p = await problemOf(res);
+      expect(p.detail, limit).toMatch(/^limit: must be (an integer between 1 and 100|at least 1|at most 100)/);
+      expect(p.errors[0].in).toBe("query");
     }
   });
 });

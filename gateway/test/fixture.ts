@@ -11,7 +11,7 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { MoneySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
-import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { OrderSchema, OrderStatus, OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import { testLogger } from "@checkout-saga/shared/testing";
 import { createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
@@ -38,14 +38,35 @@ export interface FakeServices {
   orders: Partial<ServiceImpl<typeof OrdersService>>;
 }
 
-/** Headers each fake saw, so tests can check what the gateway sent downstream. */
+/** What the fakes saw, so tests can check what the gateway sent downstream. */
 export interface Seen {
   requestIds: string[];
   checkoutRequests: InitiateCheckoutRequest[];
+  /** Every call that would write (method and user), in order. */
+  mutations: Array<{ method: string; userId: string }>;
 }
 
-/** A catalog, stock of 5 each, and carts in memory keyed by user. */
+/** An order owned by `userId`, as the orders service stores it. */
+export const buildOrder = (id: string, userId: string) =>
+  create(OrderSchema, {
+    id,
+    checkoutId: `co-of-${id}`,
+    userId,
+    status: OrderStatus.CONFIRMED,
+    total: usd(2999),
+    items: [{ productId: "2", name: "Mouse", quantity: 1, unitPrice: usd(2999) }],
+    createdAt: timestampFromDate(new Date("2026-01-01T00:00:00Z")),
+  });
+
+/**
+ * A catalog, stock of 5 each, carts in memory keyed by user, checkouts and orders that belong
+ * to the user who made them. Like the real services, every call by user answers only that
+ * user's data (another user's checkout or order is NOT_FOUND), and every write is recorded.
+ */
 export function defaultServices(seen: Seen): FakeServices {
+  const checkouts = new Map<string, Checkout>();
+  const orders = [buildOrder("o-alice", "alice"), buildOrder("o-bob", "bob")];
+  const mutation = (method: string, userId: string) => seen.mutations.push({ method, userId });
   const carts = new Map<string, Map<string, number>>();
   const cartOf = (userId: string) => {
     const lines = carts.get(userId) ?? new Map<string, number>();
@@ -75,12 +96,14 @@ export function defaultServices(seen: Seen): FakeServices {
       getCart: (req) => ({ cart: cartOf(req.userId) }),
       addItem(req, ctx) {
         seen.requestIds.push(ctx.requestHeader.get("x-request-id") ?? "");
+        mutation("addItem", req.userId);
         cartOf(req.userId);
         const lines = carts.get(req.userId)!;
         lines.set(req.productId, (lines.get(req.productId) ?? 0) + req.quantity);
         return { cart: cartOf(req.userId) };
       },
       updateQuantity(req) {
+        mutation("updateQuantity", req.userId);
         const lines = carts.get(req.userId);
         if (!lines?.has(req.productId))
           throw toConnectError(notFoundError("CART_LINE_NOT_FOUND", `no line for product ${req.productId}`));
@@ -88,10 +111,12 @@ export function defaultServices(seen: Seen): FakeServices {
         return { cart: cartOf(req.userId) };
       },
       removeItem(req) {
+        mutation("removeItem", req.userId);
         carts.get(req.userId)?.delete(req.productId);
         return { cart: cartOf(req.userId) };
       },
       clearCart(req) {
+        mutation("clearCart", req.userId);
         carts.delete(req.userId);
         return { cart: cartOf(req.userId) };
       },
@@ -99,10 +124,27 @@ export function defaultServices(seen: Seen): FakeServices {
     checkout: {
       initiateCheckout(req) {
         seen.checkoutRequests.push(req);
-        return { checkout: buildCheckout({ userId: req.userId }), replayed: false };
+        mutation("initiateCheckout", req.userId);
+        const checkout = buildCheckout({ checkoutId: `co-${checkouts.size + 1}`, userId: req.userId });
+        checkouts.set(checkout.checkoutId, checkout);
+        return { checkout, replayed: false };
+      },
+      getCheckout(req) {
+        const checkout = checkouts.get(req.checkoutId);
+        if (!checkout || checkout.userId !== req.userId) {
+          throw toConnectError(notFoundError("CHECKOUT_NOT_FOUND", `checkout ${req.checkoutId} not found`));
+        }
+        return { checkout };
       },
     },
-    orders: {},
+    orders: {
+      listOrders: (req) => ({ orders: orders.filter((o) => o.userId === req.userId), nextPageToken: "" }),
+      getOrder(req) {
+        const order = orders.find((o) => o.id === req.orderId && o.userId === req.userId);
+        if (!order) throw toConnectError(notFoundError("ORDER_NOT_FOUND", `order ${req.orderId} not found`));
+        return { order };
+      },
+    },
   };
 }
 
@@ -157,9 +199,10 @@ export function startTestGateway(
     env?: Record<string, string>;
     services?: (defaults: FakeServices) => Partial<FakeServices>;
     deps?: Partial<GatewayDeps>;
+    logger?: GatewayDeps["logger"];
   } = {},
 ): TestGateway {
-  const seen: Seen = { requestIds: [], checkoutRequests: [] };
+  const seen: Seen = { requestIds: [], checkoutRequests: [], mutations: [] };
   const defaults = defaultServices(seen);
   const services = { ...defaults, ...options.services?.(defaults) };
   const config = loadGatewayConfig({
@@ -171,7 +214,7 @@ export function startTestGateway(
   const app = createGatewayApp({
     clients: buildClients(services),
     config,
-    logger: testLogger("gateway"),
+    logger: options.logger ?? testLogger("gateway"),
     ...options.deps,
   });
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryRateLimitStore } from "../src/middleware/rate-limit.js";
-import { problemOf, startTestGateway } from "./fixture.js";
+import { issueToken } from "../src/auth/tokens.js";
+import { createMemoryRateLimitStore } from "../src/rate-limit/memory-store.js";
+import { problemOf, SECRET, startTestGateway } from "./fixture.js";
 
 const fromAddress = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
 
@@ -25,9 +26,28 @@ describe("rate limiting", () => {
     expect((await gw.app.request("/api/v1/cart", {}, fromAddress("192.0.2.8"))).status).toBe(401);
   });
 
+  it("announces both policies in RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers-10)", async () => {
+    const gw = startTestGateway({ env: { RATE_LIMIT_PER_MINUTE: "600" } });
+    const res = await gw.app.request(
+      "/api/v1/cart",
+      { headers: { authorization: `Bearer ${await issueToken(SECRET, "alice")}` } },
+      fromAddress("192.0.2.10"),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ratelimit-policy")).toBe('"ip";q=600;w=60, "user";q=600;w=60');
+    expect(res.headers.get("ratelimit")).toBe('"ip";r=599;t=1, "user";r=599;t=1');
+    const refused = await gw.app.request("/api/v1/cart", {}, fromAddress("192.0.2.10"));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("ratelimit")).toBe('"ip";r=598;t=1');
+  });
+
   it("is off at 0", async () => {
     const gw = startTestGateway({ env: { RATE_LIMIT_PER_MINUTE: "0" } });
-    for (let i = 0; i < 20; i++) expect((await gw.call("GET", "/cart")).status).toBe(200);
+    for (let i = 0; i < 20; i++) {
+      const res = await gw.call("GET", "/cart");
+      expect(res.status).toBe(200);
+      expect(res.headers.get("ratelimit")).toBeNull();
+    }
   });
 
   it("does not limit health probes", async () => {
@@ -45,7 +65,7 @@ describe("memory rate-limit store", () => {
     expect((await store.take("k", 60)).remaining).toBe(59);
     for (let i = 0; i < 59; i++) await store.take("k", 60);
     const empty = await store.take("k", 60);
-    expect(empty).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 1 });
+    expect(empty).toEqual({ allowed: false, remaining: 0, resetSeconds: 60, retryAfterSeconds: 1 });
     t += 1_000;
     expect((await store.take("k", 60)).allowed).toBe(true);
     expect((await store.take("k", 60)).allowed).toBe(false);

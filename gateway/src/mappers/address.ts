@@ -1,15 +1,5 @@
 import type { ShippingAddress } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
-
-export interface AddressJson {
-  name: string;
-  phone: string;
-  postal_code: string;
-  region: string;
-  city: string;
-  line1: string;
-  line2?: string;
-  country: string;
-}
+import type { AddressJson, ShippingAddressInput } from "../openapi/schemas.js";
 
 export function addressJson(a: ShippingAddress): AddressJson {
   return {
@@ -24,7 +14,7 @@ export function addressJson(a: ShippingAddress): AddressJson {
   };
 }
 
-export function addressProto(a: AddressJson): Omit<ShippingAddress, "$typeName"> {
+export function addressProto(a: ShippingAddressInput): Omit<ShippingAddress, "$typeName"> {
   return {
     name: a.name,
     phone: a.phone,

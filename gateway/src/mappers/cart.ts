@@ -1,24 +1,11 @@
 import { type Amount, fromMoneyProto, money, multiplyMoney, sumMoney } from "@checkout-saga/shared";
 import type { Cart } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import type { Product } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
-import { amountJson, type MoneyJson } from "./json.js";
+import type { CartJson, CartLineJson } from "../openapi/schemas.js";
+import { amountJson } from "./json.js";
 
 /** The currency of an empty cart's zero total. */
 export const DEFAULT_CURRENCY = "USD";
-
-export interface CartLineJson {
-  product_id: string;
-  /** Null (with the prices) only for a product that left the catalog after it was added. */
-  name: string | null;
-  quantity: number;
-  unit_price: MoneyJson | null;
-  subtotal: MoneyJson | null;
-}
-
-export interface CartJson {
-  items: CartLineJson[];
-  total: MoneyJson;
-}
 
 /**
  * The cart with today's catalog names and prices, line subtotals and the total (in the

@@ -1,39 +1,12 @@
 import { type Checkout, CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
-import { isoTime, type MoneyJson, moneyJson } from "./json.js";
-
-export interface CheckoutItemJson {
-  product_id: string;
-  name: string;
-  quantity: number;
-  unit_price: MoneyJson;
-  subtotal: MoneyJson;
-}
-
-export interface TransitionJson {
-  from: string;
-  to: string;
-  reason: string;
-  at: string | null;
-}
-
-export interface CheckoutJson {
-  checkout_id: string;
-  status: string;
-  total: MoneyJson;
-  items: CheckoutItemJson[];
-  /** The failure code (OUT_OF_STOCK, PAYMENT_DECLINED, RESERVATION_LOST, STEP_FAILED) when FAILED. */
-  failure_reason?: string;
-  failure_detail?: string;
-  decline_code?: string;
-  /** While PAYMENT_PENDING: when the saga stops waiting for the payment. */
-  payment_deadline?: string;
-  created_at: string | null;
-  updated_at: string | null;
-  history?: TransitionJson[];
-}
+import { CHECKOUT_STATUSES, type CheckoutJson } from "../openapi/schemas.js";
+import { isoTime, moneyJson } from "./json.js";
 
 /** "INVENTORY_RESERVED": the plain state name, as the contract's state machine spells it. */
-export const statusName = (s: CheckoutStatus): string => CheckoutStatus[s] ?? "UNSPECIFIED";
+export function statusName(s: CheckoutStatus): CheckoutJson["status"] {
+  const name = CheckoutStatus[s];
+  return (CHECKOUT_STATUSES as readonly string[]).includes(name) ? (name as CheckoutJson["status"]) : "UNSPECIFIED";
+}
 
 /** A checkout as JSON; `history` only where the caller asked for the full record. */
 export function checkoutJson(c: Checkout, options: { history: boolean }): CheckoutJson {

@@ -1,12 +1,9 @@
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Amount } from "@checkout-saga/shared";
 import type { Money } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import type { MoneyJson } from "../openapi/schemas.js";
 
-/** Money as the REST API shows it: integer minor units, never a float. */
-export interface MoneyJson {
-  currency: string;
-  amount_minor: number;
-}
+export type { MoneyJson };
 
 export const amountJson = (a: Amount): MoneyJson => ({ currency: a.currency, amount_minor: a.amountMinor });
 

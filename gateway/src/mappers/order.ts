@@ -1,23 +1,21 @@
 import { type Order, OrderStatus } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
-import { type AddressJson, addressJson } from "./address.js";
-import { isoTime, type MoneyJson, moneyJson } from "./json.js";
+import type { OrderJson } from "../openapi/schemas.js";
+import { addressJson } from "./address.js";
+import { isoTime, moneyJson } from "./json.js";
 
-export interface OrderJson {
-  id: string;
-  checkout_id: string;
-  status: string;
-  total: MoneyJson;
-  items: Array<{ product_id: string; name: string; quantity: number; unit_price: MoneyJson }>;
-  shipping_address: AddressJson | null;
-  created_at: string | null;
-  updated_at: string | null;
+const ORDER_STATUSES = new Set<string>(["CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]);
+
+/** "CONFIRMED": the plain status name. */
+function orderStatusName(s: OrderStatus): OrderJson["status"] {
+  const name = OrderStatus[s];
+  return ORDER_STATUSES.has(name) ? (name as OrderJson["status"]) : "UNSPECIFIED";
 }
 
 export function orderJson(o: Order): OrderJson {
   return {
     id: o.id,
     checkout_id: o.checkoutId,
-    status: OrderStatus[o.status] ?? "UNSPECIFIED",
+    status: orderStatusName(o.status),
     total: moneyJson(o.total),
     items: o.items.map((i) => ({
       product_id: i.productId,

@@ -1,16 +1,8 @@
 import type { Product } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
-import { type MoneyJson, moneyJson } from "./json.js";
+import type { ProductJson } from "../openapi/schemas.js";
+import { moneyJson } from "./json.js";
 
-export interface ProductJson {
-  id: string;
-  name: string;
-  description: string;
-  price: MoneyJson;
-  image_url: string;
-  /** The inventory service's current available count (0 when it has no stock row). */
-  available: number;
-}
-
+/** A product with the inventory service's current available count (0 when it has no stock row). */
 export function productJson(p: Product, available: number): ProductJson {
   return {
     id: p.id,

@@ -1,14 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import { InvalidTokenError, verifyToken } from "../auth/tokens.js";
+import { JwksUnavailableError } from "../auth/jwks-keys.js";
+import { InvalidTokenError, type TokenVerifier } from "../auth/tokens.js";
 import type { GatewayEnv } from "../context.js";
 import { ProblemError, problem } from "../problems.js";
-
-export interface BearerAuthOptions {
-  /** HS256 secret. */
-  secret: string;
-  /** Clock for expiry checks; tests pass a fixed one. */
-  now?: () => Date;
-}
 
 /** RFC 6750: every refusal names the scheme so clients know to fetch a new token. */
 function refuse(detail: string): never {
@@ -18,20 +12,27 @@ function refuse(detail: string): never {
 }
 
 /**
- * Requires `Authorization: Bearer <JWT>` (HS256, `exp` required) and puts the token's
- * `sub` on the context as `userId`. Anything else is a 401 problem.
+ * Requires `Authorization: Bearer <JWT>` and puts the token's `sub` on the context as
+ * `userId`. A refused token is a 401 problem; an identity provider whose keys cannot be
+ * fetched is a 503 (the token may well be valid).
  */
-export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<GatewayEnv> {
-  const now = options.now ?? (() => new Date());
+export function bearerAuth(options: { verify: TokenVerifier }): MiddlewareHandler<GatewayEnv> {
   return async function bearerAuth(c, next) {
     const header = c.req.header("authorization");
     if (!header) refuse("an Authorization: Bearer token is required");
     const match = /^Bearer +([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
     if (!match?.[1]) refuse("the Authorization header must be 'Bearer <token>'");
     try {
-      c.set("userId", await verifyToken(options.secret, match[1], now()));
+      c.set("userId", await options.verify(match[1]));
     } catch (err) {
       if (err instanceof InvalidTokenError) refuse(err.message);
+      if (err instanceof JwksUnavailableError) {
+        throw new ProblemError(
+          problem("service-unavailable", 503, "the identity provider's signing keys are unavailable; retry later"),
+          {},
+          { cause: err },
+        );
+      }
       throw err;
     }
     await next();

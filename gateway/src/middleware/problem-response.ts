@@ -1,5 +1,5 @@
 import type { Logger } from "@checkout-saga/shared";
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -15,13 +15,32 @@ export function problemResponse(c: Context<GatewayEnv>, p: Problem, headers: Rec
   return c.body(JSON.stringify(body), p.status as ContentfulStatusCode);
 }
 
+/** Slugs for the refusals hono itself raises (body limit, media type, malformed JSON). */
+const httpExceptionSlugs: Record<number, string> = {
+  400: "bad-request",
+  404: "not-found",
+  413: "payload-too-large",
+  415: "unsupported-media-type",
+};
+
+/** The status nginx made customary for "the client closed the request"; nobody reads it. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * The one error handler at the edge: problems pass through, downstream Connect errors are
  * mapped once (connect-errors.ts), anything else is a 500 that says nothing about its cause.
- * Every 5xx is logged with its request id and cause.
+ * Every 5xx is logged with its request id and cause, on the request's own logger.
  */
 export function problemErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
   return (err, c) => {
+    const log = c.get("log") ?? logger.child({ request_id: c.get("requestId") });
+    if (c.req.raw.signal.aborted && err instanceof ConnectError && err.code === Code.Canceled) {
+      log.info({ method: c.req.method, path: c.req.path }, "client closed the request; downstream calls cancelled");
+      return problemResponse(
+        c,
+        problem("client-closed-request", CLIENT_CLOSED_REQUEST, "the client closed the request"),
+      );
+    }
     let p: Problem;
     let headers: Record<string, string> = {};
     if (err instanceof ProblemError) {
@@ -30,20 +49,14 @@ export function problemErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
     } else if (err instanceof ConnectError) {
       p = problemFromConnectError(err);
     } else if (err instanceof HTTPException && err.status < 500) {
-      p = problem(
-        err.status === 404 ? "not-found" : "bad-request",
-        err.status,
-        err.message || "the request was refused",
-      );
+      const slug = httpExceptionSlugs[err.status] ?? "bad-request";
+      p = problem(slug, err.status, err.message || "the request was refused");
     } else {
       p = problem("internal-error", 500, "internal error");
     }
     if (p.status >= 500) {
       const cause = err instanceof ProblemError ? (err.cause ?? err) : err;
-      logger.error(
-        { err: cause, request_id: c.get("requestId"), method: c.req.method, path: c.req.path, status: p.status },
-        "request failed",
-      );
+      log.error({ err: cause, method: c.req.method, path: c.req.path, status: p.status }, "request failed");
     }
     return problemResponse(c, p, headers);
   };

@@ -1,26 +1,92 @@
 import type { Cart } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { Hono } from "hono";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
-import { type CartJson, enrichCart } from "../mappers/cart.js";
-import { readJsonBody } from "../validation/json-body.js";
-import { pathId } from "../validation/request-parts.js";
-import { integer, object, string } from "../validation/schema.js";
-
-/** Quantity per line, as the cart service enforces it too. */
-const quantity = integer({ min: 1, max: 99 });
-const addItemBody = object({
-  product_id: string({ max: 128, pattern: /^[A-Za-z0-9._:-]+$/, hint: "a product id (letters, digits, . _ : -)" }),
-  quantity,
-});
-const setQuantityBody = object({ quantity });
+import { enrichCart } from "../mappers/cart.js";
+import {
+  AUTHENTICATED_PROBLEMS,
+  bearerSecurity,
+  jsonRequestBody,
+  jsonResponse,
+  problemResponses,
+} from "../openapi/responses.js";
+import { AddCartItemSchema, type CartJson, CartSchema, SetQuantitySchema } from "../openapi/schemas.js";
+import { idParams } from "../validation/fields.js";
+import { jsonBody } from "../validation/json-body.js";
 
 type Clients = Pick<GatewayClients, "cart" | "product">;
 
+const cartRoute = { tags: ["cart"], security: bearerSecurity };
+
+/** Problems of a route that writes the cart from a JSON body. */
+const BODY_PROBLEMS = [400, 413, 415, ...AUTHENTICATED_PROBLEMS] as const;
+
+export const getCartRoute = createRoute({
+  ...cartRoute,
+  operationId: "getCart",
+  summary: "The caller's cart with names, unit prices, line subtotals and total from the catalog",
+  method: "get",
+  path: "/",
+  responses: { 200: jsonResponse(CartSchema, "The cart"), ...problemResponses(...AUTHENTICATED_PROBLEMS) },
+});
+
+export const addCartItemRoute = createRoute({
+  ...cartRoute,
+  operationId: "addCartItem",
+  summary: "Add a product to the cart (or add to its line)",
+  method: "post",
+  path: "/items",
+  middleware: [jsonBody()] as const,
+  request: { body: jsonRequestBody(AddCartItemSchema, "The product and how many to add (1..99)") },
+  responses: {
+    201: jsonResponse(CartSchema, "The cart after the change"),
+    ...problemResponses(...BODY_PROBLEMS, 404, 422),
+  },
+});
+
+export const setCartItemRoute = createRoute({
+  ...cartRoute,
+  operationId: "setCartItemQuantity",
+  summary: "Set a line's quantity",
+  method: "put",
+  path: "/items/{product_id}",
+  middleware: [jsonBody()] as const,
+  request: {
+    params: idParams("product_id", "2"),
+    body: jsonRequestBody(SetQuantitySchema, "The line's new quantity (1..99)"),
+  },
+  responses: {
+    200: jsonResponse(CartSchema, "The cart after the change"),
+    ...problemResponses(...BODY_PROBLEMS, 404),
+  },
+});
+
+export const removeCartItemRoute = createRoute({
+  ...cartRoute,
+  operationId: "removeCartItem",
+  summary: "Remove a line",
+  method: "delete",
+  path: "/items/{product_id}",
+  request: { params: idParams("product_id", "2") },
+  responses: {
+    200: jsonResponse(CartSchema, "The cart after the change"),
+    ...problemResponses(400, ...AUTHENTICATED_PROBLEMS),
+  },
+});
+
+export const clearCartRoute = createRoute({
+  ...cartRoute,
+  operationId: "clearCart",
+  summary: "Remove every line",
+  method: "delete",
+  path: "/",
+  responses: { 200: jsonResponse(CartSchema, "The empty cart"), ...problemResponses(...AUTHENTICATED_PROBLEMS) },
+});
+
 /** The caller's cart: GET, add/set/remove a line, clear. Every answer is the enriched cart. */
-export function cartRoutes(clients: Clients): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function cartRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>();
 
   const render = async (c: Context<GatewayEnv>, cart: Cart | undefined): Promise<CartJson> => {
     const ids = [...new Set((cart?.items ?? []).map((i) => i.productId))];
@@ -28,13 +94,13 @@ export function cartRoutes(clients: Clients): Hono<GatewayEnv> {
     return enrichCart(cart, products);
   };
 
-  app.get("/", async (c) => {
+  app.openapi(getCartRoute, async (c) => {
     const res = await clients.cart.getCart({ userId: c.get("userId") }, callOptions(c));
-    return c.json(await render(c, res.cart));
+    return c.json(await render(c, res.cart), 200);
   });
 
-  app.post("/items", async (c) => {
-    const body = await readJsonBody(c, addItemBody);
+  app.openapi(addCartItemRoute, async (c) => {
+    const body = c.req.valid("json");
     const res = await clients.cart.addItem(
       { userId: c.get("userId"), productId: body.product_id, quantity: body.quantity },
       callOptions(c),
@@ -42,25 +108,25 @@ export function cartRoutes(clients: Clients): Hono<GatewayEnv> {
     return c.json(await render(c, res.cart), 201);
   });
 
-  app.put("/items/:productId", async (c) => {
-    const productId = pathId(c, "productId");
-    const body = await readJsonBody(c, setQuantityBody);
+  app.openapi(setCartItemRoute, async (c) => {
+    const { product_id } = c.req.valid("param");
+    const body = c.req.valid("json");
     const res = await clients.cart.updateQuantity(
-      { userId: c.get("userId"), productId, quantity: body.quantity },
+      { userId: c.get("userId"), productId: product_id, quantity: body.quantity },
       callOptions(c),
     );
-    return c.json(await render(c, res.cart));
+    return c.json(await render(c, res.cart), 200);
   });
 
-  app.delete("/items/:productId", async (c) => {
-    const productId = pathId(c, "productId");
-    const res = await clients.cart.removeItem({ userId: c.get("userId"), productId }, callOptions(c));
-    return c.json(await render(c, res.cart));
+  app.openapi(removeCartItemRoute, async (c) => {
+    const { product_id } = c.req.valid("param");
+    const res = await clients.cart.removeItem({ userId: c.get("userId"), productId: product_id }, callOptions(c));
+    return c.json(await render(c, res.cart), 200);
   });
 
-  app.delete("/", async (c) => {
+  app.openapi(clearCartRoute, async (c) => {
     const res = await clients.cart.clearCart({ userId: c.get("userId") }, callOptions(c));
-    return c.json(await render(c, res.cart));
+    return c.json(await render(c, res.cart), 200);
   });
 
   return app;

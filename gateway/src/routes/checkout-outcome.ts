@@ -1,5 +1,6 @@
 import { type Checkout, CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
-import { type CheckoutJson, checkoutJson } from "../mappers/checkout.js";
+import { checkoutJson } from "../mappers/checkout.js";
+import type { CheckoutJson } from "../openapi/schemas.js";
 import { type Problem, problem, problemSlug } from "../problems.js";
 
 /** What POST /checkout answers: a checkout body with 201/202, or a problem. */

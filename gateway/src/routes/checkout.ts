@@ -1,62 +1,88 @@
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { addressProto } from "../mappers/address.js";
 import { checkoutJson } from "../mappers/checkout.js";
-import { ProblemError, problem } from "../problems.js";
-import { readJsonBody } from "../validation/json-body.js";
-import { pathId } from "../validation/request-parts.js";
-import { boolean, object, oneOf, string } from "../validation/schema.js";
+import { routeDeadline } from "../middleware/request-context.js";
+import {
+  AUTHENTICATED_PROBLEMS,
+  bearerSecurity,
+  jsonRequestBody,
+  jsonResponse,
+  problemResponses,
+  responseHeader,
+} from "../openapi/responses.js";
+import { CheckoutRequestSchema, CheckoutSchema, IdempotencyKeyHeaderSchema } from "../openapi/schemas.js";
+import { ProblemError } from "../problems.js";
+import { idParams } from "../validation/fields.js";
+import { jsonBody } from "../validation/json-body.js";
 import { checkoutOutcome } from "./checkout-outcome.js";
 
-const checkoutBody = object(
-  {
-    payment_method: object({ type: oneOf("card"), token: string({ max: 255 }) }),
-    shipping_address: object(
-      {
-        name: string({ max: 200 }),
-        phone: string({ max: 40, pattern: /^[0-9+()\-. ]+$/, hint: "a phone number (digits, spaces and + ( ) - .)" }),
-        postal_code: string({ max: 20 }),
-        region: string({ max: 100 }),
-        city: string({ max: 100 }),
-        line1: string({ max: 200 }),
-        country: string({ max: 100, pattern: /^[A-Z]{2}$/, hint: 'an ISO 3166-1 alpha-2 code like "JP"' }),
-      },
-      { line2: string({ min: 0, max: 200 }) },
-    ),
-  },
-  // Honoured only when the checkout service runs with SAGA_STEP_MODE=true.
-  { step_mode: boolean() },
-);
+const replayedHeader = {
+  "Idempotent-Replayed": responseHeader(
+    "`true` when this is the stored outcome of an earlier request with the key",
+    "true",
+  ),
+};
 
-/** 1..255 printable ASCII characters, as the header allows. */
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
-
-function idempotencyKey(header: string | undefined): string {
-  if (header === undefined || header === "") {
-    throw new ProblemError(
-      problem(
-        "idempotency-key-missing",
-        400,
-        "POST /checkout needs an Idempotency-Key header (1..255 printable ASCII)",
+/** POST /checkout: the saga's outcome as HTTP (see checkout-outcome.ts). */
+export const startCheckoutRoute = (deadlineMs: number) =>
+  createRoute({
+    operationId: "startCheckout",
+    tags: ["checkout"],
+    summary: "Check out the caller's cart",
+    description:
+      "Runs the checkout saga for the current cart. The total comes from the catalog, never from the client. " +
+      "The same Idempotency-Key and body replays the first outcome with `Idempotent-Replayed: true`.",
+    method: "post",
+    path: "/",
+    security: bearerSecurity,
+    middleware: [routeDeadline(deadlineMs), jsonBody()] as const,
+    request: {
+      headers: IdempotencyKeyHeaderSchema,
+      body: jsonRequestBody(CheckoutRequestSchema, "Payment method and shipping address"),
+    },
+    responses: {
+      201: jsonResponse(CheckoutSchema, "COMPLETED: the order is placed", {
+        ...replayedHeader,
+        Location: responseHeader("The checkout's URL", "/api/v1/checkout/0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42"),
+      }),
+      202: jsonResponse(
+        CheckoutSchema,
+        "Not finished yet (payment pending, step mode, compensation running): poll GET /checkout/{id}",
+        {
+          ...replayedHeader,
+          Location: responseHeader("The checkout's URL"),
+        },
       ),
-    );
-  }
-  if (!IDEMPOTENCY_KEY.test(header)) {
-    throw new ProblemError(
-      problem("invalid-idempotency-key", 400, "the Idempotency-Key must be 1..255 printable ASCII characters"),
-    );
-  }
-  return header;
-}
+      ...problemResponses(400, 402, 409, 413, 415, 422, ...AUTHENTICATED_PROBLEMS),
+    },
+  });
+
+export const getCheckoutRoute = createRoute({
+  operationId: "getCheckout",
+  tags: ["checkout"],
+  summary: "A checkout's state and its full transition history",
+  method: "get",
+  path: "/{id}",
+  security: bearerSecurity,
+  request: { params: idParams("id", "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42") },
+  responses: {
+    200: jsonResponse(CheckoutSchema, "The checkout with `history`"),
+    ...problemResponses(400, 404, ...AUTHENTICATED_PROBLEMS),
+  },
+});
 
 /** POST /checkout starts the saga for the caller's cart; GET /checkout/{id} shows it with its history. */
-export function checkoutRoutes(clients: Pick<GatewayClients, "checkout">): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function checkoutRoutes(
+  clients: Pick<GatewayClients, "checkout">,
+  options: { deadlineMs: number },
+): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>();
 
-  app.post("/", async (c) => {
-    const key = idempotencyKey(c.req.header("idempotency-key"));
-    const body = await readJsonBody(c, checkoutBody);
+  app.openapi(startCheckoutRoute(options.deadlineMs), async (c) => {
+    const key = c.req.valid("header")["Idempotency-Key"];
+    const body = c.req.valid("json");
     const res = await clients.checkout.initiateCheckout(
       {
         userId: c.get("userId"),
@@ -76,11 +102,11 @@ export function checkoutRoutes(clients: Pick<GatewayClients, "checkout">): Hono<
     return c.json(outcome.body, outcome.status);
   });
 
-  app.get("/:id", async (c) => {
-    const checkoutId = pathId(c, "id");
-    const res = await clients.checkout.getCheckout({ checkoutId, userId: c.get("userId") }, callOptions(c));
-    if (!res.checkout) throw new Error(`checkout service answered GetCheckout(${checkoutId}) without a checkout`);
-    return c.json(checkoutJson(res.checkout, { history: true }));
+  app.openapi(getCheckoutRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const res = await clients.checkout.getCheckout({ checkoutId: id, userId: c.get("userId") }, callOptions(c));
+    if (!res.checkout) throw new Error(`checkout service answered GetCheckout(${id}) without a checkout`);
+    return c.json(checkoutJson(res.checkout, { history: true }), 200);
   });
 
   return app;

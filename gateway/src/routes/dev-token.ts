@@ -1,24 +1,35 @@
-import { Hono } from "hono";
-import { DEV_TOKEN_TTL_SECONDS, issueToken, USER_ID_PATTERN } from "../auth/tokens.js";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { DEV_TOKEN_TTL_SECONDS, issueToken } from "../auth/tokens.js";
 import type { GatewayEnv } from "../context.js";
-import { readJsonBody } from "../validation/json-body.js";
-import { object, string } from "../validation/schema.js";
+import { jsonRequestBody, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { DevTokenRequestSchema, DevTokenSchema } from "../openapi/schemas.js";
+import { jsonBody } from "../validation/json-body.js";
 
-const tokenBody = object({
-  user_id: string({ max: 128, pattern: USER_ID_PATTERN, hint: "1..128 letters, digits or . _ @ : | -" }),
+export const devTokenRoute = createRoute({
+  operationId: "issueDevToken",
+  tags: ["dev"],
+  summary: "A bearer token for any user (only when AUTH_DEV_TOKENS=true)",
+  method: "post",
+  path: "/token",
+  middleware: [jsonBody()] as const,
+  request: { body: jsonRequestBody(DevTokenRequestSchema, "The user the token is for") },
+  responses: {
+    200: jsonResponse(DevTokenSchema, "An HS256 token valid for an hour"),
+    ...problemResponses(400, 413, 415, 429, 500),
+  },
 });
 
 /**
  * POST /dev/token: a bearer token for any user, no questions asked. Mounted only when
  * AUTH_DEV_TOKENS=true (embedded mode, local development).
  */
-export function devTokenRoutes(options: { secret: string; now?: () => Date }): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
-  app.post("/token", async (c) => {
-    const body = await readJsonBody(c, tokenBody);
+export function devTokenRoutes(options: { secret: string; now?: () => Date }): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>();
+  app.openapi(devTokenRoute, async (c) => {
+    const body = c.req.valid("json");
     const token = await issueToken(options.secret, body.user_id, { now: options.now?.() });
     c.header("Cache-Control", "no-store");
-    return c.json({ token, token_type: "Bearer", expires_in: DEV_TOKEN_TTL_SECONDS });
+    return c.json({ token, token_type: "Bearer" as const, expires_in: DEV_TOKEN_TTL_SECONDS }, 200);
   });
   return app;
 }

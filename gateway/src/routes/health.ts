@@ -1,7 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { type GatewayEnv, REQUEST_ID_HEADER } from "../context.js";
+import { jsonResponse, problemResponses } from "../openapi/responses.js";
+import { HealthSchema } from "../openapi/schemas.js";
 import { ProblemError, problem } from "../problems.js";
 
 /** How long readiness waits for each service. */
@@ -26,14 +28,44 @@ function probes(clients: GatewayClients): Record<keyof GatewayClients, Probe> {
   };
 }
 
-/** GET /health/live (the process answers) and GET /health/ready (every downstream answers). */
-export function healthRoutes(clients: GatewayClients): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+const liveRoute = (hide: boolean) =>
+  createRoute({
+    operationId: "live",
+    tags: ["health"],
+    summary: "The gateway process answers",
+    method: "get",
+    path: "/live",
+    hide,
+    responses: { 200: jsonResponse(HealthSchema, "Alive"), ...problemResponses(500) },
+  });
+
+const readyRoute = (hide: boolean) =>
+  createRoute({
+    operationId: "ready",
+    tags: ["health"],
+    summary: "Every service the gateway calls answers",
+    method: "get",
+    path: "/ready",
+    hide,
+    responses: {
+      200: jsonResponse(HealthSchema, "Ready: each service is up"),
+      ...problemResponses(500, 503),
+    },
+  });
+
+/**
+ * GET /health/live (the process answers) and GET /health/ready (every downstream answers).
+ * The app serves them twice (/health and /api/v1/health); `hidden` keeps the second copy out
+ * of the OpenAPI document.
+ */
+export function healthRoutes(clients: GatewayClients, options: { hidden?: boolean } = {}): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>();
   const checks = probes(clients);
+  const hide = options.hidden ?? false;
 
-  app.get("/live", (c) => c.json({ status: "ok" }));
+  app.openapi(liveRoute(hide), (c) => c.json({ status: "ok" as const }, 200));
 
-  app.get("/ready", async (c) => {
+  app.openapi(readyRoute(hide), async (c) => {
     const headers = { [REQUEST_ID_HEADER]: c.get("requestId") };
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, probe]) => {
@@ -55,7 +87,7 @@ export function healthRoutes(clients: GatewayClients): Hono<GatewayEnv> {
         }),
       );
     }
-    return c.json({ status: "ok", services });
+    return c.json({ status: "ok" as const, services }, 200);
   });
 
   return app;

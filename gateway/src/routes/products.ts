@@ -1,10 +1,12 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { Hono } from "hono";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { page } from "../mappers/json.js";
 import { productJson } from "../mappers/product.js";
-import { pageQuery, pathId } from "../validation/request-parts.js";
+import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { ProductPageSchema, ProductSchema } from "../openapi/schemas.js";
+import { idParams, pageQuery } from "../validation/fields.js";
 
 type Clients = Pick<GatewayClients, "product" | "inventory">;
 
@@ -15,13 +17,44 @@ async function availability(clients: Clients, c: Context<GatewayEnv>, ids: strin
   return new Map(res.stocks.map((s) => [s.productId, s.available]));
 }
 
-/** The catalog with live availability: GET /products, GET /products/{id}. */
-export function productRoutes(clients: Clients): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export const listProductsRoute = createRoute({
+  operationId: "listProducts",
+  tags: ["catalog"],
+  summary: "The catalog, a page at a time, with live availability",
+  method: "get",
+  path: "/",
+  security: bearerSecurity,
+  request: { query: pageQuery() },
+  responses: {
+    200: jsonResponse(ProductPageSchema, "A page of products; `next_page_token` is null on the last page"),
+    ...problemResponses(400, ...AUTHENTICATED_PROBLEMS),
+  },
+});
 
-  app.get("/", async (c) => {
-    const q = pageQuery(c);
-    const res = await clients.product.listProducts({ pageSize: q.limit, pageToken: q.pageToken }, callOptions(c));
+export const getProductRoute = createRoute({
+  operationId: "getProduct",
+  tags: ["catalog"],
+  summary: "One product with its live availability",
+  method: "get",
+  path: "/{id}",
+  security: bearerSecurity,
+  request: { params: idParams("id", "1") },
+  responses: {
+    200: jsonResponse(ProductSchema, "The product"),
+    ...problemResponses(400, 404, ...AUTHENTICATED_PROBLEMS),
+  },
+});
+
+/** The catalog with live availability: GET /products, GET /products/{id}. */
+export function productRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>();
+
+  app.openapi(listProductsRoute, async (c) => {
+    const q = c.req.valid("query");
+    const res = await clients.product.listProducts(
+      { pageSize: q.limit ?? 20, pageToken: q.page_token ?? "" },
+      callOptions(c),
+    );
     const stock = await availability(
       clients,
       c,
@@ -32,15 +65,16 @@ export function productRoutes(clients: Clients): Hono<GatewayEnv> {
         res.products.map((p) => productJson(p, stock.get(p.id) ?? 0)),
         res.nextPageToken,
       ),
+      200,
     );
   });
 
-  app.get("/:id", async (c) => {
-    const id = pathId(c, "id");
+  app.openapi(getProductRoute, async (c) => {
+    const { id } = c.req.valid("param");
     const res = await clients.product.getProduct({ id }, callOptions(c));
     if (!res.product) throw new Error(`product service answered GetProduct(${id}) without a product`);
     const stock = await availability(clients, c, [id]);
-    return c.json(productJson(res.product, stock.get(id) ?? 0));
+    return c.json(productJson(res.product, stock.get(id) ?? 0), 200);
   });
 
   return app;

@@ -1,0 +1,83 @@
+import type { z } from "@hono/zod-openapi";
+import { PROBLEM_CONTENT_TYPE } from "../problems.js";
+import { ProblemSchema } from "./schemas.js";
+
+/** The name of the bearer security scheme in the document. */
+export const BEARER_SCHEME = "bearerAuth";
+
+/** `security` of a route behind the bearer token. */
+export const bearerSecurity = [{ [BEARER_SCHEME]: [] }];
+
+/** A documented response header. */
+export const responseHeader = (description: string, example?: string) => ({
+  description,
+  schema: { type: "string" as const, ...(example ? { example } : {}) },
+});
+
+/** Headers on every response of a rate-limited route. */
+export const commonHeaders = {
+  "X-Request-Id": responseHeader("The request's id (the caller's sane X-Request-Id, else generated); also in logs"),
+  RateLimit: responseHeader(
+    "Remaining quota per policy (draft-ietf-httpapi-ratelimit-headers-10): r = requests left, t = seconds until the bucket is full",
+    '"ip";r=598;t=1, "user";r=599;t=1',
+  ),
+  "RateLimit-Policy": responseHeader(
+    "The quota policies: q requests per w seconds, per client address and per user",
+    '"ip";q=600;w=60, "user";q=600;w=60',
+  ),
+};
+
+const descriptions: Record<number, string> = {
+  400: "Invalid request: validation-error (with `errors`), invalid-json, idempotency-key-missing, invalid-idempotency-key, or a service's invalid-* reason",
+  401: "invalid-token: missing, malformed, expired or wrongly signed bearer token (with `WWW-Authenticate`)",
+  402: "payment-declined (`checkout_id`, `decline_code`)",
+  404: "No such resource, or not the caller's (product-not-found, cart-line-not-found, checkout-not-found, order-not-found)",
+  409: "out-of-stock (`lines`), reservation-lost, idempotency-key-in-flight, conflict",
+  413: "payload-too-large (`max_bytes`)",
+  415: "unsupported-media-type: the body is not application/json",
+  422: "cart-empty, cart-line-limit, idempotency-key-reused",
+  429: "rate-limited (with `Retry-After`)",
+  500: "internal-error: details only in the logs, under `request_id`",
+  503: "service-unavailable, or step-failed (`checkout_id`)",
+  504: "upstream-timeout: the route's deadline passed before a service answered",
+};
+
+const extraHeaders: Record<number, Record<string, ReturnType<typeof responseHeader>>> = {
+  401: { "WWW-Authenticate": responseHeader("The bearer challenge", 'Bearer error="invalid_token"') },
+  429: { "Retry-After": responseHeader("Seconds until a request is allowed again", "1") },
+};
+
+/** Problem responses for these statuses, each an application/problem+json Problem. */
+export function problemResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: descriptions[status] ?? "A problem",
+        headers: { ...commonHeaders, ...extraHeaders[status] },
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      },
+    ]),
+  );
+}
+
+/** The problems any authenticated route can answer, beside its own. */
+export const AUTHENTICATED_PROBLEMS = [401, 429, 500, 503, 504] as const;
+
+/** A JSON success response. */
+export function jsonResponse<S extends z.ZodType>(
+  schema: S,
+  description: string,
+  headers: Record<string, ReturnType<typeof responseHeader>> = {},
+) {
+  return {
+    description,
+    headers: { ...commonHeaders, ...headers },
+    content: { "application/json": { schema } },
+  };
+}
+
+/** Declares a required JSON request body validated by `schema`. */
+export function jsonRequestBody<S extends z.ZodType>(schema: S, description: string) {
+  return { required: true, description, content: { "application/json": { schema } } };
+}

@@ -1,0 +1,345 @@
+import { z } from "@hono/zod-openapi";
+import { IDEMPOTENCY_KEY_PATTERN, id, quantity, text, userId } from "../validation/fields.js";
+
+/*
+ * The REST API's JSON shapes, one zod schema each: requests are validated with them, the
+ * OpenAPI document is generated from them, and the response types of the mappers are inferred
+ * from them. Request bodies are strict (unknown members are refused); every named schema
+ * carries an example that the tests validate against it.
+ */
+
+const iso = (example: string) => z.string().openapi({ format: "date-time", example });
+
+export const MoneySchema = z
+  .object({
+    currency: z.string().openapi({ description: "ISO 4217 code", example: "USD" }),
+    amount_minor: z.int().openapi({ description: "Integer amount in minor units (cents, yen)", example: 129999 }),
+  })
+  .openapi("Money", { example: { currency: "USD", amount_minor: 129999 } });
+
+const usd = (amount_minor: number) => ({ currency: "USD", amount_minor });
+
+const productExample = {
+  id: "1",
+  name: "Laptop",
+  description: "A 14-inch laptop",
+  price: usd(129999),
+  image_url: "/images/laptop.png",
+  available: 5,
+};
+
+export const ProductSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    price: MoneySchema,
+    image_url: z.string(),
+    available: z.int().min(0).openapi({ description: "The inventory service's current available count" }),
+  })
+  .openapi("Product", { example: productExample });
+
+export const ProductPageSchema = z
+  .object({ items: z.array(ProductSchema), next_page_token: z.string().nullable() })
+  .openapi("ProductPage", { example: { items: [productExample], next_page_token: null } });
+
+const cartExample = {
+  items: [{ product_id: "2", name: "Mouse", quantity: 2, unit_price: usd(2999), subtotal: usd(5998) }],
+  total: usd(5998),
+};
+
+export const CartLineSchema = z
+  .object({
+    product_id: z.string(),
+    name: z.string().nullable().openapi({ description: "Null (with the prices) for a product no longer sold" }),
+    quantity: z.int(),
+    unit_price: MoneySchema.nullable(),
+    subtotal: MoneySchema.nullable(),
+  })
+  .openapi("CartLine", { example: cartExample.items[0] });
+
+export const CartSchema = z
+  .object({ items: z.array(CartLineSchema), total: MoneySchema })
+  .openapi("Cart", { example: cartExample });
+
+export const AddCartItemSchema = z
+  .strictObject({ product_id: id(), quantity: quantity() })
+  .openapi("AddCartItem", { example: { product_id: "2", quantity: 2 } });
+
+export const SetQuantitySchema = z.strictObject({ quantity: quantity() }).openapi("SetQuantity", {
+  example: { quantity: 3 },
+});
+
+const addressExample = {
+  name: "Hanako Yamada",
+  phone: "+81-3-1234-5678",
+  postal_code: "100-0001",
+  region: "Tokyo",
+  city: "Chiyoda-ku",
+  line1: "1-1 Chiyoda",
+  country: "JP",
+};
+
+export const ShippingAddressSchema = z
+  .strictObject({
+    name: text(200),
+    phone: z
+      .string()
+      .min(1)
+      .max(40)
+      .regex(/^[0-9+()\-. ]+$/, { error: "must be a phone number (digits, spaces and + ( ) - .)" }),
+    postal_code: text(20),
+    region: text(100).openapi({ description: "Prefecture or state" }),
+    city: text(100),
+    line1: text(200),
+    line2: text(200, 0).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code like "JP"' })
+      .openapi({ description: "ISO 3166-1 alpha-2" }),
+  })
+  .openapi("ShippingAddress", { example: addressExample });
+
+export const PaymentMethodSchema = z
+  .strictObject({
+    type: z.literal("card"),
+    token: text(255).openapi({
+      description:
+        "Test tokens: tok_visa succeeds; tok_chargeDeclined, tok_insufficientFunds, tok_expiredCard are declined",
+    }),
+  })
+  .openapi("PaymentMethod", { example: { type: "card", token: "tok_visa" } });
+
+export const CheckoutRequestSchema = z
+  .strictObject({
+    payment_method: PaymentMethodSchema,
+    shipping_address: ShippingAddressSchema,
+    step_mode: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Stop after each transition (only when the service runs with SAGA_STEP_MODE=true)" }),
+  })
+  .openapi("CheckoutRequest", {
+    example: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: addressExample },
+  });
+
+export const IdempotencyKeyHeaderSchema = z.object({
+  "Idempotency-Key": z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN)
+    .openapi({
+      param: { name: "Idempotency-Key", in: "header" },
+      description: "1..255 printable ASCII characters without a comma; scoped to the user",
+      example: "order-2026-0001",
+    }),
+});
+
+export const CHECKOUT_STATUSES = [
+  "UNSPECIFIED",
+  "INITIATED",
+  "INVENTORY_RESERVED",
+  "PAYMENT_PENDING",
+  "PAYMENT_COMPLETED",
+  "COMPLETED",
+  "COMPENSATING",
+  "FAILED",
+] as const;
+const checkoutStatus = z.enum(CHECKOUT_STATUSES);
+
+const checkoutItemExample = {
+  product_id: "1",
+  name: "Laptop",
+  quantity: 1,
+  unit_price: usd(129999),
+  subtotal: usd(129999),
+};
+
+export const CheckoutItemSchema = z
+  .object({
+    product_id: z.string(),
+    name: z.string(),
+    quantity: z.int(),
+    unit_price: MoneySchema,
+    subtotal: MoneySchema,
+  })
+  .openapi("CheckoutItem", { example: checkoutItemExample });
+
+export const TransitionSchema = z
+  .object({
+    from: checkoutStatus,
+    to: checkoutStatus,
+    reason: z.string(),
+    at: iso("2026-01-01T00:00:01.000Z").nullable(),
+  })
+  .openapi("Transition", {
+    example: { from: "INITIATED", to: "INVENTORY_RESERVED", reason: "stock reserved", at: "2026-01-01T00:00:01.000Z" },
+  });
+
+export const CheckoutSchema = z
+  .object({
+    checkout_id: z.string(),
+    status: checkoutStatus,
+    total: MoneySchema,
+    items: z.array(CheckoutItemSchema),
+    failure_reason: z
+      .string()
+      .optional()
+      .openapi({ description: "OUT_OF_STOCK, PAYMENT_DECLINED, RESERVATION_LOST, STEP_FAILED, … when FAILED" }),
+    failure_detail: z.string().optional(),
+    decline_code: z.string().optional(),
+    payment_deadline: iso("2026-01-01T00:10:00.000Z")
+      .optional()
+      .openapi({ description: "While PAYMENT_PENDING: when the saga stops waiting for the payment" }),
+    created_at: iso("2026-01-01T00:00:00.000Z").nullable(),
+    updated_at: iso("2026-01-01T00:00:02.000Z").nullable(),
+    history: z.array(TransitionSchema).optional().openapi({ description: "Only on GET /checkout/{id}" }),
+  })
+  .openapi("Checkout", {
+    example: {
+      checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
+      status: "COMPLETED",
+      total: usd(129999),
+      items: [checkoutItemExample],
+      created_at: "2026-01-01T00:00:00.000Z",
+      updated_at: "2026-01-01T00:00:02.000Z",
+    },
+  });
+
+export const AddressSchema = z
+  .object({
+    name: z.string(),
+    phone: z.string(),
+    postal_code: z.string(),
+    region: z.string(),
+    city: z.string(),
+    line1: z.string(),
+    line2: z.string().optional(),
+    country: z.string(),
+  })
+  .openapi("Address", { example: addressExample });
+
+const orderExample = {
+  id: "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11",
+  checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
+  status: "CONFIRMED",
+  total: usd(129999),
+  items: [{ product_id: "1", name: "Laptop", quantity: 1, unit_price: usd(129999) }],
+  shipping_address: addressExample,
+  created_at: "2026-01-01T00:00:03.000Z",
+  updated_at: "2026-01-01T00:00:03.000Z",
+};
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    checkout_id: z.string(),
+    status: z.enum(["UNSPECIFIED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]),
+    total: MoneySchema,
+    items: z.array(z.object({ product_id: z.string(), name: z.string(), quantity: z.int(), unit_price: MoneySchema })),
+    shipping_address: AddressSchema.nullable(),
+    created_at: iso("2026-01-01T00:00:03.000Z").nullable(),
+    updated_at: iso("2026-01-01T00:00:03.000Z").nullable(),
+  })
+  .openapi("Order", { example: orderExample });
+
+export const OrderPageSchema = z
+  .object({ items: z.array(OrderSchema), next_page_token: z.string().nullable() })
+  .openapi("OrderPage", { example: { items: [orderExample], next_page_token: "eyJvZmZzZXQiOjIwfQ" } });
+
+export const DevTokenRequestSchema = z
+  .strictObject({ user_id: userId() })
+  .openapi("DevTokenRequest", { example: { user_id: "alice" } });
+
+export const DevTokenSchema = z
+  .object({ token: z.string(), token_type: z.literal("Bearer"), expires_in: z.int() })
+  .openapi("DevToken", {
+    example: {
+      token: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MX0.c2ln",
+      token_type: "Bearer",
+      expires_in: 3600,
+    },
+  });
+
+export const HealthSchema = z
+  .object({
+    status: z.literal("ok"),
+    services: z.record(z.string(), z.enum(["up", "down"])).optional(),
+  })
+  .openapi("Health", { example: { status: "ok", services: { product: "up", cart: "up" } } });
+
+export const FieldErrorSchema = z
+  .object({
+    path: z
+      .string()
+      .openapi({ description: "Dotted path of the member (`shipping_address.country`), or the name of the parameter" }),
+    in: z.enum(["body", "query", "path", "header"]),
+    message: z.string(),
+  })
+  .openapi("FieldError", { example: { path: "quantity", in: "body", message: "must be at most 99, got 100" } });
+
+/**
+ * RFC 9457 problem details. Besides the standard members every problem has `request_id`; other
+ * members are machine context (`code`, `errors`, `lines`, `checkout_id`, `retry_after`, …).
+ */
+export const ProblemSchema = z
+  .looseObject({
+    type: z.url(),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string(),
+    instance: z.string().optional(),
+    request_id: z.string().optional(),
+    code: z.string().optional().openapi({ description: "The service's UPPER_SNAKE reason, when one was given" }),
+    errors: z.array(FieldErrorSchema).optional().openapi({ description: "validation-error: every field at fault" }),
+    lines: z
+      .array(z.object({ product_id: z.string(), requested: z.int(), available: z.int() }))
+      .optional()
+      .openapi({ description: "out-of-stock: the lines short of stock" }),
+    checkout_id: z.string().optional(),
+  })
+  .openapi("Problem", {
+    example: {
+      type: "https://checkout-saga.dev/problems/validation-error",
+      title: "Invalid request",
+      status: 400,
+      detail: "quantity: must be at most 99, got 100",
+      instance: "/api/v1/cart/items",
+      request_id: "3f1c2a4e-8b7d-4c1a-9e0f-5a6b7c8d9e0f",
+      errors: [{ path: "quantity", in: "body", message: "must be at most 99, got 100" }],
+    },
+  });
+
+/** Every named schema of the document, by component name (tests check each example against its schema). */
+export const componentSchemas: Record<string, z.ZodType> = {
+  Money: MoneySchema,
+  Product: ProductSchema,
+  ProductPage: ProductPageSchema,
+  CartLine: CartLineSchema,
+  Cart: CartSchema,
+  AddCartItem: AddCartItemSchema,
+  SetQuantity: SetQuantitySchema,
+  ShippingAddress: ShippingAddressSchema,
+  PaymentMethod: PaymentMethodSchema,
+  CheckoutRequest: CheckoutRequestSchema,
+  CheckoutItem: CheckoutItemSchema,
+  Transition: TransitionSchema,
+  Checkout: CheckoutSchema,
+  Address: AddressSchema,
+  Order: OrderSchema,
+  OrderPage: OrderPageSchema,
+  DevTokenRequest: DevTokenRequestSchema,
+  DevToken: DevTokenSchema,
+  Health: HealthSchema,
+  FieldError: FieldErrorSchema,
+  Problem: ProblemSchema,
+};
+
+export type MoneyJson = z.infer<typeof MoneySchema>;
+export type ProductJson = z.infer<typeof ProductSchema>;
+export type CartJson = z.infer<typeof CartSchema>;
+export type CartLineJson = z.infer<typeof CartLineSchema>;
+export type AddressJson = z.infer<typeof AddressSchema>;
+export type ShippingAddressInput = z.infer<typeof ShippingAddressSchema>;
+export type CheckoutJson = z.infer<typeof CheckoutSchema>;
+export type OrderJson = z.infer<typeof OrderSchema>;
+export type FieldError = z.infer<typeof FieldErrorSchema>;
