@@ -31,19 +31,6 @@ const KEEP_DEFAULT: Record<string, Record<string, string>> = {
   },
 };
 
-/**
- * Variables set before the code that reads them lands (production wiring, issue #3). An entry
- * only excuses a variable that is set but not read yet; once the service reads it, the entry
- * does nothing and can go.
- */
-const SET_AHEAD: Record<string, Record<string, string>> = {
-  "cart-service": {
-    MONGODB_URI: "carts in MongoDB in production mode",
-    REDIS_URL: "the cart cache in Redis in production mode",
-  },
-  gateway: { REDIS_URL: "rate limits shared by every gateway replica" },
-};
-
 /** Read by the image's entrypoint and healthcheck (deployments/container/), not by a service. */
 const IMAGE_VARIABLES = new Set(["SERVICE"]);
 
@@ -124,8 +111,7 @@ function required(service: string): string[] {
 
 /** What a service's container sets without the service reading it. */
 function unread(service: string, set: Iterable<string>): string[] {
-  const ahead = SET_AHEAD[service] ?? {};
-  return [...set].filter((n) => !reads.get(service)!.names.has(n) && !(n in ahead) && !IMAGE_VARIABLES.has(n)).sort();
+  return [...set].filter((n) => !reads.get(service)!.names.has(n) && !IMAGE_VARIABLES.has(n)).sort();
 }
 
 const shortName = (service: string) => service.replace(/-service$/, "").toUpperCase();
@@ -171,7 +157,7 @@ describe("the env scanner", () => {
 
   it("keeps the allow-lists to services that exist", () => {
     const names = SERVICES.map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining([...Object.keys(KEEP_DEFAULT), ...Object.keys(SET_AHEAD)]));
+    expect(names).toEqual(expect.arrayContaining(Object.keys(KEEP_DEFAULT)));
   });
 });
 
