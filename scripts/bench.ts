@@ -1,7 +1,9 @@
 import { benchCheckout, checkoutBenchUsage } from "./bench/checkout.js";
+import { benchOutbox, outboxBenchUsage } from "./bench/outbox.js";
 
 const benches: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
   checkout: { run: benchCheckout, usage: checkoutBenchUsage },
+  outbox: { run: benchOutbox, usage: outboxBenchUsage },
 };
 
 const usage = `usage: npm run bench -- <name> [options]

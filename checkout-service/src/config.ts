@@ -1,4 +1,5 @@
-import { defaultPorts, envReader } from "@checkout-saga/shared";
+import { ConfigError, defaultPorts, envReader } from "@checkout-saga/shared";
+import { CRASH_POINTS, type CrashPoint } from "./saga/saga-faults.js";
 
 export interface CheckoutConfig {
   port: number;
@@ -21,8 +22,16 @@ export interface CheckoutConfig {
   attentionRetryMs: number;
   /** How long PAYMENT_PENDING may wait for a payment outcome before the saga gives up. */
   paymentDeadlineMs: number;
+  /** Per downstream: consecutive failures (unreachable, timed out) that open its circuit. */
+  breakerFailures: number;
+  /** How long an open circuit fails calls fast before one trial call may go through. */
+  breakerCooldownMs: number;
+  /** CHECKOUT_CRASH_AT, a test hook: SIGKILL this process when the saga reaches that point. */
+  crashAt?: CrashPoint;
   outboxBatchSize: number;
   outboxPollIntervalMs: number;
+  /** OUTBOX_RETENTION_DAYS: published outbox rows are kept this long for replay, then deleted. */
+  outboxRetentionDays: number;
   logLevel: string;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
@@ -46,9 +55,20 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     recoveryGraceMs: e.int("CHECKOUT_RECOVERY_GRACE_MS", 3_000, { min: 0 }),
     attentionRetryMs: e.int("CHECKOUT_ATTENTION_RETRY_MS", 60_000, { min: 0 }),
     paymentDeadlineMs: e.int("CHECKOUT_PAYMENT_DEADLINE_MS", 900_000, { min: 1 }),
-    outboxBatchSize: e.int("OUTBOX_BATCH_SIZE", 500, { min: 1, max: 10_000 }),
+    breakerFailures: e.int("CHECKOUT_BREAKER_FAILURES", 5, { min: 1 }),
+    breakerCooldownMs: e.int("CHECKOUT_BREAKER_COOLDOWN_MS", 10_000, { min: 1 }),
+    crashAt: crashPoint(e.optionalString("CHECKOUT_CRASH_AT")),
+    outboxBatchSize: e.int("OUTBOX_BATCH_SIZE", 2_000, { min: 1, max: 10_000 }),
     outboxPollIntervalMs: e.int("OUTBOX_POLL_INTERVAL_MS", 500, { min: 1 }),
+    outboxRetentionDays: e.number("OUTBOX_RETENTION_DAYS", 7, { min: 0 }),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
   };
+}
+
+function crashPoint(value: string | undefined): CrashPoint | undefined {
+  if (value === undefined || value === "") return undefined;
+  const point = CRASH_POINTS.find((p) => p === value);
+  if (!point) throw new ConfigError(`CHECKOUT_CRASH_AT must be one of ${CRASH_POINTS.join(", ")}; got "${value}"`);
+  return point;
 }

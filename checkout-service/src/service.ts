@@ -1,16 +1,20 @@
+import { setMaxListeners } from "node:events";
 import { createPostgres, type EventPublisher, type Logger, type Running, startRpcServer } from "@checkout-saga/shared";
 import { createCartClient } from "./clients/cart-client.js";
 import { createCatalogClient } from "./clients/catalog-client.js";
+import { downstreamBreakers } from "./clients/downstream-breakers.js";
 import { createInventoryClient } from "./clients/inventory-client.js";
 import { createPaymentClient } from "./clients/payment-client.js";
 import type { CheckoutConfig } from "./config.js";
 import { createOutboxRelay } from "./outbox/outbox-relay.js";
+import { createOutboxRetention } from "./outbox/outbox-retention.js";
 import { createOutboxSignal } from "./outbox/outbox-signal.js";
 import { encodeInitiateResponse } from "./rpc/checkout-message.js";
 import { checkoutRoutes } from "./rpc/checkout-routes.js";
 import { createCheckoutCommands } from "./saga/checkout-commands.js";
 import { startCheckoutRecovery } from "./saga/checkout-recovery.js";
 import { createCheckoutSaga } from "./saga/checkout-saga.js";
+import { crashAt, noFaults } from "./saga/saga-faults.js";
 import { migrateCheckoutDatabase } from "./store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "./store/postgres-checkout-store.js";
 
@@ -28,6 +32,8 @@ const LOOKUP_TIMEOUT_MS = 10_000;
 const LOOKUP_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
 const CALL_RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 };
 const COMPENSATION_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
+/** How often published outbox rows past retention are swept. */
+const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
 
 /**
  * Composition root: database, downstream clients, store, saga, RPC server, recovery loop and
@@ -41,6 +47,8 @@ export async function startCheckoutService(
 ): Promise<CheckoutService> {
   const sql = createPostgres(config.databaseUrl);
   const stopping = new AbortController();
+  // Every drive in flight listens for the stop: hundreds at a time is normal, not a leak.
+  setMaxListeners(0, stopping.signal);
   const started: Array<() => Promise<void>> = [async () => void (await sql.end({ timeout: 5 }))];
   const stopAll = async () => {
     for (const stop of started.reverse()) await stop();
@@ -49,10 +57,16 @@ export async function startCheckoutService(
     await migrateCheckoutDatabase(config.databaseUrl);
     const outboxSignal = createOutboxSignal();
     const store = createPostgresCheckoutStore(sql, { leaseMs: config.leaseMs, outboxSignal });
+    const breakers = downstreamBreakers(
+      { failureThreshold: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
+      logger,
+    );
+    if (config.crashAt)
+      logger.warn({ crashAt: config.crashAt }, "CHECKOUT_CRASH_AT is set: this process will SIGKILL itself");
     const saga = createCheckoutSaga({
       store,
-      inventory: createInventoryClient(config.inventoryUrl, config.inventoryTimeoutMs),
-      payments: createPaymentClient(config.paymentUrl, config.paymentTimeoutMs),
+      inventory: createInventoryClient(config.inventoryUrl, config.inventoryTimeoutMs, breakers.inventory),
+      payments: createPaymentClient(config.paymentUrl, config.paymentTimeoutMs, breakers.payment),
       clock: { now: () => new Date() },
       logger,
       settings: {
@@ -62,12 +76,13 @@ export async function startCheckoutService(
         compensationRetry: COMPENSATION_RETRY,
       },
       signal: stopping.signal,
+      faults: config.crashAt ? crashAt(config.crashAt) : noFaults,
     });
     const drivers = { store, saga, encodeResponse: encodeInitiateResponse, logger };
     const commands = createCheckoutCommands({
       ...drivers,
-      cart: createCartClient(config.cartUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY),
-      catalog: createCatalogClient(config.productUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY),
+      cart: createCartClient(config.cartUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY, breakers.cart),
+      catalog: createCatalogClient(config.productUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY, breakers.product),
       stepModeEnabled: config.stepModeEnabled,
     });
 
@@ -77,6 +92,12 @@ export async function startCheckoutService(
     );
     relay.start();
     started.push(() => relay.stop());
+    const retention = createOutboxRetention(
+      { sql, logger },
+      { retentionDays: config.outboxRetentionDays, intervalMs: OUTBOX_RETENTION_SWEEP_MS },
+    );
+    retention.start();
+    started.push(() => retention.stop());
 
     const recovery = startCheckoutRecovery(drivers, {
       intervalMs: config.recoveryIntervalMs,

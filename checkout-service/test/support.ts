@@ -14,10 +14,13 @@ import type { EventEnvelope } from "@checkout-saga/shared/gen/checkoutsaga/event
 import { testLogger } from "@checkout-saga/shared/testing";
 import { loadCheckoutConfig, startCheckoutService } from "../src/index.js";
 
-/** Starts the checkout service on port 0 against `databaseUrl`, every downstream at `downstreamUrl`. */
+/**
+ * Starts the checkout service on port 0 against `databaseUrl`, every downstream at
+ * `downstreamUrl` (or wherever `env` points each one).
+ */
 export async function startCheckout(options: {
   databaseUrl: string;
-  downstreamUrl: string;
+  downstreamUrl?: string;
   env?: Record<string, string>;
   events?: EventPublisher;
 }) {
@@ -33,12 +36,16 @@ export async function startCheckout(options: {
   const config = loadCheckoutConfig({
     CHECKOUT_PORT: "0",
     CHECKOUT_DATABASE_URL: options.databaseUrl,
-    CART_URL: options.downstreamUrl,
-    PRODUCT_URL: options.downstreamUrl,
-    INVENTORY_URL: options.downstreamUrl,
-    PAYMENT_URL: options.downstreamUrl,
+    ...(options.downstreamUrl && {
+      CART_URL: options.downstreamUrl,
+      PRODUCT_URL: options.downstreamUrl,
+      INVENTORY_URL: options.downstreamUrl,
+      PAYMENT_URL: options.downstreamUrl,
+    }),
     OUTBOX_POLL_INTERVAL_MS: "50",
     CHECKOUT_RECOVERY_INTERVAL_MS: "200",
+    // Tests here inject downstream failures on purpose; circuit breakers have tests of their own.
+    CHECKOUT_BREAKER_FAILURES: "1000",
     ...options.env,
   });
   const service = await startCheckoutService(config, testLogger("checkout"), { events: options.events ?? bus });

@@ -29,6 +29,9 @@ const KEEP_DEFAULT: Record<string, Record<string, string>> = {
   "cart-service": {
     CART_DATABASE_PATH: "embedded mode's SQLite file; in containers carts live in MongoDB (MONGODB_URI)",
   },
+  "checkout-service": {
+    CHECKOUT_CRASH_AT: "a fault-injection hook for the crash-recovery tests; never set in a deployment",
+  },
 };
 
 /** Read by the image's entrypoint and healthcheck (deployments/container/), not by a service. */

@@ -1,11 +1,17 @@
 import { createServiceClient, createServiceTransport } from "@checkout-saga/shared";
 import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import type { Interceptor } from "@connectrpc/connect";
 import type { CartPort } from "../saga/ports.js";
 import { type BackoffPolicy, withRetry } from "../saga/retry.js";
 import { lookupFailure } from "./lookup-failure.js";
 
-export function createCartClient(baseUrl: string, timeoutMs: number, retry: BackoffPolicy): CartPort {
-  const client = createServiceClient(CartService, createServiceTransport(baseUrl));
+export function createCartClient(
+  baseUrl: string,
+  timeoutMs: number,
+  retry: BackoffPolicy,
+  interceptors: Interceptor[] = [],
+): CartPort {
+  const client = createServiceClient(CartService, createServiceTransport(baseUrl, interceptors));
   return {
     async getLines(userId) {
       try {

@@ -6,7 +6,7 @@ import {
   PaymentService,
   PaymentStatus,
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { PaymentPort, PaymentResult } from "../saga/ports.js";
 
 const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
@@ -17,8 +17,8 @@ const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
 };
 
 /** PaymentService over Connect, each call with its own deadline. */
-export function createPaymentClient(baseUrl: string, timeoutMs: number): PaymentPort {
-  const client = createServiceClient(PaymentService, createServiceTransport(baseUrl));
+export function createPaymentClient(baseUrl: string, timeoutMs: number, interceptors: Interceptor[] = []): PaymentPort {
+  const client = createServiceClient(PaymentService, createServiceTransport(baseUrl, interceptors));
   return {
     async charge({ idempotencyKey, checkoutId, amount, method }) {
       const res = await client.charge(

@@ -4,12 +4,26 @@ import type { OutboxSignal } from "./outbox-signal.js";
 
 export interface OutboxRelayOptions {
   batchSize: number;
+  /** The longest the relay sleeps when idle and not signalled (rows written by other processes wait this long at worst). */
   pollIntervalMs: number;
+  /** The first idle poll after activity; doubles per empty poll up to `pollIntervalMs` (default 10 ms). */
+  minPollIntervalMs?: number;
+  /**
+   * After a batch that published something, wait this long before the next one even when
+   * signalled, so a steady trickle of commits goes out in batches of several rows instead of
+   * one request per commit (default 5 ms; see `npm run bench -- outbox`).
+   */
+  lingerMs?: number;
   /** Cap of the backoff after failed publishes. */
   maxBackoffMs?: number;
 }
 
-/** Only one relay publishes at a time (across instances), so events leave in id order. */
+/**
+ * Only one relay publishes at a time (across instances). Two relays claiming disjoint batches
+ * with SKIP LOCKED alone could send a key's later event before its earlier one; the lock keeps
+ * each key's events in order. Publishing is one request per batch, so one publisher is not the
+ * bottleneck (see `npm run bench -- outbox`).
+ */
 const RELAY_LOCK_KEY = 500_561;
 
 interface OutboxRow {
@@ -20,6 +34,9 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
+/** What one batch did: rows published, or why nothing was ("idle": no rows, "busy": another relay holds the lock). */
+type BatchOutcome = { published: number; lastId?: string } | "idle" | "busy";
+
 export interface OutboxRelay extends Running {
   start(): void;
   /** Publishes one batch; returns how many rows it published (0: nothing pending, or another relay is busy). */
@@ -27,10 +44,17 @@ export interface OutboxRelay extends Running {
 }
 
 /**
- * Publishes committed outbox rows at least once. In one transaction it locks a batch of
- * unpublished rows in id order, hands them to the publisher, and marks them published only
- * after the publisher accepted them; a failure rolls back, so the rows wait for the next try.
- * Wakes on the in-process signal when this process wrote a row, otherwise polls.
+ * Publishes committed outbox rows at least once, in id order. In one transaction it takes the
+ * relay lock, locks a batch of unpublished rows in id order, hands them to the publisher as one
+ * call per topic, and marks them published only after the publisher resolved (on Kafka: acked
+ * by the in-sync replicas); a failure rolls back, so the rows wait for the next try. A crash
+ * between the ack and the commit re-sends the batch: consumers dedupe by event id.
+ *
+ * Wakes at once on the in-process signal (this process committed a row). Otherwise it polls
+ * adaptively: soon after activity, then less often, up to `pollIntervalMs` — so rows written by
+ * another instance wait little while traffic flows and an idle relay costs two queries a second.
+ * While publishing fails it backs off exponentially (capped), and drains the backlog batch after
+ * batch once the broker is back.
  */
 export function createOutboxRelay(
   deps: { sql: Sql; publisher: EventPublisher; signal: OutboxSignal; logger: Logger },
@@ -38,20 +62,23 @@ export function createOutboxRelay(
 ): OutboxRelay {
   const { sql, publisher, logger } = deps;
   const backoff = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 100, maxDelayMs: options.maxBackoffMs ?? 5_000 };
+  const minPollMs = Math.min(options.minPollIntervalMs ?? 10, options.pollIntervalMs);
+  const lingerMs = options.lingerMs ?? 5;
   const stopping = new AbortController();
   let loop: Promise<void> | undefined;
 
-  async function publishBatch(): Promise<number> {
-    return sql.begin(async (tx) => {
+  async function runBatch(): Promise<BatchOutcome> {
+    return sql.begin(async (tx): Promise<BatchOutcome> => {
       const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked`;
-      if (!lock?.locked) return 0;
+      if (!lock?.locked) return "busy";
+      // An index scan of outbox_unpublished_idx: published rows, however many, are not visited.
       const rows = await tx<OutboxRow[]>`
         select id, topic, message_key, payload, headers from outbox
         where published_at is null
         order by id
         limit ${options.batchSize}
         for update skip locked`;
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return "idle";
       // Rows share one topic today; grouping keeps per-topic order should that change.
       for (const topic of new Set(rows.map((r) => r.topic))) {
         await publisher.publish(
@@ -61,19 +88,29 @@ export function createOutboxRelay(
             .map((r) => ({ key: r.message_key, value: new Uint8Array(r.payload), headers: r.headers })),
         );
       }
-      await tx`update outbox set published_at = now() where id in ${tx(rows.map((r) => r.id))}`;
-      return rows.length;
+      const ids = rows.map((r) => r.id);
+      await tx`update outbox set published_at = now() where id = any(${ids}::bigint[])`;
+      return { published: rows.length, lastId: ids[ids.length - 1] };
     });
   }
 
   async function run(): Promise<void> {
     let failures = 0;
+    let idlePollMs = minPollMs;
     while (!stopping.signal.aborted) {
       try {
-        const published = await publishBatch();
+        const outcome = await runBatch();
         failures = 0;
-        if (published > 0) logger.debug({ published }, "outbox rows published");
-        if (published < options.batchSize) await deps.signal.wait(options.pollIntervalMs);
+        if (typeof outcome === "object") {
+          logger.debug({ published: outcome.published, lastId: outcome.lastId }, "outbox rows published");
+          idlePollMs = minPollMs;
+          // A full batch means more may be waiting: go again at once.
+          if (outcome.published >= options.batchSize) continue;
+          if (lingerMs > 0) await sleep(lingerMs, stopping.signal).catch(() => {});
+        }
+        // "busy": the relay holding the lock publishes what is pending; this one backs off too.
+        await deps.signal.wait(idlePollMs);
+        idlePollMs = Math.min(idlePollMs * 2, options.pollIntervalMs);
       } catch (err) {
         failures++;
         const delay = backoffDelay(failures, backoff);
@@ -84,7 +121,10 @@ export function createOutboxRelay(
   }
 
   return {
-    publishBatch,
+    async publishBatch() {
+      const outcome = await runBatch();
+      return typeof outcome === "object" ? outcome.published : 0;
+    },
     start() {
       loop ??= run();
     },

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import { createCheckoutSaga, type SagaSettings } from "./checkout-saga.js";
 import type { InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SagaStore } from "./ports.js";
+import type { CrashPoint, SagaFaults } from "./saga-faults.js";
 
 const OWNER = "driver-1";
 const settings: SagaSettings = {
@@ -128,7 +129,7 @@ describe("checkout saga", () => {
     clockNow = new Date("2026-01-01T00:00:00Z");
   });
 
-  function sagaFor(session: CheckoutSession, signal = new AbortController().signal) {
+  function sagaFor(session: CheckoutSession, signal = new AbortController().signal, faults?: SagaFaults) {
     const { store, state } = memoryStore(session);
     const saga = createCheckoutSaga({
       store,
@@ -138,6 +139,7 @@ describe("checkout saga", () => {
       logger: testLogger(),
       settings,
       signal,
+      faults,
     });
     return { saga, state, drive: (maxSteps?: number) => saga.drive(session.id, OWNER, { maxSteps }) };
   }
@@ -178,6 +180,24 @@ describe("checkout saga", () => {
     expect(done.failure?.code).toBe("RESERVATION_LOST");
     expect(path(done).slice(-3)).toEqual(["PAYMENT_COMPLETED", "COMPENSATING", "FAILED"]);
     expect(eventTypes(state.outbox)).toEqual(["CheckoutFailed"]);
+  });
+
+  it("passes each crash point after the downstream effect and before the commit that records it", async () => {
+    const reached: Array<{ point: CrashPoint; calls: string; status: string }> = [];
+    let current = () => "";
+    const faults: SagaFaults = {
+      reached: (point) => reached.push({ point, calls: fakes.calls.join(","), status: current() }),
+    };
+    fakes.failures.confirm = () => toConnectError(failedPrecondition("RESERVATION_EXPIRED", "the reservation expired"));
+    const { drive, state } = sagaFor(buildSession(), undefined, faults);
+    current = () => state.session.status;
+    await drive();
+    expect(reached).toEqual([
+      { point: "after-reserve", calls: "reserve", status: "INITIATED" },
+      { point: "during-charge", calls: "reserve,charge", status: "PAYMENT_PENDING" },
+      { point: "after-charge", calls: "reserve,charge", status: "PAYMENT_PENDING" },
+      { point: "during-compensation", calls: "reserve,charge,confirm,refund", status: "COMPENSATING" },
+    ]);
   });
 
   it("out of stock undoes nothing and names the short lines", async () => {

@@ -5,6 +5,7 @@ import { checkoutEndedEvent } from "./checkout-events.js";
 import { compensate } from "./compensation.js";
 import type { Clock, InventoryPort, PaymentPort, SagaStore } from "./ports.js";
 import { type BackoffPolicy, sleep, withRetry } from "./retry.js";
+import { noFaults, type SagaFaults } from "./saga-faults.js";
 import { type StepContext, type StepOutcome, StopDriving } from "./saga-step.js";
 import { chargePayment, startCharge } from "./steps/charge-payment.js";
 import { confirmReservation } from "./steps/confirm-reservation.js";
@@ -28,6 +29,8 @@ export interface CheckoutSagaDeps {
   settings: SagaSettings;
   /** Aborted when the service stops: drivers stop between (or abandon) downstream calls. */
   signal: AbortSignal;
+  /** Crash points for fault drills (CHECKOUT_CRASH_AT); omitted, nothing happens. */
+  faults?: SagaFaults;
 }
 
 export interface CheckoutSaga {
@@ -88,6 +91,7 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
       pause: (ms) => unlessStopping(sleep(ms, signal)),
       now: () => deps.clock.now(),
       paymentDeadlineMs: settings.paymentDeadlineMs,
+      faults: deps.faults ?? noFaults,
     };
   }
 

@@ -28,7 +28,10 @@ export async function compensate(ctx: StepContext, policy: BackoffPolicy): Promi
   for (;;) {
     try {
       const done: string[] = [];
-      for (const step of plan) done.push(await step.undo(ctx));
+      for (const step of plan) {
+        done.push(await step.undo(ctx));
+        if (done.length === 1) ctx.faults.reached("during-compensation");
+      }
       return {
         kind: "move",
         to: "FAILED",

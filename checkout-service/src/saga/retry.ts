@@ -1,4 +1,5 @@
 import { isRetryable } from "@checkout-saga/shared";
+import { isCircuitOpen } from "../clients/circuit-breaker-interceptor.js";
 
 export interface BackoffPolicy {
   /** Total tries, the first included. */
@@ -29,13 +30,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Runs `fn`, retrying failures the callee calls retryable (isRetryable) with backoff; others fail at once. */
+/**
+ * Runs `fn`, retrying failures the callee calls retryable (isRetryable) with backoff; others fail
+ * at once, and so does an open circuit (retrying within its cooldown would only wait for nothing).
+ */
 export async function withRetry<T>(fn: () => Promise<T>, policy: BackoffPolicy, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (signal?.aborted || attempt >= policy.attempts || !isRetryable(err)) throw err;
+      if (signal?.aborted || attempt >= policy.attempts || !isRetryable(err) || isCircuitOpen(err)) throw err;
       await sleep(backoffDelay(attempt, policy), signal);
     }
   }

@@ -1,6 +1,7 @@
 import type { CheckoutFailure, CheckoutSession } from "../domain/checkout-session.js";
 import type { CheckoutStatus } from "../domain/checkout-state-machine.js";
 import type { InventoryPort, PaymentPort, SessionPatch } from "./ports.js";
+import type { SagaFaults } from "./saga-faults.js";
 
 /** What a step gets: the checkout as persisted and the services it may call. */
 export interface StepContext {
@@ -15,6 +16,8 @@ export interface StepContext {
   pause(ms: number): Promise<void>;
   now(): Date;
   readonly paymentDeadlineMs: number;
+  /** Crash points for fault drills (CHECKOUT_CRASH_AT); a no-op in normal runs. */
+  readonly faults: SagaFaults;
 }
 
 /** What a step decided: move to a new state, or stay and be retried later (by recovery or a retry). */

@@ -89,6 +89,8 @@ export const outbox = pgTable(
   (t) => [
     index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} is null`),
     index("outbox_aggregate_idx").on(t.aggregateId),
+    // Retention deletes and the CLI's publish rate find published rows by age.
+    index("outbox_published_at_idx").on(t.publishedAt).where(sql`${t.publishedAt} is not null`),
   ],
 );
 

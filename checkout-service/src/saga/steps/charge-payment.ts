@@ -34,8 +34,10 @@ export async function chargePayment(ctx: StepContext): Promise<StepOutcome> {
         method: session.paymentMethod,
       }),
     );
+    ctx.faults.reached("during-charge");
     switch (payment.status) {
       case "succeeded":
+        ctx.faults.reached("after-charge");
         return {
           kind: "move",
           to: "PAYMENT_COMPLETED",

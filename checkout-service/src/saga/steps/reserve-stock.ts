@@ -18,6 +18,7 @@ export async function reserveStock(ctx: StepContext): Promise<StepOutcome> {
         session.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
       ),
     );
+    ctx.faults.reached("after-reserve");
     return { kind: "move", to: "INVENTORY_RESERVED", reason: "stock reserved", patch: { reservationId } };
   } catch (err) {
     rethrowIfStopped(err);

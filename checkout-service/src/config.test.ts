@@ -1,0 +1,28 @@
+import { ConfigError } from "@checkout-saga/shared";
+import { describe, expect, it } from "vitest";
+import { loadCheckoutConfig } from "./config.js";
+
+const base = { CHECKOUT_DATABASE_URL: "postgres://localhost/checkout" };
+
+describe("checkout config", () => {
+  it("has circuit breakers on and no crash hook by default", () => {
+    const config = loadCheckoutConfig(base);
+    expect([config.breakerFailures, config.breakerCooldownMs, config.crashAt]).toEqual([5, 10_000, undefined]);
+  });
+
+  it("reads CHECKOUT_CRASH_AT as one of the saga's crash points", () => {
+    expect(loadCheckoutConfig({ ...base, CHECKOUT_CRASH_AT: "during-charge" }).crashAt).toBe("during-charge");
+    expect(loadCheckoutConfig({ ...base, CHECKOUT_CRASH_AT: "" }).crashAt).toBeUndefined();
+  });
+
+  it("refuses an unknown crash point, naming the valid ones", () => {
+    expect(() => loadCheckoutConfig({ ...base, CHECKOUT_CRASH_AT: "before-lunch" })).toThrow(ConfigError);
+    expect(() => loadCheckoutConfig({ ...base, CHECKOUT_CRASH_AT: "before-lunch" })).toThrow(
+      /after-reserve, during-charge/,
+    );
+  });
+
+  it("refuses a breaker threshold below one", () => {
+    expect(() => loadCheckoutConfig({ ...base, CHECKOUT_BREAKER_FAILURES: "0" })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,29 @@
+import { ConfigError, envReader, parseKafkaBrokers } from "@checkout-saga/shared";
+
+/** The outbox CLI's settings; each command asks only for what it uses. */
+export interface OutboxCliConfig {
+  /** CHECKOUT_DATABASE_URL: the checkout service's database (status, list, replay). */
+  databaseUrl(): string;
+  /** KAFKA_BROKERS, parsed; undefined in embedded mode (no broker to reach). */
+  kafkaBrokers(): string[] | undefined;
+}
+
+/** Reads the CLI's environment; a missing or malformed setting throws ConfigError naming it, when first needed. */
+export function loadOutboxCliConfig(env: Record<string, string | undefined>): OutboxCliConfig {
+  const e = envReader(env);
+  return {
+    databaseUrl() {
+      const url = e.optionalString("CHECKOUT_DATABASE_URL");
+      if (!url) {
+        throw new ConfigError(
+          "CHECKOUT_DATABASE_URL is required: the checkout service's PostgreSQL database, e.g. postgres://postgres:postgres@127.0.0.1:5432/checkout",
+        );
+      }
+      return url;
+    },
+    kafkaBrokers() {
+      const raw = e.optionalString("KAFKA_BROKERS");
+      return raw === undefined ? undefined : parseKafkaBrokers(raw, "the outbox CLI");
+    },
+  };
+}

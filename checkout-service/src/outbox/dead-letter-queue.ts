@@ -1,0 +1,216 @@
+import { randomUUID } from "node:crypto";
+import {
+  DEAD_LETTER_HEADERS,
+  type DeadLetterReason,
+  deadLetterTopic,
+  decodeEnvelope,
+  type EventMessage,
+  type EventPublisher,
+  readDeadLetterReason,
+} from "@checkout-saga/shared";
+import { type IHeaders, Kafka, type KafkaMessage, logLevel } from "kafkajs";
+
+/** The consumer group `dead-letters republish` reads the dead-letter topic as; its offsets mark what was sent back. */
+export const DEAD_LETTER_REPUBLISH_GROUP = "outbox-cli-dead-letters";
+
+/** One parked message, decoded as far as it decodes. */
+export interface DeadLetterEntry {
+  partition: number;
+  offset: string;
+  /** Not yet republished: at or after the republish group's committed offset. */
+  pending: boolean;
+  key: string;
+  eventId?: string;
+  eventType?: string;
+  reason: DeadLetterReason;
+  /** The message as it was first published: dead-letter headers removed. */
+  original: EventMessage;
+}
+
+export interface RepublishOutcome {
+  entry: DeadLetterEntry;
+  /** "republished" (or would be, on a dry run), or skipped: bytes that never decoded cannot be fixed by a retry. */
+  action: "republished" | "skipped-undecodable";
+}
+
+const DEAD_LETTER_HEADER_NAMES = new Set<string>(Object.values(DEAD_LETTER_HEADERS));
+
+/**
+ * The dead-letter topic of `topic` (`<topic>.dlq`), read with kafkajs consumer groups (kafkajs
+ * has no manual partition assignment). Each read takes a snapshot of the high watermarks first
+ * and stops there, so a message dead-lettered again while republishing is not picked up twice
+ * in one run.
+ */
+export function createDeadLetterQueue(options: { brokers: string[]; topic: string; readTimeoutMs?: number }) {
+  const dlq = deadLetterTopic(options.topic);
+  const kafka = new Kafka({ clientId: "outbox-cli", brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const readTimeoutMs = options.readTimeoutMs ?? 60_000;
+
+  /** Per partition: where reading starts (the group's committed offset, else the low watermark) and the snapshot end. */
+  async function ranges(groupId: string) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      if (!topics.includes(dlq)) throw new Error(`the dead-letter topic ${dlq} does not exist on ${options.brokers}`);
+      const watermarks = await admin.fetchTopicOffsets(dlq);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [dlq] });
+      return watermarks.map((w) => {
+        const done = committed?.partitions.find((p) => p.partition === w.partition)?.offset ?? "-1";
+        const low = BigInt(w.low);
+        const start = BigInt(done) >= 0n && BigInt(done) > low ? BigInt(done) : low;
+        return { partition: w.partition, low, committed: start, high: BigInt(w.high) };
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Reads every partition from where `groupId` stands up to the snapshot, calling `handle` per
+   * message in partition order; `commit` advances the group past each handled message.
+   */
+  async function readRange(
+    groupId: string,
+    handle: (partition: number, message: KafkaMessage) => Promise<void>,
+    commit: boolean,
+  ): Promise<void> {
+    const plan = await ranges(groupId);
+    const remaining = new Map(plan.filter((p) => p.committed < p.high).map((p) => [p.partition, p.high]));
+    if (remaining.size === 0) return;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
+    let finish!: () => void;
+    let fail!: (err: unknown) => void;
+    const finished = new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    const timer = setTimeout(
+      () => fail(new Error(`reading ${dlq} did not finish within ${readTimeoutMs} ms`)),
+      readTimeoutMs,
+    );
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [dlq], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const high = remaining.get(partition);
+          if (high === undefined || BigInt(message.offset) >= high) return;
+          try {
+            await handle(partition, message);
+            const next = BigInt(message.offset) + 1n;
+            if (commit) await consumer.commitOffsets([{ topic: dlq, partition, offset: next.toString() }]);
+            if (next >= high) remaining.delete(partition);
+            if (remaining.size === 0) finish();
+          } catch (err) {
+            remaining.clear();
+            fail(err);
+          }
+        },
+      });
+      await finished;
+    } finally {
+      clearTimeout(timer);
+      await consumer.disconnect();
+    }
+  }
+
+  function toEntry(partition: number, message: KafkaMessage, pendingFrom: bigint): DeadLetterEntry {
+    const headers = stringHeaders(message.headers);
+    const original = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => !DEAD_LETTER_HEADER_NAMES.has(name)),
+    );
+    const value = new Uint8Array(message.value ?? Buffer.alloc(0));
+    let eventId: string | undefined;
+    let eventType: string | undefined;
+    try {
+      const envelope = decodeEnvelope(value);
+      eventId = envelope.eventId || undefined;
+      eventType = envelope.type || undefined;
+    } catch {
+      // Undecodable bytes: reported without an event id.
+    }
+    const key = message.key?.toString() ?? "";
+    return {
+      partition,
+      offset: message.offset,
+      pending: BigInt(message.offset) >= pendingFrom,
+      key,
+      eventId,
+      eventType,
+      reason: readDeadLetterReason(message.headers),
+      original: { key, value, headers: original },
+    };
+  }
+
+  return {
+    topic: dlq,
+
+    /** Every message still on the dead-letter topic, oldest first; `pending` marks those not yet republished. */
+    async list(): Promise<DeadLetterEntry[]> {
+      const republished = new Map(
+        (await ranges(DEAD_LETTER_REPUBLISH_GROUP)).map((p) => [p.partition, p.committed] as const),
+      );
+      // A throwaway group reads from the beginning and commits nothing; it is deleted afterwards.
+      const reader = `outbox-cli-list-${randomUUID()}`;
+      const entries: DeadLetterEntry[] = [];
+      try {
+        await readRange(
+          reader,
+          async (partition, message) => {
+            entries.push(toEntry(partition, message, republished.get(partition) ?? 0n));
+          },
+          false,
+        );
+      } finally {
+        await deleteGroup(reader);
+      }
+      return entries;
+    },
+
+    /**
+     * Sends each pending dead letter back to its original topic with its original key, value
+     * and headers (same event id: groups that handled it already dedupe), then commits the
+     * republish group past it. A dry run reads the same messages and sends and commits nothing.
+     */
+    async republish(publisher: EventPublisher | undefined, onEach: (outcome: RepublishOutcome) => void) {
+      await readRange(
+        DEAD_LETTER_REPUBLISH_GROUP,
+        async (partition, message) => {
+          const entry = toEntry(partition, message, 0n);
+          if (!entry.eventId) {
+            onEach({ entry, action: "skipped-undecodable" });
+            return;
+          }
+          await publisher?.publish(entry.reason.topic || options.topic, [entry.original]);
+          onEach({ entry, action: "republished" });
+        },
+        publisher !== undefined,
+      );
+    },
+  };
+
+  async function deleteGroup(groupId: string) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteGroups([groupId]);
+    } catch {
+      // Best effort: an empty group expires on its own.
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+export type DeadLetterQueue = ReturnType<typeof createDeadLetterQueue>;
+
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadCartConfig, startCartService } from "@checkout-saga/cart-service";
+import { loadInventoryConfig, startInventoryService } from "@checkout-saga/inventory-service";
+import { loadPaymentConfig, startPaymentService } from "@checkout-saga/payment-service";
+import { loadProductConfig, startProductService } from "@checkout-saga/product-service";
+import {
+  createInProcessEventBus,
+  createServiceClient,
+  createServiceTransport,
+  type Running,
+} from "@checkout-saga/shared";
+import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
+import postgres from "postgres";
+
+/**
+ * The real product, cart, inventory and payment services, in this process, each on port 0
+ * with its own store (a fresh PostgreSQL database for inventory and payment, temporary
+ * SQLite files for product and cart). `env` adds settings per service (e.g. PAYMENT_LATENCY_MS).
+ */
+export async function startRealDownstream(
+  env: { payment?: Record<string, string>; inventory?: Record<string, string> } = {},
+) {
+  const logger = testLogger("downstream");
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "checkout-real-downstream-"));
+  const started: Running[] = [];
+  const pools: postgres.Sql[] = [];
+  const stop = async () => {
+    for (const s of started.reverse()) await s.stop();
+    for (const pool of pools) await pool.end();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const inventoryDatabaseUrl = await createTestDatabase("checkout_inventory");
+    const paymentDatabaseUrl = await createTestDatabase("checkout_payment");
+    const product = await startProductService(
+      loadProductConfig({ PRODUCT_PORT: "0", PRODUCT_DATABASE_PATH: path.join(dataDir, "product.db") }),
+      logger,
+    );
+    started.push(product);
+    const productUrl = `http://127.0.0.1:${product.port}`;
+    const inventory = await startInventoryService(
+      loadInventoryConfig({ INVENTORY_PORT: "0", INVENTORY_DATABASE_URL: inventoryDatabaseUrl, ...env.inventory }),
+      logger,
+    );
+    started.push(inventory);
+    const payment = await startPaymentService(
+      loadPaymentConfig({ PAYMENT_PORT: "0", PAYMENT_DATABASE_URL: paymentDatabaseUrl, ...env.payment }),
+      logger,
+    );
+    started.push(payment);
+    const cart = await startCartService(
+      loadCartConfig({ CART_PORT: "0", CART_DATABASE_PATH: path.join(dataDir, "cart.db"), PRODUCT_URL: productUrl }),
+      logger,
+      { events: createInProcessEventBus({ logger }) },
+    );
+    started.push(cart);
+
+    const inventoryDb = postgres(inventoryDatabaseUrl, { max: 2, onnotice: () => {} });
+    const paymentDb = postgres(paymentDatabaseUrl, { max: 2, onnotice: () => {} });
+    pools.push(inventoryDb, paymentDb);
+    const urls = {
+      product: productUrl,
+      cart: `http://127.0.0.1:${cart.port}`,
+      inventory: `http://127.0.0.1:${inventory.port}`,
+      payment: `http://127.0.0.1:${payment.port}`,
+    };
+    const carts = createServiceClient(CartService, createServiceTransport(urls.cart));
+
+    return {
+      urls,
+      /** The checkout service's settings that point it at these services. */
+      checkoutEnv: {
+        PRODUCT_URL: urls.product,
+        CART_URL: urls.cart,
+        INVENTORY_URL: urls.inventory,
+        PAYMENT_URL: urls.payment,
+      },
+      inventoryDb,
+      paymentDb,
+      /** Puts `quantity` of `productId` in a (new) user's cart through CartService. */
+      async fillCart(userId: string, productId: string, quantity: number) {
+        await carts.addItem({ userId, productId, quantity });
+      },
+      /** Sets a product's stock: `available` for sale, nothing reserved. */
+      async setStock(productId: string, available: number) {
+        await inventoryDb`update stock set available = ${available}, reserved = 0 where product_id = ${productId}`;
+      },
+      async stockOf(productId: string) {
+        const [row] = await inventoryDb<{ available: number; reserved: number }[]>`
+          select available, reserved from stock where product_id = ${productId}`;
+        if (!row) throw new Error(`no stock row for product ${productId}`);
+        return row;
+      },
+      /** Units of `productId` sold: the lines of confirmed reservations. */
+      async soldOf(productId: string) {
+        const [row] = await inventoryDb<{ sold: number }[]>`
+          select coalesce(sum(l.quantity), 0)::int as sold
+          from reservation_lines l join reservations r on r.id = l.reservation_id
+          where r.status = 'CONFIRMED' and l.product_id = ${productId}`;
+        return row?.sold ?? 0;
+      },
+      /** The checkout's reservation and payment rows, as the downstream databases hold them. */
+      async effectsOf(checkoutId: string) {
+        const reservations = await inventoryDb<{ status: string }[]>`
+          select status from reservations where checkout_id = ${checkoutId}`;
+        const payments = await paymentDb<{ status: string }[]>`
+          select status from payments where checkout_id = ${checkoutId}`;
+        return { reservations: reservations.map((r) => r.status), payments: payments.map((p) => p.status) };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export type RealDownstream = Awaited<ReturnType<typeof startRealDownstream>>;
