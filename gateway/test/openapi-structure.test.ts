@@ -1,7 +1,6 @@
 /**
- * The served document against the structural rules of OpenAPI 3.1 that tools trip over. No
- * validator package is installed; this file stands in for one and is kept separate so a real
- * validator (e.g. `@readme/openapi-parser`'s `validate(doc)`) can replace its body.
+ * Rules beyond what the standard validator (openapi-validator.test.ts) checks: unique
+ * operation ids, every $ref resolving to the kind of object it names, security schemes used.
  */
 import { describe, expect, it } from "vitest";
 import type { Json } from "./fixture.js";
