@@ -9,13 +9,13 @@ import { checkoutRequest, eventually, startCheckout } from "./support.js";
 
 /**
  * A payment service whose Charge hangs (until the caller gives up), in front of the real one:
- * GetPayment and Refund pass through, so compensation can still find out nothing was charged.
+ * VoidCharge and Refund pass through, so compensation can still undo the charge by its key.
  */
 async function startHangingPayments(realUrl: string) {
   const real = createServiceClient(PaymentService, createServiceTransport(realUrl));
   const charges: string[] = [];
-  /** While true, GetPayment hangs too: compensation cannot learn whether anything was charged. */
-  const faults = { lookupsHang: false };
+  /** While true, VoidCharge hangs too: compensation cannot make sure nothing stays charged. */
+  const faults = { voidsHang: false };
   const hang = async (signal: AbortSignal): Promise<never> => {
     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
     throw new ConnectError("the caller gave up", Code.Canceled);
@@ -30,7 +30,7 @@ async function startHangingPayments(realUrl: string) {
           charges.push(req.checkoutId);
           return hang(ctx.signal);
         },
-        getPayment: (req, ctx) => (faults.lookupsHang ? hang(ctx.signal) : real.getPayment(req)),
+        voidCharge: (req, ctx) => (faults.voidsHang ? hang(ctx.signal) : real.voidCharge(req)),
         refund: (req) => real.refund(req),
       }),
   });
@@ -102,9 +102,9 @@ describe("a payment service that hangs", () => {
       "COMPENSATING",
       "FAILED",
     ]);
-    // Charge was tried (and timed out); nothing was charged; the stock is back.
+    // Charge was tried (and timed out); its key was voided, so nothing was charged; the stock is back.
     expect(hanging.chargesOf(checkoutId)).toBeGreaterThanOrEqual(1);
-    expect(await downstream.effectsOf(checkoutId)).toEqual({ reservations: ["RELEASED"], payments: [] });
+    expect(await downstream.effectsOf(checkoutId)).toEqual({ reservations: ["RELEASED"], payments: ["VOIDED"] });
     expect(await downstream.stockOf(MOUSE)).toEqual(before);
   });
 
@@ -138,7 +138,7 @@ describe("a payment service that hangs", () => {
       CHECKOUT_ATTENTION_RETRY_MS: "0",
       CHECKOUT_BREAKER_FAILURES: "1000",
     });
-    hanging.faults.lookupsHang = true;
+    hanging.faults.voidsHang = true;
     const userId = await newCustomer("stuck");
     const first = await checkout.client.initiateCheckout(checkoutRequest(userId, "stuck"));
     const checkoutId = first.checkout?.checkoutId ?? "";
@@ -156,13 +156,13 @@ describe("a payment service that hangs", () => {
     });
     expect(compensating.map((c) => c.checkoutId)).toEqual([checkoutId]);
 
-    hanging.faults.lookupsHang = false;
+    hanging.faults.voidsHang = false;
     const failed = await eventually("recovery to finish the compensation", async () => {
       const { checkout: c } = await checkout.client.getCheckout({ checkoutId });
       return c?.status === CheckoutStatus.FAILED ? c : undefined;
     });
     expect(failed.needsAttention).toBe(false);
     expect((await checkout.client.listCheckouts({ needsAttention: true })).checkouts).toEqual([]);
-    expect(await downstream.effectsOf(checkoutId)).toEqual({ reservations: ["RELEASED"], payments: [] });
+    expect(await downstream.effectsOf(checkoutId)).toEqual({ reservations: ["RELEASED"], payments: ["VOIDED"] });
   });
 });

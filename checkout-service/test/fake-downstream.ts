@@ -164,9 +164,22 @@ function routes(world: FakeWorld) {
         payment.status = PaymentStatus.REFUNDED;
         return { payment: paymentMessage(payment) };
       },
-      async getPayment(req) {
-        const payment = world.payments.get(req.idempotencyKey);
-        if (!payment) throw notFound("PAYMENT_NOT_FOUND", "no payment");
+      async voidCharge(req) {
+        world.calls.push({ method: "voidCharge", checkoutId: req.idempotencyKey });
+        let payment = world.payments.get(req.idempotencyKey);
+        if (!payment) {
+          // As the real service: a tombstone, so a charge arriving later with the key charges nothing.
+          // (The saga's key is the checkout id.)
+          payment = {
+            id: `void-${req.idempotencyKey}`,
+            checkoutId: req.idempotencyKey,
+            status: PaymentStatus.VOIDED,
+            amountMinor: 0n,
+          };
+          world.payments.set(req.idempotencyKey, payment);
+        } else if (payment.status === PaymentStatus.SUCCEEDED) {
+          payment.status = PaymentStatus.REFUNDED;
+        }
         return { payment: paymentMessage(payment) };
       },
     });

@@ -102,12 +102,15 @@ export async function startRealDownstream(
           where r.status = 'CONFIRMED' and l.product_id = ${productId}`;
         return row?.sold ?? 0;
       },
-      /** The checkout's reservation and payment rows, as the downstream databases hold them. */
+      /**
+       * The checkout's reservation and payment rows, as the downstream databases hold them. A
+       * voided charge's row records no checkout, only the saga's key: the checkout id.
+       */
       async effectsOf(checkoutId: string) {
         const reservations = await inventoryDb<{ status: string }[]>`
           select status from reservations where checkout_id = ${checkoutId}`;
         const payments = await paymentDb<{ status: string }[]>`
-          select status from payments where checkout_id = ${checkoutId}`;
+          select status from payments where checkout_id = ${checkoutId} or idempotency_key = ${checkoutId}`;
         return { reservations: reservations.map((r) => r.status), payments: payments.map((p) => p.status) };
       },
       stop,

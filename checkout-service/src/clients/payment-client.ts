@@ -1,12 +1,12 @@
 import { create } from "@bufbuild/protobuf";
-import { createServiceClient, createServiceTransport, errorDetail, toMoneyProto } from "@checkout-saga/shared";
+import { createServiceClient, createServiceTransport, toMoneyProto } from "@checkout-saga/shared";
 import {
   type Payment,
   PaymentMethodSchema,
   PaymentService,
   PaymentStatus,
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Interceptor } from "@connectrpc/connect";
 import type { PaymentPort, PaymentResult } from "../saga/ports.js";
 
 const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
@@ -14,6 +14,7 @@ const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
   [PaymentStatus.DECLINED]: "declined",
   [PaymentStatus.PENDING]: "pending",
   [PaymentStatus.REFUNDED]: "refunded",
+  [PaymentStatus.VOIDED]: "voided",
 };
 
 /** PaymentService over Connect, each call with its own deadline. */
@@ -35,16 +36,9 @@ export function createPaymentClient(baseUrl: string, timeoutMs: number, intercep
     async refund(paymentId, reason) {
       await client.refund({ paymentId, reason }, { timeoutMs });
     },
-    async findByIdempotencyKey(idempotencyKey) {
-      try {
-        const res = await client.getPayment({ idempotencyKey }, { timeoutMs });
-        return toResult(res.payment);
-      } catch (err) {
-        if (ConnectError.from(err).code === Code.NotFound || errorDetail(err)?.reason === "PAYMENT_NOT_FOUND") {
-          return undefined;
-        }
-        throw err;
-      }
+    async voidCharge(idempotencyKey, reason) {
+      const res = await client.voidCharge({ idempotencyKey, reason }, { timeoutMs });
+      return toResult(res.payment);
     },
   };
 }

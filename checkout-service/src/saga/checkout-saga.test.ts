@@ -74,6 +74,7 @@ function downstream() {
   const calls: string[] = [];
   const failures: Partial<Record<string, () => unknown>> = {};
   let chargeResult: PaymentResult = { paymentId: "p-1", status: "succeeded" };
+  let voidResult: PaymentResult = { paymentId: "p-1", status: "voided" };
   const maybeFail = (name: string) => {
     calls.push(name);
     const failure = failures[name]?.();
@@ -101,9 +102,9 @@ function downstream() {
     async refund() {
       maybeFail("refund");
     },
-    async findByIdempotencyKey() {
-      maybeFail("findPayment");
-      return chargeResult;
+    async voidCharge() {
+      maybeFail("voidCharge");
+      return voidResult;
     },
   };
   return {
@@ -114,6 +115,9 @@ function downstream() {
     failures,
     answerCharge(result: PaymentResult) {
       chargeResult = result;
+    },
+    answerVoid(result: PaymentResult) {
+      voidResult = result;
     },
   };
 }
@@ -233,7 +237,7 @@ describe("checkout saga", () => {
     expect(fakes.calls).toEqual(["reserve", "reserve", "reserve", "release"]);
   });
 
-  it("a charge whose outcome is unknown stays PAYMENT_PENDING, and refunds by key once past its deadline", async () => {
+  it("a charge whose outcome is unknown stays PAYMENT_PENDING, and voids it by key once past its deadline", async () => {
     fakes.failures.charge = unavailable;
     const { drive } = sagaFor(buildSession());
     const waiting = await drive();
@@ -245,8 +249,41 @@ describe("checkout saga", () => {
     const done = await drive();
     expect(done.status).toBe("FAILED");
     expect(done.failure?.code).toBe("STEP_FAILED");
-    expect(fakes.calls).toEqual(["charge", "charge", "charge", "findPayment", "refund", "release"]);
+    expect(fakes.calls).toEqual(["charge", "charge", "charge", "voidCharge", "release"]);
     expect(new Set(fakes.chargeKeys)).toEqual(new Set(["c-1"]));
+    expect(done.history.at(-1)?.reason).toBe("compensated: charge voided, stock released");
+  });
+
+  it.each([
+    ["refunded", "payment refunded"],
+    ["declined", "nothing charged"],
+  ] as const)("counts a %s answer to the void as undone", async (status, undone) => {
+    fakes.failures.charge = unavailable;
+    fakes.answerVoid({ paymentId: "p-1", status });
+    clockNow = new Date(clockNow.getTime() + settings.paymentDeadlineMs + 1);
+    const { drive } = sagaFor(buildSession({ status: "PAYMENT_PENDING", paymentDeadline: new Date(0) }));
+    const done = await drive();
+    expect(done.status).toBe("FAILED");
+    expect(done.history.at(-1)?.reason).toBe(`compensated: ${undone}, stock released`);
+  });
+
+  it("never ends FAILED while the void answers that money is still taken", async () => {
+    fakes.failures.charge = unavailable;
+    fakes.answerVoid({ paymentId: "p-1", status: "succeeded" });
+    clockNow = new Date(clockNow.getTime() + settings.paymentDeadlineMs + 1);
+    const { drive } = sagaFor(buildSession({ status: "PAYMENT_PENDING", paymentDeadline: new Date(0) }));
+    const stuck = await drive();
+    expect([stuck.status, stuck.needsAttention]).toEqual(["COMPENSATING", true]);
+    expect(fakes.calls).not.toContain("release");
+  });
+
+  it("a charge answered VOIDED (voided by an earlier compensation) compensates", async () => {
+    fakes.answerCharge({ paymentId: "p-1", status: "voided" });
+    const { drive } = sagaFor(buildSession());
+    const done = await drive();
+    expect(done.status).toBe("FAILED");
+    expect(done.failure?.message).toMatch(/voided/);
+    expect(fakes.calls).toEqual(["reserve", "charge", "voidCharge", "release"]);
   });
 
   it("a compensation that keeps failing stays COMPENSATING and needs attention, never FAILED", async () => {

@@ -23,7 +23,7 @@ export interface InventoryPort {
 
 export interface PaymentResult {
   paymentId: string;
-  status: "succeeded" | "declined" | "pending" | "refunded";
+  status: "succeeded" | "declined" | "pending" | "refunded" | "voided";
   declineCode?: string;
   declineMessage?: string;
 }
@@ -38,8 +38,12 @@ export interface PaymentPort {
   }): Promise<PaymentResult>;
   /** Idempotent: refunding a refunded payment changes nothing. */
   refund(paymentId: string, reason: string): Promise<void>;
-  /** The payment made with this key, or undefined when there is none. */
-  findByIdempotencyKey(key: string): Promise<PaymentResult | undefined>;
+  /**
+   * Undoes the charge with this key, whether it happened, is still in flight or never came:
+   * refunds a succeeded one; otherwise the answer is declined, refunded or voided, and a charge
+   * arriving later with the key charges nothing. Idempotent.
+   */
+  voidCharge(idempotencyKey: string, reason: string): Promise<PaymentResult>;
 }
 
 export interface Clock {

@@ -1,6 +1,6 @@
 import { type Amount, failedPrecondition } from "@checkout-saga/shared";
 
-export type PaymentStatus = "SUCCEEDED" | "DECLINED" | "PENDING" | "REFUNDED";
+export type PaymentStatus = ChargedPayment["status"] | VoidedPayment["status"];
 
 /** Why a charge was declined; `processing_error` is the simulated gateway fault (PAYMENT_FAILURE_RATE). */
 export type DeclineCode =
@@ -18,7 +18,7 @@ export interface PaymentMethod {
 }
 
 /** One charge attempt and what became of it. A decline is a payment too: the outcome is the record. */
-export interface Payment {
+export interface ChargedPayment {
   id: string;
   idempotencyKey: string;
   /** Identifies the request the key was first used with, so a reused key with another request is refused. */
@@ -26,7 +26,7 @@ export interface Payment {
   checkoutId: string;
   amount: Amount;
   method: PaymentMethod;
-  status: PaymentStatus;
+  status: "SUCCEEDED" | "DECLINED" | "PENDING" | "REFUNDED";
   declineCode?: DeclineCode;
   declineMessage?: string;
   createdAt: Date;
@@ -34,18 +34,35 @@ export interface Payment {
   refundReason?: string;
 }
 
+/**
+ * A charge undone by its idempotency key before it was made: the tombstone that makes a Charge
+ * still in flight (its caller timed out and compensated) or arriving later charge nothing.
+ */
+export interface VoidedPayment {
+  id: string;
+  idempotencyKey: string;
+  status: "VOIDED";
+  /** When it was voided. */
+  createdAt: Date;
+  voidReason: string;
+}
+
+export type Payment = ChargedPayment | VoidedPayment;
+
 /** A payment before the store has given it an id. */
-export type NewPayment = Omit<Payment, "id">;
+export type NewPayment = Omit<ChargedPayment, "id"> | Omit<VoidedPayment, "id">;
 
 /**
- * Refund as a state transition: SUCCEEDED becomes REFUNDED; REFUNDED stays as it is (a retried
- * refund is not an error); anything else was never captured, so there is nothing to give back.
+ * Refund as a state transition: SUCCEEDED becomes REFUNDED; REFUNDED and VOIDED stay as they are
+ * (already undone: a retried refund is not an error); DECLINED and PENDING were never captured,
+ * so there is nothing to give back.
  */
 export function refundPayment(payment: Payment, reason: string, at: Date): Payment {
   switch (payment.status) {
     case "SUCCEEDED":
       return { ...payment, status: "REFUNDED", refundedAt: at, refundReason: reason };
     case "REFUNDED":
+    case "VOIDED":
       return payment;
     case "DECLINED":
     case "PENDING":
@@ -53,4 +70,12 @@ export function refundPayment(payment: Payment, reason: string, at: Date): Payme
         metadata: { payment_id: payment.id, status: payment.status },
       });
   }
+}
+
+/**
+ * Undo by idempotency key of a payment that exists: as a refund, except that a DECLINED payment
+ * is returned unchanged too — it took nothing, so it is already as undone as it can be.
+ */
+export function voidPayment(payment: Payment, reason: string, at: Date): Payment {
+  return payment.status === "DECLINED" ? payment : refundPayment(payment, reason, at);
 }

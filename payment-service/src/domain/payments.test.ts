@@ -6,6 +6,13 @@ import { createPayments, type PaymentStore, type PaymentsDeps } from "./payments
 /** An in-memory store keeping the first payment per key, as the real one does. */
 function memoryStore(): PaymentStore & { rows: Payment[] } {
   const rows: Payment[] = [];
+  const insertOnce = async (payment: NewPayment) => {
+    const existing = rows.find((p) => p.idempotencyKey === payment.idempotencyKey);
+    if (existing) return existing;
+    const stored = { ...payment, id: `pay-${rows.length + 1}` };
+    rows.push(stored);
+    return stored;
+  };
   return {
     rows,
     async findById(id) {
@@ -14,17 +21,18 @@ function memoryStore(): PaymentStore & { rows: Payment[] } {
     async findByIdempotencyKey(key) {
       return rows.find((p) => p.idempotencyKey === key);
     },
-    async insertOnce(payment: NewPayment) {
-      const existing = rows.find((p) => p.idempotencyKey === payment.idempotencyKey);
-      if (existing) return existing;
-      const stored = { ...payment, id: `pay-${rows.length + 1}` };
-      rows.push(stored);
-      return stored;
-    },
+    insertOnce,
     async update(id, change) {
       const i = rows.findIndex((p) => p.id === id);
       const current = rows[i];
       if (!current) return undefined;
+      rows[i] = change(current);
+      return rows[i];
+    },
+    async insertOrUpdate(absent, change) {
+      const i = rows.findIndex((p) => p.idempotencyKey === absent.idempotencyKey);
+      const current = rows[i];
+      if (!current) return insertOnce(absent);
       rows[i] = change(current);
       return rows[i];
     },
@@ -136,6 +144,62 @@ describe("refund", () => {
       kind: "not_found",
       reason: "PAYMENT_NOT_FOUND",
     });
+  });
+});
+
+describe("voidCharge", () => {
+  it("before any charge, records a VOIDED payment that a later charge answers with, charging nothing", async () => {
+    const { payments, store, sleeps } = setup();
+    const voided = await payments.voidCharge("key-1", "checkout failed");
+    expect(voided).toMatchObject({ idempotencyKey: "key-1", status: "VOIDED", voidReason: "checkout failed" });
+    expect(await payments.charge(buildRequest())).toEqual(voided);
+    expect(store.rows).toEqual([voided]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it("lets a charge already waiting out its latency find the VOIDED payment instead of charging", async () => {
+    let voiding: Promise<unknown> | undefined;
+    const { payments, store } = setup({
+      // The void lands while the charge waits, as when the charge's caller timed out and compensated.
+      sleep: async () => {
+        voiding = payments.voidCharge("key-1", "charge timed out");
+        await voiding;
+      },
+    });
+    const answered = await payments.charge(buildRequest());
+    expect(answered).toMatchObject({ status: "VOIDED" });
+    expect(store.rows.map((p) => p.status)).toEqual(["VOIDED"]);
+    expect(voiding).toBeDefined();
+  });
+
+  it("refunds a succeeded charge, and a repeat returns it unchanged", async () => {
+    const { payments } = setup();
+    const charged = await payments.charge(buildRequest());
+    const voided = await payments.voidCharge("key-1", "checkout failed");
+    expect(voided).toMatchObject({ id: charged.id, status: "REFUNDED", refundReason: "checkout failed" });
+    expect(await payments.voidCharge("key-1", "again")).toEqual(voided);
+  });
+
+  it("returns a declined charge unchanged", async () => {
+    const { payments } = setup();
+    const declined = await payments.charge(buildRequest({ method: { type: "card", token: "tok_chargeDeclined" } }));
+    expect(await payments.voidCharge("key-1", "checkout failed")).toEqual(declined);
+  });
+
+  it("is idempotent before a charge too", async () => {
+    const { payments, store } = setup();
+    const first = await payments.voidCharge("key-1", "first");
+    expect(await payments.voidCharge("key-1", "second")).toEqual(first);
+    expect(store.rows).toHaveLength(1);
+  });
+
+  it.each([
+    ["a missing key", "", ""],
+    ["a reason over 500 characters", "key-1", "r".repeat(501)],
+  ])("refuses %s", async (_name, key, reason) => {
+    const { payments, store } = setup();
+    await expect(payments.voidCharge(key, reason)).rejects.toMatchObject({ reason: "INVALID_ARGUMENT" });
+    expect(store.rows).toHaveLength(0);
   });
 });
 

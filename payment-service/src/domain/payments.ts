@@ -7,9 +7,9 @@ import {
   validateIdempotencyKey,
 } from "./charge-request.js";
 import { type LatencyRange, pickLatencyMs } from "./latency.js";
-import { type NewPayment, type Payment, refundPayment } from "./payment.js";
+import { type NewPayment, type Payment, refundPayment, voidPayment } from "./payment.js";
 
-/** Where payments live. Implementations must make `insertOnce` and `update` atomic. */
+/** Where payments live. Implementations must make `insertOnce`, `update` and `insertOrUpdate` atomic. */
 export interface PaymentStore {
   findById(id: string): Promise<Payment | undefined>;
   findByIdempotencyKey(key: string): Promise<Payment | undefined>;
@@ -17,6 +17,11 @@ export interface PaymentStore {
   insertOnce(payment: NewPayment): Promise<Payment>;
   /** Replaces a payment by `change(current)` while holding it locked; undefined if it does not exist. */
   update(id: string, change: (current: Payment) => Payment): Promise<Payment | undefined>;
+  /**
+   * In one transaction: stores `absent` unless a payment with its idempotency key exists, else
+   * replaces that payment by `change(current)` while holding it locked. Returns the result.
+   */
+  insertOrUpdate(absent: NewPayment, change: (current: Payment) => Payment): Promise<Payment>;
 }
 
 export interface PaymentsDeps {
@@ -34,6 +39,11 @@ export interface Payments {
   /** Charges once per idempotency key; a repeat with the same request returns the stored payment. */
   charge(request: ChargeRequest): Promise<Payment>;
   refund(paymentId: string, reason: string): Promise<Payment>;
+  /**
+   * Undoes the charge made, being made or yet to be made with this key: refunds it if it
+   * succeeded, else records it VOIDED so that charge stores nothing (see `voidPayment`).
+   */
+  voidCharge(idempotencyKey: string, reason: string): Promise<Payment>;
   get(query: { paymentId: string; idempotencyKey: string }): Promise<Payment>;
 }
 
@@ -67,11 +77,18 @@ export function createPayments(deps: PaymentsDeps): Payments {
 
     async refund(paymentId, reason) {
       if (paymentId === "") throw invalidArgument("INVALID_ARGUMENT", "payment_id is required");
-      if (reason.length > MAX_REASON_LENGTH) {
-        throw invalidArgument("INVALID_ARGUMENT", `reason must be at most ${MAX_REASON_LENGTH} characters`);
-      }
+      validateReason(reason);
       const refunded = await store.update(paymentId, (p) => refundPayment(p, reason, deps.clock()));
       return refunded ?? paymentNotFound(paymentId);
+    },
+
+    async voidCharge(idempotencyKey, reason) {
+      validateIdempotencyKey(idempotencyKey);
+      validateReason(reason);
+      const at = deps.clock();
+      return store.insertOrUpdate({ idempotencyKey, status: "VOIDED", createdAt: at, voidReason: reason }, (p) =>
+        voidPayment(p, reason, at),
+      );
     },
 
     async get({ paymentId, idempotencyKey }) {
@@ -91,8 +108,12 @@ export function createPayments(deps: PaymentsDeps): Payments {
   };
 }
 
+/**
+ * The stored payment, if it answers this request. A VOIDED one answers any request with its key:
+ * the void came first (its caller gave up on the charge) and recorded no request to compare.
+ */
 function sameRequest(payment: Payment, fingerprint: string): Payment {
-  if (payment.requestFingerprint !== fingerprint) {
+  if (payment.status !== "VOIDED" && payment.requestFingerprint !== fingerprint) {
     throw failedPrecondition(
       "IDEMPOTENCY_KEY_REUSED",
       "idempotency_key was already used for a different charge request",
@@ -100,6 +121,12 @@ function sameRequest(payment: Payment, fingerprint: string): Payment {
     );
   }
   return payment;
+}
+
+function validateReason(reason: string): void {
+  if (reason.length > MAX_REASON_LENGTH) {
+    throw invalidArgument("INVALID_ARGUMENT", `reason must be at most ${MAX_REASON_LENGTH} characters`);
+  }
 }
 
 function paymentNotFound(paymentId: string): never {

@@ -17,6 +17,7 @@ const statusToProto: Record<Payment["status"], PaymentStatus> = {
   DECLINED: PaymentStatus.DECLINED,
   PENDING: PaymentStatus.PENDING,
   REFUNDED: PaymentStatus.REFUNDED,
+  VOIDED: PaymentStatus.VOIDED,
 };
 
 export function paymentRoutes(payments: Payments, logger: Logger) {
@@ -33,9 +34,9 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
         logger.info(
           {
             paymentId: payment.id,
-            checkoutId: payment.checkoutId,
+            checkoutId: req.checkoutId,
             status: payment.status,
-            declineCode: payment.declineCode,
+            declineCode: payment.status === "DECLINED" ? payment.declineCode : undefined,
           },
           "charge answered",
         );
@@ -44,6 +45,11 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
       async refund(req) {
         const payment = await payments.refund(req.paymentId, req.reason);
         logger.info({ paymentId: payment.id, status: payment.status }, "refund answered");
+        return { payment: toMessage(payment) };
+      },
+      async voidCharge(req) {
+        const payment = await payments.voidCharge(req.idempotencyKey, req.reason);
+        logger.info({ paymentId: payment.id, status: payment.status }, "void answered");
         return { payment: toMessage(payment) };
       },
       async getPayment(req) {
@@ -64,6 +70,14 @@ function toAmount(m: Money | undefined): Amount | undefined {
 }
 
 function toMessage(p: Payment): PaymentMessage {
+  if (p.status === "VOIDED") {
+    return create(PaymentSchema, {
+      paymentId: p.id,
+      idempotencyKey: p.idempotencyKey,
+      status: statusToProto[p.status],
+      createdAt: timestampFromDate(p.createdAt),
+    });
+  }
   return create(PaymentSchema, {
     paymentId: p.id,
     idempotencyKey: p.idempotencyKey,

@@ -42,25 +42,50 @@ export function createPostgresPayments(sql: Sql): PaymentStore {
       if (!UUID.test(id)) return undefined;
       return db.transaction(async (tx) => {
         const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for("update");
-        if (!row) return undefined;
-        const current = toPayment(row);
-        const next = change(current);
-        if (next === current) return current;
-        await tx
-          .update(payments)
-          .set({
-            status: next.status,
-            refundedAt: next.refundedAt ?? null,
-            refundReason: next.refundReason ?? null,
-          })
-          .where(eq(payments.id, id));
-        return next;
+        return row && applyChange(tx, toPayment(row), change);
+      });
+    },
+
+    async insertOrUpdate(absent, change) {
+      return db.transaction(async (tx) => {
+        // On a key conflict the insert waits for the other transaction (a charge storing its
+        // outcome), then does nothing; the locking read (a new statement) sees the winner.
+        const [inserted] = await tx
+          .insert(payments)
+          .values(toRow(absent))
+          .onConflictDoNothing({ target: payments.idempotencyKey })
+          .returning();
+        if (inserted) return toPayment(inserted);
+        const [row] = await tx
+          .select()
+          .from(payments)
+          .where(eq(payments.idempotencyKey, absent.idempotencyKey))
+          .for("update");
+        if (!row) throw new Error("payment with idempotency key vanished after a conflict");
+        return applyChange(tx, toPayment(row), change);
       });
     },
   };
 }
 
+type Transaction = Parameters<Parameters<ReturnType<typeof drizzle>["transaction"]>[0]>[0];
+
+/** Writes `change(current)` over the locked row `current`; only a charged payment's refund fields change. */
+async function applyChange(tx: Transaction, current: Payment, change: (current: Payment) => Payment) {
+  const next = change(current);
+  if (next === current) return current;
+  if (next.status === "VOIDED") throw new Error("a stored payment cannot become VOIDED");
+  await tx
+    .update(payments)
+    .set({ status: next.status, refundedAt: next.refundedAt ?? null, refundReason: next.refundReason ?? null })
+    .where(eq(payments.id, current.id));
+  return next;
+}
+
 function toRow(p: NewPayment): typeof payments.$inferInsert {
+  if (p.status === "VOIDED") {
+    return { idempotencyKey: p.idempotencyKey, status: p.status, createdAt: p.createdAt, voidReason: p.voidReason };
+  }
   return {
     idempotencyKey: p.idempotencyKey,
     requestFingerprint: p.requestFingerprint,
@@ -78,14 +103,24 @@ function toRow(p: NewPayment): typeof payments.$inferInsert {
   };
 }
 
+/** A row as a domain payment; the check constraints guarantee a non-VOIDED row has its request fields. */
 function toPayment(r: Row): Payment {
+  if (r.status === "VOIDED") {
+    return {
+      id: r.id,
+      idempotencyKey: r.idempotencyKey,
+      status: r.status,
+      createdAt: r.createdAt,
+      voidReason: r.voidReason ?? "",
+    };
+  }
   return {
     id: r.id,
     idempotencyKey: r.idempotencyKey,
-    requestFingerprint: r.requestFingerprint,
-    checkoutId: r.checkoutId,
-    amount: { currency: r.currency, amountMinor: r.amountMinor },
-    method: { type: r.methodType, token: r.cardToken },
+    requestFingerprint: required(r.requestFingerprint),
+    checkoutId: required(r.checkoutId),
+    amount: { currency: required(r.currency), amountMinor: required(r.amountMinor) },
+    method: { type: required(r.methodType), token: required(r.cardToken) },
     status: r.status,
     declineCode: (r.declineCode as DeclineCode | null) ?? undefined,
     declineMessage: r.declineMessage ?? undefined,
@@ -93,4 +128,9 @@ function toPayment(r: Row): Payment {
     refundedAt: r.refundedAt ?? undefined,
     refundReason: r.refundReason ?? undefined,
   };
+}
+
+function required<T>(value: T | null): T {
+  if (value === null) throw new Error("a charged payment's row lacks a request field");
+  return value;
 }

@@ -64,6 +64,9 @@ export async function chargePayment(ctx: StepContext): Promise<StepOutcome> {
         return { kind: "wait", reason: "payment accepted; waiting for its outcome" };
       case "refunded":
         return compensateWith("STEP_FAILED", "the payment was refunded before the checkout completed");
+      case "voided":
+        // An earlier compensation of this checkout voided the key: nothing was charged.
+        return compensateWith("STEP_FAILED", "the charge was voided before the checkout completed");
     }
   } catch (err) {
     rethrowIfStopped(err);
@@ -75,18 +78,33 @@ export async function chargePayment(ctx: StepContext): Promise<StepOutcome> {
   }
 }
 
+const COMPENSATION_REASON = "checkout compensation";
+
 /**
  * Undo of chargePayment: refund what was taken. Without a payment id (the charge's answer was
- * lost) the payment is looked up by its idempotency key, so a charge that did happen is found.
+ * lost or timed out) the charge is voided by its idempotency key: that refunds it if it
+ * happened, and otherwise makes a charge still in flight (or retried later) charge nothing —
+ * a mere lookup would miss such a charge and leave it taken for a failed checkout.
  */
 export const refundPayment: Undo = {
   async undo(ctx) {
     const { session } = ctx;
-    const payment = session.paymentId
-      ? { paymentId: session.paymentId, status: "unknown" }
-      : await ctx.payments.findByIdempotencyKey(session.id);
-    if (!payment || payment.status === "declined") return "nothing charged";
-    await ctx.payments.refund(payment.paymentId, "checkout compensation");
-    return "payment refunded";
+    if (session.paymentId) {
+      await ctx.payments.refund(session.paymentId, COMPENSATION_REASON);
+      return "payment refunded";
+    }
+    const payment = await ctx.payments.voidCharge(session.id, COMPENSATION_REASON);
+    switch (payment.status) {
+      case "voided":
+        return "charge voided";
+      case "refunded":
+        return "payment refunded";
+      case "declined":
+        return "nothing charged";
+      case "succeeded":
+      case "pending":
+        // Not undone: fail this pass, so compensation retries instead of ending FAILED with money taken.
+        throw new Error(`voiding the charge left payment ${payment.paymentId} ${payment.status}`);
+    }
   },
 };

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/payment/v1/payment.proto.
  */
 export const file_checkoutsaga_payment_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSIsCg1QYXltZW50TWV0aG9kEgwKBHR5cGUYASABKAkSDQoFdG9rZW4YAiABKAkiwgIKB1BheW1lbnQSEgoKcGF5bWVudF9pZBgBIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYAiABKAkSEwoLY2hlY2tvdXRfaWQYAyABKAkSLQoGYW1vdW50GAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI2CgZzdGF0dXMYBSABKA4yJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50U3RhdHVzEhQKDGRlY2xpbmVfY29kZRgGIAEoCRIXCg9kZWNsaW5lX21lc3NhZ2UYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVmdW5kZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBCg1DaGFyZ2VSZXF1ZXN0EhcKD2lkZW1wb3RlbmN5X2tleRgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRItCgZhbW91bnQYAyABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5Ej4KDnBheW1lbnRfbWV0aG9kGAQgASgLMiYuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudE1ldGhvZCJDCg5DaGFyZ2VSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCIzCg1SZWZ1bmRSZXF1ZXN0EhIKCnBheW1lbnRfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIkMKDlJlZnVuZFJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IkAKEUdldFBheW1lbnRSZXF1ZXN0EhIKCnBheW1lbnRfaWQYASABKAkSFwoPaWRlbXBvdGVuY3lfa2V5GAIgASgJIkcKEkdldFBheW1lbnRSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCqjAQoNUGF5bWVudFN0YXR1cxIeChpQQVlNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhwKGFBBWU1FTlRfU1RBVFVTX1NVQ0NFRURFRBABEhsKF1BBWU1FTlRfU1RBVFVTX0RFQ0xJTkVEEAISGgoWUEFZTUVOVF9TVEFUVVNfUEVORElORxADEhsKF1BBWU1FTlRfU1RBVFVTX1JFRlVOREVEEAQyrQIKDlBheW1lbnRTZXJ2aWNlElkKBkNoYXJnZRImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkNoYXJnZVJlcXVlc3QaJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5DaGFyZ2VSZXNwb25zZRJZCgZSZWZ1bmQSJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5SZWZ1bmRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kUmVzcG9uc2USZQoKR2V0UGF5bWVudBIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkdldFBheW1lbnRSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuR2V0UGF5bWVudFJlc3BvbnNlYgZwcm90bzM", [file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSIsCg1QYXltZW50TWV0aG9kEgwKBHR5cGUYASABKAkSDQoFdG9rZW4YAiABKAkiwgIKB1BheW1lbnQSEgoKcGF5bWVudF9pZBgBIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYAiABKAkSEwoLY2hlY2tvdXRfaWQYAyABKAkSLQoGYW1vdW50GAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI2CgZzdGF0dXMYBSABKA4yJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50U3RhdHVzEhQKDGRlY2xpbmVfY29kZRgGIAEoCRIXCg9kZWNsaW5lX21lc3NhZ2UYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVmdW5kZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBCg1DaGFyZ2VSZXF1ZXN0EhcKD2lkZW1wb3RlbmN5X2tleRgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRItCgZhbW91bnQYAyABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5Ej4KDnBheW1lbnRfbWV0aG9kGAQgASgLMiYuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudE1ldGhvZCJDCg5DaGFyZ2VSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCIzCg1SZWZ1bmRSZXF1ZXN0EhIKCnBheW1lbnRfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIkMKDlJlZnVuZFJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IjwKEVZvaWRDaGFyZ2VSZXF1ZXN0EhcKD2lkZW1wb3RlbmN5X2tleRgBIAEoCRIOCgZyZWFzb24YAiABKAkiRwoSVm9pZENoYXJnZVJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IkAKEUdldFBheW1lbnRSZXF1ZXN0EhIKCnBheW1lbnRfaWQYASABKAkSFwoPaWRlbXBvdGVuY3lfa2V5GAIgASgJIkcKEkdldFBheW1lbnRSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCq+AQoNUGF5bWVudFN0YXR1cxIeChpQQVlNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhwKGFBBWU1FTlRfU1RBVFVTX1NVQ0NFRURFRBABEhsKF1BBWU1FTlRfU1RBVFVTX0RFQ0xJTkVEEAISGgoWUEFZTUVOVF9TVEFUVVNfUEVORElORxADEhsKF1BBWU1FTlRfU1RBVFVTX1JFRlVOREVEEAQSGQoVUEFZTUVOVF9TVEFUVVNfVk9JREVEEAUylAMKDlBheW1lbnRTZXJ2aWNlElkKBkNoYXJnZRImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkNoYXJnZVJlcXVlc3QaJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5DaGFyZ2VSZXNwb25zZRJZCgZSZWZ1bmQSJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5SZWZ1bmRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kUmVzcG9uc2USZQoKVm9pZENoYXJnZRIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlZvaWRDaGFyZ2VSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuVm9pZENoYXJnZVJlc3BvbnNlEmUKCkdldFBheW1lbnQSKi5jaGVja291dHNhZ2EucGF5bWVudC52MS5HZXRQYXltZW50UmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkdldFBheW1lbnRSZXNwb25zZWIGcHJvdG8z", [file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.payment.v1.PaymentMethod
@@ -188,6 +188,49 @@ export const RefundResponseSchema: GenMessage<RefundResponse> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_payment_v1_payment, 5);
 
 /**
+ * @generated from message checkoutsaga.payment.v1.VoidChargeRequest
+ */
+export type VoidChargeRequest = Message<"checkoutsaga.payment.v1.VoidChargeRequest"> & {
+  /**
+   * The idempotency key of the Charge to undo.
+   *
+   * @generated from field: string idempotency_key = 1;
+   */
+  idempotencyKey: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.VoidChargeRequest.
+ * Use `create(VoidChargeRequestSchema)` to create a new message.
+ */
+export const VoidChargeRequestSchema: GenMessage<VoidChargeRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
+
+/**
+ * @generated from message checkoutsaga.payment.v1.VoidChargeResponse
+ */
+export type VoidChargeResponse = Message<"checkoutsaga.payment.v1.VoidChargeResponse"> & {
+  /**
+   * The payment as it now stands: REFUNDED, VOIDED or DECLINED.
+   *
+   * @generated from field: checkoutsaga.payment.v1.Payment payment = 1;
+   */
+  payment?: Payment | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.VoidChargeResponse.
+ * Use `create(VoidChargeResponseSchema)` to create a new message.
+ */
+export const VoidChargeResponseSchema: GenMessage<VoidChargeResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
+
+/**
  * @generated from message checkoutsaga.payment.v1.GetPaymentRequest
  */
 export type GetPaymentRequest = Message<"checkoutsaga.payment.v1.GetPaymentRequest"> & {
@@ -209,7 +252,7 @@ export type GetPaymentRequest = Message<"checkoutsaga.payment.v1.GetPaymentReque
  * Use `create(GetPaymentRequestSchema)` to create a new message.
  */
 export const GetPaymentRequestSchema: GenMessage<GetPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 8);
 
 /**
  * @generated from message checkoutsaga.payment.v1.GetPaymentResponse
@@ -226,7 +269,7 @@ export type GetPaymentResponse = Message<"checkoutsaga.payment.v1.GetPaymentResp
  * Use `create(GetPaymentResponseSchema)` to create a new message.
  */
 export const GetPaymentResponseSchema: GenMessage<GetPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 9);
 
 /**
  * @generated from enum checkoutsaga.payment.v1.PaymentStatus
@@ -258,6 +301,14 @@ export enum PaymentStatus {
    * @generated from enum value: PAYMENT_STATUS_REFUNDED = 4;
    */
   REFUNDED = 4,
+
+  /**
+   * Undone by VoidCharge before any charge with its key was made; no money moved. Such a payment
+   * has no checkout_id, amount or decline; created_at is when it was voided.
+   *
+   * @generated from enum value: PAYMENT_STATUS_VOIDED = 5;
+   */
+  VOIDED = 5,
 }
 
 /**
@@ -293,6 +344,24 @@ export const PaymentService: GenService<{
     methodKind: "unary";
     input: typeof RefundRequestSchema;
     output: typeof RefundResponseSchema;
+  },
+  /**
+   * Undoes whatever the Charge with this idempotency key did or will do, for a caller that
+   * does not know whether its Charge happened (its answer was lost or timed out):
+   * - a SUCCEEDED payment is refunded (status REFUNDED);
+   * - a REFUNDED, VOIDED or DECLINED payment is returned unchanged (nothing left to undo);
+   * - a PENDING payment is refused (FAILED_PRECONDITION, PAYMENT_NOT_REFUNDABLE): its outcome
+   *   is not known yet;
+   * - when no payment has the key, a VOIDED payment is recorded under it, so a Charge still
+   *   in flight or arriving later with the key returns that VOIDED payment and charges nothing.
+   * Idempotent: a repeat returns the same payment.
+   *
+   * @generated from rpc checkoutsaga.payment.v1.PaymentService.VoidCharge
+   */
+  voidCharge: {
+    methodKind: "unary";
+    input: typeof VoidChargeRequestSchema;
+    output: typeof VoidChargeResponseSchema;
   },
   /**
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.GetPayment
