@@ -16,6 +16,11 @@ import {
 
 export interface EmbeddedSystem {
   readonly gatewayUrl: string;
+  /**
+   * Where each part answers GET /health/live, /health/ready and /metrics, by name
+   * (`product-service`, …, `gateway`): each service has its own admin port and registry.
+   */
+  readonly adminUrls: Readonly<Record<string, string>>;
   /** Connection URL of one of the embedded PostgreSQL databases (benchmarks and drills use it). */
   databaseUrl(name: "checkout" | "inventory" | "payment" | "orders"): string;
   stop(): Promise<void>;
@@ -61,19 +66,33 @@ export async function startEmbeddedSystem(options: {
       ...options.env,
     };
     const bus = createInProcessEventBus({ logger: logger("event-bus") });
+    const adminUrls: Record<string, string> = {};
+    const service = <S extends Running & { adminPort?: number }>(name: string, running: S): S => {
+      started.push(running);
+      if (running.adminPort !== undefined) adminUrls[name] = `http://127.0.0.1:${running.adminPort}`;
+      return running;
+    };
 
-    started.push(await startProductService(loadProductConfig(env), logger("product-service")));
-    started.push(await startInventoryService(loadInventoryConfig(env), logger("inventory-service")));
-    started.push(await startPaymentService(loadPaymentConfig(env), logger("payment-service")));
+    service("product-service", await startProductService(loadProductConfig(env), logger("product-service")));
+    service("inventory-service", await startInventoryService(loadInventoryConfig(env), logger("inventory-service")));
+    service("payment-service", await startPaymentService(loadPaymentConfig(env), logger("payment-service")));
     // Consumers subscribe before the relay can publish, so no event finds the bus empty.
-    started.push(await startCartService(loadCartConfig(env), logger("cart-service"), { events: bus }));
-    started.push(await startOrdersService(loadOrdersConfig(env), logger("orders-service"), { events: bus }));
-    started.push(await startCheckoutService(loadCheckoutConfig(env), logger("checkout-service"), { events: bus }));
+    service("cart-service", await startCartService(loadCartConfig(env), logger("cart-service"), { events: bus }));
+    service(
+      "orders-service",
+      await startOrdersService(loadOrdersConfig(env), logger("orders-service"), { events: bus }),
+    );
+    service(
+      "checkout-service",
+      await startCheckoutService(loadCheckoutConfig(env), logger("checkout-service"), { events: bus }),
+    );
     const gateway = await startGateway(loadGatewayConfig(env), logger("gateway"));
     started.push(gateway);
+    adminUrls.gateway = gateway.url;
 
     return {
       gatewayUrl: gateway.url,
+      adminUrls,
       databaseUrl: (name) => pg.url(name),
       stop: stopAll,
     };

@@ -34,6 +34,7 @@ interface ComponentStatus {
   address: string;
   pid: number | null;
   state: string;
+  /** Servers: the port answers; services: GET /health/ready answers 200. */
   healthy: boolean;
   detail: string | null;
 }
@@ -69,7 +70,13 @@ function printStatus(status: Status) {
     c.name,
     c.kind,
     c.state,
-    c.state === "running" || c.state === "external" ? (c.healthy ? "healthy" : "NOT ANSWERING") : "-",
+    c.state === "running" || c.state === "external"
+      ? c.healthy
+        ? "healthy"
+        : c.kind === "service"
+          ? "NOT READY"
+          : "NOT ANSWERING"
+      : "-",
     c.pid === null ? "-" : String(c.pid),
     c.address,
     c.detail ?? "",

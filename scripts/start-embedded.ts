@@ -17,6 +17,11 @@ console.log(`
 checkout-saga is running in embedded mode (data in ${dataDir}/).
 
   Gateway: ${url}/api/v1
+  Health and metrics: ${Object.entries(system.adminUrls)
+    .filter(([name]) => name !== "gateway")
+    .map(([name, admin]) => `${name.replace(/-service$/, "")} ${admin}`)
+    .join(", ")}
+    (GET /health/ready, /metrics; the gateway's at ${url}/health/ready and ${url}/metrics)
 
 Try it:
   TOKEN=$(curl -s -X POST ${url}/api/v1/dev/token -H 'content-type: application/json' -d '{"user_id":"alice"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')

@@ -6,6 +6,7 @@ describe("loadCartConfig", () => {
   it("has defaults for embedded mode", () => {
     expect(loadCartConfig({})).toEqual({
       port: 50052,
+      adminPort: 9452,
       databasePath: ".data/cart.db",
       mongodb: undefined,
       redisUrl: undefined,
@@ -16,6 +17,13 @@ describe("loadCartConfig", () => {
       kafkaBrokers: undefined,
       logLevel: "info",
     });
+  });
+
+  it("serves health and metrics on any free port when the RPC port is, unless told otherwise", () => {
+    expect(loadCartConfig({ CART_PORT: "0" }).adminPort).toBe(0);
+    expect(loadCartConfig({ CART_PORT: "0", CART_ADMIN_PORT: "9999" }).adminPort).toBe(9999);
+    expect(loadCartConfig({ CART_ADMIN_PORT: "0" })).toMatchObject({ port: 50052, adminPort: 0 });
+    expect(() => loadCartConfig({ CART_ADMIN_PORT: "70000" })).toThrow("CART_ADMIN_PORT");
   });
 
   it("reads every setting", () => {

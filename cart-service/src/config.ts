@@ -1,7 +1,9 @@
-import { ConfigError, defaultPorts, envReader } from "@checkout-saga/shared";
+import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
 
 export interface CartConfig {
   port: number;
+  /** Where /health and /metrics are served (HTTP/1.1); undefined: not served (a config built by hand in a test). */
+  adminPort?: number;
   /** The SQLite file holding carts when no MongoDB is configured (embedded mode). */
   databasePath: string;
   /** The MongoDB (or FerretDB) holding carts in production; the database comes from the URI's path. */
@@ -30,8 +32,10 @@ export function loadCartConfig(env: Record<string, string | undefined>): CartCon
   const kafkaBrokers = e.optionalString("KAFKA_BROKERS");
   const mongodbUri = e.optionalString("MONGODB_URI");
   const redisUrl = e.optionalString("REDIS_URL");
+  const port = e.int("CART_PORT", defaultPorts.cart, { min: 0, max: 65535 });
   return {
-    port: e.int("CART_PORT", defaultPorts.cart, { min: 0, max: 65535 }),
+    port,
+    adminPort: e.int("CART_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.cart, { min: 0, max: 65535 }),
     databasePath: e.string("CART_DATABASE_PATH", ".data/cart.db"),
     mongodb: mongodbUri === undefined ? undefined : { uri: mongodbUri, database: mongodbDatabase(mongodbUri) },
     redisUrl: redisUrl === undefined ? undefined : redisUrlOf(redisUrl),

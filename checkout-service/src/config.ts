@@ -1,8 +1,10 @@
-import { ConfigError, defaultPorts, envReader } from "@checkout-saga/shared";
+import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
 import { CRASH_POINTS, type CrashPoint } from "./saga/saga-faults.js";
 
 export interface CheckoutConfig {
   port: number;
+  /** Where /health and /metrics are served (HTTP/1.1); undefined: not served (a config built by hand in a test). */
+  adminPort?: number;
   databaseUrl: string;
   cartUrl: string;
   productUrl: string;
@@ -40,8 +42,10 @@ export interface CheckoutConfig {
 export function loadCheckoutConfig(env: Record<string, string | undefined>): CheckoutConfig {
   const e = envReader(env);
   const url = (name: string, port: number) => e.string(name, `http://127.0.0.1:${port}`);
+  const port = e.int("CHECKOUT_PORT", defaultPorts.checkout, { min: 0, max: 65535 });
   return {
-    port: e.int("CHECKOUT_PORT", defaultPorts.checkout, { min: 0, max: 65535 }),
+    port,
+    adminPort: e.int("CHECKOUT_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.checkout, { min: 0, max: 65535 }),
     databaseUrl: e.string("CHECKOUT_DATABASE_URL"),
     cartUrl: url("CART_URL", defaultPorts.cart),
     productUrl: url("PRODUCT_URL", defaultPorts.product),

@@ -1,11 +1,24 @@
 import { setMaxListeners } from "node:events";
-import { createPostgres, type EventPublisher, type Logger, type Running, startRpcServer } from "@checkout-saga/shared";
+import {
+  type BusReadiness,
+  createMetricsRegistry,
+  createPostgres,
+  type EventPublisher,
+  type Logger,
+  type ReadinessCheck,
+  type Running,
+  startAdminServer,
+  startRpcServer,
+} from "@checkout-saga/shared";
 import { createCartClient } from "./clients/cart-client.js";
 import { createCatalogClient } from "./clients/catalog-client.js";
-import { downstreamBreakers } from "./clients/downstream-breakers.js";
+import { DOWNSTREAMS, downstreamBreakers } from "./clients/downstream-breakers.js";
+import { downstreamReadiness } from "./clients/downstream-readiness.js";
 import { createInventoryClient } from "./clients/inventory-client.js";
 import { createPaymentClient } from "./clients/payment-client.js";
 import type { CheckoutConfig } from "./config.js";
+import { startCheckoutGauges } from "./metrics/checkout-gauges.js";
+import { createCheckoutMetrics } from "./metrics/checkout-metrics.js";
 import { createOutboxRelay } from "./outbox/outbox-relay.js";
 import { createOutboxRetention } from "./outbox/outbox-retention.js";
 import { createOutboxSignal } from "./outbox/outbox-signal.js";
@@ -20,11 +33,13 @@ import { createPostgresCheckoutStore } from "./store/postgres-checkout-store.js"
 
 export interface CheckoutServiceDeps {
   /** Where the outbox relay hands events: the in-process bus in embedded mode, Kafka in production. */
-  events: EventPublisher;
+  events: EventPublisher & Partial<BusReadiness>;
 }
 
 export interface CheckoutService extends Running {
   readonly port: number;
+  /** Where /health and /metrics answer; undefined when the config has no admin port. */
+  readonly adminPort?: number;
 }
 
 /** Cart and catalog lookups happen while the customer waits: short deadline, few retries. */
@@ -34,6 +49,8 @@ const CALL_RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 };
 const COMPENSATION_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 /** How often published outbox rows past retention are swept. */
 const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
+/** How often the outbox and needs-attention gauges are refreshed from the database. */
+const GAUGE_REFRESH_MS = 5_000;
 
 /**
  * Composition root: database, downstream clients, store, saga, RPC server, recovery loop and
@@ -55,11 +72,14 @@ export async function startCheckoutService(
   };
   try {
     await migrateCheckoutDatabase(config.databaseUrl);
+    const registry = createMetricsRegistry("checkout-service");
+    const metrics = createCheckoutMetrics(registry, DOWNSTREAMS);
     const outboxSignal = createOutboxSignal();
     const store = createPostgresCheckoutStore(sql, { leaseMs: config.leaseMs, outboxSignal });
     const breakers = downstreamBreakers(
       { failureThreshold: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
       logger,
+      metrics.breakerChanged,
     );
     if (config.crashAt)
       logger.warn({ crashAt: config.crashAt }, "CHECKOUT_CRASH_AT is set: this process will SIGKILL itself");
@@ -77,6 +97,7 @@ export async function startCheckoutService(
       },
       signal: stopping.signal,
       faults: config.crashAt ? crashAt(config.crashAt) : noFaults,
+      observer: metrics.saga,
     });
     const drivers = { store, saga, encodeResponse: encodeInitiateResponse, logger };
     const commands = createCheckoutCommands({
@@ -87,7 +108,7 @@ export async function startCheckoutService(
     });
 
     const relay = createOutboxRelay(
-      { sql, publisher: deps.events, signal: outboxSignal, logger },
+      { sql, publisher: deps.events, signal: outboxSignal, logger, onPublished: metrics.outboxPublished },
       { batchSize: config.outboxBatchSize, pollIntervalMs: config.outboxPollIntervalMs },
     );
     relay.start();
@@ -98,6 +119,8 @@ export async function startCheckoutService(
     );
     retention.start();
     started.push(() => retention.stop());
+    const gauges = startCheckoutGauges({ sql, gauges: metrics.gauges, logger }, { intervalMs: GAUGE_REFRESH_MS });
+    started.push(() => gauges.stop());
 
     const recovery = startCheckoutRecovery(drivers, {
       intervalMs: config.recoveryIntervalMs,
@@ -109,10 +132,28 @@ export async function startCheckoutService(
       await recovery.stop();
     });
 
-    const server = await startRpcServer({ port: config.port, routes: checkoutRoutes({ commands, store }), logger });
+    const server = await startRpcServer({
+      port: config.port,
+      routes: checkoutRoutes({ commands, store }),
+      logger,
+      metrics: registry,
+    });
     started.push(() => server.close());
-    logger.info({ port: server.port, stepMode: config.stepModeEnabled }, "checkout service started");
-    return { port: server.port, stop: stopAll };
+    let adminPort: number | undefined;
+    if (config.adminPort !== undefined) {
+      const checks: Record<string, ReadinessCheck> = {
+        database: { critical: true, check: async () => void (await sql`select 1`) },
+        ...downstreamReadiness(config),
+      };
+      // Checkouts go on while the broker is away (events wait in the outbox): reported, not deciding.
+      const kafkaReady = deps.events.ready?.bind(deps.events);
+      if (kafkaReady) checks.kafka = { critical: false, check: kafkaReady };
+      const admin = await startAdminServer({ port: config.adminPort, logger, registry, checks });
+      started.push(() => admin.close());
+      adminPort = admin.port;
+    }
+    logger.info({ port: server.port, adminPort, stepMode: config.stepModeEnabled }, "checkout service started");
+    return { port: server.port, adminPort, stop: stopAll };
   } catch (err) {
     await stopAll().catch(() => {});
     throw err;

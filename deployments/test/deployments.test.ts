@@ -232,6 +232,7 @@ describe("docker-compose.yml", () => {
     expect(env.get("SERVICE")).toBe(service.name);
     expect(env.get(service.portVar)).toBe(String(service.port));
     expect(container!.lines).toContain(`      - "127.0.0.1:${service.port}:${service.port}"`);
+    expect(env.get(service.adminPortVar), "admin port (health, metrics)").toBe(String(service.adminPort));
     const missing = required(service.name).filter((n) => !env.has(n));
     expect(missing, `${service.name} reads these, compose does not set them`).toEqual([]);
     expect(unread(service.name, env.keys()), `${service.name} never reads these`).toEqual([]);
@@ -394,6 +395,13 @@ describe("k8s/base", () => {
     expect(env.get(service.portVar)).toEqual({ from: "value", value: String(service.port) });
     expect(text).toContain(`containerPort: ${service.port} }`);
     for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) expect(text).toContain(`${probe}:`);
+    // HTTP probes on the port serving /health (the admin port; the gateway's own port).
+    expect(env.get(service.adminPortVar)).toEqual({ from: "value", value: String(service.adminPort) });
+    const probePort = service.adminPortVar === service.portVar ? "http" : "admin";
+    if (probePort === "admin") expect(text).toContain(`{ name: admin, containerPort: ${service.adminPort} }`);
+    expect(text).toContain(`readinessProbe:\n            httpGet: { path: /health/ready, port: ${probePort} }`);
+    expect(text).toContain(`livenessProbe:\n            httpGet: { path: /health/live, port: ${probePort} }`);
+    expect(text).not.toContain("tcpSocket");
     expect(text).toMatch(/requests: \{ cpu: \S+, memory: \S+ \}/);
     expect(text).toMatch(/limits: \{ cpu: \S+, memory: \S+ \}/);
     const missing = required(service.name).filter((n) => !env.has(n));

@@ -1,4 +1,4 @@
-import type { Logger } from "@checkout-saga/shared";
+import { type Logger, Registry } from "@checkout-saga/shared";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
@@ -12,6 +12,7 @@ import type { GatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayEnv } from "./context.js";
 import { bearerAuth } from "./middleware/auth.js";
+import { httpMetrics } from "./middleware/http-metrics.js";
 import { problemErrorHandler, problemNotFound } from "./middleware/problem-response.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   now?: () => Date;
   /** How the JWKS is fetched (tests inject one); the global fetch by default. */
   fetch?: typeof fetch;
+  /** Where request metrics go, served at GET /metrics; a fresh registry by default. */
+  metrics?: Registry;
 }
 
 /** The client's address as the socket reports it (no proxy headers are trusted). */
@@ -83,9 +86,11 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     now: deps.now,
   });
 
+  const metrics = deps.metrics ?? new Registry();
   const app = routesApp();
   app.onError(problemErrorHandler(logger));
   app.notFound(problemNotFound());
+  app.use(httpMetrics({ registry: metrics }));
   app.use(
     secureHeaders({
       // An API answers JSON only: nothing in it may load, frame or run anything.
@@ -108,6 +113,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(requestContext({ logger, deadlineMs: config.requestTimeoutMs }));
 
   app.route("/health", healthRoutes(clients));
+  // Prometheus text for scrapers: operations, not part of the documented REST API.
+  app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
 
   const api = routesApp();
   // Hono runs handlers in registration order: health, registered first, answers before the

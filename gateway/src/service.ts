@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { Logger, Running } from "@checkout-saga/shared";
+import { createMetricsRegistry, type Logger, type Running } from "@checkout-saga/shared";
 import { serve } from "@hono/node-server";
 import { createGatewayApp } from "./app.js";
 import { createGatewayClients } from "./clients.js";
@@ -36,6 +36,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     config,
     logger,
     rateLimitStore: redis && createRedisRateLimitStore({ redis, logger }),
+    metrics: createMetricsRegistry("gateway"),
   });
   let server: Server;
   try {

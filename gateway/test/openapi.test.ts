@@ -92,8 +92,9 @@ describe("GET /openapi.json", () => {
       .sort();
     const served = gw.app.routes
       .filter((r) => r.method !== "ALL")
-      // The document itself, and the undocumented second copy of the health probes.
-      .filter((r) => !r.path.endsWith("/openapi.json") && !r.path.startsWith("/api/v1/health"))
+      // The document itself, the undocumented second copy of the health probes, and the
+      // Prometheus scrape endpoint (operations, not the REST API).
+      .filter((r) => !r.path.endsWith("/openapi.json") && !r.path.startsWith("/api/v1/health") && r.path !== "/metrics")
       .map((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, "{$1}")}`);
     expect([...new Set(served)].sort()).toEqual(documented);
     expect(documented).toEqual(

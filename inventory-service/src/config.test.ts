@@ -8,6 +8,7 @@ describe("loadInventoryConfig", () => {
   it("applies the defaults", () => {
     expect(loadInventoryConfig({ INVENTORY_DATABASE_URL: url })).toEqual({
       port: 50053,
+      adminPort: 9453,
       databaseUrl: url,
       reservationTtlSeconds: 300,
       sweepIntervalMs: 5_000,

@@ -1,4 +1,12 @@
-import { createPostgres, type Logger, type Running, startRpcServer } from "@checkout-saga/shared";
+import {
+  type AdminServer,
+  createMetricsRegistry,
+  createPostgres,
+  type Logger,
+  type Running,
+  startAdminServer,
+  startRpcServer,
+} from "@checkout-saga/shared";
 import type { InventoryConfig } from "./config.js";
 import { type Clock, systemClock } from "./domain/clock.js";
 import { seedStock } from "./domain/seed-stock.js";
@@ -9,6 +17,8 @@ import { prepareInventoryDatabase } from "./store/prepare-database.js";
 
 export interface InventoryService extends Running {
   readonly port: number;
+  /** Where /health and /metrics answer; undefined when the config has no admin port. */
+  readonly adminPort?: number;
 }
 
 export interface InventoryServiceDeps {
@@ -27,17 +37,33 @@ export async function startInventoryService(
 ): Promise<InventoryService> {
   await prepareInventoryDatabase(config.databaseUrl, seedStock);
   const sql = createPostgres(config.databaseUrl);
+  const metrics = createMetricsRegistry("inventory-service");
+  let admin: AdminServer | undefined;
   try {
     const inventory = createPostgresInventory(sql, deps.clock ?? systemClock);
     const server = await startRpcServer({
       port: config.port,
       routes: inventoryRoutes(inventory, { defaultTtlSeconds: config.reservationTtlSeconds }),
       logger,
+      metrics,
     });
+    if (config.adminPort !== undefined) {
+      admin = await startAdminServer({
+        port: config.adminPort,
+        logger,
+        registry: metrics,
+        checks: { database: { critical: true, check: async () => void (await sql`select 1`) } },
+      }).catch(async (err: unknown) => {
+        await server.close();
+        throw err;
+      });
+    }
     const sweeper = startReservationSweeper({ inventory, intervalMs: config.sweepIntervalMs, logger });
     return {
       port: server.port,
+      adminPort: admin?.port,
       async stop() {
+        await admin?.close();
         await sweeper.stop();
         await server.close();
         await sql.end({ timeout: 5 });

@@ -1,9 +1,11 @@
-import { ConfigError, defaultPorts, envReader } from "@checkout-saga/shared";
+import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
 
 type Env = Record<string, string | undefined>;
 
 export interface OrdersConfig {
   port: number;
+  /** Where /health and /metrics are served (HTTP/1.1); undefined: not served (a config built by hand in a test). */
+  adminPort?: number;
   /** postgres:// URL of the orders database. */
   databaseUrl: string;
   logLevel: string;
@@ -17,8 +19,10 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError("ORDERS_DATABASE_URL must be a postgres:// or postgresql:// URL");
   }
+  const port = e.int("ORDERS_PORT", defaultPorts.orders, { min: 0, max: 65535 });
   return {
-    port: e.int("ORDERS_PORT", defaultPorts.orders, { min: 0, max: 65535 }),
+    port,
+    adminPort: e.int("ORDERS_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.orders, { min: 0, max: 65535 }),
     databaseUrl,
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),

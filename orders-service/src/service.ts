@@ -1,10 +1,16 @@
 import {
+  type AdminServer,
+  type BusReadiness,
   CHECKOUT_EVENTS_TOPIC,
+  consumerMetrics,
+  createMetricsRegistry,
   createPostgres,
   type EventSubscriber,
   type Logger,
+  type ReadinessCheck,
   type RpcServer,
   type Running,
+  startAdminServer,
   startRpcServer,
 } from "@checkout-saga/shared";
 import type { OrdersConfig } from "./config.js";
@@ -15,6 +21,8 @@ import { createPostgresOrderStore } from "./store/postgres-order-store.js";
 
 export interface OrdersService extends Running {
   readonly port: number;
+  /** Where /health and /metrics answer; undefined when the config has no admin port. */
+  readonly adminPort?: number;
 }
 
 /** The consumer group that turns completed checkouts into orders. */
@@ -27,23 +35,42 @@ export const ORDERS_CONSUMER_GROUP = "orders-service";
 export async function startOrdersService(
   config: OrdersConfig,
   logger: Logger,
-  deps: { events: EventSubscriber },
+  deps: { events: EventSubscriber & Partial<BusReadiness> },
 ): Promise<OrdersService> {
   const sql = createPostgres(config.databaseUrl);
+  const metrics = createMetricsRegistry("orders-service");
   let server: RpcServer | undefined;
+  let admin: AdminServer | undefined;
   try {
     await migrateOrdersDatabase(config.databaseUrl);
     const orders = createPostgresOrderStore(sql);
-    server = await startRpcServer({ port: config.port, routes: ordersRoutes(orders), logger });
+    server = await startRpcServer({ port: config.port, routes: ordersRoutes(orders), logger, metrics });
     const subscription = await deps.events.subscribe({
       topic: CHECKOUT_EVENTS_TOPIC,
       group: ORDERS_CONSUMER_GROUP,
       handler: createOrderFromCheckoutHandler({ orders, logger }),
+      observer: consumerMetrics(metrics),
     });
+    if (config.adminPort !== undefined) {
+      const checks: Record<string, ReadinessCheck> = {
+        database: { critical: true, check: async () => void (await sql`select 1`) },
+      };
+      // Orders are read while the broker is away; only new ones wait, so it does not decide readiness.
+      const kafkaReady = deps.events.ready?.bind(deps.events);
+      if (kafkaReady) checks.kafka = { critical: false, check: kafkaReady };
+      admin = await startAdminServer({ port: config.adminPort, logger, registry: metrics, checks }).catch(
+        async (err: unknown) => {
+          await subscription.close();
+          throw err;
+        },
+      );
+    }
     const running = server;
     return {
       port: running.port,
+      adminPort: admin?.port,
       async stop() {
+        await admin?.close();
         await subscription.close();
         await running.close();
         await sql.end();

@@ -8,6 +8,7 @@ describe("loadPaymentConfig", () => {
   it("applies the defaults", () => {
     expect(loadPaymentConfig({ PAYMENT_DATABASE_URL: url })).toEqual({
       port: 50054,
+      adminPort: 9454,
       databaseUrl: url,
       latencyMs: { min: 0, max: 0 },
       failureRate: 0,

@@ -1,8 +1,10 @@
-import { defaultPorts, envReader } from "@checkout-saga/shared";
+import { defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
 import type { LatencyRange } from "./domain/latency.js";
 
 export interface PaymentConfig {
   port: number;
+  /** Where /health and /metrics are served (HTTP/1.1); undefined: not served (a config built by hand in a test). */
+  adminPort?: number;
   /** PostgreSQL database holding the payments. */
   databaseUrl: string;
   /** Simulated processing time per new charge. */
@@ -14,8 +16,10 @@ export interface PaymentConfig {
 
 export function loadPaymentConfig(env: Record<string, string | undefined>): PaymentConfig {
   const e = envReader(env);
+  const port = e.int("PAYMENT_PORT", defaultPorts.payment, { min: 0, max: 65535 });
   return {
-    port: e.int("PAYMENT_PORT", defaultPorts.payment, { min: 0, max: 65535 }),
+    port,
+    adminPort: e.int("PAYMENT_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.payment, { min: 0, max: 65535 }),
     databaseUrl: e.string("PAYMENT_DATABASE_URL"),
     latencyMs: e.msRange("PAYMENT_LATENCY_MS", "0"),
     failureRate: e.number("PAYMENT_FAILURE_RATE", 0, { min: 0, max: 1 }),

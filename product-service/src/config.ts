@@ -1,7 +1,9 @@
-import { defaultPorts, envReader } from "@checkout-saga/shared";
+import { defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
 
 export interface ProductConfig {
   port: number;
+  /** Where /health and /metrics are served (HTTP/1.1); undefined: not served (a config built by hand in a test). */
+  adminPort?: number;
   /** The SQLite catalog file. */
   databasePath: string;
   logLevel: string;
@@ -9,8 +11,10 @@ export interface ProductConfig {
 
 export function loadProductConfig(env: Record<string, string | undefined>): ProductConfig {
   const e = envReader(env);
+  const port = e.int("PRODUCT_PORT", defaultPorts.product, { min: 0, max: 65535 });
   return {
-    port: e.int("PRODUCT_PORT", defaultPorts.product, { min: 0, max: 65535 }),
+    port,
+    adminPort: e.int("PRODUCT_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.product, { min: 0, max: 65535 }),
     databasePath: e.string("PRODUCT_DATABASE_PATH", ".data/product.db"),
     logLevel: e.string("LOG_LEVEL", "info"),
   };

@@ -27,7 +27,10 @@ export async function isolatedEmbeddedEnv(prefix: string, extra: Record<string, 
   ]) {
     const port = String(await freePort());
     env[`${name}_PORT`] = port;
-    if (name !== "GATEWAY" && name !== "EMBEDDED_POSTGRES") env[`${name}_URL`] = `http://127.0.0.1:${port}`;
+    if (name !== "GATEWAY" && name !== "EMBEDDED_POSTGRES") {
+      env[`${name}_URL`] = `http://127.0.0.1:${port}`;
+      env[`${name}_ADMIN_PORT`] = String(await freePort());
+    }
   }
   return {
     dataDir,

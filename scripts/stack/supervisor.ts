@@ -41,6 +41,7 @@ const ports = {
   ferretdb: port("STACK_FERRETDB_PORT", SERVER_PORTS.ferretdb),
 };
 const servicePort = (s: ServiceSpec) => port(s.portVar, s.port);
+const adminPort = (s: ServiceSpec) => port(s.adminPortVar, s.adminPort);
 const urlOf = (s: ServiceSpec) => `http://127.0.0.1:${servicePort(s)}`;
 const pgUrl = (db: string) => `postgres://postgres:postgres@127.0.0.1:${ports.postgres}/${db}`;
 
@@ -62,6 +63,7 @@ function serviceEnv(): Record<string, string> {
   };
   for (const s of SERVICES) {
     wired[s.portVar] = String(servicePort(s));
+    wired[s.adminPortVar] = String(adminPort(s));
     const short = s.name.replace(/-service$/, "").toUpperCase();
     if (s.name !== "gateway") wired[`${short}_URL`] = urlOf(s);
   }
@@ -85,6 +87,18 @@ function tcpOpen(p: number, host = "127.0.0.1"): Promise<boolean> {
       socket.destroy();
       resolve(false);
     });
+  });
+}
+
+/** Whether a service reports itself ready (GET /health/ready answers 200). */
+function httpReady(p: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: "127.0.0.1", port: p, path: "/health/ready", timeout: 3_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.once("timeout", () => req.destroy());
+    req.once("error", () => resolve(false));
   });
 }
 
@@ -184,7 +198,8 @@ function serviceComponent(spec: ServiceSpec): Component {
       clearTimeout(timer);
       c.detail = `stopped with ${signal}`;
     },
-    healthy: () => tcpOpen(servicePort(spec)),
+    // Readiness as the service reports it: its database, broker and the services it needs.
+    healthy: () => httpReady(adminPort(spec)),
   };
   return c;
 }

@@ -20,33 +20,69 @@ export interface ServiceSpec {
   main: string;
   portVar: string;
   port: number;
+  /**
+   * Where GET /health/ready and /metrics answer over HTTP/1.1: each service's admin port
+   * (`<SVC>_ADMIN_PORT`); the gateway serves them on its own port.
+   */
+  adminPortVar: string;
+  adminPort: number;
   /** Started after these (their readiness is awaited). */
   after: string[];
 }
 
 export const SERVICES: ServiceSpec[] = [
-  { name: "product-service", main: "product-service/src/main.ts", portVar: "PRODUCT_PORT", port: 50051, after: [] },
+  {
+    name: "product-service",
+    main: "product-service/src/main.ts",
+    portVar: "PRODUCT_PORT",
+    port: 50051,
+    adminPortVar: "PRODUCT_ADMIN_PORT",
+    adminPort: 9451,
+    after: [],
+  },
   {
     name: "inventory-service",
     main: "inventory-service/src/main.ts",
     portVar: "INVENTORY_PORT",
     port: 50053,
+    adminPortVar: "INVENTORY_ADMIN_PORT",
+    adminPort: 9453,
     after: [],
   },
-  { name: "payment-service", main: "payment-service/src/main.ts", portVar: "PAYMENT_PORT", port: 50054, after: [] },
+  {
+    name: "payment-service",
+    main: "payment-service/src/main.ts",
+    portVar: "PAYMENT_PORT",
+    port: 50054,
+    adminPortVar: "PAYMENT_ADMIN_PORT",
+    adminPort: 9454,
+    after: [],
+  },
   {
     name: "cart-service",
     main: "cart-service/src/main.ts",
     portVar: "CART_PORT",
     port: 50052,
+    adminPortVar: "CART_ADMIN_PORT",
+    adminPort: 9452,
     after: ["product-service"],
   },
-  { name: "orders-service", main: "orders-service/src/main.ts", portVar: "ORDERS_PORT", port: 50055, after: [] },
+  {
+    name: "orders-service",
+    main: "orders-service/src/main.ts",
+    portVar: "ORDERS_PORT",
+    port: 50055,
+    adminPortVar: "ORDERS_ADMIN_PORT",
+    adminPort: 9455,
+    after: [],
+  },
   {
     name: "checkout-service",
     main: "checkout-service/src/main.ts",
     portVar: "CHECKOUT_PORT",
     port: 50056,
+    adminPortVar: "CHECKOUT_ADMIN_PORT",
+    adminPort: 9456,
     after: ["cart-service", "product-service", "inventory-service", "payment-service"],
   },
   {
@@ -54,6 +90,8 @@ export const SERVICES: ServiceSpec[] = [
     main: "gateway/src/main.ts",
     portVar: "GATEWAY_PORT",
     port: 8080,
+    adminPortVar: "GATEWAY_PORT",
+    adminPort: 8080,
     after: ["product-service", "cart-service", "inventory-service", "checkout-service", "orders-service"],
   },
 ];

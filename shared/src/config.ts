@@ -73,3 +73,17 @@ export const defaultPorts = {
   orders: 50055,
   checkout: 50056,
 } as const;
+
+/**
+ * Default admin ports (HTTP/1.1: /health/live, /health/ready, /metrics), one per service, each
+ * overridable by `<SVC>_ADMIN_PORT`. A service whose RPC port is 0 (any free port) defaults its
+ * admin port to 0 too, so tests and drills starting several copies never collide.
+ */
+export const defaultAdminPorts = {
+  product: 9451,
+  cart: 9452,
+  inventory: 9453,
+  payment: 9454,
+  orders: 9455,
+  checkout: 9456,
+} as const;

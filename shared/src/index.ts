@@ -1,3 +1,4 @@
+export * from "./admin-server.js";
 export * from "./config.js";
 export * from "./embedded-postgres.js";
 export * from "./errors.js";
@@ -10,7 +11,9 @@ export * from "./events/kafka-log.js";
 export * from "./events/kafka-wiring.js";
 export * from "./lifecycle.js";
 export * from "./logger.js";
+export * from "./metrics.js";
 export * from "./money.js";
 export * from "./postgres.js";
+export * from "./readiness.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";

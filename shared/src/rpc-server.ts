@@ -4,6 +4,7 @@ import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { domainErrorInterceptor } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { type Registry, rpcMetricsInterceptor } from "./metrics.js";
 import { registerReflection } from "./reflection.js";
 
 export interface RpcServer {
@@ -19,6 +20,8 @@ export interface RpcServerOptions {
   routes: (router: ConnectRouter) => void;
   logger: Logger;
   interceptors?: Interceptor[];
+  /** Where call latency and errors are recorded (by RPC service, method, code); not recorded without it. */
+  metrics?: Registry;
 }
 
 /**
@@ -30,7 +33,12 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const services: DescService[] = [];
   const handler = connectNodeAdapter({
     // Outermost first: failures are logged after domain errors became Connect errors.
-    interceptors: [logFailures(logger), domainErrorInterceptor, ...(options.interceptors ?? [])],
+    interceptors: [
+      ...(options.metrics ? [rpcMetricsInterceptor(options.metrics)] : []),
+      logFailures(logger),
+      domainErrorInterceptor,
+      ...(options.interceptors ?? []),
+    ],
     routes(router) {
       options.routes(router);
       for (const h of router.handlers) if (!services.includes(h.service)) services.push(h.service);

@@ -5,6 +5,8 @@ import { CheckoutFailedSchema } from "@checkout-saga/shared/gen/checkoutsaga/eve
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildEnvelope, encodeEnvelope } from "../src/events/envelope.js";
 import type {
+  ConsumerObserver,
+  DeliveryOutcome,
   EventHandler,
   EventMessage,
   EventPublisher,
@@ -61,8 +63,13 @@ export function describeEventBusContract(name: string, makeFixture: () => Promis
       await fixture.close();
     });
 
-    async function subscribe(topic: string, group: string, handler: EventHandler): Promise<void> {
-      subscriptions.push(await fixture.bus.subscribe({ topic, group, handler }));
+    async function subscribe(
+      topic: string,
+      group: string,
+      handler: EventHandler,
+      observer?: ConsumerObserver,
+    ): Promise<void> {
+      subscriptions.push(await fixture.bus.subscribe({ topic, group, handler, observer }));
     }
 
     it(
@@ -137,7 +144,12 @@ export function describeEventBusContract(name: string, makeFixture: () => Promis
         const failing = createRecorder({ fails: (id) => id === poison.eventId });
         const healthy = createRecorder();
         const failingGroup = `orders-${topic}`;
-        await subscribe(topic, failingGroup, failing.handler);
+        const outcomes: DeliveryOutcome[] = [];
+        await subscribe(topic, failingGroup, failing.handler, {
+          delivered: (d) => {
+            if (d.topic === topic && d.group === failingGroup) outcomes.push(d.outcome);
+          },
+        });
         await subscribe(topic, `cart-${topic}`, healthy.handler);
 
         await publishAccepted(fixture.bus, topic, [poison, ...later, ...others].map(toMessage));
@@ -151,6 +163,13 @@ export function describeEventBusContract(name: string, makeFixture: () => Promis
         expect(parked?.error).toContain("refused by test handler");
         expect(failing.attempts(poison.eventId)).toBe(fixture.maxAttempts);
         expect(failing.firstDeliveryOrder("u1")).toEqual(later.map((e) => e.eventId));
+        // The observer (consumer metrics) saw each failed attempt, the parking, and the rest
+        // applied (at least once: a redelivery is counted again).
+        await eventually(() =>
+          expect(outcomes.filter((o) => o === "ok").length).toBeGreaterThanOrEqual(later.length + others.length),
+        );
+        expect(outcomes.filter((o) => o === "dead_lettered").length).toBeGreaterThanOrEqual(1);
+        expect(outcomes.filter((o) => o === "failed").length).toBeGreaterThanOrEqual(fixture.maxAttempts - 1);
         // Another group is not held back by one group's failure.
         await eventually(() => expect(healthy.distinctIds().size).toBe(1 + later.length + others.length));
       },

@@ -14,6 +14,8 @@ export interface RedisCartCacheOptions {
 }
 
 export interface RedisCartCache extends CartCache {
+  /** Resolves when Redis answers PING (readiness); rejects at once while it is unreachable. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -157,6 +159,10 @@ export async function openRedisCartCache(options: RedisCartCacheOptions): Promis
         }
         throw err;
       }
+    },
+
+    async ping() {
+      await redis.ping();
     },
 
     async close() {

@@ -1,4 +1,10 @@
-import { CHECKOUT_EVENTS_TOPIC, type EventSubscriber, type Logger, type Subscription } from "@checkout-saga/shared";
+import {
+  CHECKOUT_EVENTS_TOPIC,
+  type ConsumerObserver,
+  type EventSubscriber,
+  type Logger,
+  type Subscription,
+} from "@checkout-saga/shared";
 import type { Carts } from "../domain/carts.js";
 
 /** The consumer group the cart service reads checkout events as. */
@@ -12,11 +18,14 @@ export function subscribeToCheckoutEvents(deps: {
   events: EventSubscriber;
   carts: Carts;
   logger: Logger;
+  /** Told how each delivery ended (consumer metrics). */
+  observer?: ConsumerObserver;
 }): Promise<Subscription> {
   const { events, carts, logger } = deps;
   return events.subscribe({
     topic: CHECKOUT_EVENTS_TOPIC,
     group: CART_CONSUMER_GROUP,
+    observer: deps.observer,
     async handler(event) {
       if (event.payload.case !== "checkoutCompleted") return;
       const completed = event.payload.value;

@@ -57,7 +57,14 @@ export interface OutboxRelay extends Running {
  * batch once the broker is back.
  */
 export function createOutboxRelay(
-  deps: { sql: Sql; publisher: EventPublisher; signal: OutboxSignal; logger: Logger },
+  deps: {
+    sql: Sql;
+    publisher: EventPublisher;
+    signal: OutboxSignal;
+    logger: Logger;
+    /** Told how many rows each committed batch published (metrics). */
+    onPublished?: (rows: number) => void;
+  },
   options: OutboxRelayOptions,
 ): OutboxRelay {
   const { sql, publisher, logger } = deps;
@@ -102,6 +109,7 @@ export function createOutboxRelay(
         const outcome = await runBatch();
         failures = 0;
         if (typeof outcome === "object") {
+          deps.onPublished?.(outcome.published);
           logger.debug({ published: outcome.published, lastId: outcome.lastId }, "outbox rows published");
           idlePollMs = minPollMs;
           // A full batch means more may be waiting: go again at once.

@@ -1,6 +1,6 @@
 import type { Logger } from "@checkout-saga/shared";
 import type { CheckoutSession } from "../domain/checkout-session.js";
-import { assertTransition, isFinished } from "../domain/checkout-state-machine.js";
+import { assertTransition, type CheckoutStatus, isFinished } from "../domain/checkout-state-machine.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
 import { compensate } from "./compensation.js";
 import type { Clock, InventoryPort, PaymentPort, SagaStore } from "./ports.js";
@@ -31,6 +31,22 @@ export interface CheckoutSagaDeps {
   signal: AbortSignal;
   /** Crash points for fault drills (CHECKOUT_CRASH_AT); omitted, nothing happens. */
   faults?: SagaFaults;
+  /** Told about every persisted transition (metrics). */
+  observer?: SagaObserver;
+}
+
+/** A persisted transition as metrics see it. */
+export interface SagaTransition {
+  from: CheckoutStatus;
+  to: CheckoutStatus;
+  /** How long the checkout was in `from`: since the transition into it was recorded. */
+  secondsInState: number;
+  /** Set when `to` is FAILED (OUT_OF_STOCK, PAYMENT_DECLINED, …). */
+  failureCode?: string;
+}
+
+export interface SagaObserver {
+  transitioned(transition: SagaTransition): void;
 }
 
 export interface CheckoutSaga {
@@ -147,6 +163,13 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
           return load(checkoutId);
         }
         logger.info({ checkoutId, from: session.status, to: outcome.to, reason: outcome.reason }, "checkout moved");
+        const enteredAt = session.history.at(-1)?.at ?? session.updatedAt;
+        deps.observer?.transitioned({
+          from: session.status,
+          to: outcome.to,
+          secondsInState: Math.max(0, (now.getTime() - enteredAt.getTime()) / 1000),
+          failureCode: next.failure?.code,
+        });
       }
     },
   };

@@ -27,8 +27,27 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** How one delivery of a message to a group ended: applied, failed (to be retried), or parked as a dead letter. */
+export type DeliveryOutcome = "ok" | "failed" | "dead_lettered";
+
+/** Told about every delivery a subscription makes (its service's consumer metrics). */
+export interface ConsumerObserver {
+  delivered(delivery: { topic: string; group: string; outcome: DeliveryOutcome }): void;
+}
+
 export interface EventSubscriber {
-  subscribe(options: { topic: string; group: string; handler: EventHandler }): Promise<Subscription>;
+  subscribe(options: {
+    topic: string;
+    group: string;
+    handler: EventHandler;
+    observer?: ConsumerObserver;
+  }): Promise<Subscription>;
+}
+
+/** A bus whose broker can be asked whether it answers (readiness); the in-process bus has none. */
+export interface BusReadiness {
+  /** Resolves when the broker answers; rejects when it does not. */
+  ready(): Promise<void>;
 }
 
 /** A message that kept failing, parked so later events can flow. */

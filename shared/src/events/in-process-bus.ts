@@ -2,13 +2,23 @@ import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
 import type { Logger } from "../logger.js";
 import { decodeEnvelope } from "./envelope.js";
 import type {
+  ConsumerObserver,
   DeadLetter,
+  DeliveryOutcome,
   EventHandler,
   EventMessage,
   EventPublisher,
   EventSubscriber,
   Subscription,
 } from "./event-bus.js";
+
+interface Subscriber {
+  topic: string;
+  group: string;
+  handler: EventHandler;
+  inFlight: Set<Promise<void>>;
+  observer?: ConsumerObserver;
+}
 
 export interface InProcessEventBus extends EventPublisher, EventSubscriber {
   readonly deadLetters: readonly DeadLetter[];
@@ -22,17 +32,13 @@ export interface InProcessEventBus extends EventPublisher, EventSubscriber {
  */
 export function createInProcessEventBus(options: { logger: Logger; maxAttempts?: number }): InProcessEventBus {
   const maxAttempts = options.maxAttempts ?? 5;
-  const groups = new Map<
-    string,
-    { topic: string; group: string; handler: EventHandler; inFlight: Set<Promise<void>> }
-  >();
+  const groups = new Map<string, Subscriber>();
   const attempts = new Map<string, number>();
   const deadLetters: DeadLetter[] = [];
 
-  async function deliver(
-    sub: { topic: string; group: string; handler: EventHandler; inFlight: Set<Promise<void>> },
-    message: EventMessage,
-  ) {
+  async function deliver(sub: Subscriber, message: EventMessage) {
+    const observe = (outcome: DeliveryOutcome) =>
+      sub.observer?.delivered({ topic: sub.topic, group: sub.group, outcome });
     let event: EventEnvelope;
     try {
       event = decodeEnvelope(message.value);
@@ -40,6 +46,7 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
     } catch (err) {
       // Retrying cannot make bytes decode: park it at once, as the Kafka adapter does.
       deadLetters.push({ topic: sub.topic, group: sub.group, message, error: String(err), attempts: 0 });
+      observe("dead_lettered");
       options.logger.error({ err, group: sub.group }, "undecodable event dead-lettered");
       return;
     }
@@ -53,12 +60,17 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
         sub.inFlight.delete(run);
       }
       attempts.delete(attemptKey);
+      observe("ok");
     } catch (err) {
       const n = (attempts.get(attemptKey) ?? 0) + 1;
       attempts.set(attemptKey, n);
-      if (n < maxAttempts) throw err;
+      if (n < maxAttempts) {
+        observe("failed");
+        throw err;
+      }
       attempts.delete(attemptKey);
       deadLetters.push({ topic: sub.topic, group: sub.group, message, error: String(err), attempts: n });
+      observe("dead_lettered");
       options.logger.error({ err, eventId: event.eventId, group: sub.group, attempts: n }, "event dead-lettered");
     }
   }
@@ -81,9 +93,9 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
         }),
       );
     },
-    async subscribe({ topic, group, handler }): Promise<Subscription> {
+    async subscribe({ topic, group, handler, observer }): Promise<Subscription> {
       if (groups.has(group)) throw new Error(`group ${group} is already subscribed`);
-      const sub = { topic, group, handler, inFlight: new Set<Promise<void>>() };
+      const sub: Subscriber = { topic, group, handler, inFlight: new Set<Promise<void>>(), observer };
       groups.set(group, sub);
       return {
         async close() {

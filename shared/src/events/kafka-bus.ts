@@ -1,9 +1,26 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Consumer, type EachMessagePayload, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import {
+  type Admin,
+  type Consumer,
+  type EachMessagePayload,
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from "kafkajs";
 import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
 import type { Logger } from "../logger.js";
 import { decodeEnvelope } from "./envelope.js";
-import type { EventHandler, EventMessage, EventPublisher, EventSubscriber, Subscription } from "./event-bus.js";
+import type {
+  BusReadiness,
+  ConsumerObserver,
+  DeliveryOutcome,
+  EventHandler,
+  EventMessage,
+  EventPublisher,
+  EventSubscriber,
+  Subscription,
+} from "./event-bus.js";
 import { buildDeadLetterMessage, type DeadLetterReason, deadLetterTopic } from "./kafka-dead-letter.js";
 import { kafkaLogCreator } from "./kafka-log.js";
 
@@ -23,8 +40,8 @@ export interface KafkaEventBusOptions {
   partitionsConsumedConcurrently?: number;
 }
 
-export interface KafkaEventBus extends EventPublisher, EventSubscriber {
-  /** Closes every subscription (letting in-flight handlers finish), then the producer. */
+export interface KafkaEventBus extends EventPublisher, EventSubscriber, BusReadiness {
+  /** Closes every subscription (letting in-flight handlers finish), then the producer and the readiness client. */
   close(): Promise<void>;
 }
 
@@ -62,7 +79,23 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     retry: { retries: options.publishRetries ?? 5 },
   });
   let producerReady: Promise<Producer> | undefined;
+  let adminReady: Promise<Admin> | undefined;
   const subscriptions = new Set<Subscription>();
+
+  /** Readiness: the cluster answers a metadata request (an admin client kept for it, connected on first use). */
+  async function ready(): Promise<void> {
+    adminReady ??= (async () => {
+      // No retries: a probe wants the answer now, and asks again on its next period.
+      const admin = kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })().catch((err: unknown) => {
+      adminReady = undefined;
+      throw err;
+    });
+    const admin = await adminReady;
+    await admin.describeCluster();
+  }
 
   /** Connects on first use; a failed connect is forgotten so the next publish tries again. */
   function connectedProducer(): Promise<Producer> {
@@ -90,7 +123,17 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     });
   }
 
-  async function subscribe({ topic, group, handler }: { topic: string; group: string; handler: EventHandler }) {
+  async function subscribe({
+    topic,
+    group,
+    handler,
+    observer,
+  }: {
+    topic: string;
+    group: string;
+    handler: EventHandler;
+    observer?: ConsumerObserver;
+  }) {
     const consumer = kafka.consumer({
       groupId: group,
       allowAutoTopicCreation: false,
@@ -102,7 +145,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     });
     // Wakes a retry back-off early when the subscription closes.
     const closing = new AbortController();
-    const deliver = createDelivery({ consumer, group, handler, closing: closing.signal });
+    const deliver = createDelivery({ consumer, group, handler, observer, closing: closing.signal });
     await consumer.connect();
     try {
       // A new group starts at the beginning: nothing published before its first start is skipped.
@@ -133,8 +176,15 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     return subscription;
   }
 
-  function createDelivery(deps: { consumer: Consumer; group: string; handler: EventHandler; closing: AbortSignal }) {
+  function createDelivery(deps: {
+    consumer: Consumer;
+    group: string;
+    handler: EventHandler;
+    observer?: ConsumerObserver;
+    closing: AbortSignal;
+  }) {
     const { consumer, group, handler, closing } = deps;
+    const observe = (topic: string, outcome: DeliveryOutcome) => deps.observer?.delivered({ topic, group, outcome });
 
     async function deadLetter(payload: EachMessagePayload, error: string, attempts: number) {
       const { topic, partition, message } = payload;
@@ -145,6 +195,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
         acks: -1,
         messages: [buildDeadLetterMessage(message, reason)],
       });
+      observe(topic, "dead_lettered");
       logger.error({ topic, partition, offset: message.offset, group, attempts, error }, "event dead-lettered");
     }
 
@@ -153,6 +204,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
       for (let attempt = 1; ; attempt++) {
         try {
           await handler(event);
+          observe(payload.topic, "ok");
           return true;
         } catch (err) {
           const context = { eventId: event.eventId, type: event.type, group, attempt, err };
@@ -160,6 +212,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
             await deadLetter(payload, describe(err), attempt);
             return true;
           }
+          observe(payload.topic, "failed");
           logger.warn(context, "event handler failed; retrying");
           const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);
           const slept = await sleep(delay, true, { signal: closing }).catch(() => false);
@@ -186,8 +239,16 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
   return {
     publish,
     subscribe,
+    ready,
     async close() {
       await Promise.all([...subscriptions].map((s) => s.close()));
+      if (adminReady) {
+        await adminReady.then(
+          (admin) => admin.disconnect(),
+          () => undefined,
+        );
+        adminReady = undefined;
+      }
       if (producerReady) {
         await producerReady.then(
           () => producer.disconnect(),
