@@ -50,7 +50,8 @@ export async function startEmbeddedSystem(options: {
   try {
     const pg = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, "postgres"),
-      port: e.int("EMBEDDED_POSTGRES_PORT", 54329, { min: 0, max: 65535 }),
+      // Below the kernel's ephemeral range, so an outgoing connection never holds it.
+      port: e.int("EMBEDDED_POSTGRES_PORT", 15433, { min: 0, max: 65535 }),
     });
     started.push(pg);
     for (const db of DATABASES) await pg.ensureDatabase(db);

@@ -3,8 +3,9 @@
  * service as its own OS process, wired by env. One table, so `up`, `status`, the deployment
  * descriptions and their tests agree on names, ports and variables.
  */
+/** Below the kernel's ephemeral range (32768–60999), so an outgoing connection never holds one. */
 export const SERVER_PORTS = {
-  postgres: 54320,
+  postgres: 15432,
   redis: 6379,
   kafka: 9092,
   kafkaController: 9093,
