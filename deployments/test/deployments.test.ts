@@ -34,6 +34,12 @@ const KEEP_DEFAULT: Record<string, Record<string, string>> = {
   },
 };
 
+/** Read by every service (shared/src/logger.ts) and rightly left to their defaults in a container. */
+const KEEP_DEFAULT_EVERYWHERE: Record<string, string> = {
+  LOG_FORMAT: "unset means JSON wherever stdout is no terminal, as in a container",
+  NODE_ENV: "set by the image itself (deployments/Dockerfile: ENV NODE_ENV=production)",
+};
+
 /** Read by the image's entrypoint and healthcheck (deployments/container/), not by a service. */
 const IMAGE_VARIABLES = new Set(["SERVICE"]);
 
@@ -109,7 +115,7 @@ const reads = new Map(SERVICES.map((s) => [s.name, serviceEnvReads(s.name)]));
 /** What a service's container must set: everything it reads, less what keeps its default. */
 function required(service: string): string[] {
   const keep = KEEP_DEFAULT[service] ?? {};
-  return [...reads.get(service)!.names].filter((n) => !(n in keep)).sort();
+  return [...reads.get(service)!.names].filter((n) => !(n in keep) && !(n in KEEP_DEFAULT_EVERYWHERE)).sort();
 }
 
 /** What a service's container sets without the service reading it. */

@@ -1,30 +1,25 @@
-import type { Logger } from "@checkout-saga/shared";
-import { testLogger } from "@checkout-saga/shared/testing";
+import { Writable } from "node:stream";
+import { createLogger, type Logger } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
 import { problemOf, startTestGateway } from "./fixture.js";
 
+/** A line as written: the request id arrives through the log context, not the call site. */
 interface LogLine {
-  level: string;
-  bindings: Record<string, unknown>;
-  args: unknown[];
+  level: number;
+  request_id?: string;
+  [field: string]: unknown;
 }
 
-/**
- * A silent logger that records each call with the bindings of the logger it was made on.
- * pino's children inherit the level methods from their parent, so wrapping the root's methods
- * (and reading `this`) sees the calls of every child with the child's bindings.
- */
+/** A logger whose JSON output is parsed into `lines` (debug and up). */
 function recordingLogger(): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const logger = testLogger("gateway");
-  for (const level of ["error", "warn", "info", "debug"] as const) {
-    const original = logger[level];
-    logger[level] = function (this: Logger, ...args: Parameters<Logger["info"]>) {
-      lines.push({ level, bindings: this.bindings(), args });
-      return original.apply(this, args);
-    } as Logger["info"];
-  }
-  return { logger, lines };
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: createLogger("gateway", { level: "debug", format: "json", destination }), lines };
 }
 
 describe("request id", () => {
@@ -50,7 +45,7 @@ describe("request id", () => {
     expect(seenIds).toEqual(["req-42"]);
   });
 
-  it("is on every log line of the request, and a 5xx is logged with it and its cause", async () => {
+  it("is on every log line of the request (with the user once known), and a 5xx is logged with it and its cause", async () => {
     const { logger, lines } = recordingLogger();
     const gw = startTestGateway({
       logger,
@@ -68,10 +63,10 @@ describe("request id", () => {
     const p = await problemOf(res);
     expect(p.request_id).toBe("req-500");
     expect(JSON.stringify(p)).not.toContain("relation carts");
-    const ofRequest = lines.filter((l) => l.bindings.request_id === "req-500");
-    expect(ofRequest.map((l) => l.level)).toEqual(["error", "debug"]);
-    expect(lines.filter((l) => l.bindings.request_id !== "req-500")).toEqual([]);
-    expect(JSON.stringify(ofRequest[0]?.args)).toContain("status");
+    const ofRequest = lines.filter((l) => l.request_id === "req-500");
+    expect(ofRequest.map((l) => l.level)).toEqual([50, 20]); // error, then the debug access line
+    expect(lines.filter((l) => l.request_id !== "req-500")).toEqual([]);
+    expect(ofRequest[0]).toMatchObject({ status: 500, user_id: "alice" });
   });
 });
 

@@ -10,6 +10,7 @@ export * from "./events/kafka-dead-letter.js";
 export * from "./events/kafka-log.js";
 export * from "./events/kafka-wiring.js";
 export * from "./lifecycle.js";
+export * from "./log-context.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./money.js";

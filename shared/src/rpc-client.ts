@@ -1,11 +1,26 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { REQUEST_ID_HEADER, requestContext } from "./log-context.js";
 
-/** A transport to one service: the Connect protocol, binary, over one shared HTTP/2 session. */
+/**
+ * A transport to one service: the Connect protocol, binary, over one shared HTTP/2 session.
+ * Calls made while handling a request forward its `x-request-id` (unless the caller set one).
+ */
 export function createServiceTransport(baseUrl: string, interceptors: Interceptor[] = []): Transport {
-  return createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors });
+  return createConnectTransport({
+    baseUrl,
+    httpVersion: "2",
+    useBinaryFormat: true,
+    interceptors: [forwardRequestId, ...interceptors],
+  });
 }
+
+const forwardRequestId: Interceptor = (next) => (req) => {
+  const { requestId } = requestContext();
+  if (requestId && !req.header.has(REQUEST_ID_HEADER)) req.header.set(REQUEST_ID_HEADER, requestId);
+  return next(req);
+};
 
 export function createServiceClient<T extends DescService>(service: T, transport: Transport): Client<T> {
   return createClient(service, transport);

@@ -3,6 +3,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { domainErrorInterceptor } from "./errors.js";
+import { REQUEST_ID_HEADER, withLogContext } from "./log-context.js";
 import type { Logger } from "./logger.js";
 import { type Registry, rpcMetricsInterceptor } from "./metrics.js";
 import { registerReflection } from "./reflection.js";
@@ -34,6 +35,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const handler = connectNodeAdapter({
     // Outermost first: failures are logged after domain errors became Connect errors.
     interceptors: [
+      requestIdInterceptor,
       ...(options.metrics ? [rpcMetricsInterceptor(options.metrics)] : []),
       logFailures(logger),
       domainErrorInterceptor,
@@ -74,6 +76,15 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     },
   };
 }
+
+/**
+ * Runs the call inside a log context holding the caller's `x-request-id`, so every line a
+ * handler logs carries `request_id`, and the calls it makes to other services forward it.
+ */
+const requestIdInterceptor: Interceptor = (next) => (req) => {
+  const requestId = req.header.get(REQUEST_ID_HEADER) ?? undefined;
+  return requestId ? withLogContext({ requestId }, () => next(req)) : next(req);
+};
 
 /** Server-side faults are logged with their cause; client mistakes are not noise. */
 function logFailures(logger: Logger): Interceptor {

@@ -1,4 +1,4 @@
-import type { Logger } from "@checkout-saga/shared";
+import { type Logger, withLogContext } from "@checkout-saga/shared";
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import { assertTransition, type CheckoutStatus, isFinished } from "../domain/checkout-state-machine.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
@@ -127,50 +127,54 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
   }
 
   return {
-    async drive(checkoutId, owner, options = {}) {
-      const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
-      for (let steps = 0; ; steps++) {
-        const session = await load(checkoutId);
-        if (isFinished(session.status) || steps >= maxSteps || signal.aborted) return session;
-
-        let outcome: StepOutcome;
-        try {
-          outcome = await withHeartbeat(checkoutId, owner, async () => runStep(context(session, owner), settings));
-        } catch (err) {
-          if (!(err instanceof StopDriving)) throw err;
-          logger.info({ checkoutId, status: session.status, why: err.message }, "stopped driving checkout");
-          return load(checkoutId);
-        }
-        if (outcome.kind === "wait") {
-          logger.warn({ checkoutId, status: session.status, why: outcome.reason }, "checkout waits");
-          return load(checkoutId);
-        }
-
-        assertTransition(session.status, outcome.to, outcome.patch?.failure?.code);
-        const now = deps.clock.now();
-        const next = { ...session, ...outcome.patch, status: outcome.to };
-        const moved = await store.transition({
-          checkoutId,
-          owner,
-          from: session.status,
-          to: outcome.to,
-          reason: outcome.reason,
-          patch: outcome.patch,
-          outbox: isFinished(outcome.to) ? checkoutEndedEvent(next, now) : undefined,
-        });
-        if (!moved) {
-          logger.warn({ checkoutId, from: session.status, to: outcome.to }, "checkout was moved by another driver");
-          return load(checkoutId);
-        }
-        logger.info({ checkoutId, from: session.status, to: outcome.to, reason: outcome.reason }, "checkout moved");
-        const enteredAt = session.history.at(-1)?.at ?? session.updatedAt;
-        deps.observer?.transitioned({
-          from: session.status,
-          to: outcome.to,
-          secondsInState: Math.max(0, (now.getTime() - enteredAt.getTime()) / 1000),
-          failureCode: next.failure?.code,
-        });
-      }
-    },
+    // Inside a log context, so every line logged while driving (here and in the calls to
+    // inventory and payment) carries `checkout_id`.
+    drive: (checkoutId, owner, options = {}) => withLogContext({ checkoutId }, () => drive(checkoutId, owner, options)),
   };
+
+  async function drive(checkoutId: string, owner: string, options: { maxSteps?: number }): Promise<CheckoutSession> {
+    const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
+    for (let steps = 0; ; steps++) {
+      const session = await load(checkoutId);
+      if (isFinished(session.status) || steps >= maxSteps || signal.aborted) return session;
+
+      let outcome: StepOutcome;
+      try {
+        outcome = await withHeartbeat(checkoutId, owner, async () => runStep(context(session, owner), settings));
+      } catch (err) {
+        if (!(err instanceof StopDriving)) throw err;
+        logger.info({ checkoutId, status: session.status, why: err.message }, "stopped driving checkout");
+        return load(checkoutId);
+      }
+      if (outcome.kind === "wait") {
+        logger.warn({ checkoutId, status: session.status, why: outcome.reason }, "checkout waits");
+        return load(checkoutId);
+      }
+
+      assertTransition(session.status, outcome.to, outcome.patch?.failure?.code);
+      const now = deps.clock.now();
+      const next = { ...session, ...outcome.patch, status: outcome.to };
+      const moved = await store.transition({
+        checkoutId,
+        owner,
+        from: session.status,
+        to: outcome.to,
+        reason: outcome.reason,
+        patch: outcome.patch,
+        outbox: isFinished(outcome.to) ? checkoutEndedEvent(next, now) : undefined,
+      });
+      if (!moved) {
+        logger.warn({ checkoutId, from: session.status, to: outcome.to }, "checkout was moved by another driver");
+        return load(checkoutId);
+      }
+      logger.info({ checkoutId, from: session.status, to: outcome.to, reason: outcome.reason }, "checkout moved");
+      const enteredAt = session.history.at(-1)?.at ?? session.updatedAt;
+      deps.observer?.transitioned({
+        from: session.status,
+        to: outcome.to,
+        secondsInState: Math.max(0, (now.getTime() - enteredAt.getTime()) / 1000),
+        failureCode: next.failure?.code,
+      });
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { isCircuitOpen } from "../clients/circuit-breaker-interceptor.js";
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import { type BackoffPolicy, backoffDelay } from "./retry.js";
 import { errorMessage, rethrowIfStopped, type StepContext, type StepOutcome, type Undo } from "./saga-step.js";
@@ -40,6 +41,13 @@ export async function compensate(ctx: StepContext, policy: BackoffPolicy): Promi
       };
     } catch (err) {
       rethrowIfStopped(err);
+      // An open circuit says the downstream is known to be down, not that the undo failed:
+      // wait for the breaker's trial call instead of spending an attempt (a restart shorter
+      // than the cooldown would otherwise use them all up and flag the checkout).
+      if (isCircuitOpen(err)) {
+        await ctx.pause(policy.maxDelayMs);
+        continue;
+      }
       attempts++;
       const needsAttention = attempts >= policy.attempts;
       await ctx.save({ compensationAttempts: attempts, needsAttention });

@@ -1,3 +1,4 @@
+import { withLogContext } from "@checkout-saga/shared";
 import type { MiddlewareHandler } from "hono";
 import { JwksUnavailableError } from "../auth/jwks-keys.js";
 import { InvalidTokenError, type TokenVerifier } from "../auth/tokens.js";
@@ -13,17 +14,19 @@ function refuse(detail: string): never {
 
 /**
  * Requires `Authorization: Bearer <JWT>` and puts the token's `sub` on the context as
- * `userId`. A refused token is a 401 problem; an identity provider whose keys cannot be
+ * `userId` (and on the log context, so the request's lines carry `user_id`). A refused token is a 401 problem; an identity provider whose keys cannot be
  * fetched is a 503 (the token may well be valid).
  */
 export function bearerAuth(options: { verify: TokenVerifier }): MiddlewareHandler<GatewayEnv> {
   return async function bearerAuth(c, next) {
+    let userId: string;
     const header = c.req.header("authorization");
     if (!header) refuse("an Authorization: Bearer token is required");
     const match = /^Bearer +([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
     if (!match?.[1]) refuse("the Authorization header must be 'Bearer <token>'");
     try {
-      c.set("userId", await options.verify(match[1]));
+      userId = await options.verify(match[1]);
+      c.set("userId", userId);
     } catch (err) {
       if (err instanceof InvalidTokenError) refuse(err.message);
       if (err instanceof JwksUnavailableError) {
@@ -35,6 +38,6 @@ export function bearerAuth(options: { verify: TokenVerifier }): MiddlewareHandle
       }
       throw err;
     }
-    await next();
+    await withLogContext({ userId }, next);
   };
 }
