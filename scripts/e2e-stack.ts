@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
-import { freePort } from "@checkout-saga/shared";
 import { E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
+import { isolatedStackEnv } from "./lib/stack-process.js";
 
 /**
  * `npm test`'s production-mode stage: `npm run stack -- up` on free ports in a temp state
@@ -11,34 +10,7 @@ import { E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
  * `npm start`, then `down`. The servers are real: PostgreSQL, Redis, Kafka, FerretDB.
  */
 const repoRoot = path.resolve(import.meta.dirname, "..");
-const stackDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-stack-"));
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  STACK_DIR: stackDir,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-};
-for (const name of [
-  "GATEWAY_PORT",
-  "PRODUCT_PORT",
-  "CART_PORT",
-  "INVENTORY_PORT",
-  "PAYMENT_PORT",
-  "ORDERS_PORT",
-  "CHECKOUT_PORT",
-  "PRODUCT_ADMIN_PORT",
-  "CART_ADMIN_PORT",
-  "INVENTORY_ADMIN_PORT",
-  "PAYMENT_ADMIN_PORT",
-  "ORDERS_ADMIN_PORT",
-  "CHECKOUT_ADMIN_PORT",
-  "STACK_POSTGRES_PORT",
-  "STACK_REDIS_PORT",
-  "STACK_KAFKA_PORT",
-  "STACK_KAFKA_CONTROLLER_PORT",
-  "STACK_FERRETDB_PORT",
-]) {
-  env[name] = String(await freePort());
-}
+const { stackDir, env, gatewayUrl } = await isolatedStackEnv("checkout-saga-stack-");
 const stack = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), ...args], {
     cwd: repoRoot,
@@ -54,7 +26,7 @@ try {
   if (up.status !== 0)
     throw new E2EFailure(`stack up exited with ${up.status}; logs in ${path.join(stackDir, "logs")}`);
   console.log("\n== e2e scenario against the stack");
-  await runE2EScenario(`http://127.0.0.1:${env.GATEWAY_PORT}`);
+  await runE2EScenario(gatewayUrl);
   passed++;
 } catch (err) {
   failed++;

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { createPostgres, freePort } from "@checkout-saga/shared";
+import { createPostgres } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isolatedStackEnv } from "../lib/stack-process.js";
 
 /**
  * Graceful shutdown under load, in production mode: `npm run stack -- up` on free ports in a
@@ -60,9 +60,7 @@ function stack(...args: string[]): Promise<{ code: number | null; output: string
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  stackDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-shutdown-"));
-  Object.assign(env, {
-    STACK_DIR: stackDir,
+  const isolated = await isolatedStackEnv("checkout-saga-shutdown-", {
     // "stopped" is an info line, and the drill reads it from the logs.
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",
@@ -70,28 +68,8 @@ beforeAll(async () => {
     // Each client is one user making many requests: the per-user limit is not under test.
     RATE_LIMIT_PER_MINUTE: "100000",
   });
-  for (const name of [
-    "GATEWAY_PORT",
-    "PRODUCT_PORT",
-    "CART_PORT",
-    "INVENTORY_PORT",
-    "PAYMENT_PORT",
-    "ORDERS_PORT",
-    "CHECKOUT_PORT",
-    "PRODUCT_ADMIN_PORT",
-    "CART_ADMIN_PORT",
-    "INVENTORY_ADMIN_PORT",
-    "PAYMENT_ADMIN_PORT",
-    "ORDERS_ADMIN_PORT",
-    "CHECKOUT_ADMIN_PORT",
-    "STACK_POSTGRES_PORT",
-    "STACK_REDIS_PORT",
-    "STACK_KAFKA_PORT",
-    "STACK_KAFKA_CONTROLLER_PORT",
-    "STACK_FERRETDB_PORT",
-  ]) {
-    env[name] = String(await freePort());
-  }
+  stackDir = isolated.stackDir;
+  Object.assign(env, isolated.env);
   const up = await stack("up");
   stackUp = true;
   if (up.code !== 0) throw new Error(`stack up exited with ${up.code}:\n${up.output}`);

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { Registry } from "prom-client";
+import { listen } from "./listen.js";
 import type { Logger } from "./logger.js";
 import { checkReadiness, type ReadinessCheck, type ReadinessReport } from "./readiness.js";
 
@@ -54,15 +55,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     json(404, { error: "not found; try /health/live, /health/ready or /metrics" });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
+  const port = await listen(server, options.port, options.host);
   logger.info({ port }, "admin server listening (/health/live, /health/ready, /metrics)");
   return {
     port,

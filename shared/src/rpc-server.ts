@@ -3,6 +3,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { domainErrorInterceptor } from "./errors.js";
+import { listen } from "./listen.js";
 import { REQUEST_ID_HEADER, withLogContext } from "./log-context.js";
 import type { Logger } from "./logger.js";
 import { type Registry, rpcMetricsInterceptor } from "./metrics.js";
@@ -53,15 +54,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
+  const port = await listen(server, options.port, options.host);
   logger.info({ port }, "rpc server listening");
   return {
     port,
