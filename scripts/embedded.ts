@@ -12,6 +12,8 @@ import {
   envReader,
   type Running,
   startEmbeddedPostgres,
+  startTracing,
+  tracesExporterFromEnv,
 } from "@checkout-saga/shared";
 
 export interface EmbeddedSystem {
@@ -48,6 +50,8 @@ export async function startEmbeddedSystem(options: {
   };
 
   try {
+    // One process, one provider: every service's spans go to the same exporter.
+    started.push(startTracing({ serviceName: "checkout-saga-embedded", exporter: tracesExporterFromEnv(options.env) }));
     const pg = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, "postgres"),
       // Below the kernel's ephemeral range, so an outgoing connection never holds it.

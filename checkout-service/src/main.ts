@@ -1,11 +1,14 @@
-import { createLogger, runUntilSignalled, startWithKafka } from "@checkout-saga/shared";
+import { createLogger, runUntilSignalled, startWithKafka, withTracing } from "@checkout-saga/shared";
 import { loadCheckoutConfig } from "./config.js";
 import { startCheckoutService } from "./service.js";
 
 const logger = createLogger("checkout-service", { level: process.env.LOG_LEVEL });
-await runUntilSignalled(logger, () => {
-  const config = loadCheckoutConfig(process.env);
-  return startWithKafka("checkout-service", config.kafkaBrokers, logger, (events) =>
-    startCheckoutService(config, logger, { events }),
-  );
-});
+await runUntilSignalled(
+  logger,
+  withTracing("checkout-service", process.env, async () => {
+    const config = loadCheckoutConfig(process.env);
+    return startWithKafka("checkout-service", config.kafkaBrokers, logger, (events) =>
+      startCheckoutService(config, logger, { events }),
+    );
+  }),
+);

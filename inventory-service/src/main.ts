@@ -1,10 +1,13 @@
-import { createLogger, runUntilSignalled } from "@checkout-saga/shared";
+import { createLogger, runUntilSignalled, withTracing } from "@checkout-saga/shared";
 import { loadInventoryConfig } from "./config.js";
 import { startInventoryService } from "./service.js";
 
 const logger = createLogger("inventory-service");
-await runUntilSignalled(logger, async () => {
-  const config = loadInventoryConfig(process.env);
-  logger.level = config.logLevel;
-  return startInventoryService(config, logger);
-});
+await runUntilSignalled(
+  logger,
+  withTracing("inventory-service", process.env, async () => {
+    const config = loadInventoryConfig(process.env);
+    logger.level = config.logLevel;
+    return startInventoryService(config, logger);
+  }),
+);

@@ -12,6 +12,7 @@ import {
   type Running,
   startAdminServer,
   startRpcServer,
+  tracedEventHandler,
 } from "@checkout-saga/shared";
 import type { OrdersConfig } from "./config.js";
 import { createOrderFromCheckoutHandler } from "./events/create-order-from-checkout.js";
@@ -48,7 +49,7 @@ export async function startOrdersService(
     const subscription = await deps.events.subscribe({
       topic: CHECKOUT_EVENTS_TOPIC,
       group: ORDERS_CONSUMER_GROUP,
-      handler: createOrderFromCheckoutHandler({ orders, logger }),
+      handler: tracedEventHandler(ORDERS_CONSUMER_GROUP, createOrderFromCheckoutHandler({ orders, logger })),
       observer: consumerMetrics(metrics),
     });
     if (config.adminPort !== undefined) {

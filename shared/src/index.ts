@@ -18,3 +18,4 @@ export * from "./postgres.js";
 export * from "./readiness.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";
+export * from "./tracing.js";

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { activeTraceId } from "./tracing.js";
 
 /** What is known about the work in progress; every log line written during it carries these. */
 export interface LogContext {
@@ -26,12 +27,17 @@ export function withLogContext<T>(fields: LogContext, fn: () => T): T {
   return storage.run({ ...storage.getStore(), ...defined }, fn);
 }
 
-/** The context as log fields (snake_case, like the rest of the log line); what is unknown is left out. */
+/**
+ * The context as log fields (snake_case, like the rest of the log line), plus the active span's
+ * `trace_id` when tracing is on; what is unknown is left out.
+ */
 export function logContextFields(): Record<string, string> {
   const { requestId, userId, checkoutId } = requestContext();
   const fields: Record<string, string> = {};
   if (requestId) fields.request_id = requestId;
   if (userId) fields.user_id = userId;
   if (checkoutId) fields.checkout_id = checkoutId;
+  const traceId = activeTraceId();
+  if (traceId) fields.trace_id = traceId;
   return fields;
 }

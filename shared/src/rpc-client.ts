@@ -2,17 +2,19 @@ import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { REQUEST_ID_HEADER, requestContext } from "./log-context.js";
+import { rpcClientTracing } from "./rpc-tracing.js";
 
 /**
  * A transport to one service: the Connect protocol, binary, over one shared HTTP/2 session.
- * Calls made while handling a request forward its `x-request-id` (unless the caller set one).
+ * Calls made while handling a request forward its `x-request-id` (unless the caller set one)
+ * and, in a CLIENT span, the W3C trace context (`traceparent`).
  */
 export function createServiceTransport(baseUrl: string, interceptors: Interceptor[] = []): Transport {
   return createConnectTransport({
     baseUrl,
     httpVersion: "2",
     useBinaryFormat: true,
-    interceptors: [forwardRequestId, ...interceptors],
+    interceptors: [rpcClientTracing, forwardRequestId, ...interceptors],
   });
 }
 

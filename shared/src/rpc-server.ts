@@ -8,6 +8,7 @@ import { REQUEST_ID_HEADER, withLogContext } from "./log-context.js";
 import type { Logger } from "./logger.js";
 import { type Registry, rpcMetricsInterceptor } from "./metrics.js";
 import { registerReflection } from "./reflection.js";
+import { rpcServerTracing } from "./rpc-tracing.js";
 
 export interface RpcServer {
   readonly port: number;
@@ -36,6 +37,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const handler = connectNodeAdapter({
     // Outermost first: failures are logged after domain errors became Connect errors.
     interceptors: [
+      rpcServerTracing,
       requestIdInterceptor,
       ...(options.metrics ? [rpcMetricsInterceptor(options.metrics)] : []),
       logFailures(logger),

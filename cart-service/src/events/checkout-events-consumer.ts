@@ -4,6 +4,7 @@ import {
   type EventSubscriber,
   type Logger,
   type Subscription,
+  tracedEventHandler,
 } from "@checkout-saga/shared";
 import type { Carts } from "../domain/carts.js";
 
@@ -26,7 +27,7 @@ export function subscribeToCheckoutEvents(deps: {
     topic: CHECKOUT_EVENTS_TOPIC,
     group: CART_CONSUMER_GROUP,
     observer: deps.observer,
-    async handler(event) {
+    handler: tracedEventHandler(CART_CONSUMER_GROUP, async (event) => {
       if (event.payload.case !== "checkoutCompleted") return;
       const completed = event.payload.value;
       const outcome = await carts.applyCheckoutCompleted({
@@ -38,6 +39,6 @@ export function subscribeToCheckoutEvents(deps: {
         { eventId: event.eventId, checkoutId: completed.checkoutId, userId: completed.userId, outcome },
         "CheckoutCompleted handled",
       );
-    },
+    }),
   });
 }

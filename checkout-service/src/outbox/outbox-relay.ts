@@ -1,4 +1,13 @@
-import type { EventPublisher, Logger, Running, Sql } from "@checkout-saga/shared";
+import {
+  type EventPublisher,
+  type Logger,
+  type Running,
+  recordFailure,
+  SpanKind,
+  type Sql,
+  traceContextFrom,
+  tracer,
+} from "@checkout-saga/shared";
 import { backoffDelay, sleep } from "../saga/retry.js";
 import type { OutboxSignal } from "./outbox-signal.js";
 
@@ -25,6 +34,8 @@ export interface OutboxRelayOptions {
  * bottleneck (see `npm run bench -- outbox`).
  */
 const RELAY_LOCK_KEY = 500_561;
+
+const relayTracer = tracer("checkout-service/outbox-relay");
 
 interface OutboxRow {
   id: string;
@@ -88,17 +99,43 @@ export function createOutboxRelay(
       if (rows.length === 0) return "idle";
       // Rows share one topic today; grouping keeps per-topic order should that change.
       for (const topic of new Set(rows.map((r) => r.topic))) {
-        await publisher.publish(
+        await publishTraced(
           topic,
-          rows
-            .filter((r) => r.topic === topic)
-            .map((r) => ({ key: r.message_key, value: new Uint8Array(r.payload), headers: r.headers })),
+          rows.filter((r) => r.topic === topic),
         );
       }
       const ids = rows.map((r) => r.id);
       await tx`update outbox set published_at = now() where id = any(${ids}::bigint[])`;
       return { published: rows.length, lastId: ids[ids.length - 1] };
     });
+  }
+
+  /**
+   * Publishes one topic's rows as one call, with a PRODUCER span per row in the trace of the
+   * work that wrote it (the row's `traceparent` header), each lasting as long as the call.
+   */
+  async function publishTraced(topic: string, batch: OutboxRow[]): Promise<void> {
+    const spans = batch.map((r) =>
+      relayTracer.startSpan(
+        `${topic} publish`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: { "messaging.destination.name": topic, "messaging.message.id": r.headers["event-id"] ?? "" },
+        },
+        traceContextFrom(r.headers),
+      ),
+    );
+    try {
+      await publisher.publish(
+        topic,
+        batch.map((r) => ({ key: r.message_key, value: new Uint8Array(r.payload), headers: r.headers })),
+      );
+    } catch (err) {
+      for (const span of spans) recordFailure(span, err);
+      throw err;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   async function run(): Promise<void> {

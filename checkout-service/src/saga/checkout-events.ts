@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { buildEnvelope, CHECKOUT_EVENTS_TOPIC, encodeEnvelope, toMoneyProto } from "@checkout-saga/shared";
+import {
+  buildEnvelope,
+  CHECKOUT_EVENTS_TOPIC,
+  currentTraceContext,
+  encodeEnvelope,
+  toMoneyProto,
+} from "@checkout-saga/shared";
 import { ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import {
   CheckoutCompletedSchema,
@@ -11,7 +17,11 @@ import {
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import type { OutboxMessage } from "./ports.js";
 
-/** The event announcing a checkout's end (COMPLETED or FAILED), ready for the outbox. */
+/**
+ * The event announcing a checkout's end (COMPLETED or FAILED), ready for the outbox. Built
+ * inside the saga step's span, whose W3C context it carries in the envelope and in the message
+ * headers (the relay copies those to Kafka), so consumers continue the checkout's trace.
+ */
 export function checkoutEndedEvent(session: CheckoutSession, at: Date): OutboxMessage {
   const currency = session.total.currency;
   const payload =
@@ -46,11 +56,13 @@ export function checkoutEndedEvent(session: CheckoutSession, at: Date): OutboxMe
             failedAt: timestampFromDate(at),
           }),
         };
+  const trace = currentTraceContext();
   const envelope = buildEnvelope({
     eventId: randomUUID(),
     aggregateId: session.id,
     occurredAt: at,
     correlationId: session.id,
+    ...trace,
     payload,
   });
   return {
@@ -60,6 +72,12 @@ export function checkoutEndedEvent(session: CheckoutSession, at: Date): OutboxMe
     topic: CHECKOUT_EVENTS_TOPIC,
     key: session.userId,
     payload: encodeEnvelope(envelope),
-    headers: { "event-id": envelope.eventId, "event-type": envelope.type, "content-type": "application/x-protobuf" },
+    headers: {
+      "event-id": envelope.eventId,
+      "event-type": envelope.type,
+      "content-type": "application/x-protobuf",
+      ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
+      ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { type Logger, withLogContext } from "@checkout-saga/shared";
+import { inSpan, type Logger, tracer, withLogContext } from "@checkout-saga/shared";
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import { assertTransition, type CheckoutStatus, isFinished } from "../domain/checkout-state-machine.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
@@ -56,6 +56,19 @@ export interface CheckoutSaga {
    */
   drive(checkoutId: string, owner: string, options?: { maxSteps?: number }): Promise<CheckoutSession>;
 }
+
+const sagaTracer = tracer("checkout-service/saga");
+
+/** The step each state runs, as its span is named. */
+const stepNames: Record<CheckoutStatus, string> = {
+  INITIATED: "reserve stock",
+  INVENTORY_RESERVED: "start charge",
+  PAYMENT_PENDING: "charge payment",
+  PAYMENT_COMPLETED: "confirm reservation",
+  COMPENSATING: "compensate",
+  COMPLETED: "finished",
+  FAILED: "finished",
+};
 
 /** Which step runs in which state: one step makes (at most) one transition. */
 function runStep(ctx: StepContext, settings: SagaSettings): Promise<StepOutcome> | StepOutcome {
@@ -138,43 +151,57 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
       const session = await load(checkoutId);
       if (isFinished(session.status) || steps >= maxSteps || signal.aborted) return session;
 
-      let outcome: StepOutcome;
-      try {
-        outcome = await withHeartbeat(checkoutId, owner, async () => runStep(context(session, owner), settings));
-      } catch (err) {
-        if (!(err instanceof StopDriving)) throw err;
-        logger.info({ checkoutId, status: session.status, why: err.message }, "stopped driving checkout");
-        return load(checkoutId);
-      }
-      if (outcome.kind === "wait") {
-        logger.warn({ checkoutId, status: session.status, why: outcome.reason }, "checkout waits");
-        return load(checkoutId);
-      }
-
-      assertTransition(session.status, outcome.to, outcome.patch?.failure?.code);
-      const now = deps.clock.now();
-      const next = { ...session, ...outcome.patch, status: outcome.to };
-      const moved = await store.transition({
-        checkoutId,
-        owner,
-        from: session.status,
-        to: outcome.to,
-        reason: outcome.reason,
-        patch: outcome.patch,
-        outbox: isFinished(outcome.to) ? checkoutEndedEvent(next, now) : undefined,
-      });
-      if (!moved) {
-        logger.warn({ checkoutId, from: session.status, to: outcome.to }, "checkout was moved by another driver");
-        return load(checkoutId);
-      }
-      logger.info({ checkoutId, from: session.status, to: outcome.to, reason: outcome.reason }, "checkout moved");
-      const enteredAt = session.history.at(-1)?.at ?? session.updatedAt;
-      deps.observer?.transitioned({
-        from: session.status,
-        to: outcome.to,
-        secondsInState: Math.max(0, (now.getTime() - enteredAt.getTime()) / 1000),
-        failureCode: next.failure?.code,
-      });
+      // One span per step, its transition included: the event a final transition writes to
+      // the outbox carries this span's context.
+      const stopped = await inSpan(
+        `saga ${stepNames[session.status]}`,
+        { tracer: sagaTracer, attributes: { "checkout.id": checkoutId, "checkout.status": session.status } },
+        () => advance(session, owner),
+      );
+      if (stopped) return load(checkoutId);
     }
+  }
+
+  /** Runs the session's current step and records its transition; true when driving must stop. */
+  async function advance(session: CheckoutSession, owner: string): Promise<boolean> {
+    const checkoutId = session.id;
+    let outcome: StepOutcome;
+    try {
+      outcome = await withHeartbeat(checkoutId, owner, async () => runStep(context(session, owner), settings));
+    } catch (err) {
+      if (!(err instanceof StopDriving)) throw err;
+      logger.info({ checkoutId, status: session.status, why: err.message }, "stopped driving checkout");
+      return true;
+    }
+    if (outcome.kind === "wait") {
+      logger.warn({ checkoutId, status: session.status, why: outcome.reason }, "checkout waits");
+      return true;
+    }
+
+    assertTransition(session.status, outcome.to, outcome.patch?.failure?.code);
+    const now = deps.clock.now();
+    const next = { ...session, ...outcome.patch, status: outcome.to };
+    const moved = await store.transition({
+      checkoutId,
+      owner,
+      from: session.status,
+      to: outcome.to,
+      reason: outcome.reason,
+      patch: outcome.patch,
+      outbox: isFinished(outcome.to) ? checkoutEndedEvent(next, now) : undefined,
+    });
+    if (!moved) {
+      logger.warn({ checkoutId, from: session.status, to: outcome.to }, "checkout was moved by another driver");
+      return true;
+    }
+    logger.info({ checkoutId, from: session.status, to: outcome.to, reason: outcome.reason }, "checkout moved");
+    const enteredAt = session.history.at(-1)?.at ?? session.updatedAt;
+    deps.observer?.transitioned({
+      from: session.status,
+      to: outcome.to,
+      secondsInState: Math.max(0, (now.getTime() - enteredAt.getTime()) / 1000),
+      failureCode: next.failure?.code,
+    });
+    return false;
   }
 }

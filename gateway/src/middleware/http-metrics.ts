@@ -33,6 +33,6 @@ export function httpMetrics(options: { registry: Registry }): MiddlewareHandler<
 }
 
 /** The pattern of the route that matched (middleware, registered for ALL methods, does not count). */
-function routeOf(c: Context<GatewayEnv>): string {
+export function routeOf(c: Context<GatewayEnv>): string {
   return matchedRoutes(c).findLast((r) => r.method !== "ALL")?.path ?? "unmatched";
 }

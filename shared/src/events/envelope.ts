@@ -20,7 +20,9 @@ export function buildEnvelope(input: {
   occurredAt: Date;
   correlationId?: string;
   causationId?: string;
+  /** W3C trace context of the work that wrote the event; consumers continue its trace. */
   traceparent?: string;
+  tracestate?: string;
   payload: CheckoutEvent;
 }): EventEnvelope {
   return create(EventEnvelopeSchema, {
@@ -32,6 +34,7 @@ export function buildEnvelope(input: {
     correlationId: input.correlationId ?? "",
     causationId: input.causationId ?? "",
     traceparent: input.traceparent ?? "",
+    tracestate: input.tracestate ?? "",
     payload: input.payload,
   });
 }

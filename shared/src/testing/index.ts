@@ -25,3 +25,6 @@ export async function createTestDatabase(prefix: string): Promise<string> {
 export function testLogger(name = "test"): Logger {
   return createLogger(name, { level: process.env.TEST_LOG_LEVEL ?? "silent" });
 }
+
+/** Keeps finished spans in memory: pass one to `startTracing` to assert on what was traced. */
+export { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
