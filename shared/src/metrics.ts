@@ -1,5 +1,5 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { ConsumerObserver } from "./events/event-bus.js";
 
 export { Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -84,10 +84,19 @@ export function consumerMetrics(registry: Registry): ConsumerObserver {
     labelNames: ["group", "topic"] as const,
     registers: [registry],
   });
+  const lag = new Gauge({
+    name: `${METRIC_PREFIX}consumer_lag_messages`,
+    help: "Messages on the topic the consumer group has not committed yet (sampled every 5 s; Kafka only).",
+    labelNames: ["group", "topic"] as const,
+    registers: [registry],
+  });
   return {
     delivered({ topic, group, outcome }) {
       delivered.inc({ group, topic, outcome });
       if (outcome === "dead_lettered") deadLettered.inc({ group, topic });
+    },
+    lag({ topic, group, messages }) {
+      lag.set({ group, topic }, messages);
     },
   };
 }

@@ -181,6 +181,35 @@ describe("kafka event bus (real broker)", () => {
       expect(parked.headers[DEAD_LETTER_HEADERS.originalPartition]).toBe(String(parked.reason.partition));
     });
 
+    it("samples the group's lag: messages not yet committed, back to 0 once handled", async () => {
+      const topic = await newTopic();
+      const group = `lag-${topic}`;
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const samples: number[] = [];
+      const subscription = await bus.subscribe({
+        topic,
+        group,
+        // Holds the first message, so the rest of the batch waits uncommitted.
+        handler: () => held,
+        observer: { delivered: () => {}, lag: ({ messages }) => void samples.push(messages) },
+      });
+      try {
+        await bus.publish(
+          topic,
+          [0, 1, 2, 3].map((seq) => toMessage(buildEvent("u1", seq))),
+        );
+        await eventually(() => expect(samples.at(-1)).toBe(4), 15_000);
+        release();
+        await eventually(() => expect(samples.at(-1)).toBe(0), 15_000);
+      } finally {
+        release();
+        await subscription.close();
+      }
+    }, 40_000);
+
     it("commits only after the handler succeeded: an event still failing at close goes to the group's next consumer", async () => {
       // Retries go on for as long as the test runs: only close() ends them.
       const patient = createKafkaEventBus(busOptions({ maxAttempts: 1_000 }));

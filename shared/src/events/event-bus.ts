@@ -33,6 +33,8 @@ export type DeliveryOutcome = "ok" | "failed" | "dead_lettered";
 /** Told about every delivery a subscription makes (its service's consumer metrics). */
 export interface ConsumerObserver {
   delivered(delivery: { topic: string; group: string; outcome: DeliveryOutcome }): void;
+  /** Messages on the topic not yet committed by the group, summed over partitions (sampled). */
+  lag?(sample: { topic: string; group: string; messages: number }): void;
 }
 
 export interface EventSubscriber {

@@ -59,6 +59,9 @@ export interface KafkaEventBus extends EventPublisher, EventSubscriber, BusReadi
  * Create each topic's `.dlq` with the topic: while it is missing, dead-lettering fails and the
  * message is redelivered (the partition waits rather than loses it).
  */
+/** How often a subscription samples its group's lag (when its observer wants it). */
+const LAG_SAMPLE_MS = 5_000;
+
 export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBus {
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 200;
@@ -84,6 +87,27 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
 
   /** Readiness: the cluster answers a metadata request (an admin client kept for it, connected on first use). */
   async function ready(): Promise<void> {
+    const admin = await adminClient();
+    await admin.describeCluster();
+  }
+
+  /** Sums, over the topic's partitions, how far the group's committed offset trails the log end. */
+  async function consumerLag(topic: string, group: string): Promise<number> {
+    const admin = await adminClient();
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId: group, topics: [topic] }),
+    ]);
+    const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((sum, p) => {
+      const at = done.get(p.partition) ?? -1;
+      // -1: nothing committed yet; the group starts from the beginning (low watermark).
+      const from = at < 0 ? Number(p.low) : at;
+      return sum + Math.max(0, Number(p.high) - from);
+    }, 0);
+  }
+
+  async function adminClient(): Promise<Admin> {
     adminReady ??= (async () => {
       // No retries: a probe wants the answer now, and asks again on its next period.
       const admin = kafka.admin({ retry: { retries: 0 } });
@@ -93,8 +117,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
       adminReady = undefined;
       throw err;
     });
-    const admin = await adminReady;
-    await admin.describeCluster();
+    return adminReady;
   }
 
   /** Connects on first use; a failed connect is forgotten so the next publish tries again. */
@@ -160,10 +183,21 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
       await consumer.disconnect();
       throw err;
     }
+    // Lag is sampled, not pushed: a slow or stuck consumer must still show it.
+    const sampleLag = observer?.lag
+      ? setInterval(() => {
+          consumerLag(topic, group).then(
+            (messages) => observer.lag?.({ topic, group, messages }),
+            () => {}, // the broker is away: readiness and the relay's back-off say so
+          );
+        }, LAG_SAMPLE_MS)
+      : undefined;
+    sampleLag?.unref();
     let closed: Promise<void> | undefined;
     const subscription: Subscription = {
       close() {
         closed ??= (async () => {
+          clearInterval(sampleLag);
           closing.abort();
           // kafkajs waits for the message in flight before it leaves the group.
           await consumer.disconnect();
