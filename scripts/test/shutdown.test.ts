@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { createPostgres } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,7 +72,17 @@ beforeAll(async () => {
   Object.assign(env, isolated.env);
   const up = await stack("up");
   stackUp = true;
-  if (up.code !== 0) throw new Error(`stack up exited with ${up.code}:\n${up.output}`);
+  if (up.code !== 0) {
+    // The logs go with the temp dir in afterAll: keep what explains the failure.
+    const logs = await readdir(path.join(stackDir, "logs")).catch(() => []);
+    const tails = await Promise.all(
+      logs.map(async (f) => {
+        const text = await readFile(path.join(stackDir, "logs", f), "utf8").catch(() => "");
+        return `--- ${f}\n${text.split("\n").slice(-15).join("\n")}`;
+      }),
+    );
+    throw new Error(`stack up exited with ${up.code}:\n${up.output}\n${tails.join("\n")}`);
+  }
 }, 300_000);
 
 afterAll(async () => {
