@@ -1,4 +1,5 @@
 import type { Logger, Running, Sql } from "@checkout-saga/shared";
+import { startPeriodicTask } from "../periodic-task.js";
 import type { CheckoutMetrics } from "./checkout-metrics.js";
 
 /**
@@ -12,9 +13,6 @@ export function startCheckoutGauges(
   options: { intervalMs: number },
 ): Running {
   const { sql, gauges, logger } = deps;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
-  let stopped = false;
 
   async function refresh(): Promise<void> {
     const [pending] = await sql<{ count: string }[]>`select count(*) as count from outbox where published_at is null`;
@@ -29,22 +27,8 @@ export function startCheckoutGauges(
     gauges.needingAttention.set(Number(attention?.count ?? 0));
   }
 
-  function schedule(delayMs: number) {
-    timer = setTimeout(() => {
-      inFlight = refresh()
-        .catch((err) => logger.warn({ err }, "refreshing the outbox and attention gauges failed"))
-        .finally(() => {
-          if (!stopped) schedule(options.intervalMs);
-        });
-    }, delayMs);
-  }
-
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
-    },
-  };
+  return startPeriodicTask(refresh, {
+    intervalMs: options.intervalMs,
+    onError: (err) => logger.warn({ err }, "refreshing the outbox and attention gauges failed"),
+  });
 }

@@ -1,4 +1,5 @@
 import type { Logger, Running } from "@checkout-saga/shared";
+import { startPeriodicTask } from "../periodic-task.js";
 import { type CheckoutCommandsDeps, driveLeased, newLeaseOwner } from "./checkout-commands.js";
 
 export interface RecoveryOptions {
@@ -21,18 +22,15 @@ export function startCheckoutRecovery(
   options: RecoveryOptions,
 ): Running {
   const { store, logger } = deps;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> = Promise.resolve();
 
-  async function recoverOnce(): Promise<void> {
+  async function recoverOnce(stopping: AbortSignal): Promise<void> {
     const ids = await store.findRecoverable({
       graceMs: options.graceMs,
       attentionRetryMs: options.attentionRetryMs,
       limit: options.batchSize ?? 50,
     });
     for (const checkoutId of ids) {
-      if (stopped) return;
+      if (stopping.aborted) return;
       const owner = newLeaseOwner();
       if (!(await store.claimLease(checkoutId, owner))) continue; // another instance got there first
       try {
@@ -44,22 +42,8 @@ export function startCheckoutRecovery(
     }
   }
 
-  function schedule(delayMs: number) {
-    timer = setTimeout(() => {
-      pass = recoverOnce()
-        .catch((err) => logger.error({ err }, "checkout recovery pass failed"))
-        .finally(() => {
-          if (!stopped) schedule(options.intervalMs);
-        });
-    }, delayMs);
-  }
-
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await pass;
-    },
-  };
+  return startPeriodicTask(recoverOnce, {
+    intervalMs: options.intervalMs,
+    onError: (err) => logger.error({ err }, "checkout recovery pass failed"),
+  });
 }
