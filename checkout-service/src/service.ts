@@ -26,7 +26,7 @@ import { encodeInitiateResponse } from "./rpc/checkout-message.js";
 import { checkoutRoutes } from "./rpc/checkout-routes.js";
 import { createCheckoutCommands } from "./saga/checkout-commands.js";
 import { startCheckoutRecovery } from "./saga/checkout-recovery.js";
-import { createCheckoutSaga } from "./saga/checkout-saga.js";
+import { createCheckoutSaga, DEFAULT_STEP_POLICIES } from "./saga/checkout-saga.js";
 import { crashAt, noFaults } from "./saga/saga-faults.js";
 import { migrateCheckoutDatabase } from "./store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "./store/postgres-checkout-store.js";
@@ -45,7 +45,6 @@ export interface CheckoutService extends Running {
 /** Cart and catalog lookups happen while the customer waits: short deadline, few retries. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 const LOOKUP_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
-const CALL_RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 };
 const COMPENSATION_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 /** How often published outbox rows past retention are swept. */
 const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
@@ -92,7 +91,7 @@ export async function startCheckoutService(
       settings: {
         leaseMs: config.leaseMs,
         paymentDeadlineMs: config.paymentDeadlineMs,
-        callRetry: CALL_RETRY,
+        steps: DEFAULT_STEP_POLICIES,
         compensationRetry: COMPENSATION_RETRY,
       },
       signal: stopping.signal,

@@ -52,7 +52,7 @@ export async function completeCheckout(store: CheckoutStore, userId: string) {
   };
   const outbox = checkoutEndedEvent(session, now);
   const moved = await store.transition({
-    checkoutId: checkout.id,
+    id: checkout.id,
     owner,
     from: "INITIATED",
     to: "COMPLETED",

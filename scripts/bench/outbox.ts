@@ -343,7 +343,7 @@ async function completeCheckout(store: ReturnType<typeof createPostgresCheckoutS
     history: [],
   };
   await store.transition({
-    checkoutId: id,
+    id,
     owner,
     from: "INITIATED",
     to: "COMPLETED",

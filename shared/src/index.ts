@@ -16,6 +16,8 @@ export * from "./metrics.js";
 export * from "./money.js";
 export * from "./postgres.js";
 export * from "./readiness.js";
+export * from "./resilience/index.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";
+export * from "./saga/index.js";
 export * from "./tracing.js";

@@ -1,14 +1,13 @@
-import { createServiceClient, createServiceTransport } from "@checkout-saga/shared";
+import { createServiceClient, createServiceTransport, type RetryPolicy, withRetry } from "@checkout-saga/shared";
 import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import type { Interceptor } from "@connectrpc/connect";
 import type { CartPort } from "../saga/ports.js";
-import { type BackoffPolicy, withRetry } from "../saga/retry.js";
 import { lookupFailure } from "./lookup-failure.js";
 
 export function createCartClient(
   baseUrl: string,
   timeoutMs: number,
-  retry: BackoffPolicy,
+  retry: RetryPolicy,
   interceptors: Interceptor[] = [],
 ): CartPort {
   const client = createServiceClient(CartService, createServiceTransport(baseUrl, interceptors));

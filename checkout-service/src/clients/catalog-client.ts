@@ -1,14 +1,19 @@
-import { createServiceClient, createServiceTransport, fromMoneyProto } from "@checkout-saga/shared";
+import {
+  createServiceClient,
+  createServiceTransport,
+  fromMoneyProto,
+  type RetryPolicy,
+  withRetry,
+} from "@checkout-saga/shared";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import type { Interceptor } from "@connectrpc/connect";
 import type { CatalogPort } from "../saga/ports.js";
-import { type BackoffPolicy, withRetry } from "../saga/retry.js";
 import { lookupFailure } from "./lookup-failure.js";
 
 export function createCatalogClient(
   baseUrl: string,
   timeoutMs: number,
-  retry: BackoffPolicy,
+  retry: RetryPolicy,
   interceptors: Interceptor[] = [],
 ): CatalogPort {
   const client = createServiceClient(ProductService, createServiceTransport(baseUrl, interceptors));

@@ -1,7 +1,11 @@
-import type { Logger } from "@checkout-saga/shared";
+import {
+  type CircuitBreakerSettings,
+  type CircuitState,
+  circuitBreakerInterceptor,
+  createDownstreamBreaker,
+  type Logger,
+} from "@checkout-saga/shared";
 import type { Interceptor } from "@connectrpc/connect";
-import { type CircuitBreakerSettings, type CircuitState, createCircuitBreaker } from "../domain/circuit-breaker.js";
-import { circuitBreakerInterceptor } from "./circuit-breaker-interceptor.js";
 
 export type Downstream = "cart" | "product" | "inventory" | "payment";
 
@@ -17,7 +21,7 @@ export function downstreamBreakers(
   onChange: (downstream: Downstream, state: CircuitState) => void = () => {},
 ): Record<Downstream, Interceptor[]> {
   const guard = (downstream: Downstream): Interceptor[] => {
-    const breaker = createCircuitBreaker(settings, Date.now, (state) => {
+    const breaker = createDownstreamBreaker(settings, (state) => {
       onChange(downstream, state);
       if (state === "open") logger.warn({ downstream, cooldownMs: settings.cooldownMs }, "circuit opened");
       else logger.info({ downstream, state }, "circuit state changed");

@@ -1,5 +1,5 @@
 import type { Amount } from "@checkout-saga/shared";
-import type { CheckoutStatus } from "./checkout-state-machine.js";
+import type { CheckoutStatus } from "./checkout-status.js";
 
 /** A line as bought: name and unit price are a snapshot of the catalog at checkout time. */
 export interface CheckoutItem {

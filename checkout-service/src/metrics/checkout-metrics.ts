@@ -1,7 +1,14 @@
-import { Counter, Gauge, Histogram, METRIC_PREFIX, type Registry } from "@checkout-saga/shared";
+import {
+  type CircuitState,
+  Counter,
+  Gauge,
+  Histogram,
+  METRIC_PREFIX,
+  type Registry,
+  type SagaObserver,
+} from "@checkout-saga/shared";
 import type { Downstream } from "../clients/downstream-breakers.js";
-import type { CircuitState } from "../domain/circuit-breaker.js";
-import type { SagaObserver } from "../saga/checkout-saga.js";
+import type { CheckoutStatus } from "../domain/checkout-status.js";
 
 /** Seconds a checkout spends in one state: from a fast step to a slow payment or a long compensation. */
 const STATE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -10,7 +17,7 @@ const STATE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 
 const BREAKER_STATE_VALUE: Record<CircuitState, number> = { closed: 0, "half-open": 1, open: 2 };
 
 export interface CheckoutMetrics {
-  saga: SagaObserver;
+  saga: SagaObserver<CheckoutStatus>;
   /** Rows the outbox relay published in one committed batch. */
   outboxPublished(rows: number): void;
   breakerChanged(downstream: Downstream, state: CircuitState): void;

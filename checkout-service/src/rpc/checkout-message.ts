@@ -13,7 +13,7 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { LineShortageSchema, ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import type { CheckoutSession } from "../domain/checkout-session.js";
-import type { CheckoutStatus } from "../domain/checkout-state-machine.js";
+import type { CheckoutStatus } from "../domain/checkout-status.js";
 
 export const statusToMessage: Record<CheckoutStatus, CheckoutStatusMessage> = {
   INITIATED: CheckoutStatusMessage.INITIATED,

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { DomainError, failedPrecondition, type Logger, notFound } from "@checkout-saga/shared";
-import { isSettledOutcome } from "../domain/checkout-outcome.js";
 import { type InitiateCheckoutInput, parseCheckoutRequest, requestFingerprint } from "../domain/checkout-request.js";
 import type { CheckoutSession } from "../domain/checkout-session.js";
-import { isFinished } from "../domain/checkout-state-machine.js";
 import { priceCart } from "../domain/pricing.js";
-import type { CheckoutSaga } from "./checkout-saga.js";
+import { isSettledOutcome } from "./checkout-outcome.js";
+import { type CheckoutSaga, isFinished } from "./checkout-saga.js";
 import type { CartPort, CatalogPort, CheckoutStore, IdempotencyRecord } from "./ports.js";
 
 /** InitiateCheckout's answer: a fresh outcome, or the stored first response of the same key. */

@@ -5,13 +5,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import { createCheckoutSaga, type SagaSettings } from "./checkout-saga.js";
 import type { InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SagaStore } from "./ports.js";
-import type { CrashPoint, SagaFaults } from "./saga-faults.js";
+import type { SagaFaults } from "./saga-faults.js";
 
 const OWNER = "driver-1";
 const settings: SagaSettings = {
   leaseMs: 30_000,
   paymentDeadlineMs: 60_000,
-  callRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+  steps: { calls: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
   compensationRetry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2 },
 };
 
@@ -187,7 +187,7 @@ describe("checkout saga", () => {
   });
 
   it("passes each crash point after the downstream effect and before the commit that records it", async () => {
-    const reached: Array<{ point: CrashPoint; calls: string; status: string }> = [];
+    const reached: Array<{ point: string; calls: string; status: string }> = [];
     let current = () => "";
     const faults: SagaFaults = {
       reached: (point) => reached.push({ point, calls: fakes.calls.join(","), status: current() }),

@@ -1,4 +1,4 @@
-import type { Amount } from "@checkout-saga/shared";
+import type { Amount, SagaStore as EngineSagaStore } from "@checkout-saga/shared";
 import type {
   CheckoutFailure,
   CheckoutItem,
@@ -6,7 +6,7 @@ import type {
   PaymentMethod,
   ShippingAddress,
 } from "../domain/checkout-session.js";
-import type { CheckoutStatus } from "../domain/checkout-state-machine.js";
+import type { CheckoutStatus } from "../domain/checkout-status.js";
 import type { CartLine, CatalogEntry } from "../domain/pricing.js";
 
 /**
@@ -72,25 +72,10 @@ export interface OutboxMessage {
 }
 
 /**
- * What the saga needs from storage. Every write is guarded by the expected status and the
- * caller's lease, and renews that lease: false means someone else owns or moved the checkout.
+ * What the saga engine needs from storage (see shared's SagaStore): every write guarded by the
+ * expected status and the caller's lease; the final transition writes its outbox row too.
  */
-export interface SagaStore {
-  load(checkoutId: string): Promise<CheckoutSession | undefined>;
-  /** The session update, its history row and (when given) its outbox row, in one transaction. */
-  transition(change: {
-    checkoutId: string;
-    owner: string;
-    from: CheckoutStatus;
-    to: CheckoutStatus;
-    reason: string;
-    patch?: SessionPatch;
-    outbox?: OutboxMessage;
-  }): Promise<boolean>;
-  /** Saves details without moving the checkout (a pending payment's id, compensation attempts). */
-  annotate(note: { checkoutId: string; owner: string; status: CheckoutStatus; patch: SessionPatch }): Promise<boolean>;
-  renewLease(checkoutId: string, owner: string): Promise<boolean>;
-}
+export type SagaStore = EngineSagaStore<CheckoutStatus, CheckoutSession, SessionPatch, OutboxMessage>;
 
 /** A new checkout as InitiateCheckout creates it. */
 export interface NewCheckout {

@@ -1,6 +1,3 @@
-import { isRetryable } from "@checkout-saga/shared";
-import { isCircuitOpen } from "../clients/circuit-breaker-interceptor.js";
-
 export interface BackoffPolicy {
   /** Total tries, the first included. */
   attempts: number;
@@ -28,19 +25,4 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/**
- * Runs `fn`, retrying failures the callee calls retryable (isRetryable) with backoff; others fail
- * at once, and so does an open circuit (retrying within its cooldown would only wait for nothing).
- */
-export async function withRetry<T>(fn: () => Promise<T>, policy: BackoffPolicy, signal?: AbortSignal): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (signal?.aborted || attempt >= policy.attempts || !isRetryable(err) || isCircuitOpen(err)) throw err;
-      await sleep(backoffDelay(attempt, policy), signal);
-    }
-  }
 }

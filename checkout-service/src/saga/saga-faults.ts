@@ -1,3 +1,5 @@
+import type { SagaFaults } from "@checkout-saga/shared";
+
 /**
  * Points in the saga where a fault drill can make the process die: the moments that matter for
  * recovery, each between a downstream effect and the commit that records it.
@@ -11,12 +13,7 @@ export const CRASH_POINTS = ["after-reserve", "during-charge", "after-charge", "
 
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
-/** The saga's test hook: told when it passes a crash point. A no-op in normal runs. */
-export interface SagaFaults {
-  reached(point: CrashPoint): void;
-}
-
-export const noFaults: SagaFaults = { reached() {} };
+export { noFaults, type SagaFaults } from "@checkout-saga/shared";
 
 /**
  * CHECKOUT_CRASH_AT's hook: kills this process with SIGKILL when the saga reaches `point` — no

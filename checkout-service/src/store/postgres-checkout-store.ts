@@ -1,7 +1,7 @@
 import type { Sql } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import type { CheckoutFailure, CheckoutItem, CheckoutSession, ShippingAddress } from "../domain/checkout-session.js";
-import { type CheckoutStatus, isCheckoutStatus } from "../domain/checkout-state-machine.js";
+import { type CheckoutStatus, isCheckoutStatus } from "../domain/checkout-status.js";
 import type { OutboxSignal } from "../outbox/outbox-signal.js";
 import type { CheckoutStore, OutboxMessage, SessionPatch } from "../saga/ports.js";
 
@@ -89,7 +89,7 @@ export function createPostgresCheckoutStore(
       return toSession(row, history);
     },
 
-    async transition({ checkoutId, owner, from, to, reason, patch, outbox }) {
+    async transition({ id: checkoutId, owner, from, to, reason, patch, outbox }) {
       const moved = await sql.begin(async (tx) => {
         const updated = await tx`
           update checkout_sessions set status = ${to}, ${applyPatch(patch)}
@@ -107,7 +107,7 @@ export function createPostgresCheckoutStore(
       return moved;
     },
 
-    async annotate({ checkoutId, owner, status, patch }) {
+    async annotate({ id: checkoutId, owner, status, patch }) {
       const updated = await sql`
         update checkout_sessions set ${applyPatch(patch)}
         where id = ${checkoutId} and status = ${status} and lease_owner = ${owner}`;

@@ -1,5 +1,5 @@
-import type { CheckoutSession } from "./checkout-session.js";
-import { isFinished } from "./checkout-state-machine.js";
+import type { CheckoutSession } from "../domain/checkout-session.js";
+import { isFinished } from "./checkout-saga.js";
 
 /**
  * Whether the checkout's state is an answer to keep for its idempotency key: it ended, needs

@@ -1,13 +1,34 @@
+import { assertTransition as assertMachineTransition, IllegalTransitionError } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
-import {
-  assertTransition,
-  CHECKOUT_STATUSES,
-  type CheckoutStatus,
-  IllegalTransitionError,
-  isFinished,
-} from "./checkout-state-machine.js";
+import { CHECKOUT_STATUSES, type CheckoutStatus } from "../domain/checkout-status.js";
+import { checkoutMachine, isFinished } from "./checkout-saga.js";
 
-describe("checkout state machine", () => {
+/** The derived machine's guard, as the saga driver applies it. */
+const assertTransition = (from: CheckoutStatus, to: CheckoutStatus, failureCode?: string) =>
+  assertMachineTransition(checkoutMachine, from, to, failureCode);
+
+describe("checkout state machine (derived from the saga definition)", () => {
+  it("has exactly the persisted statuses as its states", () => {
+    expect(checkoutMachine.states.map((s) => s.name).sort()).toEqual([...CHECKOUT_STATUSES].sort());
+  });
+
+  it("is exactly this transition table", () => {
+    const table = checkoutMachine.edges.map((e) => `${e.from} → ${e.to}${e.onlyOn ? ` [${e.onlyOn.join()}]` : ""}`);
+    expect(table.sort()).toEqual(
+      [
+        "INITIATED → INVENTORY_RESERVED",
+        "INITIATED → COMPENSATING",
+        "INVENTORY_RESERVED → PAYMENT_PENDING",
+        "INVENTORY_RESERVED → COMPENSATING",
+        "PAYMENT_PENDING → PAYMENT_COMPLETED",
+        "PAYMENT_PENDING → COMPENSATING",
+        "PAYMENT_COMPLETED → COMPLETED",
+        "PAYMENT_COMPLETED → COMPENSATING [RESERVATION_LOST]",
+        "COMPENSATING → FAILED",
+      ].sort(),
+    );
+  });
+
   it("walks the happy path forward", () => {
     const path: CheckoutStatus[] = [
       "INITIATED",

@@ -1,0 +1,315 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { type LogContext, withLogContext } from "../log-context.js";
+import type { Logger } from "../logger.js";
+import { isCircuitOpen } from "../resilience/circuit-breaker.js";
+import { type RetryPolicy, withRetry } from "../resilience/retry.js";
+import { inSpan, tracer } from "../tracing.js";
+import {
+  type EnginePatch,
+  noFaults,
+  type SagaDefinition,
+  type SagaFailure,
+  type SagaFaults,
+  type SagaInstance,
+  type SagaStep,
+  type StepContext,
+  type StepResult,
+} from "./saga-definition.js";
+import { assertTransition, compensationPlan, isFinal, type SagaMachine, sagaMachine } from "./saga-machine.js";
+
+/**
+ * What the engine needs from storage. Every write is guarded by the expected state and the
+ * caller's lease, and renews that lease: false means someone else owns or moved the instance.
+ */
+export interface SagaStore<State extends string, Instance, Patch, Event> {
+  load(id: string): Promise<Instance | undefined>;
+  /** The instance update, its history row and (when given) its outbox row, in one transaction. */
+  transition(change: {
+    id: string;
+    owner: string;
+    from: State;
+    to: State;
+    reason: string;
+    patch?: Patch;
+    outbox?: Event;
+  }): Promise<boolean>;
+  /** Saves details without moving the instance. */
+  annotate(note: { id: string; owner: string; status: State; patch: Patch }): Promise<boolean>;
+  renewLease(id: string, owner: string): Promise<boolean>;
+}
+
+/** A persisted transition as metrics see it. */
+export interface SagaTransition<State extends string> {
+  from: State;
+  to: State;
+  /** The step (or "compensate") whose verdict made the move. */
+  step: string;
+  /** How long the instance was in `from`: since the transition into it was recorded. */
+  secondsInState: number;
+  /** Set when `to` is the failed state. */
+  failureCode?: string;
+}
+
+export interface SagaObserver<State extends string> {
+  transitioned(transition: SagaTransition<State>): void;
+}
+
+export interface SagaDriverSettings {
+  leaseMs: number;
+  /** Passes of the compensation before the instance is flagged as needing attention. */
+  compensationRetry: RetryPolicy;
+}
+
+export interface SagaDriverDeps<
+  State extends string,
+  Failure extends SagaFailure,
+  Instance extends SagaInstance<State, Failure>,
+  Patch extends EnginePatch<Failure>,
+  Deps,
+  Event,
+> {
+  definition: SagaDefinition<State, Instance, Patch, Deps, Failure>;
+  store: SagaStore<State, Instance, Patch, Event>;
+  /** What the steps call: ports to other services. */
+  deps: Deps;
+  clock: { now(): Date };
+  logger: Logger;
+  settings: SagaDriverSettings;
+  /** Aborted when the service stops: drivers stop between (or abandon) downstream calls. */
+  signal: AbortSignal;
+  /** The event written with the final transition (completed or failed), in its transaction. */
+  announce(instance: Instance, at: Date): Event;
+  /** The log-context field naming the instance (e.g. "checkoutId"). */
+  idField: keyof LogContext;
+  faults?: SagaFaults;
+  observer?: SagaObserver<State>;
+}
+
+export interface SagaDriver<State extends string, Instance> {
+  readonly machine: SagaMachine<State>;
+  /**
+   * Drives an instance whose lease `owner` holds, step by step, until it is final, must wait,
+   * has made `maxSteps` transitions, or someone else moved it. Returns it as persisted.
+   */
+  drive(id: string, owner: string, options?: { maxSteps?: number }): Promise<Instance>;
+}
+
+/**
+ * Thrown to stop driving without deciding anything: the service is stopping, or another
+ * driver took the instance over. The persisted state stays valid and resumable.
+ */
+export class StopDriving extends Error {
+  override readonly name = "StopDriving";
+}
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+const COMPENSATE = "compensate";
+
+/** Runs any saga definition: one generic driver, the business lives in the steps. */
+export function createSagaDriver<
+  State extends string,
+  Failure extends SagaFailure,
+  Instance extends SagaInstance<State, Failure>,
+  Patch extends EnginePatch<Failure>,
+  Deps,
+  Event,
+>(driverDeps: SagaDriverDeps<State, Failure, Instance, Patch, Deps, Event>): SagaDriver<State, Instance> {
+  const { definition, store, settings, signal, logger } = driverDeps;
+  const machine = sagaMachine(definition);
+  const faults = driverDeps.faults ?? noFaults;
+  const spans = tracer(`saga/${definition.name}`);
+  // biome-ignore lint/suspicious/noExplicitAny: a step sees its own view of Deps
+  type Step = SagaStep<State, Instance, Patch, any, Failure>;
+  const stepByState = new Map<State, Step>(
+    definition.steps.map((step, i) => [i === 0 ? definition.initial : (definition.steps[i - 1] as Step).enters, step]),
+  );
+
+  /** Settles with `work`, or with StopDriving as soon as the service stops (the call is abandoned). */
+  const unlessStopping = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new StopDriving("the service is stopping"));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+
+  const enteredAt = (instance: Instance) => instance.history.at(-1)?.at ?? instance.updatedAt;
+
+  function context(instance: Instance, owner: string, step?: Step): StepContext<Instance, Patch, Deps> {
+    const deadline = new Date(
+      step?.deadlineMs === undefined ? 8.64e15 : enteredAt(instance).getTime() + step.deadlineMs,
+    );
+    const retry = step?.retry;
+    return {
+      session: instance,
+      deps: driverDeps.deps,
+      call: (fn) => unlessStopping(retry ? withRetry(fn, retry, { deadline, signal }) : fn()),
+      async save(patch) {
+        const saved = await store.annotate({ id: instance.id, owner, status: instance.status, patch });
+        if (!saved) throw new StopDriving("another driver took it over");
+        Object.assign(instance, definedFields(patch));
+      },
+      pause: (ms) => unlessStopping(delay(ms, undefined, { signal })),
+      now: () => driverDeps.clock.now(),
+      deadline,
+      faults,
+    };
+  }
+
+  /** Keeps the lease alive while a (possibly slow) step runs. */
+  async function withHeartbeat<T>(id: string, owner: string, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(
+      () => {
+        store
+          .renewLease(id, owner)
+          .catch((err) => logger.warn({ err, [driverDeps.idField]: id }, "lease renewal failed"));
+      },
+      Math.max(10, settings.leaseMs / 3),
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /**
+   * COMPENSATING → failed: runs the derived undo plan, retrying whole passes with backoff. After
+   * `compensationRetry.attempts` failed passes (counted across restarts) the instance stays
+   * compensating, flagged as needing attention; it never ends failed with something left undone.
+   */
+  async function compensate(ctx: StepContext<Instance, Patch, Deps>): Promise<StepResult<Patch, Failure>> {
+    const plan = compensationPlan(definition, ctx.session);
+    const policy = settings.compensationRetry;
+    let attempts = ctx.session.compensationAttempts;
+    for (;;) {
+      try {
+        const undone: string[] = [];
+        for (const undo of plan) {
+          undone.push(await undo.run(ctx));
+          if (undone.length === 1) faults.reached("during-compensation");
+        }
+        return {
+          kind: "done",
+          reason: undone.length > 0 ? `compensated: ${undone.join(", ")}` : "compensated: nothing to undo",
+          patch: { needsAttention: false } as Patch,
+        };
+      } catch (err) {
+        if (err instanceof StopDriving) throw err;
+        // An open circuit says the downstream is known to be down, not that the undo failed:
+        // wait for the breaker's trial call instead of spending an attempt (a restart shorter
+        // than the cooldown would otherwise use them all up and flag the instance).
+        if (isCircuitOpen(err)) {
+          await ctx.pause(policy.maxDelayMs);
+          continue;
+        }
+        attempts++;
+        const needsAttention = attempts >= policy.attempts;
+        await ctx.save({ compensationAttempts: attempts, needsAttention } as Patch);
+        if (needsAttention)
+          return { kind: "wait", reason: `compensation failed ${attempts} times: ${errorMessage(err)}` };
+        await ctx.pause(
+          Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2),
+        );
+      }
+    }
+  }
+
+  /** Runs the instance's current step and records its transition; true when driving must stop. */
+  async function advance(instance: Instance, owner: string): Promise<boolean> {
+    const id = instance.id;
+    const from = instance.status;
+    const compensating = from === definition.compensating;
+    const step = stepByState.get(from);
+    const ctx = context(instance, owner, step);
+    let result: StepResult<Patch, Failure>;
+    try {
+      result = await withHeartbeat(id, owner, async () =>
+        compensating ? compensate(ctx) : (step as Step).action(ctx),
+      );
+    } catch (err) {
+      if (!(err instanceof StopDriving)) throw err;
+      logger.info({ [driverDeps.idField]: id, status: from, why: err.message }, "stopped driving");
+      return true;
+    }
+    if (result.kind === "wait") {
+      logger.warn({ [driverDeps.idField]: id, status: from, why: result.reason }, "saga waits");
+      return true;
+    }
+    const to =
+      result.kind === "failed" ? definition.compensating : compensating ? definition.failed : (step as Step).enters;
+    const patch = (result.kind === "failed" ? { ...result.patch, failure: result.failure } : result.patch) as
+      | Patch
+      | undefined;
+    assertTransition(machine, from, to, result.kind === "failed" ? result.failure.code : undefined);
+    const now = driverDeps.clock.now();
+    const next = { ...instance, ...definedFields(patch), status: to } as Instance;
+    const moved = await store.transition({
+      id,
+      owner,
+      from,
+      to,
+      reason: result.reason,
+      patch,
+      outbox: isFinal(machine, to) ? driverDeps.announce(next, now) : undefined,
+    });
+    if (!moved) {
+      logger.warn({ [driverDeps.idField]: id, from, to }, "saga was moved by another driver");
+      return true;
+    }
+    logger.info({ [driverDeps.idField]: id, from, to, reason: result.reason }, "saga moved");
+    driverDeps.observer?.transitioned({
+      from,
+      to,
+      step: compensating ? COMPENSATE : (step as Step).name,
+      secondsInState: Math.max(0, (now.getTime() - enteredAt(instance).getTime()) / 1000),
+      failureCode: to === definition.failed ? next.failure?.code : undefined,
+    });
+    // The driver holds what it wrote: the next step starts from it, without reading it back.
+    Object.assign(instance, next, {
+      updatedAt: now,
+      history: [...instance.history, { from, to, reason: result.reason, at: now }],
+    });
+    return false;
+  }
+
+  async function drive(id: string, owner: string, maxSteps: number): Promise<Instance> {
+    const instance = await store.load(id);
+    if (!instance) throw new Error(`${definition.name} ${id} does not exist`);
+    for (let steps = 0; ; steps++) {
+      if (isFinal(machine, instance.status) || steps >= maxSteps || signal.aborted) return instance;
+      const status = instance.status;
+      const name = status === definition.compensating ? COMPENSATE : (stepByState.get(status) as Step).name;
+      // One span per step, its transition included: the event a final transition writes to
+      // the outbox carries this span's context.
+      const stopped = await inSpan(
+        `saga ${name}`,
+        { tracer: spans, attributes: { "saga.name": definition.name, "saga.id": id, "saga.status": status } },
+        () => advance(instance, owner),
+      );
+      // Stopped: what is persisted may differ from what this driver holds (someone else moved it).
+      if (stopped) return (await store.load(id)) ?? instance;
+    }
+  }
+
+  return {
+    machine,
+    // Inside a log context, so every line logged while driving carries the instance's id.
+    drive: (id, owner, options = {}) =>
+      withLogContext({ [driverDeps.idField]: id }, () =>
+        drive(id, owner, options.maxSteps ?? Number.POSITIVE_INFINITY),
+      ),
+  };
+}
+
+/** A patch's fields that are set: an absent field keeps the stored value, as the stores do. */
+function definedFields<Patch>(patch: Patch | undefined): Partial<Patch> {
+  if (!patch) return {};
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Patch>;
+}
+
+/** Steps classify downstream failures; a stop request is not one of them. */
+export function rethrowIfStopped(err: unknown): void {
+  if (err instanceof StopDriving) throw err;
+}

@@ -1,0 +1,237 @@
+import { describe, expect, it } from "vitest";
+import {
+  createSagaDriver,
+  defineSaga,
+  done,
+  failed,
+  type SagaInstance,
+  type SagaStep,
+  type SagaStore,
+  sagaMachine,
+  sagaMermaid,
+  waitFor,
+} from "../src/index.js";
+import { circuitOpenError } from "../src/resilience/circuit-breaker.js";
+import { testLogger } from "../src/testing/index.js";
+
+/** A made-up five-step saga: each step records its action and its undo in `log`. */
+type State = "NEW" | "A_DONE" | "B_DONE" | "C_DONE" | "D_DONE" | "E_DONE" | "UNDOING" | "UNDONE";
+interface Instance extends SagaInstance<State> {}
+type Patch = { failure?: { code: string; message: string }; needsAttention?: boolean; compensationAttempts?: number };
+interface Deps {
+  log: string[];
+  failAt?: string;
+  /** How the undo of a step answers, by step letter: throw to fail the pass. */
+  undoFails?: Record<string, () => Error>;
+}
+
+const letters = ["a", "b", "c", "d", "e"] as const;
+const states: State[] = ["A_DONE", "B_DONE", "C_DONE", "D_DONE", "E_DONE"];
+
+const step = (letter: (typeof letters)[number], i: number): SagaStep<State, Instance, Patch, Deps> => ({
+  name: `step ${letter}`,
+  enters: states[i] as State,
+  action: (ctx) => {
+    ctx.deps.log.push(letter);
+    return ctx.deps.failAt === letter ? failed({ code: "BOOM", message: `${letter} failed` }) : done(`${letter} done`);
+  },
+  // Step "c" has no undo; "d" is the pivot, so "e" may not have one either.
+  compensation:
+    letter === "c" || letter === "e"
+      ? undefined
+      : {
+          name: `undo ${letter}`,
+          run: async (ctx) => {
+            const failure = ctx.deps.undoFails?.[letter]?.();
+            if (failure) throw failure;
+            ctx.deps.log.push(`undo ${letter}`);
+            return `${letter} undone`;
+          },
+        },
+  pivot: letter === "d",
+  // A failure of "b" with this code proves it did nothing.
+  changesNothingOn: letter === "b" ? ["NOTHING_DONE"] : undefined,
+  turnsBackOn: letter === "e" ? ["BOOM"] : undefined,
+});
+
+const saga = defineSaga<State, Instance, Patch, Deps, { code: string; message: string }>({
+  name: "test",
+  initial: "NEW",
+  steps: letters.map(step),
+  compensating: "UNDOING",
+  failed: "UNDONE",
+});
+
+function memoryStore(): SagaStore<State, Instance, Patch, string> & { events: string[]; instance: Instance } {
+  const instance: Instance = {
+    id: "s-1",
+    status: "NEW",
+    needsAttention: false,
+    compensationAttempts: 0,
+    updatedAt: new Date(),
+    history: [],
+  };
+  const events: string[] = [];
+  return {
+    instance,
+    events,
+    load: async () => structuredClone(instance),
+    async transition(change) {
+      if (instance.status !== change.from) return false;
+      Object.assign(instance, change.patch, { status: change.to });
+      instance.history.push({ from: change.from, to: change.to, reason: change.reason, at: new Date() });
+      if (change.outbox) events.push(change.outbox);
+      return true;
+    },
+    async annotate(note) {
+      Object.assign(instance, note.patch);
+      return true;
+    },
+    renewLease: async () => true,
+  };
+}
+
+function driverFor(deps: Deps, store = memoryStore()) {
+  const driver = createSagaDriver({
+    definition: saga,
+    store,
+    deps,
+    clock: { now: () => new Date() },
+    logger: testLogger(),
+    settings: { leaseMs: 30_000, compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+    signal: new AbortController().signal,
+    announce: (instance) => `${instance.status} announced`,
+    idField: "checkoutId",
+  });
+  return { driver, store };
+}
+
+describe("saga engine", () => {
+  it("runs every step in order to the last step's state and announces it in the final transition", async () => {
+    const deps: Deps = { log: [] };
+    const { driver, store } = driverFor(deps);
+    const end = await driver.drive("s-1", "me");
+    expect(end.status).toBe("E_DONE");
+    expect(deps.log).toEqual(["a", "b", "c", "d", "e"]);
+    expect(store.events).toEqual(["E_DONE announced"]);
+  });
+
+  // The undo order is derived: a failure after each step in turn undoes exactly the steps
+  // that completed (and the failing one, which may have acted), newest first.
+  it.each([
+    ["a", ["a", "undo a"]],
+    ["b", ["a", "b", "undo b", "undo a"]],
+    ["c", ["a", "b", "c", "undo b", "undo a"]],
+    ["d", ["a", "b", "c", "d", "undo d", "undo b", "undo a"]],
+    ["e", ["a", "b", "c", "d", "e", "undo d", "undo b", "undo a"]],
+  ])("a failure in step %s undoes exactly what ran before it, in reverse", async (failAt, expected) => {
+    const deps: Deps = { log: [], failAt };
+    const { driver, store } = driverFor(deps);
+    const end = await driver.drive("s-1", "me");
+    expect(end.status).toBe("UNDONE");
+    expect(deps.log).toEqual(expected);
+    expect(store.events).toEqual(["UNDONE announced"]);
+  });
+
+  it("does not undo a failing step whose failure code proves it did nothing", async () => {
+    const failAt = "b";
+    const deps: Deps = { log: [] };
+    const nothingDone = defineSaga<State, Instance, Patch, Deps, { code: string; message: string }>({
+      ...saga,
+      steps: saga.steps.map((s) =>
+        s.name === `step ${failAt}` ? { ...s, action: () => failed({ code: "NOTHING_DONE", message: "refused" }) } : s,
+      ),
+    });
+    const driver = createSagaDriver({
+      ...{ definition: nothingDone, store: memoryStore(), deps },
+      clock: { now: () => new Date() },
+      logger: testLogger(),
+      settings: { leaseMs: 30_000, compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+      signal: new AbortController().signal,
+      announce: () => "x",
+      idField: "checkoutId",
+    });
+    await driver.drive("s-1", "me");
+    expect(deps.log).toEqual(["a", "undo a"]);
+  });
+
+  it("after the pivot, turns back only on the codes the step names", () => {
+    const machine = sagaMachine(saga);
+    const turnBack = machine.edges.filter((e) => e.kind === "fail").map((e) => [e.from, e.onlyOn ?? null]);
+    expect(turnBack).toEqual([
+      ["NEW", null],
+      ["A_DONE", null],
+      ["B_DONE", null],
+      ["C_DONE", null],
+      ["D_DONE", ["BOOM"]],
+    ]);
+  });
+
+  it("makes one transition per step in step mode", async () => {
+    const deps: Deps = { log: [] };
+    const { driver } = driverFor(deps);
+    expect((await driver.drive("s-1", "me", { maxSteps: 1 })).status).toBe("A_DONE");
+    expect((await driver.drive("s-1", "me", { maxSteps: 1 })).status).toBe("B_DONE");
+    expect(deps.log).toEqual(["a", "b"]);
+  });
+
+  it("waits without moving when a step says wait", async () => {
+    const waiting = defineSaga<State, Instance, Patch, Deps, { code: string; message: string }>({
+      ...saga,
+      steps: [{ ...saga.steps[0]!, action: () => waitFor("not yet") }, ...saga.steps.slice(1)],
+    });
+    const store = memoryStore();
+    const driver = createSagaDriver({
+      definition: waiting,
+      store,
+      deps: { log: [] },
+      clock: { now: () => new Date() },
+      logger: testLogger(),
+      settings: { leaseMs: 30_000, compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+      signal: new AbortController().signal,
+      announce: () => "x",
+      idField: "checkoutId",
+    });
+    expect((await driver.drive("s-1", "me")).status).toBe("NEW");
+    expect(store.instance.history).toEqual([]);
+  });
+
+  it("does not spend compensation attempts while the downstream's circuit is open", async () => {
+    let openAnswers = 8;
+    const deps: Deps = {
+      log: [],
+      failAt: "b",
+      undoFails: { a: () => (openAnswers-- > 0 ? circuitOpenError("inventory") : (undefined as unknown as Error)) },
+    };
+    const { driver, store } = driverFor(deps);
+    const end = await driver.drive("s-1", "me");
+    expect(end.status).toBe("UNDONE");
+    expect(store.instance.compensationAttempts).toBe(0);
+    // Each pass reruns the plan from the top (undos are idempotent); the ninth gets through.
+    expect(deps.log.filter((x) => x === "undo b")).toHaveLength(9);
+    expect(deps.log.at(-1)).toBe("undo a");
+  });
+
+  it("flags an undo that keeps failing as needing attention and stays compensating", async () => {
+    const deps: Deps = { log: [], failAt: "b", undoFails: { a: () => new Error("inventory says no") } };
+    const { driver, store } = driverFor(deps);
+    const end = await driver.drive("s-1", "me");
+    expect([end.status, end.needsAttention, end.compensationAttempts]).toEqual(["UNDOING", true, 3]);
+    expect(store.events).toEqual([]);
+  });
+
+  it("refuses a definition with two pivots or an undo after the pivot", () => {
+    expect(() => defineSaga({ ...saga, steps: saga.steps.map((s) => ({ ...s, pivot: true })) })).toThrow(/pivot/);
+    const undoAfter = saga.steps.map((s) =>
+      s.name === "step e" ? { ...s, compensation: { name: "x", run: async () => "" } } : s,
+    );
+    expect(() => defineSaga({ ...saga, steps: undoAfter })).toThrow(/after the pivot/);
+  });
+
+  it("draws its machine from the definition", () => {
+    const diagram = sagaMermaid(sagaMachine(saga));
+    expect(diagram).toContain("NEW --> A_DONE: step a");
+    expect(diagram).toContain("D_DONE --> UNDOING: step e fails (BOOM only)");
+    expect(diagram).toContain("UNDOING --> UNDONE: undo: undo d → undo b → undo a");
+  });
+});
