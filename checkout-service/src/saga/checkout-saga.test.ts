@@ -1,9 +1,18 @@
-import { decodeEnvelope, failedPrecondition, toConnectError } from "@checkout-saga/shared";
+import {
+  createSagaDriver,
+  decodeEnvelope,
+  defineSaga,
+  failed,
+  failedPrecondition,
+  toConnectError,
+} from "@checkout-saga/shared";
 import { testLogger } from "@checkout-saga/shared/testing";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { CheckoutSession } from "../domain/checkout-session.js";
-import { createCheckoutSaga, type SagaSettings } from "./checkout-saga.js";
+import { checkoutEndedEvent } from "./checkout-events.js";
+import { checkoutSaga, createCheckoutSaga, type SagaSettings } from "./checkout-saga.js";
+import { compensateWith } from "./checkout-step.js";
 import type { InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SagaStore } from "./ports.js";
 import type { SagaFaults } from "./saga-faults.js";
 
@@ -345,4 +354,52 @@ describe("checkout saga", () => {
     expect((await drive()).status).toBe("COMPLETED");
     expect(fakes.calls).toEqual([]);
   });
+});
+
+/**
+ * The compensation order is derived from the definition: a failure injected after every step
+ * in turn (the next step fails, having provably done nothing) undoes exactly the steps that
+ * completed, newest first.
+ */
+describe("checkout saga compensation order", () => {
+  const steps = checkoutSaga(settings.steps).steps;
+  const undoCall: Record<string, string> = { "release stock": "release", "refund payment": "refund" };
+
+  it.each(steps.slice(0, -1).map((s, i) => [s.name, i] as const))(
+    "a failure right after %s undoes exactly the steps done, in reverse",
+    async (_name, done) => {
+      const fakes = downstream();
+      const injected = steps.map((s, i) =>
+        i === done + 1
+          ? { ...s, changesNothingOn: ["INJECTED"], action: () => compensateWith("INJECTED", "injected") }
+          : s,
+      );
+      // After the pivot a step may turn back only on its own codes: let the injected one through.
+      const definition = defineSaga({
+        ...checkoutSaga(settings.steps),
+        steps: injected.map((s, i) => (i === done + 1 && i > 0 ? { ...s, turnsBackOn: ["INJECTED"] } : s)),
+      });
+      const { store } = memoryStore(buildSession());
+      const saga = createSagaDriver({
+        definition,
+        store,
+        deps: { inventory: fakes.inventory, payments: fakes.payments, paymentDeadlineMs: 60_000 },
+        clock: { now: () => new Date() },
+        logger: testLogger(),
+        settings: { leaseMs: 30_000, compensationRetry: settings.compensationRetry },
+        signal: new AbortController().signal,
+        announce: (session, at) => checkoutEndedEvent(session, at),
+        idField: "checkoutId",
+      });
+      const end = await saga.drive("c-1", OWNER);
+
+      expect(end.status).toBe("FAILED");
+      const expectedUndos = steps
+        .slice(0, done + 1)
+        .flatMap((s) => (s.compensation ? [undoCall[s.compensation.name]] : []))
+        .reverse();
+      const undos = fakes.calls.filter((c) => c === "release" || c === "refund");
+      expect(undos).toEqual(expectedUndos);
+    },
+  );
 });
