@@ -4,6 +4,7 @@ import {
   defineSaga,
   done,
   failed,
+  type SagaDefinition,
   type SagaInstance,
   type SagaStep,
   type SagaStore,
@@ -54,7 +55,7 @@ const step = (letter: (typeof letters)[number], i: number): SagaStep<State, Inst
   turnsBackOn: letter === "e" ? ["BOOM"] : undefined,
 });
 
-const saga = defineSaga<State, Instance, Patch, Deps, { code: string; message: string }>({
+const saga = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
   name: "test",
   initial: "NEW",
   steps: letters.map(step),
@@ -136,7 +137,7 @@ describe("saga engine", () => {
   it("does not undo a failing step whose failure code proves it did nothing", async () => {
     const failAt = "b";
     const deps: Deps = { log: [] };
-    const nothingDone = defineSaga<State, Instance, Patch, Deps, { code: string; message: string }>({
+    const nothingDone = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
       ...saga,
       steps: saga.steps.map((s) =>
         s.name === `step ${failAt}` ? { ...s, action: () => failed({ code: "NOTHING_DONE", message: "refused" }) } : s,
@@ -176,7 +177,7 @@ describe("saga engine", () => {
   });
 
   it("waits without moving when a step says wait", async () => {
-    const waiting = defineSaga<State, Instance, Patch, Deps, { code: string; message: string }>({
+    const waiting = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
       ...saga,
       steps: [{ ...saga.steps[0]!, action: () => waitFor("not yet") }, ...saga.steps.slice(1)],
     });

@@ -1,5 +1,5 @@
 import type { Amount } from "@checkout-saga/shared";
-import type { CheckoutStatus } from "./checkout-status.js";
+import type { CheckoutStatus } from "../saga/checkout-saga.js";
 
 /** A line as bought: name and unit price are a snapshot of the catalog at checkout time. */
 export interface CheckoutItem {

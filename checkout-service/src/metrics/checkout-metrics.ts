@@ -8,7 +8,7 @@ import {
   type SagaObserver,
 } from "@checkout-saga/shared";
 import type { Downstream } from "../clients/downstream-breakers.js";
-import type { CheckoutStatus } from "../domain/checkout-status.js";
+import type { CheckoutStatus } from "../saga/checkout-saga.js";
 
 /** Seconds a checkout spends in one state: from a fast step to a slow payment or a long compensation. */
 const STATE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];

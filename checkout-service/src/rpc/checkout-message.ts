@@ -13,21 +13,17 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { LineShortageSchema, ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import type { CheckoutSession } from "../domain/checkout-session.js";
-import type { CheckoutStatus } from "../domain/checkout-status.js";
+import { type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
 
-export const statusToMessage: Record<CheckoutStatus, CheckoutStatusMessage> = {
-  INITIATED: CheckoutStatusMessage.INITIATED,
-  INVENTORY_RESERVED: CheckoutStatusMessage.INVENTORY_RESERVED,
-  PAYMENT_PENDING: CheckoutStatusMessage.PAYMENT_PENDING,
-  PAYMENT_COMPLETED: CheckoutStatusMessage.PAYMENT_COMPLETED,
-  COMPLETED: CheckoutStatusMessage.COMPLETED,
-  COMPENSATING: CheckoutStatusMessage.COMPENSATING,
-  FAILED: CheckoutStatusMessage.FAILED,
-};
+/** A state's wire value: the CheckoutStatus enum value of the same name (every state has one: tested). */
+export const statusToMessage = (status: CheckoutStatus): CheckoutStatusMessage =>
+  CheckoutStatusMessage[status as keyof typeof CheckoutStatusMessage] ?? CheckoutStatusMessage.UNSPECIFIED;
 
-export const statusFromMessage = new Map(
-  Object.entries(statusToMessage).map(([name, value]) => [value, name as CheckoutStatus]),
-);
+/** The state a wire value names, or undefined for UNSPECIFIED and values the saga does not have. */
+export function statusFromMessage(value: CheckoutStatusMessage): CheckoutStatus | undefined {
+  const name = CheckoutStatusMessage[value];
+  return name !== undefined && isCheckoutStatus(name) ? name : undefined;
+}
 
 /** The checkout as clients see it; the payment token never leaves the service. */
 export function toCheckoutMessage(session: CheckoutSession, options: { history: boolean }): Checkout {
@@ -36,7 +32,7 @@ export function toCheckoutMessage(session: CheckoutSession, options: { history: 
   return create(CheckoutSchema, {
     checkoutId: session.id,
     userId: session.userId,
-    status: statusToMessage[session.status],
+    status: statusToMessage(session.status),
     total: toMoneyProto(session.total),
     items: session.items.map((i) =>
       create(CheckoutItemSchema, {
@@ -57,8 +53,8 @@ export function toCheckoutMessage(session: CheckoutSession, options: { history: 
     history: options.history
       ? session.history.map((t) =>
           create(TransitionSchema, {
-            from: t.from ? statusToMessage[t.from] : CheckoutStatusMessage.UNSPECIFIED,
-            to: statusToMessage[t.to],
+            from: t.from ? statusToMessage(t.from) : CheckoutStatusMessage.UNSPECIFIED,
+            to: statusToMessage(t.to),
             reason: t.reason,
             at: timestampFromDate(t.at),
           }),

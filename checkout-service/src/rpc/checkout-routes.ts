@@ -62,7 +62,7 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
 
       async listCheckouts(req) {
         const limit = pageSize(req.pageSize);
-        const status = statusFromMessage.get(req.status);
+        const status = statusFromMessage(req.status);
         if (req.status !== CheckoutStatusMessage.UNSPECIFIED && !status) {
           throw invalidArgument("INVALID_ARGUMENT", `unknown status ${req.status}`, { metadata: { field: "status" } });
         }

@@ -1,14 +1,26 @@
 import { assertTransition as assertMachineTransition, IllegalTransitionError } from "@checkout-saga/shared";
+import { CheckoutStatus as CheckoutStatusMessage } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { describe, expect, it } from "vitest";
-import { CHECKOUT_STATUSES, type CheckoutStatus } from "../domain/checkout-status.js";
-import { checkoutMachine, isFinished } from "./checkout-saga.js";
+import { statusFromMessage, statusToMessage } from "../rpc/checkout-message.js";
+import { type CheckoutStatus, checkoutMachine, isFinished } from "./checkout-saga.js";
+
+/** The states the contract names. */
+const CHECKOUT_STATUSES: CheckoutStatus[] = [
+  "INITIATED",
+  "INVENTORY_RESERVED",
+  "PAYMENT_PENDING",
+  "PAYMENT_COMPLETED",
+  "COMPLETED",
+  "COMPENSATING",
+  "FAILED",
+];
 
 /** The derived machine's guard, as the saga driver applies it. */
 const assertTransition = (from: CheckoutStatus, to: CheckoutStatus, failureCode?: string) =>
   assertMachineTransition(checkoutMachine, from, to, failureCode);
 
 describe("checkout state machine (derived from the saga definition)", () => {
-  it("has exactly the persisted statuses as its states", () => {
+  it("has exactly the contract's states", () => {
     expect(checkoutMachine.states.map((s) => s.name).sort()).toEqual([...CHECKOUT_STATUSES].sort());
   });
 
@@ -76,5 +88,15 @@ describe("checkout state machine (derived from the saga definition)", () => {
       expect(() => assertTransition("FAILED", to)).toThrow(IllegalTransitionError);
     }
     expect(CHECKOUT_STATUSES.filter(isFinished)).toEqual(["COMPLETED", "FAILED"]);
+  });
+});
+
+describe("checkout states on the wire", () => {
+  it("every state of the definition has a CheckoutStatus value of its name in checkout.proto", () => {
+    for (const { name } of checkoutMachine.states) {
+      const value = statusToMessage(name);
+      expect([name, value]).not.toEqual([name, CheckoutStatusMessage.UNSPECIFIED]);
+      expect(statusFromMessage(value)).toBe(name);
+    }
   });
 });

@@ -1,6 +1,5 @@
-import { failed, type SagaStep, type StepContext, type StepResult } from "@checkout-saga/shared";
+import { failed, type SagaStepBody, type StepContext, type StepResult } from "@checkout-saga/shared";
 import type { CheckoutFailure, CheckoutSession } from "../domain/checkout-session.js";
-import type { CheckoutStatus } from "../domain/checkout-status.js";
 import type { InventoryPort, PaymentPort, SessionPatch } from "./ports.js";
 
 /** What the checkout saga's steps call. */
@@ -13,7 +12,8 @@ export interface CheckoutStepDeps {
 
 export type CheckoutStepContext = StepContext<CheckoutSession, SessionPatch, CheckoutStepDeps>;
 export type CheckoutStepResult = StepResult<SessionPatch, CheckoutFailure>;
-export type CheckoutStep = SagaStep<CheckoutStatus, CheckoutSession, SessionPatch, CheckoutStepDeps, CheckoutFailure>;
+/** A step of the checkout saga, as its file holds it (the definition places it: state, retries, pivot). */
+export type CheckoutStep = SagaStepBody<CheckoutSession, SessionPatch, CheckoutStepDeps, CheckoutFailure>;
 
 /** Turns the checkout to compensation, recording why it failed. */
 export function compensateWith(

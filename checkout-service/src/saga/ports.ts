@@ -6,8 +6,8 @@ import type {
   PaymentMethod,
   ShippingAddress,
 } from "../domain/checkout-session.js";
-import type { CheckoutStatus } from "../domain/checkout-status.js";
 import type { CartLine, CatalogEntry } from "../domain/pricing.js";
+import type { CheckoutStatus } from "./checkout-saga.js";
 
 /**
  * Stock holds, keyed by checkout id. Methods reject with the service's ConnectError (with its

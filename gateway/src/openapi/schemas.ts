@@ -1,3 +1,4 @@
+import { CheckoutStatusSchema } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { z } from "@hono/zod-openapi";
 import { IDEMPOTENCY_KEY_PATTERN, id, quantity, text, userId } from "../validation/fields.js";
 
@@ -134,16 +135,8 @@ export const IdempotencyKeyHeaderSchema = z.object({
     }),
 });
 
-export const CHECKOUT_STATUSES = [
-  "UNSPECIFIED",
-  "INITIATED",
-  "INVENTORY_RESERVED",
-  "PAYMENT_PENDING",
-  "PAYMENT_COMPLETED",
-  "COMPLETED",
-  "COMPENSATING",
-  "FAILED",
-] as const;
+/** The saga's states as checkout.proto's CheckoutStatus names them: one source for the wire and the document. */
+export const CHECKOUT_STATUSES = CheckoutStatusSchema.values.map((v) => v.localName) as [string, ...string[]];
 const checkoutStatus = z.enum(CHECKOUT_STATUSES);
 
 const checkoutItemExample = {

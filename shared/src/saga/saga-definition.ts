@@ -76,27 +76,32 @@ export interface Compensation<Instance, Patch, Deps> {
 }
 
 /**
- * One saga step: a business action with its compensation beside it. The engine undoes a step
- * when it completed, and also when it failed with a code not in `changesNothingOn` (its answer
- * may have been lost after it acted).
+ * One saga step, as its own file holds it: a business action with its compensation beside it.
+ * The engine undoes a step when it completed, and also when it failed with a code not in
+ * `changesNothingOn` (its answer may have been lost after it acted).
  */
-export interface SagaStep<State extends string, Instance, Patch, Deps, Failure extends SagaFailure = SagaFailure> {
+export interface SagaStepBody<Instance, Patch, Deps, Failure extends SagaFailure = SagaFailure> {
   /** The business name: spans, logs, metrics and docs use it. */
   name: string;
-  /** The state the saga enters when the step is done. */
-  enters: State;
   action(ctx: StepContext<Instance, Patch, Deps>): Promise<StepResult<Patch, Failure>> | StepResult<Patch, Failure>;
   compensation?: Compensation<Instance, Patch, Deps>;
+  /** Failure codes that prove the step changed nothing, so it needs no undo. */
+  changesNothingOn?: readonly string[];
+  /** For a step after the pivot: failure codes that may still turn the saga back (completing became impossible). */
+  turnsBackOn?: readonly string[];
+}
+
+/** A step as the saga's definition places it: the state it enters, how it retries, whether it is the pivot. */
+export interface SagaStep<State extends string, Instance, Patch, Deps, Failure extends SagaFailure = SagaFailure>
+  extends SagaStepBody<Instance, Patch, Deps, Failure> {
+  /** The state the saga enters when the step is done. */
+  enters: State;
   /** How `ctx.call` retries this step's downstream calls. */
   retry?: RetryPolicy;
   /** How long after entering its state the step keeps retrying (ctx.deadline); unlimited when absent. */
   deadlineMs?: number;
   /** After the pivot's success the saga only moves forward. */
   pivot?: boolean;
-  /** Failure codes that prove the step changed nothing, so it needs no undo. */
-  changesNothingOn?: readonly string[];
-  /** For a step after the pivot: failure codes that may still turn the saga back (completing became impossible). */
-  turnsBackOn?: readonly string[];
 }
 
 /** A saga: its states and its ordered steps. Everything else (transitions, undo order, docs) derives from it. */
@@ -116,13 +121,21 @@ export interface SagaDefinition<
   steps: readonly SagaStep<State, Instance, Patch, Deps, Failure>[];
 }
 
-/** The states a definition names, as a union type. */
-export type SagaStates<D> = D extends SagaDefinition<infer S, infer _I, infer _P, infer _D, infer _F> ? S : never;
+/** The states a definition names, as a union type (from the literals it was written with). */
+export type SagaStates<D extends AnySagaDefinition> =
+  | D["initial"]
+  | D["steps"][number]["enters"]
+  | D["compensating"]
+  | D["failed"];
 
-/** Checks a definition once, at start-up: unique states, at most one pivot, no undo after the pivot. */
-export function defineSaga<State extends string, Instance, Patch, Deps, Failure extends SagaFailure>(
-  definition: SagaDefinition<State, Instance, Patch, Deps, Failure>,
-): SagaDefinition<State, Instance, Patch, Deps, Failure> {
+// biome-ignore lint/suspicious/noExplicitAny: any definition, whatever its instance and ports
+export type AnySagaDefinition = SagaDefinition<string, any, any, any, any>;
+
+/**
+ * Checks a definition once, at start-up: unique states, at most one pivot, no undo after the
+ * pivot. Keeps the literal state names, so the states' union type derives from it (SagaStates).
+ */
+export function defineSaga<const D extends AnySagaDefinition>(definition: D): D {
   const states = [
     definition.initial,
     ...definition.steps.map((s) => s.enters),

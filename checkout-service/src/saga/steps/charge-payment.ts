@@ -9,7 +9,6 @@ const COMPENSATION_REASON = "checkout compensation";
  */
 export const chargePayment: CheckoutStep = {
   name: "charge payment",
-  enters: "PAYMENT_COMPLETED",
   // A decline is an answer: nothing was taken. Any other failure may have charged.
   changesNothingOn: ["PAYMENT_DECLINED"],
 

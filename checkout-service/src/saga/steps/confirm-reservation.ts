@@ -11,7 +11,6 @@ const LOST_RESERVATION = new Set(["RESERVATION_EXPIRED", "RESERVATION_RELEASED",
  */
 export const confirmReservation: CheckoutStep = {
   name: "confirm reservation",
-  enters: "COMPLETED",
   turnsBackOn: ["RESERVATION_LOST"],
 
   async action(ctx) {

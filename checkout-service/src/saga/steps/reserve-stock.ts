@@ -4,7 +4,6 @@ import { type CheckoutStep, compensateWith, errorMessage } from "../checkout-ste
 /** INITIATED → INVENTORY_RESERVED: hold the checkout's lines (keyed by checkout id). Undo: give the stock back. */
 export const reserveStock: CheckoutStep = {
   name: "reserve stock",
-  enters: "INVENTORY_RESERVED",
   // Out of stock is an answer: nothing was held. Any other failure may have held stock.
   changesNothingOn: ["OUT_OF_STOCK"],
 

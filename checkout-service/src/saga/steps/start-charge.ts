@@ -8,7 +8,6 @@ import type { CheckoutStep } from "../checkout-step.js";
  */
 export const startCharge: CheckoutStep = {
   name: "start charge",
-  enters: "PAYMENT_PENDING",
   action: (ctx) =>
     done("charging payment", { paymentDeadline: new Date(ctx.now().getTime() + ctx.deps.paymentDeadlineMs) }),
 };
