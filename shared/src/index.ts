@@ -16,6 +16,7 @@ export * from "./metrics.js";
 export * from "./money.js";
 export * from "./postgres.js";
 export * from "./readiness.js";
+export * from "./resilience/backoff.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";
 export * from "./tracing.js";

@@ -1,34 +1,8 @@
-import { isRetryable } from "@checkout-saga/shared";
+import { type BackoffPolicy, backoffDelay, isRetryable, sleep } from "@checkout-saga/shared";
 import { isCircuitOpen } from "../clients/circuit-breaker-interceptor.js";
 
-export interface BackoffPolicy {
-  /** Total tries, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/** Exponential backoff with jitter: half the delay fixed, half random, so retries spread out. */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return ceiling / 2 + random() * (ceiling / 2);
-}
-
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+// Defined in shared (the outbox relay backs off too); re-exported for the saga's existing importers.
+export { type BackoffPolicy, backoffDelay, sleep };
 
 /**
  * Runs `fn`, retrying failures the callee calls retryable (isRetryable) with backoff; others fail
