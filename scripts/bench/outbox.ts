@@ -12,17 +12,18 @@ import {
   CHECKOUT_EVENTS_TOPIC,
   createKafkaEventBus,
   createLogger,
+  createOutboxRelay,
+  createOutboxSignal,
   createPostgres,
   deadLetterTopic,
   type EventPublisher,
   encodeEnvelope,
+  type OutboxSignal,
   type Sql,
   startEmbeddedPostgres,
 } from "@checkout-saga/shared";
 import { CheckoutFailedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import type { CheckoutSession } from "../../checkout-service/src/domain/checkout-session.js";
-import { createOutboxRelay } from "../../checkout-service/src/outbox/outbox-relay.js";
-import { createOutboxSignal, type OutboxSignal } from "../../checkout-service/src/outbox/outbox-signal.js";
 import { checkoutEndedEvent } from "../../checkout-service/src/saga/checkout-events.js";
 import { migrateCheckoutDatabase } from "../../checkout-service/src/store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "../../checkout-service/src/store/postgres-checkout-store.js";

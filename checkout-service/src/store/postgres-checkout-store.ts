@@ -1,8 +1,7 @@
-import type { Sql } from "@checkout-saga/shared";
+import type { OutboxSignal, Sql } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import type { CheckoutFailure, CheckoutItem, CheckoutSession, ShippingAddress } from "../domain/checkout-session.js";
 import { type CheckoutStatus, isCheckoutStatus } from "../domain/checkout-state-machine.js";
-import type { OutboxSignal } from "../outbox/outbox-signal.js";
 import type { CheckoutStore, OutboxMessage, SessionPatch } from "../saga/ports.js";
 
 /** A page of checkouts, newest first; `after` is the keyset position of the previous page's last row. */
