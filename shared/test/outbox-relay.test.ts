@@ -6,6 +6,7 @@ import {
   type EventMessage,
   type EventPublisher,
   type Sql,
+  writeOutboxMessage,
 } from "../src/index.js";
 import { testLogger } from "../src/testing/index.js";
 import { createOutboxDatabase } from "./outbox-database.js";
@@ -29,10 +30,17 @@ async function writeEvents(count: number): Promise<string[]> {
   for (let i = 0; i < count; i++) {
     const eventId = randomUUID();
     ids.push(eventId);
-    await sql`
-      insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
-      values (${eventId}, ${randomUUID()}, 'CheckoutCompleted', 'checkout-events', ${`user-${i % 3}`},
-              ${Buffer.from(eventId)}, ${sql.json({ "event-id": eventId })})`;
+    await sql.begin((tx) =>
+      writeOutboxMessage(tx, {
+        eventId,
+        aggregateId: randomUUID(),
+        eventType: "CheckoutCompleted",
+        topic: "checkout-events",
+        key: `user-${i % 3}`,
+        payload: Buffer.from(eventId),
+        headers: { "event-id": eventId },
+      }),
+    );
   }
   return ids;
 }

@@ -1,7 +1,7 @@
 /**
- * An in-process doorbell: whoever commits an outbox row rings it after the commit, so this
- * process's relay publishes at once instead of at its next poll. Rows other processes commit
- * are found by the relay's poll.
+ * An in-process doorbell: whoever commits an outbox row (see writeOutboxMessage) rings it after
+ * the commit, so this process's relay publishes at once instead of at its next poll. Rows other
+ * processes commit are found by the relay's poll.
  */
 export interface OutboxSignal {
   notify(): void;
