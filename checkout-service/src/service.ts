@@ -2,6 +2,9 @@ import { setMaxListeners } from "node:events";
 import {
   type BusReadiness,
   createMetricsRegistry,
+  createOutboxRelay,
+  createOutboxRetention,
+  createOutboxSignal,
   createPostgres,
   type EventPublisher,
   type Logger,
@@ -19,9 +22,6 @@ import { createPaymentClient } from "./clients/payment-client.js";
 import type { CheckoutConfig } from "./config.js";
 import { startCheckoutGauges } from "./metrics/checkout-gauges.js";
 import { createCheckoutMetrics } from "./metrics/checkout-metrics.js";
-import { createOutboxRelay } from "./outbox/outbox-relay.js";
-import { createOutboxRetention } from "./outbox/outbox-retention.js";
-import { createOutboxSignal } from "./outbox/outbox-signal.js";
 import { encodeInitiateResponse } from "./rpc/checkout-message.js";
 import { checkoutRoutes } from "./rpc/checkout-routes.js";
 import { createCheckoutCommands } from "./saga/checkout-commands.js";

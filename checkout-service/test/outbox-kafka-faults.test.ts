@@ -7,6 +7,8 @@ import { startOrdersService } from "@checkout-saga/orders-service";
 import {
   CHECKOUT_EVENTS_TOPIC,
   createKafkaEventBus,
+  createOutboxRelay,
+  createOutboxSignal,
   createPostgres,
   DEAD_LETTER_HEADERS,
   deadLetterTopic,
@@ -14,14 +16,13 @@ import {
   type EventPublisher,
   freePort,
   type KafkaEventBus,
+  type OutboxRelay,
   type Sql,
 } from "@checkout-saga/shared";
 import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
-import { createOutboxRelay, type OutboxRelay } from "../src/outbox/outbox-relay.js";
-import { createOutboxSignal } from "../src/outbox/outbox-signal.js";
 import { migrateCheckoutDatabase } from "../src/store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "../src/store/postgres-checkout-store.js";
 import { completeCheckout, runOutboxCli, writePoisonEvent } from "./outbox-fixture.js";

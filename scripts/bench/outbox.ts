@@ -12,17 +12,19 @@ import {
   CHECKOUT_EVENTS_TOPIC,
   createKafkaEventBus,
   createLogger,
+  createOutboxRelay,
+  createOutboxSignal,
   createPostgres,
   deadLetterTopic,
   type EventPublisher,
   encodeEnvelope,
+  type OutboxSignal,
   type Sql,
   startEmbeddedPostgres,
+  writeOutboxMessage,
 } from "@checkout-saga/shared";
 import { CheckoutFailedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import type { CheckoutSession } from "../../checkout-service/src/domain/checkout-session.js";
-import { createOutboxRelay } from "../../checkout-service/src/outbox/outbox-relay.js";
-import { createOutboxSignal, type OutboxSignal } from "../../checkout-service/src/outbox/outbox-signal.js";
 import { checkoutEndedEvent } from "../../checkout-service/src/saga/checkout-events.js";
 import { migrateCheckoutDatabase } from "../../checkout-service/src/store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "../../checkout-service/src/store/postgres-checkout-store.js";
@@ -156,8 +158,8 @@ async function benchDrain(sql: Sql, bus: EventPublisher, s: { rows: number; batc
 }
 
 /**
- * Open-loop writer: event i commits (in its own transaction) at start + i/rate, whatever the
- * relay does; latency is from the writer seeing its commit to the publisher seeing the ack.
+ * Open-loop writer: event i commits (in its own transaction, through the shared outbox writer)
+ * at start + i/rate, whatever the relay does; latency is from the writer seeing its commit to the publisher seeing the ack.
  */
 async function benchLatency(
   sql: Sql,
@@ -198,10 +200,15 @@ async function benchLatency(
     writes.push(
       sql
         .begin(async (tx) => {
-          await tx`
-            insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
-            values (${event.eventId}, ${event.aggregateId}, 'CheckoutFailed', ${CHECKOUT_EVENTS_TOPIC},
-                    ${`user-${i % 1000}`}, ${event.payload}, ${sql.json({ "event-id": event.eventId })})`;
+          await writeOutboxMessage(tx, {
+            eventId: event.eventId,
+            aggregateId: event.aggregateId,
+            eventType: "CheckoutFailed",
+            topic: CHECKOUT_EVENTS_TOPIC,
+            key: `user-${i % 1000}`,
+            payload: event.payload,
+            headers: { "event-id": event.eventId },
+          });
           if (mode === "notify") await tx`select pg_notify('outbox_bench', '')`;
         })
         .then(() => {

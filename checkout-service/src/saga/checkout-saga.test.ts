@@ -2,7 +2,6 @@ import {
   createSagaDriver,
   decodeEnvelope,
   defineSaga,
-  failed,
   failedPrecondition,
   toConnectError,
 } from "@checkout-saga/shared";

@@ -1,9 +1,8 @@
-import type { Sql } from "@checkout-saga/shared";
+import { type OutboxSignal, type Sql, writeOutboxMessage } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import type { CheckoutFailure, CheckoutItem, CheckoutSession, ShippingAddress } from "../domain/checkout-session.js";
-import type { OutboxSignal } from "../outbox/outbox-signal.js";
 import { type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
-import type { CheckoutStore, OutboxMessage, SessionPatch } from "../saga/ports.js";
+import type { CheckoutStore, SessionPatch } from "../saga/ports.js";
 
 /** A page of checkouts, newest first; `after` is the keyset position of the previous page's last row. */
 export interface ListQuery {
@@ -74,11 +73,6 @@ export function createPostgresCheckoutStore(
     updated_at = now(),
     version = version + 1`;
 
-  const insertOutbox = (tx: postgres.TransactionSql, m: OutboxMessage) => tx`
-    insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
-    values (${m.eventId}, ${m.aggregateId}, ${m.eventType}, ${m.topic}, ${m.key},
-            ${Buffer.from(m.payload)}, ${json(m.headers)})`;
-
   return {
     async load(checkoutId) {
       const [row] = await sql<SessionRow[]>`select * from checkout_sessions where id = ${checkoutId}`;
@@ -100,7 +94,7 @@ export function createPostgresCheckoutStore(
           insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason)
           select ${checkoutId}, coalesce(max(seq), 0) + 1, ${from}, ${to}, ${reason}
           from checkout_transitions where checkout_id = ${checkoutId}`;
-        if (outbox) await insertOutbox(tx, outbox);
+        if (outbox) await writeOutboxMessage(tx, outbox);
         return true;
       });
       if (moved && outbox) options.outboxSignal.notify();

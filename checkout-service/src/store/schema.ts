@@ -1,7 +1,7 @@
+import { outboxTable } from "@checkout-saga/shared";
 import { sql } from "drizzle-orm";
 import {
   bigint,
-  bigserial,
   boolean,
   customType,
   index,
@@ -70,29 +70,11 @@ export const checkoutTransitions = pgTable(
   (t) => [primaryKey({ columns: [t.checkoutId, t.seq] })],
 );
 
-/** Events written in the same transaction as the state they announce; the relay publishes them. */
-export const outbox = pgTable(
-  "outbox",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    eventId: uuid("event_id").notNull().unique(),
-    aggregateId: uuid("aggregate_id").notNull(),
-    eventType: text("event_type").notNull(),
-    topic: text("topic").notNull(),
-    messageKey: text("message_key").notNull(),
-    /** An encoded EventEnvelope. */
-    payload: bytea("payload").notNull(),
-    headers: jsonb("headers").notNull().default({}),
-    createdAt: timestamptz("created_at").notNull().defaultNow(),
-    publishedAt: timestamptz("published_at"),
-  },
-  (t) => [
-    index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} is null`),
-    index("outbox_aggregate_idx").on(t.aggregateId),
-    // Retention deletes and the CLI's publish rate find published rows by age.
-    index("outbox_published_at_idx").on(t.publishedAt).where(sql`${t.publishedAt} is not null`),
-  ],
-);
+/**
+ * Events written in the same transaction as the state they announce; the relay publishes them.
+ * The shared definition, so this schema and the shared relay and queries agree on one table.
+ */
+export const outbox = outboxTable;
 
 /** (user, Idempotency-Key) → the checkout it started and, once known, the first response. */
 export const idempotencyKeys = pgTable(

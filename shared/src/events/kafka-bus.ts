@@ -10,6 +10,7 @@ import {
 } from "kafkajs";
 import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
 import type { Logger } from "../logger.js";
+import { backoffDelay } from "../resilience/backoff.js";
 import { decodeEnvelope } from "./envelope.js";
 import type {
   BusReadiness,
@@ -248,7 +249,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
           }
           observe(payload.topic, "failed");
           logger.warn(context, "event handler failed; retrying");
-          const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);
+          const delay = backoffDelay(attempt, { baseDelayMs: retryDelayMs, maxDelayMs: maxRetryDelayMs });
           const slept = await sleep(delay, true, { signal: closing }).catch(() => false);
           if (!slept) return false;
           await payload.heartbeat();

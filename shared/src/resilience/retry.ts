@@ -1,17 +1,7 @@
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import { isRetryable } from "../errors.js";
+import type { RetryPolicy } from "./backoff.js";
 import { isCircuitOpen } from "./circuit-breaker.js";
-
-/**
- * How a call is retried: exponential backoff with jitter between `baseDelayMs` and
- * `maxDelayMs`, for at most `attempts` tries (the first included) and, when given, no new try
- * after `deadline`. Which failures are retried is the caller's `retryable`.
- */
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
 
 export interface RetryOptions {
   /** Failures worth another try (default: the callee said so, isRetryable). */
@@ -22,7 +12,8 @@ export interface RetryOptions {
 }
 
 /**
- * Runs `fn` under `policy` on cockatiel's retry: decorrelated jitter spreads the retries of many
+ * Runs `fn` under `policy` (at most `policy.attempts` tries and, when given, none started after
+ * `deadline`) on cockatiel's retry: decorrelated jitter spreads the retries of many
  * callers out. An open circuit is not retried here (a caller that wants to wait for the
  * breaker's trial call does so itself): retrying within its cooldown would only wait for nothing.
  */

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from "../resilience/retry.js";
+import type { RetryPolicy } from "../resilience/backoff.js";
 
 /** Why a saga failed; `code` is stable (OUT_OF_STOCK, PAYMENT_DECLINED, …), the rest is the saga's own. */
 export interface SagaFailure {

@@ -25,10 +25,7 @@ export function sagaMermaid(machine: SagaMachine<string>): string {
 
 /** The machine as a Markdown table: one row per state, the step it runs, where that leads and its undo. */
 export function sagaTable(machine: SagaMachine<string>): string {
-  const rows = [
-    "| state | runs | on success | on failure | undo of that step, if the saga compensates later |",
-    "| --- | --- | --- | --- | --- |",
-  ];
+  const rows: string[][] = [];
   for (const state of machine.states) {
     const out = machine.edges.filter((e) => e.from === state.name);
     const step = out.find((e) => e.kind === "step");
@@ -39,17 +36,25 @@ export function sagaTable(machine: SagaMachine<string>): string {
       const failure = fail
         ? `${fail.to}${fail.onlyOn ? ` (only ${fail.onlyOn.join(", ")})` : ""}`
         : "retried (past the pivot)";
-      rows.push(`| ${name} | ${step.step} | ${step.to} | ${failure} | ${step.compensation ?? "—"} |`);
+      rows.push([name, step.step ?? "", step.to, failure, step.compensation ?? "—"]);
     } else if (undo) {
       const plan = undo.compensations?.join(" → ") || "nothing";
-      rows.push(
-        `| ${name} | the undos of the steps done, newest first (${plan}) | ${undo.to} | stays, needs attention | — |`,
-      );
+      rows.push([name, `the undos of the steps done, newest first (${plan})`, undo.to, "stays, needs attention", "—"]);
     } else {
-      rows.push(`| ${name} | — (final) | | | |`);
+      rows.push([name, "— (final)", "", "", ""]);
     }
   }
-  return rows.join("\n");
+  return markdownTable(
+    ["state", "runs", "on success", "on failure", "undo of that step, if the saga compensates later"],
+    rows,
+  );
+}
+
+/** A Markdown table with its columns padded, as a formatter would leave it. */
+function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 /** The machine as JSON-ready data: what the inspector page and other tools draw from. */

@@ -1,8 +1,9 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { type LogContext, withLogContext } from "../log-context.js";
 import type { Logger } from "../logger.js";
+import { backoffDelay, type RetryPolicy } from "../resilience/backoff.js";
 import { isCircuitOpen } from "../resilience/circuit-breaker.js";
-import { type RetryPolicy, withRetry } from "../resilience/retry.js";
+import { withRetry } from "../resilience/retry.js";
 import { inSpan, tracer } from "../tracing.js";
 import {
   type EnginePatch,
@@ -209,9 +210,7 @@ export function createSagaDriver<
         await ctx.save({ compensationAttempts: attempts, needsAttention } as Patch);
         if (needsAttention)
           return { kind: "wait", reason: `compensation failed ${attempts} times: ${errorMessage(err)}` };
-        await ctx.pause(
-          Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2),
-        );
+        await ctx.pause(backoffDelay(attempts, policy));
       }
     }
   }

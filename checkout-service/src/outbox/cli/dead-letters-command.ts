@@ -1,9 +1,21 @@
-import { CHECKOUT_EVENTS_TOPIC, ConfigError, createKafkaEventBus, createLogger } from "@checkout-saga/shared";
-import { createDeadLetterQueue, type RepublishOutcome } from "../dead-letter-queue.js";
+import {
+  CHECKOUT_EVENTS_TOPIC,
+  ConfigError,
+  createDeadLetterQueue,
+  createKafkaEventBus,
+  createLogger,
+  type RepublishOutcome,
+} from "@checkout-saga/shared";
 import { helpOption, jsonOption, parseLimit, parseOptions, UsageError } from "./cli-args.js";
 import type { CliContext } from "./cli-context.js";
 import { deadLetterJson, formatDeadLetter } from "./format.js";
 import { usage } from "./usage.js";
+
+/** The consumer group `dead-letters republish` reads the dead-letter topic as; its offsets mark what was sent back. */
+export const DEAD_LETTER_REPUBLISH_GROUP = "outbox-cli-dead-letters";
+
+/** Kafka client id of the CLI's dead-letter reads (and prefix of `list`'s throwaway groups). */
+const CLIENT_ID = "outbox-cli";
 
 /** `dead-letters list|republish`: the messages consumers parked on checkout-events.dlq. */
 export async function deadLettersCommand(args: string[], ctx: CliContext): Promise<void> {
@@ -15,6 +27,15 @@ export async function deadLettersCommand(args: string[], ctx: CliContext): Promi
   if (sub === "list") return listDeadLetters(rest, ctx);
   if (sub === "republish") return republishDeadLetters(rest, ctx);
   throw new UsageError(`unknown dead-letters subcommand "${sub}"`, usage.deadLetters);
+}
+
+function checkoutDeadLetters(brokers: string[]) {
+  return createDeadLetterQueue({
+    brokers,
+    topic: CHECKOUT_EVENTS_TOPIC,
+    clientId: CLIENT_ID,
+    republishGroup: DEAD_LETTER_REPUBLISH_GROUP,
+  });
 }
 
 function requireBrokers(ctx: CliContext): string[] {
@@ -35,7 +56,7 @@ async function listDeadLetters(args: string[], ctx: CliContext): Promise<void> {
   );
   if (opts.help) return ctx.print(usage.deadLettersList);
   const limit = parseLimit(opts.limit, 100, 100_000, usage.deadLettersList);
-  const queue = createDeadLetterQueue({ brokers: requireBrokers(ctx), topic: CHECKOUT_EVENTS_TOPIC });
+  const queue = checkoutDeadLetters(requireBrokers(ctx));
   const entries = (await queue.list()).filter((d) => opts.all || d.pending).slice(0, limit);
   if (opts.json) return ctx.print(JSON.stringify(entries.map(deadLetterJson)));
   for (const entry of entries) ctx.print(formatDeadLetter(entry));
@@ -51,10 +72,10 @@ async function republishDeadLetters(args: string[], ctx: CliContext): Promise<vo
   if (opts.help) return ctx.print(usage.deadLettersRepublish);
   const dryRun = opts["dry-run"] ?? false;
   const brokers = requireBrokers(ctx);
-  const queue = createDeadLetterQueue({ brokers, topic: CHECKOUT_EVENTS_TOPIC });
+  const queue = checkoutDeadLetters(brokers);
   const bus = dryRun
     ? undefined
-    : createKafkaEventBus({ brokers, clientId: "outbox-cli", logger: createLogger("outbox-cli", { level: "silent" }) });
+    : createKafkaEventBus({ brokers, clientId: CLIENT_ID, logger: createLogger("outbox-cli", { level: "silent" }) });
   const outcomes: RepublishOutcome[] = [];
   try {
     await queue.republish(bus, (outcome) => {

@@ -1,5 +1,4 @@
-import type { DeadLetterEntry } from "../dead-letter-queue.js";
-import type { OutboxRecord } from "../outbox-queries.js";
+import type { DeadLetterEntry, OutboxRecord } from "@checkout-saga/shared";
 
 /** One outbox row on one line: id, created, published (or pending), type, aggregate, key, event id. */
 export function formatRecord(r: OutboxRecord): string {

@@ -1,4 +1,4 @@
-import { createOutboxQueries } from "../outbox-queries.js";
+import { createOutboxQueries } from "@checkout-saga/shared";
 import { helpOption, jsonOption, parseAggregate, parseLimit, parseOptions, parseTime } from "./cli-args.js";
 import type { CliContext } from "./cli-context.js";
 import { formatRecord, recordJson } from "./format.js";

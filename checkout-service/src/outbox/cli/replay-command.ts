@@ -1,5 +1,11 @@
-import { createKafkaEventBus, createLogger, type EventPublisher } from "@checkout-saga/shared";
-import { createOutboxQueries, type OutboxEvent, type ReplaySelector } from "../outbox-queries.js";
+import {
+  createKafkaEventBus,
+  createLogger,
+  createOutboxQueries,
+  type EventPublisher,
+  type OutboxEvent,
+  type OutboxReplaySelector,
+} from "@checkout-saga/shared";
 import { helpOption, jsonOption, parseAggregate, parseId, parseOptions, parseTime, UsageError } from "./cli-args.js";
 import type { CliContext } from "./cli-context.js";
 import { formatRecord, recordJson } from "./format.js";
@@ -107,7 +113,7 @@ function parseSelector(opts: {
   aggregate?: string;
   since?: string;
   until?: string;
-}): ReplaySelector {
+}): OutboxReplaySelector {
   const given = [
     opts.id !== undefined,
     opts["from-id"] !== undefined || opts["to-id"] !== undefined,

@@ -1,4 +1,4 @@
-import { createOutboxQueries } from "../outbox-queries.js";
+import { createOutboxQueries } from "@checkout-saga/shared";
 import { helpOption, jsonOption, parseOptions } from "./cli-args.js";
 import type { CliContext } from "./cli-context.js";
 import { formatAge } from "./format.js";

@@ -1,4 +1,5 @@
-import type { EventMessage, Sql } from "@checkout-saga/shared";
+import type { EventMessage } from "../events/event-bus.js";
+import type { Sql } from "../postgres.js";
 
 /** One outbox row as operators see it (ids are bigints, kept as strings). */
 export interface OutboxRecord {
@@ -18,6 +19,16 @@ export interface OutboxEvent extends OutboxRecord {
   message: EventMessage;
 }
 
+/** What waits for the relay. */
+export interface OutboxPending {
+  count: number;
+  /** Undefined when nothing is pending. */
+  oldestAt?: Date;
+  /** Seconds, by the database's clock. */
+  oldestAgeSeconds?: number;
+}
+
+/** The outbox's health at a glance: what waits, how long, and how fast rows go out. */
 export interface OutboxStatus {
   pending: number;
   oldestPendingAt?: Date;
@@ -29,7 +40,8 @@ export interface OutboxStatus {
   publishedLast5Minutes: number;
 }
 
-export interface ListFilter {
+/** Which rows `list` returns. */
+export interface OutboxListFilter {
   pending?: boolean;
   aggregateId?: string;
   eventType?: string;
@@ -38,7 +50,7 @@ export interface ListFilter {
 }
 
 /** Which published rows a replay sends: exactly one selector, optionally narrowed by type. */
-export type ReplaySelector =
+export type OutboxReplaySelector =
   | { kind: "id"; id: string }
   | { kind: "range"; fromId: string; toId: string }
   | { kind: "aggregate"; aggregateId: string }
@@ -62,16 +74,31 @@ interface EventRow extends RecordRow {
 
 const RECORD_COLUMNS = "id, event_id, event_type, aggregate_id, topic, message_key, created_at, published_at";
 
-/** Read and requeue queries over the outbox for the operator CLI; each one an index scan. */
+/**
+ * Read and requeue queries over a service's outbox, for operator tools (a CLI's status, list
+ * and replay) and gauges; each one an index scan.
+ */
 export function createOutboxQueries(sql: Sql) {
   const columns = sql.unsafe(RECORD_COLUMNS);
 
+  async function pending(): Promise<OutboxPending> {
+    const [row] = await sql<{ count: string; oldest: Date | null; age: number | null }[]>`
+      select count(*) as count, min(created_at) as oldest,
+             extract(epoch from now() - min(created_at))::float8 as age
+      from outbox where published_at is null`;
+    return {
+      count: Number(row?.count ?? 0),
+      oldestAt: row?.oldest ?? undefined,
+      oldestAgeSeconds: row?.age ?? undefined,
+    };
+  }
+
   return {
+    /** Rows waiting for the relay and the age of the oldest, by the database's clock (what gauges show). */
+    pending,
+
     async status(): Promise<OutboxStatus> {
-      const [pending] = await sql<{ count: string; oldest: Date | null; age: number | null }[]>`
-        select count(*) as count, min(created_at) as oldest,
-               extract(epoch from now() - min(created_at))::float8 as age
-        from outbox where published_at is null`;
+      const waiting = await pending();
       // Walks the primary key from the top; pending rows at the tail are skipped, not sorted.
       const [last] = await sql<{ id: string; published_at: Date }[]>`
         select id, published_at from outbox where published_at is not null order by id desc limit 1`;
@@ -80,9 +107,9 @@ export function createOutboxQueries(sql: Sql) {
                count(*) as five
         from outbox where published_at > now() - interval '5 minutes'`;
       return {
-        pending: Number(pending?.count ?? 0),
-        oldestPendingAt: pending?.oldest ?? undefined,
-        oldestPendingAgeSeconds: pending?.age ?? undefined,
+        pending: waiting.count,
+        oldestPendingAt: waiting.oldestAt,
+        oldestPendingAgeSeconds: waiting.oldestAgeSeconds,
         lastPublishedId: last?.id,
         lastPublishedAt: last?.published_at,
         publishedLastMinute: Number(rate?.minute ?? 0),
@@ -91,7 +118,7 @@ export function createOutboxQueries(sql: Sql) {
     },
 
     /** Pending rows oldest first (the relay's order); otherwise the newest rows first. */
-    async list(filter: ListFilter): Promise<OutboxRecord[]> {
+    async list(filter: OutboxListFilter): Promise<OutboxRecord[]> {
       const conditions = [sql`true`];
       if (filter.pending) conditions.push(sql`published_at is null`);
       if (filter.aggregateId) conditions.push(sql`aggregate_id = ${filter.aggregateId}`);
@@ -105,7 +132,7 @@ export function createOutboxQueries(sql: Sql) {
 
     /** The next `limit` rows the selector matches after id `afterId`, in id order, published or not. */
     async replayBatch(
-      selector: ReplaySelector,
+      selector: OutboxReplaySelector,
       options: { eventType?: string; afterId: string; limit: number },
     ): Promise<OutboxEvent[]> {
       const conditions = [sql`id > ${options.afterId}`, selectorCondition(sql, selector)];
@@ -130,9 +157,10 @@ export function createOutboxQueries(sql: Sql) {
   };
 }
 
+/** The queries over one database's outbox. */
 export type OutboxQueries = ReturnType<typeof createOutboxQueries>;
 
-function selectorCondition(sql: Sql, s: ReplaySelector) {
+function selectorCondition(sql: Sql, s: OutboxReplaySelector) {
   switch (s.kind) {
     case "id":
       return sql`id = ${s.id}`;

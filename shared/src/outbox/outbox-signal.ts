@@ -1,6 +1,7 @@
 /**
- * An in-process doorbell: the store rings it after committing an outbox row, so the relay
- * publishes at once instead of at its next poll.
+ * An in-process doorbell: whoever commits an outbox row (see writeOutboxMessage) rings it after
+ * the commit, so this process's relay publishes at once instead of at its next poll. Rows other
+ * processes commit are found by the relay's poll.
  */
 export interface OutboxSignal {
   notify(): void;
@@ -8,6 +9,7 @@ export interface OutboxSignal {
   wait(ms: number): Promise<void>;
 }
 
+/** One doorbell per relay: the relay waits on it, the process's writers ring it. */
 export function createOutboxSignal(): OutboxSignal {
   let rung = false;
   let wake: (() => void) | undefined;

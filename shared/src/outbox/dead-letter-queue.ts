@@ -1,17 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { type IHeaders, Kafka, type KafkaMessage, logLevel } from "kafkajs";
+import { decodeEnvelope } from "../events/envelope.js";
+import type { EventMessage, EventPublisher } from "../events/event-bus.js";
 import {
   DEAD_LETTER_HEADERS,
   type DeadLetterReason,
   deadLetterTopic,
-  decodeEnvelope,
-  type EventMessage,
-  type EventPublisher,
   readDeadLetterReason,
-} from "@checkout-saga/shared";
-import { type IHeaders, Kafka, type KafkaMessage, logLevel } from "kafkajs";
-
-/** The consumer group `dead-letters republish` reads the dead-letter topic as; its offsets mark what was sent back. */
-export const DEAD_LETTER_REPUBLISH_GROUP = "outbox-cli-dead-letters";
+} from "../events/kafka-dead-letter.js";
 
 /** One parked message, decoded as far as it decodes. */
 export interface DeadLetterEntry {
@@ -27,6 +23,7 @@ export interface DeadLetterEntry {
   original: EventMessage;
 }
 
+/** What `republish` did with one dead letter. */
 export interface RepublishOutcome {
   entry: DeadLetterEntry;
   /** "republished" (or would be, on a dry run), or skipped: bytes that never decoded cannot be fixed by a retry. */
@@ -35,15 +32,28 @@ export interface RepublishOutcome {
 
 const DEAD_LETTER_HEADER_NAMES = new Set<string>(Object.values(DEAD_LETTER_HEADERS));
 
+/** Where the dead letters are and who reads them. */
+export interface DeadLetterQueueOptions {
+  brokers: string[];
+  /** The original topic; its dead letters are on `<topic>.dlq`. */
+  topic: string;
+  /** The Kafka client id; also prefixes the throwaway groups `list` reads with. */
+  clientId: string;
+  /** The consumer group `republish` reads as: its committed offsets mark what was already sent back. */
+  republishGroup: string;
+  readTimeoutMs?: number;
+}
+
 /**
- * The dead-letter topic of `topic` (`<topic>.dlq`), read with kafkajs consumer groups (kafkajs
- * has no manual partition assignment). Each read takes a snapshot of the high watermarks first
- * and stops there, so a message dead-lettered again while republishing is not picked up twice
- * in one run.
+ * The dead-letter topic of `topic` (`<topic>.dlq`), where consumer groups park what they gave
+ * up on, for an operator tool to list and send back once the cause is fixed. Read with kafkajs
+ * consumer groups (kafkajs has no manual partition assignment). Each read takes a snapshot of the
+ * high watermarks first and stops there, so a message dead-lettered again while republishing is
+ * not picked up twice in one run.
  */
-export function createDeadLetterQueue(options: { brokers: string[]; topic: string; readTimeoutMs?: number }) {
+export function createDeadLetterQueue(options: DeadLetterQueueOptions) {
   const dlq = deadLetterTopic(options.topic);
-  const kafka = new Kafka({ clientId: "outbox-cli", brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.NOTHING });
   const readTimeoutMs = options.readTimeoutMs ?? 60_000;
 
   /** Per partition: where reading starts (the group's committed offset, else the low watermark) and the snapshot end. */
@@ -150,10 +160,10 @@ export function createDeadLetterQueue(options: { brokers: string[]; topic: strin
     /** Every message still on the dead-letter topic, oldest first; `pending` marks those not yet republished. */
     async list(): Promise<DeadLetterEntry[]> {
       const republished = new Map(
-        (await ranges(DEAD_LETTER_REPUBLISH_GROUP)).map((p) => [p.partition, p.committed] as const),
+        (await ranges(options.republishGroup)).map((p) => [p.partition, p.committed] as const),
       );
       // A throwaway group reads from the beginning and commits nothing; it is deleted afterwards.
-      const reader = `outbox-cli-list-${randomUUID()}`;
+      const reader = `${options.clientId}-list-${randomUUID()}`;
       const entries: DeadLetterEntry[] = [];
       try {
         await readRange(
@@ -176,7 +186,7 @@ export function createDeadLetterQueue(options: { brokers: string[]; topic: strin
      */
     async republish(publisher: EventPublisher | undefined, onEach: (outcome: RepublishOutcome) => void) {
       await readRange(
-        DEAD_LETTER_REPUBLISH_GROUP,
+        options.republishGroup,
         async (partition, message) => {
           const entry = toEntry(partition, message, 0n);
           if (!entry.eventId) {
@@ -204,6 +214,7 @@ export function createDeadLetterQueue(options: { brokers: string[]; topic: strin
   }
 }
 
+/** A dead-letter topic's reader and republisher. */
 export type DeadLetterQueue = ReturnType<typeof createDeadLetterQueue>;
 
 function stringHeaders(headers: IHeaders | undefined): Record<string, string> {

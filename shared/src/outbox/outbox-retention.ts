@@ -1,8 +1,11 @@
-import type { Logger, Running, Sql } from "@checkout-saga/shared";
-import { sleep } from "../saga/retry.js";
+import type { Running } from "../lifecycle.js";
+import type { Logger } from "../logger.js";
+import type { Sql } from "../postgres.js";
+import { sleep } from "../resilience/backoff.js";
 
+/** How long published rows stay (for replays) and how gently they are deleted. */
 export interface OutboxRetentionOptions {
-  /** Published rows are kept this long for replay (OUTBOX_RETENTION_DAYS). */
+  /** Published rows are kept this long for replay (the service's OUTBOX_RETENTION_DAYS). */
   retentionDays: number;
   /** Time between two sweeps. */
   intervalMs: number;
@@ -12,6 +15,7 @@ export interface OutboxRetentionOptions {
   pauseMs?: number;
 }
 
+/** A running sweeper: `start` its loop, `stop` it, or `sweep` once. */
 export interface OutboxRetention extends Running {
   start(): void;
   /** One sweep: deletes every published row past retention, batch by batch; returns how many. */

@@ -1,15 +1,12 @@
-import { createPostgres, type Sql } from "@checkout-saga/shared";
-import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOutboxRetention } from "../src/outbox/outbox-retention.js";
-import { migrateCheckoutDatabase } from "../src/store/migrate-checkout-database.js";
+import { createOutboxRetention, type Sql } from "../src/index.js";
+import { testLogger } from "../src/testing/index.js";
+import { createOutboxDatabase } from "./outbox-database.js";
 
 let sql: Sql;
 
 beforeAll(async () => {
-  const url = await createTestDatabase("checkout_outbox_retention");
-  await migrateCheckoutDatabase(url);
-  sql = createPostgres(url);
+  ({ sql } = await createOutboxDatabase("outbox_retention"));
 });
 
 afterAll(async () => {

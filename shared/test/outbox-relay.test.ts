@@ -1,18 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { createPostgres, type EventMessage, type EventPublisher } from "@checkout-saga/shared";
-import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createOutboxRelay } from "../src/outbox/outbox-relay.js";
-import { createOutboxSignal } from "../src/outbox/outbox-signal.js";
-import { migrateCheckoutDatabase } from "../src/store/migrate-checkout-database.js";
-import { eventually } from "./support.js";
+import {
+  createOutboxRelay,
+  createOutboxSignal,
+  type EventMessage,
+  type EventPublisher,
+  type Sql,
+  writeOutboxMessage,
+} from "../src/index.js";
+import { testLogger } from "../src/testing/index.js";
+import { createOutboxDatabase } from "./outbox-database.js";
 
-let sql: ReturnType<typeof createPostgres>;
+let sql: Sql;
 
 beforeAll(async () => {
-  const url = await createTestDatabase("checkout_outbox");
-  await migrateCheckoutDatabase(url);
-  sql = createPostgres(url);
+  ({ sql } = await createOutboxDatabase("outbox_relay"));
 });
 
 afterAll(async () => {
@@ -28,10 +30,17 @@ async function writeEvents(count: number): Promise<string[]> {
   for (let i = 0; i < count; i++) {
     const eventId = randomUUID();
     ids.push(eventId);
-    await sql`
-      insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
-      values (${eventId}, ${randomUUID()}, 'CheckoutCompleted', 'checkout-events', ${`user-${i % 3}`},
-              ${Buffer.from(eventId)}, ${sql.json({ "event-id": eventId })})`;
+    await sql.begin((tx) =>
+      writeOutboxMessage(tx, {
+        eventId,
+        aggregateId: randomUUID(),
+        eventType: "CheckoutCompleted",
+        topic: "checkout-events",
+        key: `user-${i % 3}`,
+        payload: Buffer.from(eventId),
+        headers: { "event-id": eventId },
+      }),
+    );
   }
   return ids;
 }
@@ -53,6 +62,17 @@ function recordingPublisher() {
     },
   };
   return { publisher, accepted, state };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 const eventIdsOf = (messages: EventMessage[]) => messages.map((m) => Buffer.from(m.value).toString());

@@ -1,16 +1,12 @@
-import {
-  type EventPublisher,
-  type Logger,
-  type Running,
-  recordFailure,
-  SpanKind,
-  type Sql,
-  traceContextFrom,
-  tracer,
-} from "@checkout-saga/shared";
-import { backoffDelay, sleep } from "../saga/retry.js";
+import type { EventPublisher } from "../events/event-bus.js";
+import type { Running } from "../lifecycle.js";
+import type { Logger } from "../logger.js";
+import type { Sql } from "../postgres.js";
+import { backoffDelay, sleep } from "../resilience/backoff.js";
+import { recordFailure, SpanKind, traceContextFrom, tracer } from "../tracing.js";
 import type { OutboxSignal } from "./outbox-signal.js";
 
+/** How the relay batches, polls and backs off; the service's config supplies batch size and poll interval. */
 export interface OutboxRelayOptions {
   batchSize: number;
   /** The longest the relay sleeps when idle and not signalled (rows written by other processes wait this long at worst). */
@@ -28,14 +24,15 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Only one relay publishes at a time (across instances). Two relays claiming disjoint batches
+ * Only one relay publishes at a time (across instances sharing the database; advisory locks are
+ * per database, so each service's outbox has its own). Two relays claiming disjoint batches
  * with SKIP LOCKED alone could send a key's later event before its earlier one; the lock keeps
  * each key's events in order. Publishing is one request per batch, so one publisher is not the
  * bottleneck (see `npm run bench -- outbox`).
  */
 const RELAY_LOCK_KEY = 500_561;
 
-const relayTracer = tracer("checkout-service/outbox-relay");
+const relayTracer = tracer("@checkout-saga/shared/outbox-relay");
 
 interface OutboxRow {
   id: string;
@@ -48,6 +45,7 @@ interface OutboxRow {
 /** What one batch did: rows published, or why nothing was ("idle": no rows, "busy": another relay holds the lock). */
 type BatchOutcome = { published: number; lastId?: string } | "idle" | "busy";
 
+/** A running relay: `start` its loop, `stop` it (the batch in flight finishes), or drive it batch by batch. */
 export interface OutboxRelay extends Running {
   start(): void;
   /** Publishes one batch; returns how many rows it published (0: nothing pending, or another relay is busy). */

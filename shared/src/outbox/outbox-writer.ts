@@ -1,0 +1,15 @@
+import type postgres from "postgres";
+import type { OutboxMessage } from "./outbox-message.js";
+
+/**
+ * Inserts one outbox row inside the caller's transaction, next to the state change it
+ * announces: both commit or neither does, so an event is never lost nor sent for a change that
+ * rolled back. Taking a `TransactionSql` (what `sql.begin` hands its callback) keeps a write
+ * outside a transaction from compiling. After the commit, the caller rings its OutboxSignal.
+ */
+export async function writeOutboxMessage(tx: postgres.TransactionSql, m: OutboxMessage): Promise<void> {
+  await tx`
+    insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
+    values (${m.eventId}, ${m.aggregateId}, ${m.eventType}, ${m.topic}, ${m.key},
+            ${Buffer.from(m.payload)}, ${tx.json(m.headers)})`;
+}
