@@ -15,10 +15,14 @@ export interface CartLine {
   addedAt: Date;
 }
 
-/** A user's cart as callers see it. A user who never wrote one has no lines and no `updatedAt`. */
+/**
+ * A user's cart as callers see it. A user who never wrote one has no lines, no claims and no
+ * `updatedAt`. `claims` lists the held claims only: what running checkouts are buying.
+ */
 export interface Cart {
   userId: string;
   items: CartLine[];
+  claims: CartClaim[];
   updatedAt?: Date;
 }
 

@@ -101,7 +101,7 @@ const quantities = (cart: Cart) => cart.items.map((l) => [l.productId, l.quantit
 describe("cart use cases", () => {
   it("gives a user without a cart an empty one, and requires a user id", async () => {
     const { carts } = setup();
-    expect(await carts.getCart("u1")).toEqual({ userId: "u1", items: [] });
+    expect(await carts.getCart("u1")).toEqual({ userId: "u1", items: [], claims: [] });
     expect(await failure(carts.getCart(""))).toBe("invalid_argument/INVALID_ARGUMENT");
   });
 
@@ -147,7 +147,7 @@ describe("cart use cases", () => {
 
   it("clearing a cart that is already empty writes nothing", async () => {
     const { carts, store } = setup();
-    expect(await carts.clearCart("u1")).toEqual({ userId: "u1", items: [] });
+    expect(await carts.clearCart("u1")).toEqual({ userId: "u1", items: [], claims: [] });
     expect(store.carts.size).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import type { CartStore, StoredCart } from "../store/cart-store.js";
 import {
   addToLines,
   type Cart,
+  type CartClaim,
   type CartLine,
   type CheckedOutLine,
   removeLine,
@@ -13,6 +14,7 @@ import {
   setLineQuantity,
   subtractCheckedOut,
 } from "./cart.js";
+import { heldClaims, pruneClaims } from "./cart-claims.js";
 import type { ProductCatalog } from "./product-catalog.js";
 
 /** How many applied event ids a cart remembers: redeliveries arrive long before 50 newer checkouts. */
@@ -54,8 +56,13 @@ interface InFlightLoad {
   stale: boolean;
 }
 
-/** A change to a cart: the next lines, or undefined when there is nothing to write. */
-type Change = (current: StoredCart | undefined) => { items: CartLine[]; eventId?: string } | undefined;
+/**
+ * A change to a cart: the next lines (and claims, when they change), or undefined when there
+ * is nothing to write.
+ */
+type Change = (
+  current: StoredCart | undefined,
+) => { items: CartLine[]; claims?: CartClaim[]; eventId?: string } | undefined;
 
 export function createCarts(deps: CartsDeps): Carts {
   const { store, cache, products, now, logger } = deps;
@@ -93,11 +100,14 @@ export function createCarts(deps: CartsDeps): Carts {
       const current = await store.load(userId);
       const next = change(current);
       if (!next) return toCart(userId, current);
+      const updatedAt = now();
       const cart: StoredCart = {
         userId,
         items: next.items,
+        // Every write tidies the tombstones, so a cart stays small without writes of its own.
+        claims: pruneClaims(next.claims ?? current?.claims ?? [], updatedAt),
         version: (current?.version ?? 0) + 1,
-        updatedAt: now(),
+        updatedAt,
         appliedEventIds: remember(current?.appliedEventIds ?? [], next.eventId),
       };
       if (await store.save(cart, current?.version ?? 0)) {
@@ -199,8 +209,8 @@ export function createCarts(deps: CartsDeps): Carts {
 }
 
 function toCart(userId: string, stored: StoredCart | undefined): Cart {
-  if (!stored) return { userId, items: [] };
-  return { userId, items: stored.items, updatedAt: stored.updatedAt };
+  if (!stored) return { userId, items: [], claims: [] };
+  return { userId, items: stored.items, claims: heldClaims(stored.claims), updatedAt: stored.updatedAt };
 }
 
 function remember(eventIds: string[], eventId: string | undefined): string[] {
