@@ -206,7 +206,7 @@ describe("CheckoutCompleted consumer", () => {
     expect(bus.deadLetters).toEqual([]);
   });
 
-  it("ignores other events and carts that do not exist", async () => {
+  it("keeps the lines on CheckoutFailed and creates no cart for a CheckoutCompleted", async () => {
     await client.addItem({ userId: "frank", productId: "1", quantity: 1 });
     await publish("frank", "evt-frank-failed", {
       case: "checkoutFailed",
