@@ -34,14 +34,14 @@ export interface CartService extends Running {
 }
 
 export interface CartServiceDeps {
-  /** Where CheckoutCompleted events come from (the in-process bus in embedded mode). */
+  /** Where CheckoutCompleted and CheckoutFailed events come from (the in-process bus in embedded mode). */
   events: EventSubscriber & Partial<BusReadiness>;
 }
 
 /**
  * Carts in MongoDB (MONGODB_URI) or a SQLite file, behind Redis (REDIS_URL) or an in-process
- * cache, served over RPC, trimmed by CheckoutCompleted events and swept when idle. `stop`
- * undoes the start in reverse order.
+ * cache, served over RPC (checkouts claim lines through it), trimmed by CheckoutCompleted and
+ * freed by CheckoutFailed events, and swept when idle. `stop` undoes the start in reverse order.
  */
 export async function startCartService(
   config: CartConfig,
@@ -89,7 +89,7 @@ export async function startCartService(
 /**
  * The store and the product service are needed to serve carts; Redis and the broker are
  * reported but do not decide: without Redis carts come from the store, and without the broker
- * only the trimming of checked-out lines waits.
+ * only the trimming of checked-out lines and the CheckoutFailed release of claims wait.
  */
 function readinessChecks(
   config: CartConfig,

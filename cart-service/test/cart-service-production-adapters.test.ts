@@ -81,6 +81,30 @@ describe("cart service on MongoDB and Redis", () => {
       await inspector.quit();
     }
   });
+
+  it("keeps claims in MongoDB and shows held ones through the Redis cache, one winner of a race", async () => {
+    await client.addItem({ userId: "olga", productId: "1", quantity: 1 });
+    await client.getCart({ userId: "olga" }); // cached in Redis before the claims
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        client.claimCartLines({ userId: "olga", checkoutId: `co-${i}`, lines: [{ productId: "1", quantity: 1 }] }),
+      ),
+    );
+    const won = results.flatMap((r) => (r.status === "fulfilled" && r.value.claim ? [r.value.claim.checkoutId] : []));
+    expect(won).toHaveLength(1);
+    expect((await client.getCart({ userId: "olga" })).cart?.claims.map((c) => c.checkoutId)).toEqual(won);
+    const inspector = new Redis(redis.url);
+    try {
+      expect(JSON.parse((await inspector.hget("cart:olga", "cart")) ?? "null")).toMatchObject({
+        claims: [{ checkoutId: won[0], state: "held" }],
+      });
+    } finally {
+      await inspector.quit();
+    }
+
+    await client.releaseCartClaim({ userId: "olga", checkoutId: won[0] ?? "" });
+    expect((await client.getCart({ userId: "olga" })).cart?.claims).toEqual([]);
+  });
 });
 
 describe("when Redis stops", () => {

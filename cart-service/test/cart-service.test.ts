@@ -132,7 +132,7 @@ describe("cart service over Connect", () => {
     const store = openSqliteCartStore(cartConfig.databasePath);
     const addedAt = new Date();
     const items = Array.from({ length: 49 }, (_, i) => ({ productId: `seeded-${i}`, quantity: 1, addedAt }));
-    await store.save({ userId: "full", items, version: 1, updatedAt: addedAt, appliedEventIds: [] }, 0);
+    await store.save({ userId: "full", items, claims: [], version: 1, updatedAt: addedAt, appliedEventIds: [] }, 0);
     store.close();
 
     expect((await client.addItem({ userId: "full", productId: "1", quantity: 1 })).cart?.items).toHaveLength(50);
@@ -206,7 +206,7 @@ describe("CheckoutCompleted consumer", () => {
     expect(bus.deadLetters).toEqual([]);
   });
 
-  it("ignores other events and carts that do not exist", async () => {
+  it("keeps the lines on CheckoutFailed and creates no cart for a CheckoutCompleted", async () => {
     await client.addItem({ userId: "frank", productId: "1", quantity: 1 });
     await publish("frank", "evt-frank-failed", {
       case: "checkoutFailed",

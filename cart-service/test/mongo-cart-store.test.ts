@@ -53,6 +53,7 @@ describe("MongoDB cart store", () => {
     version,
     updatedAt: new Date(Date.UTC(2026, 0, 1, 0, version)),
     appliedEventIds: [`e${version}`],
+    claims: [],
   });
 
   it("serves and builds on a version committed by a writer that stopped before copying it to the head", async () => {
@@ -86,6 +87,25 @@ describe("MongoDB cart store", () => {
       expect(await versions.countDocuments({})).toBe(100);
       expect(await versions.countDocuments({ cart: { $exists: true } })).toBe(1);
       expect(await store.save(cart(5, "stale"), 4)).toBe(false);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("loads a cart written before carts had claims as one without claims, and adds them on the next write", async () => {
+    const { store, database, cleanup } = await openFreshStore();
+    try {
+      expect(await store.save(cart(1, "a"), 0)).toBe(true);
+      const heads = client.db(database).collection<{ _id: string }>("carts");
+      await heads.updateOne({ _id: "u1" }, { $unset: { claims: "" } });
+      expect(await store.load("u1")).toEqual(cart(1, "a"));
+
+      const claimed: StoredCart = {
+        ...cart(2, "a"),
+        claims: [{ checkoutId: "c1", lines: [{ productId: "a", quantity: 1 }], state: "held", at: new Date(0) }],
+      };
+      expect(await store.save(claimed, 1)).toBe(true);
+      expect(await store.load("u1")).toEqual(claimed);
     } finally {
       await cleanup();
     }

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { type RunningRedis, startRedis } from "../../scripts/provision/servers.js";
 import { describeCartCacheContract } from "../src/cache/cart-cache.contract.js";
+import { cartToJson } from "../src/cache/cart-json.js";
 import { openRedisCartCache, type RedisCartCacheOptions } from "../src/cache/redis-cart-cache.js";
 import type { Cart } from "../src/domain/cart.js";
 import { createCarts } from "../src/domain/carts.js";
@@ -43,6 +44,7 @@ async function openCache(overrides: Partial<RedisCartCacheOptions> = {}) {
 const cart = (userId: string, quantity: number): Cart => ({
   userId,
   items: [{ productId: "1", quantity, addedAt: new Date("2026-01-01T00:00:00.000Z") }],
+  claims: [],
   updatedAt: new Date("2026-01-01T00:00:00.000Z"),
 });
 
@@ -61,6 +63,14 @@ describe("Redis cart cache", () => {
     await cache.invalidate("ttl-user", 2);
     expect(await inspector.hgetall("cart:ttl-user")).toEqual({ version: "2" });
     expect(await inspector.pttl("cart:ttl-user")).toBeGreaterThan(900_000);
+  });
+
+  it("reads an entry cached before carts had claims as a cart without claims", async () => {
+    const cache = await openCache();
+    const { claims: _, ...before } = JSON.parse(cartToJson(cart("pre-claims-user", 2))) as Record<string, unknown>;
+    await inspector.hset("cart:pre-claims-user", { version: "1", cart: JSON.stringify(before) });
+    onTestFinished(async () => void (await inspector.del("cart:pre-claims-user")));
+    expect(await cache.get("pre-claims-user")).toEqual(cart("pre-claims-user", 2));
   });
 
   it("keeps a read that a write on another instance overtook out of the cache", async () => {

@@ -23,14 +23,16 @@ export function describeCartCacheContract(name: string, makeCache: CartCacheFact
       expect(await cache.get(newUserId())).toBeUndefined();
     });
 
-    it("returns what was set, dates included", async () => {
+    it("returns what was set, dates and claims included", async () => {
       const cart = buildCart();
       await cache.set(cart.userId, cart, 3);
-      expect(await cache.get(cart.userId)).toEqual(cart);
+      const got = await cache.get(cart.userId);
+      expect(got).toEqual(cart);
+      expect(got?.claims[0]?.at).toBeInstanceOf(Date);
     });
 
-    it("holds a cart without lines or updatedAt", async () => {
-      const cart: Cart = { userId: newUserId(), items: [] };
+    it("holds a cart without lines, claims or updatedAt", async () => {
+      const cart: Cart = { userId: newUserId(), items: [], claims: [] };
       await cache.set(cart.userId, cart, 0);
       expect(await cache.get(cart.userId)).toEqual(cart);
     });
@@ -116,6 +118,14 @@ function buildCart(): Cart {
     items: [
       { productId: "1", quantity: 2, addedAt: new Date("2026-01-02T03:04:05.678Z") },
       { productId: "3", quantity: 1, addedAt: new Date("2026-01-02T03:05:00.000Z") },
+    ],
+    claims: [
+      {
+        checkoutId: "checkout-1",
+        lines: [{ productId: "1", quantity: 1 }],
+        state: "held",
+        at: new Date("2026-01-02T03:06:00.250Z"),
+      },
     ],
     updatedAt: new Date("2026-01-02T03:05:00.000Z"),
   };

@@ -1,8 +1,15 @@
-import type { Cart } from "../domain/cart.js";
+import type { Cart, CartClaim } from "../domain/cart.js";
 
 interface CartJson {
   userId: string;
   items: Array<{ productId: string; quantity: number; addedAt: string }>;
+  /** Absent in entries cached before claims existed. */
+  claims?: Array<{
+    checkoutId: string;
+    lines: Array<{ productId: string; quantity: number }>;
+    state: CartClaim["state"];
+    at: string;
+  }>;
   updatedAt?: string;
 }
 
@@ -11,6 +18,12 @@ export function cartToJson(cart: Cart): string {
   const json: CartJson = {
     userId: cart.userId,
     items: cart.items.map((l) => ({ productId: l.productId, quantity: l.quantity, addedAt: l.addedAt.toISOString() })),
+    claims: cart.claims.map((c) => ({
+      checkoutId: c.checkoutId,
+      lines: c.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+      state: c.state,
+      at: c.at.toISOString(),
+    })),
     updatedAt: cart.updatedAt?.toISOString(),
   };
   return JSON.stringify(json);
@@ -21,6 +34,12 @@ export function cartFromJson(text: string): Cart {
   const cart: Cart = {
     userId: json.userId,
     items: json.items.map((l) => ({ productId: l.productId, quantity: l.quantity, addedAt: new Date(l.addedAt) })),
+    claims: (json.claims ?? []).map((c) => ({
+      checkoutId: c.checkoutId,
+      lines: c.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+      state: c.state,
+      at: new Date(c.at),
+    })),
   };
   if (json.updatedAt !== undefined) cart.updatedAt = new Date(json.updatedAt);
   return cart;

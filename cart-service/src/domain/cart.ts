@@ -15,11 +15,39 @@ export interface CartLine {
   addedAt: Date;
 }
 
-/** A user's cart as callers see it. A user who never wrote one has no lines and no `updatedAt`. */
+/**
+ * A user's cart as callers see it. A user who never wrote one has no lines, no claims and no
+ * `updatedAt`. `claims` lists the held claims only: what running checkouts are buying.
+ */
 export interface Cart {
   userId: string;
   items: CartLine[];
+  claims: CartClaim[];
   updatedAt?: Date;
+}
+
+/**
+ * `held`: the checkout may buy these quantities and no other checkout may. `released`: the
+ * checkout was undone (or a release came before any claim); a claim arriving later is refused.
+ * `settled`: the checkout completed and its lines were taken out of the cart.
+ */
+export type ClaimState = "held" | "released" | "settled";
+
+export interface ClaimedLine {
+  productId: string;
+  quantity: number;
+}
+
+/**
+ * What one checkout took from the cart. Stored inside the cart, so claiming, releasing and
+ * settling go through the same compare-and-set write as every other change to it.
+ */
+export interface CartClaim {
+  checkoutId: string;
+  lines: ClaimedLine[];
+  state: ClaimState;
+  /** When the claim last changed state; tombstones are pruned by it. */
+  at: Date;
 }
 
 /** One line of a completed checkout: what left the cart. */
@@ -49,6 +77,18 @@ export function requireProductId(productId: string): string {
     });
   }
   return productId;
+}
+
+export function requireCheckoutId(checkoutId: string): string {
+  if (checkoutId === "") {
+    throw invalidArgument("INVALID_ARGUMENT", "checkout_id is required", { metadata: { field: "checkout_id" } });
+  }
+  if (checkoutId.length > MAX_ID_LENGTH) {
+    throw invalidArgument("INVALID_ARGUMENT", `checkout_id must be at most ${MAX_ID_LENGTH} characters`, {
+      metadata: { field: "checkout_id" },
+    });
+  }
+  return checkoutId;
 }
 
 /** A quantity a line may hold (or a caller may add): an integer within 1..99. */

@@ -1,107 +1,15 @@
-import { DomainError } from "@checkout-saga/shared";
 import { testLogger } from "@checkout-saga/shared/testing";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import type { CartCache } from "../cache/cart-cache.js";
-import type { CartStore, StoredCart } from "../store/cart-store.js";
 import type { Cart } from "./cart.js";
-import { APPLIED_EVENT_IDS_KEPT, type CartsDeps, createCarts } from "./carts.js";
-import type { ProductCatalog } from "./product-catalog.js";
-
-/** An in-memory CartStore with compare-and-set, load counting and hooks to stage races. */
-class FakeCartStore implements CartStore {
-  readonly carts = new Map<string, StoredCart>();
-  loads = 0;
-  /** The next load reads the state at call time, then waits for this before answering. */
-  nextLoadGate?: Promise<void>;
-  /** Runs before each save, e.g. to slip in a competing write. */
-  beforeSave?: () => void;
-
-  async load(userId: string) {
-    this.loads++;
-    const snapshot = structuredClone(this.carts.get(userId));
-    const gate = this.nextLoadGate;
-    this.nextLoadGate = undefined;
-    if (gate) await gate;
-    return snapshot;
-  }
-
-  async save(cart: StoredCart, expectedVersion: number) {
-    this.beforeSave?.();
-    if ((this.carts.get(cart.userId)?.version ?? 0) !== expectedVersion) return false;
-    this.carts.set(cart.userId, structuredClone(cart));
-    return true;
-  }
-
-  async deleteIdleBefore(cutoff: Date) {
-    let n = 0;
-    for (const [id, c] of this.carts) if (c.updatedAt < cutoff && this.carts.delete(id)) n++;
-    return n;
-  }
-}
-
-/** A plain map that records the versions it is told about (it does not compare them). */
-class FakeCartCache implements CartCache {
-  readonly entries = new Map<string, Cart>();
-  readonly calls: string[] = [];
-  async get(userId: string) {
-    return structuredClone(this.entries.get(userId));
-  }
-  async set(userId: string, cart: Cart, version: number) {
-    this.calls.push(`set ${userId}@${version}`);
-    this.entries.set(userId, structuredClone(cart));
-  }
-  async invalidate(userId: string, version: number) {
-    this.calls.push(`invalidate ${userId}@${version}`);
-    this.entries.delete(userId);
-  }
-}
-
-const brokenCache: CartCache = {
-  get: () => Promise.reject(new Error("cache down")),
-  set: () => Promise.reject(new Error("cache down")),
-  invalidate: () => Promise.reject(new Error("cache down")),
-};
-
-const catalog = (known: string[]): ProductCatalog => ({
-  async findMissing(ids) {
-    return ids.filter((id) => !known.includes(id));
-  },
-});
-
-function setup(overrides: Partial<CartsDeps> = {}) {
-  const store = new FakeCartStore();
-  const cache = new FakeCartCache();
-  let tick = Date.parse("2026-01-01T00:00:00.000Z");
-  const deps: CartsDeps = {
-    store,
-    cache,
-    products: catalog(["1", "2", "3"]),
-    now: () => {
-      tick += 1000;
-      return new Date(tick);
-    },
-    logger: testLogger(),
-    ...overrides,
-  };
-  return { store, cache, carts: createCarts(deps), deps };
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DomainError) return `${err.kind}/${err.reason}`;
-    throw err;
-  }
-  throw new Error("expected the call to fail");
-}
+import { APPLIED_EVENT_IDS_KEPT } from "./carts.js";
+import { brokenCache, failure, setup } from "./carts-fixtures.js";
 
 const quantities = (cart: Cart) => cart.items.map((l) => [l.productId, l.quantity]);
 
 describe("cart use cases", () => {
   it("gives a user without a cart an empty one, and requires a user id", async () => {
     const { carts } = setup();
-    expect(await carts.getCart("u1")).toEqual({ userId: "u1", items: [] });
+    expect(await carts.getCart("u1")).toEqual({ userId: "u1", items: [], claims: [] });
     expect(await failure(carts.getCart(""))).toBe("invalid_argument/INVALID_ARGUMENT");
   });
 
@@ -147,7 +55,7 @@ describe("cart use cases", () => {
 
   it("clearing a cart that is already empty writes nothing", async () => {
     const { carts, store } = setup();
-    expect(await carts.clearCart("u1")).toEqual({ userId: "u1", items: [] });
+    expect(await carts.clearCart("u1")).toEqual({ userId: "u1", items: [], claims: [] });
     expect(store.carts.size).toBe(0);
   });
 });
@@ -256,6 +164,7 @@ describe("applyCheckoutCompleted", () => {
   const event = (eventId: string, lines: Array<[string, number]>) => ({
     eventId,
     userId: "u1",
+    checkoutId: `checkout-of-${eventId}`,
     lines: lines.map(([productId, quantity]) => ({ productId, quantity })),
   });
 

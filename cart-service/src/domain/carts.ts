@@ -4,15 +4,19 @@ import type { CartStore, StoredCart } from "../store/cart-store.js";
 import {
   addToLines,
   type Cart,
+  type CartClaim,
   type CartLine,
   type CheckedOutLine,
+  type ClaimedLine,
   removeLine,
+  requireCheckoutId,
   requireProductId,
   requireQuantity,
   requireUserId,
   setLineQuantity,
   subtractCheckedOut,
 } from "./cart.js";
+import { claimLines, heldClaims, pruneClaims, releaseClaim, requireClaimLines, settleClaim } from "./cart-claims.js";
 import type { ProductCatalog } from "./product-catalog.js";
 
 /** How many applied event ids a cart remembers: redeliveries arrive long before 50 newer checkouts. */
@@ -22,10 +26,23 @@ export const APPLIED_EVENT_IDS_KEPT = 50;
 export interface CheckoutCompletedEvent {
   eventId: string;
   userId: string;
+  checkoutId: string;
+  /** What the checkout bought; taken out of the cart only when the checkout held no claim. */
   lines: CheckedOutLine[];
 }
 
-export type CheckoutCompletedOutcome = "applied" | "already-applied" | "no-cart";
+/**
+ * `settled`: the checkout's held claim left the cart. `applied`: the checkout held no claim
+ * (it began before claims existed), so the event's lines left the cart. `already-applied`: a
+ * redelivery, nothing changed. `no-cart`: the user has no cart.
+ */
+export type CheckoutCompletedOutcome = "settled" | "applied" | "already-applied" | "no-cart";
+
+/**
+ * `released`: a held claim was released. `tombstoned`: the checkout held no claim; one that
+ * arrives later is refused. `already-ended`: it was already released or settled.
+ */
+export type ReleaseOutcome = "released" | "tombstoned" | "already-ended";
 
 /** The cart use cases: reads go through the cache, writes are compare-and-set loops on the store. */
 export interface Carts {
@@ -34,7 +51,17 @@ export interface Carts {
   updateQuantity(userId: string, productId: string, quantity: number): Promise<Cart>;
   removeItem(userId: string, productId: string): Promise<Cart>;
   clearCart(userId: string): Promise<Cart>;
-  /** Takes the checked-out lines out of the user's cart, once per event id. */
+  /**
+   * Holds `lines` for the checkout, all or nothing, so no other checkout can buy them.
+   * Idempotent per checkout; see claimLines for the refusals.
+   */
+  claimLines(userId: string, checkoutId: string, lines: ClaimedLine[]): Promise<CartClaim>;
+  /** Ends the checkout's claim (its compensation, or CheckoutFailed); idempotent. */
+  releaseClaim(userId: string, checkoutId: string): Promise<ReleaseOutcome>;
+  /**
+   * Takes a completed checkout's lines out of the user's cart exactly once: its held claim's
+   * lines, settling the claim; without a claim, the event's lines, once per event id.
+   */
   applyCheckoutCompleted(event: CheckoutCompletedEvent): Promise<CheckoutCompletedOutcome>;
 }
 
@@ -54,8 +81,13 @@ interface InFlightLoad {
   stale: boolean;
 }
 
-/** A change to a cart: the next lines, or undefined when there is nothing to write. */
-type Change = (current: StoredCart | undefined) => { items: CartLine[]; eventId?: string } | undefined;
+/**
+ * A change to a cart: the next lines (and claims, when they change), or undefined when there
+ * is nothing to write.
+ */
+type Change = (
+  current: StoredCart | undefined,
+) => { items: CartLine[]; claims?: CartClaim[]; eventId?: string } | undefined;
 
 export function createCarts(deps: CartsDeps): Carts {
   const { store, cache, products, now, logger } = deps;
@@ -93,11 +125,14 @@ export function createCarts(deps: CartsDeps): Carts {
       const current = await store.load(userId);
       const next = change(current);
       if (!next) return toCart(userId, current);
+      const updatedAt = now();
       const cart: StoredCart = {
         userId,
         items: next.items,
+        // Every write tidies the tombstones, so a cart stays small without writes of its own.
+        claims: pruneClaims(next.claims ?? current?.claims ?? [], updatedAt),
         version: (current?.version ?? 0) + 1,
-        updatedAt: now(),
+        updatedAt,
         appliedEventIds: remember(current?.appliedEventIds ?? [], next.eventId),
       };
       if (await store.save(cart, current?.version ?? 0)) {
@@ -172,9 +207,45 @@ export function createCarts(deps: CartsDeps): Carts {
       return write(userId, (current) => (current && current.items.length > 0 ? { items: [] } : undefined));
     },
 
+    async claimLines(userId, checkoutId, lines) {
+      requireUserId(userId);
+      requireCheckoutId(checkoutId);
+      requireClaimLines(lines);
+      let claim: CartClaim | undefined;
+      // Decided on the store's copy, never the cache's: the compare-and-set makes it final.
+      await write(userId, (current) => {
+        const cart = { items: current?.items ?? [], claims: current?.claims ?? [] };
+        const result = claimLines(cart, checkoutId, lines, now());
+        claim = result.claim;
+        return result.changed ? { items: cart.items, claims: result.claims } : undefined;
+      });
+      if (!claim) throw new Error("claimLines: the write ended without a claim");
+      return claim;
+    },
+
+    async releaseClaim(userId, checkoutId) {
+      requireUserId(userId);
+      requireCheckoutId(checkoutId);
+      let outcome: ReleaseOutcome = "released";
+      // Without a cart the tombstone still gets written (creating an empty cart): a claim that
+      // arrives after this release must be refused even if the user fills the cart meanwhile.
+      await write(userId, (current) => {
+        const claims = current?.claims ?? [];
+        const next = releaseClaim(claims, checkoutId, now());
+        if (!next) {
+          outcome = "already-ended";
+          return undefined;
+        }
+        outcome = claims.some((c) => c.checkoutId === checkoutId) ? "released" : "tombstoned";
+        return { items: current?.items ?? [], claims: next };
+      });
+      return outcome;
+    },
+
     async applyCheckoutCompleted(event) {
       if (event.eventId === "") throw invalidArgument("INVALID_ARGUMENT", "event_id is required");
       requireUserId(event.userId);
+      requireCheckoutId(event.checkoutId);
       for (const line of event.lines) {
         if (!Number.isInteger(line.quantity) || line.quantity < 1) {
           throw invalidArgument("INVALID_QUANTITY", `checked-out quantity must be positive, got ${line.quantity}`);
@@ -186,10 +257,18 @@ export function createCarts(deps: CartsDeps): Carts {
           outcome = "no-cart";
           return undefined;
         }
-        if (current.appliedEventIds.includes(event.eventId)) {
+        const claim = current.claims.find((c) => c.checkoutId === event.checkoutId);
+        if (current.appliedEventIds.includes(event.eventId) || claim?.state === "settled") {
           outcome = "already-applied";
           return undefined;
         }
+        const settled = settleClaim(current, event.checkoutId, now());
+        if (settled) {
+          outcome = "settled";
+          return { ...settled, eventId: event.eventId };
+        }
+        // No held claim: a checkout that began before claims existed (or, against the saga's
+        // rules, one whose claim was released). What it bought still leaves the cart, once.
         outcome = "applied";
         return { items: subtractCheckedOut(current.items, event.lines), eventId: event.eventId };
       });
@@ -199,8 +278,8 @@ export function createCarts(deps: CartsDeps): Carts {
 }
 
 function toCart(userId: string, stored: StoredCart | undefined): Cart {
-  if (!stored) return { userId, items: [] };
-  return { userId, items: stored.items, updatedAt: stored.updatedAt };
+  if (!stored) return { userId, items: [], claims: [] };
+  return { userId, items: stored.items, claims: heldClaims(stored.claims), updatedAt: stored.updatedAt };
 }
 
 function remember(eventIds: string[], eventId: string | undefined): string[] {

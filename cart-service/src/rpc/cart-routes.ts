@@ -1,13 +1,16 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
+  type CartClaim as CartClaimMessage,
+  CartClaimSchema,
   CartItemSchema,
   type Cart as CartMessage,
   CartSchema,
   CartService,
+  ClaimLineSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
-import type { Cart } from "../domain/cart.js";
+import type { Cart, CartClaim } from "../domain/cart.js";
 import type { Carts } from "../domain/carts.js";
 
 export function cartRoutes(carts: Carts) {
@@ -28,6 +31,14 @@ export function cartRoutes(carts: Carts) {
       async clearCart(req) {
         return { cart: toMessage(await carts.clearCart(req.userId)) };
       },
+      async claimCartLines(req) {
+        const lines = req.lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
+        return { claim: toClaimMessage(await carts.claimLines(req.userId, req.checkoutId, lines)) };
+      },
+      async releaseCartClaim(req) {
+        await carts.releaseClaim(req.userId, req.checkoutId);
+        return {};
+      },
     });
 }
 
@@ -38,5 +49,13 @@ function toMessage(cart: Cart): CartMessage {
       create(CartItemSchema, { productId: l.productId, quantity: l.quantity, addedAt: timestampFromDate(l.addedAt) }),
     ),
     updatedAt: cart.updatedAt && timestampFromDate(cart.updatedAt),
+    claims: cart.claims.map(toClaimMessage),
+  });
+}
+
+function toClaimMessage(claim: CartClaim): CartClaimMessage {
+  return create(CartClaimSchema, {
+    checkoutId: claim.checkoutId,
+    lines: claim.lines.map((l) => create(ClaimLineSchema, { productId: l.productId, quantity: l.quantity })),
   });
 }

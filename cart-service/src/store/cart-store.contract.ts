@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { DomainError } from "@checkout-saga/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CartClaim } from "../domain/cart.js";
+import { claimLines } from "../domain/cart-claims.js";
 import type { CartStore, StoredCart } from "./cart-store.js";
 
 /** A store under test and how to dispose of it. */
@@ -33,9 +36,49 @@ export function describeCartStoreContract(name: string, makeStore: CartStoreFact
           { productId: "2", quantity: 99, addedAt: new Date("2026-01-02T03:04:06.001Z") },
         ],
         appliedEventIds: ["evt-1", "evt-2"],
+        claims: [claim("checkout-a", "held", [["1", 1]])],
       });
       expect(await store.save(cart, 0)).toBe(true);
       expect(await store.load(cart.userId)).toEqual(cart);
+    });
+
+    it("round-trips claims in every state through later versions", async () => {
+      const v1 = buildStoredCart({ version: 1, items: [line("1", 3), line("2", 1)] });
+      await store.save(v1, 0);
+      const v2 = { ...v1, version: 2, claims: [claim("checkout-a", "held", [["1", 2]])] };
+      expect(await store.save(v2, 1)).toBe(true);
+      expect(await store.load(v1.userId)).toEqual(v2);
+      const v3 = {
+        ...v2,
+        version: 3,
+        items: [line("1", 1), line("2", 1)],
+        claims: [
+          claim("checkout-a", "settled", [["1", 2]]),
+          claim("checkout-b", "held", [
+            ["1", 1],
+            ["2", 1],
+          ]),
+          claim("checkout-c", "released", []),
+        ],
+      };
+      expect(await store.save(v3, 2)).toBe(true);
+      const loaded = await store.load(v1.userId);
+      expect(loaded).toEqual(v3);
+      expect(loaded?.claims[0]?.at).toBeInstanceOf(Date);
+    });
+
+    it("lets exactly one of 10 checkouts racing for the cart's last unit claim it", async () => {
+      const userId = newUserId();
+      await store.save(buildStoredCart({ userId, version: 1, items: [line("1", 1)] }), 0);
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => claimWithRetries(store, userId, `checkout-${i}`, [["1", 1]])),
+      );
+      const winners = outcomes.filter((o) => o === "held");
+      expect(winners).toHaveLength(1);
+      expect(outcomes.filter((o) => o === "CART_LINES_HELD")).toHaveLength(9);
+      const cart = await store.load(userId);
+      expect(cart?.claims.map((c) => [c.state, c.lines])).toEqual([["held", [{ productId: "1", quantity: 1 }]]]);
+      expect(cart?.version).toBe(2);
     });
 
     it("creates only if absent: a second create loses and changes nothing", async () => {
@@ -162,6 +205,40 @@ async function addLineWithRetries(store: CartStore, userId: string, productId: s
   throw new Error(`${productId} was never added: every write conflicted`);
 }
 
+/** What the domain does to claim: load, decide on that copy, compare-and-set, and again on a conflict. */
+async function claimWithRetries(
+  store: CartStore,
+  userId: string,
+  checkoutId: string,
+  lines: Array<[string, number]>,
+): Promise<string> {
+  const wanted = lines.map(([productId, quantity]) => ({ productId, quantity }));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const current = await store.load(userId);
+    if (!current) throw new Error("the cart is gone");
+    let result: ReturnType<typeof claimLines>;
+    try {
+      result = claimLines(current, checkoutId, wanted, new Date());
+    } catch (err) {
+      if (err instanceof DomainError) return err.reason;
+      throw err;
+    }
+    if (!result.changed) return result.claim.state;
+    const next = { ...current, version: current.version + 1, claims: result.claims };
+    if (await store.save(next, current.version)) return "held";
+  }
+  throw new Error(`${checkoutId} never got an answer: every write conflicted`);
+}
+
+function claim(checkoutId: string, state: CartClaim["state"], lines: Array<[string, number]>): CartClaim {
+  return {
+    checkoutId,
+    lines: lines.map(([productId, quantity]) => ({ productId, quantity })),
+    state,
+    at: new Date("2026-02-01T11:00:00.042Z"),
+  };
+}
+
 function newUserId(): string {
   return `user-${randomUUID()}`;
 }
@@ -177,6 +254,7 @@ function buildStoredCart(overrides: Partial<StoredCart> = {}): StoredCart {
     version: 1,
     updatedAt: new Date("2026-02-01T12:00:00.123Z"),
     appliedEventIds: [],
+    claims: [],
     ...overrides,
   };
 }

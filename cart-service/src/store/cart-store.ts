@@ -1,9 +1,14 @@
-import type { CartLine } from "../domain/cart.js";
+import type { CartClaim, CartLine } from "../domain/cart.js";
 
-/** A cart as persisted: the lines plus what optimistic concurrency and consumer idempotency need. */
+/**
+ * A cart as persisted: the lines, the checkouts' claims on them, and what optimistic
+ * concurrency and consumer idempotency need.
+ */
 export interface StoredCart {
   userId: string;
   items: CartLine[];
+  /** Every claim the cart remembers, held ones and the tombstones of released and settled ones. */
+  claims: CartClaim[];
   /** Bumped by one on every write; the compare-and-set token. The first write stores 1. */
   version: number;
   updatedAt: Date;

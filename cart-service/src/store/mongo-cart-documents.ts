@@ -1,4 +1,4 @@
-import type { CartLine } from "../domain/cart.js";
+import type { CartClaim, CartLine } from "../domain/cart.js";
 import type { StoredCart } from "./cart-store.js";
 
 /** A cart line as stored: BSON keeps the date a Date and a small integer an int32. */
@@ -6,6 +6,14 @@ interface LineDocument {
   productId: string;
   quantity: number;
   addedAt: Date;
+}
+
+/** A checkout's claim as stored, inside the cart document it claims from. */
+interface ClaimDocument {
+  checkoutId: string;
+  lines: Array<{ productId: string; quantity: number }>;
+  state: CartClaim["state"];
+  at: Date;
 }
 
 /**
@@ -21,6 +29,8 @@ export interface CartHeadDocument {
   items: LineDocument[];
   updatedAt: Date;
   appliedEventIds: string[];
+  /** Absent in documents written before claims existed. */
+  claims?: ClaimDocument[];
 }
 
 /**
@@ -31,7 +41,7 @@ export interface CartHeadDocument {
 export interface CartVersionDocument {
   _id: string;
   updatedAt: Date;
-  cart?: { items: LineDocument[]; appliedEventIds: string[] };
+  cart?: { items: LineDocument[]; appliedEventIds: string[]; claims?: ClaimDocument[] };
 }
 
 export function versionId(cartId: string, version: number): string {
@@ -46,6 +56,7 @@ export function toHeadDocument(cart: StoredCart, cartId: string): CartHeadDocume
     items: cart.items.map(toLineDocument),
     updatedAt: cart.updatedAt,
     appliedEventIds: [...cart.appliedEventIds],
+    claims: cart.claims.map(toClaimDocument),
   };
 }
 
@@ -53,7 +64,12 @@ export function toVersionDocument(cart: StoredCart, cartId: string): CartVersion
   return {
     _id: versionId(cartId, cart.version),
     updatedAt: cart.updatedAt,
-    cart: { items: cart.items.map(toLineDocument), appliedEventIds: [...cart.appliedEventIds] },
+    // The claims ride in the version document: inserting it is the compare-and-set that decides a race.
+    cart: {
+      items: cart.items.map(toLineDocument),
+      appliedEventIds: [...cart.appliedEventIds],
+      claims: cart.claims.map(toClaimDocument),
+    },
   };
 }
 
@@ -64,6 +80,7 @@ export function fromHeadDocument(head: CartHeadDocument): StoredCart {
     version: head.version,
     updatedAt: head.updatedAt,
     appliedEventIds: [...head.appliedEventIds],
+    claims: (head.claims ?? []).map(fromClaimDocument),
   };
 }
 
@@ -78,6 +95,7 @@ export function fromVersionDocument(
     version,
     updatedAt: doc.updatedAt,
     appliedEventIds: [...doc.cart.appliedEventIds],
+    claims: (doc.cart.claims ?? []).map(fromClaimDocument),
   };
 }
 
@@ -87,4 +105,22 @@ function toLineDocument(line: CartLine): LineDocument {
 
 function fromLineDocument(line: LineDocument): CartLine {
   return { productId: line.productId, quantity: line.quantity, addedAt: line.addedAt };
+}
+
+function toClaimDocument(claim: CartClaim): ClaimDocument {
+  return {
+    checkoutId: claim.checkoutId,
+    lines: claim.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+    state: claim.state,
+    at: claim.at,
+  };
+}
+
+function fromClaimDocument(claim: ClaimDocument): CartClaim {
+  return {
+    checkoutId: claim.checkoutId,
+    lines: claim.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+    state: claim.state,
+    at: claim.at,
+  };
 }

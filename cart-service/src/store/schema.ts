@@ -12,6 +12,8 @@ export const carts = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     /** JSON array of event ids, oldest first. */
     appliedEventIds: text("applied_event_ids").notNull(),
+    /** JSON array of { checkoutId, lines: [{ productId, quantity }], state, at (ISO 8601) }. */
+    claims: text("claims").notNull().default("[]"),
   },
   // The idle sweeper deletes by age.
   (t) => [index("carts_updated_at_idx").on(t.updatedAt)],

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { and, eq, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import type { CartLine } from "../domain/cart.js";
+import type { CartClaim, CartLine } from "../domain/cart.js";
 import { assertNextVersion } from "./assert-next-version.js";
 import type { CartStore, StoredCart } from "./cart-store.js";
 import { carts } from "./schema.js";
@@ -20,6 +20,13 @@ interface ItemJson {
   productId: string;
   quantity: number;
   addedAt: string;
+}
+
+interface ClaimJson {
+  checkoutId: string;
+  lines: Array<{ productId: string; quantity: number }>;
+  state: CartClaim["state"];
+  at: string;
 }
 
 /** Carts in a SQLite file (embedded mode), migrated on open. */
@@ -47,6 +54,8 @@ export function openSqliteCartStore(file: string): SqliteCartStore {
         version: cart.version,
         updatedAt: cart.updatedAt,
         appliedEventIds: JSON.stringify(cart.appliedEventIds),
+        // In the same row as the lines: a claim is checked and written by the same compare-and-set.
+        claims: JSON.stringify(cart.claims.map(toClaimJson)),
       };
       if (expectedVersion === 0) {
         // insert ... on conflict do nothing: the first writer creates the row, any other loses.
@@ -85,9 +94,28 @@ function toStoredCart(row: typeof carts.$inferSelect): StoredCart {
     version: row.version,
     updatedAt: row.updatedAt,
     appliedEventIds: JSON.parse(row.appliedEventIds) as string[],
+    claims: (JSON.parse(row.claims) as ClaimJson[]).map(fromClaimJson),
   };
 }
 
 function toItemJson(line: CartLine): ItemJson {
   return { productId: line.productId, quantity: line.quantity, addedAt: line.addedAt.toISOString() };
+}
+
+function toClaimJson(claim: CartClaim): ClaimJson {
+  return {
+    checkoutId: claim.checkoutId,
+    lines: claim.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+    state: claim.state,
+    at: claim.at.toISOString(),
+  };
+}
+
+function fromClaimJson(json: ClaimJson): CartClaim {
+  return {
+    checkoutId: json.checkoutId,
+    lines: json.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+    state: json.state,
+    at: new Date(json.at),
+  };
 }

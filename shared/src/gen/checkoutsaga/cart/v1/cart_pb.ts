@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/cart/v1/cart.proto.
  */
 export const file_checkoutsaga_cart_v1_cart: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ2CgRDYXJ0Eg8KB3VzZXJfaWQYASABKAkSLQoFaXRlbXMYAiADKAsyHi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0SXRlbRIuCgp1cGRhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIhCg5HZXRDYXJ0UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJIjsKD0dldENhcnRSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJHCg5BZGRJdGVtUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ik4KFVVwZGF0ZVF1YW50aXR5UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUiQgoWVXBkYXRlUXVhbnRpdHlSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCI4ChFSZW1vdmVJdGVtUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkiPgoSUmVtb3ZlSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0IiMKEENsZWFyQ2FydFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSI9ChFDbGVhckNhcnRSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydDLpAwoLQ2FydFNlcnZpY2USVgoHR2V0Q2FydBIkLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkdldENhcnRSZXF1ZXN0GiUuY2hlY2tvdXRzYWdhLmNhcnQudjEuR2V0Q2FydFJlc3BvbnNlElYKB0FkZEl0ZW0SJC5jaGVja291dHNhZ2EuY2FydC52MS5BZGRJdGVtUmVxdWVzdBolLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkFkZEl0ZW1SZXNwb25zZRJrCg5VcGRhdGVRdWFudGl0eRIrLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlVwZGF0ZVF1YW50aXR5UmVxdWVzdBosLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlVwZGF0ZVF1YW50aXR5UmVzcG9uc2USXwoKUmVtb3ZlSXRlbRInLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbW92ZUl0ZW1SZXF1ZXN0GiguY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVtb3ZlSXRlbVJlc3BvbnNlElwKCUNsZWFyQ2FydBImLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsZWFyQ2FydFJlcXVlc3QaJy5jaGVja291dHNhZ2EuY2FydC52MS5DbGVhckNhcnRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKnAQoEQ2FydBIPCgd1c2VyX2lkGAEgASgJEi0KBWl0ZW1zGAIgAygLMh4uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydEl0ZW0SLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoGY2xhaW1zGAQgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltIjEKCUNsYWltTGluZRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFIlAKCUNhcnRDbGFpbRITCgtjaGVja291dF9pZBgBIAEoCRIuCgVsaW5lcxgCIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSIhCg5HZXRDYXJ0UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJIjsKD0dldENhcnRSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJHCg5BZGRJdGVtUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ik4KFVVwZGF0ZVF1YW50aXR5UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUiQgoWVXBkYXRlUXVhbnRpdHlSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCI4ChFSZW1vdmVJdGVtUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkiPgoSUmVtb3ZlSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0IiMKEENsZWFyQ2FydFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSI9ChFDbGVhckNhcnRSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJtChVDbGFpbUNhcnRMaW5lc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRIuCgVsaW5lcxgDIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSJIChZDbGFpbUNhcnRMaW5lc1Jlc3BvbnNlEi4KBWNsYWltGAEgASgLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltIj8KF1JlbGVhc2VDYXJ0Q2xhaW1SZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkiGgoYUmVsZWFzZUNhcnRDbGFpbVJlc3BvbnNlMskFCgtDYXJ0U2VydmljZRJWCgdHZXRDYXJ0EiQuY2hlY2tvdXRzYWdhLmNhcnQudjEuR2V0Q2FydFJlcXVlc3QaJS5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0UmVzcG9uc2USVgoHQWRkSXRlbRIkLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkFkZEl0ZW1SZXF1ZXN0GiUuY2hlY2tvdXRzYWdhLmNhcnQudjEuQWRkSXRlbVJlc3BvbnNlEmsKDlVwZGF0ZVF1YW50aXR5EisuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXNwb25zZRJfCgpSZW1vdmVJdGVtEicuY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVtb3ZlSXRlbVJlcXVlc3QaKC5jaGVja291dHNhZ2EuY2FydC52MS5SZW1vdmVJdGVtUmVzcG9uc2USXAoJQ2xlYXJDYXJ0EiYuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xlYXJDYXJ0UmVxdWVzdBonLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsZWFyQ2FydFJlc3BvbnNlEmsKDkNsYWltQ2FydExpbmVzEisuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xhaW1DYXJ0TGluZXNSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xhaW1DYXJ0TGluZXNSZXNwb25zZRJxChBSZWxlYXNlQ2FydENsYWltEi0uY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVsZWFzZUNhcnRDbGFpbVJlcXVlc3QaLi5jaGVja291dHNhZ2EuY2FydC52MS5SZWxlYXNlQ2FydENsYWltUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.cart.v1.CartItem
@@ -59,6 +59,14 @@ export type Cart = Message<"checkoutsaga.cart.v1.Cart"> & {
    * @generated from field: google.protobuf.Timestamp updated_at = 3;
    */
   updatedAt?: Timestamp | undefined;
+
+  /**
+   * The held claims: quantities running checkouts are buying. A line's quantity less the
+   * claims' quantities of its product (never below 0) is still free to claim.
+   *
+   * @generated from field: repeated checkoutsaga.cart.v1.CartClaim claims = 4;
+   */
+  claims: CartClaim[];
 };
 
 /**
@@ -67,6 +75,50 @@ export type Cart = Message<"checkoutsaga.cart.v1.Cart"> & {
  */
 export const CartSchema: GenMessage<Cart> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_cart_v1_cart, 1);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.ClaimLine
+ */
+export type ClaimLine = Message<"checkoutsaga.cart.v1.ClaimLine"> & {
+  /**
+   * @generated from field: string product_id = 1;
+   */
+  productId: string;
+
+  /**
+   * @generated from field: int32 quantity = 2;
+   */
+  quantity: number;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.ClaimLine.
+ * Use `create(ClaimLineSchema)` to create a new message.
+ */
+export const ClaimLineSchema: GenMessage<ClaimLine> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 2);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.CartClaim
+ */
+export type CartClaim = Message<"checkoutsaga.cart.v1.CartClaim"> & {
+  /**
+   * @generated from field: string checkout_id = 1;
+   */
+  checkoutId: string;
+
+  /**
+   * @generated from field: repeated checkoutsaga.cart.v1.ClaimLine lines = 2;
+   */
+  lines: ClaimLine[];
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.CartClaim.
+ * Use `create(CartClaimSchema)` to create a new message.
+ */
+export const CartClaimSchema: GenMessage<CartClaim> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 3);
 
 /**
  * @generated from message checkoutsaga.cart.v1.GetCartRequest
@@ -83,7 +135,7 @@ export type GetCartRequest = Message<"checkoutsaga.cart.v1.GetCartRequest"> & {
  * Use `create(GetCartRequestSchema)` to create a new message.
  */
 export const GetCartRequestSchema: GenMessage<GetCartRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 2);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 4);
 
 /**
  * @generated from message checkoutsaga.cart.v1.GetCartResponse
@@ -100,7 +152,7 @@ export type GetCartResponse = Message<"checkoutsaga.cart.v1.GetCartResponse"> & 
  * Use `create(GetCartResponseSchema)` to create a new message.
  */
 export const GetCartResponseSchema: GenMessage<GetCartResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 3);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 5);
 
 /**
  * @generated from message checkoutsaga.cart.v1.AddItemRequest
@@ -127,7 +179,7 @@ export type AddItemRequest = Message<"checkoutsaga.cart.v1.AddItemRequest"> & {
  * Use `create(AddItemRequestSchema)` to create a new message.
  */
 export const AddItemRequestSchema: GenMessage<AddItemRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 4);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 6);
 
 /**
  * @generated from message checkoutsaga.cart.v1.AddItemResponse
@@ -144,7 +196,7 @@ export type AddItemResponse = Message<"checkoutsaga.cart.v1.AddItemResponse"> & 
  * Use `create(AddItemResponseSchema)` to create a new message.
  */
 export const AddItemResponseSchema: GenMessage<AddItemResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 5);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 7);
 
 /**
  * @generated from message checkoutsaga.cart.v1.UpdateQuantityRequest
@@ -171,7 +223,7 @@ export type UpdateQuantityRequest = Message<"checkoutsaga.cart.v1.UpdateQuantity
  * Use `create(UpdateQuantityRequestSchema)` to create a new message.
  */
 export const UpdateQuantityRequestSchema: GenMessage<UpdateQuantityRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 6);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 8);
 
 /**
  * @generated from message checkoutsaga.cart.v1.UpdateQuantityResponse
@@ -188,7 +240,7 @@ export type UpdateQuantityResponse = Message<"checkoutsaga.cart.v1.UpdateQuantit
  * Use `create(UpdateQuantityResponseSchema)` to create a new message.
  */
 export const UpdateQuantityResponseSchema: GenMessage<UpdateQuantityResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 7);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 9);
 
 /**
  * @generated from message checkoutsaga.cart.v1.RemoveItemRequest
@@ -210,7 +262,7 @@ export type RemoveItemRequest = Message<"checkoutsaga.cart.v1.RemoveItemRequest"
  * Use `create(RemoveItemRequestSchema)` to create a new message.
  */
 export const RemoveItemRequestSchema: GenMessage<RemoveItemRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 8);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 10);
 
 /**
  * @generated from message checkoutsaga.cart.v1.RemoveItemResponse
@@ -227,7 +279,7 @@ export type RemoveItemResponse = Message<"checkoutsaga.cart.v1.RemoveItemRespons
  * Use `create(RemoveItemResponseSchema)` to create a new message.
  */
 export const RemoveItemResponseSchema: GenMessage<RemoveItemResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 9);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 11);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ClearCartRequest
@@ -244,7 +296,7 @@ export type ClearCartRequest = Message<"checkoutsaga.cart.v1.ClearCartRequest"> 
  * Use `create(ClearCartRequestSchema)` to create a new message.
  */
 export const ClearCartRequestSchema: GenMessage<ClearCartRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 10);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 12);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ClearCartResponse
@@ -261,7 +313,88 @@ export type ClearCartResponse = Message<"checkoutsaga.cart.v1.ClearCartResponse"
  * Use `create(ClearCartResponseSchema)` to create a new message.
  */
 export const ClearCartResponseSchema: GenMessage<ClearCartResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 11);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 13);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.ClaimCartLinesRequest
+ */
+export type ClaimCartLinesRequest = Message<"checkoutsaga.cart.v1.ClaimCartLinesRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string checkout_id = 2;
+   */
+  checkoutId: string;
+
+  /**
+   * 1..50 distinct products, quantity 1..99 each.
+   *
+   * @generated from field: repeated checkoutsaga.cart.v1.ClaimLine lines = 3;
+   */
+  lines: ClaimLine[];
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.ClaimCartLinesRequest.
+ * Use `create(ClaimCartLinesRequestSchema)` to create a new message.
+ */
+export const ClaimCartLinesRequestSchema: GenMessage<ClaimCartLinesRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 14);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.ClaimCartLinesResponse
+ */
+export type ClaimCartLinesResponse = Message<"checkoutsaga.cart.v1.ClaimCartLinesResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.cart.v1.CartClaim claim = 1;
+   */
+  claim?: CartClaim | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.ClaimCartLinesResponse.
+ * Use `create(ClaimCartLinesResponseSchema)` to create a new message.
+ */
+export const ClaimCartLinesResponseSchema: GenMessage<ClaimCartLinesResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 15);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.ReleaseCartClaimRequest
+ */
+export type ReleaseCartClaimRequest = Message<"checkoutsaga.cart.v1.ReleaseCartClaimRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string checkout_id = 2;
+   */
+  checkoutId: string;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.ReleaseCartClaimRequest.
+ * Use `create(ReleaseCartClaimRequestSchema)` to create a new message.
+ */
+export const ReleaseCartClaimRequestSchema: GenMessage<ReleaseCartClaimRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 16);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.ReleaseCartClaimResponse
+ */
+export type ReleaseCartClaimResponse = Message<"checkoutsaga.cart.v1.ReleaseCartClaimResponse"> & {
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.ReleaseCartClaimResponse.
+ * Use `create(ReleaseCartClaimResponseSchema)` to create a new message.
+ */
+export const ReleaseCartClaimResponseSchema: GenMessage<ReleaseCartClaimResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 17);
 
 /**
  * Shopping carts. At most 50 distinct lines; quantity 1..99 per line.
@@ -316,6 +449,33 @@ export const CartService: GenService<{
     methodKind: "unary";
     input: typeof ClearCartRequestSchema;
     output: typeof ClearCartResponseSchema;
+  },
+  /**
+   * Holds lines of the cart for one checkout, all or nothing, so no other checkout can buy
+   * them. Idempotent per checkout_id: a held or settled claim is returned unchanged.
+   * FAILED_PRECONDITION with ErrorDetail reason CART_CLAIM_RELEASED once the checkout's claim
+   * was released (a claim after its release holds nothing), or CART_LINES_HELD when a line
+   * lacks unclaimed quantity (ErrorDetail.lines: product_id, requested, available = unclaimed;
+   * metadata held_by: comma-separated checkout ids holding those products, maybe empty).
+   *
+   * @generated from rpc checkoutsaga.cart.v1.CartService.ClaimCartLines
+   */
+  claimCartLines: {
+    methodKind: "unary";
+    input: typeof ClaimCartLinesRequestSchema;
+    output: typeof ClaimCartLinesResponseSchema;
+  },
+  /**
+   * Releases the checkout's held claim (a checkout's compensation). Without a claim, records
+   * the release so a later ClaimCartLines for that checkout is refused. Idempotent; releasing
+   * a released or settled claim changes nothing.
+   *
+   * @generated from rpc checkoutsaga.cart.v1.CartService.ReleaseCartClaim
+   */
+  releaseCartClaim: {
+    methodKind: "unary";
+    input: typeof ReleaseCartClaimRequestSchema;
+    output: typeof ReleaseCartClaimResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_cart_v1_cart, 0);

@@ -1,0 +1,1 @@
+ALTER TABLE `carts` ADD `claims` text DEFAULT '[]' NOT NULL;
