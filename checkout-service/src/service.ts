@@ -82,8 +82,10 @@ export async function startCheckoutService(
     );
     if (config.crashAt)
       logger.warn({ crashAt: config.crashAt }, "CHECKOUT_CRASH_AT is set: this process will SIGKILL itself");
+    const cart = createCartClient(config.cartUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY, breakers.cart);
     const saga = createCheckoutSaga({
       store,
+      cart,
       inventory: createInventoryClient(config.inventoryUrl, config.inventoryTimeoutMs, breakers.inventory),
       payments: createPaymentClient(config.paymentUrl, config.paymentTimeoutMs, breakers.payment),
       clock: { now: () => new Date() },
@@ -101,7 +103,7 @@ export async function startCheckoutService(
     const drivers = { store, saga, encodeResponse: encodeInitiateResponse, logger };
     const commands = createCheckoutCommands({
       ...drivers,
-      cart: createCartClient(config.cartUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY, breakers.cart),
+      cart,
       catalog: createCatalogClient(config.productUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY, breakers.product),
       stepModeEnabled: config.stepModeEnabled,
     });

@@ -136,7 +136,7 @@ const cases: Array<{
   {
     point: "after-reserve",
     token: "tok_visa",
-    leftBehind: { status: "INITIATED", reservations: ["HELD"], payments: [] },
+    leftBehind: { status: "LINES_CLAIMED", reservations: ["HELD"], payments: [] },
     final: "COMPLETED",
   },
   {

@@ -97,6 +97,7 @@ describe("a payment service that hangs", () => {
     expect(failed.failure?.message).toMatch(/could not charge the payment/);
     expect(failed.history.map((t) => CheckoutStatus[t.to])).toEqual([
       "INITIATED",
+      "LINES_CLAIMED",
       "INVENTORY_RESERVED",
       "PAYMENT_PENDING",
       "COMPENSATING",

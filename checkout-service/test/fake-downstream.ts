@@ -32,6 +32,11 @@ import type { ConnectRouter } from "@connectrpc/connect";
 export function createFakeWorld() {
   const world = {
     carts: new Map<string, Array<{ productId: string; quantity: number }>>(),
+    /** Claims on cart lines by checkout id; "released" ones refuse a later claim. */
+    claims: new Map<
+      string,
+      { userId: string; lines: Array<{ productId: string; quantity: number }>; state: "held" | "released" }
+    >(),
     products: new Map([
       ["1", { name: "Laptop", priceMinor: 129999 }],
       ["2", { name: "Mouse", priceMinor: 2999 }],
@@ -77,7 +82,24 @@ function routes(world: FakeWorld) {
     router.service(CartService, {
       async getCart(req) {
         const items = (world.carts.get(req.userId) ?? []).map((i) => ({ ...i, addedAt: timestampNow() }));
+        // Claims are recorded but never reported: as if the cart consumer settled each checkout at
+        // once and the test refilled the cart, so one user can check out again and again.
         return { cart: { userId: req.userId, items } };
+      },
+      // The real cart refuses what other checkouts hold (cart-service's tests, the double-purchase drills).
+      async claimCartLines(req) {
+        world.calls.push({ method: "claimCartLines", checkoutId: req.checkoutId });
+        const existing = world.claims.get(req.checkoutId);
+        if (existing?.state === "released") throw failedPrecondition("CART_CLAIM_RELEASED", "claim released");
+        const lines = req.lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
+        if (!existing) world.claims.set(req.checkoutId, { userId: req.userId, lines, state: "held" });
+        return { claim: { checkoutId: req.checkoutId, lines } };
+      },
+      async releaseCartClaim(req) {
+        world.calls.push({ method: "releaseCartClaim", checkoutId: req.checkoutId });
+        const existing = world.claims.get(req.checkoutId);
+        world.claims.set(req.checkoutId, { userId: req.userId, lines: existing?.lines ?? [], state: "released" });
+        return {};
       },
     });
     router.service(ProductService, {

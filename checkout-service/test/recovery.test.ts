@@ -66,14 +66,14 @@ afterAll(async () => {
 describe("recovery after a crash", () => {
   it("resumes, compensates or leaves alone what a dead instance left behind", async () => {
     const pending = await leftBehind("PAYMENT_PENDING", {
-      history: ["INITIATED", "INVENTORY_RESERVED", "PAYMENT_PENDING"],
+      history: ["INITIATED", "LINES_CLAIMED", "INVENTORY_RESERVED", "PAYMENT_PENDING"],
     });
     const compensating = await leftBehind("COMPENSATING", {
-      history: ["INITIATED", "INVENTORY_RESERVED", "COMPENSATING"],
+      history: ["INITIATED", "LINES_CLAIMED", "INVENTORY_RESERVED", "COMPENSATING"],
     });
     const stillLeased = await leftBehind("PAYMENT_PENDING", {
       leaseExpired: false,
-      history: ["INITIATED", "INVENTORY_RESERVED", "PAYMENT_PENDING"],
+      history: ["INITIATED", "LINES_CLAIMED", "INVENTORY_RESERVED", "PAYMENT_PENDING"],
     });
     const stepping = await leftBehind("INITIATED", { stepMode: true, history: ["INITIATED"] });
 

@@ -32,17 +32,19 @@ describe("step mode", () => {
     expect(world.callsOf("reserve", id)).toHaveLength(0);
 
     const seen: CheckoutStatus[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       const { checkout: c } = await checkout.client.advanceCheckout({ checkoutId: id });
       seen.push(c!.status);
     }
     expect(seen).toEqual([
+      CheckoutStatus.LINES_CLAIMED,
       CheckoutStatus.INVENTORY_RESERVED,
       CheckoutStatus.PAYMENT_PENDING,
       CheckoutStatus.PAYMENT_COMPLETED,
       CheckoutStatus.COMPLETED,
     ]);
     expect(world.calls.filter((c) => c.checkoutId === id).map((c) => c.method)).toEqual([
+      "claimCartLines",
       "reserve",
       "charge",
       "confirm",
@@ -51,6 +53,7 @@ describe("step mode", () => {
     const { checkout: done } = await checkout.client.getCheckout({ checkoutId: id, userId: "walker" });
     expect(done?.history.map((t) => t.to)).toEqual([
       CheckoutStatus.INITIATED,
+      CheckoutStatus.LINES_CLAIMED,
       CheckoutStatus.INVENTORY_RESERVED,
       CheckoutStatus.PAYMENT_PENDING,
       CheckoutStatus.PAYMENT_COMPLETED,

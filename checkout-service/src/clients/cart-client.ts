@@ -1,24 +1,44 @@
+import { create } from "@bufbuild/protobuf";
 import { createServiceClient, createServiceTransport, type RetryPolicy, withRetry } from "@checkout-saga/shared";
-import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import { CartService, ClaimLineSchema } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import type { Interceptor } from "@connectrpc/connect";
-import type { CartPort } from "../saga/ports.js";
+import type { CartClaimPort, CartPort } from "../saga/ports.js";
 import { lookupFailure } from "./lookup-failure.js";
 
+/**
+ * CartService over Connect: the cart lookup made while the customer waits (its own short retry;
+ * failures become lookup errors), and the claims the saga's first step makes and undoes (retried
+ * by the step's policy; errors reach the step as they are).
+ */
 export function createCartClient(
   baseUrl: string,
   timeoutMs: number,
   retry: RetryPolicy,
   interceptors: Interceptor[] = [],
-): CartPort {
+): CartPort & CartClaimPort {
   const client = createServiceClient(CartService, createServiceTransport(baseUrl, interceptors));
+  const toLines = (lines: Array<{ productId: string; quantity: number }>) =>
+    lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
   return {
-    async getLines(userId) {
+    async getCart(userId) {
       try {
         const res = await withRetry(() => client.getCart({ userId }, { timeoutMs }), retry);
-        return (res.cart?.items ?? []).map((i) => ({ productId: i.productId, quantity: i.quantity }));
+        return {
+          lines: toLines(res.cart?.items ?? []),
+          held: (res.cart?.claims ?? []).map((c) => ({ checkoutId: c.checkoutId, lines: toLines(c.lines) })),
+        };
       } catch (err) {
         throw lookupFailure("cart", err);
       }
+    },
+    async claim(userId, checkoutId, lines) {
+      await client.claimCartLines(
+        { userId, checkoutId, lines: lines.map((l) => create(ClaimLineSchema, l)) },
+        { timeoutMs },
+      );
+    },
+    async release(userId, checkoutId) {
+      await client.releaseCartClaim({ userId, checkoutId }, { timeoutMs });
     },
   };
 }

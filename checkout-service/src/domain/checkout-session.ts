@@ -32,12 +32,17 @@ export interface LineShortage {
   available: number;
 }
 
-/** Why a checkout failed; `code` is stable (OUT_OF_STOCK, PAYMENT_DECLINED, RESERVATION_LOST, STEP_FAILED). */
+/**
+ * Why a checkout failed; `code` is stable (CHECKOUT_IN_PROGRESS, OUT_OF_STOCK, PAYMENT_DECLINED,
+ * RESERVATION_LOST, STEP_FAILED).
+ */
 export interface CheckoutFailure {
   code: string;
   message: string;
   shortages?: LineShortage[];
   declineCode?: string;
+  /** CHECKOUT_IN_PROGRESS: the checkouts holding the cart lines. */
+  heldBy?: string[];
 }
 
 export interface Transition {

@@ -49,6 +49,7 @@ export function toCheckoutMessage(session: CheckoutSession, options: { history: 
         message: failure.message,
         shortages: (failure.shortages ?? []).map((s) => create(LineShortageSchema, s)),
         declineCode: failure.declineCode ?? "",
+        heldBy: failure.heldBy ?? [],
       }),
     history: options.history
       ? session.history.map((t) =>

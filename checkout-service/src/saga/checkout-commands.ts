@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DomainError, failedPrecondition, type Logger, notFound } from "@checkout-saga/shared";
+import { buyableLines } from "../domain/buyable-lines.js";
 import { type InitiateCheckoutInput, parseCheckoutRequest, requestFingerprint } from "../domain/checkout-request.js";
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import { priceCart } from "../domain/pricing.js";
@@ -72,6 +73,19 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
     return { kind: "fresh", session: await driveLeased(deps, session.id, owner, stepsFor(session)) };
   }
 
+  /** Nothing left to buy: 409 naming a checkout still running on these lines, else an empty cart. */
+  async function nothingToBuy(heldBy: string[]): Promise<DomainError> {
+    for (const checkoutId of heldBy) {
+      const holder = await store.load(checkoutId);
+      if (holder && !isFinished(holder.status)) {
+        return failedPrecondition("CHECKOUT_IN_PROGRESS", `checkout ${checkoutId} is buying these cart lines`, {
+          metadata: { checkout_id: checkoutId },
+        });
+      }
+    }
+    return failedPrecondition("CART_EMPTY", "the cart is empty");
+  }
+
   return {
     /** InitiateCheckout: validate, dedupe by (user, key), price the cart, create the checkout, drive it. */
     async initiate(input: InitiateCheckoutInput): Promise<InitiateResult> {
@@ -83,8 +97,10 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
       const existing = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
       if (existing) return resume(existing, fingerprint);
 
-      const lines = await deps.cart.getLines(request.userId);
-      if (lines.length === 0) throw failedPrecondition("CART_EMPTY", "the cart is empty");
+      const cart = await deps.cart.getCart(request.userId);
+      // What other checkouts hold (running, or bought and not yet removed by the cart consumer) is not for sale.
+      const { lines, heldBy } = buyableLines(cart.lines, cart.held);
+      if (lines.length === 0) throw await nothingToBuy(heldBy);
       const priced = priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
 
       const id = randomUUID();

@@ -7,6 +7,7 @@ import { type CheckoutStatus, checkoutMachine, isFinished } from "./checkout-sag
 /** The states the contract names. */
 const CHECKOUT_STATUSES: CheckoutStatus[] = [
   "INITIATED",
+  "LINES_CLAIMED",
   "INVENTORY_RESERVED",
   "PAYMENT_PENDING",
   "PAYMENT_COMPLETED",
@@ -28,8 +29,10 @@ describe("checkout state machine (derived from the saga definition)", () => {
     const table = checkoutMachine.edges.map((e) => `${e.from} → ${e.to}${e.onlyOn ? ` [${e.onlyOn.join()}]` : ""}`);
     expect(table.sort()).toEqual(
       [
-        "INITIATED → INVENTORY_RESERVED",
+        "INITIATED → LINES_CLAIMED",
         "INITIATED → COMPENSATING",
+        "LINES_CLAIMED → INVENTORY_RESERVED",
+        "LINES_CLAIMED → COMPENSATING",
         "INVENTORY_RESERVED → PAYMENT_PENDING",
         "INVENTORY_RESERVED → COMPENSATING",
         "PAYMENT_PENDING → PAYMENT_COMPLETED",
@@ -44,6 +47,7 @@ describe("checkout state machine (derived from the saga definition)", () => {
   it("walks the happy path forward", () => {
     const path: CheckoutStatus[] = [
       "INITIATED",
+      "LINES_CLAIMED",
       "INVENTORY_RESERVED",
       "PAYMENT_PENDING",
       "PAYMENT_COMPLETED",
@@ -54,9 +58,12 @@ describe("checkout state machine (derived from the saga definition)", () => {
     }
   });
 
-  it.each(["INITIATED", "INVENTORY_RESERVED", "PAYMENT_PENDING"] as const)("lets %s turn to compensation", (from) => {
-    expect(() => assertTransition(from, "COMPENSATING", "STEP_FAILED")).not.toThrow();
-  });
+  it.each(["INITIATED", "LINES_CLAIMED", "INVENTORY_RESERVED", "PAYMENT_PENDING"] as const)(
+    "lets %s turn to compensation",
+    (from) => {
+      expect(() => assertTransition(from, "COMPENSATING", "STEP_FAILED")).not.toThrow();
+    },
+  );
 
   it("lets a paid checkout compensate only when completing became impossible", () => {
     expect(() => assertTransition("PAYMENT_COMPLETED", "COMPENSATING", "RESERVATION_LOST")).not.toThrow();
@@ -72,6 +79,7 @@ describe("checkout state machine (derived from the saga definition)", () => {
 
   it.each([
     ["INITIATED", "PAYMENT_PENDING"],
+    ["INITIATED", "INVENTORY_RESERVED"],
     ["INITIATED", "COMPLETED"],
     ["INVENTORY_RESERVED", "PAYMENT_COMPLETED"],
     ["PAYMENT_PENDING", "COMPLETED"],

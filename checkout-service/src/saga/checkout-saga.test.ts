@@ -12,7 +12,7 @@ import type { CheckoutSession } from "../domain/checkout-session.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
 import { checkoutSaga, createCheckoutSaga, type SagaSettings } from "./checkout-saga.js";
 import { compensateWith } from "./checkout-step.js";
-import type { InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SagaStore } from "./ports.js";
+import type { CartClaimPort, InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SagaStore } from "./ports.js";
 import type { SagaFaults } from "./saga-faults.js";
 
 const OWNER = "driver-1";
@@ -88,6 +88,14 @@ function downstream() {
     const failure = failures[name]?.();
     if (failure) throw failure;
   };
+  const cart: CartClaimPort = {
+    async claim() {
+      maybeFail("claim");
+    },
+    async release() {
+      maybeFail("releaseClaim");
+    },
+  };
   const inventory: InventoryPort = {
     async reserve(checkoutId) {
       maybeFail("reserve");
@@ -116,6 +124,7 @@ function downstream() {
     },
   };
   return {
+    cart,
     inventory,
     payments,
     calls,
@@ -145,6 +154,7 @@ describe("checkout saga", () => {
     const { store, state } = memoryStore(session);
     const saga = createCheckoutSaga({
       store,
+      cart: fakes.cart,
       inventory: fakes.inventory,
       payments: fakes.payments,
       clock: { now: () => clockNow },
@@ -163,8 +173,14 @@ describe("checkout saga", () => {
     const { drive, state } = sagaFor(buildSession());
     const done = await drive();
     expect(done.status).toBe("COMPLETED");
-    expect(path(done)).toEqual(["INVENTORY_RESERVED", "PAYMENT_PENDING", "PAYMENT_COMPLETED", "COMPLETED"]);
-    expect(fakes.calls).toEqual(["reserve", "charge", "confirm"]);
+    expect(path(done)).toEqual([
+      "LINES_CLAIMED",
+      "INVENTORY_RESERVED",
+      "PAYMENT_PENDING",
+      "PAYMENT_COMPLETED",
+      "COMPLETED",
+    ]);
+    expect(fakes.calls).toEqual(["claim", "reserve", "charge", "confirm"]);
     expect(fakes.chargeKeys).toEqual(["c-1"]);
     expect([done.reservationId, done.paymentId]).toEqual(["r-c-1", "p-1"]);
     expect(eventTypes(state.outbox)).toEqual(["CheckoutCompleted"]);
@@ -176,10 +192,10 @@ describe("checkout saga", () => {
     fakes.answerCharge({ paymentId: "p-1", status: "declined", declineCode: "card_declined" });
     const { drive, state } = sagaFor(buildSession());
     const done = await drive();
-    expect(fakes.calls).toEqual(["reserve", "charge", "release"]);
+    expect(fakes.calls).toEqual(["claim", "reserve", "charge", "release", "releaseClaim"]);
     expect(done.status).toBe("FAILED");
     expect(done.failure).toMatchObject({ code: "PAYMENT_DECLINED", declineCode: "card_declined" });
-    expect(path(done)).toEqual(["INVENTORY_RESERVED", "PAYMENT_PENDING", "COMPENSATING", "FAILED"]);
+    expect(path(done)).toEqual(["LINES_CLAIMED", "INVENTORY_RESERVED", "PAYMENT_PENDING", "COMPENSATING", "FAILED"]);
     expect(eventTypes(state.outbox)).toEqual(["CheckoutFailed"]);
   });
 
@@ -187,7 +203,7 @@ describe("checkout saga", () => {
     fakes.failures.confirm = () => toConnectError(failedPrecondition("RESERVATION_EXPIRED", "the reservation expired"));
     const { drive, state } = sagaFor(buildSession());
     const done = await drive();
-    expect(fakes.calls).toEqual(["reserve", "charge", "confirm", "refund", "release"]);
+    expect(fakes.calls).toEqual(["claim", "reserve", "charge", "confirm", "refund", "release", "releaseClaim"]);
     expect(done.status).toBe("FAILED");
     expect(done.failure?.code).toBe("RESERVATION_LOST");
     expect(path(done).slice(-3)).toEqual(["PAYMENT_COMPLETED", "COMPENSATING", "FAILED"]);
@@ -205,10 +221,10 @@ describe("checkout saga", () => {
     current = () => state.session.status;
     await drive();
     expect(reached).toEqual([
-      { point: "after-reserve", calls: "reserve", status: "INITIATED" },
-      { point: "during-charge", calls: "reserve,charge", status: "PAYMENT_PENDING" },
-      { point: "after-charge", calls: "reserve,charge", status: "PAYMENT_PENDING" },
-      { point: "during-compensation", calls: "reserve,charge,confirm,refund", status: "COMPENSATING" },
+      { point: "after-reserve", calls: "claim,reserve", status: "LINES_CLAIMED" },
+      { point: "during-charge", calls: "claim,reserve,charge", status: "PAYMENT_PENDING" },
+      { point: "after-charge", calls: "claim,reserve,charge", status: "PAYMENT_PENDING" },
+      { point: "during-compensation", calls: "claim,reserve,charge,confirm,refund", status: "COMPENSATING" },
     ]);
   });
 
@@ -219,13 +235,13 @@ describe("checkout saga", () => {
       );
     const { drive } = sagaFor(buildSession());
     const done = await drive();
-    expect(fakes.calls).toEqual(["reserve"]);
+    expect(fakes.calls).toEqual(["claim", "reserve", "releaseClaim"]);
     expect(done.status).toBe("FAILED");
     expect(done.failure).toMatchObject({
       code: "OUT_OF_STOCK",
       shortages: [{ productId: "2", requested: 2, available: 1 }],
     });
-    expect(path(done)).toEqual(["COMPENSATING", "FAILED"]);
+    expect(path(done)).toEqual(["LINES_CLAIMED", "COMPENSATING", "FAILED"]);
   });
 
   it("retries a retryable reserve failure and then goes on", async () => {
@@ -242,7 +258,7 @@ describe("checkout saga", () => {
     const done = await drive();
     expect(done.status).toBe("FAILED");
     expect(done.failure?.code).toBe("STEP_FAILED");
-    expect(fakes.calls).toEqual(["reserve", "reserve", "reserve", "release"]);
+    expect(fakes.calls).toEqual(["claim", "reserve", "reserve", "reserve", "release", "releaseClaim"]);
   });
 
   it("a charge whose outcome is unknown stays PAYMENT_PENDING, and voids it by key once past its deadline", async () => {
@@ -257,9 +273,9 @@ describe("checkout saga", () => {
     const done = await drive();
     expect(done.status).toBe("FAILED");
     expect(done.failure?.code).toBe("STEP_FAILED");
-    expect(fakes.calls).toEqual(["charge", "charge", "charge", "voidCharge", "release"]);
+    expect(fakes.calls).toEqual(["charge", "charge", "charge", "voidCharge", "release", "releaseClaim"]);
     expect(new Set(fakes.chargeKeys)).toEqual(new Set(["c-1"]));
-    expect(done.history.at(-1)?.reason).toBe("compensated: charge voided, stock released");
+    expect(done.history.at(-1)?.reason).toBe("compensated: charge voided, stock released, cart lines released");
   });
 
   it.each([
@@ -272,7 +288,7 @@ describe("checkout saga", () => {
     const { drive } = sagaFor(buildSession({ status: "PAYMENT_PENDING", paymentDeadline: new Date(0) }));
     const done = await drive();
     expect(done.status).toBe("FAILED");
-    expect(done.history.at(-1)?.reason).toBe(`compensated: ${undone}, stock released`);
+    expect(done.history.at(-1)?.reason).toBe(`compensated: ${undone}, stock released, cart lines released`);
   });
 
   it("never ends FAILED while the void answers that money is still taken", async () => {
@@ -291,7 +307,7 @@ describe("checkout saga", () => {
     const done = await drive();
     expect(done.status).toBe("FAILED");
     expect(done.failure?.message).toMatch(/voided/);
-    expect(fakes.calls).toEqual(["reserve", "charge", "voidCharge", "release"]);
+    expect(fakes.calls).toEqual(["claim", "reserve", "charge", "voidCharge", "release", "releaseClaim"]);
   });
 
   it("a compensation that keeps failing stays COMPENSATING and needs attention, never FAILED", async () => {
@@ -336,9 +352,9 @@ describe("checkout saga", () => {
 
   it("makes exactly one transition per step when asked to", async () => {
     const { drive } = sagaFor(buildSession());
+    expect((await drive(1)).status).toBe("LINES_CLAIMED");
     expect((await drive(1)).status).toBe("INVENTORY_RESERVED");
-    expect((await drive(1)).status).toBe("PAYMENT_PENDING");
-    expect(fakes.calls).toEqual(["reserve"]);
+    expect(fakes.calls).toEqual(["claim", "reserve"]);
   });
 
   it("stops without moving when another driver holds the checkout", async () => {
@@ -362,7 +378,11 @@ describe("checkout saga", () => {
  */
 describe("checkout saga compensation order", () => {
   const steps = checkoutSaga(settings.steps).steps;
-  const undoCall: Record<string, string> = { "release stock": "release", "refund payment": "refund" };
+  const undoCall: Record<string, string> = {
+    "release cart lines": "releaseClaim",
+    "release stock": "release",
+    "refund payment": "refund",
+  };
 
   it.each(steps.slice(0, -1).map((s, i) => [s.name, i] as const))(
     "a failure right after %s undoes exactly the steps done, in reverse",
@@ -382,7 +402,7 @@ describe("checkout saga compensation order", () => {
       const saga = createSagaDriver({
         definition,
         store,
-        deps: { inventory: fakes.inventory, payments: fakes.payments, paymentDeadlineMs: 60_000 },
+        deps: { cart: fakes.cart, inventory: fakes.inventory, payments: fakes.payments, paymentDeadlineMs: 60_000 },
         clock: { now: () => new Date() },
         logger: testLogger(),
         settings: { leaseMs: 30_000, compensationRetry: settings.compensationRetry },
@@ -397,7 +417,7 @@ describe("checkout saga compensation order", () => {
         .slice(0, done + 1)
         .flatMap((s) => (s.compensation ? [undoCall[s.compensation.name]] : []))
         .reverse();
-      const undos = fakes.calls.filter((c) => c === "release" || c === "refund");
+      const undos = fakes.calls.filter((c) => Object.values(undoCall).includes(c));
       expect(undos).toEqual(expectedUndos);
     },
   );

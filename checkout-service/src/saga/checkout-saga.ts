@@ -15,6 +15,7 @@ import { checkoutEndedEvent } from "./checkout-events.js";
 import type { CheckoutStepDeps } from "./checkout-step.js";
 import type { Clock, OutboxMessage, SagaStore, SessionPatch } from "./ports.js";
 import { chargePayment } from "./steps/charge-payment.js";
+import { claimCartLines } from "./steps/claim-cart-lines.js";
 import { confirmReservation } from "./steps/confirm-reservation.js";
 import { reserveStock } from "./steps/reserve-stock.js";
 import { startCharge } from "./steps/start-charge.js";
@@ -35,6 +36,7 @@ export const checkoutSaga = (policies: CheckoutStepPolicies) =>
     name: "checkout",
     initial: "INITIATED",
     steps: [
+      { ...claimCartLines, enters: "LINES_CLAIMED", retry: policies.calls },
       { ...reserveStock, enters: "INVENTORY_RESERVED", retry: policies.calls },
       { ...startCharge, enters: "PAYMENT_PENDING" },
       { ...chargePayment, enters: "PAYMENT_COMPLETED", retry: policies.calls, pivot: true },
@@ -72,6 +74,7 @@ export interface SagaSettings {
 
 export interface CheckoutSagaDeps {
   store: SagaStore;
+  cart: CheckoutStepDeps["cart"];
   inventory: CheckoutStepDeps["inventory"];
   payments: CheckoutStepDeps["payments"];
   clock: Clock;
@@ -99,7 +102,12 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
   >({
     definition: checkoutSaga(deps.settings.steps),
     store: deps.store,
-    deps: { inventory: deps.inventory, payments: deps.payments, paymentDeadlineMs: deps.settings.paymentDeadlineMs },
+    deps: {
+      cart: deps.cart,
+      inventory: deps.inventory,
+      payments: deps.payments,
+      paymentDeadlineMs: deps.settings.paymentDeadlineMs,
+    },
     clock: deps.clock,
     logger: deps.logger,
     settings: { leaseMs: deps.settings.leaseMs, compensationRetry: deps.settings.compensationRetry },

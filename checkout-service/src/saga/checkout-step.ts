@@ -1,9 +1,10 @@
 import { failed, type SagaStepBody, type StepContext, type StepResult } from "@checkout-saga/shared";
 import type { CheckoutFailure, CheckoutSession } from "../domain/checkout-session.js";
-import type { InventoryPort, PaymentPort, SessionPatch } from "./ports.js";
+import type { CartClaimPort, InventoryPort, PaymentPort, SessionPatch } from "./ports.js";
 
 /** What the checkout saga's steps call. */
 export interface CheckoutStepDeps {
+  cart: CartClaimPort;
   inventory: InventoryPort;
   payments: PaymentPort;
   /** How long a charge may stay unsettled before the checkout gives up on it. */
@@ -19,7 +20,7 @@ export type CheckoutStep = SagaStepBody<CheckoutSession, SessionPatch, CheckoutS
 export function compensateWith(
   code: string,
   message: string,
-  extra: Pick<CheckoutFailure, "shortages" | "declineCode"> = {},
+  extra: Pick<CheckoutFailure, "shortages" | "declineCode" | "heldBy"> = {},
   options: { patch?: SessionPatch; reason?: string } = {},
 ): CheckoutStepResult {
   return failed<SessionPatch, CheckoutFailure>({ code, message, ...extra }, options.patch, options.reason);

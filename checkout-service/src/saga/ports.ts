@@ -118,9 +118,25 @@ export interface CheckoutStore extends SagaStore {
   findRecoverable(options: { graceMs: number; attentionRetryMs: number; limit: number }): Promise<string[]>;
 }
 
-/** The user's cart lines (CartService.GetCart). */
+/** Lines of a cart that a checkout holds (a held claim). */
+export interface HeldLines {
+  checkoutId: string;
+  lines: CartLine[];
+}
+
+/** The user's cart (CartService.GetCart): its lines, and what running or unsettled checkouts hold of them. */
 export interface CartPort {
-  getLines(userId: string): Promise<CartLine[]>;
+  getCart(userId: string): Promise<{ lines: CartLine[]; held: HeldLines[] }>;
+}
+
+/**
+ * Claims on cart lines (the saga's first step): the cart hands claimed quantities to no other
+ * checkout. Both idempotent per checkout id; a claim after a release is refused.
+ */
+export interface CartClaimPort {
+  /** All or nothing; rejects with CART_LINES_HELD (ErrorDetail lines, metadata held_by) when short. */
+  claim(userId: string, checkoutId: string, lines: CartLine[]): Promise<void>;
+  release(userId: string, checkoutId: string): Promise<void>;
 }
 
 /** Current catalog prices (ProductService.GetProducts); unknown ids are left out. */

@@ -12,7 +12,7 @@ export type CheckoutOutcome =
  * Maps the saga's result to HTTP. Derived only from the checkout the service returned, so a
  * replay (the stored outcome) gets exactly the first response's status and body.
  *
- * COMPLETED → 201 · FAILED: PAYMENT_DECLINED → 402, OUT_OF_STOCK and RESERVATION_LOST → 409,
+ * COMPLETED → 201 · FAILED: PAYMENT_DECLINED → 402, OUT_OF_STOCK, CHECKOUT_IN_PROGRESS and RESERVATION_LOST → 409,
  * STEP_FAILED → 503, another code → 409 · any other state (payment pending, step mode,
  * compensation still running) → 202 with the checkout to poll.
  */
@@ -45,6 +45,15 @@ export function checkoutOutcome(checkout: Checkout): CheckoutOutcome {
             requested: l.requested,
             available: l.available,
           })),
+        }),
+      };
+    case "CHECKOUT_IN_PROGRESS":
+      // Another checkout of the same cart claimed these lines first (a second tab).
+      return {
+        kind: "problem",
+        problem: problem("checkout-in-progress", 409, failure?.message || "another checkout holds these cart lines", {
+          ...context,
+          held_by: failure?.heldBy ?? [],
         }),
       };
     case "STEP_FAILED":
