@@ -14,6 +14,7 @@ export * from "./log-context.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./money.js";
+export * from "./periodic-task.js";
 export * from "./postgres.js";
 export * from "./readiness.js";
 export * from "./rpc-client.js";
