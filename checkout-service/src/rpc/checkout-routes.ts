@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { invalidArgument } from "@checkout-saga/shared";
+import { invalidArgument, isUuid, newestFirstPageToken, pageSize } from "@checkout-saga/shared";
 import {
   CheckoutService,
   CheckoutStatus as CheckoutStatusMessage,
@@ -10,7 +10,6 @@ import { type CheckoutCommands, checkoutNotFound } from "../saga/checkout-comman
 import type { SagaStore } from "../saga/ports.js";
 import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
 import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
-import { decodePageToken, encodePageToken, isUuid, pageSize } from "./page-token.js";
 
 export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
@@ -71,13 +70,13 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
           status,
           needsAttention: req.needsAttention,
           limit: limit + 1,
-          after: decodePageToken(req.pageToken),
+          after: newestFirstPageToken.decode(req.pageToken),
         });
         const page = rows.slice(0, limit);
         const last = page.at(-1);
         return {
           checkouts: page.map((s) => toCheckoutMessage(s, { history: false })),
-          nextPageToken: rows.length > limit && last ? encodePageToken(last) : "",
+          nextPageToken: rows.length > limit && last ? newestFirstPageToken.encode(last) : "",
         };
       },
     });
