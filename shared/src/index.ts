@@ -21,4 +21,5 @@ export * from "./postgres.js";
 export * from "./readiness.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";
+export * from "./shipping-address.js";
 export * from "./tracing.js";

@@ -1,5 +1,11 @@
 import { create } from "@bufbuild/protobuf";
-import { invalidArgument, isUuid, newestFirstPageToken, pageSize } from "@checkout-saga/shared";
+import {
+  fromShippingAddressProto,
+  invalidArgument,
+  isUuid,
+  newestFirstPageToken,
+  pageSize,
+} from "@checkout-saga/shared";
 import {
   CheckoutService,
   CheckoutStatus as CheckoutStatusMessage,
@@ -31,16 +37,7 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
           userId: req.userId,
           idempotencyKey: req.idempotencyKey,
           paymentMethod: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
-          shippingAddress: req.shippingAddress && {
-            name: req.shippingAddress.name,
-            phone: req.shippingAddress.phone,
-            postalCode: req.shippingAddress.postalCode,
-            region: req.shippingAddress.region,
-            city: req.shippingAddress.city,
-            line1: req.shippingAddress.line1,
-            line2: req.shippingAddress.line2,
-            country: req.shippingAddress.country,
-          },
+          shippingAddress: req.shippingAddress && fromShippingAddressProto(req.shippingAddress),
           stepMode: req.stepMode,
         });
         if (result.kind === "replayed") return { ...decodeInitiateResponse(result.response), replayed: true };
