@@ -21,5 +21,6 @@ export * from "./postgres.js";
 export * from "./readiness.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";
+export * from "./run-process.js";
 export * from "./shipping-address.js";
 export * from "./tracing.js";
