@@ -23,4 +23,5 @@ export * from "./rpc-client.js";
 export * from "./rpc-server.js";
 export * from "./run-process.js";
 export * from "./shipping-address.js";
+export * from "./start-service.js";
 export * from "./tracing.js";
