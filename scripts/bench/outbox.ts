@@ -17,8 +17,8 @@ import {
   type EventPublisher,
   encodeEnvelope,
   type Sql,
-  startEmbeddedPostgres,
 } from "@checkout-saga/shared";
+import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 import { CheckoutFailedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import type { CheckoutSession } from "../../checkout-service/src/domain/checkout-session.js";
 import { createOutboxRelay } from "../../checkout-service/src/outbox/outbox-relay.js";

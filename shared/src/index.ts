@@ -1,6 +1,5 @@
 export * from "./admin-server.js";
 export * from "./config.js";
-export * from "./embedded-postgres.js";
 export * from "./errors.js";
 export * from "./events/envelope.js";
 export * from "./events/event-bus.js";
