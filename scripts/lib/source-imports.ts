@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 
 /** The .ts files under `dir`, recursively, skipping installed and generated code. */
@@ -24,4 +25,12 @@ export function importsOf(source: string): string[] {
   for (const m of code.matchAll(statements)) specifiers.push(m[1]!);
   for (const m of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) specifiers.push(m[1]!);
   return specifiers;
+}
+
+/** The package a specifier names (`@scope/name/sub` → `@scope/name`), or undefined for relative and Node imports. */
+export function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
+  const parts = specifier.split("/");
+  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  return builtinModules.includes(name) ? undefined : name;
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { importsOf, typeScriptFiles } from "../lib/source-imports.js";
+import { importsOf, packageOf, typeScriptFiles } from "../lib/source-imports.js";
 
 /**
  * Every package declares what it imports. A bare import that resolves only because another
@@ -38,14 +37,6 @@ const toolingOf = (m: Manifest) => [
   ...names(root.devDependencies),
   ...workspaceNames,
 ];
-
-/** The package a specifier names (`@scope/name/sub` → `@scope/name`), or undefined for relative and Node imports. */
-export function packageOf(specifier: string): string | undefined {
-  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
-  const parts = specifier.split("/");
-  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
-  return builtinModules.includes(name) ? undefined : name;
-}
 
 /** Tests, contract suites, test support, dev tooling and tool configs: not loaded by a running service. */
 function isTooling(relative: string): boolean {
