@@ -11,10 +11,10 @@ import {
   createLogger,
   envReader,
   type Running,
-  startEmbeddedPostgres,
   startTracing,
   tracesExporterFromEnv,
 } from "@checkout-saga/shared";
+import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 
 export interface EmbeddedSystem {
   readonly gatewayUrl: string;

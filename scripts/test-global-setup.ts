@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "@checkout-saga/shared";
+import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 
 /**
  * One PostgreSQL server for the whole test run (each test file creates its own database).

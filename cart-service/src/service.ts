@@ -1,16 +1,15 @@
 import {
   type BusReadiness,
+  busReadiness,
   consumerMetrics,
-  createMetricsRegistry,
   createServiceClient,
   createServiceTransport,
   type EventSubscriber,
   type Logger,
   type ReadinessCheck,
-  type Running,
   rpcReadiness,
-  startAdminServer,
-  startRpcServer,
+  type StartedService,
+  startService,
 } from "@checkout-saga/shared";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import type { CartCache } from "./cache/cart-cache.js";
@@ -27,11 +26,7 @@ import { openMongoCartStore } from "./store/mongo-cart-store.js";
 import { openSqliteCartStore } from "./store/sqlite-cart-store.js";
 import { SWEEP_INTERVAL_MS, startIdleCartSweeper } from "./sweeper/idle-cart-sweeper.js";
 
-export interface CartService extends Running {
-  readonly port: number;
-  /** Where /health and /metrics answer; undefined when the config has no admin port. */
-  readonly adminPort?: number;
-}
+export type CartService = StartedService;
 
 export interface CartServiceDeps {
   /** Where CheckoutCompleted and CheckoutFailed events come from (the in-process bus in embedded mode). */
@@ -41,49 +36,36 @@ export interface CartServiceDeps {
 /**
  * Carts in MongoDB (MONGODB_URI) or a SQLite file, behind Redis (REDIS_URL) or an in-process
  * cache, served over RPC (checkouts claim lines through it), trimmed by CheckoutCompleted and
- * freed by CheckoutFailed events, and swept when idle. `stop` undoes the start in reverse order.
+ * freed by CheckoutFailed events, and swept when idle. `stop` closes the servers, then the
+ * consumer and the sweeper, then the cache and the store.
  */
-export async function startCartService(
-  config: CartConfig,
-  logger: Logger,
-  deps: CartServiceDeps,
-): Promise<CartService> {
-  const now = () => new Date();
-  const started: Running[] = [];
-  const metrics = createMetricsRegistry("cart-service");
-  try {
-    const store = await openCartStore(config, logger);
-    started.push({ stop: async () => store.close() });
-    const cache = countedCartCache(await openCartCache(config, logger), metrics);
-    started.push({ stop: () => cache.close() });
-    const products = createProductCatalogClient(config.productUrl);
-    const carts = createCarts({ store, cache, products, now, logger });
-    const server = await startRpcServer({ port: config.port, routes: cartRoutes(carts), logger, metrics });
-    started.push({ stop: () => server.close() });
-    const subscription = await subscribeToCheckoutEvents({
-      events: deps.events,
-      carts,
-      logger,
-      observer: consumerMetrics(metrics),
-    });
-    started.push({ stop: () => subscription.close() });
-    started.push(startIdleCartSweeper({ store, idleMs: config.idleMs, intervalMs: SWEEP_INTERVAL_MS, now, logger }));
-    let adminPort: number | undefined;
-    if (config.adminPort !== undefined) {
-      const admin = await startAdminServer({
-        port: config.adminPort,
+export function startCartService(config: CartConfig, logger: Logger, deps: CartServiceDeps): Promise<CartService> {
+  return startService({
+    name: "cart-service",
+    logger,
+    port: config.port,
+    adminPort: config.adminPort,
+    async compose(scope) {
+      const now = () => new Date();
+      const store = scope.resource(await openCartStore(config, logger), (s) => s.close());
+      const cache = scope.resource(countedCartCache(await openCartCache(config, logger), scope.metrics), (c) =>
+        c.close(),
+      );
+      const products = createProductCatalogClient(config.productUrl);
+      const carts = createCarts({ store, cache, products, now, logger });
+      const subscription = await subscribeToCheckoutEvents({
+        events: deps.events,
+        carts,
         logger,
-        registry: metrics,
-        checks: readinessChecks(config, { store, cache, events: deps.events }),
+        observer: consumerMetrics(scope.metrics),
       });
-      started.push({ stop: () => admin.close() });
-      adminPort = admin.port;
-    }
-    return { port: server.port, adminPort, stop: () => stopAll(started) };
-  } catch (err) {
-    await stopAll(started);
-    throw err;
-  }
+      scope.background(() => subscription.close());
+      scope.periodic(() =>
+        startIdleCartSweeper({ store, idleMs: config.idleMs, intervalMs: SWEEP_INTERVAL_MS, now, logger }),
+      );
+      return { routes: cartRoutes(carts), checks: readinessChecks(config, { store, cache, events: deps.events }) };
+    },
+  });
 }
 
 /**
@@ -103,9 +85,7 @@ function readinessChecks(
   };
   const redisPing = parts.cache.ping?.bind(parts.cache);
   if (redisPing) checks.redis = { critical: false, check: redisPing };
-  const kafkaReady = parts.events.ready?.bind(parts.events);
-  if (kafkaReady) checks.kafka = { critical: false, check: kafkaReady };
-  return checks;
+  return { ...checks, ...busReadiness(parts.events) };
 }
 
 /** MongoDB when configured (production), else the SQLite file (embedded mode). */
@@ -128,8 +108,4 @@ async function openCartCache(
   const ttl = { ttlMs: config.cacheTtlMs, jitterMs: config.cacheJitterMs };
   if (config.redisUrl && config.cacheTtlMs > 0) return openRedisCartCache({ url: config.redisUrl, ...ttl, logger });
   return { ...createMemoryCartCache(ttl), close: async () => {} };
-}
-
-async function stopAll(started: Running[]): Promise<void> {
-  for (const r of [...started].reverse()) await r.stop();
 }

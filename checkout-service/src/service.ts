@@ -1,17 +1,18 @@
 import { setMaxListeners } from "node:events";
 import {
   type BusReadiness,
-  createMetricsRegistry,
+  busReadiness,
   createOutboxRelay,
   createOutboxRetention,
   createOutboxSignal,
   createPostgres,
   type EventPublisher,
   type Logger,
-  type ReadinessCheck,
-  type Running,
-  startAdminServer,
-  startRpcServer,
+  postgresReadiness,
+  type ServiceParts,
+  type ServiceScope,
+  type StartedService,
+  startService,
 } from "@checkout-saga/shared";
 import { createCartClient } from "./clients/cart-client.js";
 import { createCatalogClient } from "./clients/catalog-client.js";
@@ -36,11 +37,7 @@ export interface CheckoutServiceDeps {
   events: EventPublisher & Partial<BusReadiness>;
 }
 
-export interface CheckoutService extends Running {
-  readonly port: number;
-  /** Where /health and /metrics answer; undefined when the config has no admin port. */
-  readonly adminPort?: number;
-}
+export type CheckoutService = StartedService;
 
 /** Cart and catalog lookups happen while the customer waits: short deadline, few retries. */
 const LOOKUP_TIMEOUT_MS = 10_000;
@@ -52,26 +49,33 @@ const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
 const GAUGE_REFRESH_MS = 5_000;
 
 /**
- * Composition root: database, downstream clients, store, saga, RPC server, recovery loop and
- * outbox relay. `stop` ends them in reverse: server (in-flight calls finish), drivers,
- * recovery, relay (its batch in flight finishes), pool.
+ * Composition root: database, downstream clients, store, saga, outbox relay, recovery loop and
+ * gauges. `stop` ends them in reverse: servers (in-flight calls finish), recovery (drivers
+ * stop), gauges, retention, relay (its batch in flight finishes), pool.
  */
 export async function startCheckoutService(
   config: CheckoutConfig,
   logger: Logger,
   deps: CheckoutServiceDeps,
 ): Promise<CheckoutService> {
-  const sql = createPostgres(config.databaseUrl);
   const stopping = new AbortController();
   // Every drive in flight listens for the stop: hundreds at a time is normal, not a leak.
   setMaxListeners(0, stopping.signal);
-  const started: Array<() => Promise<void>> = [async () => void (await sql.end({ timeout: 5 }))];
-  const stopAll = async () => {
-    for (const stop of started.reverse()) await stop();
-  };
-  try {
-    await migrateCheckoutDatabase(config.databaseUrl);
-    const registry = createMetricsRegistry("checkout-service");
+  const service = await startService({
+    name: "checkout-service",
+    logger,
+    port: config.port,
+    adminPort: config.adminPort,
+    migrate: () => migrateCheckoutDatabase(config.databaseUrl),
+    compose,
+  });
+  const { port, adminPort } = service;
+  logger.info({ port, adminPort, stepMode: config.stepModeEnabled }, "checkout service started");
+  return service;
+
+  function compose(scope: ServiceScope): ServiceParts {
+    const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end({ timeout: 5 }));
+    const registry = scope.metrics;
     const metrics = createCheckoutMetrics(registry, DOWNSTREAMS);
     const outboxSignal = createOutboxSignal();
     const store = createPostgresCheckoutStore(sql, { leaseMs: config.leaseMs, outboxSignal });
@@ -113,50 +117,39 @@ export async function startCheckoutService(
       { batchSize: config.outboxBatchSize, pollIntervalMs: config.outboxPollIntervalMs },
     );
     relay.start();
-    started.push(() => relay.stop());
+    scope.background(() => relay.stop());
     const retention = createOutboxRetention(
       { sql, logger },
       { retentionDays: config.outboxRetentionDays, intervalMs: OUTBOX_RETENTION_SWEEP_MS },
     );
     retention.start();
-    started.push(() => retention.stop());
-    const gauges = startCheckoutGauges({ sql, gauges: metrics.gauges, logger }, { intervalMs: GAUGE_REFRESH_MS });
-    started.push(() => gauges.stop());
+    scope.background(() => retention.stop());
+    scope.periodic(() =>
+      startCheckoutGauges({ sql, gauges: metrics.gauges, logger }, { intervalMs: GAUGE_REFRESH_MS }),
+    );
 
-    const recovery = startCheckoutRecovery(drivers, {
-      intervalMs: config.recoveryIntervalMs,
-      graceMs: config.recoveryGraceMs,
-      attentionRetryMs: config.attentionRetryMs,
-    });
-    started.push(async () => {
-      stopping.abort();
-      await recovery.stop();
-    });
-
-    const server = await startRpcServer({
-      port: config.port,
-      routes: checkoutRoutes({ commands, store }),
-      logger,
-      metrics: registry,
-    });
-    started.push(() => server.close());
-    let adminPort: number | undefined;
-    if (config.adminPort !== undefined) {
-      const checks: Record<string, ReadinessCheck> = {
-        database: { critical: true, check: async () => void (await sql`select 1`) },
-        ...downstreamReadiness(config),
+    scope.periodic(() => {
+      const recovery = startCheckoutRecovery(drivers, {
+        intervalMs: config.recoveryIntervalMs,
+        graceMs: config.recoveryGraceMs,
+        attentionRetryMs: config.attentionRetryMs,
+      });
+      return {
+        async stop() {
+          stopping.abort();
+          await recovery.stop();
+        },
       };
-      // Checkouts go on while the broker is away (events wait in the outbox): reported, not deciding.
-      const kafkaReady = deps.events.ready?.bind(deps.events);
-      if (kafkaReady) checks.kafka = { critical: false, check: kafkaReady };
-      const admin = await startAdminServer({ port: config.adminPort, logger, registry, checks });
-      started.push(() => admin.close());
-      adminPort = admin.port;
-    }
-    logger.info({ port: server.port, adminPort, stepMode: config.stepModeEnabled }, "checkout service started");
-    return { port: server.port, adminPort, stop: stopAll };
-  } catch (err) {
-    await stopAll().catch(() => {});
-    throw err;
+    });
+
+    return {
+      routes: checkoutRoutes({ commands, store }),
+      checks: {
+        database: postgresReadiness(sql),
+        ...downstreamReadiness(config),
+        // Checkouts go on while the broker is away (events wait in the outbox): reported, not deciding.
+        ...busReadiness(deps.events),
+      },
+    };
   }
 }

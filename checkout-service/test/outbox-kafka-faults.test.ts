@@ -14,11 +14,11 @@ import {
   deadLetterTopic,
   decodeEnvelope,
   type EventPublisher,
-  freePort,
   type KafkaEventBus,
   type OutboxRelay,
   type Sql,
 } from "@checkout-saga/shared";
+import { freePort } from "@checkout-saga/shared/dev";
 import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

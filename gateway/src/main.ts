@@ -1,9 +1,10 @@
-import { createLogger, runUntilSignalled, withTracing } from "@checkout-saga/shared";
+import { runProcess } from "@checkout-saga/shared";
 import { loadGatewayConfig } from "./config.js";
 import { startGateway } from "./service.js";
 
-const logger = createLogger("gateway", { level: process.env.LOG_LEVEL });
-await runUntilSignalled(
-  logger,
-  withTracing("gateway", process.env, async () => startGateway(loadGatewayConfig(process.env), logger)),
-);
+await runProcess({
+  name: "gateway",
+  env: process.env,
+  loadConfig: loadGatewayConfig,
+  start: (config, { logger }) => startGateway(config, logger),
+});

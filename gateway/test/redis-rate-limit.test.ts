@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "@checkout-saga/shared";
+import { freePort } from "@checkout-saga/shared/dev";
 import { testLogger } from "@checkout-saga/shared/testing";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import type { Logger, Running } from "@checkout-saga/shared";
+import { type Logger, type Running, startPeriodicTask } from "@checkout-saga/shared";
 import type { Inventory } from "./domain/inventory.js";
 
 export interface ReservationSweeperOptions {
@@ -16,38 +16,22 @@ export interface ReservationSweeperOptions {
  */
 export function startReservationSweeper(options: ReservationSweeperOptions): Running {
   const { inventory, intervalMs, logger, batchSize = 50 } = options;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  const sweep = async () => {
-    try {
+  return startPeriodicTask(
+    async (stopping) => {
       let expired = 0;
-      while (!stopped) {
+      while (!stopping.aborted) {
         const count = await inventory.expireDue(batchSize);
         expired += count;
         if (count < batchSize) break;
       }
       if (expired > 0) logger.info({ expired }, "expired held reservations");
-    } catch (err) {
-      // The next run retries; a database hiccup must not stop expiry for good.
-      logger.error({ err }, "reservation sweep failed");
-    }
-  };
-  const schedule = () => {
-    timer = setTimeout(() => {
-      running = sweep().then(() => {
-        if (!stopped) schedule();
-      });
-    }, intervalMs);
-  };
-  schedule();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    {
+      intervalMs,
+      // Holds live minutes; the first sweep can wait an interval like every other.
+      firstRunAfterMs: intervalMs,
+      // The next run retries; a database hiccup must not stop expiry for good.
+      onError: (err) => logger.error({ err }, "reservation sweep failed"),
+    },
+  );
 }

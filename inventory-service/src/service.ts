@@ -1,11 +1,9 @@
 import {
-  type AdminServer,
-  createMetricsRegistry,
   createPostgres,
   type Logger,
-  type Running,
-  startAdminServer,
-  startRpcServer,
+  postgresReadiness,
+  type StartedService,
+  startService,
 } from "@checkout-saga/shared";
 import type { InventoryConfig } from "./config.js";
 import { type Clock, systemClock } from "./domain/clock.js";
@@ -15,11 +13,7 @@ import { inventoryRoutes } from "./rpc/inventory-routes.js";
 import { createPostgresInventory } from "./store/postgres-inventory.js";
 import { prepareInventoryDatabase } from "./store/prepare-database.js";
 
-export interface InventoryService extends Running {
-  readonly port: number;
-  /** Where /health and /metrics answer; undefined when the config has no admin port. */
-  readonly adminPort?: number;
-}
+export type InventoryService = StartedService;
 
 export interface InventoryServiceDeps {
   /** Defaults to the system clock; tests pass one they can move. */
@@ -28,49 +22,27 @@ export interface InventoryServiceDeps {
 
 /**
  * Migrates and seeds the database, serves InventoryService and sweeps expired holds.
- * `stop` undoes it in reverse: sweeper, then server (letting calls finish), then the pool.
+ * `stop` undoes it in reverse: servers (letting calls finish), sweeper, then the pool.
  */
-export async function startInventoryService(
+export function startInventoryService(
   config: InventoryConfig,
   logger: Logger,
   deps: InventoryServiceDeps = {},
 ): Promise<InventoryService> {
-  await prepareInventoryDatabase(config.databaseUrl, seedStock);
-  const sql = createPostgres(config.databaseUrl);
-  const metrics = createMetricsRegistry("inventory-service");
-  let admin: AdminServer | undefined;
-  try {
-    const inventory = createPostgresInventory(sql, deps.clock ?? systemClock);
-    const server = await startRpcServer({
-      port: config.port,
-      routes: inventoryRoutes(inventory, { defaultTtlSeconds: config.reservationTtlSeconds }),
-      logger,
-      metrics,
-    });
-    if (config.adminPort !== undefined) {
-      admin = await startAdminServer({
-        port: config.adminPort,
-        logger,
-        registry: metrics,
-        checks: { database: { critical: true, check: async () => void (await sql`select 1`) } },
-      }).catch(async (err: unknown) => {
-        await server.close();
-        throw err;
-      });
-    }
-    const sweeper = startReservationSweeper({ inventory, intervalMs: config.sweepIntervalMs, logger });
-    return {
-      port: server.port,
-      adminPort: admin?.port,
-      async stop() {
-        await admin?.close();
-        await sweeper.stop();
-        await server.close();
-        await sql.end({ timeout: 5 });
-      },
-    };
-  } catch (err) {
-    await sql.end({ timeout: 1 });
-    throw err;
-  }
+  return startService({
+    name: "inventory-service",
+    logger,
+    port: config.port,
+    adminPort: config.adminPort,
+    migrate: () => prepareInventoryDatabase(config.databaseUrl, seedStock),
+    compose(scope) {
+      const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end({ timeout: 5 }));
+      const inventory = createPostgresInventory(sql, deps.clock ?? systemClock);
+      scope.periodic(() => startReservationSweeper({ inventory, intervalMs: config.sweepIntervalMs, logger }));
+      return {
+        routes: inventoryRoutes(inventory, { defaultTtlSeconds: config.reservationTtlSeconds }),
+        checks: { database: postgresReadiness(sql) },
+      };
+    },
+  });
 }

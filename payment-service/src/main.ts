@@ -1,9 +1,10 @@
-import { createLogger, runUntilSignalled, withTracing } from "@checkout-saga/shared";
+import { runProcess } from "@checkout-saga/shared";
 import { loadPaymentConfig } from "./config.js";
 import { startPaymentService } from "./service.js";
 
-const logger = createLogger("payment-service", { level: process.env.LOG_LEVEL });
-await runUntilSignalled(
-  logger,
-  withTracing("payment-service", process.env, async () => startPaymentService(loadPaymentConfig(process.env), logger)),
-);
+await runProcess({
+  name: "payment-service",
+  env: process.env,
+  loadConfig: loadPaymentConfig,
+  start: (config, { logger }) => startPaymentService(config, logger),
+});

@@ -1,51 +1,24 @@
-import {
-  type AdminServer,
-  createMetricsRegistry,
-  type Logger,
-  type Running,
-  startAdminServer,
-  startRpcServer,
-} from "@checkout-saga/shared";
+import { type Logger, type StartedService, startService } from "@checkout-saga/shared";
 import type { ProductConfig } from "./config.js";
 import { seedProducts } from "./domain/product.js";
 import { productRoutes } from "./rpc/product-routes.js";
 import { openSqliteCatalog } from "./store/sqlite-catalog.js";
 
-export interface ProductService extends Running {
-  readonly port: number;
-  /** Where /health and /metrics answer; undefined when the config has no admin port. */
-  readonly adminPort?: number;
-}
+export type ProductService = StartedService;
 
-/** Opens the catalog and serves it; `stop` closes the servers, then the database. */
-export async function startProductService(config: ProductConfig, logger: Logger): Promise<ProductService> {
-  const catalog = openSqliteCatalog(config.databasePath, seedProducts);
-  const metrics = createMetricsRegistry("product-service");
-  let admin: AdminServer | undefined;
-  try {
-    const server = await startRpcServer({ port: config.port, routes: productRoutes(catalog), logger, metrics });
-    if (config.adminPort !== undefined) {
-      admin = await startAdminServer({
-        port: config.adminPort,
-        logger,
-        registry: metrics,
+/** Opens the catalog (migrated and seeded on open) and serves it; `stop` closes the servers, then the database. */
+export function startProductService(config: ProductConfig, logger: Logger): Promise<ProductService> {
+  return startService({
+    name: "product-service",
+    logger,
+    port: config.port,
+    adminPort: config.adminPort,
+    compose(scope) {
+      const catalog = scope.resource(openSqliteCatalog(config.databasePath, seedProducts), (c) => c.close());
+      return {
+        routes: productRoutes(catalog),
         checks: { database: { critical: true, check: async () => void (await catalog.list(1)) } },
-      }).catch(async (err: unknown) => {
-        await server.close();
-        throw err;
-      });
-    }
-    return {
-      port: server.port,
-      adminPort: admin?.port,
-      async stop() {
-        await admin?.close();
-        await server.close();
-        catalog.close();
-      },
-    };
-  } catch (err) {
-    catalog.close();
-    throw err;
-  }
+      };
+    },
+  });
 }

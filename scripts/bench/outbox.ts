@@ -20,9 +20,9 @@ import {
   encodeEnvelope,
   type OutboxSignal,
   type Sql,
-  startEmbeddedPostgres,
   writeOutboxMessage,
 } from "@checkout-saga/shared";
+import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 import { CheckoutFailedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import type { CheckoutSession } from "../../checkout-service/src/domain/checkout-session.js";
 import { checkoutEndedEvent } from "../../checkout-service/src/saga/checkout-events.js";

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "@checkout-saga/shared";
+import { freePort } from "@checkout-saga/shared/dev";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 

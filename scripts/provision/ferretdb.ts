@@ -1,6 +1,6 @@
 import { chmod, cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { freePort } from "@checkout-saga/shared";
+import { freePort } from "@checkout-saga/shared/dev";
 import { MongoClient } from "mongodb";
 import { ensureCached, provisionCacheDir } from "./cache.js";
 import type { ProvisionResult } from "./provision-result.js";

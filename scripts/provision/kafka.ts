@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { freePort } from "@checkout-saga/shared";
+import { freePort } from "@checkout-saga/shared/dev";
 import { Kafka, logLevel } from "kafkajs";
 import { ensureCached, provisionCacheDir } from "./cache.js";
 import { ProvisionError } from "./provision-error.js";

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import { freePort } from "@checkout-saga/shared";
+import { freePort } from "@checkout-saga/shared/dev";
 import { ProvisionError } from "./provision-error.js";
 import type { ProvisionResult } from "./provision-result.js";
 import { assertPortFree, spawnServer, waitUntilReady } from "./server-process.js";

@@ -3,7 +3,7 @@ import { mkdirSync, openSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { startEmbeddedPostgres } from "@checkout-saga/shared";
+import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 import { createKafkaTopics, startFerretDb, startKafka, startRedis } from "../provision/servers.js";
 import { DATABASES, SERVER_NAMES, SERVER_PORTS, SERVICES, type ServiceSpec, TOPICS } from "./topology.js";
 

@@ -7,6 +7,22 @@ export interface Running {
 }
 
 /**
+ * Runs every stop in the order given, each one even if an earlier one failed (a pool is still
+ * closed after a server refused to), then rethrows the first failure.
+ */
+export async function stopInOrder(stops: ReadonlyArray<() => unknown>): Promise<void> {
+  let failure: { err: unknown } | undefined;
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (err) {
+      failure ??= { err };
+    }
+  }
+  if (failure) throw failure.err;
+}
+
+/**
  * Runs a process's composition root: starts it, then stops it on SIGTERM/SIGINT, exiting 0
  * after a clean stop, 1 if stopping failed or outran `graceMs`. A bad setting exits 2 with
  * the message naming it.

@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import type { ReadinessCheck } from "./readiness.js";
 
 export type Sql = postgres.Sql;
 
@@ -8,6 +9,12 @@ export type Sql = postgres.Sql;
 export function createPostgres(url: string, options: { max?: number } = {}): Sql {
   return postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
 }
+
+/** Readiness of a service's own database: critical, one round trip on its pool. */
+export const postgresReadiness = (sql: Sql): ReadinessCheck => ({
+  critical: true,
+  check: async () => void (await sql`select 1`),
+});
 
 /**
  * Applies the service's checked-in drizzle migrations. A session advisory lock makes

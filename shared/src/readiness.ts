@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { BusReadiness } from "./events/event-bus.js";
 
 /**
  * One dependency readiness looks at. `check` resolves when the dependency answers and rejects
@@ -91,4 +92,14 @@ export function rpcReadiness(
       }
     },
   };
+}
+
+/**
+ * The broker behind an event bus, when it has one (Kafka; the in-process bus has none), as a
+ * `kafka` check that is reported but never decides: events wait in the outbox or on the topic
+ * while it is away, and the service goes on serving.
+ */
+export function busReadiness(bus: Partial<BusReadiness>): Record<string, ReadinessCheck> {
+  const ready = bus.ready?.bind(bus);
+  return ready ? { kafka: { critical: false, check: ready } } : {};
 }

@@ -24,7 +24,6 @@ import {
 import { ConfigError, envReader } from "./config.js";
 import type { EventHandler } from "./events/event-bus.js";
 import type { EventEnvelope } from "./gen/checkoutsaga/events/v1/events_pb.js";
-import type { Running } from "./lifecycle.js";
 
 /** Where finished spans go: nowhere (the default), stdout, or an exporter of the caller's (tests). */
 export type TracesExporter = "none" | "console" | SpanExporter;
@@ -77,33 +76,6 @@ function serviceNameProcessor(serviceName: string): SpanProcessor {
     onEnd: () => {},
     forceFlush: async () => {},
     shutdown: async () => {},
-  };
-}
-
-/**
- * For a service's main: starts tracing as OTEL_TRACES_EXPORTER says, then the service; stopping
- * stops the service, then flushes the spans.
- */
-export function withTracing(
-  serviceName: string,
-  env: Record<string, string | undefined>,
-  start: () => Promise<Running>,
-): () => Promise<Running> {
-  return async () => {
-    const tracing = startTracing({ serviceName, exporter: tracesExporterFromEnv(env) });
-    const running = await start().catch(async (err: unknown) => {
-      await tracing.stop();
-      throw err;
-    });
-    return {
-      async stop() {
-        try {
-          await running.stop();
-        } finally {
-          await tracing.stop();
-        }
-      },
-    };
   };
 }
 

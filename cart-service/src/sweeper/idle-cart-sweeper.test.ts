@@ -15,7 +15,7 @@ describe("idle cart sweeper", () => {
   });
 
   it("sweeps at start and on every interval with the cutoff idleMs before now", async () => {
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const cutoffs: Date[] = [];
     const now = new Date("2026-06-01T00:00:00.000Z");
     const sweeper = startIdleCartSweeper({

@@ -1,4 +1,4 @@
-import type { Logger, Running } from "@checkout-saga/shared";
+import { type Logger, type Running, startPeriodicTask } from "@checkout-saga/shared";
 import type { CartStore } from "../store/cart-store.js";
 
 /** How often idle carts are looked for. */
@@ -16,32 +16,12 @@ export function startIdleCartSweeper(deps: {
   logger: Logger;
 }): Running {
   const { store, idleMs, intervalMs, now, logger } = deps;
-  let sweeping: Promise<void> | undefined;
-
-  const sweep = () => {
-    // A sweep slower than the interval is not doubled up.
-    if (sweeping) return;
-    sweeping = (async () => {
+  return startPeriodicTask(
+    async () => {
       const cutoff = new Date(now().getTime() - idleMs);
-      try {
-        const deleted = await store.deleteIdleBefore(cutoff);
-        if (deleted > 0) logger.info({ deleted, cutoff }, "idle carts deleted");
-      } catch (err) {
-        logger.error({ err, cutoff }, "idle cart sweep failed");
-      }
-    })().finally(() => {
-      sweeping = undefined;
-    });
-  };
-
-  sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-
-  return {
-    async stop() {
-      clearInterval(timer);
-      await sweeping;
+      const deleted = await store.deleteIdleBefore(cutoff);
+      if (deleted > 0) logger.info({ deleted, cutoff }, "idle carts deleted");
     },
-  };
+    { intervalMs, onError: (err) => logger.error({ err }, "idle cart sweep failed") },
+  );
 }

@@ -1,4 +1,4 @@
-import type { Amount } from "@checkout-saga/shared";
+import type { Amount, ShippingAddress } from "@checkout-saga/shared";
 import type { CheckoutStatus } from "../saga/checkout-saga.js";
 
 /** A line as bought: name and unit price are a snapshot of the catalog at checkout time. */
@@ -9,16 +9,8 @@ export interface CheckoutItem {
   unitPriceMinor: number;
 }
 
-export interface ShippingAddress {
-  name: string;
-  phone: string;
-  postalCode: string;
-  region: string;
-  city: string;
-  line1: string;
-  line2: string;
-  country: string;
-}
+/** The same address model as the order's (shared), so nothing is lost between the two. */
+export type { ShippingAddress };
 
 /** How the customer pays. The token is a secret: stored to charge after a restart, never shown or logged. */
 export interface PaymentMethod {

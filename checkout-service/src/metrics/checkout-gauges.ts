@@ -1,5 +1,4 @@
-import type { Logger, Running, Sql } from "@checkout-saga/shared";
-import { startPeriodicTask } from "../periodic-task.js";
+import { type Logger, type Running, type Sql, startPeriodicTask } from "@checkout-saga/shared";
 import type { CheckoutMetrics } from "./checkout-metrics.js";
 
 /**

@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { toMoneyProto } from "@checkout-saga/shared";
+import { toMoneyProto, toShippingAddressProto } from "@checkout-saga/shared";
 import {
   type Checkout,
   CheckoutFailureSchema,
@@ -11,7 +11,7 @@ import {
   InitiateCheckoutResponseSchema,
   TransitionSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
-import { LineShortageSchema, ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import { LineShortageSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import type { CheckoutSession } from "../domain/checkout-session.js";
 import { type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
 
@@ -65,7 +65,7 @@ export function toCheckoutMessage(session: CheckoutSession, options: { history: 
     paymentId: session.paymentId ?? "",
     stepMode: session.stepMode,
     needsAttention: session.needsAttention,
-    shippingAddress: create(ShippingAddressSchema, session.shippingAddress),
+    shippingAddress: toShippingAddressProto(session.shippingAddress),
     createdAt: timestampFromDate(session.createdAt),
     updatedAt: timestampFromDate(session.updatedAt),
     paymentDeadline:

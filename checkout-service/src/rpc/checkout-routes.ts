@@ -1,5 +1,11 @@
 import { create } from "@bufbuild/protobuf";
-import { invalidArgument } from "@checkout-saga/shared";
+import {
+  fromShippingAddressProto,
+  invalidArgument,
+  isUuid,
+  newestFirstPageToken,
+  pageSize,
+} from "@checkout-saga/shared";
 import {
   CheckoutService,
   CheckoutStatus as CheckoutStatusMessage,
@@ -10,7 +16,6 @@ import { type CheckoutCommands, checkoutNotFound } from "../saga/checkout-comman
 import type { SagaStore } from "../saga/ports.js";
 import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
 import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
-import { decodePageToken, encodePageToken, isUuid, pageSize } from "./page-token.js";
 
 export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
@@ -32,16 +37,7 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
           userId: req.userId,
           idempotencyKey: req.idempotencyKey,
           paymentMethod: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
-          shippingAddress: req.shippingAddress && {
-            name: req.shippingAddress.name,
-            phone: req.shippingAddress.phone,
-            postalCode: req.shippingAddress.postalCode,
-            region: req.shippingAddress.region,
-            city: req.shippingAddress.city,
-            line1: req.shippingAddress.line1,
-            line2: req.shippingAddress.line2,
-            country: req.shippingAddress.country,
-          },
+          shippingAddress: req.shippingAddress && fromShippingAddressProto(req.shippingAddress),
           stepMode: req.stepMode,
         });
         if (result.kind === "replayed") return { ...decodeInitiateResponse(result.response), replayed: true };
@@ -71,13 +67,13 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
           status,
           needsAttention: req.needsAttention,
           limit: limit + 1,
-          after: decodePageToken(req.pageToken),
+          after: newestFirstPageToken.decode(req.pageToken),
         });
         const page = rows.slice(0, limit);
         const last = page.at(-1);
         return {
           checkouts: page.map((s) => toCheckoutMessage(s, { history: false })),
-          nextPageToken: rows.length > limit && last ? encodePageToken(last) : "",
+          nextPageToken: rows.length > limit && last ? newestFirstPageToken.encode(last) : "",
         };
       },
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DomainError, failedPrecondition, type Logger, notFound } from "@checkout-saga/shared";
+import { DomainError, failedPrecondition, type Logger, newTimeOrderedId, notFound } from "@checkout-saga/shared";
 import { buyableLines } from "../domain/buyable-lines.js";
 import { type InitiateCheckoutInput, parseCheckoutRequest, requestFingerprint } from "../domain/checkout-request.js";
 import type { CheckoutSession } from "../domain/checkout-session.js";
@@ -103,7 +103,7 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
       if (lines.length === 0) throw await nothingToBuy(heldBy);
       const priced = priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
 
-      const id = randomUUID();
+      const id = newTimeOrderedId();
       const owner = newLeaseOwner();
       const created = await store.create(
         {

@@ -1,5 +1,4 @@
-import type { Logger, Running } from "@checkout-saga/shared";
-import { startPeriodicTask } from "../periodic-task.js";
+import { type Logger, type Running, startPeriodicTask } from "@checkout-saga/shared";
 import { type CheckoutCommandsDeps, driveLeased, newLeaseOwner } from "./checkout-commands.js";
 
 export interface RecoveryOptions {

@@ -1,4 +1,4 @@
-import type { Sql } from "@checkout-saga/shared";
+import { newTimeOrderedId, type Sql } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import type { Clock } from "../domain/clock.js";
 import type { Inventory } from "../domain/inventory.js";
@@ -44,8 +44,8 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
         const expiresAt = new Date(now.getTime() + command.ttlSeconds * 1_000);
         // A concurrent Reserve of the same checkout makes this insert wait for its outcome.
         const [inserted] = await tx<{ id: string }[]>`
-          insert into reservations (checkout_id, status, expires_at, created_at, updated_at)
-          values (${command.checkoutId}, 'HELD', ${expiresAt}, ${now}, ${now})
+          insert into reservations (id, checkout_id, status, expires_at, created_at, updated_at)
+          values (${newTimeOrderedId()}, ${command.checkoutId}, 'HELD', ${expiresAt}, ${now}, ${now})
           on conflict (checkout_id) do nothing
           returning id`;
         if (!inserted) {
@@ -114,8 +114,8 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
           // until the hold expires.
           const now = clock.now();
           const [tombstone] = await tx<{ id: string }[]>`
-            insert into reservations (checkout_id, status, expires_at, created_at, updated_at, release_reason)
-            values (${checkoutId}, 'RELEASED', ${now}, ${now}, ${now}, ${releaseReason(reason)})
+            insert into reservations (id, checkout_id, status, expires_at, created_at, updated_at, release_reason)
+            values (${newTimeOrderedId()}, ${checkoutId}, 'RELEASED', ${now}, ${now}, ${now}, ${releaseReason(reason)})
             on conflict (checkout_id) do nothing
             returning id`;
           if (tombstone) {

@@ -1,18 +1,18 @@
+import type { PagePosition } from "@checkout-saga/shared";
 import type { Order, OrderDraft, OrderStatus } from "./order.js";
-import type { OrderCursor } from "./order-page.js";
 
 export interface OrderQuery {
   userId: string;
   /** Only the order placed from this checkout. */
   checkoutId?: string;
   limit: number;
-  after?: OrderCursor;
+  after?: PagePosition;
 }
 
 export interface OrderPage {
   orders: Order[];
   /** Undefined on the last page. */
-  next?: OrderCursor;
+  next?: PagePosition;
 }
 
 /** Where orders live, whatever stores them. */

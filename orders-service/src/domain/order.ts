@@ -1,19 +1,9 @@
-import { type Amount, invalidArgument, money } from "@checkout-saga/shared";
+import { type Amount, invalidArgument, money, type ShippingAddress } from "@checkout-saga/shared";
 
 export type OrderStatus = "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
 
-export interface ShippingAddress {
-  name: string;
-  phone: string;
-  postalCode: string;
-  /** Prefecture or state. */
-  region: string;
-  city: string;
-  line1: string;
-  line2: string;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-}
+/** The same address model as the checkout's (shared): an order ships where the customer asked. */
+export type { ShippingAddress };
 
 /** One line as it was bought: name and price are a snapshot, the catalog may change later. */
 export interface OrderLine {

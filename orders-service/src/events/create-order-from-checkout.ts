@@ -1,5 +1,5 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import type { Amount, EventHandler, Logger } from "@checkout-saga/shared";
+import { type Amount, type EventHandler, fromShippingAddressProto, type Logger } from "@checkout-saga/shared";
 import type { Money } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import type { CheckoutCompleted, EventEnvelope } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import { draftOrder, type OrderDraft } from "../domain/order.js";
@@ -44,7 +44,6 @@ function toDraft(event: EventEnvelope, c: CheckoutCompleted): OrderDraft {
     throw malformed(event, `aggregate_id ${event.aggregateId} is not the payload's checkout_id ${c.checkoutId}`);
   }
   try {
-    const a = c.shippingAddress;
     return draftOrder({
       checkoutId: c.checkoutId,
       userId: c.userId,
@@ -55,16 +54,7 @@ function toDraft(event: EventEnvelope, c: CheckoutCompleted): OrderDraft {
         quantity: item.quantity,
         unitPrice: amount(item.unitPrice, `line ${i + 1} unit_price`),
       })),
-      shippingAddress: {
-        name: a?.name ?? "",
-        phone: a?.phone ?? "",
-        postalCode: a?.postalCode ?? "",
-        region: a?.region ?? "",
-        city: a?.city ?? "",
-        line1: a?.line1 ?? "",
-        line2: a?.line2 ?? "",
-        country: a?.country ?? "",
-      },
+      shippingAddress: fromShippingAddressProto(c.shippingAddress),
       paymentId: c.paymentId,
       checkoutCompletedAt: c.completedAt ? timestampDate(c.completedAt) : undefined,
       sourceEventId: event.eventId,

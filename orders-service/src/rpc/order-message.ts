@@ -1,7 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { invalidArgument, toMoneyProto } from "@checkout-saga/shared";
-import { ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import { invalidArgument, toMoneyProto, toShippingAddressProto } from "@checkout-saga/shared";
 import {
   OrderItemSchema,
   type Order as OrderMessage,
@@ -38,7 +37,7 @@ export function toOrderMessage(o: Order): OrderMessage {
         unitPrice: toMoneyProto(l.unitPrice),
       }),
     ),
-    shippingAddress: create(ShippingAddressSchema, o.shippingAddress),
+    shippingAddress: toShippingAddressProto(o.shippingAddress),
     paymentId: o.paymentId,
     createdAt: timestampFromDate(o.createdAt),
     updatedAt: timestampFromDate(o.updatedAt),

@@ -1,7 +1,6 @@
-import { invalidArgument, notFound } from "@checkout-saga/shared";
+import { invalidArgument, isUuid, newestFirstPageToken, notFound, pageSize } from "@checkout-saga/shared";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
-import { decodePageToken, encodePageToken, isUuid, pageSize } from "../domain/order-page.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { statusFromProto, toOrderMessage } from "./order-message.js";
 
@@ -23,11 +22,11 @@ export function ordersRoutes(orders: OrderStore) {
           userId: req.userId,
           checkoutId: req.checkoutId === "" ? undefined : req.checkoutId,
           limit: pageSize(req.pageSize),
-          after: decodePageToken(req.pageToken),
+          after: newestFirstPageToken.decode(req.pageToken),
         });
         return {
           orders: page.orders.map(toOrderMessage),
-          nextPageToken: page.next === undefined ? "" : encodePageToken(page.next),
+          nextPageToken: page.next === undefined ? "" : newestFirstPageToken.encode(page.next),
         };
       },
 

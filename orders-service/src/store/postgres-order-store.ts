@@ -1,4 +1,4 @@
-import type { Sql } from "@checkout-saga/shared";
+import { newTimeOrderedId, type Sql } from "@checkout-saga/shared";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Order, OrderLine } from "../domain/order.js";
@@ -41,6 +41,7 @@ export function createPostgresOrderStore(client: Sql): OrderStore {
         const [inserted] = await tx
           .insert(orders)
           .values({
+            id: newTimeOrderedId(),
             checkoutId: draft.checkoutId,
             userId: draft.userId,
             status: "CONFIRMED",

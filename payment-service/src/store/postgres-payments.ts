@@ -1,4 +1,4 @@
-import type { Sql } from "@checkout-saga/shared";
+import { newTimeOrderedId, type Sql } from "@checkout-saga/shared";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { DeclineCode, NewPayment, Payment } from "../domain/payment.js";
@@ -82,11 +82,14 @@ async function applyChange(tx: Transaction, current: Payment, change: (current: 
   return next;
 }
 
+/** A new row: the store gives the payment its id (time-ordered; see newTimeOrderedId). */
 function toRow(p: NewPayment): typeof payments.$inferInsert {
+  const id = newTimeOrderedId();
   if (p.status === "VOIDED") {
-    return { idempotencyKey: p.idempotencyKey, status: p.status, createdAt: p.createdAt, voidReason: p.voidReason };
+    return { id, idempotencyKey: p.idempotencyKey, status: p.status, createdAt: p.createdAt, voidReason: p.voidReason };
   }
   return {
+    id,
     idempotencyKey: p.idempotencyKey,
     requestFingerprint: p.requestFingerprint,
     checkoutId: p.checkoutId,

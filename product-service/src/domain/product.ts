@@ -1,4 +1,4 @@
-import { type Amount, invalidArgument } from "@checkout-saga/shared";
+import type { Amount } from "@checkout-saga/shared";
 
 /** A catalog entry. Stock is not here: the inventory service owns it. */
 export interface Product {
@@ -21,28 +21,6 @@ export interface Catalog {
   getMany(ids: string[]): Promise<Product[]>;
   /** Products ordered by id, after `afterId`. */
   list(limit: number, afterId?: string): Promise<ProductPage>;
-}
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-export function pageSize(requested: number): number {
-  if (requested === 0) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(requested) || requested < 1 || requested > MAX_PAGE_SIZE) {
-    throw invalidArgument("INVALID_PAGE_SIZE", `page_size must be within 1..${MAX_PAGE_SIZE}, got ${requested}`);
-  }
-  return requested;
-}
-
-/** Page tokens are opaque to clients: base64url of the last id seen. */
-export const encodePageToken = (lastId: string): string => Buffer.from(lastId, "utf8").toString("base64url");
-
-export function decodePageToken(token: string): string | undefined {
-  if (token === "") return undefined;
-  const id = Buffer.from(token, "base64url").toString("utf8");
-  if (id === "" || encodePageToken(id) !== token)
-    throw invalidArgument("INVALID_PAGE_TOKEN", "page_token is not valid");
-  return id;
 }
 
 /** The catalog a fresh install starts with (USD, minor units). */

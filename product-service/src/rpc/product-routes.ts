@@ -1,12 +1,12 @@
 import { create } from "@bufbuild/protobuf";
-import { invalidArgument, notFound, toMoneyProto } from "@checkout-saga/shared";
+import { afterIdPageToken, invalidArgument, notFound, pageSize, toMoneyProto } from "@checkout-saga/shared";
 import {
   type Product as ProductMessage,
   ProductSchema,
   ProductService,
 } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
-import { type Catalog, decodePageToken, encodePageToken, type Product, pageSize } from "../domain/product.js";
+import type { Catalog, Product } from "../domain/product.js";
 
 const MAX_IDS = 100;
 
@@ -31,10 +31,10 @@ export function productRoutes(catalog: Catalog) {
         };
       },
       async listProducts(req) {
-        const page = await catalog.list(pageSize(req.pageSize), decodePageToken(req.pageToken));
+        const page = await catalog.list(pageSize(req.pageSize), afterIdPageToken.decode(req.pageToken));
         return {
           products: page.products.map(toMessage),
-          nextPageToken: page.nextCursor === undefined ? "" : encodePageToken(page.nextCursor),
+          nextPageToken: page.nextCursor === undefined ? "" : afterIdPageToken.encode(page.nextCursor),
         };
       },
       async validateProducts(req) {

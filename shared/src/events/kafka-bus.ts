@@ -10,6 +10,7 @@ import {
 } from "kafkajs";
 import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
 import type { Logger } from "../logger.js";
+import { startPeriodicTask } from "../periodic-task.js";
 import { backoffDelay } from "../resilience/backoff.js";
 import { decodeEnvelope } from "./envelope.js";
 import type {
@@ -186,22 +187,27 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     }
     // Lag is sampled, not pushed: a slow or stuck consumer must still show it.
     const sampleLag = observer?.lag
-      ? setInterval(() => {
-          consumerLag(topic, group).then(
-            (messages) => observer.lag?.({ topic, group, messages }),
-            () => {}, // the broker is away: readiness and the relay's back-off say so
-          );
-        }, LAG_SAMPLE_MS)
+      ? startPeriodicTask(
+          async () => {
+            const messages = await consumerLag(topic, group);
+            observer.lag?.({ topic, group, messages });
+          },
+          {
+            intervalMs: LAG_SAMPLE_MS,
+            firstRunAfterMs: LAG_SAMPLE_MS,
+            onError: () => {}, // the broker is away: readiness and the relay's back-off say so
+          },
+        )
       : undefined;
-    sampleLag?.unref();
     let closed: Promise<void> | undefined;
     const subscription: Subscription = {
       close() {
         closed ??= (async () => {
-          clearInterval(sampleLag);
+          const sampled = sampleLag?.stop();
           closing.abort();
           // kafkajs waits for the message in flight before it leaves the group.
           await consumer.disconnect();
+          await sampled;
           subscriptions.delete(subscription);
         })();
         return closed;

