@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
 import { buildEnvelope, CHECKOUT_EVENTS_TOPIC, encodeEnvelope, type Sql } from "@checkout-saga/shared";
 import { CheckoutCompletedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
-import type { CheckoutSession } from "../src/domain/checkout-session.js";
 import { checkoutEndedEvent } from "../src/saga/checkout-events.js";
-import type { CheckoutStore } from "../src/saga/ports.js";
+import type { CheckoutSession } from "../src/saga/checkout-saga.js";
+import type { CheckoutStore } from "../src/saga/checkout-store.js";
 
 const ADDRESS = {
   name: "Ada Lovelace",
@@ -57,6 +57,7 @@ export async function completeCheckout(store: CheckoutStore, userId: string) {
     from: "INITIATED",
     to: "COMPLETED",
     reason: "test: completed",
+    at: new Date(),
     patch: { reservationId: session.reservationId, paymentId: session.paymentId },
     outbox,
   });

@@ -24,8 +24,8 @@ import {
 } from "@checkout-saga/shared";
 import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 import { CheckoutFailedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
-import type { CheckoutSession } from "../../checkout-service/src/domain/checkout-session.js";
 import { checkoutEndedEvent } from "../../checkout-service/src/saga/checkout-events.js";
+import type { CheckoutSession } from "../../checkout-service/src/saga/checkout-saga.js";
 import { migrateCheckoutDatabase } from "../../checkout-service/src/store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "../../checkout-service/src/store/postgres-checkout-store.js";
 import { summarize } from "../lib/stats.js";
@@ -355,6 +355,7 @@ async function completeCheckout(store: ReturnType<typeof createPostgresCheckoutS
     from: "INITIATED",
     to: "COMPLETED",
     reason: "bench",
+    at: new Date(),
     outbox: checkoutEndedEvent(session, now),
   });
 }

@@ -1,5 +1,4 @@
 import type { Amount, ShippingAddress } from "@checkout-saga/shared";
-import type { CheckoutStatus } from "../saga/checkout-saga.js";
 
 /** A line as bought: name and unit price are a snapshot of the catalog at checkout time. */
 export interface CheckoutItem {
@@ -37,19 +36,23 @@ export interface CheckoutFailure {
   heldBy?: string[];
 }
 
-export interface Transition {
+export interface Transition<Status extends string = string> {
   /** Absent on the row that records the checkout's creation. */
-  from?: CheckoutStatus;
-  to: CheckoutStatus;
+  from?: Status;
+  to: Status;
   reason: string;
   at: Date;
 }
 
-/** One checkout, as persisted: the saga's state plus everything needed to resume it. */
-export interface CheckoutSession {
+/**
+ * One checkout, as persisted: the saga's state plus everything needed to resume it. `Status` is
+ * the saga's state type, which its definition names (saga/checkout-saga.ts's CheckoutSession);
+ * domain code and the steps need no more than a string.
+ */
+export interface CheckoutRecord<Status extends string = string> {
   id: string;
   userId: string;
-  status: CheckoutStatus;
+  status: Status;
   total: Amount;
   items: CheckoutItem[];
   shippingAddress: ShippingAddress;
@@ -64,5 +67,5 @@ export interface CheckoutSession {
   createdAt: Date;
   updatedAt: Date;
   /** Oldest first; empty when loaded for a listing. */
-  history: Transition[];
+  history: Transition<Status>[];
 }

@@ -12,7 +12,7 @@ import {
   TransitionSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { LineShortageSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
-import type { CheckoutSession } from "../domain/checkout-session.js";
+import type { CheckoutSession } from "../saga/checkout-saga.js";
 import { type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
 
 /** A state's wire value: the CheckoutStatus enum value of the same name (every state has one: tested). */

@@ -13,13 +13,13 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { type CheckoutCommands, checkoutNotFound } from "../saga/checkout-commands.js";
-import type { SagaStore } from "../saga/ports.js";
+import type { CheckoutSagaStore } from "../saga/checkout-saga.js";
 import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
 import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
 
 export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
-  store: Pick<SagaStore, "load"> & CheckoutQueries;
+  store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
 }
 
 export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {

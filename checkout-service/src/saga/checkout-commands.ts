@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { DomainError, failedPrecondition, type Logger, newTimeOrderedId, notFound } from "@checkout-saga/shared";
 import { buyableLines } from "../domain/buyable-lines.js";
 import { type InitiateCheckoutInput, parseCheckoutRequest, requestFingerprint } from "../domain/checkout-request.js";
-import type { CheckoutSession } from "../domain/checkout-session.js";
 import { priceCart } from "../domain/pricing.js";
+import type { CheckoutSession } from "../saga/checkout-saga.js";
 import { isSettledOutcome } from "./checkout-outcome.js";
 import { type CheckoutSaga, isFinished } from "./checkout-saga.js";
-import type { CartPort, CatalogPort, CheckoutStore, IdempotencyRecord } from "./ports.js";
+import type { CheckoutStore, IdempotencyRecord } from "./checkout-store.js";
+import type { CartPort, CatalogPort } from "./ports.js";
 
 /** InitiateCheckout's answer: a fresh outcome, or the stored first response of the same key. */
 export type InitiateResult = { kind: "fresh"; session: CheckoutSession } | { kind: "replayed"; response: Uint8Array };

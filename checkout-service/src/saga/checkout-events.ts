@@ -14,7 +14,7 @@ import {
   CheckoutFailedSchema,
   EventLineSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
-import type { CheckoutSession } from "../domain/checkout-session.js";
+import type { CheckoutRecord } from "../domain/checkout-session.js";
 import type { OutboxMessage } from "./ports.js";
 
 /**
@@ -22,7 +22,7 @@ import type { OutboxMessage } from "./ports.js";
  * inside the saga step's span, whose W3C context it carries in the envelope and in the message
  * headers (the relay copies those to Kafka), so consumers continue the checkout's trace.
  */
-export function checkoutEndedEvent(session: CheckoutSession, at: Date): OutboxMessage {
+export function checkoutEndedEvent(session: CheckoutRecord, at: Date): OutboxMessage {
   const currency = session.total.currency;
   const payload =
     session.status === "COMPLETED"

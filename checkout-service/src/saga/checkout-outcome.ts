@@ -1,4 +1,4 @@
-import type { CheckoutSession } from "../domain/checkout-session.js";
+import type { CheckoutSession } from "../saga/checkout-saga.js";
 import { isFinished } from "./checkout-saga.js";
 
 /**

@@ -8,11 +8,18 @@ import {
 import { testLogger } from "@checkout-saga/shared/testing";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { CheckoutSession } from "../domain/checkout-session.js";
+import type { CheckoutFailure } from "../domain/checkout-session.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
-import { checkoutSaga, createCheckoutSaga, type SagaSettings } from "./checkout-saga.js";
-import { compensateWith } from "./checkout-step.js";
-import type { CartClaimPort, InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SagaStore } from "./ports.js";
+import {
+  type CheckoutSagaStore,
+  type CheckoutSession,
+  type CheckoutStatus,
+  checkoutSaga,
+  createCheckoutSaga,
+  type SagaSettings,
+} from "./checkout-saga.js";
+import { type CheckoutStepDeps, compensateWith } from "./checkout-step.js";
+import type { CartClaimPort, InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SessionPatch } from "./ports.js";
 import type { SagaFaults } from "./saga-faults.js";
 
 const OWNER = "driver-1";
@@ -54,7 +61,7 @@ function buildSession(over: Partial<CheckoutSession> = {}): CheckoutSession {
 /** In-memory SagaStore with the Postgres store's guard: expected status and lease owner. */
 function memoryStore(session: CheckoutSession) {
   const state = { session: structuredClone(session), outbox: [] as OutboxMessage[], owner: OWNER };
-  const store: SagaStore = {
+  const store: CheckoutSagaStore = {
     async load() {
       return structuredClone(state.session);
     },
@@ -399,7 +406,14 @@ describe("checkout saga compensation order", () => {
         steps: injected.map((s, i) => (i === done + 1 && i > 0 ? { ...s, turnsBackOn: ["INJECTED"] } : s)),
       });
       const { store } = memoryStore(buildSession());
-      const saga = createSagaDriver({
+      const saga = createSagaDriver<
+        CheckoutStatus,
+        CheckoutFailure,
+        CheckoutSession,
+        SessionPatch,
+        CheckoutStepDeps,
+        OutboxMessage
+      >({
         definition,
         store,
         deps: { cart: fakes.cart, inventory: fakes.inventory, payments: fakes.payments, paymentDeadlineMs: 60_000 },

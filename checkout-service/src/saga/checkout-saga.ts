@@ -8,12 +8,13 @@ import {
   type SagaFaults,
   type SagaObserver,
   type SagaStates,
+  type SagaStore,
   sagaMachine,
 } from "@checkout-saga/shared";
-import type { CheckoutFailure, CheckoutSession } from "../domain/checkout-session.js";
+import type { CheckoutFailure, CheckoutRecord } from "../domain/checkout-session.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
 import type { CheckoutStepDeps } from "./checkout-step.js";
-import type { Clock, OutboxMessage, SagaStore, SessionPatch } from "./ports.js";
+import type { Clock, OutboxMessage, SessionPatch } from "./ports.js";
 import { chargePayment } from "./steps/charge-payment.js";
 import { claimCartLines } from "./steps/claim-cart-lines.js";
 import { confirmReservation } from "./steps/confirm-reservation.js";
@@ -49,6 +50,15 @@ export const checkoutSaga = (policies: CheckoutStepPolicies) =>
 /** Where a checkout is in the saga, as persisted: the states the definition names. */
 export type CheckoutStatus = SagaStates<ReturnType<typeof checkoutSaga>>;
 
+/** One checkout as persisted, its status one of the saga's states. */
+export type CheckoutSession = CheckoutRecord<CheckoutStatus>;
+
+/**
+ * What the saga engine needs from storage (see shared's SagaStore): every write guarded by the
+ * expected status and the caller's lease; the final transition writes its outbox row too.
+ */
+export type CheckoutSagaStore = SagaStore<CheckoutStatus, CheckoutSession, SessionPatch, OutboxMessage>;
+
 /** The default policies: what the service runs with unless configured otherwise. */
 export const DEFAULT_STEP_POLICIES: CheckoutStepPolicies = {
   calls: { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 },
@@ -73,7 +83,7 @@ export interface SagaSettings {
 }
 
 export interface CheckoutSagaDeps {
-  store: SagaStore;
+  store: CheckoutSagaStore;
   cart: CheckoutStepDeps["cart"];
   inventory: CheckoutStepDeps["inventory"];
   payments: CheckoutStepDeps["payments"];

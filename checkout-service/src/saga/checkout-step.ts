@@ -1,5 +1,5 @@
 import { failed, type SagaStepBody, type StepContext, type StepResult } from "@checkout-saga/shared";
-import type { CheckoutFailure, CheckoutSession } from "../domain/checkout-session.js";
+import type { CheckoutFailure, CheckoutRecord } from "../domain/checkout-session.js";
 import type { CartClaimPort, InventoryPort, PaymentPort, SessionPatch } from "./ports.js";
 
 /** What the checkout saga's steps call. */
@@ -11,10 +11,10 @@ export interface CheckoutStepDeps {
   paymentDeadlineMs: number;
 }
 
-export type CheckoutStepContext = StepContext<CheckoutSession, SessionPatch, CheckoutStepDeps>;
+export type CheckoutStepContext = StepContext<CheckoutRecord, SessionPatch, CheckoutStepDeps>;
 export type CheckoutStepResult = StepResult<SessionPatch, CheckoutFailure>;
 /** A step of the checkout saga, as its file holds it (the definition places it: state, retries, pivot). */
-export type CheckoutStep = SagaStepBody<CheckoutSession, SessionPatch, CheckoutStepDeps, CheckoutFailure>;
+export type CheckoutStep = SagaStepBody<CheckoutRecord, SessionPatch, CheckoutStepDeps, CheckoutFailure>;
 
 /** Turns the checkout to compensation, recording why it failed. */
 export function compensateWith(

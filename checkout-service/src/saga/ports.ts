@@ -1,13 +1,6 @@
-import type { Amount, SagaStore as EngineSagaStore } from "@checkout-saga/shared";
-import type {
-  CheckoutFailure,
-  CheckoutItem,
-  CheckoutSession,
-  PaymentMethod,
-  ShippingAddress,
-} from "../domain/checkout-session.js";
+import type { Amount } from "@checkout-saga/shared";
+import type { CheckoutFailure, PaymentMethod } from "../domain/checkout-session.js";
 import type { CartLine, CatalogEntry } from "../domain/pricing.js";
-import type { CheckoutStatus } from "./checkout-saga.js";
 
 /**
  * Stock holds, keyed by checkout id. Methods reject with the service's ConnectError (with its
@@ -69,53 +62,6 @@ export interface OutboxMessage {
   key: string;
   payload: Uint8Array;
   headers: Record<string, string>;
-}
-
-/**
- * What the saga engine needs from storage (see shared's SagaStore): every write guarded by the
- * expected status and the caller's lease; the final transition writes its outbox row too.
- */
-export type SagaStore = EngineSagaStore<CheckoutStatus, CheckoutSession, SessionPatch, OutboxMessage>;
-
-/** A new checkout as InitiateCheckout creates it. */
-export interface NewCheckout {
-  id: string;
-  userId: string;
-  total: Amount;
-  items: CheckoutItem[];
-  shippingAddress: ShippingAddress;
-  paymentMethod: PaymentMethod;
-  stepMode: boolean;
-}
-
-export interface IdempotencyRecord {
-  userId: string;
-  key: string;
-  fingerprint: string;
-  checkoutId: string;
-  /** The encoded first response, once the first call had an outcome. */
-  response?: Uint8Array;
-}
-
-/** Storage for the flows around the saga: creation with idempotency keys, leases, recovery. */
-export interface CheckoutStore extends SagaStore {
-  /**
-   * Inserts the session (INITIATED, leased to `owner`), its first history row and the
-   * idempotency row in one transaction. "conflict": the key was taken first; nothing was written.
-   */
-  create(
-    checkout: NewCheckout,
-    idempotency: { key: string; fingerprint: string },
-    owner: string,
-  ): Promise<"created" | "conflict">;
-  findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
-  /** Stores the first response of the checkout's key, unless one is stored already. */
-  storeResponse(checkoutId: string, response: Uint8Array): Promise<void>;
-  /** Takes the checkout's lease if it is free or expired. */
-  claimLease(checkoutId: string, owner: string): Promise<boolean>;
-  releaseLease(checkoutId: string, owner: string): Promise<void>;
-  /** Unfinished, non-step-mode checkouts with a free lease, untouched for a while: recovery's work. */
-  findRecoverable(options: { graceMs: number; attentionRetryMs: number; limit: number }): Promise<string[]>;
 }
 
 /** Lines of a cart that a checkout holds (a held claim). */

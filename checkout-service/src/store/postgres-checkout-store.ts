@@ -1,8 +1,9 @@
 import { type OutboxSignal, type Sql, writeOutboxMessage } from "@checkout-saga/shared";
 import type postgres from "postgres";
-import type { CheckoutFailure, CheckoutItem, CheckoutSession, ShippingAddress } from "../domain/checkout-session.js";
-import { type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
-import type { CheckoutStore, SessionPatch } from "../saga/ports.js";
+import type { CheckoutFailure, CheckoutItem, ShippingAddress } from "../domain/checkout-session.js";
+import { type CheckoutSession, type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
+import type { CheckoutStore } from "../saga/checkout-store.js";
+import type { SessionPatch } from "../saga/ports.js";
 
 /** A page of checkouts, newest first; `after` is the keyset position of the previous page's last row. */
 export interface ListQuery {
@@ -83,7 +84,7 @@ export function createPostgresCheckoutStore(
       return toSession(row, history);
     },
 
-    async transition({ id: checkoutId, owner, from, to, reason, patch, outbox }) {
+    async transition({ id: checkoutId, owner, from, to, reason, at, patch, outbox }) {
       const moved = await sql.begin(async (tx) => {
         const updated = await tx`
           update checkout_sessions set status = ${to}, ${applyPatch(patch)}
@@ -91,8 +92,8 @@ export function createPostgresCheckoutStore(
         if (updated.count === 0) return false;
         // The row lock taken by the update serializes history appends for this checkout.
         await tx`
-          insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason)
-          select ${checkoutId}, coalesce(max(seq), 0) + 1, ${from}, ${to}, ${reason}
+          insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason, at)
+          select ${checkoutId}, coalesce(max(seq), 0) + 1, ${from}, ${to}, ${reason}, ${at}
           from checkout_transitions where checkout_id = ${checkoutId}`;
         if (outbox) await writeOutboxMessage(tx, outbox);
         return true;

@@ -31,6 +31,8 @@ export interface SagaStore<State extends string, Instance, Patch, Event> {
     from: State;
     to: State;
     reason: string;
+    /** When the driver decided: the history row's time, so what it holds matches what is stored. */
+    at: Date;
     patch?: Patch;
     outbox?: Event;
   }): Promise<boolean>;
@@ -250,6 +252,7 @@ export function createSagaDriver<
       from,
       to,
       reason: result.reason,
+      at: now,
       patch,
       outbox: isFinal(machine, to) ? driverDeps.announce(next, now) : undefined,
     });

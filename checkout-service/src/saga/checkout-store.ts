@@ -1,0 +1,44 @@
+import type { Amount } from "@checkout-saga/shared";
+import type { CheckoutItem, PaymentMethod, ShippingAddress } from "../domain/checkout-session.js";
+import type { CheckoutSagaStore } from "./checkout-saga.js";
+
+/** A new checkout as InitiateCheckout creates it. */
+export interface NewCheckout {
+  id: string;
+  userId: string;
+  total: Amount;
+  items: CheckoutItem[];
+  shippingAddress: ShippingAddress;
+  paymentMethod: PaymentMethod;
+  stepMode: boolean;
+}
+
+export interface IdempotencyRecord {
+  userId: string;
+  key: string;
+  fingerprint: string;
+  checkoutId: string;
+  /** The encoded first response, once the first call had an outcome. */
+  response?: Uint8Array;
+}
+
+/** Storage for the flows around the saga: creation with idempotency keys, leases, recovery. */
+export interface CheckoutStore extends CheckoutSagaStore {
+  /**
+   * Inserts the session (INITIATED, leased to `owner`), its first history row and the
+   * idempotency row in one transaction. "conflict": the key was taken first; nothing was written.
+   */
+  create(
+    checkout: NewCheckout,
+    idempotency: { key: string; fingerprint: string },
+    owner: string,
+  ): Promise<"created" | "conflict">;
+  findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Stores the first response of the checkout's key, unless one is stored already. */
+  storeResponse(checkoutId: string, response: Uint8Array): Promise<void>;
+  /** Takes the checkout's lease if it is free or expired. */
+  claimLease(checkoutId: string, owner: string): Promise<boolean>;
+  releaseLease(checkoutId: string, owner: string): Promise<void>;
+  /** Unfinished, non-step-mode checkouts with a free lease, untouched for a while: recovery's work. */
+  findRecoverable(options: { graceMs: number; attentionRetryMs: number; limit: number }): Promise<string[]>;
+}
