@@ -66,7 +66,10 @@ export function problemFromConnectError(err: ConnectError): Problem {
   const slug = reason ? problemSlug(reason) : (fallbackSlugByStatus[status] ?? "error");
   const extra: Record<string, unknown> = {};
   if (reason) extra.code = reason;
-  for (const [key, value] of Object.entries(detail?.metadata ?? {})) extra[key] = value;
+  for (const [key, value] of Object.entries(detail?.metadata ?? {})) {
+    // The checkouts holding cart lines: a list, as a failed checkout's problem gives it too.
+    extra[key] = key === "held_by" ? value.split(",").filter((id) => id !== "") : value;
+  }
   if (detail && detail.lines.length > 0) {
     extra.lines = detail.lines.map((l) => ({
       product_id: l.productId,

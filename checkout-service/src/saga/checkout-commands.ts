@@ -74,17 +74,17 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
     return { kind: "fresh", session: await driveLeased(deps, session.id, owner, stepsFor(session)) };
   }
 
-  /** Nothing left to buy: 409 naming a checkout still running on these lines, else an empty cart. */
+  /** Nothing left to buy: 409 naming the checkouts still running on these lines, else an empty cart. */
   async function nothingToBuy(heldBy: string[]): Promise<DomainError> {
+    const running: string[] = [];
     for (const checkoutId of heldBy) {
       const holder = await store.load(checkoutId);
-      if (holder && !isFinished(holder.status)) {
-        return failedPrecondition("CHECKOUT_IN_PROGRESS", `checkout ${checkoutId} is buying these cart lines`, {
-          metadata: { checkout_id: checkoutId },
-        });
-      }
+      if (holder && !isFinished(holder.status)) running.push(checkoutId);
     }
-    return failedPrecondition("CART_EMPTY", "the cart is empty");
+    if (running.length === 0) return failedPrecondition("CART_EMPTY", "the cart is empty");
+    return failedPrecondition("CHECKOUT_IN_PROGRESS", `checkout ${running.join(", ")} is buying these cart lines`, {
+      metadata: { held_by: running.join(",") },
+    });
   }
 
   return {
