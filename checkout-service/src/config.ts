@@ -22,6 +22,8 @@ export interface CheckoutConfig {
   recoveryGraceMs: number;
   /** How often recovery retries a compensation that needs attention. */
   attentionRetryMs: number;
+  /** How long claiming the cart's lines and reserving stock retry a downstream that is away (a restart) before the checkout fails. */
+  reserveDeadlineMs: number;
   /** How long PAYMENT_PENDING may wait for a payment outcome before the saga gives up. */
   paymentDeadlineMs: number;
   /** Per downstream: consecutive failures (unreachable, timed out) that open its circuit. */
@@ -58,6 +60,7 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     recoveryIntervalMs: e.int("CHECKOUT_RECOVERY_INTERVAL_MS", 5_000, { min: 10 }),
     recoveryGraceMs: e.int("CHECKOUT_RECOVERY_GRACE_MS", 3_000, { min: 0 }),
     attentionRetryMs: e.int("CHECKOUT_ATTENTION_RETRY_MS", 60_000, { min: 0 }),
+    reserveDeadlineMs: e.int("CHECKOUT_RESERVE_DEADLINE_MS", 30_000, { min: 0 }),
     paymentDeadlineMs: e.int("CHECKOUT_PAYMENT_DEADLINE_MS", 900_000, { min: 1 }),
     breakerFailures: e.int("CHECKOUT_BREAKER_FAILURES", 5, { min: 1 }),
     breakerCooldownMs: e.int("CHECKOUT_BREAKER_COOLDOWN_MS", 10_000, { min: 1 }),

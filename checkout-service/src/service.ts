@@ -97,7 +97,10 @@ export async function startCheckoutService(
       settings: {
         leaseMs: config.leaseMs,
         paymentDeadlineMs: config.paymentDeadlineMs,
-        steps: DEFAULT_STEP_POLICIES,
+        steps: {
+          ...DEFAULT_STEP_POLICIES,
+          prepare: { ...DEFAULT_STEP_POLICIES.prepare, deadlineMs: config.reserveDeadlineMs },
+        },
         compensationRetry: COMPENSATION_RETRY,
       },
       signal: stopping.signal,

@@ -22,7 +22,7 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import { testLogger } from "@checkout-saga/shared/testing";
-import type { ConnectRouter } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 
 /**
  * Small in-memory stand-ins for Cart, Product, Inventory and Payment, served by real RPC
@@ -55,6 +55,8 @@ export function createFakeWorld() {
       /** Confirm fails with this reason (e.g. RESERVATION_EXPIRED). */
       confirmReason: undefined as string | undefined,
       releaseFails: false,
+      /** Reserve answers Unavailable while this many calls are left to fail (a restarting inventory). */
+      reserveUnavailableFor: 0,
       chargeDelayMs: 0,
     },
     callsOf(method: string, checkoutId?: string) {
@@ -121,6 +123,10 @@ function routes(world: FakeWorld) {
     router.service(InventoryService, {
       async reserve(req) {
         world.calls.push({ method: "reserve", checkoutId: req.checkoutId });
+        if (world.faults.reserveUnavailableFor > 0) {
+          world.faults.reserveUnavailableFor--;
+          throw new ConnectError("inventory is restarting", Code.Unavailable);
+        }
         const existing = world.reservations.get(req.checkoutId);
         if (existing) return { reservation: reservationMessage(req.checkoutId, existing) };
         const short = req.items.filter((i) => (world.stock.get(i.productId) ?? 0) < i.quantity);

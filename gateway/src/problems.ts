@@ -28,7 +28,7 @@
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |
  * | internal-error              | 500 | a fault of ours; details only in the logs (`request_id`) |
- * | step-failed                 | 503 | a checkout step failed for a transient reason; retry with a new key (`checkout_id`) |
+ * | step-failed                 | 503 | a service was briefly unavailable, nothing charged; retry with the same key after `Retry-After` (`checkout_id`) |
  * | service-unavailable         | 503 | a downstream service is unreachable, or readiness failed (`unavailable`) |
  * | upstream-timeout            | 504 | a downstream service did not answer in time |
  *

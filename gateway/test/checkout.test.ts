@@ -123,6 +123,8 @@ describe("POST /checkout", () => {
       { body, headers: KEY },
     );
     expect(step.status).toBe(503);
+    // 503 means "retry": after Retry-After, with the same key.
+    expect(step.headers.get("retry-after")).toBe("2");
     const p = await problemOf(step);
     expect(p.checkout_id).toBe("co-1");
     expect(JSON.stringify(p)).not.toContain("10.0.0.3");

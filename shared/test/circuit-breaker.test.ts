@@ -72,6 +72,23 @@ describe("circuit breaker interceptor (cockatiel)", () => {
     expect(breaker.state).toBe("closed");
   });
 
+  it("is waited out by a caller with a deadline: its retries get through once the trial call succeeds", async () => {
+    const { breaker, server, get } = paymentsBehindBreaker();
+    server.answer = "unavailable";
+    await get().catch(() => {});
+    await get().catch(() => {});
+    expect(breaker.state).toBe("open");
+    setTimeout(() => {
+      server.answer = "ok";
+    }, COOLDOWN_MS / 2);
+    const policy = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 10, maxDelayMs: 20 };
+    const answer = await withRetry(get, policy, { deadline: new Date(Date.now() + 5_000), waitOutOpenCircuit: true });
+    expect(answer.payment?.paymentId).toBe("p-1");
+    expect(breaker.state).toBe("closed");
+    // Only the trial call reached the service after the circuit opened.
+    expect(server.calls).toBe(3);
+  });
+
   it("is not retried by withRetry while open", async () => {
     const { server, get } = paymentsBehindBreaker();
     server.answer = "unavailable";

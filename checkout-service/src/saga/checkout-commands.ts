@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { DomainError, failedPrecondition, type Logger, newTimeOrderedId, notFound } from "@checkout-saga/shared";
 import { buyableLines } from "../domain/buyable-lines.js";
-import { type InitiateCheckoutInput, parseCheckoutRequest, requestFingerprint } from "../domain/checkout-request.js";
+import {
+  type CheckoutRequest,
+  type InitiateCheckoutInput,
+  parseCheckoutRequest,
+  requestFingerprint,
+} from "../domain/checkout-request.js";
 import { priceCart } from "../domain/pricing.js";
 import type { CheckoutSession } from "../saga/checkout-saga.js";
-import { isSettledOutcome } from "./checkout-outcome.js";
+import { isRetryableFailure, isSettledOutcome } from "./checkout-outcome.js";
 import { type CheckoutSaga, isFinished } from "./checkout-saga.js";
 import type { CheckoutStore, IdempotencyRecord } from "./checkout-store.js";
 import type { CartPort, CatalogPort } from "./ports.js";
@@ -53,13 +58,22 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
   const stepsFor = (session: { stepMode: boolean }) => (session.stepMode ? 0 : Number.POSITIVE_INFINITY);
 
   /** The key was used before: replay its answer, refuse a different body, or resume what died mid-way. */
-  async function resume(record: IdempotencyRecord, fingerprint: string): Promise<InitiateResult> {
+  async function resume(
+    record: IdempotencyRecord,
+    request: CheckoutRequest,
+    fingerprint: string,
+  ): Promise<InitiateResult> {
     if (record.fingerprint !== fingerprint) {
       throw failedPrecondition("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used with a different request", {
         metadata: { checkout_id: record.checkoutId },
       });
     }
-    if (record.response) return { kind: "replayed", response: record.response };
+    if (record.response) {
+      // A 503 asks the client to retry: the same key and body then start a fresh attempt.
+      const failed = await store.load(record.checkoutId);
+      if (failed && isRetryableFailure(failed)) return startAttempt(request, fingerprint, failed.id);
+      return { kind: "replayed", response: record.response };
+    }
     const owner = newLeaseOwner();
     if (!(await store.claimLease(record.checkoutId, owner))) throw inFlight(record.checkoutId);
     // The first call may have finished between our read and our claim: its answer wins.
@@ -87,6 +101,46 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
     });
   }
 
+  /**
+   * Prices what the cart holds for this checkout, creates the checkout and drives it. With
+   * `retryOf`, it is a new attempt for a key whose checkout failed for a passing reason.
+   */
+  async function startAttempt(
+    request: CheckoutRequest,
+    fingerprint: string,
+    retryOf?: string,
+  ): Promise<InitiateResult> {
+    const cart = await deps.cart.getCart(request.userId);
+    // What other checkouts hold (running, or bought and not yet removed by the cart consumer) is not for sale.
+    const { lines, heldBy } = buyableLines(cart.lines, cart.held);
+    if (lines.length === 0) throw await nothingToBuy(heldBy);
+    const priced = priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
+
+    const id = newTimeOrderedId();
+    const owner = newLeaseOwner();
+    const created = await store.create(
+      {
+        id,
+        userId: request.userId,
+        items: priced.items,
+        total: priced.total,
+        shippingAddress: request.shippingAddress,
+        paymentMethod: request.paymentMethod,
+        stepMode: request.stepMode,
+      },
+      { key: request.idempotencyKey, fingerprint },
+      owner,
+      { retryOf },
+    );
+    if (created === "conflict") {
+      const winner = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
+      if (!winner) throw new Error("idempotency key conflicted but cannot be found");
+      return resume(winner, request, fingerprint);
+    }
+    deps.logger.info({ checkoutId: id, userId: request.userId, total: priced.total, retryOf }, "checkout initiated");
+    return { kind: "fresh", session: await driveLeased(deps, id, owner, stepsFor(request)) };
+  }
+
   return {
     /** InitiateCheckout: validate, dedupe by (user, key), price the cart, create the checkout, drive it. */
     async initiate(input: InitiateCheckoutInput): Promise<InitiateResult> {
@@ -96,36 +150,8 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
       }
       const fingerprint = requestFingerprint(request);
       const existing = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
-      if (existing) return resume(existing, fingerprint);
-
-      const cart = await deps.cart.getCart(request.userId);
-      // What other checkouts hold (running, or bought and not yet removed by the cart consumer) is not for sale.
-      const { lines, heldBy } = buyableLines(cart.lines, cart.held);
-      if (lines.length === 0) throw await nothingToBuy(heldBy);
-      const priced = priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
-
-      const id = newTimeOrderedId();
-      const owner = newLeaseOwner();
-      const created = await store.create(
-        {
-          id,
-          userId: request.userId,
-          items: priced.items,
-          total: priced.total,
-          shippingAddress: request.shippingAddress,
-          paymentMethod: request.paymentMethod,
-          stepMode: request.stepMode,
-        },
-        { key: request.idempotencyKey, fingerprint },
-        owner,
-      );
-      if (created === "conflict") {
-        const winner = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
-        if (!winner) throw new Error("idempotency key conflicted but cannot be found");
-        return resume(winner, fingerprint);
-      }
-      deps.logger.info({ checkoutId: id, userId: request.userId, total: priced.total }, "checkout initiated");
-      return { kind: "fresh", session: await driveLeased(deps, id, owner, stepsFor(request)) };
+      if (existing) return resume(existing, request, fingerprint);
+      return startAttempt(request, fingerprint);
     },
 
     /** AdvanceCheckout: one step (one transition) of a step-mode checkout. */

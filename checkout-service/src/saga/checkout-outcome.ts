@@ -14,3 +14,11 @@ export function isSettledOutcome(session: CheckoutSession): boolean {
     (session.status === "PAYMENT_PENDING" && session.paymentId !== undefined)
   );
 }
+
+/**
+ * Whether the checkout failed for a passing reason (a step could not reach its service before
+ * its deadline; everything was undone, nothing is charged). Its answer is a 503: the client
+ * retries with the same key and body, which starts a fresh attempt rather than replaying it.
+ */
+export const isRetryableFailure = (session: CheckoutSession): boolean =>
+  session.status === "FAILED" && session.failure?.code === "STEP_FAILED";

@@ -26,7 +26,10 @@ const OWNER = "driver-1";
 const settings: SagaSettings = {
   leaseMs: 30_000,
   paymentDeadlineMs: 60_000,
-  steps: { calls: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
+  steps: {
+    prepare: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 60_000 },
+    calls: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+  },
   compensationRetry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2 },
 };
 

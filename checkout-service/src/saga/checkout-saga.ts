@@ -23,7 +23,12 @@ import { startCharge } from "./steps/start-charge.js";
 
 /** How the steps retry their downstream calls (from config; tests shorten them). */
 export interface CheckoutStepPolicies {
-  /** Retries of one downstream call on retryable codes. */
+  /**
+   * Claim and reserve: a failure before the charge compensates the checkout, so they ride
+   * through a downstream restart, retrying until their deadline (CHECKOUT_RESERVE_DEADLINE_MS).
+   */
+  prepare: { retry: RetryPolicy; deadlineMs: number };
+  /** Charge and confirm: an unknown outcome waits (recovery resumes it), so a few tries per drive. */
   calls: RetryPolicy;
 }
 
@@ -37,8 +42,8 @@ export const checkoutSaga = (policies: CheckoutStepPolicies) =>
     name: "checkout",
     initial: "INITIATED",
     steps: [
-      { ...claimCartLines, enters: "LINES_CLAIMED", retry: policies.calls },
-      { ...reserveStock, enters: "INVENTORY_RESERVED", retry: policies.calls },
+      { ...claimCartLines, enters: "LINES_CLAIMED", ...policies.prepare },
+      { ...reserveStock, enters: "INVENTORY_RESERVED", ...policies.prepare },
       { ...startCharge, enters: "PAYMENT_PENDING" },
       { ...chargePayment, enters: "PAYMENT_COMPLETED", retry: policies.calls, pivot: true },
       { ...confirmReservation, enters: "COMPLETED", retry: policies.calls },
@@ -61,6 +66,7 @@ export type CheckoutSagaStore = SagaStore<CheckoutStatus, CheckoutSession, Sessi
 
 /** The default policies: what the service runs with unless configured otherwise. */
 export const DEFAULT_STEP_POLICIES: CheckoutStepPolicies = {
+  prepare: { retry: { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 2_000 }, deadlineMs: 30_000 },
   calls: { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 },
 };
 

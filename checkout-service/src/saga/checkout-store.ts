@@ -27,11 +27,14 @@ export interface CheckoutStore extends CheckoutSagaStore {
   /**
    * Inserts the session (INITIATED, leased to `owner`), its first history row and the
    * idempotency row in one transaction. "conflict": the key was taken first; nothing was written.
+   * With `retryOf`, the key (which points at that failed checkout) is moved to the new one
+   * instead, and the history links them; "conflict": another retry moved it first.
    */
   create(
     checkout: NewCheckout,
     idempotency: { key: string; fingerprint: string },
     owner: string,
+    options?: { retryOf?: string },
   ): Promise<"created" | "conflict">;
   findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Stores the first response of the checkout's key, unless one is stored already. */

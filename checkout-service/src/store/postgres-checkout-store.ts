@@ -129,7 +129,7 @@ export function createPostgresCheckoutStore(
         where id = ${checkoutId} and lease_owner = ${owner}`;
     },
 
-    async create(c, idempotency, owner) {
+    async create(c, idempotency, owner, options = {}) {
       try {
         await sql.begin(async (tx) => {
           // Milliseconds only, so the list's keyset cursor (a JS Date) matches rows exactly.
@@ -140,14 +140,22 @@ export function createPostgresCheckoutStore(
               ${json(c.items)}, ${json(c.shippingAddress)},
               ${c.paymentMethod.type}, ${c.paymentMethod.token}, ${c.stepMode}, ${owner}, ${leaseUntil()},
               date_trunc('milliseconds', now()), now())`;
+          const reason = options.retryOf
+            ? `checkout initiated: a new attempt after checkout ${options.retryOf} failed for a passing reason`
+            : "checkout initiated";
           await tx`
             insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason)
-            values (${c.id}, 1, null, 'INITIATED', 'checkout initiated')`;
-          // A concurrent insert of the same key waits here for the first to commit, then finds it taken.
-          const claimed = await tx`
-            insert into idempotency_keys (user_id, key, request_fingerprint, checkout_id)
-            values (${c.userId}, ${idempotency.key}, ${idempotency.fingerprint}, ${c.id})
-            on conflict do nothing`;
+            values (${c.id}, 1, null, 'INITIATED', ${reason})`;
+          // A concurrent insert of the same key waits here for the first to commit, then finds it
+          // taken; a concurrent retry finds the key already moved on from the failed attempt.
+          const claimed = options.retryOf
+            ? await tx`
+                update idempotency_keys set checkout_id = ${c.id}, response = null, completed_at = null
+                where user_id = ${c.userId} and key = ${idempotency.key} and checkout_id = ${options.retryOf}`
+            : await tx`
+                insert into idempotency_keys (user_id, key, request_fingerprint, checkout_id)
+                values (${c.userId}, ${idempotency.key}, ${idempotency.fingerprint}, ${c.id})
+                on conflict do nothing`;
           if (claimed.count === 0) throw new KeyTaken();
         });
         return "created";

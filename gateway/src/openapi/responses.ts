@@ -32,19 +32,20 @@ const descriptions: Record<number, string> = {
   401: "invalid-token: missing, malformed, expired or wrongly signed bearer token (with `WWW-Authenticate`)",
   402: "payment-declined (`checkout_id`, `decline_code`)",
   404: "No such resource, or not the caller's (product-not-found, cart-line-not-found, checkout-not-found, order-not-found)",
-  409: "out-of-stock (`lines`), reservation-lost, idempotency-key-in-flight, conflict",
+  409: "out-of-stock (`lines`), checkout-in-progress (`held_by`), reservation-lost, idempotency-key-in-flight, conflict",
   413: "payload-too-large (`max_bytes`)",
   415: "unsupported-media-type: the body is not application/json",
   422: "cart-empty, cart-line-limit, idempotency-key-reused",
   429: "rate-limited (with `Retry-After`)",
   500: "internal-error: details only in the logs, under `request_id`",
-  503: "service-unavailable, or step-failed (`checkout_id`)",
+  503: "service-unavailable, or step-failed (`checkout_id`): retry after `Retry-After` seconds; POST /checkout with the same Idempotency-Key and body",
   504: "upstream-timeout: the route's deadline passed before a service answered",
 };
 
 const extraHeaders: Record<number, Record<string, ReturnType<typeof responseHeader>>> = {
   401: { "WWW-Authenticate": responseHeader("The bearer challenge", 'Bearer error="invalid_token"') },
   429: { "Retry-After": responseHeader("Seconds until a request is allowed again", "1") },
+  503: { "Retry-After": responseHeader("Seconds to wait before retrying (the same Idempotency-Key for POST /checkout)", "2") },
 };
 
 /** Problem responses for these statuses, each an application/problem+json Problem. */

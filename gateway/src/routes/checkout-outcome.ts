@@ -6,7 +6,10 @@ import { type Problem, problem, problemSlug } from "../problems.js";
 /** What POST /checkout answers: a checkout body with 201/202, or a problem. */
 export type CheckoutOutcome =
   | { kind: "checkout"; status: 201 | 202; body: CheckoutJson }
-  | { kind: "problem"; problem: Problem };
+  | { kind: "problem"; problem: Problem; headers?: Record<string, string> };
+
+/** Seconds a client waits before retrying a checkout that failed for a passing reason. */
+export const STEP_FAILED_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Maps the saga's result to HTTP. Derived only from the checkout the service returned, so a
@@ -57,15 +60,17 @@ export function checkoutOutcome(checkout: Checkout): CheckoutOutcome {
         }),
       };
     case "STEP_FAILED":
-      // The service's message may describe internals; the caller learns only that a retry may work.
+      // The service's message may describe internals; the caller learns only that a retry will
+      // work. The same key and body then start a fresh attempt (the 503 is not replayed).
       return {
         kind: "problem",
         problem: problem(
           "step-failed",
           503,
-          "a checkout step failed and what was done has been undone; retry with a new Idempotency-Key",
+          "a service the checkout needs was unavailable; what was done has been undone and nothing is charged — retry with the same Idempotency-Key",
           context,
         ),
+        headers: { "Retry-After": String(STEP_FAILED_RETRY_AFTER_SECONDS) },
       };
     default:
       return {

@@ -96,7 +96,7 @@ export function checkoutRoutes(
     if (!res.checkout) throw new Error("checkout service answered InitiateCheckout without a checkout");
     const headers: Record<string, string> = res.replayed ? { "Idempotent-Replayed": "true" } : {};
     const outcome = checkoutOutcome(res.checkout);
-    if (outcome.kind === "problem") throw new ProblemError(outcome.problem, headers);
+    if (outcome.kind === "problem") throw new ProblemError(outcome.problem, { ...headers, ...outcome.headers });
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     c.header("Location", `/api/v1/checkout/${encodeURIComponent(outcome.body.checkout_id)}`);
     return c.json(outcome.body, outcome.status);

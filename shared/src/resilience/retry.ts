@@ -8,20 +8,22 @@ export interface RetryOptions {
   retryable?: (err: unknown) => boolean;
   /** No try starts after this moment. */
   deadline?: Date;
+  /** Keep trying while the callee's circuit is open (until the deadline): wait for its trial call. */
+  waitOutOpenCircuit?: boolean;
   signal?: AbortSignal;
 }
 
 /**
  * Runs `fn` under `policy` (at most `policy.attempts` tries and, when given, none started after
- * `deadline`) on cockatiel's retry: decorrelated jitter spreads the retries of many
- * callers out. An open circuit is not retried here (a caller that wants to wait for the
- * breaker's trial call does so itself): retrying within its cooldown would only wait for nothing.
+ * `deadline`) on cockatiel's retry: decorrelated jitter spreads the retries of many callers
+ * out. An open circuit is retried only with `waitOutOpenCircuit` (a caller with a deadline
+ * waits for the breaker's trial call); otherwise it fails at once.
  */
 export function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, options: RetryOptions = {}): Promise<T> {
   const retryable = options.retryable ?? isRetryable;
   const deadline = options.deadline?.getTime() ?? Number.POSITIVE_INFINITY;
   const retrying = retry(
-    handleWhen((err) => retryable(err) && !isCircuitOpen(err) && Date.now() < deadline),
+    handleWhen((err) => retryable(err) && (options.waitOutOpenCircuit || !isCircuitOpen(err)) && Date.now() < deadline),
     {
       maxAttempts: Math.max(0, policy.attempts - 1),
       backoff: new ExponentialBackoff({ initialDelay: policy.baseDelayMs, maxDelay: policy.maxDelayMs }),

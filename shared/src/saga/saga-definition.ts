@@ -45,7 +45,7 @@ export interface StepContext<Instance, Patch, Deps> {
   /** Waits, unless the service is stopping. */
   pause(ms: number): Promise<void>;
   now(): Date;
-  /** When this step's retries stop: the moment the saga entered its state plus the step's deadline. */
+  /** When this step's retries stop: when this drive started the step, plus the step's deadline. */
   readonly deadline: Date;
   /** Crash points for fault drills; a no-op in normal runs. */
   readonly faults: SagaFaults;
@@ -98,7 +98,11 @@ export interface SagaStep<State extends string, Instance, Patch, Deps, Failure e
   enters: State;
   /** How `ctx.call` retries this step's downstream calls. */
   retry?: RetryPolicy;
-  /** How long after entering its state the step keeps retrying (ctx.deadline); unlimited when absent. */
+  /**
+   * How long after a drive starts the step its calls keep retrying
+   * (ctx.deadline), waiting out an open circuit too; without one, a call gets `retry.attempts`
+   * tries and an open circuit fails it at once.
+   */
   deadlineMs?: number;
   /** After the pivot's success the saga only moves forward. */
   pivot?: boolean;

@@ -140,14 +140,18 @@ export function createSagaDriver<
   const enteredAt = (instance: Instance) => instance.history.at(-1)?.at ?? instance.updatedAt;
 
   function context(instance: Instance, owner: string, step?: Step): StepContext<Instance, Patch, Deps> {
-    const deadline = new Date(
-      step?.deadlineMs === undefined ? 8.64e15 : enteredAt(instance).getTime() + step.deadlineMs,
-    );
+    // From when this drive starts the step: a step resumed after a restart gets its full patience again.
+    const deadline = new Date(step?.deadlineMs === undefined ? 8.64e15 : Date.now() + step.deadlineMs);
     const retry = step?.retry;
     return {
       session: instance,
       deps: driverDeps.deps,
-      call: (fn) => unlessStopping(retry ? withRetry(fn, retry, { deadline, signal }) : fn()),
+      // A step with a deadline is patient: it retries every retryable failure, an open circuit
+      // included, until then (a restart shorter than the deadline never fails it).
+      call: (fn) =>
+        unlessStopping(
+          retry ? withRetry(fn, retry, { deadline, signal, waitOutOpenCircuit: step?.deadlineMs !== undefined }) : fn(),
+        ),
       async save(patch) {
         const saved = await store.annotate({ id: instance.id, owner, status: instance.status, patch });
         if (!saved) throw new StopDriving("another driver took it over");
