@@ -6,16 +6,16 @@ import {
   CHECKOUT_EVENTS_TOPIC,
   currentTraceContext,
   encodeEnvelope,
+  type OutboxMessage,
   toMoneyProto,
+  toShippingAddressProto,
 } from "@checkout-saga/shared";
-import { ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import {
   CheckoutCompletedSchema,
   CheckoutFailedSchema,
   EventLineSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import type { CheckoutRecord } from "../domain/checkout-session.js";
-import type { OutboxMessage } from "./ports.js";
 
 /**
  * The event announcing a checkout's end (COMPLETED or FAILED), ready for the outbox. Built
@@ -42,7 +42,7 @@ export function checkoutEndedEvent(session: CheckoutRecord, at: Date): OutboxMes
             total: toMoneyProto(session.total),
             paymentId: session.paymentId ?? "",
             reservationId: session.reservationId ?? "",
-            shippingAddress: create(ShippingAddressSchema, session.shippingAddress),
+            shippingAddress: toShippingAddressProto(session.shippingAddress),
             completedAt: timestampFromDate(at),
           }),
         }

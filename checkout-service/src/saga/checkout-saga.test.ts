@@ -3,6 +3,7 @@ import {
   decodeEnvelope,
   defineSaga,
   failedPrecondition,
+  type OutboxMessage,
   toConnectError,
 } from "@checkout-saga/shared";
 import { testLogger } from "@checkout-saga/shared/testing";
@@ -19,7 +20,7 @@ import {
   type SagaSettings,
 } from "./checkout-saga.js";
 import { type CheckoutStepDeps, compensateWith } from "./checkout-step.js";
-import type { CartClaimPort, InventoryPort, OutboxMessage, PaymentPort, PaymentResult, SessionPatch } from "./ports.js";
+import type { CartClaimPort, InventoryPort, PaymentPort, PaymentResult, SessionPatch } from "./ports.js";
 import type { SagaFaults } from "./saga-faults.js";
 
 const OWNER = "driver-1";

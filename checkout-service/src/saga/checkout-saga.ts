@@ -3,6 +3,7 @@ import {
   defineSaga,
   isFinal,
   type Logger,
+  type OutboxMessage,
   type RetryPolicy,
   type SagaDriver,
   type SagaFaults,
@@ -14,7 +15,7 @@ import {
 import type { CheckoutFailure, CheckoutRecord } from "../domain/checkout-session.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
 import type { CheckoutStepDeps } from "./checkout-step.js";
-import type { Clock, OutboxMessage, SessionPatch } from "./ports.js";
+import type { Clock, SessionPatch } from "./ports.js";
 import { chargePayment } from "./steps/charge-payment.js";
 import { claimCartLines } from "./steps/claim-cart-lines.js";
 import { confirmReservation } from "./steps/confirm-reservation.js";

@@ -53,17 +53,6 @@ export interface SessionPatch {
   compensationAttempts?: number;
 }
 
-/** An event to write in the same transaction as the state it announces. */
-export interface OutboxMessage {
-  eventId: string;
-  eventType: string;
-  aggregateId: string;
-  topic: string;
-  key: string;
-  payload: Uint8Array;
-  headers: Record<string, string>;
-}
-
 /** Lines of a cart that a checkout holds (a held claim). */
 export interface HeldLines {
   checkoutId: string;

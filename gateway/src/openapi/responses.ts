@@ -45,7 +45,9 @@ const descriptions: Record<number, string> = {
 const extraHeaders: Record<number, Record<string, ReturnType<typeof responseHeader>>> = {
   401: { "WWW-Authenticate": responseHeader("The bearer challenge", 'Bearer error="invalid_token"') },
   429: { "Retry-After": responseHeader("Seconds until a request is allowed again", "1") },
-  503: { "Retry-After": responseHeader("Seconds to wait before retrying (the same Idempotency-Key for POST /checkout)", "2") },
+  503: {
+    "Retry-After": responseHeader("Seconds to wait before retrying (the same Idempotency-Key for POST /checkout)", "2"),
+  },
 };
 
 /** Problem responses for these statuses, each an application/problem+json Problem. */
