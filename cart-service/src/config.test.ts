@@ -15,6 +15,7 @@ describe("loadCartConfig", () => {
       cacheJitterMs: 300_000,
       idleMs: 90 * 86_400_000,
       kafkaBrokers: undefined,
+      consumerDelayMs: 0,
       logLevel: "info",
     });
   });
@@ -36,6 +37,7 @@ describe("loadCartConfig", () => {
       CART_CACHE_TTL_SECONDS: "0",
       CART_IDLE_DAYS: "7",
       KAFKA_BROKERS: "k1:9092, k2:9092",
+      CART_CONSUMER_DELAY_MS: "1500",
       LOG_LEVEL: "debug",
     });
     expect(config).toMatchObject({
@@ -47,6 +49,7 @@ describe("loadCartConfig", () => {
       cacheTtlMs: 0,
       idleMs: 7 * 86_400_000,
       kafkaBrokers: "k1:9092, k2:9092",
+      consumerDelayMs: 1500,
       logLevel: "debug",
     });
   });
@@ -68,6 +71,9 @@ describe("loadCartConfig", () => {
     ["CART_PORT", "70000"],
     ["CART_CACHE_TTL_SECONDS", "-1"],
     ["CART_IDLE_DAYS", "0"],
+    ["CART_CONSUMER_DELAY_MS", "-1"],
+    ["CART_CONSUMER_DELAY_MS", "1.5"],
+    ["CART_CONSUMER_DELAY_MS", "60001"],
     ["PRODUCT_URL", "product:50051"],
     ["MONGODB_URI", "postgres://db/cart"],
     ["MONGODB_URI", "mongodb://db/a.b"],

@@ -20,6 +20,11 @@ export interface CartConfig {
   idleMs: number;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
+  /**
+   * A drill knob: the checkout-events consumer waits this long before handling each event, so
+   * drills can reproduce a consumer that lags behind the checkouts (0: no wait).
+   */
+  consumerDelayMs: number;
   logLevel: string;
 }
 
@@ -44,6 +49,7 @@ export function loadCartConfig(env: Record<string, string | undefined>): CartCon
     cacheJitterMs: CACHE_JITTER_MS,
     idleMs: e.int("CART_IDLE_DAYS", 90, { min: 1, max: 3650 }) * DAY_MS,
     kafkaBrokers,
+    consumerDelayMs: e.int("CART_CONSUMER_DELAY_MS", 0, { min: 0, max: 60_000 }),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

@@ -58,6 +58,7 @@ export function startCartService(config: CartConfig, logger: Logger, deps: CartS
         carts,
         logger,
         observer: consumerMetrics(scope.metrics),
+        delayMs: config.consumerDelayMs,
       });
       scope.background(() => subscription.close());
       scope.periodic(() =>

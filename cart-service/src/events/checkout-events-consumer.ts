@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   CHECKOUT_EVENTS_TOPIC,
   type ConsumerObserver,
@@ -23,13 +24,16 @@ export function subscribeToCheckoutEvents(deps: {
   logger: Logger;
   /** Told how each delivery ended (consumer metrics). */
   observer?: ConsumerObserver;
+  /** Waited before handling each event: a drill's slow consumer (CART_CONSUMER_DELAY_MS); default 0. */
+  delayMs?: number;
 }): Promise<Subscription> {
-  const { events, carts, logger } = deps;
+  const { events, carts, logger, delayMs = 0 } = deps;
   return events.subscribe({
     topic: CHECKOUT_EVENTS_TOPIC,
     group: CART_CONSUMER_GROUP,
     observer: deps.observer,
     handler: tracedEventHandler(CART_CONSUMER_GROUP, async (event) => {
+      if (delayMs > 0) await sleep(delayMs);
       if (event.payload.case === "checkoutCompleted") {
         const completed = event.payload.value;
         const outcome = await carts.applyCheckoutCompleted({
