@@ -106,6 +106,7 @@ export async function startCheckoutService(
       signal: stopping.signal,
       faults: config.crashAt ? crashAt(config.crashAt) : noFaults,
       observer: metrics.saga,
+      encodeResponse: encodeInitiateResponse,
     });
     const drivers = { store, saga, encodeResponse: encodeInitiateResponse, logger };
     const commands = createCheckoutCommands({

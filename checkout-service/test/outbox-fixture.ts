@@ -59,7 +59,7 @@ export async function completeCheckout(store: CheckoutStore, userId: string) {
     reason: "test: completed",
     at: new Date(),
     patch: { reservationId: session.reservationId, paymentId: session.paymentId },
-    outbox,
+    outbox: { event: outbox },
   });
   if (!moved) throw new Error("checkout not completed");
   return { checkoutId: checkout.id, eventId: outbox.eventId };

@@ -356,6 +356,6 @@ async function completeCheckout(store: ReturnType<typeof createPostgresCheckoutS
     to: "COMPLETED",
     reason: "bench",
     at: new Date(),
-    outbox: checkoutEndedEvent(session, now),
+    outbox: { event: checkoutEndedEvent(session, now) },
   });
 }

@@ -44,7 +44,10 @@ export async function driveLeased(
 ): Promise<CheckoutSession> {
   try {
     const session = await deps.saga.drive(checkoutId, owner, { maxSteps });
-    if (isSettledOutcome(session)) await deps.store.storeResponse(checkoutId, deps.encodeResponse(session));
+    // A finished checkout's answer was stored by its final transition, in the same transaction.
+    if (isSettledOutcome(session) && !isFinished(session.status)) {
+      await deps.store.storeResponse(checkoutId, deps.encodeResponse(session));
+    }
     return session;
   } finally {
     await deps.store

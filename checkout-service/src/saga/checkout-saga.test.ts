@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { CheckoutFailure } from "../domain/checkout-session.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
 import {
+  type CheckoutEnded,
   type CheckoutSagaStore,
   type CheckoutSession,
   type CheckoutStatus,
@@ -73,7 +74,7 @@ function memoryStore(session: CheckoutSession) {
       if (state.session.status !== change.from || state.owner !== change.owner) return false;
       state.session = { ...state.session, ...change.patch, status: change.to };
       state.session.history.push({ from: change.from, to: change.to, reason: change.reason, at: new Date() });
-      if (change.outbox) state.outbox.push(change.outbox);
+      if (change.outbox) state.outbox.push(change.outbox.event);
       return true;
     },
     async annotate(note) {
@@ -173,6 +174,7 @@ describe("checkout saga", () => {
       settings,
       signal,
       faults,
+      encodeResponse: () => new Uint8Array([1]),
     });
     return { saga, state, drive: (maxSteps?: number) => saga.drive(session.id, OWNER, { maxSteps }) };
   }
@@ -416,7 +418,7 @@ describe("checkout saga compensation order", () => {
         CheckoutSession,
         SessionPatch,
         CheckoutStepDeps,
-        OutboxMessage
+        CheckoutEnded
       >({
         definition,
         store,
@@ -425,7 +427,7 @@ describe("checkout saga compensation order", () => {
         logger: testLogger(),
         settings: { leaseMs: 30_000, compensationRetry: settings.compensationRetry },
         signal: new AbortController().signal,
-        announce: (session, at) => checkoutEndedEvent(session, at),
+        announce: (session, at) => ({ event: checkoutEndedEvent(session, at) }),
         idField: "checkoutId",
       });
       const end = await saga.drive("c-1", OWNER);

@@ -63,7 +63,13 @@ export type CheckoutSession = CheckoutRecord<CheckoutStatus>;
  * What the saga engine needs from storage (see shared's SagaStore): every write guarded by the
  * expected status and the caller's lease; the final transition writes its outbox row too.
  */
-export type CheckoutSagaStore = SagaStore<CheckoutStatus, CheckoutSession, SessionPatch, OutboxMessage>;
+export type CheckoutSagaStore = SagaStore<CheckoutStatus, CheckoutSession, SessionPatch, CheckoutEnded>;
+
+/** What a checkout's final transition writes with it: its event, and the answer its idempotency key replays. */
+export interface CheckoutEnded {
+  event: OutboxMessage;
+  response?: Uint8Array;
+}
 
 /** The default policies: what the service runs with unless configured otherwise. */
 export const DEFAULT_STEP_POLICIES: CheckoutStepPolicies = {
@@ -103,6 +109,8 @@ export interface CheckoutSagaDeps {
   faults?: SagaFaults;
   /** Told about every persisted transition (metrics). */
   observer?: SagaObserver<CheckoutStatus>;
+  /** The InitiateCheckoutResponse bytes an idempotency key replays. */
+  encodeResponse(session: CheckoutSession): Uint8Array;
 }
 
 export type CheckoutSaga = SagaDriver<CheckoutStatus, CheckoutSession>;
@@ -115,7 +123,7 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
     CheckoutSession,
     SessionPatch,
     CheckoutStepDeps,
-    OutboxMessage
+    CheckoutEnded
   >({
     definition: checkoutSaga(deps.settings.steps),
     store: deps.store,
@@ -129,7 +137,7 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
     logger: deps.logger,
     settings: { leaseMs: deps.settings.leaseMs, compensationRetry: deps.settings.compensationRetry },
     signal: deps.signal,
-    announce: checkoutEndedEvent,
+    announce: (session, at) => ({ event: checkoutEndedEvent(session, at), response: deps.encodeResponse(session) }),
     idField: "checkoutId",
     faults: deps.faults,
     observer: deps.observer,

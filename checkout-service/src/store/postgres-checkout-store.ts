@@ -95,7 +95,13 @@ export function createPostgresCheckoutStore(
           insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason, at)
           select ${checkoutId}, coalesce(max(seq), 0) + 1, ${from}, ${to}, ${reason}, ${at}
           from checkout_transitions where checkout_id = ${checkoutId}`;
-        if (outbox) await writeOutboxMessage(tx, outbox);
+        if (outbox) await writeOutboxMessage(tx, outbox.event);
+        if (outbox?.response) {
+          // The answer the key replays, kept with the end it describes (unless one was kept earlier).
+          await tx`
+            update idempotency_keys set response = ${Buffer.from(outbox.response)}, completed_at = now()
+            where checkout_id = ${checkoutId} and response is null`;
+        }
         return true;
       });
       if (moved && outbox) options.outboxSignal.notify();

@@ -80,7 +80,11 @@ export interface SagaDriverDeps<
   settings: SagaDriverSettings;
   /** Aborted when the service stops: drivers stop between (or abandon) downstream calls. */
   signal: AbortSignal;
-  /** The event written with the final transition (completed or failed), in its transaction. */
+  /**
+   * What the final transition (completed or failed) writes in its transaction besides the state:
+   * its outbox event, and whatever else the saga keeps with its end (the checkout: the answer
+   * stored with its idempotency key). Gets the instance as the transition leaves it.
+   */
   announce(instance: Instance, at: Date): Event;
   /** The log-context field naming the instance (e.g. "checkoutId"). */
   idField: keyof LogContext;
@@ -249,7 +253,15 @@ export function createSagaDriver<
       | undefined;
     assertTransition(machine, from, to, result.kind === "failed" ? result.failure.code : undefined);
     const now = driverDeps.clock.now();
-    const next = { ...instance, ...definedFields(patch), status: to } as Instance;
+    // The instance as the transition leaves it: what the final event announces, and what this
+    // driver holds afterwards instead of reading it back.
+    const next = {
+      ...instance,
+      ...definedFields(patch),
+      status: to,
+      updatedAt: now,
+      history: [...instance.history, { from, to, reason: result.reason, at: now }],
+    } as Instance;
     const moved = await store.transition({
       id,
       owner,
@@ -273,10 +285,7 @@ export function createSagaDriver<
       failureCode: to === definition.failed ? next.failure?.code : undefined,
     });
     // The driver holds what it wrote: the next step starts from it, without reading it back.
-    Object.assign(instance, next, {
-      updatedAt: now,
-      history: [...instance.history, { from, to, reason: result.reason, at: now }],
-    });
+    Object.assign(instance, next);
     return false;
   }
 
