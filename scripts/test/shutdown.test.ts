@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { createPostgres } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isolatedStackEnv } from "../lib/stack-process.js";
+import { eventually } from "../lib/eventually.js";
+import { isolatedStackEnv, runStack, stackDatabaseUrl, stackLogTails } from "../lib/stack-process.js";
 
 /**
  * Graceful shutdown under load, in production mode: `npm run stack -- up` on free ports in a
@@ -17,7 +17,6 @@ import { isolatedStackEnv } from "../lib/stack-process.js";
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
 /** Stopped in this order; the gateway last, since the clients reach everything through it. */
 const DRILL = ["checkout-service", "orders-service", "cart-service", "payment-service", "inventory-service", "gateway"];
 const CLIENTS = 3;
@@ -37,25 +36,7 @@ let stackDir = "";
 const env: Record<string, string | undefined> = { ...process.env };
 let stackUp = false;
 
-/** Runs `npm run stack -- <args>` against this test's stack; resolves with its exit code and output. */
-function stack(...args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, output }));
-  });
-}
+const stack = (...args: string[]) => runStack(env, ...args);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -74,14 +55,7 @@ beforeAll(async () => {
   stackUp = true;
   if (up.code !== 0) {
     // The logs go with the temp dir in afterAll: keep what explains the failure.
-    const logs = await readdir(path.join(stackDir, "logs")).catch(() => []);
-    const tails = await Promise.all(
-      logs.map(async (f) => {
-        const text = await readFile(path.join(stackDir, "logs", f), "utf8").catch(() => "");
-        return `--- ${f}\n${text.split("\n").slice(-15).join("\n")}`;
-      }),
-    );
-    throw new Error(`stack up exited with ${up.code}:\n${up.output}\n${tails.join("\n")}`);
+    throw new Error(`stack up exited with ${up.code}:\n${up.output}\n${await stackLogTails(stackDir)}`);
   }
 }, 300_000);
 
@@ -180,16 +154,6 @@ class Client {
   }
 }
 
-/** Waits until `check` holds, returning its last value either way. */
-async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (ok(v) || Date.now() > deadline) return v;
-    await sleep(500);
-  }
-}
-
 describe("graceful shutdown under load", () => {
   it("loses and strands nothing while every service is stopped with SIGTERM and started again", async () => {
     const api = `http://127.0.0.1:${env.GATEWAY_PORT}/api/v1`;
@@ -247,8 +211,7 @@ describe("graceful shutdown under load", () => {
     );
     for (const id of completed) expect(ordersByCheckout.get(id) ?? 0, `orders of checkout ${id}`).toBe(1);
 
-    const db = (name: string) =>
-      createPostgres(`postgres://postgres:postgres@127.0.0.1:${env.STACK_POSTGRES_PORT}/${name}`, { max: 1 });
+    const db = (name: "checkout" | "inventory" | "payment") => createPostgres(stackDatabaseUrl(env, name), { max: 1 });
     const checkoutDb = db("checkout");
     const inventoryDb = db("inventory");
     const paymentDb = db("payment");
