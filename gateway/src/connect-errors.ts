@@ -29,6 +29,9 @@ export function httpStatusFor(code: Code, reason?: string): number {
       return 403;
     case Code.Unavailable:
       return 503;
+    // The service reset the stream (it was stopping or killed): unavailable for a moment.
+    case Code.Canceled:
+      return 503;
     case Code.DeadlineExceeded:
       return 504;
     default:

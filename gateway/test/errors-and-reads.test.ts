@@ -36,6 +36,12 @@ describe("Connect errors → problems", () => {
     ["Unauthenticated", new ConnectError("who", Code.Unauthenticated), 401, "invalid-token"],
     ["PermissionDenied", new ConnectError("no", Code.PermissionDenied), 403, "permission-denied"],
     ["Unavailable", new ConnectError("connect ECONNREFUSED 10.1.2.3", Code.Unavailable), 503, "service-unavailable"],
+    [
+      "Canceled by the service (killed mid-call)",
+      new ConnectError("stream reset", Code.Canceled),
+      503,
+      "service-unavailable",
+    ],
     ["DeadlineExceeded", new ConnectError("too slow", Code.DeadlineExceeded), 504, "upstream-timeout"],
     ["Internal", new ConnectError("relation carts does not exist", Code.Internal), 500, "internal-error"],
     ["a plain Error", new Error("TypeError: x is undefined"), 500, "internal-error"],
@@ -48,6 +54,8 @@ describe("Connect errors → problems", () => {
       expect(p.type).toBe(`https://checkout-saga.dev/problems/${slug}`);
       expect(p.status).toBe(status);
       expect(typeof p.title).toBe("string");
+      // A 503 says when to try again.
+      expect(res.headers.get("retry-after")).toBe(status === 503 ? "1" : null);
       if (status >= 500) {
         const text = JSON.stringify(p);
         for (const secret of ["ECONNREFUSED", "relation carts", "TypeError", "10.1.2.3"])

@@ -31,6 +31,9 @@ const CLIENT_CLOSED_REQUEST = 499;
  * mapped once (connect-errors.ts), anything else is a 500 that says nothing about its cause.
  * Every 5xx is logged with its request id and cause, on the request's own logger.
  */
+/** Seconds a client waits before retrying when a service was unavailable. */
+const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
 export function problemErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
   return (err, c) => {
     const log = c.get("log") ?? logger.child({ request_id: c.get("requestId") });
@@ -48,6 +51,8 @@ export function problemErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
       headers = err.headers;
     } else if (err instanceof ConnectError) {
       p = problemFromConnectError(err);
+      // A service was away for a moment (a restart): tell the client when to try again.
+      if (p.status === 503) headers = { "Retry-After": String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) };
     } else if (err instanceof HTTPException && err.status < 500) {
       const slug = httpExceptionSlugs[err.status] ?? "bad-request";
       p = problem(slug, err.status, err.message || "the request was refused");

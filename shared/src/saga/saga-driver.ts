@@ -1,4 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { isRetryable } from "../errors.js";
 import { type LogContext, withLogContext } from "../log-context.js";
 import type { Logger } from "../logger.js";
 import { backoffDelay, type RetryPolicy } from "../resilience/backoff.js";
@@ -109,6 +111,13 @@ export class StopDriving extends Error {
   override readonly name = "StopDriving";
 }
 
+/**
+ * A call whose stream the other side reset (Canceled while we did not cancel): the service was
+ * killed or stopped mid-call, so the call may not have happened — for an idempotent step, worth
+ * another try like Unavailable.
+ */
+export const isPeerReset = (err: unknown): boolean => ConnectError.from(err).code === Code.Canceled;
+
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const COMPENSATE = "compensate";
@@ -154,7 +163,14 @@ export function createSagaDriver<
       // included, until then (a restart shorter than the deadline never fails it).
       call: (fn) =>
         unlessStopping(
-          retry ? withRetry(fn, retry, { deadline, signal, waitOutOpenCircuit: step?.deadlineMs !== undefined }) : fn(),
+          retry
+            ? withRetry(fn, retry, {
+                deadline,
+                signal,
+                waitOutOpenCircuit: step?.deadlineMs !== undefined,
+                retryable: (err) => isRetryable(err) || (!signal.aborted && isPeerReset(err)),
+              })
+            : fn(),
         ),
       async save(patch) {
         const saved = await store.annotate({ id: instance.id, owner, status: instance.status, patch });

@@ -1,4 +1,4 @@
-import { done, isRetryable, rethrowIfStopped, waitFor } from "@checkout-saga/shared";
+import { done, isPeerReset, isRetryable, rethrowIfStopped, waitFor } from "@checkout-saga/shared";
 import { type CheckoutStep, compensateWith, errorMessage } from "../checkout-step.js";
 
 const COMPENSATION_REASON = "checkout compensation";
@@ -53,7 +53,9 @@ export const chargePayment: CheckoutStep = {
       rethrowIfStopped(err);
       // Unreachable or slow: the charge may or may not have happened, so only charging again with
       // the same key can tell. Stay PAYMENT_PENDING (recovery retries) until the deadline passes.
-      if (isRetryable(err) && !pastDeadline) return waitFor(`charge outcome unknown: ${errorMessage(err)}`);
+      if ((isRetryable(err) || isPeerReset(err)) && !pastDeadline) {
+        return waitFor(`charge outcome unknown: ${errorMessage(err)}`);
+      }
       return compensateWith("STEP_FAILED", `could not charge the payment: ${errorMessage(err)}`);
     }
   },
