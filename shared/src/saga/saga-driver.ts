@@ -122,6 +122,9 @@ const errorMessage = (err: unknown): string => (err instanceof Error ? err.messa
 
 const COMPENSATE = "compensate";
 
+/** The latest time a Date holds: a step without a deadline. */
+const LATEST_DATE_MS = 8.64e15;
+
 /** Runs any saga definition: one generic driver, the business lives in the steps. */
 export function createSagaDriver<
   State extends string,
@@ -135,8 +138,7 @@ export function createSagaDriver<
   const machine = sagaMachine(definition);
   const faults = driverDeps.faults ?? noFaults;
   const spans = tracer(`saga/${definition.name}`);
-  // biome-ignore lint/suspicious/noExplicitAny: a step sees its own view of Deps
-  type Step = SagaStep<State, Instance, Patch, any, Failure>;
+  type Step = SagaStep<State, Instance, Patch, Deps, Failure>;
   const stepByState = new Map<State, Step>(
     definition.steps.map((step, i) => [i === 0 ? definition.initial : (definition.steps[i - 1] as Step).enters, step]),
   );
@@ -154,7 +156,7 @@ export function createSagaDriver<
 
   function context(instance: Instance, owner: string, step?: Step): StepContext<Instance, Patch, Deps> {
     // From when this drive starts the step: a step resumed after a restart gets its full patience again.
-    const deadline = new Date(step?.deadlineMs === undefined ? 8.64e15 : Date.now() + step.deadlineMs);
+    const deadline = new Date(step?.deadlineMs === undefined ? LATEST_DATE_MS : Date.now() + step.deadlineMs);
     const retry = step?.retry;
     return {
       session: instance,

@@ -22,8 +22,6 @@ export interface SagaMachine<State extends string> {
   name: string;
   states: { name: State; kind: StateKind; pivot: boolean }[];
   edges: SagaEdge<State>[];
-  /** The state each step runs in (its source state) → the step. */
-  stepIn: Map<State, string>;
   completed: State;
 }
 
@@ -48,10 +46,8 @@ export function sagaMachine<State extends string>(definition: AnyDefinition<Stat
   const completed = (steps.at(-1) as AnyStep<State>).enters;
   const pivot = pivotIndex(definition);
   const edges: SagaEdge<State>[] = [];
-  const stepIn = new Map<State, string>();
   steps.forEach((step, i) => {
     const from = sourceOf(definition, i);
-    stepIn.set(from, step.name);
     edges.push({ from, to: step.enters, kind: "step", step: step.name, compensation: step.compensation?.name });
     if (i <= pivot) edges.push({ from, to: definition.compensating, kind: "fail", step: step.name });
     else if (step.turnsBackOn?.length) {
@@ -75,7 +71,7 @@ export function sagaMachine<State extends string>(definition: AnyDefinition<Stat
     { name: definition.compensating, kind: "compensating", pivot: false },
     { name: definition.failed, kind: "failed", pivot: false },
   ];
-  return { name: definition.name, states, edges, stepIn, completed };
+  return { name: definition.name, states, edges, completed };
 }
 
 export class IllegalTransitionError extends Error {
