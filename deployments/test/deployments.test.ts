@@ -28,7 +28,8 @@ const read = (file: string) => readFileSync(file, "utf8");
 const KEEP_DEFAULT: Record<string, Record<string, string>> = {
   "cart-service": {
     CART_DATABASE_PATH: "embedded mode's SQLite file; in containers carts live in MongoDB (MONGODB_URI)",
-    CART_CONSUMER_DELAY_MS: "a drill knob slowing the checkout-events consumer (scripts/drills/double-purchase.test.ts)",
+    CART_CONSUMER_DELAY_MS:
+      "a drill knob slowing the checkout-events consumer (scripts/drills/double-purchase.test.ts)",
   },
   "checkout-service": {
     CHECKOUT_CRASH_AT: "a fault-injection hook for the crash-recovery tests; never set in a deployment",
