@@ -22,8 +22,10 @@ export interface CheckoutConfig {
   recoveryGraceMs: number;
   /** How often recovery retries a compensation that needs attention. */
   attentionRetryMs: number;
-  /** How long claiming the cart's lines and reserving stock retry a downstream that is away (a restart) before the checkout fails. */
+  /** How long claiming the cart's lines, reserving and confirming stock retry a downstream that is away (a restart). */
   reserveDeadlineMs: number;
+  /** How long the charge keeps retrying a payment service that is away before the checkout waits in PAYMENT_PENDING. */
+  chargeDeadlineMs: number;
   /** How long PAYMENT_PENDING may wait for a payment outcome before the saga gives up. */
   paymentDeadlineMs: number;
   /** Per downstream: consecutive failures (unreachable, timed out) that open its circuit. */
@@ -61,6 +63,7 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     recoveryGraceMs: e.int("CHECKOUT_RECOVERY_GRACE_MS", 3_000, { min: 0 }),
     attentionRetryMs: e.int("CHECKOUT_ATTENTION_RETRY_MS", 60_000, { min: 0 }),
     reserveDeadlineMs: e.int("CHECKOUT_RESERVE_DEADLINE_MS", 30_000, { min: 0 }),
+    chargeDeadlineMs: e.int("CHECKOUT_CHARGE_DEADLINE_MS", 60_000, { min: 0 }),
     paymentDeadlineMs: e.int("CHECKOUT_PAYMENT_DEADLINE_MS", 900_000, { min: 1 }),
     breakerFailures: e.int("CHECKOUT_BREAKER_FAILURES", 5, { min: 1 }),
     breakerCooldownMs: e.int("CHECKOUT_BREAKER_COOLDOWN_MS", 10_000, { min: 1 }),

@@ -100,6 +100,7 @@ export async function startCheckoutService(
         steps: {
           ...DEFAULT_STEP_POLICIES,
           prepare: { ...DEFAULT_STEP_POLICIES.prepare, deadlineMs: config.reserveDeadlineMs },
+          charge: { ...DEFAULT_STEP_POLICIES.charge, deadlineMs: config.chargeDeadlineMs },
         },
         compensationRetry: COMPENSATION_RETRY,
       },

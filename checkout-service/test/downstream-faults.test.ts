@@ -64,7 +64,14 @@ afterAll(async () => {
 async function startAgainstHangingPayments(env: Record<string, string>) {
   const checkout = await startCheckout({
     databaseUrl: await createTestDatabase("checkout_faults"),
-    env: { ...downstream.checkoutEnv, PAYMENT_URL: hanging.url, CHECKOUT_PAYMENT_TIMEOUT_MS: "200", ...env },
+    env: {
+      ...downstream.checkoutEnv,
+      PAYMENT_URL: hanging.url,
+      CHECKOUT_PAYMENT_TIMEOUT_MS: "200",
+      // A hanging charge is retried this long within the request, then the checkout waits.
+      CHECKOUT_CHARGE_DEADLINE_MS: "1000",
+      ...env,
+    },
   });
   services.push(checkout.service);
   return checkout;
@@ -113,6 +120,8 @@ describe("a payment service that hangs", () => {
     const checkout = await startAgainstHangingPayments({
       CHECKOUT_BREAKER_FAILURES: "2",
       CHECKOUT_BREAKER_COOLDOWN_MS: "600000",
+      // The charge waits out the open circuit this long, then the checkout waits in PAYMENT_PENDING.
+      CHECKOUT_CHARGE_DEADLINE_MS: "1500",
       // Recovery stays out of it: only the calls below reach the payment service.
       CHECKOUT_RECOVERY_GRACE_MS: "3600000",
     });

@@ -57,6 +57,8 @@ export function createFakeWorld() {
       releaseFails: false,
       /** Reserve answers Unavailable while this many calls are left to fail (a restarting inventory). */
       reserveUnavailableFor: 0,
+      /** Charge answers Unavailable while this many calls are left to fail (a restarting payment service). */
+      chargeUnavailableFor: 0,
       chargeDelayMs: 0,
     },
     callsOf(method: string, checkoutId?: string) {
@@ -171,6 +173,10 @@ function routes(world: FakeWorld) {
       async charge(req) {
         world.calls.push({ method: "charge", checkoutId: req.checkoutId });
         if (req.idempotencyKey !== req.checkoutId) throw new Error("the saga must key charges by checkout id");
+        if (world.faults.chargeUnavailableFor > 0) {
+          world.faults.chargeUnavailableFor--;
+          throw new ConnectError("payment is restarting", Code.Unavailable);
+        }
         let payment = world.payments.get(req.idempotencyKey);
         if (!payment) {
           const declined = req.paymentMethod?.token === "tok_chargeDeclined";

@@ -69,6 +69,7 @@ it("voids a charge it timed out on, so the charge landing after the checkout FAI
       ...downstream.checkoutEnv,
       PAYMENT_URL: tap.url,
       CHECKOUT_PAYMENT_TIMEOUT_MS: "100",
+      CHECKOUT_CHARGE_DEADLINE_MS: "2000",
       CHECKOUT_PAYMENT_DEADLINE_MS: "1",
       CHECKOUT_RECOVERY_GRACE_MS: "0",
     },

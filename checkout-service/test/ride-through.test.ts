@@ -37,6 +37,14 @@ describe("riding through a downstream restart", () => {
     expect(world.callsOf("reserve", c?.checkoutId)).toHaveLength(3);
   });
 
+  it("retries a charge that fails for a moment within the request and completes (not 202)", async () => {
+    world.carts.set("charge-blip", [{ productId: "2", quantity: 1 }]);
+    world.faults.chargeUnavailableFor = 3;
+    const { checkout: c } = await checkout.client.initiateCheckout(checkoutRequest("charge-blip", "charge-blip-1"));
+    expect(c?.status).toBe(CheckoutStatus.COMPLETED);
+    expect(world.callsOf("charge", c?.checkoutId)).toHaveLength(4);
+  });
+
   it("after a failure for a passing reason, the same key starts a fresh attempt linked to the failed one", async () => {
     world.carts.set("outage", [{ productId: "2", quantity: 1 }]);
     world.faults.reserveUnavailableFor = 1_000;

@@ -30,7 +30,7 @@ const settings: SagaSettings = {
   paymentDeadlineMs: 60_000,
   steps: {
     prepare: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 60_000 },
-    calls: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    charge: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 60_000 },
   },
   compensationRetry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2 },
 };

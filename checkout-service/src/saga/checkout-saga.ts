@@ -25,12 +25,16 @@ import { startCharge } from "./steps/start-charge.js";
 /** How the steps retry their downstream calls (from config; tests shorten them). */
 export interface CheckoutStepPolicies {
   /**
-   * Claim and reserve: a failure before the charge compensates the checkout, so they ride
-   * through a downstream restart, retrying until their deadline (CHECKOUT_RESERVE_DEADLINE_MS).
+   * Claim, reserve and confirm (cart and inventory): before the charge a failure compensates
+   * the checkout, so they ride through a downstream restart, retrying until their deadline
+   * (CHECKOUT_RESERVE_DEADLINE_MS); confirm likewise, so a paid checkout completes in the request.
    */
   prepare: { retry: RetryPolicy; deadlineMs: number };
-  /** Charge and confirm: an unknown outcome waits (recovery resumes it), so a few tries per drive. */
-  calls: RetryPolicy;
+  /**
+   * The charge: patient within the request too (CHECKOUT_CHARGE_DEADLINE_MS); an outcome still
+   * unknown then waits in PAYMENT_PENDING, where recovery charges again with the same key.
+   */
+  charge: { retry: RetryPolicy; deadlineMs: number };
 }
 
 /**
@@ -46,8 +50,8 @@ export const checkoutSaga = (policies: CheckoutStepPolicies) =>
       { ...claimCartLines, enters: "LINES_CLAIMED", ...policies.prepare },
       { ...reserveStock, enters: "INVENTORY_RESERVED", ...policies.prepare },
       { ...startCharge, enters: "PAYMENT_PENDING" },
-      { ...chargePayment, enters: "PAYMENT_COMPLETED", retry: policies.calls, pivot: true },
-      { ...confirmReservation, enters: "COMPLETED", retry: policies.calls },
+      { ...chargePayment, enters: "PAYMENT_COMPLETED", ...policies.charge, pivot: true },
+      { ...confirmReservation, enters: "COMPLETED", ...policies.prepare },
     ],
     compensating: "COMPENSATING",
     failed: "FAILED",
@@ -74,7 +78,7 @@ export interface CheckoutEnded {
 /** The default policies: what the service runs with unless configured otherwise. */
 export const DEFAULT_STEP_POLICIES: CheckoutStepPolicies = {
   prepare: { retry: { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 2_000 }, deadlineMs: 30_000 },
-  calls: { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 },
+  charge: { retry: { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 2_000 }, deadlineMs: 60_000 },
 };
 
 /** The checkout's state machine, derived from the definition. */

@@ -10,6 +10,8 @@ export interface RetryOptions {
   deadline?: Date;
   /** Keep trying while the callee's circuit is open (until the deadline): wait for its trial call. */
   waitOutOpenCircuit?: boolean;
+  /** The clock the deadline is read on (default: the system's). */
+  now?: () => number;
   signal?: AbortSignal;
 }
 
@@ -22,8 +24,9 @@ export interface RetryOptions {
 export function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, options: RetryOptions = {}): Promise<T> {
   const retryable = options.retryable ?? isRetryable;
   const deadline = options.deadline?.getTime() ?? Number.POSITIVE_INFINITY;
+  const now = options.now ?? Date.now;
   const retrying = retry(
-    handleWhen((err) => retryable(err) && (options.waitOutOpenCircuit || !isCircuitOpen(err)) && Date.now() < deadline),
+    handleWhen((err) => retryable(err) && (options.waitOutOpenCircuit || !isCircuitOpen(err)) && now() < deadline),
     {
       maxAttempts: Math.max(0, policy.attempts - 1),
       backoff: new ExponentialBackoff({ initialDelay: policy.baseDelayMs, maxDelay: policy.maxDelayMs }),

@@ -156,7 +156,8 @@ export function createSagaDriver<
 
   function context(instance: Instance, owner: string, step?: Step): StepContext<Instance, Patch, Deps> {
     // From when this drive starts the step: a step resumed after a restart gets its full patience again.
-    const deadline = new Date(step?.deadlineMs === undefined ? LATEST_DATE_MS : Date.now() + step.deadlineMs);
+    const now = () => driverDeps.clock.now().getTime();
+    const deadline = new Date(step?.deadlineMs === undefined ? LATEST_DATE_MS : now() + step.deadlineMs);
     const retry = step?.retry;
     return {
       session: instance,
@@ -168,6 +169,7 @@ export function createSagaDriver<
           retry
             ? withRetry(fn, retry, {
                 deadline,
+                now,
                 signal,
                 waitOutOpenCircuit: step?.deadlineMs !== undefined,
                 retryable: (err) => isRetryable(err) || (!signal.aborted && isPeerReset(err)),
