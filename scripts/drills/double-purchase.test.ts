@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
-import { readdir, readFile, rm } from "node:fs/promises";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
 import { type Reply, RestCustomer } from "../lib/rest-customer.js";
-import { isolatedStackEnv } from "../lib/stack-process.js";
+import { startIsolatedStack } from "../lib/stack-process.js";
 
 /**
  * "A cart line is sold at most once" (contract: Checkout and Idempotency-Key), drilled under
@@ -20,7 +18,6 @@ import { isolatedStackEnv } from "../lib/stack-process.js";
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
 const MOUSE = "2";
 const KEYBOARD = "3";
 const DRILL_ENV = {
@@ -60,46 +57,9 @@ async function startEmbedded(): Promise<RunningSystem> {
   };
 }
 
-/** Runs `npm run stack -- <args>` with `env`; resolves with its exit code and output. */
-function stack(env: Record<string, string | undefined>, ...args: string[]) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, output }));
-  });
-}
-
 async function startStack(): Promise<RunningSystem> {
-  const { stackDir, env, gatewayUrl } = await isolatedStackEnv("checkout-saga-double-purchase-", DRILL_ENV);
-  const stop = async () => {
-    await stack(env, "down");
-    await rm(stackDir, { recursive: true, force: true });
-  };
-  const up = await stack(env, "up");
-  if (up.code !== 0) {
-    // The logs go with the temp dir: keep what explains the failure.
-    const logs = await readdir(path.join(stackDir, "logs")).catch(() => []);
-    const tails = await Promise.all(
-      logs.map(async (f) => {
-        const text = await readFile(path.join(stackDir, "logs", f), "utf8").catch(() => "");
-        return `--- ${f}\n${text.split("\n").slice(-15).join("\n")}`;
-      }),
-    );
-    await stop();
-    throw new Error(`stack up exited with ${up.code}:\n${up.output}\n${tails.join("\n")}`);
-  }
-  return { api: `${gatewayUrl}/api/v1`, stop };
+  const stack = await startIsolatedStack("checkout-saga-double-purchase-", DRILL_ENV);
+  return { api: `${stack.gatewayUrl}/api/v1`, stop: stack.stop };
 }
 
 const MODES: Mode[] = [

@@ -1,9 +1,15 @@
-import { rm } from "node:fs/promises";
 import { createPostgres } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckoutClient, createCheckoutClient, type Outcome } from "../lib/checkout-client.js";
 import { eventually } from "../lib/eventually.js";
-import { isolatedStackEnv, runStack, stackDatabaseUrl, stackLogTails, waitUntilReady } from "../lib/stack-process.js";
+import {
+  type IsolatedStack,
+  runStack,
+  stackDatabaseUrl,
+  startIsolatedStack,
+  waitUntilReady,
+} from "../lib/stack-process.js";
+import { TEST_ADDRESS as ADDRESS } from "../lib/test-address.js";
 
 /**
  * Rolling-restart drill in production mode (issue #17 item 3): `npm run stack -- up` on free
@@ -32,42 +38,24 @@ const LOAD_AFTER_RESTART_MS = 3_000;
 const CHECKOUT_DEADLINE_MS = 90_000;
 /** Demand stays below this share of the seeded stock, so no answer is "out of stock". */
 const STOCK_SHARE = 0.8;
-const ADDRESS = {
-  name: "Hanako Yamada",
-  phone: "+81-3-1234-5678",
-  postal_code: "100-0001",
-  region: "Tokyo",
-  city: "Chiyoda-ku",
-  line1: "1-1 Chiyoda",
-  country: "JP",
-};
 const CHECKOUT_BODY = { payment_method: { type: "card", token: "tok_visa" }, shipping_address: ADDRESS };
 
-let stackDir = "";
-const env: Record<string, string | undefined> = { ...process.env };
-let stackUp = false;
+let system: IsolatedStack | undefined;
+let env: IsolatedStack["env"] = {};
 const stack = (...args: string[]) => runStack(env, ...args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  const isolated = await isolatedStackEnv("checkout-saga-rolling-", {
+  system = await startIsolatedStack("checkout-saga-rolling-", {
     NODE_ENV: "production",
     // Each client is one user making many requests: the per-user limit is not under test.
     RATE_LIMIT_PER_MINUTE: "0",
   });
-  stackDir = isolated.stackDir;
-  Object.assign(env, isolated.env);
-  const up = await stack("up");
-  stackUp = true;
-  if (up.code !== 0) {
-    // The logs go with the temp dir in afterAll: keep what explains the failure.
-    throw new Error(`stack up exited with ${up.code}:\n${up.output}\n${await stackLogTails(stackDir)}`);
-  }
+  env = system.env;
 }, 300_000);
 
 afterAll(async () => {
-  if (stackUp) await stack("down");
-  if (stackDir) await rm(stackDir, { recursive: true, force: true });
+  await system?.stop();
 }, 120_000);
 
 /** Units each product may still be asked for: a share of what inventory seeded. */

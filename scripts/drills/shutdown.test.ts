@@ -1,9 +1,10 @@
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createPostgres } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../lib/eventually.js";
-import { isolatedStackEnv, runStack, stackDatabaseUrl, stackLogTails } from "../lib/stack-process.js";
+import { type IsolatedStack, runStack, stackDatabaseUrl, startIsolatedStack } from "../lib/stack-process.js";
+import { TEST_ADDRESS as ADDRESS } from "../lib/test-address.js";
 
 /**
  * Graceful shutdown under load, in production mode: `npm run stack -- up` on free ports in a
@@ -22,26 +23,17 @@ const DRILL = ["checkout-service", "orders-service", "cart-service", "payment-se
 const CLIENTS = 3;
 /** Products with the most stock, so the run is about shutdowns rather than running out. */
 const PRODUCTS = ["2", "5", "3"];
-const ADDRESS = {
-  name: "Hanako Yamada",
-  phone: "+81-3-1234-5678",
-  postal_code: "100-0001",
-  region: "Tokyo",
-  city: "Chiyoda-ku",
-  line1: "1-1 Chiyoda",
-  country: "JP",
-};
 
+let system: IsolatedStack | undefined;
 let stackDir = "";
-const env: Record<string, string | undefined> = { ...process.env };
-let stackUp = false;
+let env: IsolatedStack["env"] = {};
 
 const stack = (...args: string[]) => runStack(env, ...args);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  const isolated = await isolatedStackEnv("checkout-saga-shutdown-", {
+  system = await startIsolatedStack("checkout-saga-shutdown-", {
     // "stopped" is an info line, and the drill reads it from the logs.
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",
@@ -49,19 +41,12 @@ beforeAll(async () => {
     // Each client is one user making many requests: the per-user limit is not under test.
     RATE_LIMIT_PER_MINUTE: "100000",
   });
-  stackDir = isolated.stackDir;
-  Object.assign(env, isolated.env);
-  const up = await stack("up");
-  stackUp = true;
-  if (up.code !== 0) {
-    // The logs go with the temp dir in afterAll: keep what explains the failure.
-    throw new Error(`stack up exited with ${up.code}:\n${up.output}\n${await stackLogTails(stackDir)}`);
-  }
+  stackDir = system.stackDir;
+  env = system.env;
 }, 300_000);
 
 afterAll(async () => {
-  if (stackUp) await stack("down");
-  if (stackDir) await rm(stackDir, { recursive: true, force: true });
+  await system?.stop();
 }, 120_000);
 
 interface Reply {

@@ -1,3 +1,5 @@
+import { TEST_ADDRESS as ADDRESS } from "./test-address.js";
+
 /** Replies are read field by field and checked; their shape is what is under test. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
@@ -15,16 +17,6 @@ interface Reply {
   headers: Headers;
   body: Json;
 }
-
-const ADDRESS = {
-  name: "Hanako Yamada",
-  phone: "+81-3-1234-5678",
-  postal_code: "100-0001",
-  region: "Tokyo",
-  city: "Chiyoda-ku",
-  line1: "1-1 Chiyoda",
-  country: "JP",
-};
 
 export interface E2EResult {
   token: string;

@@ -1,3 +1,5 @@
+import { TEST_ADDRESS } from "./test-address.js";
+
 /** Replies are read field by field by the drills; their shape is what is under test. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
@@ -7,16 +9,6 @@ export interface Reply {
   status: number;
   body: Json;
 }
-
-export const TEST_ADDRESS = {
-  name: "Hanako Yamada",
-  phone: "+81-3-1234-5678",
-  postal_code: "100-0001",
-  region: "Tokyo",
-  city: "Chiyoda-ku",
-  line1: "1-1 Chiyoda",
-  country: "JP",
-};
 
 /**
  * One customer of the REST API (`<gateway>/api/v1`) with a dev token of their own. Nothing is

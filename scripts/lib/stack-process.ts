@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -54,6 +54,36 @@ export function runStack(env: StackEnv, ...args: string[]): Promise<{ code: numb
     child.once("error", reject);
     child.once("exit", (code) => resolve({ code, output }));
   });
+}
+
+/** A stack started for a test: its settings, `npm run stack -- …` against it, and its stop. */
+export interface IsolatedStack {
+  env: StackEnv;
+  stackDir: string;
+  gatewayUrl: string;
+  run(...args: string[]): Promise<{ code: number | null; output: string }>;
+  /** `stack down`, then the temp state dir goes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `isolatedStackEnv` + `stack up`. A failed start stops what it started and throws with the
+ * tail of every process's log (they go with the temp dir).
+ */
+export async function startIsolatedStack(prefix: string, extra: Record<string, string> = {}): Promise<IsolatedStack> {
+  const { stackDir, env, gatewayUrl } = await isolatedStackEnv(prefix, extra);
+  const run = (...args: string[]) => runStack(env, ...args);
+  const stop = async () => {
+    await run("down");
+    await rm(stackDir, { recursive: true, force: true });
+  };
+  const up = await run("up");
+  if (up.code !== 0) {
+    const tails = await stackLogTails(stackDir);
+    await stop();
+    throw new Error(`stack up exited with ${up.code}:\n${up.output}\n${tails}`);
+  }
+  return { env, stackDir, gatewayUrl, run, stop };
 }
 
 /** The last `lines` lines of every process log of the stack, each under its file name. */

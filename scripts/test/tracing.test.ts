@@ -4,6 +4,7 @@ import { InMemorySpanExporter, type ReadableSpan } from "@checkout-saga/shared/t
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmbeddedSystem, startEmbeddedSystem } from "../embedded.js";
 import { isolatedEmbeddedEnv } from "../lib/embedded-process.js";
+import { TEST_ADDRESS as ADDRESS } from "../lib/test-address.js";
 
 /**
  * One checkout through the whole embedded system (every service in this process, so one
@@ -14,16 +15,6 @@ import { isolatedEmbeddedEnv } from "../lib/embedded-process.js";
 /** Replies are read field by field; their shape is what is under test. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
-
-const ADDRESS = {
-  name: "Hanako Yamada",
-  phone: "+81-3-1234-5678",
-  postal_code: "100-0001",
-  region: "Tokyo",
-  city: "Chiyoda-ku",
-  line1: "1-1 Chiyoda",
-  country: "JP",
-};
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing | undefined;
