@@ -19,8 +19,11 @@ export function httpStatusFor(code: Code, reason?: string): number {
       return 409;
     case Code.FailedPrecondition:
       return reason !== undefined && unprocessableReasons.has(reason) ? 422 : 409;
+    // Our services abort with a reason (IDEMPOTENCY_KEY_IN_FLIGHT, …): a conflict. Without one
+    // it is the transport's (connect-node turns ECONNRESET into Aborted: the service died
+    // mid-call), and the call may or may not have happened: unavailable, retry.
     case Code.Aborted:
-      return 409;
+      return reason === undefined ? 503 : 409;
     case Code.ResourceExhausted:
       return 429;
     case Code.Unauthenticated:

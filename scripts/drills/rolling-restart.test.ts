@@ -169,6 +169,11 @@ describe("rolling restart under load", () => {
     const answered201 = checkouts
       .filter((c) => c.outcome.last.status === 201)
       .map((c) => c.outcome.last.body.checkout_id);
+    for (const c of checkouts.filter((c) => c.outcome.final && c.outcome.last.status !== 201)) {
+      console.log(
+        `rolling-restart: ${c.key} (${c.phase}) answered ${c.outcome.last.status}: ${JSON.stringify(c.outcome.last.body)}`,
+      );
+    }
     const statusOf = (o: Outcome) => `${o.last.status}${o.last.problem ? ` ${o.last.problem}` : ""}`;
     const retried = checkouts.flatMap((c) =>
       Object.entries(c.outcome.retries).flatMap(([why, n]) => Array(n).fill(why)),
@@ -222,6 +227,9 @@ describe("rolling restart under load", () => {
       const notOrderedOnce = [...completed].filter((id) => ordersOf.get(id) !== 1);
       const orderedNotCompleted = [...ordersOf.keys()].filter((id) => !completed.has(id));
       const answered201NotCompleted = answered201.filter((id) => !completed.has(id));
+      // The other way round: a checkout that completed was answered as one (201, or 202 to
+      // poll), never as a failure the client would act on.
+      const completedOrPending = checkouts.filter((c) => [201, 202].includes(c.outcome.last.status)).length;
 
       console.log(
         `rolling-restart: drill ${(drillMs / 1000).toFixed(0)}s, load ${(loadMs / 1000).toFixed(0)}s, ${CLIENTS} clients` +
@@ -235,7 +243,8 @@ describe("rolling restart under load", () => {
           ` | payments SUCCEEDED ${[...charged.values()].reduce((a, b) => a + b, 0)}, completed not charged once ${notChargedOnce.length}, kept for FAILED ${chargedForFailed.length}, for no checkout ${chargedForNothing.length}` +
           ` | reservations HELD ${held.length} (of finished checkouts ${heldForFinished.length})` +
           ` | orders ${[...ordersOf.values()].reduce((a, b) => a + b, 0)}, completed not ordered once ${notOrderedOnce.length}, for no completed ${orderedNotCompleted.length}` +
-          ` | 201 not COMPLETED ${answered201NotCompleted.length}`,
+          ` | 201 not COMPLETED ${answered201NotCompleted.length}` +
+          ` | COMPLETED ${completed.size} vs answered 201/202 ${completedOrPending}`,
       );
 
       expect(checkouts.length, "checkouts attempted during the drill").toBeGreaterThan(0);
@@ -261,6 +270,7 @@ describe("rolling restart under load", () => {
       expect.soft(notOrderedOnce, "COMPLETED checkouts without exactly one order").toEqual([]);
       expect.soft(orderedNotCompleted, "orders of checkouts that did not complete").toEqual([]);
       expect.soft(answered201NotCompleted, "checkouts answered 201 but not COMPLETED").toEqual([]);
+      expect.soft(completed.size, "COMPLETED checkouts = checkouts answered 201 or 202").toBe(completedOrPending);
     } finally {
       await Promise.all([checkoutDb.end(), paymentDb.end(), inventoryDb.end(), ordersDb.end()]);
     }
