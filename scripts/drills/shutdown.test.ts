@@ -3,6 +3,7 @@ import path from "node:path";
 import { createPostgres } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../lib/eventually.js";
+import { sendJson } from "../lib/send-json.js";
 import { type IsolatedStack, runStack, stackDatabaseUrl, startIsolatedStack } from "../lib/stack-process.js";
 import { TEST_ADDRESS as ADDRESS } from "../lib/test-address.js";
 
@@ -70,23 +71,15 @@ class Client {
   async call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     const deadline = Date.now() + 30_000;
     for (let attempt = 0; ; attempt++) {
-      let reply: Reply | undefined;
-      try {
-        const res = await fetch(`${this.api}${route}`, {
-          method,
-          headers: {
-            ...headers,
-            ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(15_000),
-        });
-        const text = await res.text();
-        reply = { status: res.status, body: text ? JSON.parse(text) : undefined };
-      } catch {
-        // Connection refused or reset while a process restarts: retry.
-      }
+      const answer = await sendJson(`${this.api}${route}`, {
+        method,
+        token: this.token,
+        body,
+        headers,
+        timeoutMs: 15_000,
+      });
+      // Status 0: connection refused or reset while a process restarts: retry.
+      const reply: Reply | undefined = answer.status === 0 ? undefined : { status: answer.status, body: answer.body };
       const retry =
         reply === undefined ||
         reply.status >= 500 ||

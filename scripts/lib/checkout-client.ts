@@ -1,3 +1,5 @@
+import { sendJson } from "./send-json.js";
+
 /**
  * A well-behaved REST client of the gateway, as the contract ("Checkout and Idempotency-Key")
  * asks a customer's app to be: a checkout is retried with the same Idempotency-Key and body
@@ -67,35 +69,15 @@ export function createCheckoutClient(options: CheckoutClientOptions): CheckoutCl
     headers: Record<string, string>,
     timeoutMs: number,
   ): Promise<Reply> {
-    try {
-      const res = await fetch(`${options.api}${route}`, {
-        method,
-        headers: {
-          ...headers,
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      let parsed: Json;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = text;
-      }
-      const type = typeof parsed?.type === "string" ? (parsed.type as string) : undefined;
-      return {
-        status: res.status,
-        problem: type?.slice(type.lastIndexOf("/") + 1),
-        retryAfterMs: retryAfterMs(res.headers.get("retry-after")),
-        body: parsed,
-      };
-    } catch (err) {
-      // Connection refused or reset while a process restarts, or no answer in time.
-      return { status: 0, body: { error: String((err as Error).cause ?? err) } };
-    }
+    // Status 0: connection refused or reset while a process restarts, or no answer in time.
+    const answer = await sendJson(`${options.api}${route}`, { method, token, body, headers, timeoutMs });
+    const type = typeof answer.body?.type === "string" ? (answer.body.type as string) : undefined;
+    return {
+      status: answer.status,
+      problem: type?.slice(type.lastIndexOf("/") + 1),
+      retryAfterMs: retryAfterMs(answer.headers.get("retry-after")),
+      body: answer.body,
+    };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { sendJson } from "./send-json.js";
 import { TEST_ADDRESS } from "./test-address.js";
 
 /** Replies are read field by field by the drills; their shape is what is under test. */
@@ -25,23 +26,14 @@ export class RestCustomer {
   ) {}
 
   async call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    let reply: Reply;
-    try {
-      const res = await fetch(`${this.api}${route}`, {
-        method,
-        headers: {
-          ...headers,
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const text = await res.text();
-      reply = { status: res.status, body: text ? JSON.parse(text) : undefined };
-    } catch (err) {
-      reply = { status: 0, body: String(err) };
-    }
+    const answer = await sendJson(`${this.api}${route}`, {
+      method,
+      token: this.token,
+      body,
+      headers,
+      timeoutMs: 30_000,
+    });
+    const reply: Reply = { status: answer.status, body: answer.body };
     this.statuses.push({ request: `${method} ${route}`, status: reply.status });
     return reply;
   }
