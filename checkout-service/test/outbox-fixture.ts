@@ -35,9 +35,10 @@ export async function completeCheckout(store: CheckoutStore, userId: string) {
     shippingAddress: ADDRESS,
     paymentMethod: { type: "card" as const, token: "tok_visa" },
     stepMode: false,
+    createdAt: new Date(),
   };
   const created = await store.create(checkout, { key: randomUUID(), fingerprint: "test" }, owner);
-  if (created !== "created") throw new Error("checkout not created");
+  if (created === "conflict") throw new Error("checkout not created");
   const now = new Date();
   const session: CheckoutSession = {
     ...checkout,

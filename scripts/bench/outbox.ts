@@ -335,6 +335,7 @@ async function completeCheckout(store: ReturnType<typeof createPostgresCheckoutS
     },
     paymentMethod: { type: "card" as const, token: "tok_visa" },
     stepMode: false,
+    createdAt: new Date(),
   };
   await store.create(checkout, { key: id, fingerprint: "bench" }, owner);
   const now = new Date();

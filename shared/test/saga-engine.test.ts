@@ -63,7 +63,15 @@ const saga = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
   failed: "UNDONE",
 });
 
-function memoryStore(): SagaStore<State, Instance, Patch, string> & { events: string[]; instance: Instance } {
+type MemoryStore = SagaStore<State, Instance, Patch, string> & {
+  events: string[];
+  instance: Instance;
+  /** One entry per transition write: the states it recorded, in order. */
+  writes: State[][];
+  leaseReleased: boolean;
+};
+
+function memoryStore(): MemoryStore {
   const instance: Instance = {
     id: "s-1",
     status: "NEW",
@@ -73,15 +81,24 @@ function memoryStore(): SagaStore<State, Instance, Patch, string> & { events: st
     history: [],
   };
   const events: string[] = [];
-  return {
+  const writes: State[][] = [];
+  const store: MemoryStore = {
     instance,
     events,
+    writes,
+    leaseReleased: false,
     load: async () => structuredClone(instance),
     async transition(change) {
       if (instance.status !== change.from) return false;
+      const states = [change.from, ...(change.via ?? []).map((v) => v.state), change.to];
+      const reasons = [...(change.via ?? []).map((v) => v.reason), change.reason];
       Object.assign(instance, change.patch, { status: change.to });
-      instance.history.push({ from: change.from, to: change.to, reason: change.reason, at: new Date() });
+      reasons.forEach((reason, i) => {
+        instance.history.push({ from: states[i], to: states[i + 1] as State, reason, at: change.at });
+      });
+      writes.push(states.slice(1));
       if (change.outbox) events.push(change.outbox);
+      store.leaseReleased = change.releaseLease ?? false;
       return true;
     },
     async annotate(note) {
@@ -90,11 +107,16 @@ function memoryStore(): SagaStore<State, Instance, Patch, string> & { events: st
     },
     renewLease: async () => true,
   };
+  return store;
 }
 
-function driverFor(deps: Deps, store = memoryStore()) {
+function driverFor(
+  deps: Deps,
+  store: MemoryStore = memoryStore(),
+  definition: SagaDefinition<State, Instance, Patch, Deps> = saga,
+) {
   const driver = createSagaDriver({
-    definition: saga,
+    definition,
     store,
     deps,
     clock: { now: () => new Date() },
@@ -174,6 +196,66 @@ describe("saga engine", () => {
     expect((await driver.drive("s-1", "me", { maxSteps: 1 })).status).toBe("A_DONE");
     expect((await driver.drive("s-1", "me", { maxSteps: 1 })).status).toBe("B_DONE");
     expect(deps.log).toEqual(["a", "b"]);
+  });
+
+  it("writes a local step's transition with the one before it, one history row each", async () => {
+    const deps: Deps = { log: [] };
+    const local = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
+      ...saga,
+      steps: saga.steps.map((s) => (s.name === "step c" ? { ...s, local: true } : s)),
+    });
+    const store = memoryStore();
+    const { driver } = driverFor(deps, store, local);
+    const end = await driver.drive("s-1", "me");
+    expect(end.status).toBe("E_DONE");
+    expect(deps.log).toEqual(["a", "b", "c", "d", "e"]);
+    expect(store.writes).toEqual([["A_DONE"], ["B_DONE", "C_DONE"], ["D_DONE"], ["E_DONE"]]);
+    expect(store.instance.history.map((h) => `${h.from}→${h.to}: ${h.reason}`)).toEqual([
+      "NEW→A_DONE: a done",
+      "A_DONE→B_DONE: b done",
+      "B_DONE→C_DONE: c done",
+      "C_DONE→D_DONE: d done",
+      "D_DONE→E_DONE: e done",
+    ]);
+    // What the driver holds is what it wrote.
+    expect(end.history).toEqual(store.instance.history);
+  });
+
+  it("keeps a local step its own transition in step mode", async () => {
+    const deps: Deps = { log: [] };
+    const local = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
+      ...saga,
+      steps: saga.steps.map((s) => (s.name === "step c" ? { ...s, local: true } : s)),
+    });
+    const store = memoryStore();
+    const { driver } = driverFor(deps, store, local);
+    for (let i = 0; i < 3; i++) await driver.drive("s-1", "me", { maxSteps: 1 });
+    expect(store.writes).toEqual([["A_DONE"], ["B_DONE"], ["C_DONE"]]);
+  });
+
+  it("lets the lease go with the final transition only", async () => {
+    const store = memoryStore();
+    const { driver } = driverFor({ log: [] }, store);
+    await driver.drive("s-1", "me", { maxSteps: 4 });
+    expect(store.leaseReleased).toBe(false);
+    await driver.drive("s-1", "me");
+    expect(store.leaseReleased).toBe(true);
+  });
+
+  it("starts from the instance it is given without reading it back", async () => {
+    const store = memoryStore();
+    let loads = 0;
+    const counted = {
+      ...store,
+      load: async (id: string) => {
+        loads++;
+        return store.load(id);
+      },
+    };
+    const { driver } = driverFor({ log: [] }, counted);
+    const end = await driver.drive(structuredClone(store.instance), "me");
+    expect(end.status).toBe("E_DONE");
+    expect(loads).toBe(0);
   });
 
   it("waits without moving when a step says wait", async () => {

@@ -12,7 +12,7 @@ import type { CheckoutSession } from "../saga/checkout-saga.js";
 import { isRetryableFailure, isSettledOutcome } from "./checkout-outcome.js";
 import { type CheckoutSaga, isFinished } from "./checkout-saga.js";
 import type { CheckoutStore, IdempotencyRecord } from "./checkout-store.js";
-import type { CartPort, CatalogPort } from "./ports.js";
+import type { CartPort, CatalogPort, Clock } from "./ports.js";
 
 /** InitiateCheckout's answer: a fresh outcome, or the stored first response of the same key. */
 export type InitiateResult = { kind: "fresh"; session: CheckoutSession } | { kind: "replayed"; response: Uint8Array };
@@ -22,6 +22,7 @@ export interface CheckoutCommandsDeps {
   saga: CheckoutSaga;
   cart: CartPort;
   catalog: CatalogPort;
+  clock: Clock;
   /** SAGA_STEP_MODE: whether checkouts may ask to be walked step by step. */
   stepModeEnabled: boolean;
   /** The InitiateCheckoutResponse bytes stored with an idempotency key. */
@@ -33,26 +34,32 @@ export interface CheckoutCommandsDeps {
 export const newLeaseOwner = (): string => `driver-${randomUUID()}`;
 
 /**
- * Drives a checkout whose lease `owner` just claimed, keeps a settled outcome with its
- * idempotency key, and lets the lease go. Shared by InitiateCheckout, AdvanceCheckout and recovery.
+ * Drives a checkout whose lease `owner` holds (given as its id, or as its creator just wrote
+ * it), keeps a settled outcome with its idempotency key, and lets the lease go unless the final
+ * transition already did. Shared by InitiateCheckout, AdvanceCheckout and recovery.
  */
 export async function driveLeased(
   deps: Pick<CheckoutCommandsDeps, "store" | "saga" | "encodeResponse" | "logger">,
-  checkoutId: string,
+  checkout: string | CheckoutSession,
   owner: string,
   maxSteps: number,
 ): Promise<CheckoutSession> {
+  const checkoutId = typeof checkout === "string" ? checkout : checkout.id;
+  let finished = false;
   try {
-    const session = await deps.saga.drive(checkoutId, owner, { maxSteps });
+    const session = await deps.saga.drive(checkout, owner, { maxSteps });
+    finished = isFinished(session.status);
     // A finished checkout's answer was stored by its final transition, in the same transaction.
-    if (isSettledOutcome(session) && !isFinished(session.status)) {
+    if (isSettledOutcome(session) && !finished) {
       await deps.store.storeResponse(checkoutId, deps.encodeResponse(session));
     }
     return session;
   } finally {
-    await deps.store
-      .releaseLease(checkoutId, owner)
-      .catch((err) => deps.logger.warn({ err, checkoutId }, "could not release a lease; it will expire"));
+    if (!finished) {
+      await deps.store
+        .releaseLease(checkoutId, owner)
+        .catch((err) => deps.logger.warn({ err, checkoutId }, "could not release a lease; it will expire"));
+    }
   }
 }
 
@@ -88,7 +95,7 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
     const session = await store.load(record.checkoutId);
     if (!session) throw new Error(`idempotency key points at missing checkout ${record.checkoutId}`);
     deps.logger.info({ checkoutId: session.id, status: session.status }, "resuming checkout for a repeated key");
-    return { kind: "fresh", session: await driveLeased(deps, session.id, owner, stepsFor(session)) };
+    return { kind: "fresh", session: await driveLeased(deps, session, owner, stepsFor(session)) };
   }
 
   /** Nothing left to buy: 409 naming the checkouts still running on these lines, else an empty cart. */
@@ -130,6 +137,7 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
         shippingAddress: request.shippingAddress,
         paymentMethod: request.paymentMethod,
         stepMode: request.stepMode,
+        createdAt: deps.clock.now(),
       },
       { key: request.idempotencyKey, fingerprint },
       owner,
@@ -141,7 +149,7 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
       return resume(winner, request, fingerprint);
     }
     deps.logger.info({ checkoutId: id, userId: request.userId, total: priced.total, retryOf }, "checkout initiated");
-    return { kind: "fresh", session: await driveLeased(deps, id, owner, stepsFor(request)) };
+    return { kind: "fresh", session: await driveLeased(deps, created, owner, stepsFor(request)) };
   }
 
   return {
@@ -173,7 +181,7 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
           metadata: { checkout_id: checkoutId },
         });
       }
-      return driveLeased(deps, checkoutId, owner, 1);
+      return driveLeased(deps, session, owner, 1);
     },
   };
 }

@@ -73,7 +73,10 @@ function memoryStore(session: CheckoutSession) {
     async transition(change) {
       if (state.session.status !== change.from || state.owner !== change.owner) return false;
       state.session = { ...state.session, ...change.patch, status: change.to };
-      state.session.history.push({ from: change.from, to: change.to, reason: change.reason, at: new Date() });
+      const states = [change.from, ...(change.via ?? []).map((v) => v.state), change.to];
+      [...(change.via ?? []).map((v) => v.reason), change.reason].forEach((reason, i) => {
+        state.session.history.push({ from: states[i], to: states[i + 1] as CheckoutStatus, reason, at: change.at });
+      });
       if (change.outbox) state.outbox.push(change.outbox.event);
       return true;
     },

@@ -1,6 +1,6 @@
 import type { Amount } from "@checkout-saga/shared";
 import type { CheckoutItem, PaymentMethod, ShippingAddress } from "../domain/checkout-session.js";
-import type { CheckoutSagaStore } from "./checkout-saga.js";
+import type { CheckoutSagaStore, CheckoutSession } from "./checkout-saga.js";
 
 /** A new checkout as InitiateCheckout creates it. */
 export interface NewCheckout {
@@ -11,6 +11,8 @@ export interface NewCheckout {
   shippingAddress: ShippingAddress;
   paymentMethod: PaymentMethod;
   stepMode: boolean;
+  /** When it was initiated (the caller's clock): its creation time and first history row's. */
+  createdAt: Date;
 }
 
 export interface IdempotencyRecord {
@@ -26,7 +28,8 @@ export interface IdempotencyRecord {
 export interface CheckoutStore extends CheckoutSagaStore {
   /**
    * Inserts the session (INITIATED, leased to `owner`), its first history row and the
-   * idempotency row in one transaction. "conflict": the key was taken first; nothing was written.
+   * idempotency row in one transaction, and answers the session as written (its creator drives
+   * it without reading it back). "conflict": the key was taken first; nothing was written.
    * With `retryOf`, the key (which points at that failed checkout) is moved to the new one
    * instead, and the history links them; "conflict": another retry moved it first.
    */
@@ -35,7 +38,7 @@ export interface CheckoutStore extends CheckoutSagaStore {
     idempotency: { key: string; fingerprint: string },
     owner: string,
     options?: { retryOf?: string },
-  ): Promise<"created" | "conflict">;
+  ): Promise<CheckoutSession | "conflict">;
   findIdempotencyKey(userId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Stores the first response of the checkout's key, unless one is stored already. */
   storeResponse(checkoutId: string, response: Uint8Array): Promise<void>;

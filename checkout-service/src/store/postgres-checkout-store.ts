@@ -62,15 +62,15 @@ export function createPostgresCheckoutStore(
   const json = (value: object) => sql.json(value as postgres.JSONValue);
   const leaseUntil = () => sql`now() + ${options.leaseMs} * interval '1 millisecond'`;
 
-  /** The SET list shared by every guarded write: patch fields, lease renewal, bookkeeping. */
-  const applyPatch = (patch: SessionPatch = {}) => sql`
+  /** The SET list shared by every guarded write: patch fields, the lease (renewed or let go), bookkeeping. */
+  const applyPatch = (patch: SessionPatch = {}, lease: "renew" | "release" = "renew") => sql`
     reservation_id = coalesce(${patch.reservationId ?? null}::text, reservation_id),
     payment_id = coalesce(${patch.paymentId ?? null}::text, payment_id),
     failure = coalesce(${patch.failure ? json(patch.failure) : null}::jsonb, failure),
     payment_deadline = coalesce(${patch.paymentDeadline ?? null}::timestamptz, payment_deadline),
     needs_attention = coalesce(${patch.needsAttention ?? null}::boolean, needs_attention),
     compensation_attempts = coalesce(${patch.compensationAttempts ?? null}::int, compensation_attempts),
-    lease_expires_at = ${leaseUntil()},
+    ${lease === "renew" ? sql`lease_expires_at = ${leaseUntil()}` : sql`lease_owner = null, lease_expires_at = null`},
     updated_at = now(),
     version = version + 1`;
 
@@ -84,17 +84,21 @@ export function createPostgresCheckoutStore(
       return toSession(row, history);
     },
 
-    async transition({ id: checkoutId, owner, from, to, reason, at, patch, outbox }) {
+    async transition({ id: checkoutId, owner, from, to, reason, at, via = [], patch, outbox, releaseLease }) {
+      const states = [from, ...via.map((v) => v.state), to];
+      const reasons = [...via.map((v) => v.reason), reason];
       const moved = await sql.begin(async (tx) => {
         const updated = await tx`
-          update checkout_sessions set status = ${to}, ${applyPatch(patch)}
+          update checkout_sessions set status = ${to}, ${applyPatch(patch, releaseLease ? "release" : "renew")}
           where id = ${checkoutId} and status = ${from} and lease_owner = ${owner}`;
         if (updated.count === 0) return false;
-        // The row lock taken by the update serializes history appends for this checkout.
+        // One history row per hop. The row lock taken by the update serializes appends for this checkout.
         await tx`
           insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason, at)
-          select ${checkoutId}, coalesce(max(seq), 0) + 1, ${from}, ${to}, ${reason}, ${at}
-          from checkout_transitions where checkout_id = ${checkoutId}`;
+          select ${checkoutId}, base.seq + hop.n, hop.from_status, hop.to_status, hop.reason, ${at}
+          from (select coalesce(max(seq), 0) as seq from checkout_transitions where checkout_id = ${checkoutId}) base,
+            unnest(${states.slice(0, -1)}::text[], ${states.slice(1)}::text[], ${reasons}::text[])
+              with ordinality as hop(from_status, to_status, reason, n)`;
         if (outbox) await writeOutboxMessage(tx, outbox.event);
         if (outbox?.response) {
           // The answer the key replays, kept with the end it describes (unless one was kept earlier).
@@ -136,22 +140,22 @@ export function createPostgresCheckoutStore(
     },
 
     async create(c, idempotency, owner, options = {}) {
+      const reason = options.retryOf
+        ? `checkout initiated: a new attempt after checkout ${options.retryOf} failed for a passing reason`
+        : "checkout initiated";
       try {
         await sql.begin(async (tx) => {
-          // Milliseconds only, so the list's keyset cursor (a JS Date) matches rows exactly.
+          // A JS Date: milliseconds only, so the list's keyset cursor matches rows exactly.
           await tx`
             insert into checkout_sessions (id, user_id, status, currency, total_minor, items, shipping_address,
               payment_method_type, payment_token, step_mode, lease_owner, lease_expires_at, created_at, updated_at)
             values (${c.id}, ${c.userId}, 'INITIATED', ${c.total.currency}, ${c.total.amountMinor},
               ${json(c.items)}, ${json(c.shippingAddress)},
               ${c.paymentMethod.type}, ${c.paymentMethod.token}, ${c.stepMode}, ${owner}, ${leaseUntil()},
-              date_trunc('milliseconds', now()), now())`;
-          const reason = options.retryOf
-            ? `checkout initiated: a new attempt after checkout ${options.retryOf} failed for a passing reason`
-            : "checkout initiated";
+              ${c.createdAt}, ${c.createdAt})`;
           await tx`
-            insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason)
-            values (${c.id}, 1, null, 'INITIATED', ${reason})`;
+            insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason, at)
+            values (${c.id}, 1, null, 'INITIATED', ${reason}, ${c.createdAt})`;
           // A concurrent insert of the same key waits here for the first to commit, then finds it
           // taken; a concurrent retry finds the key already moved on from the failed attempt.
           const claimed = options.retryOf
@@ -164,11 +168,18 @@ export function createPostgresCheckoutStore(
                 on conflict do nothing`;
           if (claimed.count === 0) throw new KeyTaken();
         });
-        return "created";
       } catch (err) {
         if (err instanceof KeyTaken) return "conflict";
         throw err;
       }
+      return {
+        ...c,
+        status: "INITIATED",
+        needsAttention: false,
+        compensationAttempts: 0,
+        updatedAt: c.createdAt,
+        history: [{ to: "INITIATED", reason, at: c.createdAt }],
+      };
     },
 
     async findIdempotencyKey(userId, key) {

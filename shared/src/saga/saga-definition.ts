@@ -89,6 +89,12 @@ export interface SagaStepBody<Instance, Patch, Deps, Failure extends SagaFailure
   changesNothingOn?: readonly string[];
   /** For a step after the pivot: failure codes that may still turn the saga back (completing became impossible). */
   turnsBackOn?: readonly string[];
+  /**
+   * The action only decides from the instance: no call leaves the process, nothing is saved. The
+   * engine then writes its transition in the same transaction as the one before it (one commit
+   * for both, each still its own history row), unless driven one step at a time.
+   */
+  local?: boolean;
 }
 
 /** A step as the saga's definition places it: the state it enters, how it retries, whether it is the pivot. */

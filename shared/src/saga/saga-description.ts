@@ -9,7 +9,7 @@ export function sagaMermaid(machine: SagaMachine<string>): string {
   for (const edge of machine.edges) {
     const label =
       edge.kind === "step"
-        ? edge.step
+        ? `${edge.step}${edge.local ? " (local)" : ""}`
         : edge.kind === "fail"
           ? `${edge.step} fails${edge.onlyOn ? ` (${edge.onlyOn.join(", ")} only)` : ""}`
           : `undo: ${edge.compensations?.join(" → ") || "nothing"}`;
@@ -36,7 +36,8 @@ export function sagaTable(machine: SagaMachine<string>): string {
       const failure = fail
         ? `${fail.to}${fail.onlyOn ? ` (only ${fail.onlyOn.join(", ")})` : ""}`
         : "retried (past the pivot)";
-      rows.push([name, step.step ?? "", step.to, failure, step.compensation ?? "—"]);
+      const runs = `${step.step ?? ""}${step.local ? " (local: written in one commit with the step before)" : ""}`;
+      rows.push([name, runs, step.to, failure, step.compensation ?? "—"]);
     } else if (undo) {
       const plan = undo.compensations?.join(" → ") || "nothing";
       rows.push([name, `the undos of the steps done, newest first (${plan})`, undo.to, "stays, needs attention", "—"]);

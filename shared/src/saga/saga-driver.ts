@@ -26,17 +26,24 @@ import { assertTransition, compensationPlan, isFinal, type SagaMachine, sagaMach
  */
 export interface SagaStore<State extends string, Instance, Patch, Event> {
   load(id: string): Promise<Instance | undefined>;
-  /** The instance update, its history row and (when given) its outbox row, in one transaction. */
+  /**
+   * The instance update, its history rows and (when given) its outbox row, in one transaction.
+   * With `via`, the instance passed through those states on the way (a local step's transition
+   * fused with the one before it): one history row per hop.
+   */
   transition(change: {
     id: string;
     owner: string;
     from: State;
     to: State;
     reason: string;
-    /** When the driver decided: the history row's time, so what it holds matches what is stored. */
+    /** When the driver decided: the history rows' time, so what it holds matches what is stored. */
     at: Date;
+    via?: readonly { state: State; reason: string }[];
     patch?: Patch;
     outbox?: Event;
+    /** The final transition lets the lease go in the same write: nothing more will drive it. */
+    releaseLease?: boolean;
   }): Promise<boolean>;
   /** Saves details without moving the instance. */
   annotate(note: { id: string; owner: string; status: State; patch: Patch }): Promise<boolean>;
@@ -98,9 +105,11 @@ export interface SagaDriver<State extends string, Instance> {
   readonly machine: SagaMachine<State>;
   /**
    * Drives an instance whose lease `owner` holds, step by step, until it is final, must wait,
-   * has made `maxSteps` transitions, or someone else moved it. Returns it as persisted.
+   * has made `maxSteps` transitions, or someone else moved it. Returns it as persisted. Given the
+   * instance itself (as its creator just wrote it), it starts without reading it back. A final
+   * instance's lease is released by its final transition; otherwise the caller releases it.
    */
-  drive(id: string, owner: string, options?: { maxSteps?: number }): Promise<Instance>;
+  drive(instance: string | Instance, owner: string, options?: { maxSteps?: number }): Promise<Instance>;
 }
 
 /**
@@ -245,8 +254,48 @@ export function createSagaDriver<
     }
   }
 
-  /** Runs the instance's current step and records its transition; true when driving must stop. */
-  async function advance(instance: Instance, owner: string): Promise<boolean> {
+  /** One recorded move: a step's verdict, before it is written. */
+  interface Hop {
+    from: State;
+    to: State;
+    reason: string;
+    patch?: Patch;
+    /** The step (or "compensate") whose verdict it is. */
+    step: string;
+  }
+
+  /** Where a step's verdict (done or failed) takes the instance, checked against the machine. */
+  function hopFor(
+    from: State,
+    step: Step | undefined,
+    result: Exclude<StepResult<Patch, Failure>, { kind: "wait" }>,
+  ): Hop {
+    const compensating = from === definition.compensating;
+    const to =
+      result.kind === "failed" ? definition.compensating : compensating ? definition.failed : (step as Step).enters;
+    const patch = (result.kind === "failed" ? { ...result.patch, failure: result.failure } : result.patch) as
+      | Patch
+      | undefined;
+    assertTransition(machine, from, to, result.kind === "failed" ? result.failure.code : undefined);
+    return { from, to, reason: result.reason, patch, step: compensating ? COMPENSATE : (step as Step).name };
+  }
+
+  /** The instance as a hop leaves it: what the final event announces, and what the driver then holds. */
+  const afterHop = (instance: Instance, hop: Hop, at: Date): Instance =>
+    ({
+      ...instance,
+      ...definedFields(hop.patch),
+      status: hop.to,
+      updatedAt: at,
+      history: [...instance.history, { from: hop.from, to: hop.to, reason: hop.reason, at }],
+    }) as Instance;
+
+  /**
+   * Runs the instance's current step and records its transition; a local step right after a
+   * done one is decided at once and written in the same transaction (when `budget` allows two
+   * transitions). Answers how many transitions were made, or "stop" when driving must stop.
+   */
+  async function advance(instance: Instance, owner: string, budget: number): Promise<number | "stop"> {
     const id = instance.id;
     const from = instance.status;
     const compensating = from === definition.compensating;
@@ -260,80 +309,90 @@ export function createSagaDriver<
     } catch (err) {
       if (!(err instanceof StopDriving)) throw err;
       logger.info({ [driverDeps.idField]: id, status: from, why: err.message }, "stopped driving");
-      return true;
+      return "stop";
     }
     if (result.kind === "wait") {
       logger.warn({ [driverDeps.idField]: id, status: from, why: result.reason }, "saga waits");
-      return true;
+      return "stop";
     }
-    const to =
-      result.kind === "failed" ? definition.compensating : compensating ? definition.failed : (step as Step).enters;
-    const patch = (result.kind === "failed" ? { ...result.patch, failure: result.failure } : result.patch) as
-      | Patch
-      | undefined;
-    assertTransition(machine, from, to, result.kind === "failed" ? result.failure.code : undefined);
     const now = driverDeps.clock.now();
-    // The instance as the transition leaves it: what the final event announces, and what this
-    // driver holds afterwards instead of reading it back.
-    const next = {
-      ...instance,
-      ...definedFields(patch),
-      status: to,
-      updatedAt: now,
-      history: [...instance.history, { from, to, reason: result.reason, at: now }],
-    } as Instance;
+    const hops = [hopFor(from, step, result)];
+    let next = afterHop(instance, hops[0] as Hop, now);
+    const local = result.kind === "done" && budget > 1 ? stepByState.get(next.status) : undefined;
+    if (local?.local) {
+      // Nothing leaves the process between the two: one commit records both. A local step
+      // that waits is simply run again by the next drive.
+      const localResult = await local.action(context(next, owner, local));
+      if (localResult.kind !== "wait") {
+        const hop = hopFor(next.status, local, localResult);
+        hops.push(hop);
+        next = afterHop(next, hop, now);
+      }
+    }
+    const last = hops.at(-1) as Hop;
+    const final = isFinal(machine, last.to);
     const moved = await store.transition({
       id,
       owner,
       from,
-      to,
-      reason: result.reason,
+      to: last.to,
+      reason: last.reason,
       at: now,
-      patch,
-      outbox: isFinal(machine, to) ? driverDeps.announce(next, now) : undefined,
+      via: hops.slice(0, -1).map((h) => ({ state: h.to, reason: h.reason })),
+      patch: hops.some((h) => h.patch)
+        ? (Object.assign({}, ...hops.map((h) => definedFields(h.patch))) as Patch)
+        : undefined,
+      outbox: final ? driverDeps.announce(next, now) : undefined,
+      releaseLease: final,
     });
     if (!moved) {
-      logger.warn({ [driverDeps.idField]: id, from, to }, "saga was moved by another driver");
-      return true;
+      logger.warn({ [driverDeps.idField]: id, from, to: last.to }, "saga was moved by another driver");
+      return "stop";
     }
-    logger.info({ [driverDeps.idField]: id, from, to, reason: result.reason }, "saga moved");
-    driverDeps.observer?.transitioned({
-      from,
-      to,
-      step: compensating ? COMPENSATE : (step as Step).name,
-      secondsInState: Math.max(0, (now.getTime() - enteredAt(instance).getTime()) / 1000),
-      failureCode: to === definition.failed ? next.failure?.code : undefined,
-    });
+    let inStateSince = enteredAt(instance);
+    for (const hop of hops) {
+      logger.info({ [driverDeps.idField]: id, from: hop.from, to: hop.to, reason: hop.reason }, "saga moved");
+      driverDeps.observer?.transitioned({
+        from: hop.from,
+        to: hop.to,
+        step: hop.step,
+        secondsInState: Math.max(0, (now.getTime() - inStateSince.getTime()) / 1000),
+        failureCode: hop.to === definition.failed ? next.failure?.code : undefined,
+      });
+      inStateSince = now;
+    }
     // The driver holds what it wrote: the next step starts from it, without reading it back.
     Object.assign(instance, next);
-    return false;
+    return hops.length;
   }
 
-  async function drive(id: string, owner: string, maxSteps: number): Promise<Instance> {
-    const instance = await store.load(id);
+  async function drive(start: string | Instance, owner: string, maxSteps: number): Promise<Instance> {
+    const id = typeof start === "string" ? start : start.id;
+    const instance = typeof start === "string" ? await store.load(id) : start;
     if (!instance) throw new Error(`${definition.name} ${id} does not exist`);
-    for (let steps = 0; ; steps++) {
+    for (let steps = 0; ; ) {
       if (isFinal(machine, instance.status) || steps >= maxSteps || signal.aborted) return instance;
       const status = instance.status;
       const name = status === definition.compensating ? COMPENSATE : (stepByState.get(status) as Step).name;
       // One span per step, its transition included: the event a final transition writes to
       // the outbox carries this span's context.
-      const stopped = await inSpan(
+      const moved = await inSpan(
         `saga ${name}`,
         { tracer: spans, attributes: { "saga.name": definition.name, "saga.id": id, "saga.status": status } },
-        () => advance(instance, owner),
+        () => advance(instance, owner, maxSteps - steps),
       );
       // Stopped: what is persisted may differ from what this driver holds (someone else moved it).
-      if (stopped) return (await store.load(id)) ?? instance;
+      if (moved === "stop") return (await store.load(id)) ?? instance;
+      steps += moved;
     }
   }
 
   return {
     machine,
     // Inside a log context, so every line logged while driving carries the instance's id.
-    drive: (id, owner, options = {}) =>
-      withLogContext({ [driverDeps.idField]: id }, () =>
-        drive(id, owner, options.maxSteps ?? Number.POSITIVE_INFINITY),
+    drive: (instance, owner, options = {}) =>
+      withLogContext({ [driverDeps.idField]: typeof instance === "string" ? instance : instance.id }, () =>
+        drive(instance, owner, options.maxSteps ?? Number.POSITIVE_INFINITY),
       ),
   };
 }

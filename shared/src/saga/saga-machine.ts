@@ -11,6 +11,8 @@ export interface SagaEdge<State extends string> {
   onlyOn?: readonly string[];
   /** Step edges: the step's undo, run if the saga later compensates. */
   compensation?: string;
+  /** Step edges: the step calls nothing outside, so its transition is written with the one before it. */
+  local?: boolean;
   /** Compensate edges: the undos that may run on it, in the order they would. */
   compensations?: readonly string[];
 }
@@ -48,7 +50,14 @@ export function sagaMachine<State extends string>(definition: AnyDefinition<Stat
   const edges: SagaEdge<State>[] = [];
   steps.forEach((step, i) => {
     const from = sourceOf(definition, i);
-    edges.push({ from, to: step.enters, kind: "step", step: step.name, compensation: step.compensation?.name });
+    edges.push({
+      from,
+      to: step.enters,
+      kind: "step",
+      step: step.name,
+      compensation: step.compensation?.name,
+      ...(step.local ? { local: true } : {}),
+    });
     if (i <= pivot) edges.push({ from, to: definition.compensating, kind: "fail", step: step.name });
     else if (step.turnsBackOn?.length) {
       edges.push({ from, to: definition.compensating, kind: "fail", step: step.name, onlyOn: step.turnsBackOn });

@@ -8,6 +8,8 @@ import type { CheckoutStep } from "../checkout-step.js";
  */
 export const startCharge: CheckoutStep = {
   name: "start charge",
+  // Decided from the session alone: written with the reservation's transition, in one commit.
+  local: true,
   action: (ctx) =>
     done("charging payment", { paymentDeadline: new Date(ctx.now().getTime() + ctx.deps.paymentDeadlineMs) }),
 };
