@@ -37,8 +37,7 @@ const EXPIRED_REASON = "expired";
 export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
   return {
     async reserve(command) {
-      const existing = await findReservation(sql, command.checkoutId);
-      if (existing) return existing;
+      // One transaction whether the checkout is new or a retry: the insert finds out which.
       return sql.begin(async (tx) => {
         const now = clock.now();
         const expiresAt = new Date(now.getTime() + command.ttlSeconds * 1_000);
@@ -49,7 +48,7 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
           on conflict (checkout_id) do nothing
           returning id`;
         if (!inserted) {
-          // That Reserve committed first; its reservation is the answer.
+          // An earlier (or concurrent) Reserve of this checkout committed first; its reservation is the answer.
           const winner = await findReservation(tx, command.checkoutId);
           if (!winner) throw new Error(`reservation of checkout ${command.checkoutId} vanished after a conflict`);
           return winner;

@@ -31,8 +31,13 @@ export function createPostgresPayments(sql: Sql): PaymentStore {
 
     async insertOnce(payment) {
       // On a key conflict the insert waits for the other transaction, then does nothing; the
-      // re-read (a new statement) sees the committed winner.
-      await db.insert(payments).values(toRow(payment)).onConflictDoNothing({ target: payments.idempotencyKey });
+      // re-read (a new statement) sees the committed winner. Without one, the insert's own row answers.
+      const [inserted] = await db
+        .insert(payments)
+        .values(toRow(payment))
+        .onConflictDoNothing({ target: payments.idempotencyKey })
+        .returning();
+      if (inserted) return toPayment(inserted);
       const stored = await byKey(payment.idempotencyKey);
       if (!stored) throw new Error("payment with idempotency key vanished after insert");
       return stored;
