@@ -8,6 +8,7 @@ import { loadPaymentConfig, startPaymentService } from "@checkout-saga/payment-s
 import { loadProductConfig, startProductService } from "@checkout-saga/product-service";
 import {
   createInProcessEventBus,
+  createInProcessServices,
   createLogger,
   envReader,
   type Running,
@@ -71,6 +72,10 @@ export async function startEmbeddedSystem(options: {
       ...options.env,
     };
     const bus = createInProcessEventBus({ logger: logger("event-bus") });
+    // Services call each other in process (Connect's router transport: same handlers, interceptors
+    // and errors, no HTTP/2 loopback hop) unless EMBEDDED_RPC=network asks for the sockets.
+    const rpcMode = e.oneOf("EMBEDDED_RPC", ["in-process", "network"], "in-process");
+    const inProcess = rpcMode === "in-process" ? createInProcessServices() : undefined;
     const adminUrls: Record<string, string> = {};
     const service = <S extends Running & { adminPort?: number }>(name: string, running: S): S => {
       started.push(running);
@@ -78,20 +83,33 @@ export async function startEmbeddedSystem(options: {
       return running;
     };
 
-    service("product-service", await startProductService(loadProductConfig(env), logger("product-service")));
-    service("inventory-service", await startInventoryService(loadInventoryConfig(env), logger("inventory-service")));
-    service("payment-service", await startPaymentService(loadPaymentConfig(env), logger("payment-service")));
+    // Each service starts after the ones it calls, so it finds them registered in process.
+    service(
+      "product-service",
+      await startProductService(loadProductConfig(env), logger("product-service"), { inProcess }),
+    );
+    service(
+      "inventory-service",
+      await startInventoryService(loadInventoryConfig(env), logger("inventory-service"), { inProcess }),
+    );
+    service(
+      "payment-service",
+      await startPaymentService(loadPaymentConfig(env), logger("payment-service"), { inProcess }),
+    );
     // Consumers subscribe before the relay can publish, so no event finds the bus empty.
-    service("cart-service", await startCartService(loadCartConfig(env), logger("cart-service"), { events: bus }));
+    service(
+      "cart-service",
+      await startCartService(loadCartConfig(env), logger("cart-service"), { events: bus, inProcess }),
+    );
     service(
       "orders-service",
-      await startOrdersService(loadOrdersConfig(env), logger("orders-service"), { events: bus }),
+      await startOrdersService(loadOrdersConfig(env), logger("orders-service"), { events: bus, inProcess }),
     );
     service(
       "checkout-service",
-      await startCheckoutService(loadCheckoutConfig(env), logger("checkout-service"), { events: bus }),
+      await startCheckoutService(loadCheckoutConfig(env), logger("checkout-service"), { events: bus, inProcess }),
     );
-    const gateway = await startGateway(loadGatewayConfig(env), logger("gateway"));
+    const gateway = await startGateway(loadGatewayConfig(env), logger("gateway"), { inProcess });
     started.push(gateway);
     adminUrls.gateway = gateway.url;
 

@@ -5,6 +5,7 @@ import {
   createServiceClient,
   createServiceTransport,
   type EventSubscriber,
+  type InProcessServices,
   type Logger,
   type ReadinessCheck,
   rpcReadiness,
@@ -31,6 +32,8 @@ export type CartService = StartedService;
 export interface CartServiceDeps {
   /** Where CheckoutCompleted and CheckoutFailed events come from (the in-process bus in embedded mode). */
   events: EventSubscriber & Partial<BusReadiness>;
+  /** Embedded mode: where services in this process call each other without the network. */
+  inProcess?: InProcessServices;
 }
 
 /**
@@ -41,6 +44,7 @@ export interface CartServiceDeps {
  */
 export function startCartService(config: CartConfig, logger: Logger, deps: CartServiceDeps): Promise<CartService> {
   return startService({
+    inProcess: deps.inProcess,
     name: "cart-service",
     logger,
     port: config.port,
@@ -51,7 +55,7 @@ export function startCartService(config: CartConfig, logger: Logger, deps: CartS
       const cache = scope.resource(countedCartCache(await openCartCache(config, logger), scope.metrics), (c) =>
         c.close(),
       );
-      const products = createProductCatalogClient(config.productUrl);
+      const products = createProductCatalogClient(scope.transport(config.productUrl));
       const carts = createCarts({ store, cache, products, now, logger });
       const subscription = await subscribeToCheckoutEvents({
         events: deps.events,

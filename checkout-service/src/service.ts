@@ -7,6 +7,7 @@ import {
   createOutboxSignal,
   createPostgres,
   type EventPublisher,
+  type InProcessServices,
   type Logger,
   postgresReadiness,
   type ServiceParts,
@@ -35,6 +36,8 @@ import { createPostgresCheckoutStore } from "./store/postgres-checkout-store.js"
 export interface CheckoutServiceDeps {
   /** Where the outbox relay hands events: the in-process bus in embedded mode, Kafka in production. */
   events: EventPublisher & Partial<BusReadiness>;
+  /** Embedded mode: where services in this process call each other without the network. */
+  inProcess?: InProcessServices;
 }
 
 export type CheckoutService = StartedService;
@@ -62,6 +65,7 @@ export async function startCheckoutService(
   // Every drive in flight listens for the stop: hundreds at a time is normal, not a leak.
   setMaxListeners(0, stopping.signal);
   const service = await startService({
+    inProcess: deps.inProcess,
     name: "checkout-service",
     logger,
     port: config.port,
@@ -86,13 +90,17 @@ export async function startCheckoutService(
     );
     if (config.crashAt)
       logger.warn({ crashAt: config.crashAt }, "CHECKOUT_CRASH_AT is set: this process will SIGKILL itself");
-    const cart = createCartClient(config.cartUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY, breakers.cart);
+    const cart = createCartClient(scope.transport(config.cartUrl, breakers.cart), LOOKUP_TIMEOUT_MS, LOOKUP_RETRY);
+    const clock = { now: () => new Date() };
     const saga = createCheckoutSaga({
       store,
       cart,
-      inventory: createInventoryClient(config.inventoryUrl, config.inventoryTimeoutMs, breakers.inventory),
-      payments: createPaymentClient(config.paymentUrl, config.paymentTimeoutMs, breakers.payment),
-      clock: { now: () => new Date() },
+      inventory: createInventoryClient(
+        scope.transport(config.inventoryUrl, breakers.inventory),
+        config.inventoryTimeoutMs,
+      ),
+      payments: createPaymentClient(scope.transport(config.paymentUrl, breakers.payment), config.paymentTimeoutMs),
+      clock,
       logger,
       settings: {
         leaseMs: config.leaseMs,
@@ -113,7 +121,12 @@ export async function startCheckoutService(
     const commands = createCheckoutCommands({
       ...drivers,
       cart,
-      catalog: createCatalogClient(config.productUrl, LOOKUP_TIMEOUT_MS, LOOKUP_RETRY, breakers.product),
+      catalog: createCatalogClient(
+        scope.transport(config.productUrl, breakers.product),
+        LOOKUP_TIMEOUT_MS,
+        LOOKUP_RETRY,
+      ),
+      clock,
       stepModeEnabled: config.stepModeEnabled,
     });
 

@@ -1,4 +1,4 @@
-import { createServiceClient, createServiceTransport } from "@checkout-saga/shared";
+import { createServiceClient, createServiceTransport, type ServiceTransportFactory } from "@checkout-saga/shared";
 import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
@@ -16,13 +16,16 @@ export interface GatewayClients {
   orders: Client<typeof OrdersService>;
 }
 
-/** Clients over the network, one HTTP/2 session per service. */
-export function createGatewayClients(urls: GatewayConfig["serviceUrls"]): GatewayClients {
+/** Clients over the network (one HTTP/2 session per service), or in process in embedded mode. */
+export function createGatewayClients(
+  urls: GatewayConfig["serviceUrls"],
+  transport: ServiceTransportFactory = createServiceTransport,
+): GatewayClients {
   return {
-    product: createServiceClient(ProductService, createServiceTransport(urls.product)),
-    cart: createServiceClient(CartService, createServiceTransport(urls.cart)),
-    inventory: createServiceClient(InventoryService, createServiceTransport(urls.inventory)),
-    checkout: createServiceClient(CheckoutService, createServiceTransport(urls.checkout)),
-    orders: createServiceClient(OrdersService, createServiceTransport(urls.orders)),
+    product: createServiceClient(ProductService, transport(urls.product)),
+    cart: createServiceClient(CartService, transport(urls.cart)),
+    inventory: createServiceClient(InventoryService, transport(urls.inventory)),
+    checkout: createServiceClient(CheckoutService, transport(urls.checkout)),
+    orders: createServiceClient(OrdersService, transport(urls.orders)),
   };
 }

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { createMetricsRegistry, type Logger, type Running } from "@checkout-saga/shared";
+import { createMetricsRegistry, type InProcessServices, type Logger, type Running } from "@checkout-saga/shared";
 import { serve } from "@hono/node-server";
 import { createGatewayApp } from "./app.js";
 import { createGatewayClients } from "./clients.js";
@@ -23,7 +23,11 @@ const STOP_GRACE_MS = 5_000;
  * Builds the service clients, the rate-limit store (Redis when REDIS_URL is set, so every
  * instance shares the buckets; else in memory) and the app, and serves it over HTTP/1.1.
  */
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  deps: { inProcess?: InProcessServices } = {},
+): Promise<Gateway> {
   if (config.usesDevJwtSecret) {
     logger.warn("JWT_SECRET is not set: signing tokens with the built-in dev secret (dev tokens are on)");
   }
@@ -32,7 +36,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger.warn("rate-limit Redis is not reachable yet: requests are not limited until it is");
   }
   const app = createGatewayApp({
-    clients: createGatewayClients(config.serviceUrls),
+    clients: createGatewayClients(config.serviceUrls, deps.inProcess?.transport),
     config,
     logger,
     rateLimitStore: redis && createRedisRateLimitStore({ redis, logger }),

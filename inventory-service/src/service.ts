@@ -1,5 +1,6 @@
 import {
   createPostgres,
+  type InProcessServices,
   type Logger,
   postgresReadiness,
   type StartedService,
@@ -18,6 +19,8 @@ export type InventoryService = StartedService;
 export interface InventoryServiceDeps {
   /** Defaults to the system clock; tests pass one they can move. */
   clock?: Clock;
+  /** Embedded mode: where services in this process call each other without the network. */
+  inProcess?: InProcessServices;
 }
 
 /**
@@ -30,6 +33,7 @@ export function startInventoryService(
   deps: InventoryServiceDeps = {},
 ): Promise<InventoryService> {
   return startService({
+    inProcess: deps.inProcess,
     name: "inventory-service",
     logger,
     port: config.port,

@@ -5,6 +5,7 @@ import {
   consumerMetrics,
   createPostgres,
   type EventSubscriber,
+  type InProcessServices,
   type Logger,
   postgresReadiness,
   type StartedService,
@@ -29,9 +30,10 @@ export const ORDERS_CONSUMER_GROUP = "orders-service";
 export function startOrdersService(
   config: OrdersConfig,
   logger: Logger,
-  deps: { events: EventSubscriber & Partial<BusReadiness> },
+  deps: { events: EventSubscriber & Partial<BusReadiness>; inProcess?: InProcessServices },
 ): Promise<OrdersService> {
   return startService({
+    inProcess: deps.inProcess,
     name: "orders-service",
     logger,
     port: config.port,

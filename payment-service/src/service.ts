@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
   createPostgres,
+  type InProcessServices,
   type Logger,
   migratePostgres,
   postgresReadiness,
@@ -20,8 +21,13 @@ const MIGRATION_LOCK_KEY = 50054;
 export type PaymentService = StartedService;
 
 /** Migrates the database and serves the mock gateway; `stop` closes the servers, then the pool. */
-export function startPaymentService(config: PaymentConfig, logger: Logger): Promise<PaymentService> {
+export function startPaymentService(
+  config: PaymentConfig,
+  logger: Logger,
+  deps: { inProcess?: InProcessServices } = {},
+): Promise<PaymentService> {
   return startService({
+    inProcess: deps.inProcess,
     name: "payment-service",
     logger,
     port: config.port,

@@ -1,4 +1,4 @@
-import { type Logger, type StartedService, startService } from "@checkout-saga/shared";
+import { type InProcessServices, type Logger, type StartedService, startService } from "@checkout-saga/shared";
 import type { ProductConfig } from "./config.js";
 import { seedProducts } from "./domain/product.js";
 import { productRoutes } from "./rpc/product-routes.js";
@@ -7,8 +7,13 @@ import { openSqliteCatalog } from "./store/sqlite-catalog.js";
 export type ProductService = StartedService;
 
 /** Opens the catalog (migrated and seeded on open) and serves it; `stop` closes the servers, then the database. */
-export function startProductService(config: ProductConfig, logger: Logger): Promise<ProductService> {
+export function startProductService(
+  config: ProductConfig,
+  logger: Logger,
+  deps: { inProcess?: InProcessServices } = {},
+): Promise<ProductService> {
   return startService({
+    inProcess: deps.inProcess,
     name: "product-service",
     logger,
     port: config.port,

@@ -50,6 +50,14 @@ export function envReader(env: Env) {
       if (/^(false|0|no|off)$/i.test(v)) return false;
       throw new ConfigError(`${name} must be true or false, got "${v}"`);
     },
+    /** One of a fixed set of words. */
+    oneOf<const T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const v = raw(name) ?? fallback;
+      if (!(allowed as readonly string[]).includes(v)) {
+        throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${v}"`);
+      }
+      return v as T;
+    },
     /** A number of milliseconds, or a range "1000-2000" picked uniformly per use. */
     msRange(name: string, fallback: string): { min: number; max: number } {
       const v = raw(name) ?? fallback;

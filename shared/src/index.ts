@@ -9,6 +9,7 @@ export * from "./events/kafka-dead-letter.js";
 export * from "./events/kafka-log.js";
 export * from "./events/kafka-wiring.js";
 export * from "./ids.js";
+export * from "./in-process-services.js";
 export * from "./lifecycle.js";
 export * from "./log-context.js";
 export * from "./logger.js";

@@ -28,6 +28,15 @@ export function withLogContext<T>(fields: LogContext, fn: () => T): T {
 }
 
 /**
+ * Runs `fn` in a context holding only `fields`: a call's handler starts from what the call
+ * carried, whether it came over the network or in process (where it would otherwise inherit
+ * the caller's context).
+ */
+export function inNewLogContext<T>(fields: LogContext, fn: () => T): T {
+  return storage.run({}, () => withLogContext(fields, fn));
+}
+
+/**
  * The context as log fields (snake_case, like the rest of the log line), plus the active span's
  * `trace_id` when tracing is on; what is unknown is left out.
  */

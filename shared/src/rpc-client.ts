@@ -14,9 +14,19 @@ export function createServiceTransport(baseUrl: string, interceptors: Intercepto
     baseUrl,
     httpVersion: "2",
     useBinaryFormat: true,
-    interceptors: [rpcClientTracing, forwardRequestId, ...interceptors],
+    interceptors: rpcClientInterceptors(interceptors),
   });
 }
+
+/** What every call a service makes passes through, over the network or in process: tracing, then request id, then the caller's own. */
+export const rpcClientInterceptors = (interceptors: Interceptor[] = []): Interceptor[] => [
+  rpcClientTracing,
+  forwardRequestId,
+  ...interceptors,
+];
+
+/** How a service reaches another by its base URL (with its own interceptors, e.g. a circuit breaker). */
+export type ServiceTransportFactory = (baseUrl: string, interceptors?: Interceptor[]) => Transport;
 
 const forwardRequestId: Interceptor = (next) => (req) => {
   const { requestId } = requestContext();

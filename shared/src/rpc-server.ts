@@ -4,7 +4,7 @@ import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { domainErrorInterceptor } from "./errors.js";
 import { listen } from "./listen.js";
-import { REQUEST_ID_HEADER, withLogContext } from "./log-context.js";
+import { inNewLogContext, REQUEST_ID_HEADER } from "./log-context.js";
 import type { Logger } from "./logger.js";
 import { type Registry, rpcMetricsInterceptor } from "./metrics.js";
 import { registerReflection } from "./reflection.js";
@@ -35,15 +35,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const { logger } = options;
   const services: DescService[] = [];
   const handler = connectNodeAdapter({
-    // Outermost first: failures are logged after domain errors became Connect errors.
-    interceptors: [
-      rpcServerTracing,
-      requestIdInterceptor,
-      ...(options.metrics ? [rpcMetricsInterceptor(options.metrics)] : []),
-      logFailures(logger),
-      domainErrorInterceptor,
-      ...(options.interceptors ?? []),
-    ],
+    interceptors: rpcServerInterceptors(options),
     routes(router) {
       options.routes(router);
       for (const h of router.handlers) if (!services.includes(h.service)) services.push(h.service);
@@ -73,13 +65,29 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 }
 
 /**
- * Runs the call inside a log context holding the caller's `x-request-id`, so every line a
+ * What every call a service answers passes through, however it arrives (over HTTP/2, or in
+ * process in embedded mode). Outermost first: failures are logged after domain errors became
+ * Connect errors.
+ */
+export function rpcServerInterceptors(
+  options: Pick<RpcServerOptions, "logger" | "metrics" | "interceptors">,
+): Interceptor[] {
+  return [
+    rpcServerTracing,
+    requestIdInterceptor,
+    ...(options.metrics ? [rpcMetricsInterceptor(options.metrics)] : []),
+    logFailures(options.logger),
+    domainErrorInterceptor,
+    ...(options.interceptors ?? []),
+  ];
+}
+
+/**
+ * Runs the call inside a log context holding only the caller's `x-request-id`, so every line a
  * handler logs carries `request_id`, and the calls it makes to other services forward it.
  */
-const requestIdInterceptor: Interceptor = (next) => (req) => {
-  const requestId = req.header.get(REQUEST_ID_HEADER) ?? undefined;
-  return requestId ? withLogContext({ requestId }, () => next(req)) : next(req);
-};
+const requestIdInterceptor: Interceptor = (next) => (req) =>
+  inNewLogContext({ requestId: req.header.get(REQUEST_ID_HEADER) ?? undefined }, () => next(req));
 
 /** Server-side faults are logged with their cause; client mistakes are not noise. */
 function logFailures(logger: Logger): Interceptor {

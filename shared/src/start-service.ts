@@ -1,10 +1,12 @@
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { type AdminServer, startAdminServer } from "./admin-server.js";
+import type { InProcessServices } from "./in-process-services.js";
 import { type Running, stopInOrder } from "./lifecycle.js";
 import type { Logger } from "./logger.js";
 import { createMetricsRegistry, type Registry } from "./metrics.js";
 import type { ReadinessCheck } from "./readiness.js";
-import { type RpcServer, startRpcServer } from "./rpc-server.js";
+import { createServiceTransport, type ServiceTransportFactory } from "./rpc-client.js";
+import { type RpcServer, rpcServerInterceptors, startRpcServer } from "./rpc-server.js";
 
 /** What a service's composition registers as it builds itself; see `startService`. */
 export interface ServiceScope {
@@ -17,6 +19,8 @@ export interface ServiceScope {
   background(stop: () => unknown): void;
   /** A periodic task (sweeper, recovery, gauges): started once the servers listen, stopped with the background work. */
   periodic(start: () => Running): void;
+  /** How this service reaches another: in process when both run in one (embedded mode), else over the network. */
+  transport: ServiceTransportFactory;
 }
 
 /** What a composition hands back: the RPC handlers and what readiness looks at. */
@@ -36,6 +40,8 @@ export interface ServiceDefinition {
   /** Where /health and /metrics answer; undefined: not served (a config built by hand in a test). */
   adminPort?: number;
   host?: string;
+  /** Embedded mode: services in this process call each other here, and this one registers itself. */
+  inProcess?: InProcessServices;
   /** Runs first, before the composition opens anything: the schema its stores expect. */
   migrate?: () => Promise<void>;
   /** Opens the stores and clients (through `scope`), builds the domain, returns the routes. */
@@ -50,9 +56,10 @@ export interface StartedService extends Running {
 
 /**
  * The one way an RPC service starts and stops. Start: migrations → the composition (stores,
- * clients, domain, background work) → the RPC server → the admin server (health, readiness,
- * metrics) → periodic tasks. Stop, whatever got started: the admin server (probes see the
- * instance go), the RPC server (in-flight calls finish), periodic tasks and background work
+ * clients, domain, background work) → the RPC server (and, in embedded mode, the in-process
+ * registration) → the admin server (health, readiness, metrics) → periodic tasks. Stop, whatever
+ * got started: the admin server (probes see the instance go), the in-process registration, the
+ * RPC server (in-flight calls finish), periodic tasks and background work
  * (newest first: consumers commit, loops finish their run), then the resources (newest first).
  * A failed start stops what it had started, in that same order, and rethrows.
  */
@@ -63,9 +70,16 @@ export async function startService(definition: ServiceDefinition): Promise<Start
   const work: Array<() => unknown> = [];
   let rpc: RpcServer | undefined;
   let admin: AdminServer | undefined;
+  let unregister: (() => void) | undefined;
   const periodic: Array<() => Running> = [];
   const stop = () =>
-    stopInOrder([() => admin?.close(), () => rpc?.close(), ...[...work].reverse(), ...[...resources].reverse()]);
+    stopInOrder([
+      () => admin?.close(),
+      () => unregister?.(),
+      () => rpc?.close(),
+      ...[...work].reverse(),
+      ...[...resources].reverse(),
+    ]);
 
   try {
     await definition.migrate?.();
@@ -82,6 +96,7 @@ export async function startService(definition: ServiceDefinition): Promise<Start
       periodic(start) {
         periodic.push(start);
       },
+      transport: definition.inProcess?.transport ?? createServiceTransport,
     };
     const parts = await definition.compose(scope);
     rpc = await startRpcServer({
@@ -91,6 +106,10 @@ export async function startService(definition: ServiceDefinition): Promise<Start
       logger,
       metrics,
       interceptors: parts.interceptors,
+    });
+    unregister = definition.inProcess?.register(rpc.port, {
+      routes: parts.routes,
+      interceptors: rpcServerInterceptors({ logger, metrics, interceptors: parts.interceptors }),
     });
     if (definition.adminPort !== undefined) {
       admin = await startAdminServer({

@@ -1,10 +1,11 @@
-import { createServiceClient, createServiceTransport, DomainError } from "@checkout-saga/shared";
+import { createServiceClient, DomainError } from "@checkout-saga/shared";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import type { Transport } from "@connectrpc/connect";
 import type { ProductCatalog } from "../domain/product-catalog.js";
 
 /** The catalog as the product service answers it over Connect. */
-export function createProductCatalogClient(baseUrl: string): ProductCatalog {
-  const client = createServiceClient(ProductService, createServiceTransport(baseUrl));
+export function createProductCatalogClient(transport: Transport): ProductCatalog {
+  const client = createServiceClient(ProductService, transport);
   return {
     async findMissing(productIds) {
       try {

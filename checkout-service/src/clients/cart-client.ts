@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
-import { createServiceClient, createServiceTransport, type RetryPolicy, withRetry } from "@checkout-saga/shared";
+import { createServiceClient, type RetryPolicy, withRetry } from "@checkout-saga/shared";
 import { CartService, ClaimLineSchema } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
-import type { Interceptor } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import type { CartClaimPort, CartPort } from "../saga/ports.js";
 import { lookupFailure } from "./lookup-failure.js";
 
@@ -11,12 +11,11 @@ import { lookupFailure } from "./lookup-failure.js";
  * by the step's policy; errors reach the step as they are).
  */
 export function createCartClient(
-  baseUrl: string,
+  transport: Transport,
   timeoutMs: number,
   retry: RetryPolicy,
-  interceptors: Interceptor[] = [],
 ): CartPort & CartClaimPort {
-  const client = createServiceClient(CartService, createServiceTransport(baseUrl, interceptors));
+  const client = createServiceClient(CartService, transport);
   const toLines = (lines: Array<{ productId: string; quantity: number }>) =>
     lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
   return {

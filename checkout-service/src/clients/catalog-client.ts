@@ -1,22 +1,11 @@
-import {
-  createServiceClient,
-  createServiceTransport,
-  fromMoneyProto,
-  type RetryPolicy,
-  withRetry,
-} from "@checkout-saga/shared";
+import { createServiceClient, fromMoneyProto, type RetryPolicy, withRetry } from "@checkout-saga/shared";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
-import type { Interceptor } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import type { CatalogPort } from "../saga/ports.js";
 import { lookupFailure } from "./lookup-failure.js";
 
-export function createCatalogClient(
-  baseUrl: string,
-  timeoutMs: number,
-  retry: RetryPolicy,
-  interceptors: Interceptor[] = [],
-): CatalogPort {
-  const client = createServiceClient(ProductService, createServiceTransport(baseUrl, interceptors));
+export function createCatalogClient(transport: Transport, timeoutMs: number, retry: RetryPolicy): CatalogPort {
+  const client = createServiceClient(ProductService, transport);
   return {
     async getProducts(ids) {
       try {

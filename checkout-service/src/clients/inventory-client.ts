@@ -1,17 +1,13 @@
 import { create } from "@bufbuild/protobuf";
-import { createServiceClient, createServiceTransport } from "@checkout-saga/shared";
+import { createServiceClient } from "@checkout-saga/shared";
 import { LineQuantitySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
-import type { Interceptor } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import type { InventoryPort } from "../saga/ports.js";
 
 /** InventoryService over Connect, each call with its own deadline. */
-export function createInventoryClient(
-  baseUrl: string,
-  timeoutMs: number,
-  interceptors: Interceptor[] = [],
-): InventoryPort {
-  const client = createServiceClient(InventoryService, createServiceTransport(baseUrl, interceptors));
+export function createInventoryClient(transport: Transport, timeoutMs: number): InventoryPort {
+  const client = createServiceClient(InventoryService, transport);
   return {
     async reserve(checkoutId, lines) {
       const res = await client.reserve(

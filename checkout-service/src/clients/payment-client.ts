@@ -1,12 +1,12 @@
 import { create } from "@bufbuild/protobuf";
-import { createServiceClient, createServiceTransport, toMoneyProto } from "@checkout-saga/shared";
+import { createServiceClient, toMoneyProto } from "@checkout-saga/shared";
 import {
   type Payment,
   PaymentMethodSchema,
   PaymentService,
   PaymentStatus,
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
-import type { Interceptor } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import type { PaymentPort, PaymentResult } from "../saga/ports.js";
 
 const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
@@ -18,8 +18,8 @@ const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
 };
 
 /** PaymentService over Connect, each call with its own deadline. */
-export function createPaymentClient(baseUrl: string, timeoutMs: number, interceptors: Interceptor[] = []): PaymentPort {
-  const client = createServiceClient(PaymentService, createServiceTransport(baseUrl, interceptors));
+export function createPaymentClient(transport: Transport, timeoutMs: number): PaymentPort {
+  const client = createServiceClient(PaymentService, transport);
   return {
     async charge({ idempotencyKey, checkoutId, amount, method }) {
       const res = await client.charge(

@@ -1,0 +1,117 @@
+import { create } from "@bufbuild/protobuf";
+import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../src/dev/index.js";
+import {
+  createInProcessServices,
+  createServiceClient,
+  createServiceTransport,
+  errorDetail,
+  notFound,
+  type Registry,
+  requestContext,
+  type StartedService,
+  startService,
+  withLogContext,
+} from "../src/index.js";
+import { testLogger } from "../src/testing/index.js";
+
+/**
+ * Embedded mode's in-process calls must be indistinguishable from network calls to the code on
+ * either side: same answers, same errors with details, same request context, same metrics.
+ */
+describe("in-process services", () => {
+  const inProcess = createInProcessServices();
+  const seen: { requestId?: string; checkoutId?: string }[] = [];
+  let registry: Registry | undefined;
+  let service: StartedService;
+  let url: string;
+
+  beforeAll(async () => {
+    service = await startService({
+      name: "product-service",
+      logger: testLogger(),
+      port: 0,
+      host: "127.0.0.1",
+      inProcess,
+      compose(scope) {
+        registry = scope.metrics;
+        return {
+          routes(router) {
+            router.service(ProductService, {
+              async getProduct(req) {
+                seen.push({ ...requestContext() });
+                if (req.id === "missing") {
+                  throw notFound("PRODUCT_NOT_FOUND", "no such product", { metadata: { product_id: req.id } });
+                }
+                return { product: create(ProductSchema, { id: req.id, name: "Laptop" }) };
+              },
+            });
+          },
+          checks: {},
+        };
+      },
+    });
+    url = `http://127.0.0.1:${service.port}`;
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  const inProcessClient = () => createServiceClient(ProductService, inProcess.transport(url));
+  const networkClient = () => createServiceClient(ProductService, createServiceTransport(url));
+
+  const failureOf = async (call: Promise<unknown>) => {
+    const err = ConnectError.from(
+      await call.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+    return { code: err.code, message: err.rawMessage, detail: errorDetail(err) };
+  };
+
+  it("answers as over the network, errors and their details included", async () => {
+    const [local, remote] = [inProcessClient(), networkClient()];
+    expect((await local.getProduct({ id: "1" })).product).toEqual((await remote.getProduct({ id: "1" })).product);
+    const localFailure = await failureOf(local.getProduct({ id: "missing" }));
+    expect(localFailure).toEqual(await failureOf(remote.getProduct({ id: "missing" })));
+    expect(localFailure).toMatchObject({ code: Code.NotFound, detail: { reason: "PRODUCT_NOT_FOUND" } });
+  });
+
+  it("hands the handler only what the call carries: the request id, not the caller's context", async () => {
+    seen.length = 0;
+    await withLogContext({ requestId: "req-1", checkoutId: "c-1" }, () => inProcessClient().getProduct({ id: "1" }));
+    expect(seen).toEqual([{ requestId: "req-1" }]);
+  });
+
+  it("counts in-process calls in the service's RPC metrics", async () => {
+    const count = async () => {
+      const metric = await registry?.getSingleMetric("checkout_saga_rpc_server_duration_seconds")?.get();
+      return (metric?.values ?? [])
+        .filter(
+          (v) => (v as { metricName?: string }).metricName?.endsWith("_count") && v.labels.rpc_method === "GetProduct",
+        )
+        .reduce((sum, v) => sum + v.value, 0);
+    };
+    const before = await count();
+    await inProcessClient().getProduct({ id: "1" });
+    expect((await count()) - before).toBe(1);
+  });
+
+  it("calls a registered service without its port, and the network once it is gone", async () => {
+    const port = await freePort();
+    const unregister = inProcess.register(port, {
+      routes: (router) =>
+        router.service(ProductService, { getProduct: (req) => ({ product: create(ProductSchema, { id: req.id }) }) }),
+      interceptors: [],
+    });
+    const client = createServiceClient(ProductService, inProcess.transport(`http://localhost:${port}`));
+    // Nothing listens on the port: only an in-process call can answer.
+    expect((await client.getProduct({ id: "7" })).product?.id).toBe("7");
+    unregister();
+    expect((await failureOf(client.getProduct({ id: "7" }))).code).toBe(Code.Unavailable);
+  });
+});
