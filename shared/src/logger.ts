@@ -51,6 +51,19 @@ export function resolveLogFormat(
   throw new ConfigError(`LOG_FORMAT must be "json" or "pretty", got "${value}"`);
 }
 
+let asyncStdout: DestinationStream | undefined;
+
+/**
+ * JSON lines go out asynchronously: a request does not wait for a write(2) per line, lines
+ * logged while a write is in flight go out together with the next one, and none waits for a
+ * buffer to fill (an idle service's last line is not held back). pino flushes it synchronously
+ * on exit. One stream per process: embedded mode's services share stdout without interleaving.
+ */
+function stdout(): DestinationStream {
+  asyncStdout ??= pino.destination({ dest: 1, sync: false });
+  return asyncStdout;
+}
+
 /**
  * pino logs with the service name on every line, plus the request, user and checkout ids of
  * the work in progress (see `withLogContext`); secrets never reach the output.
@@ -61,8 +74,8 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
     resolveLogFormat(process.env.LOG_FORMAT, { isTTY: process.stdout.isTTY === true, nodeEnv: process.env.NODE_ENV });
   const destination =
     options.destination ??
-    // Synchronous, like pino's own stdout: the "stopped" line must be out before process.exit.
-    (format === "pretty" ? pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : undefined);
+    // A developer's terminal: synchronous, so the "stopped" line is out before process.exit.
+    (format === "pretty" ? pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : stdout());
   return pino(
     {
       name: service,
