@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { and, eq, lt } from "drizzle-orm";
+import { lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { CartClaim, CartLine } from "../domain/cart.js";
@@ -41,37 +41,44 @@ export function openSqliteCartStore(file: string): SqliteCartStore {
   const db = drizzle(sqlite);
   migrate(db, { migrationsFolder });
 
+  // Prepared once, in plain SQL: every cart read and write is one of these three statements.
+  const byUser = sqlite.prepare<[string], CartRow>(
+    "select user_id, items, version, updated_at, applied_event_ids, claims from carts where user_id = ?",
+  );
+  // insert ... on conflict do nothing: the first writer creates the row, any other loses.
+  const insertFirst = sqlite.prepare<CartRow>(
+    `insert into carts (user_id, items, version, updated_at, applied_event_ids, claims)
+     values (@user_id, @items, @version, @updated_at, @applied_event_ids, @claims)
+     on conflict do nothing`,
+  );
+  // update ... where user_id = ? and version = ?: a write based on an older read changes nothing.
+  const updateIfVersion = sqlite.prepare<CartRow & { expected_version: number }>(
+    `update carts set items = @items, version = @version, updated_at = @updated_at,
+       applied_event_ids = @applied_event_ids, claims = @claims
+     where user_id = @user_id and version = @expected_version`,
+  );
+
   return {
     async load(userId) {
-      const row = db.select().from(carts).where(eq(carts.userId, userId)).get();
+      const row = byUser.get(userId);
       return row ? toStoredCart(row) : undefined;
     },
 
     async save(cart, expectedVersion) {
       assertNextVersion(cart, expectedVersion);
-      const values = {
+      const row: CartRow = {
+        user_id: cart.userId,
         items: JSON.stringify(cart.items.map(toItemJson)),
         version: cart.version,
-        updatedAt: cart.updatedAt,
-        appliedEventIds: JSON.stringify(cart.appliedEventIds),
+        updated_at: cart.updatedAt.getTime(),
+        applied_event_ids: JSON.stringify(cart.appliedEventIds),
         // In the same row as the lines: a claim is checked and written by the same compare-and-set.
         claims: JSON.stringify(cart.claims.map(toClaimJson)),
       };
-      if (expectedVersion === 0) {
-        // insert ... on conflict do nothing: the first writer creates the row, any other loses.
-        const result = db
-          .insert(carts)
-          .values({ userId: cart.userId, ...values })
-          .onConflictDoNothing()
-          .run();
-        return result.changes === 1;
-      }
-      // update ... where user_id = ? and version = ?: a write based on an older read changes nothing.
-      const result = db
-        .update(carts)
-        .set(values)
-        .where(and(eq(carts.userId, cart.userId), eq(carts.version, expectedVersion)))
-        .run();
+      const result =
+        expectedVersion === 0
+          ? insertFirst.run(row)
+          : updateIfVersion.run({ ...row, expected_version: expectedVersion });
       return result.changes === 1;
     },
 
@@ -85,15 +92,25 @@ export function openSqliteCartStore(file: string): SqliteCartStore {
   };
 }
 
-function toStoredCart(row: typeof carts.$inferSelect): StoredCart {
+/** A row of `carts` (schema.ts) as SQLite stores it: JSON text, milliseconds since the epoch. */
+interface CartRow {
+  user_id: string;
+  items: string;
+  version: number;
+  updated_at: number;
+  applied_event_ids: string;
+  claims: string;
+}
+
+function toStoredCart(row: CartRow): StoredCart {
   return {
-    userId: row.userId,
+    userId: row.user_id,
     items: (JSON.parse(row.items) as ItemJson[]).map(
       (i): CartLine => ({ productId: i.productId, quantity: i.quantity, addedAt: new Date(i.addedAt) }),
     ),
     version: row.version,
-    updatedAt: row.updatedAt,
-    appliedEventIds: JSON.parse(row.appliedEventIds) as string[],
+    updatedAt: new Date(row.updated_at),
+    appliedEventIds: JSON.parse(row.applied_event_ids) as string[],
     claims: (JSON.parse(row.claims) as ClaimJson[]).map(fromClaimJson),
   };
 }
