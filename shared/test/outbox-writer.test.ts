@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OutboxMessage, type Sql, writeOutboxMessage } from "../src/index.js";
+import { type OutboxMessage, outboxInsertFor, type Sql, writeOutboxMessage } from "../src/index.js";
 import { createOutboxDatabase } from "./outbox-database.js";
 
 let sql: Sql;
@@ -71,5 +71,26 @@ describe("outbox writer", () => {
     await expect(sql.begin((tx) => writeOutboxMessage(tx, message({ eventId: m.eventId })))).rejects.toThrow(
       /outbox_event_id_unique/,
     );
+  });
+
+  it("writes the same row inside one statement, only when the change it announces happened", async () => {
+    const announced = message();
+    const [happened] = await sql<{ n: number }[]>`
+      with moved as (select 1 as n), announced as (${outboxInsertFor(sql, "moved", announced)})
+      select count(*)::int as n from moved`;
+    expect(happened?.n).toBe(1);
+    expect(await rowsOf(announced.eventId)).toEqual([
+      expect.objectContaining({
+        event_type: "OrderCancelled",
+        payload: Buffer.from([10, 1, 2]),
+        headers: announced.headers,
+      }),
+    ]);
+
+    const silent = message();
+    await sql`
+      with moved as (select 1 as n where false), announced as (${outboxInsertFor(sql, "moved", silent)})
+      select count(*) from moved`;
+    expect(await rowsOf(silent.eventId)).toEqual([]);
   });
 });

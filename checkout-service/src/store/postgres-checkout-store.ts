@@ -1,4 +1,4 @@
-import { type OutboxSignal, type Sql, writeOutboxMessage } from "@checkout-saga/shared";
+import { type OutboxSignal, outboxInsertFor, type Sql } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import type { CheckoutFailure, CheckoutItem, ShippingAddress } from "../domain/checkout-session.js";
 import { type CheckoutSession, type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
@@ -46,9 +46,6 @@ interface TransitionRow {
   at: Date;
 }
 
-/** Thrown inside a transaction to roll it back when the idempotency key was taken first. */
-class KeyTaken extends Error {}
-
 /**
  * Checkout sessions, their history, idempotency keys and outbox rows in PostgreSQL. Every
  * saga write is guarded by the expected status and the writer's lease (`where id = $ and
@@ -87,27 +84,33 @@ export function createPostgresCheckoutStore(
     async transition({ id: checkoutId, owner, from, to, reason, at, via = [], patch, outbox, releaseLease }) {
       const states = [from, ...via.map((v) => v.state), to];
       const reasons = [...via.map((v) => v.reason), reason];
-      const moved = await sql.begin(async (tx) => {
-        const updated = await tx`
+      // One statement, one round trip: the guarded update, one history row per hop, and with the
+      // final one its outbox row and stored answer — each CTE writes only if the update did.
+      // The update's row lock serializes history appends for this checkout.
+      const [result] = await sql<{ moved: number }[]>`
+        with moved as (
           update checkout_sessions set status = ${to}, ${applyPatch(patch, releaseLease ? "release" : "renew")}
-          where id = ${checkoutId} and status = ${from} and lease_owner = ${owner}`;
-        if (updated.count === 0) return false;
-        // One history row per hop. The row lock taken by the update serializes appends for this checkout.
-        await tx`
+          where id = ${checkoutId} and status = ${from} and lease_owner = ${owner}
+          returning id
+        ), history as (
           insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason, at)
-          select ${checkoutId}, base.seq + hop.n, hop.from_status, hop.to_status, hop.reason, ${at}
-          from (select coalesce(max(seq), 0) as seq from checkout_transitions where checkout_id = ${checkoutId}) base,
+          select moved.id, base.seq + hop.n, hop.from_status, hop.to_status, hop.reason, ${at}::timestamptz
+          from moved,
+            (select coalesce(max(seq), 0) as seq from checkout_transitions where checkout_id = ${checkoutId}) base,
             unnest(${states.slice(0, -1)}::text[], ${states.slice(1)}::text[], ${reasons}::text[])
-              with ordinality as hop(from_status, to_status, reason, n)`;
-        if (outbox) await writeOutboxMessage(tx, outbox.event);
-        if (outbox?.response) {
-          // The answer the key replays, kept with the end it describes (unless one was kept earlier).
-          await tx`
-            update idempotency_keys set response = ${Buffer.from(outbox.response)}, completed_at = now()
-            where checkout_id = ${checkoutId} and response is null`;
+              with ordinality as hop(from_status, to_status, reason, n)
+        )
+        ${outbox ? sql`, announced as (${outboxInsertFor(sql, "moved", outbox.event)})` : sql``}
+        ${
+          outbox?.response
+            ? // The answer the key replays, kept with the end it describes (unless one was kept earlier).
+              sql`, answered as (
+                update idempotency_keys set response = ${Buffer.from(outbox.response)}, completed_at = now()
+                where checkout_id = ${checkoutId} and response is null and exists (select 1 from moved))`
+            : sql``
         }
-        return true;
-      });
+        select count(*)::int as moved from moved`;
+      const moved = (result?.moved ?? 0) > 0;
       if (moved && outbox) options.outboxSignal.notify();
       return moved;
     },
@@ -143,35 +146,35 @@ export function createPostgresCheckoutStore(
       const reason = options.retryOf
         ? `checkout initiated: a new attempt after checkout ${options.retryOf} failed for a passing reason`
         : "checkout initiated";
-      try {
-        await sql.begin(async (tx) => {
-          // A JS Date: milliseconds only, so the list's keyset cursor matches rows exactly.
-          await tx`
-            insert into checkout_sessions (id, user_id, status, currency, total_minor, items, shipping_address,
-              payment_method_type, payment_token, step_mode, lease_owner, lease_expires_at, created_at, updated_at)
-            values (${c.id}, ${c.userId}, 'INITIATED', ${c.total.currency}, ${c.total.amountMinor},
-              ${json(c.items)}, ${json(c.shippingAddress)},
-              ${c.paymentMethod.type}, ${c.paymentMethod.token}, ${c.stepMode}, ${owner}, ${leaseUntil()},
-              ${c.createdAt}, ${c.createdAt})`;
-          await tx`
-            insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason, at)
-            values (${c.id}, 1, null, 'INITIATED', ${reason}, ${c.createdAt})`;
-          // A concurrent insert of the same key waits here for the first to commit, then finds it
-          // taken; a concurrent retry finds the key already moved on from the failed attempt.
-          const claimed = options.retryOf
-            ? await tx`
-                update idempotency_keys set checkout_id = ${c.id}, response = null, completed_at = null
-                where user_id = ${c.userId} and key = ${idempotency.key} and checkout_id = ${options.retryOf}`
-            : await tx`
-                insert into idempotency_keys (user_id, key, request_fingerprint, checkout_id)
-                values (${c.userId}, ${idempotency.key}, ${idempotency.fingerprint}, ${c.id})
-                on conflict do nothing`;
-          if (claimed.count === 0) throw new KeyTaken();
-        });
-      } catch (err) {
-        if (err instanceof KeyTaken) return "conflict";
-        throw err;
-      }
+      // One statement: the key first, then the session and its first history row only if the key
+      // was claimed. A concurrent insert of the same key waits for the first to commit, then finds
+      // it taken; a concurrent retry finds the key already moved on from the failed attempt.
+      const claimKey = options.retryOf
+        ? sql`
+            update idempotency_keys set checkout_id = ${c.id}, response = null, completed_at = null
+            where user_id = ${c.userId} and key = ${idempotency.key} and checkout_id = ${options.retryOf}
+            returning checkout_id`
+        : sql`
+            insert into idempotency_keys (user_id, key, request_fingerprint, checkout_id)
+            values (${c.userId}, ${idempotency.key}, ${idempotency.fingerprint}, ${c.id})
+            on conflict do nothing
+            returning checkout_id`;
+      // A JS Date: milliseconds only, so the list's keyset cursor matches rows exactly.
+      const created = await sql`
+        with claimed as (${claimKey}),
+        session as (
+          insert into checkout_sessions (id, user_id, status, currency, total_minor, items, shipping_address,
+            payment_method_type, payment_token, step_mode, lease_owner, lease_expires_at, created_at, updated_at)
+          select claimed.checkout_id, ${c.userId}::text, 'INITIATED', ${c.total.currency}::text,
+            ${c.total.amountMinor}::bigint, ${json(c.items)}::jsonb, ${json(c.shippingAddress)}::jsonb,
+            ${c.paymentMethod.type}::text, ${c.paymentMethod.token}::text, ${c.stepMode}::boolean, ${owner}::text,
+            ${leaseUntil()}, ${c.createdAt}::timestamptz, ${c.createdAt}::timestamptz
+          from claimed
+          returning id
+        )
+        insert into checkout_transitions (checkout_id, seq, from_status, to_status, reason, at)
+        select session.id, 1, null, 'INITIATED', ${reason}::text, ${c.createdAt}::timestamptz from session`;
+      if (created.count === 0) return "conflict";
       return {
         ...c,
         status: "INITIATED",
