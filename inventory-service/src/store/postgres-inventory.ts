@@ -60,21 +60,30 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
         const shortages = findShortages(command.lines, available);
         // Throwing rolls back the reservation row too: nothing is held, nothing is recorded.
         if (shortages.length > 0) throw outOfStock(shortages);
-        for (const { productId, quantity } of command.lines) {
-          // The guard repeats the shortage check at the row; with the check constraint it is the
-          // last line of defence against overselling.
-          const moved = await tx`
-            update stock
-            set available = available - ${quantity}, reserved = reserved + ${quantity}, updated_at = ${now}
-            where product_id = ${productId} and available >= ${quantity}`;
-          if (moved.count !== 1) throw new Error(`stock of product ${productId} changed under its row lock`);
-        }
         const lineRows = command.lines.map((l) => ({
           reservation_id: inserted.id,
           product_id: l.productId,
           quantity: l.quantity,
         }));
-        await tx`insert into reservation_lines ${tx(lineRows)}`;
+        // Sent together (pipelined): the rows are locked already, nothing waits on an answer.
+        const [moved] = await Promise.all([
+          Promise.all(
+            command.lines.map(
+              ({ productId, quantity }) =>
+                // The guard repeats the shortage check at the row; with the check constraint it is
+                // the last line of defence against overselling.
+                tx`
+                  update stock
+                  set available = available - ${quantity}, reserved = reserved + ${quantity}, updated_at = ${now}
+                  where product_id = ${productId} and available >= ${quantity}`,
+            ),
+          ),
+          tx`insert into reservation_lines ${tx(lineRows)}`,
+        ]);
+        moved.forEach((m, i) => {
+          if (m.count !== 1)
+            throw new Error(`stock of product ${command.lines[i]?.productId} changed under its row lock`);
+        });
         return {
           id: inserted.id,
           checkoutId: command.checkoutId,
@@ -180,11 +189,14 @@ async function endHold(
   reason: string | null,
   now: Date,
 ): Promise<Reservation> {
-  await moveHeldStock(tx, reservation.lines, returnsToAvailable[to], now);
-  await tx`
-    update reservations
-    set status = ${to}, release_reason = ${reason}, updated_at = ${now}
-    where id = ${reservation.id}`;
+  // Pipelined: the reservation row is locked already, neither write waits on the other.
+  await Promise.all([
+    moveHeldStock(tx, reservation.lines, returnsToAvailable[to], now),
+    tx`
+      update reservations
+      set status = ${to}, release_reason = ${reason}, updated_at = ${now}
+      where id = ${reservation.id}`,
+  ]);
   return { ...reservation, status: to };
 }
 
@@ -200,14 +212,17 @@ async function moveHeldStock(
     tx,
     lines.map((l) => l.productId),
   );
-  for (const { productId, quantity } of lines) {
-    await tx`
-      update stock
-      set reserved = reserved - ${quantity},
-          available = available + ${backToAvailable ? quantity : 0},
-          updated_at = ${now}
-      where product_id = ${productId}`;
-  }
+  // Pipelined: the rows are locked already.
+  await Promise.all(
+    lines.map(
+      ({ productId, quantity }) => tx`
+        update stock
+        set reserved = reserved - ${quantity},
+            available = available + ${backToAvailable ? quantity : 0},
+            updated_at = ${now}
+        where product_id = ${productId}`,
+    ),
+  );
 }
 
 /** Locks the products' stock rows in product id order (the one order every path uses); returns what is available. */
@@ -228,11 +243,25 @@ async function findReservation(db: Queryable, checkoutId: string): Promise<Reser
 }
 
 async function lockReservation(tx: postgres.TransactionSql, checkoutId: string): Promise<Reservation | undefined> {
-  const [row] = await tx<ReservationRow[]>`
-    select id, checkout_id, status, expires_at from reservations
-    where checkout_id = ${checkoutId}
-    for update`;
-  return row && toReservation(row, await loadLines(tx, row.id));
+  // Both sent at once: a reservation's lines never change, so they need not wait for its lock.
+  const [[row], lines] = await Promise.all([
+    tx<ReservationRow[]>`
+      select id, checkout_id, status, expires_at from reservations
+      where checkout_id = ${checkoutId}
+      for update`,
+    tx<{ product_id: string; quantity: number }[]>`
+      select l.product_id, l.quantity from reservation_lines l
+      join reservations r on r.id = l.reservation_id
+      where r.checkout_id = ${checkoutId}
+      order by l.product_id`,
+  ]);
+  return (
+    row &&
+    toReservation(
+      row,
+      lines.map((r) => ({ productId: r.product_id, quantity: r.quantity })),
+    )
+  );
 }
 
 async function loadLines(db: Queryable, reservationId: string): Promise<StockLine[]> {

@@ -37,45 +37,34 @@ export function createPostgresOrderStore(client: Sql): OrderStore {
 
   return {
     async place(draft) {
-      return db.transaction(async (tx) => {
-        const [inserted] = await tx
-          .insert(orders)
-          .values({
-            id: newTimeOrderedId(),
-            checkoutId: draft.checkoutId,
-            userId: draft.userId,
-            status: "CONFIRMED",
-            currency: draft.total.currency,
-            totalMinor: draft.total.amountMinor,
-            paymentId: draft.paymentId,
-            shippingAddress: draft.shippingAddress,
-            sourceEventId: draft.sourceEventId,
-            checkoutCompletedAt: draft.checkoutCompletedAt,
-          })
-          .onConflictDoNothing({ target: orders.checkoutId })
-          .returning({ id: orders.id });
-        if (inserted) {
-          await tx.insert(orderLines).values(
-            draft.lines.map((line, i) => ({
-              orderId: inserted.id,
-              lineNo: i + 1,
-              productId: line.productId,
-              name: line.name,
-              quantity: line.quantity,
-              currency: line.unitPrice.currency,
-              unitPriceMinor: line.unitPrice.amountMinor,
-            })),
-          );
-          return { orderId: inserted.id, created: true };
-        }
-        // The conflicting insert waited for the other transaction, so its row is visible now.
-        const [existing] = await tx
-          .select({ id: orders.id })
-          .from(orders)
-          .where(eq(orders.checkoutId, draft.checkoutId));
-        if (!existing) throw new Error(`order for checkout ${draft.checkoutId} conflicted but cannot be read`);
-        return { orderId: existing.id, created: false };
-      });
+      // One statement, one round trip: the order and its lines, or nothing when the checkout
+      // already has one (a redelivered event). Plain SQL, as drizzle has no INSERT in a WITH;
+      // JSON goes as text, whatever (de)serializers drizzle set on the client.
+      const lines = draft.lines;
+      const [placed] = await client<{ id: string }[]>`
+        with placed as (
+          insert into orders (id, checkout_id, user_id, status, currency, total_minor, payment_id,
+            shipping_address, source_event_id, checkout_completed_at)
+          values (${newTimeOrderedId()}, ${draft.checkoutId}, ${draft.userId}, 'CONFIRMED', ${draft.total.currency},
+            ${draft.total.amountMinor}, ${draft.paymentId}, ${JSON.stringify(draft.shippingAddress)}::text::jsonb,
+            ${draft.sourceEventId}, ${draft.checkoutCompletedAt?.toISOString() ?? null}::timestamptz)
+          on conflict (checkout_id) do nothing
+          returning id
+        ), placed_lines as (
+          insert into order_lines (order_id, line_no, product_id, name, quantity, currency, unit_price_minor)
+          select placed.id, line.n, line.product_id, line.name, line.quantity, line.currency, line.unit_price_minor
+          from placed, unnest(
+            ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.name)}::text[],
+            ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.unitPrice.currency)}::text[],
+            ${lines.map((l) => l.unitPrice.amountMinor)}::bigint[]
+          ) with ordinality as line(product_id, name, quantity, currency, unit_price_minor, n)
+        )
+        select id from placed`;
+      if (placed) return { orderId: placed.id, created: true };
+      // The conflicting insert waited for the other transaction, so its row is visible now.
+      const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.checkoutId, draft.checkoutId));
+      if (!existing) throw new Error(`order for checkout ${draft.checkoutId} conflicted but cannot be read`);
+      return { orderId: existing.id, created: false };
     },
 
     async get(id) {
