@@ -110,11 +110,11 @@ export async function openMongoCartStore(options: MongoCartStoreOptions): Promis
 
     async save(cart, expectedVersion) {
       assertNextVersion(cart, expectedVersion);
-      const head = await carts.findOne({ _id: cart.userId }, { projection: { cartId: 1, version: 1 } });
       if (expectedVersion === 0) {
-        // Creating inserts the head itself, under the user id: one create can win.
-        return !head && insertUnlessTaken(() => carts.insertOne(toHeadDocument(cart, randomUUID())));
+        // Creating inserts the head itself, under the user id: one create can win, so it needs no read first.
+        return insertUnlessTaken(() => carts.insertOne(toHeadDocument(cart, randomUUID())));
       }
+      const head = await carts.findOne({ _id: cart.userId }, { projection: { cartId: 1, version: 1 } });
       if (!head || head.version > expectedVersion) return false;
       // A lagging head: the expected version must be one this cart committed.
       if (head.version < expectedVersion && !(await exists(versions, versionId(head.cartId, expectedVersion)))) {
