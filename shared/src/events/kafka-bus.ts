@@ -38,7 +38,7 @@ export interface KafkaEventBusOptions {
   maxRetryDelayMs?: number;
   /** Times kafkajs retries a failed produce before publish rejects (default 5). */
   publishRetries?: number;
-  /** Partitions one consumer works on at once, each still strictly in order (default 1). */
+  /** Partitions one consumer works on at once, each still strictly in order (default 3). */
   partitionsConsumedConcurrently?: number;
 }
 
