@@ -111,6 +111,43 @@ describe("MongoDB cart store", () => {
     }
   });
 
+  it("refuses a save building on a load from before the idle sweep deleted the cart, whichever instance swept", async () => {
+    const { store, database, cleanup } = await openFreshStore();
+    const otherInstance = await openMongoCartStore({ uri: ferretDb.uri, database, logger });
+    try {
+      const idle = { ...cart(1, "a"), updatedAt: new Date("2020-01-01T00:00:00.000Z") };
+      const sweepCutoff = new Date("2021-01-01T00:00:00.000Z");
+      for (const sweeper of [store, otherInstance]) {
+        expect(await store.save(idle, 0)).toBe(true);
+        expect(await store.load("u1")).toEqual(idle);
+        expect(await sweeper.deleteIdleBefore(sweepCutoff)).toBe(1);
+
+        expect(await store.save(cart(2, "b"), 1)).toBe(false);
+        expect(await store.load("u1")).toBeUndefined();
+      }
+    } finally {
+      await otherInstance.close();
+      await cleanup();
+    }
+  });
+
+  it("leaves a new cart alone when a save builds on a load from before this store swept the old one", async () => {
+    const { store, cleanup } = await openFreshStore();
+    try {
+      const idle = (version: number) => ({ ...cart(version, "old"), updatedAt: new Date("2020-01-01T00:00:00.000Z") });
+      for (let version = 1; version <= 3; version++) expect(await store.save(idle(version), version - 1)).toBe(true);
+      expect(await store.load("u1")).toEqual(idle(3));
+      expect(await store.deleteIdleBefore(new Date("2021-01-01T00:00:00.000Z"))).toBe(1);
+      const fresh = cart(1, "new");
+      expect(await store.save(fresh, 0)).toBe(true);
+
+      expect(await store.save(cart(4, "built on the old cart"), 3)).toBe(false);
+      expect(await store.load("u1")).toEqual(fresh);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it("keeps a cart whose head is idle but whose newer committed version is not", async () => {
     const { store, database, cleanup } = await openFreshStore();
     try {

@@ -1,10 +1,12 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Consumer, Kafka, logLevel } from "kafkajs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { type Consumer, type ConsumerConfig, Kafka, logLevel, type PartitionOffset } from "kafkajs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
 import { decodeEnvelope } from "../src/events/envelope.js";
 import { createInProcessEventBus } from "../src/events/in-process-bus.js";
@@ -210,6 +212,99 @@ describe("kafka event bus (real broker)", () => {
       }
     }, 40_000);
 
+    it("commits a batch once, after its last message, not message by message", async () => {
+      const topic = await newTopic();
+      const group = `orders-${topic}`;
+      const events = Array.from({ length: 10 }, (_, seq) => buildEvent("u1", seq));
+      // One publish of one key, before anyone consumes: one batch on one partition.
+      await bus.publish(topic, events.map(toMessage));
+      const commits = recordOffsetCommits(topic);
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const handled: string[] = [];
+      const subscription = await bus.subscribe({
+        topic,
+        group,
+        handler: async (event) => {
+          if (event.eventId === events[5]?.eventId) await held;
+          handled.push(event.eventId);
+        },
+      });
+      try {
+        await eventually(() => expect(handled).toHaveLength(5));
+        await sleep(500);
+        expect(commits.offsets).toEqual([]);
+
+        release();
+        await eventually(() => expect(commits.offsets).toHaveLength(1));
+        expect(handled).toHaveLength(10);
+        expect(commits.offsets[0]?.offset).toBe("10");
+      } finally {
+        release();
+        await subscription.close();
+        commits.stop();
+      }
+      // Closing had nothing left to commit.
+      expect(commits.offsets).toHaveLength(1);
+    });
+
+    it("loses nothing when a consumer is killed mid-batch: its group's next consumer gets the whole batch again", async () => {
+      const topic = await newTopic();
+      const group = `orders-${topic}`;
+      const events = Array.from({ length: 10 }, (_, seq) => buildEvent("u1", seq));
+      await bus.publish(topic, events.map(toMessage));
+
+      const handledBeforeKill = await runConsumerUntilKilled({ brokers: kafka.brokers, topic, group, killAt: 5 });
+      expect(handledBeforeKill).toEqual(events.slice(0, 4).map((e) => e.eventId));
+
+      const next = createRecorder();
+      // Gets the partition once the killed member's session (10 s) has expired.
+      const resumed = await bus.subscribe({ topic, group, handler: next.handler });
+      try {
+        // The unfinished messages, and (uncommitted) the four it had handled: at least once, in order.
+        await eventually(() => expect(next.firstDeliveryOrder("u1")).toEqual(events.map((e) => e.eventId)), 30_000);
+      } finally {
+        await resumed.close();
+      }
+    }, 60_000);
+
+    it("close() commits the message whose handler it waited for: the group's next consumer starts after it", async () => {
+      const topic = await newTopic();
+      const group = `orders-${topic}`;
+      const events = [0, 1, 2].map((seq) => buildEvent("u1", seq));
+      await bus.publish(topic, events.map(toMessage));
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let started = false;
+      const first = await bus.subscribe({
+        topic,
+        group,
+        handler: async (event) => {
+          if (event.eventId !== events[0]?.eventId) return;
+          started = true;
+          await held;
+        },
+      });
+      await eventually(() => expect(started).toBe(true));
+      const closed = first.close();
+      release();
+      await closed;
+
+      const next = createRecorder();
+      const resumed = await bus.subscribe({ topic, group, handler: next.handler });
+      try {
+        await eventually(() => expect(next.distinctIds()).toEqual(new Set(events.slice(1).map((e) => e.eventId))));
+        await sleep(200);
+        expect(next.attempts(events[0]!.eventId)).toBe(0);
+      } finally {
+        await resumed.close();
+      }
+    });
+
     it("commits only after the handler succeeded: an event still failing at close goes to the group's next consumer", async () => {
       // Retries go on for as long as the test runs: only close() ends them.
       const patient = createKafkaEventBus(busOptions({ maxAttempts: 1_000 }));
@@ -237,6 +332,62 @@ describe("kafka event bus (real broker)", () => {
     });
   });
 });
+
+/**
+ * The offsets every consumer created from now on commits for `topic`, one entry per partition
+ * per commit request, seen through kafkajs's instrumentation events (the bus keeps its
+ * consumers to itself, so this wraps the Kafka client's consumer factory until stop()).
+ */
+function recordOffsetCommits(topic: string): { offsets: PartitionOffset[]; stop(): void } {
+  const offsets: PartitionOffset[] = [];
+  const createConsumer = Kafka.prototype.consumer;
+  const spy = vi.spyOn(Kafka.prototype, "consumer").mockImplementation(function (this: Kafka, config: ConsumerConfig) {
+    const consumer = createConsumer.call(this, config);
+    consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      for (const committed of payload.topics) if (committed.topic === topic) offsets.push(...committed.partitions);
+    });
+    return consumer;
+  });
+  return { offsets, stop: () => spy.mockRestore() };
+}
+
+/**
+ * Runs kafka-consumer-process.ts on `topic` as `group` until it kills itself on the `killAt`-th
+ * event; resolves to the ids of the events it handled before that.
+ */
+async function runConsumerUntilKilled(options: {
+  brokers: string[];
+  topic: string;
+  group: string;
+  killAt: number;
+}): Promise<string[]> {
+  const script = fileURLToPath(new URL("./kafka-consumer-process.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: options.brokers.join(","),
+      TOPIC: options.topic,
+      GROUP: options.group,
+      KILL_AT: String(options.killAt),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const deadline = setTimeout(() => child.kill("SIGTERM"), 30_000);
+  const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (_code, exitSignal) => resolve(exitSignal));
+  }).finally(() => clearTimeout(deadline));
+  if (signal !== "SIGKILL") throw new Error(`the consumer process was not killed mid-batch (${signal}): ${stderr}`);
+  return [...stdout.matchAll(/^handled (\S+)$/gm)].map((m) => m[1] ?? "");
+}
 
 interface DeadLetterObserver {
   letters: ObservedDeadLetter[];

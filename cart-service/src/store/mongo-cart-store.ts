@@ -31,6 +31,8 @@ export interface MongoCartStoreOptions {
 const CLAIMS_KEPT = 100;
 /** Idle carts deleted per statement. */
 const DELETE_BATCH = 500;
+/** Users whose last loaded cart the store remembers (see loadedCarts); about 100 bytes each. */
+const LOADS_REMEMBERED = 10_000;
 const DUPLICATE_KEY = 11000;
 
 /**
@@ -47,8 +49,16 @@ const DUPLICATE_KEY = 11000;
  * landed after a newer one's): loads look for newer versions past it, and the next write
  * moves it on.
  *
+ * A write builds on a load (load, change, save), and the store remembers which cart id and
+ * version each load found: a save expecting that version keys its version document with that
+ * cart id without reading the head again. Any other expected version reads the head first.
+ *
  * Every hot-path query filters on _id alone: FerretDB's SQLite backend pushes nothing else
- * down to SQLite and would scan the collection.
+ * down to SQLite and would scan the collection. Even by _id, only its finds and inserts use
+ * the index: an update or delete that changes a document scans the table (FerretDB 1.24.2,
+ * 20 000 documents: ~30 ms of its CPU per replaceOne or deleteOne, 0.5 ms per findOne; ~1 ms
+ * on its PostgreSQL backend). So on SQLite a cart write's head copy and strip cost time in
+ * proportion to the carts and versions stored, and `$in` filters are worse still (~300 ms).
  *
  * Idle carts go through deleteIdleBefore (the sweeper), not a TTL index: FerretDB 1.24
  * refuses `expireAfterSeconds` (NotImplemented), and one mechanism behaves the same on both.
@@ -58,6 +68,7 @@ export async function openMongoCartStore(options: MongoCartStoreOptions): Promis
   const client = new MongoClient(options.uri);
   let carts: Collection<CartHeadDocument>;
   let versions: Collection<CartVersionDocument>;
+  const loaded = loadedCarts(LOADS_REMEMBERED);
   try {
     await client.connect();
     // The event consumer acknowledges an event once its write resolves: wait for the journal.
@@ -102,26 +113,41 @@ export async function openMongoCartStore(options: MongoCartStoreOptions): Promis
     return copied.status === "rejected" || copied.value.matchedCount === 1;
   }
 
+  /**
+   * The id of the cart whose version `expectedVersion` a save builds on; undefined when that
+   * version is no longer (or never was) the cart's newest.
+   */
+  async function cartIdBuiltOn(userId: string, expectedVersion: number): Promise<string | undefined> {
+    const seen = loaded.get(userId);
+    if (seen?.version === expectedVersion) return seen.cartId;
+    const head = await carts.findOne({ _id: userId }, { projection: { cartId: 1, version: 1 } });
+    if (!head || head.version > expectedVersion) return undefined;
+    // A lagging head: the expected version must be one this cart committed.
+    if (head.version < expectedVersion && !(await exists(versions, versionId(head.cartId, expectedVersion)))) {
+      return undefined;
+    }
+    return head.cartId;
+  }
+
   return {
     async load(userId) {
       const head = await carts.findOne({ _id: userId });
-      return head ? newest(head) : undefined;
+      if (!head) return undefined;
+      const cart = await newest(head);
+      loaded.remember(userId, head.cartId, cart.version);
+      return cart;
     },
 
     async save(cart, expectedVersion) {
       assertNextVersion(cart, expectedVersion);
-      const head = await carts.findOne({ _id: cart.userId }, { projection: { cartId: 1, version: 1 } });
       if (expectedVersion === 0) {
-        // Creating inserts the head itself, under the user id: one create can win.
-        return !head && insertUnlessTaken(() => carts.insertOne(toHeadDocument(cart, randomUUID())));
+        // Creating inserts the head itself, under the user id: one create can win, so it needs no read first.
+        return insertUnlessTaken(() => carts.insertOne(toHeadDocument(cart, randomUUID())));
       }
-      if (!head || head.version > expectedVersion) return false;
-      // A lagging head: the expected version must be one this cart committed.
-      if (head.version < expectedVersion && !(await exists(versions, versionId(head.cartId, expectedVersion)))) {
-        return false;
-      }
-      if (!(await insertUnlessTaken(() => versions.insertOne(toVersionDocument(cart, head.cartId))))) return false;
-      return settle(cart, head.cartId);
+      const cartId = await cartIdBuiltOn(cart.userId, expectedVersion);
+      if (cartId === undefined) return false;
+      if (!(await insertUnlessTaken(() => versions.insertOne(toVersionDocument(cart, cartId))))) return false;
+      return settle(cart, cartId);
     },
 
     async deleteIdleBefore(cutoff) {
@@ -132,6 +158,9 @@ export async function openMongoCartStore(options: MongoCartStoreOptions): Promis
         // FerretDB a write in the instant between its query and its delete can still go.
         const result = await carts.deleteMany({ _id: { $in: batch }, updatedAt: { $lt: cutoff } });
         deleted += result.deletedCount;
+        // A save building on a load from before the sweep reads the head again (and finds none,
+        // or a new cart), rather than keying its version to the deleted cart.
+        for (const userId of batch) loaded.forget(userId);
         batch = [];
       };
       const idle = carts.find({ updatedAt: { $lt: cutoff } }, { projection: { cartId: 1, version: 1 } });
@@ -150,6 +179,28 @@ export async function openMongoCartStore(options: MongoCartStoreOptions): Promis
     async close() {
       await client.close();
     },
+  };
+}
+
+/**
+ * The cart id and version each user's last load found, for the most recent `max` users. A
+ * remembered id goes stale only when the idle sweep deletes the cart: a sweep by this store
+ * forgets it; after one on another instance the save finds no head to copy to and returns
+ * false. (Unless a new cart was created in that instant too: the copy overwrites its head, as
+ * it can when the save read the head itself a moment earlier. FerretDB cannot filter the copy
+ * on cartId without scanning.)
+ */
+function loadedCarts(max: number) {
+  const byUser = new Map<string, { cartId: string; version: number }>();
+  return {
+    get: (userId: string) => byUser.get(userId),
+    remember(userId: string, cartId: string, version: number) {
+      // Re-inserted, so the Map's first key is always the least recently loaded.
+      byUser.delete(userId);
+      byUser.set(userId, { cartId, version });
+      if (byUser.size > max) byUser.delete(byUser.keys().next().value!);
+    },
+    forget: (userId: string) => void byUser.delete(userId),
   };
 }
 

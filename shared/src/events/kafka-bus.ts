@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type Admin,
-  type Consumer,
-  type EachMessagePayload,
+  type EachBatchPayload,
   Kafka,
+  type KafkaMessage,
   logLevel,
   Partitioners,
   type Producer,
@@ -38,7 +38,7 @@ export interface KafkaEventBusOptions {
   maxRetryDelayMs?: number;
   /** Times kafkajs retries a failed produce before publish rejects (default 5). */
   publishRetries?: number;
-  /** Partitions one consumer works on at once, each still strictly in order (default 1). */
+  /** Partitions one consumer works on at once, each still strictly in order (default 3). */
   partitionsConsumedConcurrently?: number;
 }
 
@@ -54,10 +54,13 @@ export interface KafkaEventBus extends EventPublisher, EventSubscriber, BusReadi
  * in-sync replicas, so it resolves only once the broker has the messages. Topics are never
  * auto-created.
  *
- * Consuming: one consumer per subscription (its group), partitions in order. The offset is
- * committed only after the handler resolved; a failing handler is retried with exponential
- * backoff, then the message is copied to `<topic>.dlq` (see kafka-dead-letter.ts) and
- * committed, so the partition moves on. A message that does not decode goes straight there.
+ * Consuming: one consumer per subscription (its group), each partition's messages in order, one
+ * at a time. A batch's offsets are committed once, when the batch ends (done, or cut short by
+ * close() or a rebalance), and only up to the last message whose handler resolved: a crash
+ * redelivers the batch's handled messages (handlers are idempotent) but loses none. A failing
+ * handler is retried with exponential backoff, then the message is copied to `<topic>.dlq` (see
+ * kafka-dead-letter.ts) and counts as handled, so the partition moves on. A message that does
+ * not decode goes straight there.
  * Create each topic's `.dlq` with the topic: while it is missing, dead-lettering fails and the
  * message is redelivered (the partition waits rather than loses it).
  */
@@ -170,16 +173,18 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     });
     // Wakes a retry back-off early when the subscription closes.
     const closing = new AbortController();
-    const deliver = createDelivery({ consumer, group, handler, observer, closing: closing.signal });
+    const deliver = createDelivery({ group, handler, observer, closing: closing.signal });
     await consumer.connect();
     try {
       // A new group starts at the beginning: nothing published before its first start is skipped.
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({
+        // The batch handler resolves each offset as its message is handled and commits them itself.
         autoCommit: false,
+        eachBatchAutoResolve: false,
         // Partitions in parallel, each still in order: one slow handler no longer holds up every key.
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-        eachMessage: deliver,
+        eachBatch: deliver,
       });
     } catch (err) {
       await consumer.disconnect();
@@ -205,7 +210,8 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
         closed ??= (async () => {
           const sampled = sampleLag?.stop();
           closing.abort();
-          // kafkajs waits for the message in flight before it leaves the group.
+          // kafkajs waits for the batch in flight (it stops after its current message and
+          // commits what it handled) before it leaves the group.
           await consumer.disconnect();
           await sampled;
           subscriptions.delete(subscription);
@@ -218,17 +224,16 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
   }
 
   function createDelivery(deps: {
-    consumer: Consumer;
     group: string;
     handler: EventHandler;
     observer?: ConsumerObserver;
     closing: AbortSignal;
   }) {
-    const { consumer, group, handler, closing } = deps;
+    const { group, handler, closing } = deps;
     const observe = (topic: string, outcome: DeliveryOutcome) => deps.observer?.delivered({ topic, group, outcome });
 
-    async function deadLetter(payload: EachMessagePayload, error: string, attempts: number) {
-      const { topic, partition, message } = payload;
+    async function deadLetter(delivery: Delivery, error: string, attempts: number) {
+      const { topic, partition, message } = delivery;
       const reason: DeadLetterReason = { topic, partition, offset: message.offset, group, error, attempts };
       const ready = await connectedProducer();
       await ready.send({
@@ -241,39 +246,59 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     }
 
     /** Retries with back-off; false when the subscription closed first (leave the message uncommitted). */
-    async function handleWithRetries(payload: EachMessagePayload, event: EventEnvelope): Promise<boolean> {
+    async function handleWithRetries(delivery: Delivery, event: EventEnvelope): Promise<boolean> {
       for (let attempt = 1; ; attempt++) {
         try {
           await handler(event);
-          observe(payload.topic, "ok");
+          observe(delivery.topic, "ok");
           return true;
         } catch (err) {
           const context = { eventId: event.eventId, type: event.type, group, attempt, err };
           if (attempt >= maxAttempts) {
-            await deadLetter(payload, describe(err), attempt);
+            await deadLetter(delivery, describe(err), attempt);
             return true;
           }
-          observe(payload.topic, "failed");
+          observe(delivery.topic, "failed");
           logger.warn(context, "event handler failed; retrying");
           const delay = backoffDelay(attempt, { baseDelayMs: retryDelayMs, maxDelayMs: maxRetryDelayMs });
           const slept = await sleep(delay, true, { signal: closing }).catch(() => false);
           if (!slept) return false;
-          await payload.heartbeat();
+          await delivery.heartbeat();
         }
       }
     }
 
-    return async (payload: EachMessagePayload): Promise<void> => {
-      // Closing: leave the rest uncommitted for the group's next consumer.
-      if (closing.aborted) return;
-      const { topic, partition, message } = payload;
-      const decoded = decode(message.value);
-      if (decoded instanceof Error) {
-        await deadLetter(payload, `undecodable: ${describe(decoded)}`, 0);
-      } else if (!(await handleWithRetries(payload, decoded))) {
-        return;
+    /** Handled (or parked): true; false when the subscription closed first (leave it uncommitted). */
+    async function deliverMessage(delivery: Delivery): Promise<boolean> {
+      const decoded = decode(delivery.message.value);
+      if (!(decoded instanceof Error)) return handleWithRetries(delivery, decoded);
+      await deadLetter(delivery, `undecodable: ${describe(decoded)}`, 0);
+      return true;
+    }
+
+    return async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }: EachBatchPayload) => {
+      const { topic, partition } = batch;
+      /** Where the group resumes: just past the last message whose handling is durable. */
+      let handledUpTo: string | undefined;
+      try {
+        for (const message of batch.messages) {
+          // Closing: the rest stays uncommitted for the group's next consumer.
+          if (closing.aborted || !isRunning()) break;
+          if (!(await deliverMessage({ topic, partition, message, heartbeat }))) break;
+          resolveOffset(message.offset);
+          handledUpTo = (BigInt(message.offset) + 1n).toString();
+          // kafkajs sends one only every heartbeatInterval: a long batch keeps its partition.
+          await heartbeat();
+        }
+      } finally {
+        // Also when the batch ends early (close, a rebalance, a dead letter that could not be
+        // sent): what was handled is not handled again. Explicit offsets, because without them
+        // this commits nothing when autoCommit is off (kafkajs#1729); and unlike
+        // consumer.commitOffsets it still commits while close() is stopping the consumer.
+        if (handledUpTo !== undefined) {
+          await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: handledUpTo }] }] });
+        }
       }
-      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     };
   }
 
@@ -299,6 +324,14 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
       }
     },
   };
+}
+
+/** One message of a batch on its way to the handler; heartbeat keeps the partition during retries. */
+interface Delivery {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  heartbeat(): Promise<void>;
 }
 
 function decode(value: Buffer | null): EventEnvelope | Error {
