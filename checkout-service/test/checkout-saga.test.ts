@@ -199,6 +199,27 @@ describe("checkout saga over RPC, on PostgreSQL", () => {
       expect(await db`select 1 from checkout_sessions where user_id = ${userId}`).toHaveLength(1);
     });
 
+    it("replays the stored response whatever the cart holds now, and while the cart service is down", async () => {
+      const userId = newUser();
+      const first = await checkout.client.initiateCheckout(checkoutRequest(userId, "later"));
+      world.carts.set(userId, [{ productId: "2", quantity: 5 }]);
+      const withNewLines = await checkout.client.initiateCheckout(checkoutRequest(userId, "later"));
+      world.carts.set(userId, []);
+      const withEmptyCart = await checkout.client.initiateCheckout(checkoutRequest(userId, "later"));
+      world.faults.cartUnavailable = true;
+      try {
+        const withCartDown = await checkout.client.initiateCheckout(checkoutRequest(userId, "later"));
+        for (const again of [withNewLines, withEmptyCart, withCartDown]) {
+          expect(again.replayed).toBe(true);
+          expect(again.checkout).toEqual(first.checkout);
+        }
+      } finally {
+        world.faults.cartUnavailable = false;
+      }
+      expect(world.callsOf("charge", first.checkout!.checkoutId)).toHaveLength(1);
+      expect(await db`select 1 from checkout_sessions where user_id = ${userId}`).toHaveLength(1);
+    });
+
     it("refuses the same key with a different body", async () => {
       const userId = newUser();
       await checkout.client.initiateCheckout(checkoutRequest(userId, "reuse"));

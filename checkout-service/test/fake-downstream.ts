@@ -60,6 +60,8 @@ export function createFakeWorld() {
       /** Charge answers Unavailable while this many calls are left to fail (a restarting payment service). */
       chargeUnavailableFor: 0,
       chargeDelayMs: 0,
+      /** GetCart answers Unavailable (a cart service that is down). */
+      cartUnavailable: false,
     },
     callsOf(method: string, checkoutId?: string) {
       return world.calls.filter(
@@ -85,6 +87,7 @@ function routes(world: FakeWorld) {
   return (router: ConnectRouter) => {
     router.service(CartService, {
       async getCart(req) {
+        if (world.faults.cartUnavailable) throw new ConnectError("cart service is down", Code.Unavailable);
         const items = (world.carts.get(req.userId) ?? []).map((i) => ({ ...i, addedAt: timestampNow() }));
         // Claims are recorded but never reported: as if the cart consumer settled each checkout at
         // once and the test refilled the cart, so one user can check out again and again.

@@ -7,7 +7,7 @@ import {
   parseCheckoutRequest,
   requestFingerprint,
 } from "../domain/checkout-request.js";
-import { priceCart } from "../domain/pricing.js";
+import { type PricedCart, priceCart } from "../domain/pricing.js";
 import type { CheckoutSession } from "../saga/checkout-saga.js";
 import { isRetryableFailure, isSettledOutcome } from "./checkout-outcome.js";
 import { type CheckoutSaga, isFinished } from "./checkout-saga.js";
@@ -111,21 +111,30 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
     });
   }
 
-  /**
-   * Prices what the cart holds for this checkout, creates the checkout and drives it. With
-   * `retryOf`, it is a new attempt for a key whose checkout failed for a passing reason.
-   */
-  async function startAttempt(
-    request: CheckoutRequest,
-    fingerprint: string,
-    retryOf?: string,
-  ): Promise<InitiateResult> {
-    const cart = await deps.cart.getCart(request.userId);
+  /** What the cart holds that no other checkout does, priced by the catalog. */
+  async function priceBuyableLines(userId: string): Promise<PricedCart> {
+    const cart = await deps.cart.getCart(userId);
     // What other checkouts hold (running, or bought and not yet removed by the cart consumer) is not for sale.
     const { lines, heldBy } = buyableLines(cart.lines, cart.held);
     if (lines.length === 0) throw await nothingToBuy(heldBy);
-    const priced = priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
+    return priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
+  }
 
+  /** A new attempt for a key whose checkout failed for a passing reason: priced afresh, created, driven. */
+  async function startAttempt(request: CheckoutRequest, fingerprint: string, retryOf: string) {
+    return createAndDrive(request, fingerprint, await priceBuyableLines(request.userId), retryOf);
+  }
+
+  /**
+   * Creates the checkout with its idempotency key and drives it; when the key turns out taken,
+   * the checkout it points at answers instead (replayed, refused, or resumed).
+   */
+  async function createAndDrive(
+    request: CheckoutRequest,
+    fingerprint: string,
+    priced: PricedCart,
+    retryOf?: string,
+  ): Promise<InitiateResult> {
     const id = newTimeOrderedId();
     const owner = newLeaseOwner();
     const created = await store.create(
@@ -153,16 +162,25 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
   }
 
   return {
-    /** InitiateCheckout: validate, dedupe by (user, key), price the cart, create the checkout, drive it. */
+    /** InitiateCheckout: validate, price the cart, create the checkout deduped by (user, key), drive it. */
     async initiate(input: InitiateCheckoutInput): Promise<InitiateResult> {
       const request = parseCheckoutRequest(input);
       if (request.stepMode && !deps.stepModeEnabled) {
         throw failedPrecondition("STEP_MODE_DISABLED", "step mode is off (start the service with SAGA_STEP_MODE=true)");
       }
       const fingerprint = requestFingerprint(request);
-      const existing = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
-      if (existing) return resume(existing, request, fingerprint);
-      return startAttempt(request, fingerprint);
+      // Most keys are new: price and create first, and read the key only when the create finds
+      // it taken, or when nothing could be priced — a replay still answers when the cart is
+      // empty by now, or the cart or catalog is down.
+      let priced: PricedCart;
+      try {
+        priced = await priceBuyableLines(request.userId);
+      } catch (err) {
+        const existing = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
+        if (existing) return resume(existing, request, fingerprint);
+        throw err;
+      }
+      return createAndDrive(request, fingerprint, priced);
     },
 
     /** AdvanceCheckout: one step (one transition) of a step-mode checkout. */
