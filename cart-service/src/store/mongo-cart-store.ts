@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "@checkout-saga/shared";
+import { type Logger, poolSizeForThisMachine } from "@checkout-saga/shared";
 import { type Collection, MongoClient, MongoServerError } from "mongodb";
 import { assertNextVersion } from "./assert-next-version.js";
 import type { CartStore, StoredCart } from "./cart-store.js";
@@ -65,7 +65,8 @@ const DUPLICATE_KEY = 11000;
  */
 export async function openMongoCartStore(options: MongoCartStoreOptions): Promise<MongoCartStore> {
   const { logger } = options;
-  const client = new MongoClient(options.uri);
+  // Writes serialize in the server anyway: a few sockets serve as well as the driver's default 100.
+  const client = new MongoClient(options.uri, { maxPoolSize: poolSizeForThisMachine() });
   let carts: Collection<CartHeadDocument>;
   let versions: Collection<CartVersionDocument>;
   const loaded = loadedCarts(LOADS_REMEMBERED);
