@@ -250,6 +250,8 @@ const components: Component[] = [
         await createKafkaTopics(kafka.brokers, TOPICS);
         return kafka;
       }),
+  // FerretDB starts and stops its own PostgreSQL (in ferretdb/postgres), apart from the one
+  // above: stopping `postgres` in a drill leaves carts up, as a MongoDB of their own would.
   env.MONGODB_URI
     ? externalServer("ferretdb", env.MONGODB_URI)
     : serverComponent("ferretdb", `mongodb://127.0.0.1:${ports.ferretdb}`, ports.ferretdb, () =>

@@ -9,6 +9,7 @@ export const SERVER_PORTS = {
   redis: 6379,
   kafka: 9092,
   kafkaController: 9093,
+  // FerretDB's own PostgreSQL has no fixed port: only FerretDB connects to it, on a free one.
   ferretdb: 27017,
 } as const;
 
