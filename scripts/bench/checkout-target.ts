@@ -1,0 +1,73 @@
+import { rm } from "node:fs/promises";
+import postgres from "postgres";
+import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
+import type { ProcessTree } from "./process-cpu.js";
+
+/** The system the checkout bench loads. */
+export interface CheckoutBenchTarget {
+  description: string;
+  gatewayUrl: string;
+  /** What the bench can see of a system it started; a gateway it was only given the URL of shows none of it. */
+  internals?: SystemInternals;
+  stop(): Promise<void>;
+}
+
+export interface SystemInternals {
+  /** The `postgres` database of the system's PostgreSQL server. */
+  postgresUrl: string;
+  /** Every service's /metrics. */
+  metricsUrls: string[];
+  processTree: ProcessTree;
+}
+
+/** Stock no bench run can sell out: a refusal would measure the refusal path. */
+const AMPLE_STOCK = 100_000_000;
+/** The bench measures the system, not its limiter. */
+const BENCH_ENV = { RATE_LIMIT_PER_MINUTE: "0" };
+
+export function givenGateway(url: string): CheckoutBenchTarget {
+  return { description: url, gatewayUrl: url, stop: async () => {} };
+}
+
+/** The embedded system in its own process, as `npm start` runs it, so the load generator does not share its event loop. */
+export async function startEmbeddedTarget(): Promise<CheckoutBenchTarget> {
+  const isolated = await isolatedEmbeddedEnv("checkout-saga-bench-", BENCH_ENV);
+  const removeData = () => rm(isolated.dataDir, { recursive: true, force: true });
+  const system = await startEmbeddedProcess(isolated.env).catch(async (err) => {
+    await removeData();
+    throw err;
+  });
+  const pid = system.pid!;
+  const stop = async () => {
+    await interruptEmbeddedProcess(system);
+    await removeData();
+  };
+  try {
+    await raiseStock(isolated.databaseUrl("inventory"));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const adminPorts = ["PRODUCT", "CART", "INVENTORY", "PAYMENT", "ORDERS", "CHECKOUT"].map(
+    (name) => isolated.env[`${name}_ADMIN_PORT`],
+  );
+  return {
+    description: `embedded system started by the benchmark (pid ${pid})`,
+    gatewayUrl: isolated.gatewayUrl,
+    internals: {
+      postgresUrl: isolated.databaseUrl("postgres"),
+      metricsUrls: [...adminPorts.map((port) => `http://127.0.0.1:${port}/metrics`), `${isolated.gatewayUrl}/metrics`],
+      processTree: { root: pid, groups: new Map([[pid, "node (embedded system)"]]) },
+    },
+    stop,
+  };
+}
+
+async function raiseStock(inventoryUrl: string) {
+  const sql = postgres(inventoryUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`update stock set available = ${AMPLE_STOCK}`;
+  } finally {
+    await sql.end();
+  }
+}
