@@ -10,6 +10,7 @@ import {
   startEmbeddedTarget,
 } from "./checkout-target.js";
 import { growth } from "./growth.js";
+import { FLOOR_DATABASE, type FloorResult, runPlainSqlFloor } from "./plain-sql-floor.js";
 import {
   type Commits,
   commitsByDatabase,
@@ -24,7 +25,8 @@ import { type RpcCounts, rpcCounts } from "./rpc-counts.js";
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
 
-export const checkoutBenchUsage = `usage: npm run bench -- checkout [--clients N] [--duration SECONDS] [--base-url URL] [--sample N]
+export const checkoutBenchUsage = `usage: npm run bench -- checkout [--clients N] [--duration SECONDS] [--sample N]
+         [--floor-duration SECONDS] [--base-url URL]
 
 N concurrent clients, each its own user, loop add-to-cart + checkout through the gateway
 for a fixed time. Prints checkouts/s, p50/p95/p99 latencies, and checkout-response →
@@ -34,12 +36,16 @@ also prints, per completed checkout over the measured window (warm-up excluded):
   PostgreSQL commits, in all and by database (pg_stat_database)
   RPCs, in all and by RPC service/method (every service's /metrics)
   CPU ms by process (/proc), and the load generator's own apart
+and then the plain-SQL floor: the same business work as 3 plain SQL transactions on the
+same PostgreSQL server, with as many clients, in a scratch database ${FLOOR_DATABASE}:
+its checkouts/s, commits and CPU per checkout, and the system's throughput as a share of it.
 
-  --clients N        concurrent clients (default 16)
-  --duration S       seconds of load after warm-up (default 20)
-  --sample N         poll every Nth checkout for its order (default 5)
-  --base-url URL     use a running gateway instead (its stock must suffice); the bench
-                     then sees no database, metrics or processes: latencies only`;
+  --clients N         concurrent clients (default 16)
+  --duration S        seconds of load after warm-up (default 20)
+  --sample N          poll every Nth checkout for its order (default 5)
+  --floor-duration S  seconds of the plain-SQL floor run (default 5)
+  --base-url URL      use a running gateway instead (its stock must suffice); the bench
+                      then sees no database, metrics or processes: latencies only`;
 
 const ADDRESS = {
   name: "Bench",
@@ -70,14 +76,18 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       clients: { type: "string", default: "16" },
       duration: { type: "string", default: "20" },
       sample: { type: "string", default: "5" },
+      "floor-duration": { type: "string", default: "5" },
       "base-url": { type: "string" },
     },
   });
   const clients = Number(values.clients);
   const durationS = Number(values.duration);
   const sampleEvery = Number(values.sample);
-  if (![clients, durationS, sampleEvery].every((n) => Number.isInteger(n) && n > 0)) {
-    throw new RangeError(`--clients, --duration and --sample must be positive integers\n\n${checkoutBenchUsage}`);
+  const floorDurationS = Number(values["floor-duration"]);
+  if (![clients, durationS, sampleEvery, floorDurationS].every((n) => Number.isInteger(n) && n > 0)) {
+    throw new RangeError(
+      `--clients, --duration, --sample and --floor-duration must be positive integers\n\n${checkoutBenchUsage}`,
+    );
   }
 
   const target: CheckoutBenchTarget = values["base-url"]
@@ -188,17 +198,32 @@ export async function benchCheckout(argv: string[]): Promise<void> {
 
     if (!internals || !admin || !before || !after) {
       console.log(
-        "\nnot measured: commits, RPCs and CPU per checkout — with --base-url the bench sees only the gateway,\n" +
-          "not the system's database, metrics ports or processes",
+        "\nnot measured: commits, RPCs and CPU per checkout, and the plain-SQL floor — with --base-url the bench\n" +
+          "sees only the gateway, not the system's database, metrics ports or processes",
       );
       return;
     }
     if (completed === 0) {
-      console.log("\nno checkout completed: nothing to divide the cost by");
+      console.log("\nno checkout completed: nothing to divide the cost by, and no floor to compare with");
       return;
     }
     console.log("");
     printCost(before, after, { completed, orderPolls, postgresVersion: await serverVersion(admin) });
+
+    const postgresCpuMs = () => treeCpuMs(internals.processTree).get("postgres") ?? 0;
+    const floor = await runPlainSqlFloor({
+      admin,
+      serverUrl: internals.postgresUrl,
+      clients,
+      durationS: floorDurationS,
+      postgresCpuMs,
+    });
+    console.log("");
+    printFloor(floor, {
+      clients,
+      systemPerSecond: completed / elapsedS,
+      systemCpuMs: sum(growth(before.cpuMs, after.cpuMs)) / completed,
+    });
   } finally {
     await admin?.end();
     await target.stop();
@@ -281,4 +306,25 @@ function printCost(
   for (const line of breakdown(cpu, per, (_, ms) => share(ms))) console.log(line);
   const benchMs = after.benchCpuMs - before.benchCpuMs;
   console.log(`load generator (this process; not counted above): ${per(benchMs)} CPU ms (${share(benchMs)})`);
+}
+
+function printFloor(floor: FloorResult, system: { clients: number; systemPerSecond: number; systemCpuMs: number }) {
+  const perSecond = floor.checkouts / floor.seconds;
+  const per = (n: number) => (n / floor.checkouts).toFixed(2);
+  console.log(
+    `plain-SQL floor: the same business work as 3 plain SQL transactions, ${system.clients} clients on a pool of as many\n` +
+      `connections, same PostgreSQL server (database ${FLOOR_DATABASE}): tx1 checkout session + stock decrement + reservation;\n` +
+      "tx2 payment; tx3 session COMPLETED + outbox row + order with its line",
+  );
+  console.log(
+    `floor: ${floor.checkouts} checkouts in ${floor.seconds.toFixed(1)} s → ${perSecond.toFixed(1)} checkouts/s`,
+  );
+  console.log(`floor commits per checkout: ${per(floor.commits)}`);
+  console.log(
+    `floor CPU ms per checkout: ${per(floor.postgresCpuMs + floor.benchCpuMs)} (postgres ${per(floor.postgresCpuMs)}, load generator ${per(floor.benchCpuMs)})`,
+  );
+  console.log(`system throughput / floor throughput: ${((system.systemPerSecond / perSecond) * 100).toFixed(1)} %`);
+  // The floor's client is this process, so it counts there as the services do in the system.
+  const floorCpuMs = (floor.postgresCpuMs + floor.benchCpuMs) / floor.checkouts;
+  console.log(`system CPU ms per checkout / floor's: ${(system.systemCpuMs / floorCpuMs).toFixed(1)}×`);
 }
