@@ -1,6 +1,9 @@
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
 import postgres from "postgres";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
+import { stackDatabaseUrl, startIsolatedStack, waitUntilReady } from "../lib/stack-process.js";
+import { SERVICES } from "../stack/topology.js";
 import type { ProcessTree } from "./process-cpu.js";
 
 /** The system the checkout bench loads. */
@@ -17,6 +20,7 @@ export interface SystemInternals {
   postgresUrl: string;
   /** Every service's /metrics. */
   metricsUrls: string[];
+  /** Read once at start: asking the stack's supervisor runs every health check, which must not land in a measurement. */
   processTree: ProcessTree;
 }
 
@@ -61,6 +65,49 @@ export async function startEmbeddedTarget(): Promise<CheckoutBenchTarget> {
     },
     stop,
   };
+}
+
+/** `npm run stack -- up` on free ports in a temp dir: every service its own process, on the real servers. */
+export async function startStackTarget(): Promise<CheckoutBenchTarget> {
+  const stack = await startIsolatedStack("checkout-saga-bench-stack-", BENCH_ENV);
+  const stop = stack.stop;
+  let processTree: ProcessTree;
+  try {
+    if (!(await waitUntilReady(stack.env, "gateway", 60_000))) throw new Error("the stack's gateway never got ready");
+    await raiseStock(stackDatabaseUrl(stack.env, "inventory"));
+    processTree = await stackProcessTree(stack.stackDir);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const postgresUrl = new URL(stackDatabaseUrl(stack.env, "inventory"));
+  postgresUrl.pathname = "/postgres";
+  return {
+    description: `production stack started by the benchmark (npm run stack, state in ${stack.stackDir})`,
+    gatewayUrl: stack.gatewayUrl,
+    internals: {
+      postgresUrl: postgresUrl.href,
+      metricsUrls: SERVICES.map((s) => `http://127.0.0.1:${stack.env[s.adminPortVar]}/metrics`),
+      processTree,
+    },
+    stop,
+  };
+}
+
+/**
+ * The supervisor's status knows its services' pids; its servers (postgres, redis, kafka's
+ * java, ferretdb) are its other children and go by their command names.
+ */
+async function stackProcessTree(stackDir: string): Promise<ProcessTree> {
+  const supervisor = JSON.parse(await readFile(path.join(stackDir, "supervisor.json"), "utf8")) as {
+    pid: number;
+    controlPort: number;
+  };
+  const res = await fetch(`http://127.0.0.1:${supervisor.controlPort}/status`);
+  const status = (await res.json()) as { components: { name: string; pid: number | null }[] };
+  const groups = new Map<number, string>([[supervisor.pid, "stack supervisor"]]);
+  for (const c of status.components) if (c.pid !== null) groups.set(c.pid, c.name);
+  return { root: supervisor.pid, groups };
 }
 
 async function raiseStock(inventoryUrl: string) {

@@ -8,6 +8,7 @@ import {
   givenGateway,
   type SystemInternals,
   startEmbeddedTarget,
+  startStackTarget,
 } from "./checkout-target.js";
 import { growth } from "./growth.js";
 import { FLOOR_DATABASE, type FloorResult, runPlainSqlFloor } from "./plain-sql-floor.js";
@@ -26,13 +27,14 @@ import { type RpcCounts, rpcCounts } from "./rpc-counts.js";
 type Json = any;
 
 export const checkoutBenchUsage = `usage: npm run bench -- checkout [--clients N] [--duration SECONDS] [--sample N]
-         [--floor-duration SECONDS] [--base-url URL]
+         [--floor-duration SECONDS] [--stack | --base-url URL]
 
 N concurrent clients, each its own user, loop add-to-cart + checkout through the gateway
 for a fixed time. Prints checkouts/s, p50/p95/p99 latencies, and checkout-response →
 order-visible latency (every Nth checkout is polled via GET /orders until its order appears).
-Without --base-url it starts its own embedded system in a temp dir with ample stock, and
-also prints, per completed checkout over the measured window (warm-up excluded):
+Without --base-url it starts its own system in a temp dir with ample stock (the embedded
+system as npm start runs it, or with --stack the production stack), and also prints, per
+completed checkout over the measured window (warm-up excluded):
   PostgreSQL commits, in all and by database (pg_stat_database)
   RPCs, in all and by RPC service/method (every service's /metrics)
   CPU ms by process (/proc), and the load generator's own apart
@@ -44,6 +46,8 @@ its checkouts/s, commits and CPU per checkout, and the system's throughput as a 
   --duration S        seconds of load after warm-up (default 20)
   --sample N          poll every Nth checkout for its order (default 5)
   --floor-duration S  seconds of the plain-SQL floor run (default 5)
+  --stack             start the production stack (npm run stack) instead of the embedded
+                      system; its first start provisions Kafka and FerretDB (minutes)
   --base-url URL      use a running gateway instead (its stock must suffice); the bench
                       then sees no database, metrics or processes: latencies only`;
 
@@ -77,6 +81,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       duration: { type: "string", default: "20" },
       sample: { type: "string", default: "5" },
       "floor-duration": { type: "string", default: "5" },
+      stack: { type: "boolean", default: false },
       "base-url": { type: "string" },
     },
   });
@@ -89,10 +94,15 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       `--clients, --duration, --sample and --floor-duration must be positive integers\n\n${checkoutBenchUsage}`,
     );
   }
+  if (values.stack && values["base-url"]) {
+    throw new RangeError(`--stack and --base-url go one at a time\n\n${checkoutBenchUsage}`);
+  }
 
   const target: CheckoutBenchTarget = values["base-url"]
     ? givenGateway(values["base-url"])
-    : await startEmbeddedTarget();
+    : values.stack
+      ? await startStackTarget()
+      : await startEmbeddedTarget();
   const internals = target.internals;
   const admin = internals && postgres(internals.postgresUrl, { max: 1, onnotice: () => {} });
   const api = `${target.gatewayUrl.replace(/\/$/, "")}/api/v1`;
