@@ -1,4 +1,4 @@
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
@@ -12,7 +12,8 @@ export interface CheckoutBenchTarget {
   gatewayUrl: string;
   /** What the bench can see of a system it started; a gateway it was only given the URL of shows none of it. */
   internals?: SystemInternals;
-  stop(): Promise<void>;
+  /** Stops what the bench started; what it says about the stop (a profile written) is printed. */
+  stop(): Promise<string[]>;
 }
 
 export interface SystemInternals {
@@ -30,21 +31,32 @@ const AMPLE_STOCK = 100_000_000;
 const BENCH_ENV = { RATE_LIMIT_PER_MINUTE: "0" };
 
 export function givenGateway(url: string): CheckoutBenchTarget {
-  return { description: url, gatewayUrl: url, stop: async () => {} };
+  return { description: url, gatewayUrl: url, stop: async () => [] };
 }
 
 /** The embedded system in its own process, as `npm start` runs it, so the load generator does not share its event loop. */
-export async function startEmbeddedTarget(): Promise<CheckoutBenchTarget> {
+export async function startEmbeddedTarget(options: { cpuProfileDir?: string }): Promise<CheckoutBenchTarget> {
   const isolated = await isolatedEmbeddedEnv("checkout-saga-bench-", BENCH_ENV);
   const removeData = () => rm(isolated.dataDir, { recursive: true, force: true });
-  const system = await startEmbeddedProcess(isolated.env).catch(async (err) => {
+  const profileDir = options.cpuProfileDir;
+  const profilesBefore = new Set(profileDir ? await readdir(profileDir) : []);
+  const nodeArgs = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  const system = await startEmbeddedProcess(isolated.env, nodeArgs).catch(async (err) => {
     await removeData();
     throw err;
   });
   const pid = system.pid!;
   const stop = async () => {
+    // SIGINT: the system stops itself and exits, which is when node writes the profile.
     await interruptEmbeddedProcess(system);
     await removeData();
+    if (!profileDir) return [];
+    const written = (await readdir(profileDir)).filter((f) => !profilesBefore.has(f));
+    // Node names them CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main thread.
+    return written.map((f) => {
+      const thread = f.split(".")[4];
+      return `CPU profile of the embedded system's ${thread === "0" ? "main thread" : `worker thread ${thread}`}: ${path.join(profileDir, f)}`;
+    });
   };
   try {
     await raiseStock(isolated.databaseUrl("inventory"));
@@ -70,7 +82,10 @@ export async function startEmbeddedTarget(): Promise<CheckoutBenchTarget> {
 /** `npm run stack -- up` on free ports in a temp dir: every service its own process, on the real servers. */
 export async function startStackTarget(): Promise<CheckoutBenchTarget> {
   const stack = await startIsolatedStack("checkout-saga-bench-stack-", BENCH_ENV);
-  const stop = stack.stop;
+  const stop = async () => {
+    await stack.stop();
+    return [];
+  };
   let processTree: ProcessTree;
   try {
     if (!(await waitUntilReady(stack.env, "gateway", 60_000))) throw new Error("the stack's gateway never got ready");

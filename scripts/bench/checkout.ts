@@ -1,4 +1,6 @@
+import { mkdir } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import postgres, { type Sql } from "postgres";
@@ -27,7 +29,7 @@ import { type RpcCounts, rpcCounts } from "./rpc-counts.js";
 type Json = any;
 
 export const checkoutBenchUsage = `usage: npm run bench -- checkout [--clients N] [--duration SECONDS] [--sample N]
-         [--floor-duration SECONDS] [--stack | --base-url URL]
+         [--floor-duration SECONDS] [--stack | --base-url URL | --cpu-prof DIR]
 
 N concurrent clients, each its own user, loop add-to-cart + checkout through the gateway
 for a fixed time. Prints checkouts/s, p50/p95/p99 latencies, and checkout-response →
@@ -49,7 +51,9 @@ its checkouts/s, commits and CPU per checkout, and the system's throughput as a 
   --stack             start the production stack (npm run stack) instead of the embedded
                       system; its first start provisions Kafka and FerretDB (minutes)
   --base-url URL      use a running gateway instead (its stock must suffice); the bench
-                      then sees no database, metrics or processes: latencies only`;
+                      then sees no database, metrics or processes: latencies only
+  --cpu-prof DIR      write a CPU profile of the embedded system to DIR (node --cpu-prof);
+                      summarize it with: npm run bench -- profile-summary FILE`;
 
 const ADDRESS = {
   name: "Bench",
@@ -83,6 +87,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       "floor-duration": { type: "string", default: "5" },
       stack: { type: "boolean", default: false },
       "base-url": { type: "string" },
+      "cpu-prof": { type: "string" },
     },
   });
   const clients = Number(values.clients);
@@ -94,15 +99,17 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       `--clients, --duration, --sample and --floor-duration must be positive integers\n\n${checkoutBenchUsage}`,
     );
   }
-  if (values.stack && values["base-url"]) {
-    throw new RangeError(`--stack and --base-url go one at a time\n\n${checkoutBenchUsage}`);
+  const cpuProfileDir = values["cpu-prof"] && path.resolve(values["cpu-prof"]);
+  if ([values.stack, values["base-url"], cpuProfileDir].filter(Boolean).length > 1) {
+    throw new RangeError(`--stack, --base-url and --cpu-prof go one at a time\n\n${checkoutBenchUsage}`);
   }
+  if (cpuProfileDir) await mkdir(cpuProfileDir, { recursive: true });
 
   const target: CheckoutBenchTarget = values["base-url"]
     ? givenGateway(values["base-url"])
     : values.stack
       ? await startStackTarget()
-      : await startEmbeddedTarget();
+      : await startEmbeddedTarget({ cpuProfileDir });
   const internals = target.internals;
   const admin = internals && postgres(internals.postgresUrl, { max: 1, onnotice: () => {} });
   const api = `${target.gatewayUrl.replace(/\/$/, "")}/api/v1`;
@@ -236,7 +243,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
     });
   } finally {
     await admin?.end();
-    await target.stop();
+    for (const line of await target.stop()) console.log(line);
   }
 }
 
