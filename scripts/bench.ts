@@ -1,14 +1,17 @@
 import { benchCheckout, checkoutBenchUsage } from "./bench/checkout.js";
 import { benchOutbox, outboxBenchUsage } from "./bench/outbox.js";
+import { profileSummaryUsage, summarizeProfile } from "./bench/profile-summary.js";
 
 const benches: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
   checkout: { run: benchCheckout, usage: checkoutBenchUsage },
   outbox: { run: benchOutbox, usage: outboxBenchUsage },
+  "profile-summary": { run: summarizeProfile, usage: profileSummaryUsage },
 };
 
 const usage = `usage: npm run bench -- <name> [options]
 
-Benchmarks print figures; they never pass or fail on timing.
+Benchmarks print figures; they never pass or fail on timing. profile-summary reads the CPU
+profile a benchmark's --cpu-prof wrote.
 ${Object.entries(benches)
   .map(([name, b]) => `\n${name}:\n${b.usage}`)
   .join("\n")}`;

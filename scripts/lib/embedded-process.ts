@@ -40,9 +40,16 @@ export async function isolatedEmbeddedEnv(prefix: string, extra: Record<string, 
   };
 }
 
-/** Starts the embedded system exactly as `npm start` does; resolves once it printed its banner. */
-export async function startEmbeddedProcess(env: Record<string, string | undefined>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/start-embedded.ts")], {
+/**
+ * Starts the embedded system exactly as `npm start` does, with `nodeArgs` for node itself (a
+ * profiler's flags); resolves once it printed its banner.
+ */
+export async function startEmbeddedProcess(
+  env: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
+): Promise<ChildProcess> {
+  const args = [...nodeArgs, "--import", "tsx", path.join(repoRoot, "scripts/start-embedded.ts")];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "inherit"],
