@@ -28,7 +28,7 @@ import { type RpcCounts, rpcCounts } from "./rpc-counts.js";
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
 
-export const checkoutBenchUsage = `usage: npm run bench -- checkout [--clients N] [--duration SECONDS] [--sample N]
+export const checkoutBenchUsage = `usage: npm run bench -- checkout [--clients N | --rate R] [--duration SECONDS] [--sample N]
          [--floor-duration SECONDS] [--stack | --base-url URL | --cpu-prof DIR]
 
 N concurrent clients, each its own user, loop add-to-cart + checkout through the gateway
@@ -45,6 +45,12 @@ same PostgreSQL server, with as many clients, in a scratch database ${FLOOR_DATA
 its checkouts/s, commits and CPU per checkout, and the system's throughput as a share of it.
 
   --clients N         concurrent clients (default 16)
+  --rate R            open loop instead: offer R add-to-cart + checkout rounds a second,
+                      each by a user not busy with another, whatever the answers' pace;
+                      latencies count from when a round was due, and every checkout's
+                      order is looked up in the orders database afterwards (its commit
+                      time against the checkout's 201), so "every order within 1 s" is
+                      checked for all of them, not a sample
   --duration S        seconds of load after warm-up (default 20)
   --sample N          poll every Nth checkout for its order (default 5)
   --floor-duration S  seconds of the plain-SQL floor run (default 5)
@@ -82,6 +88,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
     args: argv,
     options: {
       clients: { type: "string", default: "16" },
+      rate: { type: "string" },
       duration: { type: "string", default: "20" },
       sample: { type: "string", default: "5" },
       "floor-duration": { type: "string", default: "5" },
@@ -94,6 +101,10 @@ export async function benchCheckout(argv: string[]): Promise<void> {
   const durationS = Number(values.duration);
   const sampleEvery = Number(values.sample);
   const floorDurationS = Number(values["floor-duration"]);
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+    throw new RangeError(`--rate must be a positive number of rounds a second\n\n${checkoutBenchUsage}`);
+  }
   if (![clients, durationS, sampleEvery, floorDurationS].every((n) => Number.isInteger(n) && n > 0)) {
     throw new RangeError(
       `--clients, --duration, --sample and --floor-duration must be positive integers\n\n${checkoutBenchUsage}`,
@@ -119,8 +130,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       status: res.status,
       body: (await res.json().catch(() => undefined)) as Json,
     });
-    const tokens: string[] = [];
-    for (let i = 0; i < clients; i++) {
+    const signIn = async (i: number) => {
       const r = await json(
         await fetch(`${api}/dev/token`, {
           method: "POST",
@@ -130,7 +140,14 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       );
       if (r.status !== 200 && r.status !== 201)
         throw new Error(`dev token failed: ${r.status} ${JSON.stringify(r.body)}`);
-      tokens.push(r.body.token);
+      return r.body.token as string;
+    };
+    // Open loop: enough users that a round due finds one free while answers take up to 2 s.
+    const users = rate === undefined ? clients : Math.max(clients, Math.ceil(rate * 2));
+    const tokens: string[] = [];
+    while (tokens.length < users) {
+      const batch = Array.from({ length: Math.min(16, users - tokens.length) }, (_, i) => tokens.length + i);
+      tokens.push(...(await Promise.all(batch.map(signIn))));
     }
 
     const checkoutMs: number[] = [];
@@ -158,51 +175,83 @@ export async function benchCheckout(argv: string[]): Promise<void> {
       }
     };
 
-    const runClient = async (token: string, until: number, measure: boolean) => {
+    /** Checkouts answered 201 in the measured window: id, and when (epoch ms) the answer came. */
+    const answered: { checkoutId: string; atEpochMs: number }[] = [];
+
+    /** One round: add to cart, check out. `dueAt`: when an open-loop round was due (latency counts from it). */
+    const round = async (token: string, measure: boolean, dueAt?: number) => {
       const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-      let n = 0;
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        const add = await fetch(`${api}/cart/items`, {
+      const t0 = dueAt ?? performance.now();
+      const add = await fetch(`${api}/cart/items`, {
+        method: "POST",
+        headers: auth,
+        // Spread over the catalog: one hot stock row would measure its lock, not the system.
+        body: JSON.stringify({ product_id: String(1 + Math.floor(Math.random() * 5)), quantity: 1 }),
+      });
+      await add.arrayBuffer();
+      const t1 = performance.now();
+      const res = await json(
+        await fetch(`${api}/checkout`, {
           method: "POST",
-          headers: auth,
-          // Spread over the catalog: one hot stock row would measure its lock, not the system.
-          body: JSON.stringify({ product_id: String(1 + Math.floor(Math.random() * 5)), quantity: 1 }),
-        });
-        await add.arrayBuffer();
-        const t1 = performance.now();
-        const res = await json(
-          await fetch(`${api}/checkout`, {
-            method: "POST",
-            headers: { ...auth, "idempotency-key": crypto.randomUUID() },
-            body: JSON.stringify({ payment_method: { type: "card", token: "tok_visa" }, shipping_address: ADDRESS }),
-          }),
-        );
-        const t2 = performance.now();
-        if (!measure) continue;
-        count(String(res.status));
-        if (res.status !== 201) continue;
-        completed++;
-        checkoutMs.push(t2 - t1);
-        roundTripMs.push(t2 - t0);
-        if (n++ % sampleEvery === 0) pendingPolls.push(pollOrder(token, res.body.checkout_id, t2));
+          headers: { ...auth, "idempotency-key": crypto.randomUUID() },
+          body: JSON.stringify({ payment_method: { type: "card", token: "tok_visa" }, shipping_address: ADDRESS }),
+        }),
+      );
+      const t2 = performance.now();
+      if (!measure) return;
+      count(String(res.status));
+      if (res.status !== 201) return;
+      completed++;
+      checkoutMs.push(t2 - t1);
+      roundTripMs.push(t2 - t0);
+      answered.push({ checkoutId: res.body.checkout_id, atEpochMs: Date.now() });
+      if (rate === undefined && completed % sampleEvery === 0) {
+        pendingPolls.push(pollOrder(token, res.body.checkout_id, t2));
       }
     };
 
+    const runClient = async (token: string, until: number, measure: boolean) => {
+      while (performance.now() < until) await round(token, measure);
+    };
+
+    /** Open loop: a round every 1/rate s, by a free user; a round with none free is counted, not run. */
+    const offerRounds = async (perSecond: number, from: number, until: number, measure: boolean) => {
+      const free = tokens.slice();
+      const running: Promise<void>[] = [];
+      for (let i = 0; ; i++) {
+        const dueAt = from + (i * 1000) / perSecond;
+        if (dueAt >= until) break;
+        const wait = dueAt - performance.now();
+        if (wait > 0) await sleep(wait);
+        const token = free.pop();
+        if (!token) {
+          if (measure) count("not offered (no free user)");
+          continue;
+        }
+        running.push(round(token, measure, dueAt).finally(() => free.push(token)));
+      }
+      await Promise.all(running);
+    };
+
+    const load = (from: number, until: number, measure: boolean) =>
+      rate === undefined
+        ? Promise.all(tokens.map((t) => runClient(t, until, measure)))
+        : offerRounds(rate, from, until, measure);
+
     // Warm-up: connections, JIT, caches; not measured.
-    const warmUntil = performance.now() + 3_000;
-    await Promise.all(tokens.map((t) => runClient(t, warmUntil, false)));
+    const warmFrom = performance.now();
+    await load(warmFrom, warmFrom + 3_000, false);
     const readings = internals && admin && costReadings(internals, admin);
     const before = await readings?.beforeWindow();
     const start = performance.now();
     const until = start + durationS * 1000;
-    await Promise.all(tokens.map((t) => runClient(t, until, true)));
+    await load(start, until, true);
     const elapsedS = (performance.now() - start) / 1000;
     await Promise.all(pendingPolls);
     const after = await readings?.afterWindow();
 
     console.log(
-      `\ncheckout benchmark — ${clients} clients, ${durationS} s, ${os.cpus().length} cores, node ${process.version}`,
+      `\ncheckout benchmark — ${rate === undefined ? `${clients} clients` : `open loop, ${rate} rounds/s offered by ${users} users`}, ${durationS} s, ${os.cpus().length} cores, node ${process.version}`,
     );
     console.log(`target: ${target.description}; PAYMENT_LATENCY_MS=${process.env.PAYMENT_LATENCY_MS ?? "0"}`);
     console.log(
@@ -211,7 +260,9 @@ export async function benchCheckout(argv: string[]): Promise<void> {
     console.log(`responses: ${[...outcomes].map(([k, v]) => `${k}×${v}`).join(", ")}`);
     console.log(summarize("POST /checkout latency", checkoutMs));
     console.log(summarize("add-to-cart + checkout latency", roundTripMs));
-    console.log(summarize("checkout response → order visible", orderVisibleMs));
+    if (rate === undefined) console.log(summarize("checkout response → order visible", orderVisibleMs));
+    else if (admin && internals) await printOrderLag(internals.postgresUrl, answered);
+    else console.log("checkout → order: not measured (--base-url: no database to look orders up in)");
 
     if (!internals || !admin || !before || !after) {
       console.log(
@@ -238,6 +289,7 @@ export async function benchCheckout(argv: string[]): Promise<void> {
     console.log("");
     printFloor(floor, {
       clients,
+      openLoop: rate !== undefined,
       systemPerSecond: completed / elapsedS,
       systemCpuMs: sum(growth(before.cpuMs, after.cpuMs)) / completed,
     });
@@ -325,7 +377,10 @@ function printCost(
   console.log(`load generator (this process; not counted above): ${per(benchMs)} CPU ms (${share(benchMs)})`);
 }
 
-function printFloor(floor: FloorResult, system: { clients: number; systemPerSecond: number; systemCpuMs: number }) {
+function printFloor(
+  floor: FloorResult,
+  system: { clients: number; openLoop: boolean; systemPerSecond: number; systemCpuMs: number },
+) {
   const perSecond = floor.checkouts / floor.seconds;
   const per = (n: number) => (n / floor.checkouts).toFixed(2);
   console.log(
@@ -340,8 +395,41 @@ function printFloor(floor: FloorResult, system: { clients: number; systemPerSeco
   console.log(
     `floor CPU ms per checkout: ${per(floor.postgresCpuMs + floor.benchCpuMs)} (postgres ${per(floor.postgresCpuMs)}, load generator ${per(floor.benchCpuMs)})`,
   );
-  console.log(`system throughput / floor throughput: ${((system.systemPerSecond / perSecond) * 100).toFixed(1)} %`);
+  console.log(
+    `system throughput / floor throughput: ${((system.systemPerSecond / perSecond) * 100).toFixed(1)} %` +
+      (system.openLoop ? " (open loop: the rate offered, not the system's most)" : ""),
+  );
   // The floor's client is this process, so it counts there as the services do in the system.
   const floorCpuMs = (floor.postgresCpuMs + floor.benchCpuMs) / floor.checkouts;
   console.log(`system CPU ms per checkout / floor's: ${(system.systemCpuMs / floorCpuMs).toFixed(1)}×`);
+}
+
+/**
+ * Every answered checkout's order, looked up in the orders database: the time from the 201 to
+ * the order's creation (the orders consumer's transaction; same machine, same clock), and the
+ * ones with no order yet or after more than a second.
+ */
+async function printOrderLag(serverUrl: string, answered: { checkoutId: string; atEpochMs: number }[]) {
+  const url = new URL(serverUrl);
+  url.pathname = "/orders";
+  const orders = postgres(url.href, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await orders<{ checkout_id: string; at: number }[]>`
+      select checkout_id, (extract(epoch from created_at) * 1000)::float8 as at
+      from orders where checkout_id = any(${answered.map((a) => a.checkoutId)}::text[])`;
+    const createdAt = new Map(rows.map((r) => [r.checkout_id, r.at]));
+    const lags = answered.flatMap((a) => {
+      const at = createdAt.get(a.checkoutId);
+      return at === undefined ? [] : [at - a.atEpochMs];
+    });
+    // Negative: the order was written before the client had read the checkout's answer.
+    console.log(summarize("checkout answer → order created", lags));
+    const late = lags.filter((ms) => ms > 1_000).length;
+    console.log(
+      `orders: ${lags.length} of ${answered.length} checkouts have one; ${answered.length - lags.length} missing; ` +
+        `${late} created more than 1 s after the checkout's answer; latest ${Math.max(0, ...lags).toFixed(0)} ms after`,
+    );
+  } finally {
+    await orders.end();
+  }
 }
