@@ -35,27 +35,33 @@ export function codeLabel(code: Code | undefined): string {
  * Streaming calls (server reflection) are not timed: their duration is the client's session.
  */
 export function rpcMetricsInterceptor(registry: Registry): Interceptor {
+  // One interceptor (and series) per registry, however many ways the service is reached
+  // (over the network, in process).
+  let interceptor = rpcMetricsByRegistry.get(registry);
+  if (!interceptor) {
+    interceptor = newRpcMetricsInterceptor(registry);
+    rpcMetricsByRegistry.set(registry, interceptor);
+  }
+  return interceptor;
+}
+
+const rpcMetricsByRegistry = new WeakMap<Registry, Interceptor>();
+
+function newRpcMetricsInterceptor(registry: Registry): Interceptor {
   const labelNames = ["rpc_service", "rpc_method", "code"] as const;
-  // One series per registry, however many ways the service is reached (network, in-process).
-  const durationName = `${METRIC_PREFIX}rpc_server_duration_seconds`;
-  const errorsName = `${METRIC_PREFIX}rpc_server_errors_total`;
-  const duration =
-    (registry.getSingleMetric(durationName) as Histogram<(typeof labelNames)[number]> | undefined) ??
-    new Histogram({
-      name: durationName,
-      help: "Time to answer an RPC, by RPC service, method and result code.",
-      labelNames,
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
-  const errors =
-    (registry.getSingleMetric(errorsName) as Counter<(typeof labelNames)[number]> | undefined) ??
-    new Counter({
-      name: errorsName,
-      help: "RPCs answered with an error, by RPC service, method and code.",
-      labelNames,
-      registers: [registry],
-    });
+  const duration = new Histogram({
+    name: `${METRIC_PREFIX}rpc_server_duration_seconds`,
+    help: "Time to answer an RPC, by RPC service, method and result code.",
+    labelNames,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: `${METRIC_PREFIX}rpc_server_errors_total`,
+    help: "RPCs answered with an error, by RPC service, method and code.",
+    labelNames,
+    registers: [registry],
+  });
   return (next) => async (req) => {
     if (req.stream) return next(req);
     const labels = { rpc_service: req.service.typeName, rpc_method: req.method.name };

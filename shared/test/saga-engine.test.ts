@@ -110,6 +110,12 @@ function memoryStore(): MemoryStore {
   return store;
 }
 
+/** The same saga with step "c" local: it calls nothing outside. */
+const withLocalStepC = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
+  ...saga,
+  steps: saga.steps.map((s) => (s.name === "step c" ? { ...s, local: true } : s)),
+});
+
 function driverFor(
   deps: Deps,
   store: MemoryStore = memoryStore(),
@@ -200,12 +206,8 @@ describe("saga engine", () => {
 
   it("writes a local step's transition with the one before it, one history row each", async () => {
     const deps: Deps = { log: [] };
-    const local = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
-      ...saga,
-      steps: saga.steps.map((s) => (s.name === "step c" ? { ...s, local: true } : s)),
-    });
     const store = memoryStore();
-    const { driver } = driverFor(deps, store, local);
+    const { driver } = driverFor(deps, store, withLocalStepC);
     const end = await driver.drive("s-1", "me");
     expect(end.status).toBe("E_DONE");
     expect(deps.log).toEqual(["a", "b", "c", "d", "e"]);
@@ -223,12 +225,8 @@ describe("saga engine", () => {
 
   it("keeps a local step its own transition in step mode", async () => {
     const deps: Deps = { log: [] };
-    const local = defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
-      ...saga,
-      steps: saga.steps.map((s) => (s.name === "step c" ? { ...s, local: true } : s)),
-    });
     const store = memoryStore();
-    const { driver } = driverFor(deps, store, local);
+    const { driver } = driverFor(deps, store, withLocalStepC);
     for (let i = 0; i < 3; i++) await driver.drive("s-1", "me", { maxSteps: 1 });
     expect(store.writes).toEqual([["A_DONE"], ["B_DONE"], ["C_DONE"]]);
   });
