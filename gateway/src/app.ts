@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import type { Redis } from "ioredis";
 import { createJwksKeys } from "./auth/jwks-keys.js";
 import { createTokenVerifier } from "./auth/tokens.js";
 import type { GatewayClients } from "./clients.js";
@@ -18,8 +19,7 @@ import { rateLimit } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
 import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
 import { ProblemError, problem } from "./problems.js";
-import { createMemoryRateLimitStore } from "./rate-limit/memory-store.js";
-import type { RateLimitStore } from "./rate-limit/store.js";
+import { createRateLimiter } from "./rate-limit/limiter.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { devTokenRoutes } from "./routes/dev-token.js";
@@ -33,8 +33,8 @@ export interface GatewayDeps {
   clients: GatewayClients;
   config: GatewayConfig;
   logger: Logger;
-  /** Where rate-limit buckets live; in memory by default. */
-  rateLimitStore?: RateLimitStore;
+  /** Redis shared by every instance for rate-limit counters (REDIS_URL); in memory without it. */
+  rateLimitRedis?: Redis;
   /** Clock for tokens; the real one by default. */
   now?: () => Date;
   /** How the JWKS is fetched (tests inject one); the global fetch by default. */
@@ -75,7 +75,13 @@ const routesApp = () => new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid
  */
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const { clients, config, logger } = deps;
-  const store = deps.rateLimitStore ?? createMemoryRateLimitStore();
+  // RATE_LIMIT_PER_MINUTE=0 turns limiting off: no limiter, no middleware, no headers.
+  const limiter = (policy: string) =>
+    config.rateLimitPerMinute > 0
+      ? createRateLimiter({ policy, pointsPerMinute: config.rateLimitPerMinute, redis: deps.rateLimitRedis, logger })
+      : undefined;
+  const ipLimiter = limiter("ip");
+  const userLimiter = limiter("user");
   const verify = createTokenVerifier({
     secret: config.jwtSecret,
     jwks: config.jwks && {
@@ -121,14 +127,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   // rate limiter and body limit below are reached.
   api.route("/health", healthRoutes(clients, { hidden: true }));
   api.get(OPENAPI_PATH, (c) => c.json(document()));
-  api.use(
-    rateLimit({
-      store,
-      policy: "ip",
-      limitPerMinute: config.rateLimitPerMinute,
-      key: (c) => clientAddress(c),
-    }),
-  );
+  if (ipLimiter) api.use(rateLimit({ limiter: ipLimiter, policy: "ip", key: (c) => clientAddress(c) }));
   api.use(
     bodyLimit({
       maxSize: config.maxBodyBytes,
@@ -145,10 +144,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     api.route("/dev", devTokenRoutes({ secret: config.jwtSecret, now: deps.now }));
   }
 
-  const authenticated: MiddlewareHandler<GatewayEnv>[] = [
-    bearerAuth({ verify }),
-    rateLimit({ store, policy: "user", limitPerMinute: config.rateLimitPerMinute, key: (c) => c.get("userId") }),
-  ];
+  const authenticated: MiddlewareHandler<GatewayEnv>[] = [bearerAuth({ verify })];
+  if (userLimiter) authenticated.push(rateLimit({ limiter: userLimiter, policy: "user", key: (c) => c.get("userId") }));
   const resources: Array<[string, OpenAPIHono<GatewayEnv>]> = [
     ["/products", productRoutes(clients)],
     ["/cart", cartRoutes(clients)],

@@ -5,7 +5,6 @@ import { createGatewayApp } from "./app.js";
 import { createGatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import { createRateLimitRedis, redisReady } from "./rate-limit/redis-client.js";
-import { createRedisRateLimitStore } from "./rate-limit/redis-store.js";
 
 export interface Gateway extends Running {
   readonly port: number;
@@ -13,15 +12,15 @@ export interface Gateway extends Running {
   readonly url: string;
 }
 
-/** How long start-up waits for the rate-limit Redis before serving without it (fail open). */
+/** How long start-up waits for the rate-limit Redis before limiting per instance without it. */
 const REDIS_READY_TIMEOUT_MS = 2_000;
 
 /** How long stop() lets in-flight requests finish before cutting connections. */
 const STOP_GRACE_MS = 5_000;
 
 /**
- * Builds the service clients, the rate-limit store (Redis when REDIS_URL is set, so every
- * instance shares the buckets; else in memory) and the app, and serves it over HTTP/1.1.
+ * Builds the service clients, the rate limiters (on Redis when REDIS_URL is set, so every
+ * instance shares the counters; else in memory) and the app, and serves it over HTTP/1.1.
  */
 export async function startGateway(
   config: GatewayConfig,
@@ -33,13 +32,13 @@ export async function startGateway(
   }
   const redis = config.redisUrl === undefined ? undefined : createRateLimitRedis(config.redisUrl, logger);
   if (redis && !(await redisReady(redis, REDIS_READY_TIMEOUT_MS))) {
-    logger.warn("rate-limit Redis is not reachable yet: requests are not limited until it is");
+    logger.warn("rate-limit Redis is not reachable yet: requests are limited per instance until it is");
   }
   const app = createGatewayApp({
     clients: createGatewayClients(config.serviceUrls, deps.inProcess?.transport),
     config,
     logger,
-    rateLimitStore: redis && createRedisRateLimitStore({ redis, logger }),
+    rateLimitRedis: redis,
     metrics: createMetricsRegistry("gateway"),
   });
   let server: Server;

@@ -1,9 +1,4 @@
-import type { webcrypto } from "node:crypto";
-
-/** A public key of a JWKS, as hono's JWT helpers take it. */
-export interface PublicJwk extends webcrypto.JsonWebKey {
-  kid?: string;
-}
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from "jose";
 
 /** The JWKS could not be fetched and no earlier copy is at hand: no token can be checked. */
 export class JwksUnavailableError extends Error {
@@ -15,66 +10,47 @@ export interface JwksKeysOptions {
   /** Injected in tests; the global fetch by default. */
   fetch?: typeof fetch;
   /** How long a fetched key set is used before it is fetched again. */
-  ttlMs?: number;
+  cacheMaxAgeMs?: number;
   /** A token with an unknown `kid` refetches the set (key rotation), at most this often. */
-  minRefreshMs?: number;
+  cooldownMs?: number;
   /** Deadline of one fetch. */
   timeoutMs?: number;
-  now?: () => number;
 }
 
-/** The signing keys of an identity provider, fetched from its JWKS URL and cached. */
-export interface JwksKeys {
-  /** The current keys; refetched when stale or when `kid` is not among them. */
-  keys(kid: string | undefined): Promise<PublicJwk[]>;
+/** A failure to get the set (network, status, body), as opposed to a token naming no key in it. */
+function isFetchFailure(err: unknown): boolean {
+  if (err instanceof TypeError || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return true;
+  // jose's plain JOSEError: an answer other than 200, or a body that is not JSON.
+  return err instanceof errors.JOSEError && err.code === "ERR_JOSE_GENERIC";
 }
 
 /**
- * Keys from a JWKS endpoint, cached for `ttlMs`. An unknown `kid` triggers one early refetch
- * (rate-limited), so a rotated key works without a restart. When a refetch fails the previous
- * keys stay in use; only with no keys at all does verification fail (JwksUnavailableError).
+ * The identity provider's signing keys: jose's remote JWKS (cached for `cacheMaxAgeMs`, one
+ * early refetch per `cooldownMs` for an unknown `kid`, so a rotated key works without a
+ * restart). jose forgets nothing but also keeps nothing on a failed refetch: it throws. So when
+ * the set cannot be fetched the last one stays in use for another `cooldownMs` before the
+ * next try, and only with no keys at all does verification fail (JwksUnavailableError).
  */
-export function createJwksKeys(options: JwksKeysOptions): JwksKeys {
-  const doFetch = options.fetch ?? fetch;
-  const ttlMs = options.ttlMs ?? 10 * 60_000;
-  const minRefreshMs = options.minRefreshMs ?? 30_000;
-  const timeoutMs = options.timeoutMs ?? 3_000;
-  const now = options.now ?? Date.now;
-  let cached: PublicJwk[] | undefined;
-  let fetchedAt = Number.NEGATIVE_INFINITY;
-  let inFlight: Promise<void> | undefined;
-
-  const load = async () => {
-    const res = await doFetch(options.url, {
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: "application/json" },
-    });
-    if (!res.ok) throw new Error(`JWKS ${options.url} answered ${res.status}`);
-    const body = (await res.json()) as { keys?: unknown };
-    if (!Array.isArray(body.keys)) throw new Error(`JWKS ${options.url} has no "keys" array`);
-    cached = body.keys.filter((k): k is PublicJwk => typeof k === "object" && k !== null);
-    fetchedAt = now();
-  };
-
-  const refresh = async () => {
-    inFlight ??= load().finally(() => {
-      inFlight = undefined;
-    });
+export function createJwksKeys(options: JwksKeysOptions): JWTVerifyGetKey {
+  const cooldownMs = options.cooldownMs ?? 30_000;
+  const remote = createRemoteJWKSet(new URL(options.url), {
+    cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
+    cooldownDuration: cooldownMs,
+    timeoutDuration: options.timeoutMs ?? 3_000,
+    ...(options.fetch && { [customFetch]: options.fetch }),
+  });
+  let stale: { keys: JWTVerifyGetKey; until: number } | undefined;
+  return async (header, token) => {
+    if (stale && Date.now() < stale.until) return stale.keys(header, token);
+    stale = undefined;
     try {
-      await inFlight;
+      return await remote(header, token);
     } catch (err) {
-      // A failed refresh is retried no sooner than minRefreshMs, and old keys keep working.
-      fetchedAt = Math.max(fetchedAt, now() - ttlMs + minRefreshMs);
-      if (!cached) throw new JwksUnavailableError(`cannot fetch the JWKS: ${(err as Error).message}`);
+      if (!isFetchFailure(err)) throw err;
+      const last = remote.jwks();
+      if (!last) throw new JwksUnavailableError(`cannot fetch the JWKS: ${(err as Error).message}`, { cause: err });
+      stale = { keys: createLocalJWKSet(last), until: Date.now() + cooldownMs };
+      return stale.keys(header, token);
     }
-  };
-
-  return {
-    async keys(kid) {
-      const age = now() - fetchedAt;
-      const known = cached?.some((k) => k.kid === kid) ?? false;
-      if (!cached || age >= ttlMs || (!known && age >= minRefreshMs)) await refresh();
-      return cached ?? [];
-    },
   };
 }

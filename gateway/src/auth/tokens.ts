@@ -1,5 +1,5 @@
-import { decode, sign, verify, verifyWithJwks } from "hono/jwt";
-import type { JwksKeys } from "./jwks-keys.js";
+import type { webcrypto } from "node:crypto";
+import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
 
 /** How long a dev token lives. */
 export const DEV_TOKEN_TTL_SECONDS = 3600;
@@ -15,6 +15,13 @@ export class InvalidTokenError extends Error {
   override readonly name = "InvalidTokenError";
 }
 
+/** The HMAC key of a secret, imported once rather than on every token. */
+async function hmacKey(secret: string, usage: "sign" | "verify"): Promise<webcrypto.CryptoKey> {
+  return crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    usage,
+  ]);
+}
+
 /** Signs an HS256 token for `userId`, valid for `ttlSeconds` from `now`. */
 export async function issueToken(
   secret: string,
@@ -22,49 +29,49 @@ export async function issueToken(
   options: { now?: Date; ttlSeconds?: number } = {},
 ): Promise<string> {
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  return sign({ sub: userId, iat, exp: iat + (options.ttlSeconds ?? DEV_TOKEN_TTL_SECONDS) }, secret, "HS256");
+  return new SignJWT({ sub: userId })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (options.ttlSeconds ?? DEV_TOKEN_TTL_SECONDS))
+    .sign(await hmacKey(secret, "sign"));
+}
+
+/** jose's refusals, reworded for the caller; anything else (ours, a JWKS outage, a bug) passes through. */
+function refusal(err: unknown): unknown {
+  if (err instanceof errors.JWTExpired) return new InvalidTokenError("the token has expired");
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === "exp") return new InvalidTokenError("the token has no usable exp claim");
+    if (err.claim === "nbf") return new InvalidTokenError("the token is not valid yet");
+    if (err.claim === "iss" || err.claim === "aud") {
+      return new InvalidTokenError("the token's issuer or audience is not accepted");
+    }
+    return new InvalidTokenError(`the token's ${err.claim} claim is not accepted`);
+  }
+  if (err instanceof errors.JOSEError) {
+    return new InvalidTokenError("the token is malformed or its signature does not verify");
+  }
+  return err;
 }
 
 /**
- * `exp` (required), `nbf` and `iat` with the clock-skew tolerance, and `sub` as a user id.
- * The libraries' own time checks are off so that these, with skew, are the only ones.
+ * `sub` as a user id, and `iat` not in the future: jose checks `iat` against the clock only
+ * with `maxTokenAge`, which would cap the lifetime of the identity provider's tokens.
  */
-function userOf(payload: unknown, now: Date): string {
-  if (typeof payload !== "object" || payload === null) throw new InvalidTokenError("the token has no claims");
-  const nowSeconds = Math.floor(now.getTime() / 1000);
-  const { exp, nbf, iat, sub } = payload as Record<string, unknown>;
-  if (typeof exp !== "number" || !Number.isFinite(exp)) throw new InvalidTokenError("the token has no exp claim");
-  if (exp + CLOCK_SKEW_SECONDS <= nowSeconds) throw new InvalidTokenError("the token has expired");
-  if (nbf !== undefined && (typeof nbf !== "number" || nbf - CLOCK_SKEW_SECONDS > nowSeconds)) {
-    throw new InvalidTokenError("the token is not valid yet");
-  }
-  if (iat !== undefined && (typeof iat !== "number" || iat - CLOCK_SKEW_SECONDS > nowSeconds)) {
+function userOf(payload: JWTPayload, now: Date): string {
+  if (payload.iat !== undefined && payload.iat - CLOCK_SKEW_SECONDS > Math.floor(now.getTime() / 1000)) {
     throw new InvalidTokenError("the token was issued in the future");
   }
-  if (typeof sub !== "string" || !USER_ID_PATTERN.test(sub)) {
+  if (typeof payload.sub !== "string" || !USER_ID_PATTERN.test(payload.sub)) {
     throw new InvalidTokenError("the token's sub claim is missing or not a valid user id");
   }
-  return sub;
-}
-
-const UNCHECKED_TIMES = { exp: false, nbf: false, iat: false } as const;
-
-/** Verifies an HS256 token and returns its user (`sub`). */
-export async function verifyToken(secret: string, token: string, now: Date = new Date()): Promise<string> {
-  let payload: unknown;
-  try {
-    payload = await verify(token, secret, { alg: "HS256", ...UNCHECKED_TIMES });
-  } catch {
-    throw new InvalidTokenError("the token is malformed or its signature does not verify");
-  }
-  return userOf(payload, now);
+  return payload.sub;
 }
 
 export interface TokenVerifierOptions {
   /** HS256 secret; undefined refuses HS256 tokens. */
   secret?: string;
   /** RS256 keys from a JWKS, with the `iss`/`aud` the tokens must carry; undefined refuses RS256. */
-  jwks?: { keySet: JwksKeys; issuer?: string; audience?: string };
+  jwks?: { keySet: JWTVerifyGetKey; issuer?: string; audience?: string };
   now?: () => Date;
 }
 
@@ -78,34 +85,37 @@ export type TokenVerifier = (token: string) => Promise<string>;
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const now = options.now ?? (() => new Date());
+  const secretKey = options.secret === undefined ? undefined : hmacKey(options.secret, "verify");
+  const { jwks } = options;
+  const checked = { clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ["exp"] };
   return async (token) => {
     let alg: unknown;
-    let kid: unknown;
     try {
-      ({ alg, kid } = decode(token).header);
+      ({ alg } = decodeProtectedHeader(token));
     } catch {
       throw new InvalidTokenError("the token is malformed or its signature does not verify");
     }
-    if (alg === "HS256" && options.secret !== undefined) return verifyToken(options.secret, token, now());
-    const jwks = options.jwks;
-    if (alg === "RS256" && jwks) {
-      const keys = await jwks.keySet.keys(typeof kid === "string" ? kid : undefined);
-      let payload: unknown;
-      try {
-        payload = await verifyWithJwks(token, {
-          keys,
-          allowedAlgorithms: ["RS256"],
-          verification: { ...UNCHECKED_TIMES, iss: jwks.issuer, aud: jwks.audience },
-        });
-      } catch {
+    const currentDate = now();
+    let payload: JWTPayload;
+    try {
+      if (alg === "HS256" && secretKey) {
+        ({ payload } = await jwtVerify(token, await secretKey, { ...checked, algorithms: ["HS256"], currentDate }));
+      } else if (alg === "RS256" && jwks) {
+        ({ payload } = await jwtVerify(token, jwks.keySet, {
+          ...checked,
+          algorithms: ["RS256"],
+          issuer: jwks.issuer,
+          audience: jwks.audience,
+          currentDate,
+        }));
+      } else {
         throw new InvalidTokenError(
-          "the token is malformed, its signature does not verify, or its issuer or audience is not accepted",
+          `tokens signed with ${typeof alg === "string" ? alg.slice(0, 10) : "this algorithm"} are not accepted`,
         );
       }
-      return userOf(payload, now());
+    } catch (err) {
+      throw refusal(err);
     }
-    throw new InvalidTokenError(
-      `tokens signed with ${typeof alg === "string" ? alg.slice(0, 10) : "this algorithm"} are not accepted`,
-    );
+    return userOf(payload, currentDate);
   };
 }

@@ -1,42 +1,47 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
 import type { GatewayEnv } from "../context.js";
 import { ProblemError, problem } from "../problems.js";
-import type { RateLimitStore } from "../rate-limit/store.js";
 
 export interface RateLimitOptions {
-  store: RateLimitStore;
+  limiter: RateLimiterAbstract;
   /** The policy's name in the RateLimit headers ("ip", "user"). */
   policy: string;
-  /** Requests per minute per key; 0 turns this limiter off. */
-  limitPerMinute: number;
-  /** The bucket a request counts against; undefined skips limiting. */
+  /** The counter a request counts against; undefined skips limiting. */
   key: (c: Context<GatewayEnv>) => string | undefined;
 }
 
 /**
- * Takes a token from the request's bucket. Every answer carries the policy and what is left in
- * the format of draft-ietf-httpapi-ratelimit-headers-10 (structured-field lists, one member per
- * policy: `RateLimit-Policy: "user";q=600;w=60` and `RateLimit: "user";r=599;t=1`); an empty
- * bucket is a 429 problem with `Retry-After`.
+ * Counts the request against its key. Every answer carries the policy and what is left in the
+ * format of draft-ietf-httpapi-ratelimit-headers-10 (structured-field lists, one member per
+ * policy: `RateLimit-Policy: "user";q=600;w=60` and `RateLimit: "user";r=599;t=60`, `t` being
+ * the seconds until the window resets); a spent allowance is a 429 problem with `Retry-After`.
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<GatewayEnv> {
-  const policy = `"${options.policy}";q=${options.limitPerMinute};w=60`;
+  const { limiter } = options;
+  const policy = `"${options.policy}";q=${limiter.points};w=${limiter.duration}`;
   return async function rateLimit(c, next) {
-    const key = options.limitPerMinute > 0 ? options.key(c) : undefined;
+    const key = options.key(c);
     if (key !== undefined) {
-      const decision = await options.store.take(`${options.policy}:${key}`, options.limitPerMinute);
-      if (!decision.failedOpen) {
-        c.header("RateLimit-Policy", policy, { append: true });
-        c.header("RateLimit", `"${options.policy}";r=${decision.remaining};t=${decision.resetSeconds}`, {
-          append: true,
-        });
+      let res: RateLimiterRes;
+      let allowed = true;
+      try {
+        res = await limiter.consume(key);
+      } catch (refused) {
+        // A refusal rejects with the limiter's answer; anything else is a bug worth a 500.
+        if (!(refused instanceof RateLimiterRes)) throw refused;
+        res = refused;
+        allowed = false;
       }
-      if (!decision.allowed) {
+      const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+      c.header("RateLimit-Policy", policy, { append: true });
+      c.header("RateLimit", `"${options.policy}";r=${res.remainingPoints};t=${resetSeconds}`, { append: true });
+      if (!allowed) {
         throw new ProblemError(
-          problem("rate-limited", 429, `more than ${options.limitPerMinute} requests per minute; retry later`, {
-            retry_after: decision.retryAfterSeconds,
+          problem("rate-limited", 429, `more than ${limiter.points} requests per minute; retry later`, {
+            retry_after: resetSeconds,
           }),
-          { "Retry-After": String(decision.retryAfterSeconds) },
+          { "Retry-After": String(resetSeconds) },
         );
       }
     }

@@ -3,8 +3,8 @@ import { Redis } from "ioredis";
 
 /**
  * A Redis client for rate limits: commands fail fast while Redis is away (no offline queue,
- * one attempt, a short timeout) instead of piling up, since the store fails open anyway; the
- * client keeps reconnecting in the background.
+ * one attempt, a short timeout) instead of piling up, since the in-memory insurance limiter
+ * answers instead; the client keeps reconnecting in the background.
  */
 export function createRateLimitRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
