@@ -20,12 +20,14 @@
  * | reservation-lost            | 409 | stock vanished after payment; the charge was refunded (`checkout_id`) |
  * | idempotency-key-in-flight   | 409 | the first request with this key is still running |
  * | conflict                    | 409 | another conflicting write (a service's FAILED_PRECONDITION / ABORTED without a known reason) |
+ * | request-timeout             | 408 | the request line, headers or body did not arrive in time (Node's HTTP server) |
  * | payload-too-large           | 413 | the body exceeds GATEWAY_MAX_BODY_BYTES (`max_bytes`) |
  * | unsupported-media-type      | 415 | a body that is not `application/json` |
  * | cart-empty                  | 422 | checkout of an empty cart |
  * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
+ * | header-fields-too-large     | 431 | the request line and headers exceed 16 KiB (Node's HTTP server) |
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |
  * | internal-error              | 500 | a fault of ours; details only in the logs (`request_id`) |
  * | step-failed                 | 503 | a service was briefly unavailable, nothing charged; retry with the same key after `Retry-After` (`checkout_id`) |
@@ -62,11 +64,13 @@ const titles: Record<string, string> = {
   "reservation-lost": "Reserved stock was lost",
   "idempotency-key-in-flight": "Request with this key in progress",
   "idempotency-key-reused": "Idempotency-Key reused with a different request",
+  "request-timeout": "Request timeout",
   "payload-too-large": "Request body too large",
   "unsupported-media-type": "Unsupported media type",
   "cart-empty": "Cart is empty",
   "cart-line-limit": "Too many cart lines",
   "rate-limited": "Too many requests",
+  "header-fields-too-large": "Request headers too large",
   "client-closed-request": "Client closed the request",
   "internal-error": "Internal error",
   "step-failed": "Checkout step failed",

@@ -2,8 +2,10 @@ import type { Server } from "node:http";
 import { createMetricsRegistry, type InProcessServices, type Logger, type Running } from "@checkout-saga/shared";
 import { serve } from "@hono/node-server";
 import { createGatewayApp } from "./app.js";
+import { answerClientErrors, MAX_HEADER_BYTES } from "./client-errors.js";
 import { createGatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
+import { discardUnreadBodies } from "./lingering-close.js";
 import { createRateLimitRedis, redisReady } from "./rate-limit/redis-client.js";
 
 export interface Gateway extends Running {
@@ -44,13 +46,25 @@ export async function startGateway(
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+      const s = serve(
+        {
+          fetch: app.fetch,
+          port: config.port,
+          hostname: config.host,
+          serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+          // The lingering close below drains refused bodies instead.
+          autoCleanupIncoming: false,
+        },
+        () => resolve(s as Server),
+      );
       s.once("error", reject);
     });
   } catch (err) {
     redis?.disconnect();
     throw err;
   }
+  discardUnreadBodies(server);
+  answerClientErrors(server);
   // A slow client may not hold a socket longer than the longest route may take.
   server.requestTimeout = Math.max(config.requestTimeoutMs, config.checkoutTimeoutMs) + 5_000;
   const address = server.address();

@@ -1,5 +1,11 @@
 import { type ConnectRouter, createRouterTransport, type Interceptor, type Transport } from "@connectrpc/connect";
-import { createServiceTransport, rpcClientInterceptors, type ServiceTransportFactory } from "./rpc-client.js";
+import {
+  createServiceTransport,
+  RPC_DEFAULT_TIMEOUT_MS,
+  rpcClientInterceptors,
+  type ServiceTransportFactory,
+} from "./rpc-client.js";
+import { RPC_READ_MAX_BYTES } from "./rpc-server.js";
 
 /** A service as the in-process registry knows it: its handlers and its server interceptors. */
 interface LocalService {
@@ -48,9 +54,13 @@ export function createInProcessServices(): InProcessServices {
         if (local?.service !== service) {
           local = {
             service,
+            // The same limits as over the network, so a call fails the same way in both modes.
             transport: createRouterTransport(service.routes, {
-              transport: { interceptors: rpcClientInterceptors(interceptors) },
-              router: { interceptors: service.interceptors },
+              transport: {
+                interceptors: rpcClientInterceptors(interceptors),
+                defaultTimeoutMs: RPC_DEFAULT_TIMEOUT_MS,
+              },
+              router: { interceptors: service.interceptors, readMaxBytes: RPC_READ_MAX_BYTES },
             }),
           };
         }

@@ -5,6 +5,13 @@ import { REQUEST_ID_HEADER, requestContext } from "./log-context.js";
 import { rpcClientTracing } from "./rpc-tracing.js";
 
 /**
+ * The deadline of a call that sets none, so no call waits forever on a service that hangs.
+ * Generous: calls with a real budget (the gateway's per-request deadline, the saga's steps)
+ * set their own, and this only bounds the ones that forgot to.
+ */
+export const RPC_DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
  * A transport to one service: the Connect protocol, binary, over one shared HTTP/2 session.
  * Calls made while handling a request forward its `x-request-id` (unless the caller set one)
  * and, in a CLIENT span, the W3C trace context (`traceparent`).
@@ -14,6 +21,7 @@ export function createServiceTransport(baseUrl: string, interceptors: Intercepto
     baseUrl,
     httpVersion: "2",
     useBinaryFormat: true,
+    defaultTimeoutMs: RPC_DEFAULT_TIMEOUT_MS,
     interceptors: rpcClientInterceptors(interceptors),
   });
 }

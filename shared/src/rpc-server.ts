@@ -10,6 +10,13 @@ import { type Registry, rpcMetricsInterceptor } from "./metrics.js";
 import { registerReflection } from "./reflection.js";
 import { rpcServerTracing } from "./rpc-tracing.js";
 
+/**
+ * The largest message a service reads: 1 MiB. The largest legitimate ones are a page of 100
+ * products or orders, or a checkout of 100 lines with its history: tens of kB. A bigger one is
+ * refused with resource_exhausted before it is decoded, over the network and in process alike.
+ */
+export const RPC_READ_MAX_BYTES = 1024 * 1024;
+
 export interface RpcServer {
   readonly port: number;
   /** Stops accepting, lets in-flight calls finish for up to graceMs, then cuts the rest. */
@@ -35,6 +42,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const { logger } = options;
   const services: DescService[] = [];
   const handler = connectNodeAdapter({
+    readMaxBytes: RPC_READ_MAX_BYTES,
     interceptors: rpcServerInterceptors(options),
     routes(router) {
       options.routes(router);

@@ -10,6 +10,8 @@ import {
   errorDetail,
   notFound,
   type Registry,
+  RPC_DEFAULT_TIMEOUT_MS,
+  RPC_READ_MAX_BYTES,
   requestContext,
   type StartedService,
   startService,
@@ -24,6 +26,8 @@ import { testLogger } from "../src/testing/index.js";
 describe("in-process services", () => {
   const inProcess = createInProcessServices();
   const seen: { requestId?: string; checkoutId?: string }[] = [];
+  /** The deadline each call arrived with, as the handler sees it. */
+  const deadlinesMs: Array<number | undefined> = [];
   let registry: Registry | undefined;
   let service: StartedService;
   let url: string;
@@ -40,8 +44,9 @@ describe("in-process services", () => {
         return {
           routes(router) {
             router.service(ProductService, {
-              async getProduct(req) {
+              async getProduct(req, ctx) {
                 seen.push({ ...requestContext() });
+                deadlinesMs.push(ctx.timeoutMs());
                 if (req.id === "missing") {
                   throw notFound("PRODUCT_NOT_FOUND", "no such product", { metadata: { product_id: req.id } });
                 }
@@ -99,6 +104,32 @@ describe("in-process services", () => {
     const before = await count();
     await inProcessClient().getProduct({ id: "1" });
     expect((await count()) - before).toBe(1);
+  });
+
+  it("refuses a message over the read limit with resource_exhausted, in process as over the network", async () => {
+    const oversized = { id: "x".repeat(RPC_READ_MAX_BYTES + 1) };
+    const localFailure = await failureOf(inProcessClient().getProduct(oversized));
+    expect(localFailure.code).toBe(Code.ResourceExhausted);
+    expect((await failureOf(networkClient().getProduct(oversized))).code).toBe(Code.ResourceExhausted);
+    // A large but legitimate message still goes through.
+    const large = { id: "x".repeat(RPC_READ_MAX_BYTES / 2) };
+    expect((await inProcessClient().getProduct(large)).product?.id).toBe(large.id);
+    expect((await networkClient().getProduct(large)).product?.id).toBe(large.id);
+  });
+
+  it("gives a call that sets no deadline the default one, in process as over the network", async () => {
+    deadlinesMs.length = 0;
+    await inProcessClient().getProduct({ id: "1" });
+    await networkClient().getProduct({ id: "1" });
+    expect(deadlinesMs).toHaveLength(2);
+    for (const remaining of deadlinesMs) {
+      expect(remaining).toBeGreaterThan(RPC_DEFAULT_TIMEOUT_MS - 5_000);
+      expect(remaining).toBeLessThanOrEqual(RPC_DEFAULT_TIMEOUT_MS);
+    }
+    // A call's own deadline wins.
+    deadlinesMs.length = 0;
+    await inProcessClient().getProduct({ id: "1" }, { timeoutMs: 1_000 });
+    expect(deadlinesMs[0]).toBeLessThanOrEqual(1_000);
   });
 
   it("calls a registered service without its port, and the network once it is gone", async () => {
