@@ -14,6 +14,7 @@ import type { GatewayConfig } from "./config.js";
 import type { GatewayEnv } from "./context.js";
 import { bearerAuth } from "./middleware/auth.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
+import { methodNotAllowed } from "./middleware/method-not-allowed.js";
 import { problemErrorHandler, problemNotFound } from "./middleware/problem-response.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
@@ -117,6 +118,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   }
   app.use(requestId({ headerName: "X-Request-Id", limitLength: 128 }));
   app.use(requestContext({ logger, deadlineMs: config.requestTimeoutMs }));
+  app.use(methodNotAllowed(() => app.routes));
 
   app.route("/health", healthRoutes(clients));
   // Prometheus text for scrapers: operations, not part of the documented REST API.

@@ -15,6 +15,7 @@
  * | payment-declined            | 402 | the card was declined (`checkout_id`, `decline_code`) |
  * | permission-denied           | 403 | a service refused the caller |
  * | not-found                   | 404 | no such route |
+ * | method-not-allowed          | 405 | the path takes other methods (`Allow` lists them) |
  * | product-not-found, cart-line-not-found, checkout-not-found, order-not-found | 404 | no such resource (or not the caller's) |
  * | out-of-stock                | 409 | not enough stock (`lines`: product_id, requested, available; `checkout_id` at checkout) |
  * | reservation-lost            | 409 | stock vanished after payment; the charge was refunded (`checkout_id`) |
@@ -60,6 +61,7 @@ const titles: Record<string, string> = {
   "invalid-token": "Authentication required",
   "payment-declined": "Payment declined",
   "not-found": "Not found",
+  "method-not-allowed": "Method not allowed",
   "out-of-stock": "Out of stock",
   "reservation-lost": "Reserved stock was lost",
   "idempotency-key-in-flight": "Request with this key in progress",
@@ -83,6 +85,7 @@ const statusTitles: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not found",
+  405: "Method not allowed",
   409: "Conflict",
   422: "Unprocessable content",
   429: "Too many requests",

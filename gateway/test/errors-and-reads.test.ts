@@ -92,6 +92,25 @@ describe("Connect errors → problems", () => {
     });
   });
 
+  it("a method a route does not take is a 405 problem with Allow, before authentication", async () => {
+    const gw = startTestGateway();
+    for (const [method, path, allow] of [
+      ["PATCH", "/cart", "DELETE, GET, HEAD"],
+      ["PATCH", "/checkout", "POST"],
+      ["DELETE", "/products", "GET, HEAD"],
+      ["POST", "/products/1", "GET, HEAD"],
+      ["PUT", "/orders/o-1", "GET, HEAD"],
+    ] as const) {
+      const res = await gw.call(method, path, { user: null });
+      expect([method, path, res.status]).toEqual([method, path, 405]);
+      expect(res.headers.get("allow")).toBe(allow);
+      expect((await problemOf(res)).type).toBe("https://checkout-saga.dev/problems/method-not-allowed");
+    }
+    // The methods a path does take still reach their routes (here: authentication first).
+    expect((await gw.call("GET", "/cart", { user: null })).status).toBe(401);
+    expect((await gw.call("HEAD", "/products", { user: null })).status).toBe(401);
+  });
+
   it("unknown routes are 404 problems", async () => {
     const gw = startTestGateway();
     const res = await gw.call("GET", "/nowhere");
