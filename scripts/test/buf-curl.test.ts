@@ -1,0 +1,462 @@
+import type { ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { defaultPorts } from "@checkout-saga/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
+
+/**
+ * The real `buf curl` against one embedded system in step mode: every service lists its methods
+ * through reflection and answers a read over Connect and gRPC, with reflection and with
+ * `--schema shared/proto`; then docs/buf-curl-walk.md is walked by running its own `sh` blocks
+ * and comparing what they print with the answers the doc shows, so the doc cannot drift.
+ */
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const BUF = path.join(repoRoot, "node_modules/.bin/buf");
+const WALK_DOC = path.join(repoRoot, "docs/buf-curl-walk.md");
+const execFileAsync = promisify(execFile);
+
+/** Answers are read field by field; their shape is what is under test. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end; a non-zero exit is an answer (buf curl exits 8 × the RPC's code), not a throw. */
+async function run(file: string, args: string[], env?: Record<string, string | undefined>): Promise<Run> {
+  try {
+    const { stdout, stderr } = await execFileAsync(file, args, { cwd: repoRoot, env, timeout: 15_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code !== "number") throw err;
+    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
+  }
+}
+
+let system: ChildProcess | undefined;
+let isolated: Awaited<ReturnType<typeof isolatedEmbeddedEnv>>;
+
+beforeAll(async () => {
+  isolated = await isolatedEmbeddedEnv("checkout-saga-buf-curl-", { SAGA_STEP_MODE: "true", LOG_LEVEL: "warn" });
+  system = await startEmbeddedProcess(isolated.env);
+});
+
+afterAll(async () => {
+  if (system) await interruptEmbeddedProcess(system);
+  if (isolated) await rm(isolated.dataDir, { recursive: true, force: true });
+});
+
+const baseUrl = (service: string) => `http://127.0.0.1:${isolated.env[`${service.toUpperCase()}_PORT`]}`;
+
+/** Package, service and methods as shared/proto declares them: what reflection must list. */
+function declaredMethods(service: string): string[] {
+  const proto = readFileSync(path.join(repoRoot, `shared/proto/checkoutsaga/${service}/v1/${service}.proto`), "utf8");
+  const pkg = proto.match(/^package ([\w.]+);/m)?.[1];
+  const name = proto.match(/^service (\w+) \{/m)?.[1];
+  const rpcs = [...proto.matchAll(/^\s*rpc (\w+)\(/gm)].map((m) => m[1]);
+  expect(pkg && name && rpcs.length).toBeTruthy();
+  return rpcs.map((rpc) => `${pkg}.${name}/${rpc}`);
+}
+
+interface Read {
+  service: string;
+  method: string;
+  body: Json;
+  check(answer: Run): void;
+}
+
+const answerOf = (r: Run): Json => {
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+};
+
+/** A user no test of this file buys as: everything of theirs is empty. */
+const NOBODY = "buf-curl-nobody";
+
+const READS: Read[] = [
+  {
+    service: "product",
+    method: "GetProducts",
+    body: { ids: ["1"] },
+    check: (r) =>
+      expect(answerOf(r)).toMatchObject({
+        products: [{ id: "1", name: "Laptop", price: { currency: "USD", amountMinor: "129999" } }],
+      }),
+  },
+  {
+    service: "product",
+    method: "ListProducts",
+    body: { pageSize: 2 },
+    check: (r) => {
+      const answer = answerOf(r);
+      expect(answer.products.map((p: Json) => p.name)).toEqual(["Laptop", "Mouse"]);
+      expect(answer.nextPageToken).toBeTruthy();
+    },
+  },
+  {
+    service: "cart",
+    method: "GetCart",
+    body: { userId: NOBODY },
+    check: (r) => expect(answerOf(r)).toEqual({ cart: { userId: NOBODY } }),
+  },
+  {
+    service: "inventory",
+    method: "GetStock",
+    body: { productIds: ["1"] },
+    check: (r) => expect(answerOf(r)).toEqual({ stocks: [{ productId: "1", available: expect.any(Number) }] }),
+  },
+  {
+    service: "payment",
+    method: "GetPayment",
+    body: { paymentId: "no-such-payment" },
+    check: (r) => {
+      expect(r.code).toBe(5 * 8); // not_found
+      expect(JSON.parse(r.stderr)).toMatchObject({
+        code: "not_found",
+        message: "payment no-such-payment does not exist",
+      });
+    },
+  },
+  {
+    service: "orders",
+    method: "ListOrders",
+    body: { userId: NOBODY },
+    check: (r) => expect(answerOf(r)).toEqual({}),
+  },
+  {
+    service: "checkout",
+    method: "ListCheckouts",
+    body: { userId: NOBODY },
+    check: (r) => expect(answerOf(r)).toEqual({}),
+  },
+];
+
+const MODES = [
+  { name: "Connect, reflection", flags: [] },
+  { name: "gRPC, reflection", flags: ["--protocol", "grpc"] },
+  { name: "Connect, --schema shared/proto", flags: ["--schema", "shared/proto"] },
+  { name: "gRPC, --schema shared/proto", flags: ["--schema", "shared/proto", "--protocol", "grpc"] },
+];
+
+describe("buf curl against every service", () => {
+  const services = [...new Set(READS.map((r) => r.service))];
+  it("covers every service the repo declares", () => {
+    const { workspaces } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+      workspaces: string[];
+    };
+    const declared = workspaces.filter((w) => w.endsWith("-service")).map((w) => w.replace(/-service$/, ""));
+    expect([...services].sort()).toEqual(declared.sort());
+  });
+
+  it.each(services)("%s lists its methods through reflection", async (service) => {
+    const listed = await run(BUF, ["curl", "--http2-prior-knowledge", "--list-methods", baseUrl(service)]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.trim().split("\n")).toEqual(
+      [...declaredMethods(service), "grpc.reflection.v1.ServerReflection/ServerReflectionInfo"].sort(),
+    );
+  });
+
+  const cases = READS.flatMap((read) =>
+    MODES.map((mode) => [`${read.service} ${read.method}`, mode.name, read, mode] as const),
+  );
+  it.each(cases)("%s (%s)", async (_call, _mode, read, mode) => {
+    const [fullMethod] = declaredMethods(read.service).filter((m) => m.endsWith(`/${read.method}`));
+    read.check(
+      await run(BUF, [
+        "curl",
+        "--http2-prior-knowledge",
+        ...mode.flags,
+        "-d",
+        JSON.stringify(read.body),
+        `${baseUrl(read.service)}/${fullMethod}`,
+      ]),
+    );
+  });
+});
+
+interface Block {
+  /** The `## ` heading the block is under. */
+  heading: string;
+  lang: string;
+  text: string;
+}
+
+function fencedBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  let heading = "";
+  let open: Block | undefined;
+  for (const line of markdown.split("\n")) {
+    if (open) {
+      if (line.startsWith("```")) {
+        blocks.push(open);
+        open = undefined;
+      } else open.text += `${line}\n`;
+    } else if (line.startsWith("## ")) heading = line.slice(3);
+    else if (line.startsWith("```")) open = { heading, lang: line.slice(3), text: "" };
+  }
+  return blocks;
+}
+
+/** The rows of a step's table, cells without their backticks: a call, its status and reason, and one more column. */
+function tableRows(markdown: string, headingStart: string) {
+  const section = markdown.split(/^## /m).find((s) => s.startsWith(headingStart)) ?? "";
+  return section
+    .split("\n")
+    .filter((line) => line.startsWith("|") && !line.startsWith("| call") && !line.startsWith("| --"))
+    .map((line) => {
+      const [, status = "", reason = "", more = ""] = line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim().replaceAll("`", ""));
+      return { status, reason, more };
+    });
+}
+
+/** The JSON values printed one after the other (buf curl pretty-prints; curl -s adds no newline). */
+function jsonValues(text: string): Json[] {
+  const values: Json[] = [];
+  let depth = 0;
+  let start = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === "\\") escaped = true;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") {
+      if (depth++ === 0) start = i;
+    } else if ((c === "}" || c === "]") && --depth === 0) values.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return values;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/;
+const PAIR = /"(\w+)":\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/g;
+/** Bytes that encode ids (an ErrorDetail's `value`): they differ from the doc's as the ids do. */
+const OPAQUE = new Set(["value"]);
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const pairsOf = (text: string) => [...text.matchAll(PAIR)].map((m) => [m[1] ?? "", m[2] ?? ""] as const);
+
+/**
+ * The doc's ids, each with the real id at the same place in the real answers: what the doc's
+ * commands are rewritten with, and what later answers must show where the doc shows that id.
+ */
+const ids = new Map<string, string>();
+
+/** The ids `real` gives the doc's unknown ids if it is `shown` with other ids and times; undefined if it is not. */
+function idsIfSame(key: string, shown: string, real: string): Map<string, string> | undefined {
+  if (OPAQUE.has(key)) return new Map();
+  const unknown: string[] = [];
+  const pattern = shown
+    .split(new RegExp(`(${UUID.source}|${TIME.source})`))
+    .map((part, i) => {
+      if (i % 2 === 0) return escapeRegExp(part);
+      if (!UUID.test(part)) return TIME.source;
+      const known = ids.get(part);
+      if (known) return escapeRegExp(known);
+      unknown.push(part);
+      return `(${UUID.source})`;
+    })
+    .join("");
+  const match = real.match(new RegExp(`^${pattern}$`));
+  return match ? new Map(unknown.map((id, i) => [id, match[i + 1] ?? ""])) : undefined;
+}
+
+/**
+ * `real` has every `"key": value` of the doc's `shown` answer (an excerpt, `...` where it leaves
+ * things out), in the same order; ids and times may differ, but each doc id stands for one real id.
+ */
+function expectShown(real: string, shown: string) {
+  const wanted = pairsOf(shown);
+  expect(wanted.length, `no "key": value in the doc's answer:\n${shown}`).toBeGreaterThan(0);
+  const have = pairsOf(real);
+  let i = 0;
+  for (const [key, value] of wanted) {
+    let learned: Map<string, string> | undefined;
+    for (; i < have.length; i++) {
+      const [realKey, realValue] = have[i] ?? [];
+      learned = realKey === key && realValue !== undefined ? idsIfSame(key, value, realValue) : undefined;
+      if (learned) break;
+    }
+    expect(learned, `the doc shows "${key}": ${value} (in this order), the command printed:\n${real}`).toBeDefined();
+    for (const [docId, realId] of learned ?? []) {
+      expect([...ids.values()], `${realId} is already another of the doc's ids`).not.toContain(realId);
+      ids.set(docId, realId);
+    }
+    i++;
+  }
+}
+
+/** The doc's command for this system: its own ports, and the ids the answers so far gave the doc's ids. */
+function forThisSystem(command: string): string {
+  const ports = Object.entries(defaultPorts);
+  return command
+    .replace(/127\.0\.0\.1:(\d+)/g, (address, port) => {
+      const service = ports.find(([, p]) => p === Number(port))?.[0];
+      if (!service) throw new Error(`the doc calls ${address}, which is no service's default address`);
+      return `127.0.0.1:${isolated.env[`${service.toUpperCase()}_PORT`]}`;
+    })
+    .replace(new RegExp(UUID.source, "g"), (id) => {
+      const real = ids.get(id);
+      if (!real) throw new Error(`the doc uses ${id} before any answer it shows has it`);
+      return real;
+    });
+}
+
+/**
+ * Runs a command as a reader's second shell would: from the repo root, keeping the variables the
+ * doc sets (TOKEN, ID) from one block to the next.
+ */
+function shell(command: string): Promise<Run> {
+  const state = path.join(isolated.dataDir, "walk-shell-variables");
+  const script = [
+    `[ -f '${state}' ] && . '${state}'`,
+    `trap "declare -p TOKEN ID >'${state}' 2>/dev/null" EXIT`,
+    forThisSystem(command),
+  ].join("\n");
+  return run("bash", ["-c", script], isolated.env);
+}
+
+describe("docs/buf-curl-walk.md, run as written", () => {
+  const doc = readFileSync(WALK_DOC, "utf8");
+  const blocks = fencedBlocks(doc);
+  /** The `i`th `sh` block, and the `i`th block of what it printed, under step `n`'s heading. */
+  const under = (n: number, i: number, sh: boolean): Block => {
+    const block = blocks.filter((b) => b.heading.startsWith(`${n}. `) && (b.lang === "sh") === sh)[i];
+    if (!block) throw new Error(`step ${n} of the doc has no ${sh ? "command" : "answer"} ${i + 1}`);
+    return block;
+  };
+  const command = (n: number, i: number) => under(n, i, true);
+  const shown = (n: number, i: number) => under(n, i, false).text;
+  const ran = new Set<Block>();
+  const runBlock = async (block: Block) => {
+    ran.add(block);
+    const r = await shell(block.text);
+    expect(r.code, `${block.text}\nprinted to stderr:\n${r.stderr}`).toBe(0);
+    return r;
+  };
+  const answer = (r: Run) => jsonValues(r.stdout)[0];
+  let completed: Json;
+  let failed: Json;
+
+  it("1. starts the system with step mode allowed; the checkout service lists its methods", async () => {
+    // beforeAll started it as `npm start` does, with the doc's setting.
+    const startSystem = command(1, 0);
+    expect(startSystem.text).toBe("SAGA_STEP_MODE=true npm start\n");
+    expect(isolated.env.SAGA_STEP_MODE).toBe("true");
+    ran.add(startSystem);
+    expect((await runBlock(command(1, 1))).stdout).toBe(shown(1, 0));
+  });
+
+  it("2. puts the mouse in alice's cart through the gateway", async () => {
+    expect(jsonValues((await runBlock(command(2, 0))).stdout)).toEqual([JSON.parse(shown(2, 0))]);
+  });
+
+  it("3. starts a checkout in step mode, nothing done yet", async () => {
+    expectShown((await runBlock(command(3, 0))).stdout, shown(3, 0));
+    await runBlock(command(3, 1));
+  });
+
+  it("4. advances it one transition per call, as the table says; a second tab is refused meanwhile", async () => {
+    let checkout: Json;
+    for (const [call, { status, reason }] of tableRows(doc, "4. ").entries()) {
+      const r = await runBlock(command(4, 0));
+      checkout = answer(r).checkout;
+      expect([checkout.status, checkout.history.at(-1).reason], `call ${call + 1}`).toEqual([status, reason]);
+      if (call === 0) {
+        const initiate = command(3, 0).text;
+        const secondTab = initiate.replace('"idempotencyKey":"walk-1"', '"idempotencyKey":"walk-1-second-tab"');
+        expect(secondTab).not.toBe(initiate);
+        const refused = await shell(secondTab);
+        expect(refused.code).toBe(Number(doc.match(/`buf curl` exits with (\d+)/)?.[1]));
+        expectShown(refused.stderr, shown(4, 0));
+      }
+      if (call === 3) expectShown(r.stdout, shown(4, 1));
+    }
+    expect(checkout.status).toBe("CHECKOUT_STATUS_COMPLETED");
+    // "Advancing a finished checkout changes nothing and returns it as it is." It returns the stored
+    // row, whose updatedAt is the database's clock; call 5 answered with the service's, which may
+    // be a millisecond off.
+    const finished = answer(await runBlock(command(4, 0))).checkout;
+    expect({ ...finished, updatedAt: checkout.updatedAt }).toEqual(checkout);
+    expect(answer(await runBlock(command(4, 0))).checkout).toEqual(finished);
+  });
+
+  it("5. shows its state and history, the same through REST; step 3's call replays its first answer", async () => {
+    const r = await runBlock(command(5, 0));
+    expectShown(r.stdout, shown(5, 0));
+    completed = answer(r).checkout;
+    // The order and the emptied cart follow CheckoutCompleted through the outbox: give them a moment.
+    let rest: Json[] = [];
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      rest = jsonValues((await runBlock(command(5, 1))).stdout);
+      if (rest[1]?.items?.length && rest[2]?.items?.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const [restCheckout, orders, cart] = rest;
+    expect(restCheckout).toMatchObject({ checkout_id: completed.checkoutId, status: "COMPLETED" });
+    expect(restCheckout.history).toHaveLength(completed.history.length);
+    expect(orders.items).toMatchObject([{ checkout_id: completed.checkoutId }]);
+    expect(cart.items).toEqual([]);
+    expect(answer(await runBlock(command(3, 0)))).toMatchObject({
+      replayed: true,
+      checkout: { checkoutId: completed.checkoutId, status: "CHECKOUT_STATUS_INITIATED" },
+    });
+  });
+
+  it("6. walks a declined payment through compensation, the stock moving as the table says", async () => {
+    // "Put the mouse back in the cart (step 2's second `curl`)".
+    expect(answer(await runBlock(command(2, 0))).items).toMatchObject([{ product_id: "2", quantity: 1 }]);
+    const started = await runBlock(command(6, 0));
+    expectShown(started.stdout, shown(6, 0));
+    await runBlock(command(6, 1));
+    const advanceAndStock = command(6, 2);
+    const [, getStock = ""] = advanceAndStock.text.split(/\n(?=npx )/);
+    expect(getStock).toMatch(/InventoryService\/GetStock/);
+    const stockShown = (cell: string) => ({ stocks: [{ productId: "2", ...JSON.parse(`{${cell}}`) }] });
+    const [before, ...calls] = tableRows(doc, "6. ");
+    expect(answer(started).checkout.status).toBe(before?.status);
+    expect(answer(await shell(getStock))).toEqual(stockShown(before?.more ?? ""));
+    for (const [call, { status, reason, more: stock }] of calls.entries()) {
+      const r = await runBlock(advanceAndStock);
+      const [advanced, stocks] = jsonValues(r.stdout);
+      failed = advanced.checkout;
+      expect([failed.status, failed.history.at(-1).reason], `call ${call + 1}`).toEqual([status, reason]);
+      expect(stocks, `call ${call + 1}`).toEqual(stockShown(stock));
+      if (call === 3) expectShown(r.stdout, shown(6, 1));
+      if (call === 4) expectShown(r.stdout, shown(6, 2));
+    }
+    expectShown((await runBlock(command(6, 3))).stdout, shown(6, 3));
+  });
+
+  it("7. lists alice's checkouts, the failed ones, and none needing attention", async () => {
+    const [byUser, byStatus, needingAttention] = jsonValues((await runBlock(command(7, 0))).stdout);
+    // "newest first: FAILED, then COMPLETED"; "Listings leave out the history".
+    expect(byUser.checkouts).toMatchObject([
+      { checkoutId: failed.checkoutId, status: "CHECKOUT_STATUS_FAILED" },
+      { checkoutId: completed.checkoutId, status: "CHECKOUT_STATUS_COMPLETED" },
+    ]);
+    expect(byUser.checkouts.map((c: Json) => c.history)).toEqual([undefined, undefined]);
+    expect(byStatus.checkouts).toMatchObject([{ checkoutId: failed.checkoutId }]);
+    expect(byStatus.checkouts).toHaveLength(1);
+    expect(needingAttention).toEqual({});
+  });
+
+  it("ran every command the doc shows", () => {
+    expect(blocks.filter((b) => b.lang === "sh" && !ran.has(b)).map((b) => b.text)).toEqual([]);
+  });
+});
