@@ -19,6 +19,7 @@ import { createGatewayApp, type GatewayDeps } from "../src/app.js";
 import { issueToken } from "../src/auth/tokens.js";
 import type { GatewayClients } from "../src/clients.js";
 import { type GatewayConfig, loadGatewayConfig } from "../src/config.js";
+import { type Gateway, startGateway } from "../src/service.js";
 
 export const SECRET = "test-secret-0123456789";
 
@@ -246,4 +247,20 @@ export async function problemOf(res: Response): Promise<Json> {
     throw new Error(`expected application/problem+json, got ${type} (${res.status}): ${await res.text()}`);
   }
   return res.json();
+}
+
+/** The real gateway server on a free loopback port, every service it calls at `servicesUrl` (often nowhere). */
+export function startGatewayServer(servicesUrl: string, env: Record<string, string> = {}): Promise<Gateway> {
+  const config = loadGatewayConfig({
+    GATEWAY_PORT: "0",
+    GATEWAY_HOST: "127.0.0.1",
+    JWT_SECRET: SECRET,
+    PRODUCT_URL: servicesUrl,
+    CART_URL: servicesUrl,
+    INVENTORY_URL: servicesUrl,
+    CHECKOUT_URL: servicesUrl,
+    ORDERS_URL: servicesUrl,
+    ...env,
+  });
+  return startGateway(config, testLogger("gateway"));
 }

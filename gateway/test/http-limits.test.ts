@@ -7,11 +7,10 @@
  */
 import http from "node:http";
 import net from "node:net";
-import { testLogger } from "@checkout-saga/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_HEADER_BYTES } from "../src/client-errors.js";
-import { loadGatewayConfig } from "../src/config.js";
-import { type Gateway, startGateway } from "../src/service.js";
+import type { Gateway } from "../src/service.js";
+import { startGatewayServer } from "./fixture.js";
 
 const MUTATING_ROUTES: Array<[method: string, path: string]> = [
   ["POST", "/api/v1/dev/token"],
@@ -117,20 +116,7 @@ describe("limits over real sockets", () => {
   let gateway: Gateway;
   beforeAll(async () => {
     // Nothing downstream is needed: the body limit answers before any service is called.
-    const down = "http://127.0.0.1:1";
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: "0",
-      GATEWAY_HOST: "127.0.0.1",
-      JWT_SECRET: "body-limit-test-secret-0123",
-      AUTH_DEV_TOKENS: "true",
-      RATE_LIMIT_PER_MINUTE: "0",
-      PRODUCT_URL: down,
-      CART_URL: down,
-      INVENTORY_URL: down,
-      CHECKOUT_URL: down,
-      ORDERS_URL: down,
-    });
-    gateway = await startGateway(config, testLogger("gateway"));
+    gateway = await startGatewayServer("http://127.0.0.1:1", { AUTH_DEV_TOKENS: "true", RATE_LIMIT_PER_MINUTE: "0" });
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -1,9 +1,7 @@
 import { createServer } from "node:net";
-import { testLogger } from "@checkout-saga/shared/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadGatewayConfig } from "../src/config.js";
-import { type Gateway, startGateway } from "../src/service.js";
-import { startTestGateway } from "./fixture.js";
+import type { Gateway } from "../src/service.js";
+import { startGatewayServer, startTestGateway } from "./fixture.js";
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -23,17 +21,7 @@ describe("startGateway", () => {
 
   it("serves HTTP/1.1: live is ok, ready names the unreachable services with a 503 problem", async () => {
     const down = `http://127.0.0.1:${await closedPort()}`;
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: "0",
-      GATEWAY_HOST: "127.0.0.1",
-      JWT_SECRET: "server-test-secret-0123",
-      PRODUCT_URL: down,
-      CART_URL: down,
-      INVENTORY_URL: down,
-      CHECKOUT_URL: down,
-      ORDERS_URL: down,
-    });
-    gateway = await startGateway(config, testLogger("gateway"));
+    gateway = await startGatewayServer(down);
     expect(gateway.port).toBeGreaterThan(0);
 
     const live = await fetch(`${gateway.url}/health/live`);
