@@ -59,8 +59,12 @@ export function createPostgresCheckoutStore(
   const json = (value: object) => sql.json(value as postgres.JSONValue);
   const leaseUntil = () => sql`now() + ${options.leaseMs} * interval '1 millisecond'`;
 
-  /** The SET list shared by every guarded write: patch fields, the lease (renewed or let go), bookkeeping. */
-  const applyPatch = (patch: SessionPatch = {}, lease: "renew" | "release" = "renew") => sql`
+  /**
+   * The SET list shared by every guarded write: patch fields, the lease (renewed or let go),
+   * bookkeeping. A transition passes its driver's time, so the session's `updated_at` is the
+   * time the driver holds (and answers with), as its history rows are.
+   */
+  const applyPatch = (patch: SessionPatch = {}, lease: "renew" | "release" = "renew", at?: Date) => sql`
     reservation_id = coalesce(${patch.reservationId ?? null}::text, reservation_id),
     payment_id = coalesce(${patch.paymentId ?? null}::text, payment_id),
     failure = coalesce(${patch.failure ? json(patch.failure) : null}::jsonb, failure),
@@ -68,7 +72,7 @@ export function createPostgresCheckoutStore(
     needs_attention = coalesce(${patch.needsAttention ?? null}::boolean, needs_attention),
     compensation_attempts = coalesce(${patch.compensationAttempts ?? null}::int, compensation_attempts),
     ${lease === "renew" ? sql`lease_expires_at = ${leaseUntil()}` : sql`lease_owner = null, lease_expires_at = null`},
-    updated_at = now(),
+    updated_at = ${at ? sql`${at}::timestamptz` : sql`now()`},
     version = version + 1`;
 
   return {
@@ -89,7 +93,7 @@ export function createPostgresCheckoutStore(
       // The update's row lock serializes history appends for this checkout.
       const [result] = await sql<{ moved: number }[]>`
         with moved as (
-          update checkout_sessions set status = ${to}, ${applyPatch(patch, releaseLease ? "release" : "renew")}
+          update checkout_sessions set status = ${to}, ${applyPatch(patch, releaseLease ? "release" : "renew", at)}
           where id = ${checkoutId} and status = ${from} and lease_owner = ${owner}
           returning id
         ), history as (
