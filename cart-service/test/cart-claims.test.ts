@@ -1,102 +1,34 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { create } from "@bufbuild/protobuf";
-import { loadProductConfig, startProductService } from "@checkout-saga/product-service";
-import {
-  buildEnvelope,
-  CHECKOUT_EVENTS_TOPIC,
-  type CheckoutEvent,
-  createInProcessEventBus,
-  createServiceClient,
-  createServiceTransport,
-  encodeEnvelope,
-  errorDetail,
-  type InProcessEventBus,
-} from "@checkout-saga/shared";
-import { type Cart, CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
-import {
-  CheckoutCompletedSchema,
-  CheckoutFailedSchema,
-  EventLineSchema,
-} from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
+import { errorDetail } from "@checkout-saga/shared";
+import type { Cart } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { testLogger } from "@checkout-saga/shared/testing";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CartConfig, loadCartConfig, startCartService } from "../src/index.js";
+import {
+  type CartClient,
+  checkoutCompleted as completed,
+  checkoutFailed as failed,
+  failure,
+  quantities,
+  rejection,
+  startCartHarness,
+} from "./cart-harness.js";
 
-const logger = testLogger("cart-claims-test");
-
-let dir: string;
-let product: { port: number; stop(): Promise<void> };
-let bus: InProcessEventBus;
-let cartConfig: CartConfig;
-let cart: { port: number; stop(): Promise<void> } | undefined;
-let client: ReturnType<typeof createServiceClient<typeof CartService>>;
-
-async function startCart(): Promise<void> {
-  cart = await startCartService(cartConfig, logger, { events: bus });
-  client = createServiceClient(CartService, createServiceTransport(`http://127.0.0.1:${cart.port}`));
-}
+let harness: Awaited<ReturnType<typeof startCartHarness>>;
+let client: CartClient;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "cart-claims-"));
-  product = await startProductService(
-    loadProductConfig({ PRODUCT_PORT: "0", PRODUCT_DATABASE_PATH: path.join(dir, "product.db") }),
-    logger,
-  );
-  bus = createInProcessEventBus({ logger, maxAttempts: 1 });
-  cartConfig = loadCartConfig({
-    CART_PORT: "0",
-    CART_DATABASE_PATH: path.join(dir, "cart.db"),
-    PRODUCT_URL: `http://127.0.0.1:${product.port}`,
-  });
-  await startCart();
+  harness = await startCartHarness("cart-claims-", testLogger("cart-claims-test"));
+  client = await harness.startCart();
 });
 
 afterAll(async () => {
-  await cart?.stop();
-  await product?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await harness?.stop();
 });
 
+const publish = (...args: Parameters<typeof harness.publish>) => harness.publish(...args);
 const lines = (...l: Array<[string, number]>) => l.map(([productId, quantity]) => ({ productId, quantity }));
-const quantities = (c: Cart | undefined) => c?.items.map((i) => [i.productId, i.quantity]);
 const holders = (c: Cart | undefined) =>
   c?.claims.map((h) => [h.checkoutId, ...h.lines.map((l) => `${l.productId}x${l.quantity}`)]);
-
-async function rejection(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail");
-}
-
-async function failure(call: Promise<unknown>): Promise<string> {
-  const err = await rejection(call);
-  return `${Code[err.code]}/${errorDetail(err)?.reason}`;
-}
-
-async function publish(userId: string, eventId: string, payload: CheckoutEvent): Promise<void> {
-  const envelope = buildEnvelope({ eventId, aggregateId: `checkout-${eventId}`, occurredAt: new Date(), payload });
-  await bus.publish(CHECKOUT_EVENTS_TOPIC, [{ key: userId, value: encodeEnvelope(envelope) }]);
-}
-
-const completed = (userId: string, checkoutId: string, l: Array<[string, number]>): CheckoutEvent => ({
-  case: "checkoutCompleted",
-  value: create(CheckoutCompletedSchema, {
-    checkoutId,
-    userId,
-    items: l.map(([productId, quantity]) => create(EventLineSchema, { productId, quantity })),
-  }),
-});
-
-const failed = (userId: string, checkoutId: string): CheckoutEvent => ({
-  case: "checkoutFailed",
-  value: create(CheckoutFailedSchema, { checkoutId, userId, reasonCode: "PAYMENT_DECLINED" }),
-});
 
 describe("ClaimCartLines and ReleaseCartClaim over Connect", () => {
   it("holds lines for one checkout, shows the held claim in GetCart and repeats idempotently", async () => {
@@ -203,7 +135,7 @@ describe("checkout events settle and release claims", () => {
     // The settled checkout's repeat gets its claim back but holds nothing.
     await client.claimCartLines({ userId: "gus", checkoutId: "co-mouse", lines: lines(["2", 1]) });
     expect((await client.getCart({ userId: "gus" })).cart?.claims).toEqual([]);
-    expect(bus.deadLetters).toEqual([]);
+    expect(harness.bus.deadLetters).toEqual([]);
   });
 
   it("CheckoutFailed releases the claim, and a late claim of that checkout holds nothing", async () => {
@@ -218,7 +150,7 @@ describe("checkout events settle and release claims", () => {
     expect(
       await failure(client.claimCartLines({ userId: "hal", checkoutId: "co-never-claimed", lines: lines(["1", 1]) })),
     ).toBe("FailedPrecondition/CART_CLAIM_RELEASED");
-    expect(bus.deadLetters).toEqual([]);
+    expect(harness.bus.deadLetters).toEqual([]);
   });
 });
 
@@ -226,8 +158,8 @@ describe("restart", () => {
   it("keeps held claims across a restart on the same file", async () => {
     await client.addItem({ userId: "ivy", productId: "5", quantity: 1 });
     await client.claimCartLines({ userId: "ivy", checkoutId: "co-kept", lines: lines(["5", 1]) });
-    await cart?.stop();
-    await startCart();
+    await harness.stopCart();
+    client = await harness.startCart();
     expect(holders((await client.getCart({ userId: "ivy" })).cart)).toEqual([["co-kept", "5x1"]]);
     expect(
       await failure(client.claimCartLines({ userId: "ivy", checkoutId: "co-other", lines: lines(["5", 1]) })),

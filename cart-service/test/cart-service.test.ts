@@ -1,102 +1,34 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { create } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { loadProductConfig, startProductService } from "@checkout-saga/product-service";
-import {
-  buildEnvelope,
-  CHECKOUT_EVENTS_TOPIC,
-  type CheckoutEvent,
-  createInProcessEventBus,
-  createServiceClient,
-  createServiceTransport,
-  encodeEnvelope,
-  errorDetail,
-  type InProcessEventBus,
-} from "@checkout-saga/shared";
-import { type Cart, CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
-import {
-  CheckoutCompletedSchema,
-  CheckoutFailedSchema,
-  EventLineSchema,
-} from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
+import { createInProcessEventBus } from "@checkout-saga/shared";
 import { testLogger } from "@checkout-saga/shared/testing";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CartConfig, loadCartConfig, openSqliteCartStore, startCartService } from "../src/index.js";
+import { openSqliteCartStore, startCartService } from "../src/index.js";
+import {
+  type CartClient,
+  checkoutFailed,
+  checkoutCompleted as completedEvent,
+  connectCart,
+  failure,
+  quantities,
+  startCartHarness,
+} from "./cart-harness.js";
 
 const logger = testLogger("cart-service-test");
-
-let dir: string;
-let product: { port: number; stop(): Promise<void> };
-let bus: InProcessEventBus;
-let cartConfig: CartConfig;
-let cart: { port: number; stop(): Promise<void> } | undefined;
-let client: ReturnType<typeof connect>;
-
-function connect(port: number) {
-  return createServiceClient(CartService, createServiceTransport(`http://127.0.0.1:${port}`));
-}
-
-async function startCart(): Promise<void> {
-  cart = await startCartService(cartConfig, logger, { events: bus });
-  client = connect(cart.port);
-}
-
-async function stopCart(): Promise<void> {
-  await cart?.stop();
-  cart = undefined;
-}
+let harness: Awaited<ReturnType<typeof startCartHarness>>;
+let client: CartClient;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "cart-service-"));
-  product = await startProductService(
-    loadProductConfig({ PRODUCT_PORT: "0", PRODUCT_DATABASE_PATH: path.join(dir, "product.db") }),
-    logger,
-  );
-  bus = createInProcessEventBus({ logger, maxAttempts: 1 });
-  cartConfig = loadCartConfig({
-    CART_PORT: "0",
-    CART_DATABASE_PATH: path.join(dir, "cart.db"),
-    PRODUCT_URL: `http://127.0.0.1:${product.port}`,
-  });
-  await startCart();
+  harness = await startCartHarness("cart-service-", logger);
+  client = await harness.startCart();
 });
 
 afterAll(async () => {
-  await stopCart();
-  await product?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await harness?.stop();
 });
 
-const quantities = (c: Cart | undefined) => c?.items.map((i) => [i.productId, i.quantity]);
-
-/** The call's failure as "Code/REASON". */
-async function failure(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (err) {
-    return `${Code[ConnectError.from(err).code]}/${errorDetail(err)?.reason}`;
-  }
-  throw new Error("expected the call to fail");
-}
-
-async function publish(userId: string, eventId: string, payload: CheckoutEvent): Promise<void> {
-  const envelope = buildEnvelope({ eventId, aggregateId: `checkout-${eventId}`, occurredAt: new Date(), payload });
-  await bus.publish(CHECKOUT_EVENTS_TOPIC, [{ key: userId, value: encodeEnvelope(envelope) }]);
-}
-
-function checkoutCompleted(userId: string, lines: Array<[string, number]>): CheckoutEvent {
-  return {
-    case: "checkoutCompleted",
-    value: create(CheckoutCompletedSchema, {
-      checkoutId: "c1",
-      userId,
-      items: lines.map(([productId, quantity]) => create(EventLineSchema, { productId, quantity })),
-    }),
-  };
-}
+const publish = (...args: Parameters<typeof harness.publish>) => harness.publish(...args);
+const checkoutCompleted = (userId: string, lines: Array<[string, number]>) => completedEvent(userId, "c1", lines);
 
 describe("cart service over Connect", () => {
   it("gives a new user an empty cart", async () => {
@@ -129,7 +61,7 @@ describe("cart service over Connect", () => {
 
   it("refuses a 51st line but still adds to existing lines", async () => {
     // 49 lines straight into the store: the catalog only has five products.
-    const store = openSqliteCartStore(cartConfig.databasePath);
+    const store = openSqliteCartStore(harness.config.databasePath);
     const addedAt = new Date();
     const items = Array.from({ length: 49 }, (_, i) => ({ productId: `seeded-${i}`, quantity: 1, addedAt }));
     await store.save({ userId: "full", items, claims: [], version: 1, updatedAt: addedAt, appliedEventIds: [] }, 0);
@@ -203,20 +135,17 @@ describe("CheckoutCompleted consumer", () => {
 
     await publish("erin", "evt-erin-1", completed);
     expect(quantities((await client.getCart({ userId: "erin" })).cart)).toEqual(expected);
-    expect(bus.deadLetters).toEqual([]);
+    expect(harness.bus.deadLetters).toEqual([]);
   });
 
   it("keeps the lines on CheckoutFailed and creates no cart for a CheckoutCompleted", async () => {
     await client.addItem({ userId: "frank", productId: "1", quantity: 1 });
-    await publish("frank", "evt-frank-failed", {
-      case: "checkoutFailed",
-      value: create(CheckoutFailedSchema, { checkoutId: "c2", userId: "frank", reasonCode: "PAYMENT_DECLINED" }),
-    });
+    await publish("frank", "evt-frank-failed", checkoutFailed("frank", "c2"));
     expect(quantities((await client.getCart({ userId: "frank" })).cart)).toEqual([["1", 1]]);
 
     await publish("ghost", "evt-ghost-1", checkoutCompleted("ghost", [["1", 1]]));
     expect((await client.getCart({ userId: "ghost" })).cart?.updatedAt).toBeUndefined();
-    expect(bus.deadLetters).toEqual([]);
+    expect(harness.bus.deadLetters).toEqual([]);
   });
 });
 
@@ -226,8 +155,8 @@ describe("restart", () => {
     await publish("grace", "evt-grace-1", checkoutCompleted("grace", [["4", 1]]));
     const before = (await client.getCart({ userId: "grace" })).cart;
 
-    await stopCart();
-    await startCart();
+    await harness.stopCart();
+    client = await harness.startCart();
 
     const after = (await client.getCart({ userId: "grace" })).cart;
     expect(quantities(after)).toEqual([["4", 2]]);
@@ -240,12 +169,12 @@ describe("restart", () => {
 describe("without the product service", () => {
   it("answers UNAVAILABLE when a product cannot be checked", async () => {
     const blind = await startCartService(
-      { ...cartConfig, databasePath: path.join(dir, "blind.db"), productUrl: "http://127.0.0.1:1" },
+      { ...harness.config, databasePath: path.join(harness.dir, "blind.db"), productUrl: "http://127.0.0.1:1" },
       logger,
       { events: createInProcessEventBus({ logger }) },
     );
     try {
-      const blindClient = connect(blind.port);
+      const blindClient = connectCart(blind.port);
       expect(await failure(blindClient.addItem({ userId: "henry", productId: "1", quantity: 1 }))).toBe(
         "Unavailable/PRODUCT_SERVICE_UNAVAILABLE",
       );

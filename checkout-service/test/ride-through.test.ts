@@ -1,8 +1,7 @@
 import { CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
-import { createTestDatabase } from "@checkout-saga/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeWorld, startFakeDownstream } from "./fake-downstream.js";
-import { checkoutRequest, startCheckout } from "./support.js";
+import { createFakeWorld } from "./fake-downstream.js";
+import { checkoutRequest, startCheckoutOnFakes } from "./support.js";
 
 /**
  * A downstream restart shorter than a step's deadline is ridden through; one longer fails the
@@ -10,22 +9,18 @@ import { checkoutRequest, startCheckout } from "./support.js";
  * attempt linked to the failed one instead of replaying the failure (issue #17).
  */
 const world = createFakeWorld();
-let downstream: Awaited<ReturnType<typeof startFakeDownstream>>;
-let checkout: Awaited<ReturnType<typeof startCheckout>>;
+let checkout: Awaited<ReturnType<typeof startCheckoutOnFakes>>;
 
 beforeAll(async () => {
-  downstream = await startFakeDownstream(world);
-  checkout = await startCheckout({
-    databaseUrl: await createTestDatabase("checkout_ride_through"),
-    downstreamUrl: downstream.url,
-    // About four tries fit in the deadline; recovery stays out of the way.
-    env: { CHECKOUT_RESERVE_DEADLINE_MS: "1500", CHECKOUT_RECOVERY_GRACE_MS: "3600000" },
+  // About four tries fit in the deadline; recovery stays out of the way.
+  checkout = await startCheckoutOnFakes(world, "checkout_ride_through", {
+    CHECKOUT_RESERVE_DEADLINE_MS: "1500",
+    CHECKOUT_RECOVERY_GRACE_MS: "3600000",
   });
 });
 
 afterAll(async () => {
-  await checkout?.service.stop();
-  await downstream?.server.close();
+  await checkout?.stop();
 });
 
 describe("riding through a downstream restart", () => {

@@ -1,25 +1,20 @@
 import { CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
-import { createTestDatabase } from "@checkout-saga/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeWorld, startFakeDownstream } from "./fake-downstream.js";
-import { checkoutRequest, startCheckout } from "./support.js";
+import { createFakeWorld } from "./fake-downstream.js";
+import { checkoutRequest, startCheckoutOnFakes } from "./support.js";
 
 const world = createFakeWorld();
-let downstream: Awaited<ReturnType<typeof startFakeDownstream>>;
-let checkout: Awaited<ReturnType<typeof startCheckout>>;
+let checkout: Awaited<ReturnType<typeof startCheckoutOnFakes>>;
 
 beforeAll(async () => {
-  downstream = await startFakeDownstream(world);
-  checkout = await startCheckout({
-    databaseUrl: await createTestDatabase("checkout_step"),
-    downstreamUrl: downstream.url,
-    env: { SAGA_STEP_MODE: "true", CHECKOUT_RECOVERY_GRACE_MS: "0" },
+  checkout = await startCheckoutOnFakes(world, "checkout_step", {
+    SAGA_STEP_MODE: "true",
+    CHECKOUT_RECOVERY_GRACE_MS: "0",
   });
 });
 
 afterAll(async () => {
-  await checkout?.service.stop();
-  await downstream?.server.close();
+  await checkout?.stop();
 });
 
 describe("step mode", () => {

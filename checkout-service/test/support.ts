@@ -11,8 +11,9 @@ import {
   InitiateCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import type { EventEnvelope } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
-import { testLogger } from "@checkout-saga/shared/testing";
+import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { loadCheckoutConfig, startCheckoutService } from "../src/index.js";
+import { type FakeWorld, startFakeDownstream } from "./fake-downstream.js";
 
 /**
  * Starts the checkout service on port 0 against `databaseUrl`, every downstream at
@@ -51,6 +52,26 @@ export async function startCheckout(options: {
   const service = await startCheckoutService(config, testLogger("checkout"), { events: options.events ?? bus });
   const client = createServiceClient(CheckoutService, createServiceTransport(`http://127.0.0.1:${service.port}`));
   return { service, client, received, decode: decodeEnvelope };
+}
+
+/**
+ * The checkout service on a fresh test database named `database`, its downstreams the fakes of
+ * `world`; `stop` ends both.
+ */
+export async function startCheckoutOnFakes(world: FakeWorld, database: string, env: Record<string, string> = {}) {
+  const downstream = await startFakeDownstream(world);
+  const checkout = await startCheckout({
+    databaseUrl: await createTestDatabase(database),
+    downstreamUrl: downstream.url,
+    env,
+  });
+  return {
+    ...checkout,
+    async stop() {
+      await checkout.service.stop();
+      await downstream.server.close();
+    },
+  };
 }
 
 export const ADDRESS = {
