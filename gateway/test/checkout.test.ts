@@ -8,20 +8,9 @@ import {
   TransitionSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { describe, expect, it } from "vitest";
-import { buildCheckout, type Json, problemOf, startTestGateway } from "./fixture.js";
+import { buildCheckout, CHECKOUT_BODY, type Json, problemOf, startTestGateway } from "./fixture.js";
 
-const body = {
-  payment_method: { type: "card", token: "tok_visa" },
-  shipping_address: {
-    name: "Hanako Yamada",
-    phone: "+81-3-1234-5678",
-    postal_code: "100-0001",
-    region: "Tokyo",
-    city: "Chiyoda-ku",
-    line1: "1-1 Chiyoda",
-    country: "JP",
-  },
-};
+const body = CHECKOUT_BODY;
 const KEY = { "Idempotency-Key": "order-1" };
 
 /** A gateway whose checkout service answers `checkout`, replaying it for a repeated key. */

@@ -264,3 +264,17 @@ export function startGatewayServer(servicesUrl: string, env: Record<string, stri
   });
   return startGateway(config, testLogger("gateway"));
 }
+
+/** A valid POST /checkout body: a card and a Japanese address. */
+export const CHECKOUT_BODY = {
+  payment_method: { type: "card", token: "tok_visa" },
+  shipping_address: {
+    name: "Hanako Yamada",
+    phone: "+81-3-1234-5678",
+    postal_code: "100-0001",
+    region: "Tokyo",
+    city: "Chiyoda-ku",
+    line1: "1-1 Chiyoda",
+    country: "JP",
+  },
+};

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../src/auth/tokens.js";
-import { type Json, SECRET, startTestGateway } from "./fixture.js";
+import { CHECKOUT_BODY, type Json, SECRET, startTestGateway } from "./fixture.js";
 
 interface Case {
   name: string;
@@ -17,16 +17,6 @@ interface Case {
   headers: Array<[string, string]>;
   body?: string;
 }
-
-const ADDRESS = {
-  name: "Hanako Yamada",
-  phone: "+81-3-1234-5678",
-  postal_code: "100-0001",
-  region: "Tokyo",
-  city: "Chiyoda-ku",
-  line1: "1-1 Chiyoda",
-  country: "JP",
-};
 
 /** Routes with a valid request each; the corpus breaks one thing at a time. */
 const routes: Array<{ method: string; template: string; path: string; body?: Json; headers?: Record<string, string> }> =
@@ -53,7 +43,7 @@ const routes: Array<{ method: string; template: string; path: string; body?: Jso
       method: "POST",
       template: "/api/v1/checkout",
       path: "/api/v1/checkout",
-      body: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: ADDRESS },
+      body: CHECKOUT_BODY,
       headers: { "Idempotency-Key": "hostile-1" },
     },
     { method: "GET", template: "/api/v1/checkout/{id}", path: "/api/v1/checkout/co-1" },

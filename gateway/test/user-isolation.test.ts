@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Json, problemOf, startTestGateway } from "./fixture.js";
+import { CHECKOUT_BODY, type Json, problemOf, startTestGateway } from "./fixture.js";
 
-const checkoutBody = {
-  payment_method: { type: "card", token: "tok_visa" },
-  shipping_address: {
-    name: "Hanako Yamada",
-    phone: "+81-3-1234-5678",
-    postal_code: "100-0001",
-    region: "Tokyo",
-    city: "Chiyoda-ku",
-    line1: "1-1 Chiyoda",
-    country: "JP",
-  },
-};
+const checkoutBody = CHECKOUT_BODY;
 
 /**
  * The fakes answer by user as the real services do (fixture.ts); these tests check that every
