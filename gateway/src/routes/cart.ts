@@ -11,11 +11,13 @@ import {
   jsonResponse,
   problemResponses,
 } from "../openapi/responses.js";
-import { AddCartItemSchema, type CartJson, CartSchema, SetQuantitySchema } from "../openapi/schemas.js";
-import { idParams } from "../validation/fields.js";
+import { type CartJson, CartSchema } from "../openapi/schemas.js";
 import { jsonBody } from "../validation/json-body.js";
+import { requestBindings } from "./request-bindings.js";
 
 type Clients = Pick<GatewayClients, "cart" | "product">;
+
+const { addCartItem, setCartItemQuantity, removeCartItem } = requestBindings;
 
 const cartRoute = { tags: ["cart"], security: bearerSecurity };
 
@@ -38,7 +40,7 @@ export const addCartItemRoute = createRoute({
   method: "post",
   path: "/items",
   middleware: [jsonBody()] as const,
-  request: { body: jsonRequestBody(AddCartItemSchema, "The product and how many to add (1..99)") },
+  request: { body: jsonRequestBody(addCartItem.body, "The product and how many to add") },
   responses: {
     201: jsonResponse(CartSchema, "The cart after the change"),
     ...problemResponses(...BODY_PROBLEMS, 404, 422),
@@ -53,8 +55,8 @@ export const setCartItemRoute = createRoute({
   path: "/items/{product_id}",
   middleware: [jsonBody()] as const,
   request: {
-    params: idParams("product_id", "2"),
-    body: jsonRequestBody(SetQuantitySchema, "The line's new quantity (1..99)"),
+    params: setCartItemQuantity.params,
+    body: jsonRequestBody(setCartItemQuantity.body, "The line's new quantity"),
   },
   responses: {
     200: jsonResponse(CartSchema, "The cart after the change"),
@@ -68,7 +70,7 @@ export const removeCartItemRoute = createRoute({
   summary: "Remove a line",
   method: "delete",
   path: "/items/{product_id}",
-  request: { params: idParams("product_id", "2") },
+  request: { params: removeCartItem.params },
   responses: {
     200: jsonResponse(CartSchema, "The cart after the change"),
     ...problemResponses(400, ...AUTHENTICATED_PROBLEMS),
@@ -100,27 +102,23 @@ export function cartRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
   });
 
   app.openapi(addCartItemRoute, async (c) => {
-    const body = c.req.valid("json");
-    const res = await clients.cart.addItem(
-      { userId: c.get("userId"), productId: body.product_id, quantity: body.quantity },
-      callOptions(c),
-    );
+    const res = await clients.cart.addItem({ ...addCartItem.rpcRequest(c), userId: c.get("userId") }, callOptions(c));
     return c.json(await render(c, res.cart), 201);
   });
 
   app.openapi(setCartItemRoute, async (c) => {
-    const { product_id } = c.req.valid("param");
-    const body = c.req.valid("json");
     const res = await clients.cart.updateQuantity(
-      { userId: c.get("userId"), productId: product_id, quantity: body.quantity },
+      { ...setCartItemQuantity.rpcRequest(c), userId: c.get("userId") },
       callOptions(c),
     );
     return c.json(await render(c, res.cart), 200);
   });
 
   app.openapi(removeCartItemRoute, async (c) => {
-    const { product_id } = c.req.valid("param");
-    const res = await clients.cart.removeItem({ userId: c.get("userId"), productId: product_id }, callOptions(c));
+    const res = await clients.cart.removeItem(
+      { ...removeCartItem.rpcRequest(c), userId: c.get("userId") },
+      callOptions(c),
+    );
     return c.json(await render(c, res.cart), 200);
   });
 
