@@ -21,8 +21,14 @@ const { addCartItem, setCartItemQuantity, removeCartItem } = requestBindings;
 
 const cartRoute = { tags: ["cart"], security: bearerSecurity };
 
+/**
+ * Problems of every route that writes the cart: a body too large (DELETE may carry one too), a
+ * cart that kept changing under concurrent writes (cart-conflict).
+ */
+const WRITE_PROBLEMS = [409, 413, ...AUTHENTICATED_PROBLEMS] as const;
+
 /** Problems of a route that writes the cart from a JSON body. */
-const BODY_PROBLEMS = [400, 413, 415, ...AUTHENTICATED_PROBLEMS] as const;
+const BODY_PROBLEMS = [400, 415, ...WRITE_PROBLEMS] as const;
 
 export const getCartRoute = createRoute({
   ...cartRoute,
@@ -43,6 +49,7 @@ export const addCartItemRoute = createRoute({
   request: { body: jsonRequestBody(addCartItem.body, "The product and how many to add") },
   responses: {
     201: jsonResponse(CartSchema, "The cart after the change"),
+    // 404: no such product; 409 also: the line would pass 99; 422: the cart holds the most lines it may.
     ...problemResponses(...BODY_PROBLEMS, 404, 422),
   },
 });
@@ -73,7 +80,8 @@ export const removeCartItemRoute = createRoute({
   request: { params: removeCartItem.params },
   responses: {
     200: jsonResponse(CartSchema, "The cart after the change"),
-    ...problemResponses(400, ...AUTHENTICATED_PROBLEMS),
+    // 404: the cart has no line for that product.
+    ...problemResponses(400, 404, ...WRITE_PROBLEMS),
   },
 });
 
@@ -83,7 +91,7 @@ export const clearCartRoute = createRoute({
   summary: "Remove every line",
   method: "delete",
   path: "/",
-  responses: { 200: jsonResponse(CartSchema, "The empty cart"), ...problemResponses(...AUTHENTICATED_PROBLEMS) },
+  responses: { 200: jsonResponse(CartSchema, "The empty cart"), ...problemResponses(...WRITE_PROBLEMS) },
 });
 
 /** The caller's cart: GET, add/set/remove a line, clear. Every answer is the enriched cart. */
