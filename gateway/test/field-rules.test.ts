@@ -8,24 +8,29 @@ import {
   ScalarType,
 } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
-import { createValidator } from "@bufbuild/protovalidate";
+import { createValidator, violationsToProto } from "@bufbuild/protovalidate";
 import {
   FieldRulesSchema,
   field as fieldRulesOption,
   Ignore,
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import { CartService, GetCartRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import {
+  CartService,
+  GetCartRequestSchema,
+  UpdateQuantityRequestSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { USER_ID_PATTERN } from "../src/auth/tokens.js";
 import { requestBindings } from "../src/routes/request-bindings.js";
 import type { RpcBinding } from "../src/validation/rpc-binding.js";
-import { type Json, startTestGateway } from "./fixture.js";
+import { type Json, problemOf, startTestGateway } from "./fixture.js";
 
 /*
  * One source of field rules (issue #12): every REST input the served OpenAPI document states
@@ -304,6 +309,49 @@ describe("one source of field rules", () => {
       expect(distinct.size, `${name}: ${uses.map((u) => `${u.where} ${u.rules}`).join("\n")}`).toBe(1);
     }
     expect([...byName.keys()].sort()).toEqual([...shared].sort());
+  });
+
+  it("turns a service's refusal by a field rule into a validation-error naming the REST input and the rule", async () => {
+    /** What the validate interceptor answers for this UpdateQuantity, as a service would send it. */
+    const refusal = (init: { userId: string; productId: string; quantity: number }) => {
+      const result = validator.validate(UpdateQuantityRequestSchema, create(UpdateQuantityRequestSchema, init));
+      if (result.kind !== "invalid") throw new Error("expected violations");
+      const [value, desc] = violationsToProto(result.violations);
+      return new ConnectError(result.error.message, Code.InvalidArgument, undefined, [{ desc, value }]);
+    };
+    const cases = [
+      // Rules the gateway states too, had a service's drifted: named where the client sent them.
+      [
+        { userId: "u", productId: "2", quantity: 100 },
+        { path: "quantity", in: "body", rule: "int32.gte_lte" },
+      ],
+      [
+        { userId: "u", productId: "x".repeat(65), quantity: 1 },
+        { path: "product_id", in: "path", rule: "string.max_len" },
+      ],
+      // The user the gateway took from the token.
+      [
+        { userId: "no spaces", productId: "2", quantity: 1 },
+        { path: "Authorization", in: "header", rule: "string.pattern" },
+      ],
+    ] as const;
+    for (const [sent, named] of cases) {
+      const gw = startTestGateway({
+        services: (d) => ({
+          cart: {
+            ...d.cart,
+            updateQuantity() {
+              throw refusal({ ...sent });
+            },
+          },
+        }),
+      });
+      const res = await gw.call("PUT", "/cart/items/2", { body: { quantity: 1 } });
+      const problem = await problemOf(res);
+      expect([res.status, problem.type]).toEqual([400, "https://checkout-saga.dev/problems/validation-error"]);
+      expect(problem.errors).toEqual([expect.objectContaining(named)]);
+      expect(problem.detail).toMatch(new RegExp(`^${named.path}: `));
+    }
   });
 
   it("checks a bearer token's subject by the user id rule the services enforce", () => {
