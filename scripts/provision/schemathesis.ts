@@ -94,10 +94,10 @@ async function createVenv(python: string, dir: string): Promise<void> {
   try {
     await create();
   } catch (err) {
-    const message = (err as Error).message;
-    if (!/ensurepip|venv/i.test(message)) throw err;
+    // Debian's python3 says "ensurepip is not available"; without venv at all, "No module named venv".
+    if (!/ensurepip|No module named venv/i.test((err as Error).message)) throw err;
     await rm(dir, { recursive: true, force: true });
-    await aptInstall(["python3-venv"], `${python} -m venv does not work (${message.split("\n")[0]})`);
+    await aptInstall(["python3-venv"], `${python} -m venv cannot make a venv with pip (no ensurepip)`);
     await create();
   }
 }
