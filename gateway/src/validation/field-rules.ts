@@ -57,6 +57,13 @@ function rulesSchemaOf(rules: Message): DescMessage {
   return schema;
 }
 
+/** What FieldRules may set besides its type's rules: everything else (cel, …) has no REST form. */
+const FIELD_LEVEL_RULES = new Set([
+  "required",
+  "ignore",
+  ...(FieldRulesSchema.oneofs.find((o) => o.name === "type")?.fields.map((f) => f.name) ?? []),
+]);
+
 /**
  * The rules of a field the REST API exposes. Throws, naming the field and the rule, when a rule
  * cannot be stated in JSON Schema and zod, so that no rule is enforced by the services alone.
@@ -66,11 +73,7 @@ export function fieldRule(field: DescField): FieldRule {
   const refuse = (what: string): never => {
     throw new Error(`${fieldName(field)}: the rule ${what} has no REST (JSON Schema and zod) counterpart`);
   };
-  for (const name of setRules(rules).keys()) {
-    if (!["required", "ignore", ...FieldRulesSchema.oneofs[0]!.fields.map((f) => f.name)].includes(name)) {
-      refuse(name);
-    }
-  }
+  for (const name of setRules(rules).keys()) if (!FIELD_LEVEL_RULES.has(name)) refuse(name);
   if (rules.ignore === Ignore.ALWAYS) refuse("ignore: IGNORE_ALWAYS");
   const ignoreZero = rules.ignore === Ignore.IF_ZERO_VALUE;
 
@@ -87,7 +90,7 @@ export function fieldRule(field: DescField): FieldRule {
       if (items) refuse("repeated.items on messages");
       spec = messageSpec(field.message, refuse);
     } else if (field.listKind === "scalar") {
-      spec = scalarSpec(field.scalar, items ?? undefined, (what) => refuse(`repeated.items.${what}`));
+      spec = scalarSpec(field.scalar, items, (what) => refuse(`repeated.items.${what}`));
     } else {
       spec = refuse("on a list of enums");
     }
