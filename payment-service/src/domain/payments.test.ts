@@ -119,14 +119,6 @@ describe("charge", () => {
       declineCode: "processing_error",
     });
   });
-
-  it("validates before touching the store", async () => {
-    const { payments, store } = setup();
-    await expect(payments.charge(buildRequest({ idempotencyKey: "" }))).rejects.toMatchObject({
-      reason: "INVALID_ARGUMENT",
-    });
-    expect(store.rows).toHaveLength(0);
-  });
 });
 
 describe("refund", () => {
@@ -192,15 +184,6 @@ describe("voidCharge", () => {
     expect(await payments.voidCharge("key-1", "second")).toEqual(first);
     expect(store.rows).toHaveLength(1);
   });
-
-  it.each([
-    ["a missing key", "", ""],
-    ["a reason over 500 characters", "key-1", "r".repeat(501)],
-  ])("refuses %s", async (_name, key, reason) => {
-    const { payments, store } = setup();
-    await expect(payments.voidCharge(key, reason)).rejects.toMatchObject({ reason: "INVALID_ARGUMENT" });
-    expect(store.rows).toHaveLength(0);
-  });
 });
 
 describe("get", () => {
@@ -209,14 +192,6 @@ describe("get", () => {
     const charged = await payments.charge(buildRequest());
     expect(await payments.get({ paymentId: charged.id, idempotencyKey: "" })).toEqual(charged);
     expect(await payments.get({ paymentId: "", idempotencyKey: "key-1" })).toEqual(charged);
-  });
-
-  it.each([
-    ["neither", { paymentId: "", idempotencyKey: "" }],
-    ["both", { paymentId: "pay-1", idempotencyKey: "key-1" }],
-  ])("requires exactly one lookup field (%s given)", async (_name, query) => {
-    const { payments } = setup();
-    await expect(payments.get(query)).rejects.toMatchObject({ kind: "invalid_argument" });
   });
 
   it("reports an unknown key", async () => {

@@ -1,11 +1,6 @@
-import { failedPrecondition, invalidArgument, notFound } from "@checkout-saga/shared";
+import { failedPrecondition, notFound } from "@checkout-saga/shared";
 import { decideChargeOutcome, type RandomSource } from "./charge-outcome.js";
-import {
-  type ChargeRequest,
-  requestFingerprint,
-  validateChargeRequest,
-  validateIdempotencyKey,
-} from "./charge-request.js";
+import { type ChargeRequest, requestFingerprint } from "./charge-request.js";
 import { type LatencyRange, pickLatencyMs } from "./latency.js";
 import { type NewPayment, type Payment, refundPayment, voidPayment } from "./payment.js";
 
@@ -47,28 +42,25 @@ export interface Payments {
   get(query: { paymentId: string; idempotencyKey: string }): Promise<Payment>;
 }
 
-const MAX_REASON_LENGTH = 500;
-
 export function createPayments(deps: PaymentsDeps): Payments {
   const { store } = deps;
 
   return {
     async charge(request) {
-      const valid = validateChargeRequest(request);
-      const fingerprint = requestFingerprint(valid);
-      const existing = await store.findByIdempotencyKey(valid.idempotencyKey);
+      const fingerprint = requestFingerprint(request);
+      const existing = await store.findByIdempotencyKey(request.idempotencyKey);
       if (existing) return sameRequest(existing, fingerprint);
 
       await deps.sleep(pickLatencyMs(deps.latency, deps.random));
-      const outcome = decideChargeOutcome(valid.method.token, deps.failureRate, deps.random);
+      const outcome = decideChargeOutcome(request.method.token, deps.failureRate, deps.random);
       // A concurrent charge with the same key may have stored its decision meanwhile; the
       // store keeps the first, and every caller answers with that one.
       const stored = await store.insertOnce({
-        idempotencyKey: valid.idempotencyKey,
+        idempotencyKey: request.idempotencyKey,
         requestFingerprint: fingerprint,
-        checkoutId: valid.checkoutId,
-        amount: valid.amount,
-        method: valid.method,
+        checkoutId: request.checkoutId,
+        amount: request.amount,
+        method: request.method,
         ...outcome,
         createdAt: deps.clock(),
       });
@@ -76,27 +68,20 @@ export function createPayments(deps: PaymentsDeps): Payments {
     },
 
     async refund(paymentId, reason) {
-      if (paymentId === "") throw invalidArgument("INVALID_ARGUMENT", "payment_id is required");
-      validateReason(reason);
       const refunded = await store.update(paymentId, (p) => refundPayment(p, reason, deps.clock()));
       return refunded ?? paymentNotFound(paymentId);
     },
 
     async voidCharge(idempotencyKey, reason) {
-      validateIdempotencyKey(idempotencyKey);
-      validateReason(reason);
       const at = deps.clock();
       return store.insertOrUpdate({ idempotencyKey, status: "VOIDED", createdAt: at, voidReason: reason }, (p) =>
         voidPayment(p, reason, at),
       );
     },
 
+    // Exactly one of the two is set (the request's field rule).
     async get({ paymentId, idempotencyKey }) {
-      if ((paymentId === "") === (idempotencyKey === "")) {
-        throw invalidArgument("INVALID_ARGUMENT", "exactly one of payment_id and idempotency_key is required");
-      }
       if (paymentId !== "") return (await store.findById(paymentId)) ?? paymentNotFound(paymentId);
-      validateIdempotencyKey(idempotencyKey);
       const payment = await store.findByIdempotencyKey(idempotencyKey);
       if (!payment) {
         throw notFound("PAYMENT_NOT_FOUND", "no payment has this idempotency key", {
@@ -121,12 +106,6 @@ function sameRequest(payment: Payment, fingerprint: string): Payment {
     );
   }
   return payment;
-}
-
-function validateReason(reason: string): void {
-  if (reason.length > MAX_REASON_LENGTH) {
-    throw invalidArgument("INVALID_ARGUMENT", `reason must be at most ${MAX_REASON_LENGTH} characters`);
-  }
 }
 
 function paymentNotFound(paymentId: string): never {
