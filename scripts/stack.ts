@@ -117,7 +117,8 @@ async function up() {
       stdio: ["ignore", log, log],
     });
     child.unref();
-    const deadline = Date.now() + 10_000;
+    // Generous: on a busy two-core machine, tsx compiling the supervisor's modules afresh takes seconds.
+    const deadline = Date.now() + 30_000;
     while (!supervisor()) {
       if (Date.now() > deadline)
         throw new Error(`the supervisor did not start; see ${path.join(stackDir, "logs/supervisor.log")}`);

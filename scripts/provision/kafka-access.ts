@@ -60,8 +60,24 @@ export async function ensureScramUsers(
   }
 }
 
-/** Whether `user` authenticates (SCRAM-SHA-256); failures other than a refused login are thrown. */
+/**
+ * Whether `user` authenticates (SCRAM-SHA-256). A broker that has just started may drop a
+ * connection or two: other failures are retried for a few seconds, then thrown.
+ */
 async function logsIn(brokers: string[], user: KafkaUser): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await attemptLogin(brokers, user);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(250);
+    }
+  }
+}
+
+/** One login attempt: true, false when the broker refuses the credentials, or the error. */
+async function attemptLogin(brokers: string[], user: KafkaUser): Promise<boolean> {
   const client = quietKafka({
     brokers,
     sasl: { mechanism: "scram-sha-256", username: user.name, password: user.password },

@@ -3,7 +3,6 @@ import { mkdirSync, openSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { parseKafkaSasl } from "@checkout-saga/shared";
 import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 import { closeMaintenanceDatabase, ensureDatabaseOwner } from "../provision/postgres-roles.js";
 import { createKafkaTopics, startFerretDb, startKafka, startRedis } from "../provision/servers.js";
@@ -290,6 +289,8 @@ async function startStackKafka() {
 
 /** A broker given by env: its topics are created as the user the env names (if any). */
 async function prepareExternalKafka() {
+  // The services' barrel is large; only this rare path needs it.
+  const { parseKafkaSasl } = await import("@checkout-saga/shared");
   const sasl = parseKafkaSasl({
     mechanism: env.KAFKA_SASL_MECHANISM,
     username: env.KAFKA_USERNAME,
