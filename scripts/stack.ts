@@ -31,7 +31,8 @@ its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides).
   PAYMENT_LATENCY_MS=1500 npm run stack -- up
 
 Nothing connects to the stack's servers without a password: each service has its own
-PostgreSQL role (owning its database only), Kafka user (SCRAM, with ACLs) and Redis user.
+PostgreSQL role (owning its database only), Kafka user (SCRAM, with ACLs), Redis user, and
+the cart service its FerretDB login.
 'up' generates them once into infra-credentials.json in the state dir (mode 0600) and
 passes each process its own by env.`;
 
