@@ -11,7 +11,7 @@ import { ProvisionError } from "./provision-error.js";
 import type { ProvisionResult } from "./provision-result.js";
 import { ensureSecrets, writePrivateFile } from "./secrets-file.js";
 import { assertPortFree, spawnServer, waitUntilReady } from "./server-process.js";
-import { requireTool, runTool } from "./tools.js";
+import { requireTool, runJavaWithArgFile, runTool } from "./tools.js";
 
 /** kafkajs 2.2.4 is happiest with a 3.9 broker (see platform facts). */
 export const KAFKA_VERSION = "3.9.1";
@@ -166,6 +166,17 @@ export async function startKafka(options: {
   };
   const users: KafkaUser[] = wanted.map((u) => ({ ...u, password: u.password ?? generated[`user:${u.name}`]! }));
   const superUsers = users.filter((u) => u.grants === "all").map((u) => u.name);
+  // They go into JAAS strings and SCRAM specs ("[name=…,password=…]") unquoted: plain words only.
+  for (const [name, word] of [
+    ...Object.entries(secrets),
+    ...users.flatMap((u) => [
+      [u.name, u.name],
+      [u.name, u.password],
+    ]),
+  ]) {
+    if (!/^[\w.-]+$/.test(word ?? ""))
+      throw new ProvisionError(`kafka: ${name}'s name and password must be [A-Za-z0-9_.-]+`);
+  }
 
   const properties = path.join(dataDir, "server.properties");
   await writePrivateFile(properties, serverProperties({ port, controllerPort, logDir, secrets, superUsers }));
@@ -304,27 +315,6 @@ function clientProperties(mechanism: "PLAIN", username: string, password: string
     `sasl.mechanism=${mechanism}`,
     `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${password}";`,
   ].join("\n")}\n`;
-}
-
-/**
- * Runs `java` with its whole command line in an argument file (`java @file`, 0600, removed
- * after): the arguments carry passwords, which must not show in the process list.
- */
-async function runJavaWithArgFile(
-  java: string,
-  args: string[],
-  options: { dataDir: string; what: string },
-): Promise<string> {
-  const argFile = path.join(options.dataDir, `java-args.${process.pid}.${randomBytes(4).toString("hex")}`);
-  // One argument a line, quoted: the launcher's argument-file syntax (no backslashes or quotes in ours).
-  if (args.some((a) => /["\\\n]/.test(a)))
-    throw new ProvisionError(`${options.what}: an argument has a quote or backslash`);
-  await writePrivateFile(argFile, `${args.map((a) => `"${a}"`).join("\n")}\n`);
-  try {
-    return await runTool(java, [`@${argFile}`], { what: options.what });
-  } finally {
-    await rm(argFile, { force: true });
-  }
 }
 
 // Kafka 3.9 logs through reload4j; everything goes to stdout, which we write to kafka.log.
