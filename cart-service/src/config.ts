@@ -1,4 +1,11 @@
-import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  ConfigError,
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
+} from "@checkout-saga/shared";
 
 export interface CartConfig {
   port: number;
@@ -25,6 +32,8 @@ export interface CartConfig {
    * drills can reproduce a consumer that lags behind the checkouts (0: no wait).
    */
   consumerDelayMs: number;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
 }
 
@@ -50,6 +59,7 @@ export function loadCartConfig(env: Record<string, string | undefined>): CartCon
     idleMs: e.int("CART_IDLE_DAYS", 90, { min: 1, max: 3650 }) * DAY_MS,
     kafkaBrokers,
     consumerDelayMs: e.int("CART_CONSUMER_DELAY_MS", 0, { min: 0, max: 60_000 }),
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

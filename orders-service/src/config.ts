@@ -1,4 +1,11 @@
-import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  ConfigError,
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
+} from "@checkout-saga/shared";
 
 type Env = Record<string, string | undefined>;
 
@@ -8,6 +15,8 @@ export interface OrdersConfig {
   adminPort?: number;
   /** postgres:// URL of the orders database. */
   databaseUrl: string;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
@@ -24,6 +33,7 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     port,
     adminPort: e.int("ORDERS_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.orders, { min: 0, max: 65535 }),
     databaseUrl,
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
   };

@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import {
+  actingUser,
   fromShippingAddressProto,
   invalidArgument,
   isUuid,
@@ -22,6 +23,7 @@ export interface CheckoutRoutesDeps {
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
 }
 
+/** Checkouts of the user the call acts for (checkout-call-policy.ts); "" there: an admin's call, any user's. */
 export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
   /** Unknown, malformed and other users' checkouts all look the same: not found. */
   async function findCheckout(checkoutId: string, userId = "") {
@@ -32,9 +34,9 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
 
   return (router: ConnectRouter) =>
     router.service(CheckoutService, {
-      async initiateCheckout(req) {
+      async initiateCheckout(req, ctx) {
         const result = await commands.initiate({
-          userId: req.userId,
+          userId: actingUser(ctx),
           idempotencyKey: req.idempotencyKey,
           paymentMethod: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
           shippingAddress: req.shippingAddress && fromShippingAddressProto(req.shippingAddress),
@@ -47,8 +49,8 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
         });
       },
 
-      async getCheckout(req) {
-        return { checkout: toCheckoutMessage(await findCheckout(req.checkoutId, req.userId), { history: true }) };
+      async getCheckout(req, ctx) {
+        return { checkout: toCheckoutMessage(await findCheckout(req.checkoutId, actingUser(ctx)), { history: true }) };
       },
 
       async advanceCheckout(req) {
@@ -56,14 +58,14 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
         return { checkout: toCheckoutMessage(await commands.advance(req.checkoutId), { history: true }) };
       },
 
-      async listCheckouts(req) {
+      async listCheckouts(req, ctx) {
         const limit = pageSize(req.pageSize);
         const status = statusFromMessage(req.status);
         if (req.status !== CheckoutStatusMessage.UNSPECIFIED && !status) {
           throw invalidArgument("INVALID_ARGUMENT", `unknown status ${req.status}`, { metadata: { field: "status" } });
         }
         const rows = await store.list({
-          userId: req.userId || undefined,
+          userId: actingUser(ctx) || undefined,
           status,
           needsAttention: req.needsAttention,
           limit: limit + 1,
