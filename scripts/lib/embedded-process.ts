@@ -40,6 +40,15 @@ export async function isolatedEmbeddedEnv(prefix: string, extra: Record<string, 
   };
 }
 
+/** `npm start` running, with what it printed once it was ready. */
+export interface EmbeddedProcess extends ChildProcess {
+  /** Its banner: the gateway URL, the examples, and (credentials on) the buf curl flags. */
+  readonly banner: string;
+}
+
+/** The banner's last line. */
+const BANNER_END = "Ctrl-C stops everything.";
+
 /**
  * Starts the embedded system exactly as `npm start` does, with `nodeArgs` for node itself (a
  * profiler's flags); resolves once it printed its banner.
@@ -47,7 +56,7 @@ export async function isolatedEmbeddedEnv(prefix: string, extra: Record<string, 
 export async function startEmbeddedProcess(
   env: Record<string, string | undefined>,
   nodeArgs: string[] = [],
-): Promise<ChildProcess> {
+): Promise<EmbeddedProcess> {
   const args = [...nodeArgs, "--import", "tsx", path.join(repoRoot, "scripts/start-embedded.ts")];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -56,13 +65,10 @@ export async function startEmbeddedProcess(
   });
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start printed no gateway URL within 120 s:\n${output}`)),
-      120_000,
-    );
+    const timer = setTimeout(() => reject(new Error(`npm start printed no banner within 120 s:\n${output}`)), 120_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("Gateway:")) {
+      if (output.includes(BANNER_END)) {
         clearTimeout(timer);
         resolve();
       }
@@ -73,7 +79,7 @@ export async function startEmbeddedProcess(
     });
   });
   child.stdout?.resume();
-  return child;
+  return Object.assign(child, { banner: output });
 }
 
 /** Ctrl-C, as a user would; resolves with the exit code. */

@@ -3,9 +3,18 @@ import { mkdirSync, openSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
+import { ensureRpcKeys, rpcKeyFiles } from "@checkout-saga/shared";
 import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 import { createKafkaTopics, startFerretDb, startKafka, startRedis } from "../provision/servers.js";
-import { DATABASES, SERVER_NAMES, SERVER_PORTS, SERVICES, type ServiceSpec, TOPICS } from "./topology.js";
+import {
+  DATABASES,
+  RPC_IDENTITIES,
+  SERVER_NAMES,
+  SERVER_PORTS,
+  SERVICES,
+  type ServiceSpec,
+  TOPICS,
+} from "./topology.js";
 
 /**
  * The process `npm run stack -- up` leaves running: it starts the real servers and one OS
@@ -16,6 +25,8 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
 const stackDir = path.resolve(process.env.STACK_DIR ?? path.join(repoRoot, ".data/stack"));
 const logDir = path.join(stackDir, "logs");
 mkdirSync(logDir, { recursive: true });
+/** Each identity's private key and the trust bundle (`npm run rpc-credentials` reads them too). */
+const rpcKeys = rpcKeyFiles(path.join(stackDir, "rpc-keys"));
 
 interface Component {
   name: string;
@@ -45,8 +56,12 @@ const adminPort = (s: ServiceSpec) => port(s.adminPortVar, s.adminPort);
 const urlOf = (s: ServiceSpec) => `http://127.0.0.1:${servicePort(s)}`;
 const pgUrl = (db: string) => `postgres://postgres:postgres@127.0.0.1:${ports.postgres}/${db}`;
 
-/** The environment every service process gets: the caller's, plus where everything is. */
-function serviceEnv(): Record<string, string> {
+/**
+ * The environment a service process gets: the caller's, plus where everything is, plus its own
+ * key and the trust bundle (service credentials are on in production mode unless the caller's
+ * RPC_CREDENTIALS=off says otherwise).
+ */
+function serviceEnv(spec: ServiceSpec): Record<string, string> {
   const wired: Record<string, string> = {
     LOG_LEVEL: env.LOG_LEVEL ?? "info",
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
@@ -67,10 +82,13 @@ function serviceEnv(): Record<string, string> {
     const short = s.name.replace(/-service$/, "").toUpperCase();
     if (s.name !== "gateway") wired[`${short}_URL`] = urlOf(s);
   }
-  // What the caller set wins, so any setting can be changed for a drill.
+  // What the caller set wins, so any setting can be changed for a drill; but the keys are the
+  // stack's own, one per process, which no single variable of the caller could give.
   return {
     ...wired,
     ...(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>),
+    RPC_SIGNING_KEY_FILE: rpcKeys.signingKey(spec.name),
+    RPC_TRUST_BUNDLE_FILE: rpcKeys.trustBundle,
   };
 }
 
@@ -165,7 +183,7 @@ function serviceComponent(spec: ServiceSpec): Component {
       c.detail = undefined;
       child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, spec.main)], {
         cwd: repoRoot,
-        env: serviceEnv(),
+        env: serviceEnv(spec),
         stdio: ["ignore", log, log],
       });
       c.pid = child.pid;
@@ -262,6 +280,8 @@ const components: Component[] = [
 const byName = new Map(components.map((c) => [c.name, c]));
 
 async function up() {
+  // Kept from an earlier `up`, so credentials printed then stay valid.
+  await ensureRpcKeys(rpcKeys.dir, RPC_IDENTITIES);
   // Servers are independent of each other: start them together.
   await Promise.all(components.filter((c) => c.kind === "server").map((c) => c.start()));
   const started = new Set<string>();

@@ -1,3 +1,5 @@
+import { DEVELOPER } from "@checkout-saga/shared";
+
 /**
  * What `npm run stack` runs in production mode on one machine: the real servers, then every
  * service as its own OS process, wired by env. One table, so `up`, `status`, the deployment
@@ -99,6 +101,13 @@ export const SERVICES: ServiceSpec[] = [
 ];
 
 export const DATABASES = ["checkout", "inventory", "payment", "orders"] as const;
+
+/**
+ * Who gets an Ed25519 key of its own (service credentials, README "Calling a service by hand"):
+ * every service and the gateway, which also signs user assertions, plus the developer identity
+ * people call services with.
+ */
+export const RPC_IDENTITIES = [...SERVICES.map((s) => s.name), DEVELOPER];
 
 /** Kafka topics with explicit partition counts; the broker never auto-creates. */
 export const TOPICS = [
