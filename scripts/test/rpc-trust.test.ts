@@ -26,6 +26,7 @@ import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v
 import { ServerReflection } from "@checkout-saga/shared/gen/grpc/reflection/v1/reflection_pb";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runE2EScenario } from "../lib/e2e-scenario.js";
 import {
   type EmbeddedProcess,
   interruptEmbeddedProcess,
@@ -42,7 +43,8 @@ import { TEST_ADDRESS } from "../lib/test-address.js";
  * RPC_CREDENTIALS=on and the services calling each other over the network, as in production.
  * Raw Connect clients play a stranger at every port (no credential, a forged one), the gateway
  * forging or forgetting a user, and one user reaching for another's data through every RPC and
- * route. The same checks against `npm run stack -- up`: scripts/lib/stack-credential-checks.ts.
+ * route; and the e2e scenario with credentials on in process, npm start's default transport. The
+ * same port checks against `npm run stack -- up`: scripts/lib/stack-credential-checks.ts.
  */
 
 /** Replies are read field by field; their shape is what is under test. */
@@ -373,4 +375,27 @@ describe("the user a call acts for", () => {
       "PermissionDenied CALLER_NOT_ALLOWED",
     );
   });
+});
+
+describe("npm start with credentials on, calling in process (its default transport)", () => {
+  it("passes the end-to-end scenario: every in-process call carries and checks credentials too", async () => {
+    const inProcess = await isolatedEmbeddedEnv("checkout-saga-rpc-trust-in-process-", {
+      RPC_CREDENTIALS: "on",
+      LOG_LEVEL: "warn",
+    });
+    const running = await startEmbeddedProcess(inProcess.env);
+    try {
+      await runE2EScenario(inProcess.gatewayUrl, () => {});
+      const refused = await createServiceClient(
+        CartService,
+        createServiceTransport(`http://127.0.0.1:${inProcess.env.CART_PORT}`),
+      )
+        .getCart({ userId: "anyone" })
+        .catch((err: unknown) => ConnectError.from(err));
+      expect(refused instanceof ConnectError && refused.code).toBe(Code.Unauthenticated);
+    } finally {
+      await interruptEmbeddedProcess(running);
+      await rm(inProcess.dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
