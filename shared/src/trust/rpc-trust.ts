@@ -8,7 +8,12 @@ import type { RpcCredentialSettings } from "./rpc-credential-settings.js";
 import { loadSigningKey, loadTrustBundle, type TrustBundle } from "./rpc-keys.js";
 import { createServiceTokens, createServiceTokenVerifier, SERVICE_CREDENTIAL } from "./service-token.js";
 import { type CredentialKind, refused } from "./signed-credential.js";
-import { createUserAssertionVerifier, USER_ASSERTION, USER_ASSERTION_HEADER } from "./user-assertion.js";
+import {
+  createUserAssertionVerifier,
+  USER_ASSERTION,
+  USER_ASSERTION_HEADER,
+  type UserAssertion,
+} from "./user-assertion.js";
 
 /** One process's part in service credentials: what it signs its calls with, what it checks calls against. */
 export interface RpcTrust {
@@ -42,8 +47,8 @@ export async function loadRpcTrust(
   return createRpcTrust({ identity, required: settings.required, signingKey, bundle, now: options.now });
 }
 
-/** Trust over keys already in memory (tests; `loadRpcTrust` for files). */
-export function createRpcTrust(options: {
+/** Trust over keys already in memory. */
+function createRpcTrust(options: {
   identity: string;
   required: boolean;
   signingKey?: KeyObject;
@@ -64,6 +69,37 @@ export function createRpcTrust(options: {
     });
   }
 
+  const unverifiable = (kind: CredentialKind) =>
+    refused(
+      kind,
+      "UNVERIFIABLE",
+      `${identity} has no trust bundle (RPC_TRUST_BUNDLE_FILE) to check one against; send none while its credentials are off`,
+    );
+
+  /** The identity of the call's service credential; undefined when it has none and none is required. */
+  async function callerOf(authorization: string | null): Promise<string | undefined> {
+    if (authorization === null) {
+      if (!required) return undefined;
+      throw refused(
+        SERVICE_CREDENTIAL,
+        "MISSING",
+        `none sent; every call to ${identity} needs 'authorization: Bearer <credential>' (README: "Calling a service by hand")`,
+      );
+    }
+    const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
+    if (!token)
+      throw refused(SERVICE_CREDENTIAL, "MALFORMED", "the authorization header must be 'Bearer <credential>'");
+    if (!verifyToken) throw unverifiable(SERVICE_CREDENTIAL);
+    return verifyToken(token);
+  }
+
+  /** The call's user assertion, verified, whatever the mode: when one is sent it decides the user. */
+  async function assertionOf(header: string | null): Promise<UserAssertion | undefined> {
+    if (header === null) return undefined;
+    if (!verifyAssertion) throw unverifiable(USER_ASSERTION);
+    return verifyAssertion(header.trim());
+  }
+
   return {
     identity,
     signingKey,
@@ -73,48 +109,16 @@ export function createRpcTrust(options: {
         // Reflection only describes the .proto files the repo publishes; left open so `buf curl`
         // works the same with and without --schema (it sends -H headers to the methods only).
         if (req.service.typeName.startsWith("grpc.reflection.")) return next(req);
-        const authorization = req.header.get("authorization");
-        let caller: string | undefined;
-        if (authorization === null) {
-          if (required) {
-            throw refused(
-              SERVICE_CREDENTIAL,
-              "MISSING",
-              `none sent; every call to ${identity} needs 'authorization: Bearer <credential>' (README: "Calling a service by hand")`,
-            );
-          }
-        } else {
-          const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
-          if (!token)
-            throw refused(SERVICE_CREDENTIAL, "MALFORMED", "the authorization header must be 'Bearer <credential>'");
-          if (!verifyToken) throw unverifiable(SERVICE_CREDENTIAL);
-          caller = await verifyToken(token);
-        }
-        const assertionHeader = req.header.get(USER_ASSERTION_HEADER);
-        let assertion: Awaited<ReturnType<NonNullable<typeof verifyAssertion>>> | undefined;
-        if (assertionHeader !== null) {
-          if (!verifyAssertion) throw unverifiable(USER_ASSERTION);
-          assertion = await verifyAssertion(assertionHeader.trim());
-        }
         const userId = req.stream ? undefined : (req.message as { userId?: unknown }).userId;
-        req.contextValues.set(
-          rpcCallerKey,
-          decideCall(`${req.service.typeName}/${req.method.name}`, policy.method(req.method.localName), {
-            identity: caller,
-            assertion,
-            requestedUser: typeof userId === "string" ? userId : "",
-          }),
-        );
+        const presented = {
+          identity: await callerOf(req.header.get("authorization")),
+          assertion: await assertionOf(req.header.get(USER_ASSERTION_HEADER)),
+          requestedUser: typeof userId === "string" ? userId : "",
+        };
+        const method = `${req.service.typeName}/${req.method.name}`;
+        req.contextValues.set(rpcCallerKey, decideCall(method, policy.method(req.method.localName), presented));
         return next(req);
       };
     },
   };
-
-  function unverifiable(kind: CredentialKind) {
-    return refused(
-      kind,
-      "UNVERIFIABLE",
-      `${identity} has no trust bundle (RPC_TRUST_BUNDLE_FILE) to check one against; send none while its credentials are off`,
-    );
-  }
 }
