@@ -26,7 +26,8 @@ credential (npm run rpc-credentials -- --help for fresh ones, and a user's asser
                              (--from-beginning, keys shown; extra args go to the tool)
 
 'up' passes its environment to every process, so any setting can be changed for a drill:
-  PAYMENT_LATENCY_MS=1500 npm run stack -- up`;
+  PAYMENT_LATENCY_MS=1500 npm run stack -- up
+  RPC_CREDENTIALS=off npm run stack -- up     (ports trust any caller, as in embedded mode)`;
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const stackDir = path.resolve(process.env.STACK_DIR ?? path.join(repoRoot, ".data/stack"));
