@@ -2,31 +2,39 @@ import { spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
+import { checkStackCredentials } from "./lib/stack-credential-checks.js";
 import { isolatedStackEnv } from "./lib/stack-process.js";
 
 /**
  * `npm test`'s production-mode stage: `npm run stack -- up` on free ports in a temp state
  * dir (so it never collides with a running stack), the same e2e scenario as against
- * `npm start`, then `down`. The servers are real: PostgreSQL, Redis, Kafka, FerretDB.
+ * `npm start`, the service credentials every port demands (checked here, on the stack this
+ * stage starts anyway), then `down`. The servers are real: PostgreSQL, Redis, Kafka, FerretDB.
  */
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const { stackDir, env, gatewayUrl } = await isolatedStackEnv("checkout-saga-stack-");
-const stack = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), ...args], {
+const stack = (command: string, stdout: "inherit" | "pipe" = "inherit") =>
+  spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), command], {
     cwd: repoRoot,
     env,
-    stdio: "inherit",
+    stdio: ["ignore", stdout, "inherit"],
   });
 
 let passed = 0;
 let failed = 0;
 try {
   console.log("\n== npm run stack -- up (production mode, real servers)");
-  const up = stack("up");
+  // Its output is read too: the buf curl flags it prints are checked below.
+  const up = stack("up", "pipe");
+  const upOutput = up.stdout?.toString() ?? "";
+  process.stdout.write(upOutput);
   if (up.status !== 0)
     throw new E2EFailure(`stack up exited with ${up.status}; logs in ${path.join(stackDir, "logs")}`);
   console.log("\n== e2e scenario against the stack");
   await runE2EScenario(gatewayUrl);
+  passed++;
+  console.log("\n== service credentials on every port of the stack");
+  await checkStackCredentials({ env, upOutput });
   passed++;
 } catch (err) {
   failed++;

@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { envReader } from "@checkout-saga/shared";
+import { credentialBanner } from "./lib/rpc-credential-flags.js";
 import { installKafka } from "./provision/servers.js";
 import { readStackCredentials } from "./stack/infra-credentials.js";
 import { CREDENTIALED_PROCESSES, serverEnv, stackDirOf, stackPorts } from "./stack/wiring.js";
@@ -13,7 +15,9 @@ const usage = `usage: npm run stack -- <command>
 
 Production mode on one machine: real PostgreSQL, Redis, Kafka (KRaft) and FerretDB
 (MongoDB wire), provisioned and cached under ~/.cache/checkout-saga, and every service as
-its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides).
+its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides), the services'
+keys in its rpc-keys/: 'up' makes them once and prints the buf curl flags that carry a
+credential (npm run rpc-credentials -- --help for fresh ones, and a user's assertion).
 
   up                         start everything; returns when every part is ready
   down                       stop everything that up started
@@ -29,6 +33,7 @@ its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides).
 
 'up' passes its environment to every process, so any setting can be changed for a drill:
   PAYMENT_LATENCY_MS=1500 npm run stack -- up
+  RPC_CREDENTIALS=off npm run stack -- up     (ports trust any caller, as in embedded mode)
 
 Nothing connects to the stack's servers without a password: each service has its own
 PostgreSQL role (owning its database only), Kafka user (SCRAM, with ACLs), Redis user, and
@@ -138,6 +143,15 @@ async function up() {
     if (status.phase !== "starting") {
       printStatus(status);
       if (status.phase === "failed") process.exit(1);
+      // Production mode: credentials on unless the environment given to `up` turned them off.
+      if (envReader(process.env).bool("RPC_CREDENTIALS", true)) {
+        const services = status.components
+          .filter((c) => c.kind === "service")
+          .map((c) => ({ name: c.name, url: c.address }));
+        const keysDir = path.join(stackDir, "rpc-keys");
+        const flag = process.env.STACK_DIR ? ` --keys-dir ${keysDir}` : "";
+        console.log(`\n${await credentialBanner(keysDir, services, flag)}`);
+      }
       return;
     }
     if (Date.now() > deadline) throw new Error("the stack did not become ready within 15 minutes");

@@ -1,5 +1,7 @@
+import path from "node:path";
 import { ConfigError } from "@checkout-saga/shared";
 import { startEmbeddedSystem } from "./embedded.js";
+import { credentialBanner } from "./lib/rpc-credential-flags.js";
 
 /** `npm start`: the whole system in embedded mode, data under .data/, Ctrl-C stops it. */
 const dataDir = process.env.DATA_DIR ?? ".data";
@@ -13,6 +15,14 @@ try {
 }
 
 const url = system.gatewayUrl;
+// Off by default here (loopback, one process): buf curl works as it is. On, it needs these.
+let credentials = "";
+if (system.rpcCredentials) {
+  const { keysDir, services } = system.rpcCredentials;
+  const relative = path.relative(process.cwd(), keysDir);
+  const flag = ` --keys-dir ${relative.startsWith("..") ? keysDir : relative}`;
+  credentials = `${await credentialBanner(keysDir, services, flag)}\n\n`;
+}
 console.log(`
 checkout-saga is running in embedded mode (data in ${dataDir}/).
 
@@ -29,7 +39,7 @@ Try it:
   curl -s -X POST ${url}/api/v1/checkout -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -H "Idempotency-Key: order-$(date +%s)" \\
     -d '{"payment_method":{"type":"card","token":"tok_visa"},"shipping_address":{"name":"Alice","phone":"+81-3-0000-0000","postal_code":"100-0001","region":"Tokyo","city":"Chiyoda","line1":"1-1 Chiyoda","country":"JP"}}'
 
-Or run the end-to-end script in another shell:  npm run e2e
+${credentials}Or run the end-to-end script in another shell:  npm run e2e
 Ctrl-C stops everything.
 `);
 

@@ -16,6 +16,8 @@ describe("loadCartConfig", () => {
       idleMs: 90 * 86_400_000,
       kafkaBrokers: undefined,
       consumerDelayMs: 0,
+      // Off unless told: a service started as its own process is told on (runProcess).
+      credentials: { required: false },
       logLevel: "info",
     });
   });
@@ -38,6 +40,9 @@ describe("loadCartConfig", () => {
       CART_IDLE_DAYS: "7",
       KAFKA_BROKERS: "k1:9092, k2:9092",
       CART_CONSUMER_DELAY_MS: "1500",
+      RPC_CREDENTIALS: "on",
+      RPC_SIGNING_KEY_FILE: "/keys/cart-service.key.pem",
+      RPC_TRUST_BUNDLE_FILE: "/keys/trust-bundle.jwks.json",
       LOG_LEVEL: "debug",
     });
     expect(config).toMatchObject({
@@ -50,6 +55,11 @@ describe("loadCartConfig", () => {
       idleMs: 7 * 86_400_000,
       kafkaBrokers: "k1:9092, k2:9092",
       consumerDelayMs: 1500,
+      credentials: {
+        required: true,
+        signingKeyFile: "/keys/cart-service.key.pem",
+        trustBundleFile: "/keys/trust-bundle.jwks.json",
+      },
       logLevel: "debug",
     });
   });

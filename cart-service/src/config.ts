@@ -5,6 +5,8 @@ import {
   envReader,
   type KafkaSasl,
   parseKafkaSasl,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
 } from "@checkout-saga/shared";
 
 export interface CartConfig {
@@ -34,6 +36,8 @@ export interface CartConfig {
    * drills can reproduce a consumer that lags behind the checkouts (0: no wait).
    */
   consumerDelayMs: number;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
 }
 
@@ -64,6 +68,7 @@ export function loadCartConfig(env: Record<string, string | undefined>): CartCon
       password: e.optionalString("KAFKA_PASSWORD"),
     }),
     consumerDelayMs: e.int("CART_CONSUMER_DELAY_MS", 0, { min: 0, max: 60_000 }),
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

@@ -3,12 +3,12 @@ import {
   busReadiness,
   consumerMetrics,
   createServiceClient,
-  createServiceTransport,
   type EventSubscriber,
   type InProcessServices,
   type Logger,
   type ReadinessCheck,
   rpcReadiness,
+  type ServiceTransportFactory,
   type StartedService,
   startService,
 } from "@checkout-saga/shared";
@@ -21,6 +21,7 @@ import { createProductCatalogClient } from "./clients/product-catalog-client.js"
 import type { CartConfig } from "./config.js";
 import { createCarts } from "./domain/carts.js";
 import { subscribeToCheckoutEvents } from "./events/checkout-events-consumer.js";
+import { cartCallPolicy } from "./rpc/cart-call-policy.js";
 import { cartRoutes } from "./rpc/cart-routes.js";
 import type { CartStore } from "./store/cart-store.js";
 import { openMongoCartStore } from "./store/mongo-cart-store.js";
@@ -49,6 +50,7 @@ export function startCartService(config: CartConfig, logger: Logger, deps: CartS
     logger,
     port: config.port,
     adminPort: config.adminPort,
+    credentials: config.credentials,
     async compose(scope) {
       const now = () => new Date();
       const store = scope.resource(await openCartStore(config, logger), (s) => s.close());
@@ -68,7 +70,11 @@ export function startCartService(config: CartConfig, logger: Logger, deps: CartS
       scope.periodic(() =>
         startIdleCartSweeper({ store, idleMs: config.idleMs, intervalMs: SWEEP_INTERVAL_MS, now, logger }),
       );
-      return { routes: cartRoutes(carts), checks: readinessChecks(config, { store, cache, events: deps.events }) };
+      return {
+        routes: cartRoutes(carts),
+        callPolicy: cartCallPolicy,
+        checks: readinessChecks(config, scope.transport, { store, cache, events: deps.events }),
+      };
     },
   });
 }
@@ -80,9 +86,10 @@ export function startCartService(config: CartConfig, logger: Logger, deps: CartS
  */
 function readinessChecks(
   config: CartConfig,
+  transport: ServiceTransportFactory,
   parts: { store: CartStore; cache: Partial<RedisCartCache>; events: Partial<BusReadiness> },
 ): Record<string, ReadinessCheck> {
-  const product = createServiceClient(ProductService, createServiceTransport(config.productUrl));
+  const product = createServiceClient(ProductService, transport(config.productUrl));
   const checks: Record<string, ReadinessCheck> = {
     // A lookup by key: one index read on SQLite and on MongoDB alike.
     database: { critical: true, check: async () => void (await parts.store.load("readiness-probe")) },

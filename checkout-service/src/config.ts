@@ -5,6 +5,8 @@ import {
   envReader,
   type KafkaSasl,
   parseKafkaSasl,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
 } from "@checkout-saga/shared";
 import { CRASH_POINTS, type CrashPoint } from "./saga/saga-faults.js";
 
@@ -45,6 +47,8 @@ export interface CheckoutConfig {
   outboxPollIntervalMs: number;
   /** OUTBOX_RETENTION_DAYS: published outbox rows are kept this long for replay, then deleted. */
   outboxRetentionDays: number;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
@@ -80,6 +84,7 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     outboxBatchSize: e.int("OUTBOX_BATCH_SIZE", 2_000, { min: 1, max: 10_000 }),
     outboxPollIntervalMs: e.int("OUTBOX_POLL_INTERVAL_MS", 500, { min: 1 }),
     outboxRetentionDays: e.number("OUTBOX_RETENTION_DAYS", 7, { min: 0 }),
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
     kafkaSasl: parseKafkaSasl({

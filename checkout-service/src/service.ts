@@ -24,6 +24,7 @@ import { createPaymentClient } from "./clients/payment-client.js";
 import type { CheckoutConfig } from "./config.js";
 import { startCheckoutGauges } from "./metrics/checkout-gauges.js";
 import { createCheckoutMetrics } from "./metrics/checkout-metrics.js";
+import { checkoutCallPolicy } from "./rpc/checkout-call-policy.js";
 import { encodeInitiateResponse } from "./rpc/checkout-message.js";
 import { checkoutRoutes } from "./rpc/checkout-routes.js";
 import { createCheckoutCommands } from "./saga/checkout-commands.js";
@@ -70,6 +71,7 @@ export async function startCheckoutService(
     logger,
     port: config.port,
     adminPort: config.adminPort,
+    credentials: config.credentials,
     migrate: () => migrateCheckoutDatabase(config.databaseUrl),
     compose,
   });
@@ -162,9 +164,10 @@ export async function startCheckoutService(
 
     return {
       routes: checkoutRoutes({ commands, store }),
+      callPolicy: checkoutCallPolicy,
       checks: {
         database: postgresReadiness(sql),
-        ...downstreamReadiness(config),
+        ...downstreamReadiness(config, scope.transport),
         // Checkouts go on while the broker is away (events wait in the outbox): reported, not deciding.
         ...busReadiness(deps.events),
       },

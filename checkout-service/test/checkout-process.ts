@@ -26,7 +26,15 @@ export interface CheckoutProcess {
 export async function startCheckoutProcess(env: Record<string, string>): Promise<CheckoutProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "checkout-service/src/main.ts"], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CHECKOUT_PORT: "0", LOG_LEVEL: "info", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      CHECKOUT_PORT: "0",
+      LOG_LEVEL: "info",
+      // Its own process would default to production's credentials; these tests are about crashes.
+      RPC_CREDENTIALS: "off",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

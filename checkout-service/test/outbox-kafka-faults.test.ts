@@ -20,7 +20,7 @@ import {
   type Sql,
 } from "@checkout-saga/shared";
 import { freePort } from "@checkout-saga/shared/dev";
-import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
+import { CREDENTIALS_OFF, createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
@@ -76,9 +76,13 @@ describe("outbox relay and consumers on real Kafka", () => {
       maxAttempts: CONSUMER_MAX_ATTEMPTS,
       retryDelayMs: 50,
     });
-    orders = await startOrdersService({ port: 0, databaseUrl: ordersDb, logLevel: "silent" }, logger, {
-      events: ordersBus,
-    });
+    orders = await startOrdersService(
+      { port: 0, databaseUrl: ordersDb, credentials: CREDENTIALS_OFF, logLevel: "silent" },
+      logger,
+      {
+        events: ordersBus,
+      },
+    );
     ordersSql = createPostgres(ordersDb, { max: 2 });
     relayBus = createKafkaEventBus({
       ...kafka.connection("checkout-service"),

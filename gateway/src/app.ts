@@ -1,4 +1,4 @@
-import { type Logger, Registry } from "@checkout-saga/shared";
+import { type Logger, Registry, type UserAssertions } from "@checkout-saga/shared";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
@@ -18,6 +18,7 @@ import { methodNotAllowed } from "./middleware/method-not-allowed.js";
 import { problemErrorHandler, problemNotFound } from "./middleware/problem-response.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
+import { userAssertion } from "./middleware/user-assertion.js";
 import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
@@ -42,6 +43,11 @@ export interface GatewayDeps {
   fetch?: typeof fetch;
   /** Where request metrics go, served at GET /metrics; a fresh registry by default. */
   metrics?: Registry;
+  /**
+   * Signs the user assertion each authenticated request's service calls carry; without it (no
+   * key: credentials off) the services take the user from the request fields, as an internal caller's.
+   */
+  userAssertions?: UserAssertions;
 }
 
 /** The client's address as the socket reports it (no proxy headers are trusted). */
@@ -148,6 +154,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
 
   const authenticated: MiddlewareHandler<GatewayEnv>[] = [bearerAuth({ verify })];
   if (userLimiter) authenticated.push(rateLimit({ limiter: userLimiter, policy: "user", key: (c) => c.get("userId") }));
+  // After the limiter: a refused request costs no signature.
+  if (deps.userAssertions) authenticated.push(userAssertion({ assertions: deps.userAssertions }));
   const resources: Array<[string, OpenAPIHono<GatewayEnv>]> = [
     ["/products", productRoutes(clients)],
     ["/cart", cartRoutes(clients)],

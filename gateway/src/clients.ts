@@ -4,7 +4,7 @@ import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
-import type { Client } from "@connectrpc/connect";
+import type { Client, Interceptor } from "@connectrpc/connect";
 import type { GatewayConfig } from "./config.js";
 
 /** The Connect services the gateway fronts. Tests build these on createRouterTransport. */
@@ -16,11 +16,17 @@ export interface GatewayClients {
   orders: Client<typeof OrdersService>;
 }
 
-/** Clients over the network (one HTTP/2 session per service), or in process in embedded mode. */
+/**
+ * Clients over the network (one HTTP/2 session per service), or in process in embedded mode;
+ * every call with the gateway's service credential when it has a key (`credentials`: its
+ * client interceptors).
+ */
 export function createGatewayClients(
   urls: GatewayConfig["serviceUrls"],
-  transport: ServiceTransportFactory = createServiceTransport,
+  base: ServiceTransportFactory = createServiceTransport,
+  credentials: Interceptor[] = [],
 ): GatewayClients {
+  const transport = (url: string) => base(url, credentials);
   return {
     product: createServiceClient(ProductService, transport(urls.product)),
     cart: createServiceClient(CartService, transport(urls.cart)),

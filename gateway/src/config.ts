@@ -1,4 +1,10 @@
-import { ConfigError, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  ConfigError,
+  defaultPorts,
+  envReader,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
+} from "@checkout-saga/shared";
 
 /** The secret dev mode falls back to; never acceptable once dev tokens are off. */
 export const DEV_JWT_SECRET = "dev-secret-change-me";
@@ -43,6 +49,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Origins allowed by CORS; empty = no CORS headers at all (same-origin clients only). */
   corsAllowedOrigins: string[];
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
 }
 
@@ -109,6 +117,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     checkoutTimeoutMs: e.int("GATEWAY_CHECKOUT_TIMEOUT_MS", 65_000, { min: 100 }),
     maxBodyBytes: e.int("GATEWAY_MAX_BODY_BYTES", 64 * 1024, { min: 256 }),
     corsAllowedOrigins,
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

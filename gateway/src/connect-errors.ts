@@ -30,8 +30,10 @@ export function httpStatusFor(code: Code, reason?: string): number {
       return reason === undefined ? 503 : 409;
     case Code.ResourceExhausted:
       return 429;
+    // The gateway authenticates users itself (401 before any call): a service refusing the
+    // gateway's own credential or assertion is a misconfiguration of ours, not the client's.
     case Code.Unauthenticated:
-      return 401;
+      return 500;
     case Code.PermissionDenied:
       return 403;
     case Code.Unavailable:
@@ -48,7 +50,6 @@ export function httpStatusFor(code: Code, reason?: string): number {
 
 const fallbackSlugByStatus: Record<number, string> = {
   400: "invalid-argument",
-  401: "invalid-token",
   403: "permission-denied",
   404: "not-found",
   409: "conflict",

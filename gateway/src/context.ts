@@ -1,4 +1,4 @@
-import type { Logger } from "@checkout-saga/shared";
+import { type Logger, USER_ASSERTION_HEADER } from "@checkout-saga/shared";
 import type { CallOptions } from "@connectrpc/connect";
 import type { Context } from "hono";
 
@@ -7,6 +7,10 @@ export interface GatewayVariables {
   requestId: string;
   /** The authenticated user (the token's `sub`); set by the auth middleware. */
   userId: string;
+  /** The authenticated user's roles (the token's `roles`); set by the auth middleware. */
+  roles: string[];
+  /** The user assertion the services are shown for this user; set when the gateway has a signing key. */
+  userAssertion?: string;
   /** Epoch ms by which the whole request must be answered (the route's deadline). */
   deadline: number;
   /** The gateway's logger with this request's `request_id` on every line. */
@@ -31,13 +35,19 @@ export const REQUEST_ID_HEADER = "x-request-id";
 
 /**
  * Options for a downstream call made on behalf of this request: the request id travels as a
- * header, the call gets what is left of the request's deadline, and it is cancelled when the
- * client goes away (the request's signal aborts when its connection closes).
+ * header, and so does the user assertion of an authenticated request (the services take the
+ * user from it, not from the request's fields); the call gets what is left of the request's
+ * deadline, and it is cancelled when the client goes away (the request's signal aborts when its
+ * connection closes).
  */
 export function callOptions(c: Context<GatewayEnv>): CallOptions {
   const remaining = c.get("deadline") - Date.now();
+  const assertion = c.get("userAssertion");
   return {
-    headers: { [REQUEST_ID_HEADER]: c.get("requestId") },
+    headers: {
+      [REQUEST_ID_HEADER]: c.get("requestId"),
+      ...(assertion === undefined ? {} : { [USER_ASSERTION_HEADER]: assertion }),
+    },
     timeoutMs: Math.max(1, remaining),
     signal: c.req.raw.signal,
   };

@@ -1,5 +1,13 @@
 import type { Server } from "node:http";
-import { createMetricsRegistry, type InProcessServices, type Logger, type Running } from "@checkout-saga/shared";
+import {
+  createMetricsRegistry,
+  createUserAssertions,
+  GATEWAY,
+  type InProcessServices,
+  type Logger,
+  loadRpcTrust,
+  type Running,
+} from "@checkout-saga/shared";
 import { serve } from "@hono/node-server";
 import { createGatewayApp } from "./app.js";
 import { answerClientErrors, MAX_HEADER_BYTES } from "./client-errors.js";
@@ -21,8 +29,9 @@ const REDIS_READY_TIMEOUT_MS = 2_000;
 const STOP_GRACE_MS = 5_000;
 
 /**
- * Builds the service clients, the rate limiters (on Redis when REDIS_URL is set, so every
- * instance shares the counters; else in memory) and the app, and serves it over HTTP/1.1.
+ * Loads its key (service credentials, user assertions), builds the service clients, the rate
+ * limiters (on Redis when REDIS_URL is set, so every instance shares the counters; else in
+ * memory) and the app, and serves it over HTTP/1.1.
  */
 export async function startGateway(
   config: GatewayConfig,
@@ -32,12 +41,14 @@ export async function startGateway(
   if (config.usesDevJwtSecret) {
     logger.warn("JWT_SECRET is not set: signing tokens with the built-in dev secret (dev tokens are on)");
   }
+  const trust = await loadRpcTrust(GATEWAY, config.credentials);
   const redis = config.redisUrl === undefined ? undefined : createRateLimitRedis(config.redisUrl, logger);
   if (redis && !(await redisReady(redis, REDIS_READY_TIMEOUT_MS))) {
     logger.warn("rate-limit Redis is not reachable yet: requests are limited per instance until it is");
   }
   const app = createGatewayApp({
-    clients: createGatewayClients(config.serviceUrls, deps.inProcess?.transport),
+    clients: createGatewayClients(config.serviceUrls, deps.inProcess?.transport, trust.clientInterceptors),
+    userAssertions: trust.signingKey && createUserAssertions({ key: trust.signingKey }),
     config,
     logger,
     rateLimitRedis: redis,
@@ -77,6 +88,7 @@ export async function startGateway(
       rateLimitPerMinute: config.rateLimitPerMinute,
       rateLimitStore: redis ? "redis" : "memory",
       jwks: config.jwks?.url,
+      rpcCredentials: config.credentials.required ? "on" : trust.signingKey ? "off, signing" : "off",
     },
     "gateway listening",
   );

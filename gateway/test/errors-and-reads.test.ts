@@ -44,7 +44,8 @@ describe("Connect errors → problems", () => {
       "service-unavailable",
     ],
     ["ResourceExhausted", new ConnectError("slow down", Code.ResourceExhausted), 429, "rate-limited"],
-    ["Unauthenticated", new ConnectError("who", Code.Unauthenticated), 401, "invalid-token"],
+    // A service refusing the gateway's own credential: ours to fix, nothing the client's token can change.
+    ["Unauthenticated", new ConnectError("who", Code.Unauthenticated), 500, "internal-error"],
     ["PermissionDenied", new ConnectError("no", Code.PermissionDenied), 403, "permission-denied"],
     ["Unavailable", new ConnectError("connect ECONNREFUSED 10.1.2.3", Code.Unavailable), 503, "service-unavailable"],
     [

@@ -16,7 +16,7 @@ import {
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import {
   CartService,
-  GetCartRequestSchema,
+  ClaimCartLinesRequestSchema,
   UpdateQuantityRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
@@ -355,7 +355,7 @@ describe("one source of field rules", () => {
   });
 
   it("checks a bearer token's subject by the user id rule the services enforce", () => {
-    const userId = GetCartRequestSchema.fields.find((f) => f.name === "user_id")!;
+    const userId = ClaimCartLinesRequestSchema.fields.find((f) => f.name === "user_id")!;
     for (const value of [...samples(rulesOf(userId)), "a".repeat(128), "a".repeat(129), "alice@example.com"]) {
       expect(USER_ID_PATTERN.test(String(value)), JSON.stringify(value)).toBe(serviceAccepts(userId, value));
     }

@@ -12,6 +12,8 @@ describe("loadInventoryConfig", () => {
       databaseUrl: url,
       reservationTtlSeconds: 300,
       sweepIntervalMs: 5_000,
+      // Off unless told: a service started as its own process is told on (runProcess).
+      credentials: { required: false },
       logLevel: "info",
     });
   });

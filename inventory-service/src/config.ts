@@ -1,4 +1,10 @@
-import { defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
+} from "@checkout-saga/shared";
 import { MAX_TTL_SECONDS } from "./domain/reserve-request.js";
 
 export interface InventoryConfig {
@@ -11,6 +17,8 @@ export interface InventoryConfig {
   reservationTtlSeconds: number;
   /** How often held reservations past their expiry are given back. */
   sweepIntervalMs: number;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
 }
 
@@ -23,6 +31,7 @@ export function loadInventoryConfig(env: Record<string, string | undefined>): In
     databaseUrl: e.string("INVENTORY_DATABASE_URL"),
     reservationTtlSeconds: e.int("INVENTORY_RESERVATION_TTL_SECONDS", 300, { min: 1, max: MAX_TTL_SECONDS }),
     sweepIntervalMs: e.int("INVENTORY_SWEEP_INTERVAL_MS", 5_000, { min: 10, max: 3_600_000 }),
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

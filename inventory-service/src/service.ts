@@ -10,6 +10,7 @@ import type { InventoryConfig } from "./config.js";
 import { type Clock, systemClock } from "./domain/clock.js";
 import { seedStock } from "./domain/seed-stock.js";
 import { startReservationSweeper } from "./reservation-sweeper.js";
+import { inventoryCallPolicy } from "./rpc/inventory-call-policy.js";
 import { inventoryRoutes } from "./rpc/inventory-routes.js";
 import { createPostgresInventory } from "./store/postgres-inventory.js";
 import { prepareInventoryDatabase } from "./store/prepare-database.js";
@@ -38,6 +39,7 @@ export function startInventoryService(
     logger,
     port: config.port,
     adminPort: config.adminPort,
+    credentials: config.credentials,
     migrate: () => prepareInventoryDatabase(config.databaseUrl, seedStock),
     compose(scope) {
       const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end({ timeout: 5 }));
@@ -45,6 +47,7 @@ export function startInventoryService(
       scope.periodic(() => startReservationSweeper({ inventory, intervalMs: config.sweepIntervalMs, logger }));
       return {
         routes: inventoryRoutes(inventory, { defaultTtlSeconds: config.reservationTtlSeconds }),
+        callPolicy: inventoryCallPolicy,
         checks: { database: postgresReadiness(sql) },
       };
     },

@@ -7,7 +7,7 @@ import {
   type Sql,
 } from "@checkout-saga/shared";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
-import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
+import { CREDENTIALS_OFF, createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { type Client, ConnectError } from "@connectrpc/connect";
 import { type Clock, type InventoryService as RunningInventory, startInventoryService } from "../src/index.js";
 
@@ -51,6 +51,7 @@ export async function startInventoryHarness(
       reservationTtlSeconds: 300,
       // An hour: effectively off unless a test asks for sweeping.
       sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000,
+      credentials: CREDENTIALS_OFF,
       logLevel: "silent",
     },
     testLogger("inventory-service"),

@@ -5,6 +5,8 @@ import {
   envReader,
   type KafkaSasl,
   parseKafkaSasl,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
 } from "@checkout-saga/shared";
 
 type Env = Record<string, string | undefined>;
@@ -15,6 +17,8 @@ export interface OrdersConfig {
   adminPort?: number;
   /** postgres:// URL of the orders database. */
   databaseUrl: string;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
@@ -33,6 +37,7 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     port,
     adminPort: e.int("ORDERS_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.orders, { min: 0, max: 65535 }),
     databaseUrl,
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
     kafkaSasl: parseKafkaSasl({

@@ -14,6 +14,7 @@ import {
 } from "@checkout-saga/shared";
 import type { OrdersConfig } from "./config.js";
 import { createOrderFromCheckoutHandler } from "./events/create-order-from-checkout.js";
+import { ordersCallPolicy } from "./rpc/orders-call-policy.js";
 import { ordersRoutes } from "./rpc/orders-routes.js";
 import { migrateOrdersDatabase } from "./store/migrate-orders-database.js";
 import { createPostgresOrderStore } from "./store/postgres-order-store.js";
@@ -38,6 +39,7 @@ export function startOrdersService(
     logger,
     port: config.port,
     adminPort: config.adminPort,
+    credentials: config.credentials,
     migrate: () => migrateOrdersDatabase(config.databaseUrl),
     async compose(scope) {
       const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end());
@@ -51,6 +53,7 @@ export function startOrdersService(
       scope.background(() => subscription.close());
       return {
         routes: ordersRoutes(orders),
+        callPolicy: ordersCallPolicy,
         // Orders are read while the broker is away; only new ones wait, so it does not decide readiness.
         checks: { database: postgresReadiness(sql), ...busReadiness(deps.events) },
       };

@@ -17,7 +17,7 @@ import {
   EventLineSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
-import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
+import { CREDENTIALS_OFF, createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { startOrdersService } from "../src/index.js";
 
 /** The real service on a fresh database, fed by an in-process bus, with a client over HTTP/2. */
@@ -25,7 +25,11 @@ export async function startTestOrders() {
   const logger = testLogger("orders-service");
   const bus = createInProcessEventBus({ logger, maxAttempts: 2 });
   const databaseUrl = await createTestDatabase("orders");
-  const service = await startOrdersService({ port: 0, databaseUrl, logLevel: "silent" }, logger, { events: bus });
+  const service = await startOrdersService(
+    { port: 0, databaseUrl, credentials: CREDENTIALS_OFF, logLevel: "silent" },
+    logger,
+    { events: bus },
+  );
   const client = createServiceClient(OrdersService, createServiceTransport(`http://127.0.0.1:${service.port}`));
   return { bus, service, client };
 }

@@ -12,6 +12,8 @@ describe("loadPaymentConfig", () => {
       databaseUrl: url,
       latencyMs: { min: 0, max: 0 },
       failureRate: 0,
+      // Off unless told: a service started as its own process is told on (runProcess).
+      credentials: { required: false },
       logLevel: "info",
     });
   });

@@ -1,4 +1,10 @@
-import { defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
+} from "@checkout-saga/shared";
 import type { LatencyRange } from "./domain/latency.js";
 
 export interface PaymentConfig {
@@ -11,6 +17,8 @@ export interface PaymentConfig {
   latencyMs: LatencyRange;
   /** Probability (0..1) that a new charge is declined with `processing_error`. */
   failureRate: number;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
 }
 
@@ -23,6 +31,7 @@ export function loadPaymentConfig(env: Record<string, string | undefined>): Paym
     databaseUrl: e.string("PAYMENT_DATABASE_URL"),
     latencyMs: e.msRange("PAYMENT_LATENCY_MS", "0"),
     failureRate: e.number("PAYMENT_FAILURE_RATE", 0, { min: 0, max: 1 }),
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

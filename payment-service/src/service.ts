@@ -11,6 +11,7 @@ import {
 } from "@checkout-saga/shared";
 import type { PaymentConfig } from "./config.js";
 import { createPayments } from "./domain/payments.js";
+import { paymentCallPolicy } from "./rpc/payment-call-policy.js";
 import { paymentRoutes } from "./rpc/payment-routes.js";
 import { createPostgresPayments } from "./store/postgres-payments.js";
 
@@ -32,6 +33,7 @@ export function startPaymentService(
     logger,
     port: config.port,
     adminPort: config.adminPort,
+    credentials: config.credentials,
     migrate: () => migratePostgres(config.databaseUrl, migrationsFolder, MIGRATION_LOCK_KEY),
     compose(scope) {
       const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end());
@@ -43,7 +45,11 @@ export function startPaymentService(
         sleep: (ms) => (ms > 0 ? sleep(ms) : Promise.resolve()),
         clock: () => new Date(),
       });
-      return { routes: paymentRoutes(payments, logger), checks: { database: postgresReadiness(sql) } };
+      return {
+        routes: paymentRoutes(payments, logger),
+        callPolicy: paymentCallPolicy,
+        checks: { database: postgresReadiness(sql) },
+      };
     },
   });
 }

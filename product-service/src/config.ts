@@ -1,4 +1,10 @@
-import { defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type RpcCredentialSettings,
+  rpcCredentialSettings,
+} from "@checkout-saga/shared";
 
 export interface ProductConfig {
   port: number;
@@ -6,6 +12,8 @@ export interface ProductConfig {
   adminPort?: number;
   /** The SQLite catalog file. */
   databasePath: string;
+  /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
+  credentials: RpcCredentialSettings;
   logLevel: string;
 }
 
@@ -16,6 +24,7 @@ export function loadProductConfig(env: Record<string, string | undefined>): Prod
     port,
     adminPort: e.int("PRODUCT_ADMIN_PORT", port === 0 ? 0 : defaultAdminPorts.product, { min: 0, max: 65535 }),
     databasePath: e.string("PRODUCT_DATABASE_PATH", ".data/product.db"),
+    credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

@@ -1,6 +1,7 @@
 import { type InProcessServices, type Logger, type StartedService, startService } from "@checkout-saga/shared";
 import type { ProductConfig } from "./config.js";
 import { seedProducts } from "./domain/product.js";
+import { productCallPolicy } from "./rpc/product-call-policy.js";
 import { productRoutes } from "./rpc/product-routes.js";
 import { openSqliteCatalog } from "./store/sqlite-catalog.js";
 
@@ -18,10 +19,12 @@ export function startProductService(
     logger,
     port: config.port,
     adminPort: config.adminPort,
+    credentials: config.credentials,
     compose(scope) {
       const catalog = scope.resource(openSqliteCatalog(config.databasePath, seedProducts), (c) => c.close());
       return {
         routes: productRoutes(catalog),
+        callPolicy: productCallPolicy,
         checks: { database: { critical: true, check: async () => void (await catalog.list(1)) } },
       };
     },

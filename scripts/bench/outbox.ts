@@ -269,9 +269,13 @@ async function benchOrderVisible(
 ) {
   await sql`truncate outbox`;
   const ordersBus = createKafkaEventBus({ ...kafka, clientId: "bench-orders", logger });
-  const orders = await startOrdersService({ port: 0, databaseUrl: ordersUrl, logLevel: "warn" }, logger, {
-    events: ordersBus,
-  });
+  const orders = await startOrdersService(
+    { port: 0, databaseUrl: ordersUrl, credentials: { required: false }, logLevel: "warn" },
+    logger,
+    {
+      events: ordersBus,
+    },
+  );
   const signal = createOutboxSignal();
   const store = createPostgresCheckoutStore(sql, { leaseMs: 30_000, outboxSignal: signal });
   const relay = createOutboxRelay({ sql, publisher: bus, signal, logger }, { batchSize: s.batch, pollIntervalMs: 500 });

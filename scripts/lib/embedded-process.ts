@@ -40,6 +40,15 @@ export async function isolatedEmbeddedEnv(prefix: string, extra: Record<string, 
   };
 }
 
+/** `npm start` running, with what it printed once it was ready. */
+export interface EmbeddedProcess extends ChildProcess {
+  /** Its banner: the gateway URL, the examples, and (credentials on) the buf curl flags. */
+  readonly banner: string;
+}
+
+/** The banner's last line. */
+const BANNER_END = "Ctrl-C stops everything.";
+
 /**
  * Starts the embedded system exactly as `npm start` does, with `nodeArgs` for node itself (a
  * profiler's flags); resolves once it printed its banner.
@@ -47,7 +56,7 @@ export async function isolatedEmbeddedEnv(prefix: string, extra: Record<string, 
 export async function startEmbeddedProcess(
   env: Record<string, string | undefined>,
   nodeArgs: string[] = [],
-): Promise<ChildProcess> {
+): Promise<EmbeddedProcess> {
   const args = [...nodeArgs, "--import", "tsx", path.join(repoRoot, "scripts/start-embedded.ts")];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -59,11 +68,11 @@ export async function startEmbeddedProcess(
     const timer = setTimeout(() => {
       // A start that hangs must not outlive the caller and keep its ports bound.
       child.kill("SIGKILL");
-      reject(new Error(`npm start printed no gateway URL within 120 s:\n${output}`));
+      reject(new Error(`npm start printed no banner within 120 s:\n${output}`));
     }, 120_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("Gateway:")) {
+      if (output.includes(BANNER_END)) {
         clearTimeout(timer);
         resolve();
       }
@@ -74,7 +83,7 @@ export async function startEmbeddedProcess(
     });
   });
   child.stdout?.resume();
-  return child;
+  return Object.assign(child, { banner: output });
 }
 
 /** Ctrl-C, as a user would; resolves with the exit code. */

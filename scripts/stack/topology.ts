@@ -1,3 +1,4 @@
+import { DEVELOPER } from "@checkout-saga/shared";
 import type { KafkaGrant } from "../provision/kafka-access.js";
 
 /**
@@ -136,6 +137,13 @@ export const REDIS_USERS = [
   { name: "gateway", keys: ["gateway:ratelimit:*"] },
   { name: "cart-service", keys: ["cart:*"] },
 ] as const;
+
+/**
+ * Who gets an Ed25519 key of its own (service credentials, README "Calling a service by hand"):
+ * every service and the gateway, which also signs user assertions, plus the developer identity
+ * people call services with.
+ */
+export const RPC_IDENTITIES = [...SERVICES.map((s) => s.name), DEVELOPER];
 
 /** Kafka topics with explicit partition counts; the broker never auto-creates. */
 export const TOPICS = [

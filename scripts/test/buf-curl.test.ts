@@ -1,46 +1,35 @@
 import type { ChildProcess } from "node:child_process";
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-import { defaultPorts } from "@checkout-saga/shared";
+import { defaultPorts, USER_ASSERTION_HEADER } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
+import { BUF, declaredMethods, MODES, NOBODY, READS, type Read, type Run, run } from "../lib/buf-curl.js";
+import {
+  type EmbeddedProcess,
+  interruptEmbeddedProcess,
+  isolatedEmbeddedEnv,
+  startEmbeddedProcess,
+} from "../lib/embedded-process.js";
+import { type Block, fencedBlocks, jsonValues, tableRows } from "../lib/markdown-blocks.js";
+import { credentialsInBanner } from "../lib/rpc-credential-flags.js";
 
 /**
- * The real `buf curl` against one embedded system in step mode: every service lists its methods
- * through reflection and answers a read over Connect and gRPC, with reflection and with
- * `--schema shared/proto`; then docs/buf-curl-walk.md is walked by running its own `sh` blocks
- * and comparing what they print with the answers the doc shows, so the doc cannot drift.
+ * The real `buf curl` against one embedded system in step mode, service credentials off (its
+ * default): every service lists its methods through reflection and answers a read over Connect
+ * and gRPC, with reflection and with `--schema shared/proto`; then docs/buf-curl-walk.md is
+ * walked by running its own `sh` blocks and comparing what they print with the answers the doc
+ * shows, so the doc cannot drift. And against a second one with credentials on: the same reads
+ * with the flags `npm start` printed (and `npm run rpc-credentials` for a user's), refused
+ * without them.
  */
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
-const BUF = path.join(repoRoot, "node_modules/.bin/buf");
 const WALK_DOC = path.join(repoRoot, "docs/buf-curl-walk.md");
-const execFileAsync = promisify(execFile);
 
 /** Answers are read field by field; their shape is what is under test. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Json = any;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to its end; a non-zero exit is an answer (buf curl exits 8 × the RPC's code), not a throw. */
-async function run(file: string, args: string[], env?: Record<string, string | undefined>): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(file, args, { cwd: repoRoot, env, timeout: 15_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof failed.code !== "number") throw err;
-    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-  }
-}
 
 let system: ChildProcess | undefined;
 let isolated: Awaited<ReturnType<typeof isolatedEmbeddedEnv>>;
@@ -56,96 +45,6 @@ afterAll(async () => {
 });
 
 const baseUrl = (service: string) => `http://127.0.0.1:${isolated.env[`${service.toUpperCase()}_PORT`]}`;
-
-/** Package, service and methods as shared/proto declares them: what reflection must list. */
-function declaredMethods(service: string): string[] {
-  const proto = readFileSync(path.join(repoRoot, `shared/proto/checkoutsaga/${service}/v1/${service}.proto`), "utf8");
-  const pkg = proto.match(/^package ([\w.]+);/m)?.[1];
-  const name = proto.match(/^service (\w+) \{/m)?.[1];
-  const rpcs = [...proto.matchAll(/^\s*rpc (\w+)\(/gm)].map((m) => m[1]);
-  expect(pkg && name && rpcs.length).toBeTruthy();
-  return rpcs.map((rpc) => `${pkg}.${name}/${rpc}`);
-}
-
-interface Read {
-  service: string;
-  method: string;
-  body: Json;
-  check(answer: Run): void;
-}
-
-const answerOf = (r: Run): Json => {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
-
-/** A user no test of this file buys as: everything of theirs is empty. */
-const NOBODY = "buf-curl-nobody";
-
-const READS: Read[] = [
-  {
-    service: "product",
-    method: "GetProducts",
-    body: { ids: ["1"] },
-    check: (r) =>
-      expect(answerOf(r)).toMatchObject({
-        products: [{ id: "1", name: "Laptop", price: { currency: "USD", amountMinor: "129999" } }],
-      }),
-  },
-  {
-    service: "product",
-    method: "ListProducts",
-    body: { pageSize: 2 },
-    check: (r) => {
-      const answer = answerOf(r);
-      expect(answer.products.map((p: Json) => p.name)).toEqual(["Laptop", "Mouse"]);
-      expect(answer.nextPageToken).toBeTruthy();
-    },
-  },
-  {
-    service: "cart",
-    method: "GetCart",
-    body: { userId: NOBODY },
-    check: (r) => expect(answerOf(r)).toEqual({ cart: { userId: NOBODY } }),
-  },
-  {
-    service: "inventory",
-    method: "GetStock",
-    body: { productIds: ["1"] },
-    check: (r) => expect(answerOf(r)).toEqual({ stocks: [{ productId: "1", available: expect.any(Number) }] }),
-  },
-  {
-    service: "payment",
-    method: "GetPayment",
-    body: { paymentId: "no-such-payment" },
-    check: (r) => {
-      expect(r.code).toBe(5 * 8); // not_found
-      expect(JSON.parse(r.stderr)).toMatchObject({
-        code: "not_found",
-        message: "payment no-such-payment does not exist",
-      });
-    },
-  },
-  {
-    service: "orders",
-    method: "ListOrders",
-    body: { userId: NOBODY },
-    check: (r) => expect(answerOf(r)).toEqual({}),
-  },
-  {
-    service: "checkout",
-    method: "ListCheckouts",
-    body: { userId: NOBODY },
-    check: (r) => expect(answerOf(r)).toEqual({}),
-  },
-];
-
-const MODES = [
-  { name: "Connect, reflection", flags: [] },
-  { name: "gRPC, reflection", flags: ["--protocol", "grpc"] },
-  { name: "Connect, --schema shared/proto", flags: ["--schema", "shared/proto"] },
-  { name: "gRPC, --schema shared/proto", flags: ["--schema", "shared/proto", "--protocol", "grpc"] },
-];
 
 describe("buf curl against every service", () => {
   const services = [...new Set(READS.map((r) => r.service))];
@@ -169,78 +68,79 @@ describe("buf curl against every service", () => {
     MODES.map((mode) => [`${read.service} ${read.method}`, mode.name, read, mode] as const),
   );
   it.each(cases)("%s (%s)", async (_call, _mode, read, mode) => {
-    const [fullMethod] = declaredMethods(read.service).filter((m) => m.endsWith(`/${read.method}`));
-    read.check(
-      await run(BUF, [
-        "curl",
-        "--http2-prior-knowledge",
-        ...mode.flags,
-        "-d",
-        JSON.stringify(read.body),
-        `${baseUrl(read.service)}/${fullMethod}`,
-      ]),
-    );
+    read.check(await curl(baseUrl(read.service), read, mode.flags));
   });
 });
 
-interface Block {
-  /** The `## ` heading the block is under. */
-  heading: string;
-  lang: string;
-  text: string;
+/** `buf curl` of one read at `url`, with `flags` (a mode's, headers). */
+function curl(url: string, read: Read, flags: string[]): Promise<Run> {
+  const [fullMethod] = declaredMethods(read.service).filter((m) => m.endsWith(`/${read.method}`));
+  return run(BUF, [
+    "curl",
+    "--http2-prior-knowledge",
+    ...flags,
+    "-d",
+    JSON.stringify(read.body),
+    `${url}/${fullMethod}`,
+  ]);
 }
 
-function fencedBlocks(markdown: string): Block[] {
-  const blocks: Block[] = [];
-  let heading = "";
-  let open: Block | undefined;
-  for (const line of markdown.split("\n")) {
-    if (open) {
-      if (line.startsWith("```")) {
-        blocks.push(open);
-        open = undefined;
-      } else open.text += `${line}\n`;
-    } else if (line.startsWith("## ")) heading = line.slice(3);
-    else if (line.startsWith("```")) open = { heading, lang: line.slice(3), text: "" };
-  }
-  return blocks;
-}
+describe("buf curl where service credentials are on (npm start with RPC_CREDENTIALS=on)", () => {
+  let secured: EmbeddedProcess | undefined;
+  let env: Awaited<ReturnType<typeof isolatedEmbeddedEnv>>;
+  /** The -H flags each read goes with. */
+  const flags = new Map<string, string[]>();
+  const asFlags = (headers: Record<string, string>) =>
+    Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
 
-/** The rows of a step's table, cells without their backticks: a call, its status and reason, and one more column. */
-function tableRows(markdown: string, headingStart: string) {
-  const section = markdown.split(/^## /m).find((s) => s.startsWith(headingStart)) ?? "";
-  return section
-    .split("\n")
-    .filter((line) => line.startsWith("|") && !line.startsWith("| call") && !line.startsWith("| --"))
-    .map((line) => {
-      const [, status = "", reason = "", more = ""] = line
-        .split("|")
-        .slice(1, -1)
-        .map((cell) => cell.trim().replaceAll("`", ""));
-      return { status, reason, more };
+  beforeAll(async () => {
+    env = await isolatedEmbeddedEnv("checkout-saga-buf-curl-on-", { RPC_CREDENTIALS: "on", LOG_LEVEL: "warn" });
+    secured = await startEmbeddedProcess(env.env);
+    // The developer's flags npm start printed; the cart acts as a user, so its read also takes
+    // that user's assertion, from the CLI.
+    for (const [service, headers] of credentialsInBanner(secured.banner)) flags.set(service, asFlags(headers));
+    const cli = await run("npm", [
+      ...["run", "-s", "rpc-credentials", "--", "--service", "cart", "--user", NOBODY, "--json"],
+      ...["--keys-dir", path.join(env.dataDir, "rpc-keys")],
+    ]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const { expires_at: _, ...headers } = JSON.parse(cli.stdout);
+    expect(Object.keys(headers)).toEqual(["authorization", USER_ASSERTION_HEADER]);
+    flags.set("cart-service", asFlags(headers));
+  });
+
+  afterAll(async () => {
+    if (secured) await interruptEmbeddedProcess(secured);
+    if (env) await rm(env.dataDir, { recursive: true, force: true });
+  });
+
+  const urlOf = (service: string) => `http://127.0.0.1:${env.env[`${service.toUpperCase()}_PORT`]}`;
+  const services = [...new Set(READS.map((r) => r.service))];
+
+  it.each(services)("%s lists its methods without a credential: reflection stays open", async (service) => {
+    const listed = await run(BUF, ["curl", "--http2-prior-knowledge", "--list-methods", urlOf(service)]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(declaredMethods(service)[0]);
+  });
+
+  const cases = READS.flatMap((read) =>
+    MODES.map((mode) => [`${read.service} ${read.method}`, mode.name, read, mode] as const),
+  );
+  it.each(cases)("%s (%s) answers with the printed flags", async (_call, _mode, read, mode) => {
+    const headers = flags.get(`${read.service}-service`);
+    expect(headers, `no flags printed for ${read.service}`).toBeDefined();
+    read.check(await curl(urlOf(read.service), read, [...mode.flags, ...(headers ?? [])]));
+  });
+
+  it.each(cases)("%s (%s) is unauthenticated without them", async (_call, _mode, read, mode) => {
+    const refused = await curl(urlOf(read.service), read, mode.flags);
+    expect(refused.code).toBe(16 * 8); // buf curl exits 8 × the code: unauthenticated
+    expect(JSON.parse(refused.stderr)).toMatchObject({
+      code: "unauthenticated",
+      message: expect.stringMatching(/^service credential: none sent/),
     });
-}
-
-/** The JSON values printed one after the other (buf curl pretty-prints; curl -s adds no newline). */
-function jsonValues(text: string): Json[] {
-  const values: Json[] = [];
-  let depth = 0;
-  let start = 0;
-  let inString = false;
-  let escaped = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === "\\") escaped = true;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{" || c === "[") {
-      if (depth++ === 0) start = i;
-    } else if ((c === "}" || c === "]") && --depth === 0) values.push(JSON.parse(text.slice(start, i + 1)));
-  }
-  return values;
-}
+  });
+});
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/;

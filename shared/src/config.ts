@@ -71,6 +71,9 @@ export function envReader(env: Env) {
   };
 }
 
+/** What `envReader` answers: the typed readers over one environment. */
+export type EnvReader = ReturnType<typeof envReader>;
+
 /** Default ports from the contract; each overridable by its own variable. */
 export const defaultPorts = {
   gateway: 8080,

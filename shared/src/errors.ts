@@ -5,6 +5,8 @@ import { type ErrorDetail, ErrorDetailSchema, type LineShortage } from "./gen/ch
 /** What went wrong, in business terms; each edge maps it to its own codes once. */
 export type ErrorKind =
   | "invalid_argument"
+  | "unauthenticated"
+  | "permission_denied"
   | "not_found"
   | "already_exists"
   | "failed_precondition"
@@ -45,6 +47,8 @@ export const failedPrecondition = (reason: string, message: string, context?: Er
 
 const codeByKind: Record<ErrorKind, Code> = {
   invalid_argument: Code.InvalidArgument,
+  unauthenticated: Code.Unauthenticated,
+  permission_denied: Code.PermissionDenied,
   not_found: Code.NotFound,
   already_exists: Code.AlreadyExists,
   failed_precondition: Code.FailedPrecondition,

@@ -35,3 +35,4 @@ export * from "./saga/index.js";
 export * from "./shipping-address.js";
 export * from "./start-service.js";
 export * from "./tracing.js";
+export * from "./trust/index.js";

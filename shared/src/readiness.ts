@@ -67,13 +67,23 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Codes that show no healthy server answered; any other answer, even a refusal, means it is up. */
-const DOWN_CODES = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.Unknown, Code.Internal, Code.Unimplemented]);
+/**
+ * Codes that show no healthy server answered, or one that refuses our service credential (so
+ * every real call would fail too); any other answer, even a refusal, means it is up.
+ */
+const DOWN_CODES = new Set([
+  Code.Unavailable,
+  Code.DeadlineExceeded,
+  Code.Unknown,
+  Code.Internal,
+  Code.Unimplemented,
+  Code.Unauthenticated,
+]);
 
 /**
  * A readiness check of another service through the cheapest call it offers (an empty lookup,
  * or a request it refuses before touching storage): up when it answers with anything but a
- * "nobody home" code.
+ * "nobody home" code or a refusal of our credential.
  */
 export function rpcReadiness(
   call: (options: { signal: AbortSignal; timeoutMs: number }) => Promise<unknown>,

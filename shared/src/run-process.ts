@@ -44,7 +44,7 @@ export interface KafkaProcessDefinition<C extends KafkaProcessConfig> extends Pr
 
 /**
  * What every production-mode `main.ts` does, in one place: config (a bad setting exits 2 naming
- * it), the log level it asks for, tracing as OTEL_TRACES_EXPORTER says, the Kafka bus when the
+ * it; service credentials on unless RPC_CREDENTIALS turns them off), the log level it asks for, tracing as OTEL_TRACES_EXPORTER says, the Kafka bus when the
  * process has one, then `start`; on SIGTERM/SIGINT it stops in reverse — the service (servers,
  * then its work, then its pools), the bus (flushes), tracing (flushes spans) — and exits 0.
  */
@@ -56,7 +56,7 @@ export function runProcess<C extends KafkaProcessConfig>(
   const { name, env } = definition;
   const logger = createLogger(name);
   return runUntilSignalled(logger, async () => {
-    const config = definition.loadConfig(env);
+    const config = definition.loadConfig(productionDefaults(env));
     const levels = [...Object.keys(logger.levels.values), "silent"];
     if (!levels.includes(config.logLevel)) {
       throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(", ")}, got "${config.logLevel}"`);
@@ -82,4 +82,13 @@ export function runProcess<C extends KafkaProcessConfig>(
     }
     return { stop: () => stopInOrder(stops) };
   });
+}
+
+/**
+ * A service started as its own process is production mode: its RPC port takes only calls with a
+ * valid service credential unless the environment says RPC_CREDENTIALS=off. (Embedded mode, which
+ * composes every service in one process on loopback, leaves them off by default.)
+ */
+function productionDefaults(env: Env): Env {
+  return env.RPC_CREDENTIALS?.trim() ? env : { ...env, RPC_CREDENTIALS: "on" };
 }

@@ -7,6 +7,9 @@ import { createMetricsRegistry, type Registry } from "./metrics.js";
 import type { ReadinessCheck } from "./readiness.js";
 import { createServiceTransport, type ServiceTransportFactory } from "./rpc-client.js";
 import { type RpcServer, rpcServerInterceptors, startRpcServer } from "./rpc-server.js";
+import type { CallPolicy } from "./trust/call-policy.js";
+import type { RpcCredentialSettings } from "./trust/rpc-credential-settings.js";
+import { loadRpcTrust } from "./trust/rpc-trust.js";
 
 /** What a service's composition registers as it builds itself; see `startService`. */
 export interface ServiceScope {
@@ -19,16 +22,21 @@ export interface ServiceScope {
   background(stop: () => unknown): void;
   /** A periodic task (sweeper, recovery, gauges): started once the servers listen, stopped with the background work. */
   periodic(start: () => Running): void;
-  /** How this service reaches another: in process when both run in one (embedded mode), else over the network. */
+  /**
+   * How this service reaches another: in process when both run in one (embedded mode), else over
+   * the network; either way with this service's credential when it has a key.
+   */
   transport: ServiceTransportFactory;
 }
 
 /** What a composition hands back: the RPC handlers and what readiness looks at. */
 export interface ServiceParts {
   routes: (router: ConnectRouter) => void;
+  /** Who may call each of its methods, and for which user (declared beside the handlers, in src/rpc). */
+  callPolicy: CallPolicy;
   /** The service's dependencies by name (GET /health/ready). */
   checks: Record<string, ReadinessCheck>;
-  /** Run inside the standard ones (tracing, request id, metrics, logging, domain errors). */
+  /** Run inside the standard ones (tracing, request id, metrics, logging, domain errors, the call policy). */
   interceptors?: Interceptor[];
 }
 
@@ -40,6 +48,8 @@ export interface ServiceDefinition {
   /** Where /health and /metrics answer; undefined: not served (a config built by hand in a test). */
   adminPort?: number;
   host?: string;
+  /** Its service credentials: the key it signs its calls with, what the calls it answers are checked against. */
+  credentials: RpcCredentialSettings;
   /** Embedded mode: services in this process call each other here, and this one registers itself. */
   inProcess?: InProcessServices;
   /** Runs first, before the composition opens anything: the schema its stores expect. */
@@ -55,7 +65,7 @@ export interface StartedService extends Running {
 }
 
 /**
- * The one way an RPC service starts and stops. Start: migrations → the composition (stores,
+ * The one way an RPC service starts and stops. Start: its keys → migrations → the composition (stores,
  * clients, domain, background work) → the RPC server (and, in embedded mode, the in-process
  * registration) → the admin server (health, readiness, metrics) → periodic tasks. Stop, whatever
  * got started: the admin server (probes see the instance go), the in-process registration, the
@@ -82,6 +92,8 @@ export async function startService(definition: ServiceDefinition): Promise<Start
     ]);
 
   try {
+    const trust = await loadRpcTrust(definition.name, definition.credentials);
+    const transport = definition.inProcess?.transport ?? createServiceTransport;
     await definition.migrate?.();
     const scope: ServiceScope = {
       logger,
@@ -96,20 +108,21 @@ export async function startService(definition: ServiceDefinition): Promise<Start
       periodic(start) {
         periodic.push(start);
       },
-      transport: definition.inProcess?.transport ?? createServiceTransport,
+      transport: (baseUrl, interceptors = []) => transport(baseUrl, [...trust.clientInterceptors, ...interceptors]),
     };
     const parts = await definition.compose(scope);
+    const interceptors = [trust.serverInterceptor(parts.callPolicy), ...(parts.interceptors ?? [])];
     rpc = await startRpcServer({
       port: definition.port,
       host: definition.host,
       routes: parts.routes,
       logger,
       metrics,
-      interceptors: parts.interceptors,
+      interceptors,
     });
     unregister = definition.inProcess?.register(rpc.port, {
       routes: parts.routes,
-      interceptors: rpcServerInterceptors({ logger, metrics, interceptors: parts.interceptors }),
+      interceptors: rpcServerInterceptors({ logger, metrics, interceptors }),
     });
     if (definition.adminPort !== undefined) {
       admin = await startAdminServer({

@@ -7,6 +7,7 @@ import {
   createInProcessServices,
   createServiceClient,
   createServiceTransport,
+  defineCallPolicy,
   errorDetail,
   notFound,
   type Registry,
@@ -17,7 +18,7 @@ import {
   startService,
   withLogContext,
 } from "../src/index.js";
-import { testLogger } from "../src/testing/index.js";
+import { CREDENTIALS_OFF, testLogger } from "../src/testing/index.js";
 
 /**
  * Embedded mode's in-process calls must be indistinguishable from network calls to the code on
@@ -38,6 +39,7 @@ describe("in-process services", () => {
       logger: testLogger(),
       port: 0,
       host: "127.0.0.1",
+      credentials: CREDENTIALS_OFF,
       inProcess,
       compose(scope) {
         registry = scope.metrics;
@@ -54,6 +56,12 @@ describe("in-process services", () => {
               },
             });
           },
+          callPolicy: defineCallPolicy(ProductService, {
+            getProduct: { developer: "service" },
+            getProducts: {},
+            listProducts: {},
+            validateProducts: {},
+          }),
           checks: {},
         };
       },

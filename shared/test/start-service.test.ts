@@ -2,8 +2,16 @@ import net from "node:net";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { type ServiceParts, type ServiceScope, startService } from "../src/index.js";
-import { testLogger } from "../src/testing/index.js";
+import { defineCallPolicy, type ServiceParts, type ServiceScope, startService } from "../src/index.js";
+import { CREDENTIALS_OFF, testLogger } from "../src/testing/index.js";
+
+/** A service nobody calls here: any policy will do. */
+const callPolicy = defineCallPolicy(ProductService, {
+  getProduct: {},
+  getProducts: {},
+  listProducts: {},
+  validateProducts: {},
+});
 
 /** Whether something accepts TCP connections on the port right now. */
 const accepting = (port: number) =>
@@ -28,7 +36,7 @@ function recordingComposition(log: string[], ports: { rpc?: number; admin?: numb
       log.push("start sweeper");
       return { stop: async () => void log.push(`stop sweeper (${await servers()})`) };
     });
-    return { routes: (router: ConnectRouter) => router.service(ProductService, {}), checks: {} };
+    return { routes: (router: ConnectRouter) => router.service(ProductService, {}), callPolicy, checks: {} };
   };
 }
 
@@ -39,6 +47,7 @@ describe("startService", () => {
     const compose = recordingComposition(log, ports);
     const service = await startService({
       name: "test-service",
+      credentials: CREDENTIALS_OFF,
       logger: testLogger(),
       port: 0,
       adminPort: 0,
@@ -74,6 +83,7 @@ describe("startService", () => {
     try {
       const start = startService({
         name: "test-service",
+        credentials: CREDENTIALS_OFF,
         logger: testLogger(),
         port: 0,
         adminPort: takenPort,
@@ -85,7 +95,7 @@ describe("startService", () => {
             log.push("start sweeper");
             return { stop: async () => {} };
           });
-          return { routes: (router) => router.service(ProductService, {}), checks: {} };
+          return { routes: (router) => router.service(ProductService, {}), callPolicy, checks: {} };
         },
       });
       await expect(start).rejects.toThrow(/EADDRINUSE/);

@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { actingUser } from "@checkout-saga/shared";
 import {
   type CartClaim as CartClaimMessage,
   CartClaimSchema,
@@ -13,30 +14,31 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import type { Cart, CartClaim } from "../domain/cart.js";
 import type { Carts } from "../domain/carts.js";
 
+/** The cart of the user the call acts for (cart-call-policy.ts), never simply the request's `user_id`. */
 export function cartRoutes(carts: Carts) {
   return (router: ConnectRouter) =>
     router.service(CartService, {
-      async getCart(req) {
-        return { cart: toMessage(await carts.getCart(req.userId)) };
+      async getCart(_req, ctx) {
+        return { cart: toMessage(await carts.getCart(actingUser(ctx))) };
       },
-      async addItem(req) {
-        return { cart: toMessage(await carts.addItem(req.userId, req.productId, req.quantity)) };
+      async addItem(req, ctx) {
+        return { cart: toMessage(await carts.addItem(actingUser(ctx), req.productId, req.quantity)) };
       },
-      async updateQuantity(req) {
-        return { cart: toMessage(await carts.updateQuantity(req.userId, req.productId, req.quantity)) };
+      async updateQuantity(req, ctx) {
+        return { cart: toMessage(await carts.updateQuantity(actingUser(ctx), req.productId, req.quantity)) };
       },
-      async removeItem(req) {
-        return { cart: toMessage(await carts.removeItem(req.userId, req.productId)) };
+      async removeItem(req, ctx) {
+        return { cart: toMessage(await carts.removeItem(actingUser(ctx), req.productId)) };
       },
-      async clearCart(req) {
-        return { cart: toMessage(await carts.clearCart(req.userId)) };
+      async clearCart(_req, ctx) {
+        return { cart: toMessage(await carts.clearCart(actingUser(ctx))) };
       },
-      async claimCartLines(req) {
+      async claimCartLines(req, ctx) {
         const lines = req.lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
-        return { claim: toClaimMessage(await carts.claimLines(req.userId, req.checkoutId, lines)) };
+        return { claim: toClaimMessage(await carts.claimLines(actingUser(ctx), req.checkoutId, lines)) };
       },
-      async releaseCartClaim(req) {
-        await carts.releaseClaim(req.userId, req.checkoutId);
+      async releaseCartClaim(req, ctx) {
+        await carts.releaseClaim(actingUser(ctx), req.checkoutId);
         return {};
       },
     });

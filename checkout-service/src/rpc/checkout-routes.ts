@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { fromShippingAddressProto, isUuid, newestFirstPageToken, pageSize } from "@checkout-saga/shared";
+import { actingUser, fromShippingAddressProto, isUuid, newestFirstPageToken, pageSize } from "@checkout-saga/shared";
 import {
   CheckoutService,
   InitiateCheckoutResponseSchema,
@@ -15,6 +15,7 @@ export interface CheckoutRoutesDeps {
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
 }
 
+/** Checkouts of the user the call acts for (checkout-call-policy.ts); "" there: an admin's call, any user's. */
 export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
   /** Unknown, malformed and other users' checkouts all look the same: not found. */
   async function findCheckout(checkoutId: string, userId = "") {
@@ -25,9 +26,9 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
 
   return (router: ConnectRouter) =>
     router.service(CheckoutService, {
-      async initiateCheckout(req) {
+      async initiateCheckout(req, ctx) {
         const result = await commands.initiate({
-          userId: req.userId,
+          userId: actingUser(ctx),
           idempotencyKey: req.idempotencyKey,
           paymentMethod: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
           shippingAddress: req.shippingAddress && fromShippingAddressProto(req.shippingAddress),
@@ -40,8 +41,8 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
         });
       },
 
-      async getCheckout(req) {
-        return { checkout: toCheckoutMessage(await findCheckout(req.checkoutId, req.userId), { history: true }) };
+      async getCheckout(req, ctx) {
+        return { checkout: toCheckoutMessage(await findCheckout(req.checkoutId, actingUser(ctx)), { history: true }) };
       },
 
       async advanceCheckout(req) {
@@ -49,12 +50,12 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
         return { checkout: toCheckoutMessage(await commands.advance(req.checkoutId), { history: true }) };
       },
 
-      async listCheckouts(req) {
+      async listCheckouts(req, ctx) {
         const limit = pageSize(req.pageSize);
         // Every defined status (the field rule) is a saga state; UNSPECIFIED filters nothing.
         const status = statusFromMessage(req.status);
         const rows = await store.list({
-          userId: req.userId || undefined,
+          userId: actingUser(ctx) || undefined,
           status,
           needsAttention: req.needsAttention,
           limit: limit + 1,

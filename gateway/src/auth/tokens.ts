@@ -22,14 +22,14 @@ async function hmacKey(secret: string, usage: "sign" | "verify"): Promise<webcry
   ]);
 }
 
-/** Signs an HS256 token for `userId`, valid for `ttlSeconds` from `now`. */
+/** Signs an HS256 token for `userId` (with `roles`, when given), valid for `ttlSeconds` from `now`. */
 export async function issueToken(
   secret: string,
   userId: string,
-  options: { now?: Date; ttlSeconds?: number } = {},
+  options: { now?: Date; ttlSeconds?: number; roles?: string[] } = {},
 ): Promise<string> {
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ sub: userId })
+  return new SignJWT({ sub: userId, ...(options.roles ? { roles: options.roles } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.ttlSeconds ?? DEV_TOKEN_TTL_SECONDS))
@@ -53,18 +53,29 @@ function refusal(err: unknown): unknown {
   return err;
 }
 
+/** Who a verified token is for: its `sub`, and its `roles` claim (e.g. `admin`), which the services are told. */
+export interface AuthenticatedUser {
+  userId: string;
+  roles: string[];
+}
+
 /**
- * `sub` as a user id, and `iat` not in the future: jose checks `iat` against the clock only
- * with `maxTokenAge`, which would cap the lifetime of the identity provider's tokens.
+ * `sub` as a user id, `roles` as a list of names (none when absent), and `iat` not in the
+ * future: jose checks `iat` against the clock only with `maxTokenAge`, which would cap the
+ * lifetime of the identity provider's tokens.
  */
-function userOf(payload: JWTPayload, now: Date): string {
+function userOf(payload: JWTPayload, now: Date): AuthenticatedUser {
   if (payload.iat !== undefined && payload.iat - CLOCK_SKEW_SECONDS > Math.floor(now.getTime() / 1000)) {
     throw new InvalidTokenError("the token was issued in the future");
   }
   if (typeof payload.sub !== "string" || !USER_ID_PATTERN.test(payload.sub)) {
     throw new InvalidTokenError("the token's sub claim is missing or not a valid user id");
   }
-  return payload.sub;
+  const { roles = [] } = payload;
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && r.length <= 64) || roles.length > 32) {
+    throw new InvalidTokenError("the token's roles claim must be a list of role names");
+  }
+  return { userId: payload.sub, roles };
 }
 
 export interface TokenVerifierOptions {
@@ -76,7 +87,7 @@ export interface TokenVerifierOptions {
 }
 
 /** Checks a bearer token and names its user. */
-export type TokenVerifier = (token: string) => Promise<string>;
+export type TokenVerifier = (token: string) => Promise<AuthenticatedUser>;
 
 /**
  * HS256 tokens with the shared secret and RS256 tokens with the identity provider's JWKS. The

@@ -14,7 +14,8 @@ function refuse(detail: string): never {
 
 /**
  * Requires `Authorization: Bearer <JWT>` and puts the token's `sub` on the context as
- * `userId` (and on the log context, so the request's lines carry `user_id`). A refused token is a 401 problem; an identity provider whose keys cannot be
+ * `userId`, its `roles` as `roles` (and the user on the log context, so the request's lines
+ * carry `user_id`). A refused token is a 401 problem; an identity provider whose keys cannot be
  * fetched is a 503 (the token may well be valid).
  */
 export function bearerAuth(options: { verify: TokenVerifier }): MiddlewareHandler<GatewayEnv> {
@@ -25,8 +26,10 @@ export function bearerAuth(options: { verify: TokenVerifier }): MiddlewareHandle
     const match = /^Bearer +([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
     if (!match?.[1]) refuse("the Authorization header must be 'Bearer <token>'");
     try {
-      userId = await options.verify(match[1]);
+      const user = await options.verify(match[1]);
+      userId = user.userId;
       c.set("userId", userId);
+      c.set("roles", user.roles);
     } catch (err) {
       if (err instanceof InvalidTokenError) refuse(err.message);
       if (err instanceof JwksUnavailableError) {

@@ -9,8 +9,18 @@ import { ProblemError, problem } from "../problems.js";
 /** How long readiness waits for each service. */
 const PROBE_TIMEOUT_MS = 2_000;
 
-/** Codes that show no healthy server answered; any other answer (even a refusal) means it is there. */
-const downCodes = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.Unknown, Code.Internal, Code.Unimplemented]);
+/**
+ * Codes that show no healthy server answered, or one that refuses the gateway's credential (every
+ * real call would fail too); any other answer (even a refusal) means it is there.
+ */
+const downCodes = new Set([
+  Code.Unavailable,
+  Code.DeadlineExceeded,
+  Code.Unknown,
+  Code.Internal,
+  Code.Unimplemented,
+  Code.Unauthenticated,
+]);
 
 type Probe = (options: { timeoutMs: number; headers: Record<string, string> }) => Promise<unknown>;
 

@@ -1,6 +1,6 @@
 import {
   AddItemRequestSchema,
-  GetCartRequestSchema,
+  ClaimCartLinesRequestSchema,
   RemoveItemRequestSchema,
   UpdateQuantityRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
@@ -61,9 +61,10 @@ export const requestBindings = {
   }),
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
-  // A token's subject is the user id every RPC carries; GetCart's stands for them all (the
-  // field-rules test checks that every request's user_id has the same rules).
-  issueDevToken: bindRpcRequest(GetCartRequestSchema, {
+  // A token's subject is the user id every RPC carries; ClaimCartLines's stands for them all,
+  // being one that requires it (the field-rules test checks that every request's user_id has
+  // the same rules, whether required or not).
+  issueDevToken: bindRpcRequest(ClaimCartLinesRequestSchema, {
     body: { user_id: "user_id" },
     bodyName: "DevTokenRequest",
     bodyExample: { user_id: "alice" },

@@ -1,22 +1,28 @@
-import { isUuid, newestFirstPageToken, notFound, pageSize } from "@checkout-saga/shared";
+import { actingUser, invalidArgument, isUuid, newestFirstPageToken, notFound, pageSize } from "@checkout-saga/shared";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { OrderStore } from "../domain/order-store.js";
 import { statusFromProto, toOrderMessage } from "./order-message.js";
 
+/** Orders of the user the call acts for (orders-call-policy.ts); "" there: an admin's call, any user's. */
 export function ordersRoutes(orders: OrderStore) {
   return (router: ConnectRouter) =>
     router.service(OrdersService, {
-      async getOrder(req) {
+      async getOrder(req, ctx) {
+        const userId = actingUser(ctx);
         const order = isUuid(req.orderId) ? await orders.get(req.orderId.toLowerCase()) : undefined;
         // Another user's order is reported exactly like a missing one, so ids reveal nothing.
-        if (!order || (req.userId !== "" && order.userId !== req.userId)) throw orderNotFound(req.orderId);
+        if (!order || (userId !== "" && order.userId !== userId)) throw orderNotFound(req.orderId);
         return { order: toOrderMessage(order) };
       },
 
-      async listOrders(req) {
+      async listOrders(req, ctx) {
+        const userId = actingUser(ctx);
+        if (userId === "") {
+          throw invalidArgument("INVALID_ARGUMENT", "user_id is required", { metadata: { field: "user_id" } });
+        }
         const page = await orders.list({
-          userId: req.userId,
+          userId,
           checkoutId: req.checkoutId === "" ? undefined : req.checkoutId,
           limit: pageSize(req.pageSize),
           after: newestFirstPageToken.decode(req.pageToken),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { createLogger, type Logger } from "../logger.js";
+import type { RpcCredentialSettings } from "../trust/rpc-credential-settings.js";
 
 /**
  * A fresh, empty database on the test PostgreSQL server (started once per run by the
@@ -25,6 +26,9 @@ export async function createTestDatabase(prefix: string): Promise<string> {
 export function testLogger(name = "test"): Logger {
   return createLogger(name, { level: process.env.TEST_LOG_LEVEL ?? "silent" });
 }
+
+/** Service credentials off, as in embedded mode: for a config built by hand in a test that is not about them. */
+export const CREDENTIALS_OFF: RpcCredentialSettings = { required: false };
 
 /** Keeps finished spans in memory: pass one to `startTracing` to assert on what was traced. */
 export { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";

@@ -1,0 +1,14 @@
+import { defineCallPolicy } from "@checkout-saga/shared";
+import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+
+/**
+ * A checkout is its user's: started and read for the user of the user assertion. Admins (the
+ * admin role; the developer identity without an assertion) read and list anyone's and step
+ * sagas in step mode.
+ */
+export const checkoutCallPolicy = defineCallPolicy(CheckoutService, {
+  initiateCheckout: { gateway: "user", developer: "user" },
+  getCheckout: { gateway: "user-or-admin", developer: "user-or-admin" },
+  advanceCheckout: { gateway: "admin", developer: "admin" },
+  listCheckouts: { gateway: "user-or-admin", developer: "user-or-admin" },
+});

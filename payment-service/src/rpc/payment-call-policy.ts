@@ -1,0 +1,10 @@
+import { defineCallPolicy } from "@checkout-saga/shared";
+import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+
+/** Money moves only for the checkout saga (and the developer): nothing else of the system may charge, refund or even look. */
+export const paymentCallPolicy = defineCallPolicy(PaymentService, {
+  charge: { "checkout-service": "service", developer: "service" },
+  refund: { "checkout-service": "service", developer: "service" },
+  voidCharge: { "checkout-service": "service", developer: "service" },
+  getPayment: { "checkout-service": "service", developer: "service" },
+});
