@@ -14,23 +14,33 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/payment/v1/payment.proto.
  */
 export const file_checkoutsaga_payment_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSIsCg1QYXltZW50TWV0aG9kEgwKBHR5cGUYASABKAkSDQoFdG9rZW4YAiABKAkiwgIKB1BheW1lbnQSEgoKcGF5bWVudF9pZBgBIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYAiABKAkSEwoLY2hlY2tvdXRfaWQYAyABKAkSLQoGYW1vdW50GAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI2CgZzdGF0dXMYBSABKA4yJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50U3RhdHVzEhQKDGRlY2xpbmVfY29kZRgGIAEoCRIXCg9kZWNsaW5lX21lc3NhZ2UYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVmdW5kZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqwBCg1DaGFyZ2VSZXF1ZXN0EhcKD2lkZW1wb3RlbmN5X2tleRgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRItCgZhbW91bnQYAyABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5Ej4KDnBheW1lbnRfbWV0aG9kGAQgASgLMiYuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudE1ldGhvZCJDCg5DaGFyZ2VSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCIzCg1SZWZ1bmRSZXF1ZXN0EhIKCnBheW1lbnRfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIkMKDlJlZnVuZFJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IjwKEVZvaWRDaGFyZ2VSZXF1ZXN0EhcKD2lkZW1wb3RlbmN5X2tleRgBIAEoCRIOCgZyZWFzb24YAiABKAkiRwoSVm9pZENoYXJnZVJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IkAKEUdldFBheW1lbnRSZXF1ZXN0EhIKCnBheW1lbnRfaWQYASABKAkSFwoPaWRlbXBvdGVuY3lfa2V5GAIgASgJIkcKEkdldFBheW1lbnRSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCq+AQoNUGF5bWVudFN0YXR1cxIeChpQQVlNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhwKGFBBWU1FTlRfU1RBVFVTX1NVQ0NFRURFRBABEhsKF1BBWU1FTlRfU1RBVFVTX0RFQ0xJTkVEEAISGgoWUEFZTUVOVF9TVEFUVVNfUEVORElORxADEhsKF1BBWU1FTlRfU1RBVFVTX1JFRlVOREVEEAQSGQoVUEFZTUVOVF9TVEFUVVNfVk9JREVEEAUylAMKDlBheW1lbnRTZXJ2aWNlElkKBkNoYXJnZRImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkNoYXJnZVJlcXVlc3QaJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5DaGFyZ2VSZXNwb25zZRJZCgZSZWZ1bmQSJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5SZWZ1bmRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kUmVzcG9uc2USZQoKVm9pZENoYXJnZRIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlZvaWRDaGFyZ2VSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuVm9pZENoYXJnZVJlc3BvbnNlEmUKCkdldFBheW1lbnQSKi5jaGVja291dHNhZ2EucGF5bWVudC52MS5HZXRQYXltZW50UmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkdldFBheW1lbnRSZXNwb25zZWIGcHJvdG8z", [file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSI7Cg1QYXltZW50TWV0aG9kEgwKBHR5cGUYASABKAkSDQoFdG9rZW4YAiABKAkSDQoFc3RvcmUYAyABKAkirAMKB1BheW1lbnQSEgoKcGF5bWVudF9pZBgBIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYAiABKAkSEwoLY2hlY2tvdXRfaWQYAyABKAkSLQoGYW1vdW50GAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI2CgZzdGF0dXMYBSABKA4yJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50U3RhdHVzEhQKDGRlY2xpbmVfY29kZRgGIAEoCRIXCg9kZWNsaW5lX21lc3NhZ2UYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVmdW5kZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjgKB2tvbmJpbmkYCiABKAsyJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5Lb25iaW5pVm91Y2hlchIuCgpleHBpcmVzX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKZAQoOS29uYmluaVZvdWNoZXISGwoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCRINCgVzdG9yZRgCIAEoCRIuCgpleHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdwYWlkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKsAQoNQ2hhcmdlUmVxdWVzdBIXCg9pZGVtcG90ZW5jeV9rZXkYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkSLQoGYW1vdW50GAMgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI+Cg5wYXltZW50X21ldGhvZBgEIAEoCzImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRNZXRob2QiQwoOQ2hhcmdlUmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQiMwoNUmVmdW5kUmVxdWVzdBISCgpwYXltZW50X2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJDCg5SZWZ1bmRSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCI8ChFWb2lkQ2hhcmdlUmVxdWVzdBIXCg9pZGVtcG90ZW5jeV9rZXkYASABKAkSDgoGcmVhc29uGAIgASgJIkcKElZvaWRDaGFyZ2VSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCJAChFHZXRQYXltZW50UmVxdWVzdBISCgpwYXltZW50X2lkGAEgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgCIAEoCSJHChJHZXRQYXltZW50UmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQiMAoRUGF5S29uYmluaVJlcXVlc3QSGwoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCSJHChJQYXlLb25iaW5pUmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQq2gEKDVBheW1lbnRTdGF0dXMSHgoaUEFZTUVOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIcChhQQVlNRU5UX1NUQVRVU19TVUNDRUVERUQQARIbChdQQVlNRU5UX1NUQVRVU19ERUNMSU5FRBACEhoKFlBBWU1FTlRfU1RBVFVTX1BFTkRJTkcQAxIbChdQQVlNRU5UX1NUQVRVU19SRUZVTkRFRBAEEhkKFVBBWU1FTlRfU1RBVFVTX1ZPSURFRBAFEhoKFlBBWU1FTlRfU1RBVFVTX0VYUElSRUQQBjL7AwoOUGF5bWVudFNlcnZpY2USWQoGQ2hhcmdlEiYuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuQ2hhcmdlUmVxdWVzdBonLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkNoYXJnZVJlc3BvbnNlElkKBlJlZnVuZBImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlJlZnVuZFJlcXVlc3QaJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5SZWZ1bmRSZXNwb25zZRJlCgpWb2lkQ2hhcmdlEiouY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuVm9pZENoYXJnZVJlcXVlc3QaKy5jaGVja291dHNhZ2EucGF5bWVudC52MS5Wb2lkQ2hhcmdlUmVzcG9uc2USZQoKR2V0UGF5bWVudBIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkdldFBheW1lbnRSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuR2V0UGF5bWVudFJlc3BvbnNlEmUKClBheUtvbmJpbmkSKi5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXlLb25iaW5pUmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheUtvbmJpbmlSZXNwb25zZWIGcHJvdG8z", [file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.payment.v1.PaymentMethod
  */
 export type PaymentMethod = Message<"checkoutsaga.payment.v1.PaymentMethod"> & {
   /**
-   * "card" for now.
+   * "card" or "konbini".
    *
    * @generated from field: string type = 1;
    */
   type: string;
 
   /**
+   * card: a test token (tok_visa, ...). konbini: must be empty.
+   *
    * @generated from field: string token = 2;
    */
   token: string;
+
+  /**
+   * konbini only, optional: the chain the customer means to pay at (familymart, lawson,
+   * ministop, seicomart, seven_eleven); empty: any of them.
+   *
+   * @generated from field: string store = 3;
+   */
+  store: string;
 };
 
 /**
@@ -90,6 +100,21 @@ export type Payment = Message<"checkoutsaga.payment.v1.Payment"> & {
    * @generated from field: google.protobuf.Timestamp refunded_at = 9;
    */
   refundedAt?: Timestamp | undefined;
+
+  /**
+   * Set for a konbini payment that issued a voucher (every one but a DECLINED).
+   *
+   * @generated from field: checkoutsaga.payment.v1.KonbiniVoucher konbini = 10;
+   */
+  konbini?: KonbiniVoucher | undefined;
+
+  /**
+   * Until when a pay-later payment may still succeed (konbini: konbini.expires_at); unset for a
+   * card. A PENDING payment is never answered past it: it is EXPIRED by then.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 11;
+   */
+  expiresAt?: Timestamp | undefined;
 };
 
 /**
@@ -98,6 +123,48 @@ export type Payment = Message<"checkoutsaga.payment.v1.Payment"> & {
  */
 export const PaymentSchema: GenMessage<Payment> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_payment_v1_payment, 1);
+
+/**
+ * What a customer needs to pay a konbini payment at the store.
+ *
+ * @generated from message checkoutsaga.payment.v1.KonbiniVoucher
+ */
+export type KonbiniVoucher = Message<"checkoutsaga.payment.v1.KonbiniVoucher"> & {
+  /**
+   * 11 digits, unique among the provider's vouchers; the customer quotes it at the till.
+   *
+   * @generated from field: string confirmation_number = 1;
+   */
+  confirmationNumber: string;
+
+  /**
+   * The chain chosen at Charge (PaymentMethod.store); empty: any.
+   *
+   * @generated from field: string store = 2;
+   */
+  store: string;
+
+  /**
+   * The voucher cannot be paid from this instant on.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * When the customer paid; set once SUCCEEDED (and kept when REFUNDED).
+   *
+   * @generated from field: google.protobuf.Timestamp paid_at = 4;
+   */
+  paidAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.KonbiniVoucher.
+ * Use `create(KonbiniVoucherSchema)` to create a new message.
+ */
+export const KonbiniVoucherSchema: GenMessage<KonbiniVoucher> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 2);
 
 /**
  * @generated from message checkoutsaga.payment.v1.ChargeRequest
@@ -129,7 +196,7 @@ export type ChargeRequest = Message<"checkoutsaga.payment.v1.ChargeRequest"> & {
  * Use `create(ChargeRequestSchema)` to create a new message.
  */
 export const ChargeRequestSchema: GenMessage<ChargeRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 2);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 3);
 
 /**
  * @generated from message checkoutsaga.payment.v1.ChargeResponse
@@ -146,7 +213,7 @@ export type ChargeResponse = Message<"checkoutsaga.payment.v1.ChargeResponse"> &
  * Use `create(ChargeResponseSchema)` to create a new message.
  */
 export const ChargeResponseSchema: GenMessage<ChargeResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 3);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 4);
 
 /**
  * @generated from message checkoutsaga.payment.v1.RefundRequest
@@ -168,7 +235,7 @@ export type RefundRequest = Message<"checkoutsaga.payment.v1.RefundRequest"> & {
  * Use `create(RefundRequestSchema)` to create a new message.
  */
 export const RefundRequestSchema: GenMessage<RefundRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 4);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 5);
 
 /**
  * @generated from message checkoutsaga.payment.v1.RefundResponse
@@ -185,7 +252,7 @@ export type RefundResponse = Message<"checkoutsaga.payment.v1.RefundResponse"> &
  * Use `create(RefundResponseSchema)` to create a new message.
  */
 export const RefundResponseSchema: GenMessage<RefundResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 5);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
 
 /**
  * @generated from message checkoutsaga.payment.v1.VoidChargeRequest
@@ -209,14 +276,14 @@ export type VoidChargeRequest = Message<"checkoutsaga.payment.v1.VoidChargeReque
  * Use `create(VoidChargeRequestSchema)` to create a new message.
  */
 export const VoidChargeRequestSchema: GenMessage<VoidChargeRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
 
 /**
  * @generated from message checkoutsaga.payment.v1.VoidChargeResponse
  */
 export type VoidChargeResponse = Message<"checkoutsaga.payment.v1.VoidChargeResponse"> & {
   /**
-   * The payment as it now stands: REFUNDED, VOIDED or DECLINED.
+   * The payment as it now stands: REFUNDED, VOIDED, DECLINED or EXPIRED.
    *
    * @generated from field: checkoutsaga.payment.v1.Payment payment = 1;
    */
@@ -228,7 +295,7 @@ export type VoidChargeResponse = Message<"checkoutsaga.payment.v1.VoidChargeResp
  * Use `create(VoidChargeResponseSchema)` to create a new message.
  */
 export const VoidChargeResponseSchema: GenMessage<VoidChargeResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 8);
 
 /**
  * @generated from message checkoutsaga.payment.v1.GetPaymentRequest
@@ -252,7 +319,7 @@ export type GetPaymentRequest = Message<"checkoutsaga.payment.v1.GetPaymentReque
  * Use `create(GetPaymentRequestSchema)` to create a new message.
  */
 export const GetPaymentRequestSchema: GenMessage<GetPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 8);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 9);
 
 /**
  * @generated from message checkoutsaga.payment.v1.GetPaymentResponse
@@ -269,7 +336,45 @@ export type GetPaymentResponse = Message<"checkoutsaga.payment.v1.GetPaymentResp
  * Use `create(GetPaymentResponseSchema)` to create a new message.
  */
 export const GetPaymentResponseSchema: GenMessage<GetPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 9);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 10);
+
+/**
+ * @generated from message checkoutsaga.payment.v1.PayKonbiniRequest
+ */
+export type PayKonbiniRequest = Message<"checkoutsaga.payment.v1.PayKonbiniRequest"> & {
+  /**
+   * The voucher's 11-digit confirmation number (Payment.konbini.confirmation_number).
+   *
+   * @generated from field: string confirmation_number = 1;
+   */
+  confirmationNumber: string;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.PayKonbiniRequest.
+ * Use `create(PayKonbiniRequestSchema)` to create a new message.
+ */
+export const PayKonbiniRequestSchema: GenMessage<PayKonbiniRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 11);
+
+/**
+ * @generated from message checkoutsaga.payment.v1.PayKonbiniResponse
+ */
+export type PayKonbiniResponse = Message<"checkoutsaga.payment.v1.PayKonbiniResponse"> & {
+  /**
+   * The payment, SUCCEEDED (or REFUNDED, when it was paid and refunded before).
+   *
+   * @generated from field: checkoutsaga.payment.v1.Payment payment = 1;
+   */
+  payment?: Payment | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.PayKonbiniResponse.
+ * Use `create(PayKonbiniResponseSchema)` to create a new message.
+ */
+export const PayKonbiniResponseSchema: GenMessage<PayKonbiniResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 12);
 
 /**
  * @generated from enum checkoutsaga.payment.v1.PaymentStatus
@@ -303,12 +408,20 @@ export enum PaymentStatus {
   REFUNDED = 4,
 
   /**
-   * Undone by VoidCharge before any charge with its key was made; no money moved. Such a payment
-   * has no checkout_id, amount or decline; created_at is when it was voided.
+   * Undone by VoidCharge; no money moved. Either before any charge with its key was made (such a
+   * payment has no checkout_id, amount or decline; created_at is when it was voided), or a
+   * PENDING konbini payment whose voucher was cancelled (it keeps its request and konbini).
    *
    * @generated from enum value: PAYMENT_STATUS_VOIDED = 5;
    */
   VOIDED = 5,
+
+  /**
+   * A konbini voucher not paid by its expires_at; no money moved, it can no longer be paid.
+   *
+   * @generated from enum value: PAYMENT_STATUS_EXPIRED = 6;
+   */
+  EXPIRED = 6,
 }
 
 /**
@@ -318,8 +431,15 @@ export const PaymentStatusSchema: GenEnum<PaymentStatus> = /*@__PURE__*/
   enumDesc(file_checkoutsaga_payment_v1_payment, 0);
 
 /**
- * A mock payment gateway. Test tokens: tok_visa succeeds; tok_chargeDeclined,
+ * A mock payment provider. Test tokens: tok_visa succeeds; tok_chargeDeclined,
  * tok_insufficientFunds and tok_expiredCard are declined with that reason.
+ *
+ * konbini (pay in cash at a convenience store; JPY only, ¥120..¥300,000) is paid later: Charge
+ * answers PENDING with a voucher (Payment.konbini: an 11-digit confirmation number and an
+ * expiry). The outcome arrives as a signed webhook (Standard Webhooks) POSTed to
+ * PAYMENT_WEBHOOK_URL at least once: `payment.succeeded` when the customer pays,
+ * `payment.expired` when the voucher passes its expiry unpaid, `payment.failed` when VoidCharge
+ * cancels it. GetPayment always tells the same outcome, so a caller that missed the webhook asks.
  *
  * @generated from service checkoutsaga.payment.v1.PaymentService
  */
@@ -327,6 +447,11 @@ export const PaymentService: GenService<{
   /**
    * Idempotent by idempotency_key: a repeated call returns the same payment, never a second charge.
    * A decline is a result (status DECLINED), not an error.
+   * card: SUCCEEDED or DECLINED at once. konbini: PENDING with Payment.konbini and expires_at
+   * (KONBINI_EXPIRES_AFTER_SECONDS after the charge, default 3 days); a currency other than JPY
+   * is refused INVALID_ARGUMENT with reason KONBINI_CURRENCY_UNSUPPORTED, an amount outside
+   * ¥120..¥300,000 INVALID_ARGUMENT with reason KONBINI_AMOUNT_OUT_OF_RANGE (ErrorDetail metadata
+   * names the field and the limits).
    *
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.Charge
    */
@@ -336,7 +461,9 @@ export const PaymentService: GenService<{
     output: typeof ChargeResponseSchema;
   },
   /**
-   * Idempotent: refunding a refunded payment returns it unchanged.
+   * Idempotent: refunding a refunded payment returns it unchanged. A SUCCEEDED payment, card or
+   * konbini, becomes REFUNDED; a VOIDED one is returned unchanged; DECLINED, PENDING and EXPIRED
+   * took no money and are refused (FAILED_PRECONDITION, PAYMENT_NOT_REFUNDABLE).
    *
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.Refund
    */
@@ -347,11 +474,13 @@ export const PaymentService: GenService<{
   },
   /**
    * Undoes whatever the Charge with this idempotency key did or will do, for a caller that
-   * does not know whether its Charge happened (its answer was lost or timed out):
+   * does not know whether its Charge happened (its answer was lost or timed out), or that
+   * gives up on a payment still pending:
    * - a SUCCEEDED payment is refunded (status REFUNDED);
-   * - a REFUNDED, VOIDED or DECLINED payment is returned unchanged (nothing left to undo);
-   * - a PENDING payment is refused (FAILED_PRECONDITION, PAYMENT_NOT_REFUNDABLE): its outcome
-   *   is not known yet;
+   * - a PENDING konbini payment still before its expiry is cancelled (status VOIDED): its voucher
+   *   can no longer be paid (PayKonbini refuses it) and a `payment.failed` webhook is sent;
+   * - a PENDING konbini payment past its expiry becomes EXPIRED (and `payment.expired` is sent);
+   * - a REFUNDED, VOIDED, DECLINED or EXPIRED payment is returned unchanged (nothing left to undo);
    * - when no payment has the key, a VOIDED payment is recorded under it, so a Charge still
    *   in flight or arriving later with the key returns that VOIDED payment and charges nothing.
    * Idempotent: a repeat returns the same payment.
@@ -364,12 +493,32 @@ export const PaymentService: GenService<{
     output: typeof VoidChargeResponseSchema;
   },
   /**
+   * A PENDING payment past its expires_at is answered EXPIRED: the read expires it (and queues
+   * its `payment.expired` webhook) as the provider's sweeper would, so reads and webhooks agree.
+   *
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.GetPayment
    */
   getPayment: {
     methodKind: "unary";
     input: typeof GetPaymentRequestSchema;
     output: typeof GetPaymentResponseSchema;
+  },
+  /**
+   * Dev only (the mock provider's stand-in for a customer paying at the store): pays the konbini
+   * voucher with this confirmation number. PENDING and before its expiry → SUCCEEDED, and a
+   * `payment.succeeded` webhook is sent. Already paid (SUCCEEDED, or REFUNDED since) → returned
+   * unchanged. Past its expiry → EXPIRED is recorded and the call is refused (FAILED_PRECONDITION,
+   * KONBINI_VOUCHER_EXPIRED); cancelled by VoidCharge → refused (FAILED_PRECONDITION,
+   * KONBINI_VOUCHER_VOIDED); no such voucher → NOT_FOUND (KONBINI_VOUCHER_NOT_FOUND). The
+   * gateway exposes it as POST /api/v1/dev/payments/konbini/{confirmation_number}/pay only where
+   * dev routes are on; nothing but a dev tool should call it.
+   *
+   * @generated from rpc checkoutsaga.payment.v1.PaymentService.PayKonbini
+   */
+  payKonbini: {
+    methodKind: "unary";
+    input: typeof PayKonbiniRequestSchema;
+    output: typeof PayKonbiniResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_payment_v1_payment, 0);
