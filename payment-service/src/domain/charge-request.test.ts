@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { DomainError } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
 import { type ChargeRequest, requestFingerprint, validateChargeRequest } from "./charge-request.js";
@@ -22,10 +23,21 @@ function reasonOf(request: ChargeRequest): string | undefined {
   }
 }
 
+const yen = (amountMinor: number) => ({ currency: "JPY", amountMinor });
+const konbini = (store?: string) => ({ type: "konbini", token: "", ...(store === undefined ? {} : { store }) });
+
 describe("validateChargeRequest", () => {
   it("accepts a well-formed request", () => {
     expect(reasonOf(buildRequest())).toBeUndefined();
     expect(reasonOf(buildRequest({ idempotencyKey: "k".repeat(255) }))).toBeUndefined();
+  });
+
+  it.each([
+    ["¥120, the smallest", yen(120), undefined],
+    ["¥300,000, the largest", yen(300_000), undefined],
+    ["a named store", yen(4_480), "familymart"],
+  ])("accepts konbini at %s", (_name, amount, store) => {
+    expect(reasonOf(buildRequest({ amount, method: konbini(store) }))).toBeUndefined();
   });
 
   it.each([
@@ -55,9 +67,35 @@ describe("validateChargeRequest", () => {
     ],
     ["no method", { method: undefined }, "invalid_argument:INVALID_PAYMENT_METHOD:payment_method.type"],
     [
-      "not a card",
-      { method: { type: "konbini", token: "tok_visa" } },
+      "neither card nor konbini",
+      { method: { type: "paypal", token: "tok_visa" } },
       "invalid_argument:INVALID_PAYMENT_METHOD:payment_method.type",
+    ],
+    [
+      "a card naming a store",
+      { method: { type: "card", token: "tok_visa", store: "lawson" } },
+      "invalid_argument:INVALID_PAYMENT_METHOD:payment_method.store",
+    ],
+    ["konbini in USD", { method: konbini() }, "invalid_argument:KONBINI_CURRENCY_UNSUPPORTED:amount.currency"],
+    [
+      "konbini under ¥120",
+      { amount: yen(119), method: konbini() },
+      "invalid_argument:KONBINI_AMOUNT_OUT_OF_RANGE:amount.amount_minor",
+    ],
+    [
+      "konbini over ¥300,000",
+      { amount: yen(300_001), method: konbini() },
+      "invalid_argument:KONBINI_AMOUNT_OUT_OF_RANGE:amount.amount_minor",
+    ],
+    [
+      "konbini with a card token",
+      { amount: yen(1_000), method: { type: "konbini", token: "tok_visa" } },
+      "invalid_argument:INVALID_PAYMENT_METHOD:payment_method.token",
+    ],
+    [
+      "konbini at an unknown store",
+      { amount: yen(1_000), method: konbini("corner-shop") },
+      "invalid_argument:INVALID_PAYMENT_METHOD:payment_method.store",
     ],
     [
       "no token",
@@ -70,6 +108,20 @@ describe("validateChargeRequest", () => {
 });
 
 describe("requestFingerprint", () => {
+  it("keeps a card's digest what it was before konbini stores existed", () => {
+    const before = createHash("sha256")
+      .update(JSON.stringify(["checkout-1", "USD", 1299, "card", "tok_visa"]))
+      .digest("hex");
+    expect(requestFingerprint(validateChargeRequest(buildRequest()))).toBe(before);
+  });
+
+  it("changes with a konbini payment's store", () => {
+    const konbiniFingerprint = (store?: string) =>
+      requestFingerprint(validateChargeRequest(buildRequest({ amount: yen(1_000), method: konbini(store) })));
+    expect(konbiniFingerprint("lawson")).not.toBe(konbiniFingerprint());
+    expect(konbiniFingerprint("lawson")).not.toBe(konbiniFingerprint("familymart"));
+  });
+
   const fingerprint = (overrides: Partial<ChargeRequest> = {}) =>
     requestFingerprint(validateChargeRequest(buildRequest(overrides)));
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Amount, invalidArgument } from "@checkout-saga/shared";
+import { validateKonbiniCharge } from "./konbini.js";
 import type { PaymentMethod } from "./payment.js";
 
 /** What a caller asks to be charged, after mapping from the wire. */
@@ -19,7 +20,10 @@ export interface ValidChargeRequest extends ChargeRequest {
 const MAX_KEY_LENGTH = 255;
 const MAX_TOKEN_LENGTH = 255;
 
-/** Checks a charge request; throws INVALID_ARGUMENT / INVALID_PAYMENT_METHOD naming the field. */
+/**
+ * Checks a charge request; throws INVALID_ARGUMENT / INVALID_PAYMENT_METHOD naming the field, or
+ * konbini's own reasons (see validateKonbiniCharge).
+ */
 export function validateChargeRequest(request: ChargeRequest): ValidChargeRequest {
   validateIdempotencyKey(request.idempotencyKey);
   if (request.checkoutId === "" || request.checkoutId.length > MAX_KEY_LENGTH) {
@@ -33,16 +37,26 @@ export function validateChargeRequest(request: ChargeRequest): ValidChargeReques
   if (!Number.isSafeInteger(amount.amountMinor) || amount.amountMinor <= 0) {
     throw badField("amount.amount_minor", "amount_minor must be a positive integer of minor units");
   }
-  if (method?.type !== "card") {
-    throw invalidArgument("INVALID_PAYMENT_METHOD", `payment_method.type must be "card", got "${method?.type ?? ""}"`, {
-      metadata: { field: "payment_method.type" },
-    });
-  }
-  if (method.token === "" || method.token.length > MAX_TOKEN_LENGTH) {
+  if (method?.type === "konbini") {
+    validateKonbiniCharge(amount, method);
+  } else if (method?.type === "card") {
+    if (method.token === "" || method.token.length > MAX_TOKEN_LENGTH) {
+      throw invalidArgument(
+        "INVALID_PAYMENT_METHOD",
+        `payment_method.token is required, at most ${MAX_TOKEN_LENGTH} characters`,
+        { metadata: { field: "payment_method.token" } },
+      );
+    }
+    if (method.store !== undefined) {
+      throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.store is for konbini, not cards", {
+        metadata: { field: "payment_method.store" },
+      });
+    }
+  } else {
     throw invalidArgument(
       "INVALID_PAYMENT_METHOD",
-      `payment_method.token is required, at most ${MAX_TOKEN_LENGTH} characters`,
-      { metadata: { field: "payment_method.token" } },
+      `payment_method.type must be "card" or "konbini", got "${method?.type ?? ""}"`,
+      { metadata: { field: "payment_method.type" } },
     );
   }
   return { ...request, amount, method };
@@ -65,6 +79,9 @@ export function requestFingerprint(request: ValidChargeRequest): string {
     request.amount.amountMinor,
     request.method.type,
     request.method.token,
+    // Only konbini names a store; a card's digest stays what it was before stores existed, so a
+    // card charge replayed across that upgrade still matches its payment.
+    ...(request.method.type === "konbini" ? [request.method.store ?? ""] : []),
   ];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }

@@ -9,7 +9,7 @@ import {
   PaymentStatus,
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
-import type { Payment } from "../domain/payment.js";
+import { isVoidedBeforeCharge, type Payment } from "../domain/payment.js";
 import type { Payments } from "../domain/payments.js";
 
 const statusToProto: Record<Payment["status"], PaymentStatus> = {
@@ -18,6 +18,7 @@ const statusToProto: Record<Payment["status"], PaymentStatus> = {
   PENDING: PaymentStatus.PENDING,
   REFUNDED: PaymentStatus.REFUNDED,
   VOIDED: PaymentStatus.VOIDED,
+  EXPIRED: PaymentStatus.EXPIRED,
 };
 
 export function paymentRoutes(payments: Payments, logger: Logger) {
@@ -28,7 +29,11 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
           idempotencyKey: req.idempotencyKey,
           checkoutId: req.checkoutId,
           amount: toAmount(req.amount),
-          method: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
+          method: req.paymentMethod && {
+            type: req.paymentMethod.type,
+            token: req.paymentMethod.token,
+            ...(req.paymentMethod.store === "" ? {} : { store: req.paymentMethod.store }),
+          },
         });
         // The token stays out of logs.
         logger.info(
@@ -55,6 +60,11 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
       async getPayment(req) {
         return { payment: toMessage(await payments.get(req)) };
       },
+      async payKonbini(req) {
+        const payment = await payments.payKonbini(req.confirmationNumber);
+        logger.info({ paymentId: payment.id, status: payment.status }, "konbini payment answered");
+        return { payment: toMessage(payment) };
+      },
     });
 }
 
@@ -70,7 +80,7 @@ function toAmount(m: Money | undefined): Amount | undefined {
 }
 
 function toMessage(p: Payment): PaymentMessage {
-  if (p.status === "VOIDED") {
+  if (isVoidedBeforeCharge(p)) {
     return create(PaymentSchema, {
       paymentId: p.id,
       idempotencyKey: p.idempotencyKey,
@@ -88,5 +98,12 @@ function toMessage(p: Payment): PaymentMessage {
     declineMessage: p.declineMessage ?? "",
     createdAt: timestampFromDate(p.createdAt),
     refundedAt: p.refundedAt && timestampFromDate(p.refundedAt),
+    konbini: p.konbini && {
+      confirmationNumber: p.konbini.confirmationNumber,
+      store: p.method.store ?? "",
+      expiresAt: timestampFromDate(p.konbini.expiresAt),
+      paidAt: p.konbini.paidAt && timestampFromDate(p.konbini.paidAt),
+    },
+    expiresAt: p.konbini && timestampFromDate(p.konbini.expiresAt),
   });
 }

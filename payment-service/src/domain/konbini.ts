@@ -1,0 +1,72 @@
+import {
+  type Amount,
+  invalidArgument,
+  KONBINI_CURRENCY,
+  KONBINI_MAX_AMOUNT_MINOR,
+  KONBINI_MIN_AMOUNT_MINOR,
+  KONBINI_STORES,
+} from "@checkout-saga/shared";
+import type { PaymentMethod } from "./payment.js";
+
+/** A whole number in [min, max), drawn from a cryptographic source (node:crypto's randomInt). */
+export type RandomInt = (min: number, max: number) => number;
+
+const CONFIRMATION_NUMBER = /^\d{11}$/;
+
+/**
+ * A new confirmation number: 11 digits, the first never 0 (so nothing that reads it as a number
+ * loses a digit). Drawn from a cryptographic source: it is all a customer needs to pay, so it must
+ * not be guessable from others. Uniqueness is the store's: a clash is retried with a new draw.
+ */
+export function newConfirmationNumber(randomInt: RandomInt): string {
+  return String(randomInt(10_000_000_000, 100_000_000_000));
+}
+
+export function isConfirmationNumber(value: string): boolean {
+  return CONFIRMATION_NUMBER.test(value);
+}
+
+/** When a voucher issued at `at` stops being payable. */
+export function voucherExpiry(at: Date, expiresAfterSeconds: number): Date {
+  return new Date(at.getTime() + expiresAfterSeconds * 1_000);
+}
+
+/**
+ * What konbini accepts beyond a well-formed charge: JPY only, ¥120..¥300,000, no card token, and
+ * a store from the list if one is named. Refusals are INVALID_ARGUMENT with their own reasons,
+ * so a checkout can tell the customer why konbini is not on offer for this total.
+ */
+export function validateKonbiniCharge(amount: Amount, method: PaymentMethod): void {
+  if (amount.currency !== KONBINI_CURRENCY) {
+    throw invalidArgument(
+      "KONBINI_CURRENCY_UNSUPPORTED",
+      `konbini takes ${KONBINI_CURRENCY} only, not ${amount.currency}`,
+      { metadata: { field: "amount.currency", currency: amount.currency, supported_currency: KONBINI_CURRENCY } },
+    );
+  }
+  if (amount.amountMinor < KONBINI_MIN_AMOUNT_MINOR || amount.amountMinor > KONBINI_MAX_AMOUNT_MINOR) {
+    throw invalidArgument(
+      "KONBINI_AMOUNT_OUT_OF_RANGE",
+      `konbini takes totals of ¥${KONBINI_MIN_AMOUNT_MINOR}..¥${KONBINI_MAX_AMOUNT_MINOR}, not ¥${amount.amountMinor}`,
+      {
+        metadata: {
+          field: "amount.amount_minor",
+          min_amount_minor: String(KONBINI_MIN_AMOUNT_MINOR),
+          max_amount_minor: String(KONBINI_MAX_AMOUNT_MINOR),
+        },
+      },
+    );
+  }
+  if (method.token !== "") {
+    throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.token is for cards; konbini takes none", {
+      metadata: { field: "payment_method.token" },
+    });
+  }
+  if (method.store !== undefined && !(KONBINI_STORES as readonly string[]).includes(method.store)) {
+    throw invalidArgument(
+      "INVALID_PAYMENT_METHOD",
+      `payment_method.store must be one of ${KONBINI_STORES.join(", ")}, got "${method.store}"`,
+      { metadata: { field: "payment_method.store" } },
+    );
+  }
+}
