@@ -17,7 +17,7 @@ import { startKonbiniExpirySweeper } from "./konbini-expiry-sweeper.js";
 import { paymentRoutes } from "./rpc/payment-routes.js";
 import { createPostgresPayments } from "./store/postgres-payments.js";
 import { createPostgresWebhookDeliveries } from "./store/postgres-webhook-deliveries.js";
-import { startWebhookBacklogGauges } from "./webhooks/webhook-backlog-gauges.js";
+import { startWebhookBacklogGauge } from "./webhooks/webhook-backlog-gauge.js";
 import { createWebhookDeliveryWorker } from "./webhooks/webhook-delivery-worker.js";
 import { createWebhookMetrics } from "./webhooks/webhook-metrics.js";
 import { createWebhookSender } from "./webhooks/webhook-sender.js";
@@ -25,7 +25,7 @@ import { createWebhookSender } from "./webhooks/webhook-sender.js";
 const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
 /** Advisory lock serialising migrations of instances starting together (the service's default port, so unique). */
 const MIGRATION_LOCK_KEY = 50054;
-/** How often the pending-webhook gauges are refreshed from the database. */
+/** How often the pending-webhook gauge is refreshed from the database. */
 const GAUGE_REFRESH_MS = 5_000;
 /** Deliveries one worker attempts side by side. */
 const WEBHOOK_BATCH_SIZE = 20;
@@ -96,7 +96,7 @@ export function startPaymentService(
         scope.background(() => worker.stop());
       }
       scope.periodic(() =>
-        startWebhookBacklogGauges({ deliveries, metrics: webhookMetrics, logger }, { intervalMs: GAUGE_REFRESH_MS }),
+        startWebhookBacklogGauge({ deliveries, metrics: webhookMetrics, logger }, { intervalMs: GAUGE_REFRESH_MS }),
       );
       return { routes: paymentRoutes(payments, logger), checks: { database: postgresReadiness(sql) } };
     },

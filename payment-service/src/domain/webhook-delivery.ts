@@ -71,6 +71,6 @@ export interface WebhookDeliveryStore {
    * if the delivery has been claimed again since (its lease ran out) or was delivered meanwhile.
    */
   recordFailed(delivery: WebhookDelivery, error: string, at: Date, next: AfterFailure): Promise<void>;
-  /** How many deliveries are pending, and how long the oldest has waited (0 when none). */
-  backlog(now: Date): Promise<{ pending: number; oldestAgeSeconds: number }>;
+  /** How many deliveries are pending (neither delivered nor dead). */
+  pendingCount(): Promise<number>;
 }

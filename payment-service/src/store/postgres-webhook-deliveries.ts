@@ -1,5 +1,5 @@
 import type { Sql } from "@checkout-saga/shared";
-import { and, asc, count, eq, inArray, lte, min, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, lte, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { WebhookDelivery, WebhookDeliveryStore } from "../domain/webhook-delivery.js";
 import { webhookDeliveries } from "./schema.js";
@@ -67,16 +67,9 @@ export function createPostgresWebhookDeliveries(client: Sql): WebhookDeliverySto
         .where(and(eq(t.id, delivery.id), eq(t.status, "PENDING"), eq(t.attempts, delivery.attempts)));
     },
 
-    async backlog(now) {
-      const [row] = await db
-        .select({ pending: count(), oldest: min(t.createdAt) })
-        .from(t)
-        .where(eq(t.status, "PENDING"));
-      const oldest = row?.oldest ? new Date(row.oldest) : undefined;
-      return {
-        pending: row?.pending ?? 0,
-        oldestAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1_000) : 0,
-      };
+    async pendingCount() {
+      const [row] = await db.select({ pending: count() }).from(t).where(eq(t.status, "PENDING"));
+      return row?.pending ?? 0;
     },
   };
 }

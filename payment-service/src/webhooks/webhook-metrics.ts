@@ -4,7 +4,8 @@ import { Counter, Gauge, METRIC_PREFIX, type PaymentWebhookType, type Registry }
 export interface WebhookMetrics {
   /** One attempt ended: taken by the receiver, failed and to be retried, or failed for good (dead). */
   attempted(type: PaymentWebhookType, outcome: "delivered" | "failed" | "dead"): void;
-  backlog(figures: { pending: number; oldestAgeSeconds: number }): void;
+  /** Deliveries pending right now, database-wide. */
+  pending(count: number): void;
 }
 
 export function createWebhookMetrics(registry: Registry): WebhookMetrics {
@@ -19,18 +20,12 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
     help: "Webhooks written and not yet delivered nor given up (refreshed every 5 s).",
     registers: [registry],
   });
-  const oldestAge = new Gauge({
-    name: `${METRIC_PREFIX}payment_webhooks_oldest_pending_age_seconds`,
-    help: "Age of the oldest pending webhook, 0 when none (refreshed every 5 s).",
-    registers: [registry],
-  });
   return {
     attempted(type, outcome) {
       attempts.inc({ type, outcome });
     },
-    backlog(figures) {
-      pending.set(figures.pending);
-      oldestAge.set(figures.oldestAgeSeconds);
+    pending(count) {
+      pending.set(count);
     },
   };
 }
