@@ -10,4 +10,3 @@ export const KONBINI_MIN_AMOUNT_MINOR = 120;
 export const KONBINI_MAX_AMOUNT_MINOR = 300_000;
 /** Chains a konbini payment may name as where the customer will pay (PaymentMethod.store). */
 export const KONBINI_STORES = ["familymart", "lawson", "ministop", "seicomart", "seven_eleven"] as const;
-export type KonbiniStore = (typeof KONBINI_STORES)[number];
