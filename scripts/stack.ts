@@ -2,6 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { installKafka } from "./provision/servers.js";
+import { readStackCredentials } from "./stack/infra-credentials.js";
+import { CREDENTIALED_PROCESSES, serverEnv, stackDirOf, stackPorts } from "./stack/wiring.js";
 
 /** Replies are read field by field and checked; their shape is what is under test. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -18,14 +20,24 @@ its own OS process. State and logs live in .data/stack/ (STACK_DIR overrides).
   status                     each process and server with its address and health
   stop <name> [--signal KILL]  stop one service or server (for fault drills)
   start <name>               start it again with the same settings
-  console-consumer [args]    Kafka's own console consumer on checkout-events of this stack
-                             (--from-beginning, keys shown; extra args go to the tool)
+  console-consumer [args]    Kafka's own console consumer on checkout-events of this stack, as
+                             its admin (--from-beginning, keys shown; extra args go to the tool)
+  outbox <args>              the outbox CLI (npm run outbox) with this stack's settings for it:
+                             the checkout database as checkout_service, Kafka as outbox-cli
+  env <name>                 the server settings the stack gives <name> (a service, or
+                             outbox-cli), NAME=value a line: its URLs with its own passwords
 
 'up' passes its environment to every process, so any setting can be changed for a drill:
-  PAYMENT_LATENCY_MS=1500 npm run stack -- up`;
+  PAYMENT_LATENCY_MS=1500 npm run stack -- up
+
+Nothing connects to the stack's servers without a password: each service has its own
+PostgreSQL role (owning its database only), Kafka user (SCRAM, with ACLs), Redis user, and
+the cart service its FerretDB login.
+'up' generates them once into infra-credentials.json in the state dir (mode 0600) and
+passes each process its own by env.`;
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
-const stackDir = path.resolve(process.env.STACK_DIR ?? path.join(repoRoot, ".data/stack"));
+const stackDir = stackDirOf(process.env, repoRoot);
 const stateFile = path.join(stackDir, "supervisor.json");
 
 interface ComponentStatus {
@@ -106,7 +118,8 @@ async function up() {
       stdio: ["ignore", log, log],
     });
     child.unref();
-    const deadline = Date.now() + 10_000;
+    // Generous: on a busy two-core machine, tsx compiling the supervisor's modules afresh takes seconds.
+    const deadline = Date.now() + 30_000;
     while (!supervisor()) {
       if (Date.now() > deadline)
         throw new Error(`the supervisor did not start; see ${path.join(stackDir, "logs/supervisor.log")}`);
@@ -174,6 +187,9 @@ async function main() {
           "org.apache.kafka.tools.consumer.ConsoleConsumer",
           "--bootstrap-server",
           kafka.address,
+          // The broker admits no anonymous client: the admin's SASL settings, from the 0600 file startKafka wrote.
+          "--consumer.config",
+          path.join(stackDir, "kafka", "admin-client.properties"),
           "--topic",
           "checkout-events",
           "--from-beginning",
@@ -189,6 +205,29 @@ async function main() {
       const stderr = tool.stderr.toString().replace(/^log4j:WARN.*\n/gm, "");
       if (stderr) process.stderr.write(stderr);
       return process.exit(tool.status ?? 1);
+    }
+    case "outbox": {
+      const settings = serverEnv("outbox-cli", readStackCredentials(stackDir), stackPorts(process.env));
+      const cli = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(repoRoot, "checkout-service/src/outbox/cli/main.ts"),
+          ...[name, ...rest].filter((a) => a !== undefined),
+        ],
+        { cwd: repoRoot, env: { ...process.env, ...settings }, stdio: "inherit" },
+      );
+      return process.exit(cli.status ?? 1);
+    }
+    case "env": {
+      if (!name || rest.length > 0) throw new UserError(`env needs one name: ${CREDENTIALED_PROCESSES.join(", ")}`);
+      if (!CREDENTIALED_PROCESSES.includes(name)) {
+        throw new UserError(`no process named ${name}; known: ${CREDENTIALED_PROCESSES.join(", ")}`);
+      }
+      const settings = serverEnv(name, readStackCredentials(stackDir), stackPorts(process.env));
+      for (const [key, value] of Object.entries(settings)) console.log(`${key}=${value}`);
+      return;
     }
     case "--help":
     case "-h":

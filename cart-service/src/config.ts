@@ -1,4 +1,11 @@
-import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  ConfigError,
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type KafkaSasl,
+  parseKafkaSasl,
+} from "@checkout-saga/shared";
 
 export interface CartConfig {
   port: number;
@@ -20,6 +27,8 @@ export interface CartConfig {
   idleMs: number;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
+  /** Who the service is to the brokers (KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD); anonymous when unset. */
+  kafkaSasl?: KafkaSasl;
   /**
    * A drill knob: the checkout-events consumer waits this long before handling each event, so
    * drills can reproduce a consumer that lags behind the checkouts (0: no wait).
@@ -49,6 +58,11 @@ export function loadCartConfig(env: Record<string, string | undefined>): CartCon
     cacheJitterMs: CACHE_JITTER_MS,
     idleMs: e.int("CART_IDLE_DAYS", 90, { min: 1, max: 3650 }) * DAY_MS,
     kafkaBrokers,
+    kafkaSasl: parseKafkaSasl({
+      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
+      username: e.optionalString("KAFKA_USERNAME"),
+      password: e.optionalString("KAFKA_PASSWORD"),
+    }),
     consumerDelayMs: e.int("CART_CONSUMER_DELAY_MS", 0, { min: 0, max: 60_000 }),
     logLevel: e.string("LOG_LEVEL", "info"),
   };

@@ -76,22 +76,22 @@ describe("cart service over Connect", () => {
     expect((await client.getCart({ userId: "full" })).cart?.items).toHaveLength(50);
   });
 
-  it("refuses quantities outside 1..99, including adding past 99", async () => {
+  it("refuses quantities outside 1..99 by the request's field rule, and adding past 99 as a conflict", async () => {
     expect(await failure(client.addItem({ userId: "bob", productId: "1", quantity: 0 }))).toBe(
-      "InvalidArgument/INVALID_QUANTITY",
+      "InvalidArgument/INVALID_ARGUMENT",
     );
     expect(await failure(client.addItem({ userId: "bob", productId: "1", quantity: 100 }))).toBe(
-      "InvalidArgument/INVALID_QUANTITY",
+      "InvalidArgument/INVALID_ARGUMENT",
     );
     await client.addItem({ userId: "bob", productId: "1", quantity: 99 });
     expect(await failure(client.addItem({ userId: "bob", productId: "1", quantity: 1 }))).toBe(
-      "InvalidArgument/INVALID_QUANTITY",
+      "FailedPrecondition/CART_LINE_QUANTITY_LIMIT",
     );
     expect(await failure(client.updateQuantity({ userId: "bob", productId: "1", quantity: 0 }))).toBe(
-      "InvalidArgument/INVALID_QUANTITY",
+      "InvalidArgument/INVALID_ARGUMENT",
     );
     expect(await failure(client.updateQuantity({ userId: "bob", productId: "1", quantity: 100 }))).toBe(
-      "InvalidArgument/INVALID_QUANTITY",
+      "InvalidArgument/INVALID_ARGUMENT",
     );
     expect(quantities((await client.getCart({ userId: "bob" })).cart)).toEqual([["1", 99]]);
   });

@@ -25,4 +25,16 @@ describe("checkout config", () => {
   it("refuses a breaker threshold below one", () => {
     expect(() => loadCheckoutConfig({ ...base, CHECKOUT_BREAKER_FAILURES: "0" })).toThrow(ConfigError);
   });
+
+  it("reads the Kafka user the relay authenticates as", () => {
+    expect(loadCheckoutConfig(base).kafkaSasl).toBeUndefined();
+    const config = loadCheckoutConfig({
+      ...base,
+      KAFKA_BROKERS: "127.0.0.1:9092",
+      KAFKA_USERNAME: "checkout-service",
+      KAFKA_PASSWORD: "s3cret",
+    });
+    expect(config.kafkaSasl).toEqual({ mechanism: "scram-sha-256", username: "checkout-service", password: "s3cret" });
+    expect(() => loadCheckoutConfig({ ...base, KAFKA_USERNAME: "checkout-service" })).toThrow(/KAFKA_PASSWORD/);
+  });
 });

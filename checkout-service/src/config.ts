@@ -1,4 +1,11 @@
-import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  ConfigError,
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type KafkaSasl,
+  parseKafkaSasl,
+} from "@checkout-saga/shared";
 import { CRASH_POINTS, type CrashPoint } from "./saga/saga-faults.js";
 
 export interface CheckoutConfig {
@@ -41,6 +48,8 @@ export interface CheckoutConfig {
   logLevel: string;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
+  /** Who the service is to the brokers (KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD); anonymous when unset. */
+  kafkaSasl?: KafkaSasl;
 }
 
 export function loadCheckoutConfig(env: Record<string, string | undefined>): CheckoutConfig {
@@ -73,6 +82,11 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     outboxRetentionDays: e.number("OUTBOX_RETENTION_DAYS", 7, { min: 0 }),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
+    kafkaSasl: parseKafkaSasl({
+      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
+      username: e.optionalString("KAFKA_USERNAME"),
+      password: e.optionalString("KAFKA_PASSWORD"),
+    }),
   };
 }
 

@@ -7,6 +7,7 @@ import { createTestDatabase } from "@checkout-saga/shared/testing";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
+import { KAFKA_USERS } from "../../scripts/stack/topology.js";
 import type { CrashPoint } from "../src/saga/saga-faults.js";
 import { type CheckoutProcess, startCheckoutProcess } from "./checkout-process.js";
 import { type RealDownstream, startRealDownstream } from "./real-downstream.js";
@@ -32,8 +33,8 @@ const processes = new Set<CheckoutProcess>();
 beforeAll(async () => {
   kafkaDir = await mkdtemp(path.join(os.tmpdir(), "checkout-crash-kafka-"));
   // Provisions Kafka itself when needed: the jars come from the cache after the first run.
-  kafka = await startKafka({ dataDir: kafkaDir });
-  await createKafkaTopics(kafka.brokers, [{ topic: CHECKOUT_EVENTS_TOPIC, partitions: 3 }]);
+  kafka = await startKafka({ dataDir: kafkaDir, users: KAFKA_USERS });
+  await createKafkaTopics(kafka.admin, [{ topic: CHECKOUT_EVENTS_TOPIC, partitions: 3 }]);
   downstream = await startRealDownstream();
   databaseUrl = await createTestDatabase("checkout_crash");
   db = postgres(databaseUrl, { max: 2, onnotice: () => {} });
@@ -57,7 +58,8 @@ afterAll(async () => {
 async function startService(env: Record<string, string> = {}) {
   const p = await startCheckoutProcess({
     CHECKOUT_DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: kafka.brokers.join(","),
+    // As the stack runs it: the relay is Kafka user checkout-service, with its ACLs.
+    ...kafka.env("checkout-service"),
     ...downstream.checkoutEnv,
     CHECKOUT_LEASE_MS: "1000",
     CHECKOUT_RECOVERY_INTERVAL_MS: "200",

@@ -14,6 +14,7 @@ import {
   deadLetterTopic,
   decodeEnvelope,
   type EventPublisher,
+  type KafkaConnection,
   type KafkaEventBus,
   type OutboxRelay,
   type Sql,
@@ -23,6 +24,7 @@ import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
+import { KAFKA_USERS } from "../../scripts/stack/topology.js";
 import { migrateCheckoutDatabase } from "../src/store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "../src/store/postgres-checkout-store.js";
 import { completeCheckout, runOutboxCli, writePoisonEvent } from "./outbox-fixture.js";
@@ -35,7 +37,9 @@ const CONSUMER_MAX_ATTEMPTS = 3;
 /**
  * Faults on a real Kafka broker (a child process, restarted on the same data dir and ports):
  * outbox rows written by the real store, published by the relay through the Kafka bus, and
- * consumed by the real orders service as group "orders-service".
+ * consumed by the real orders service as group "orders-service". Each client is the Kafka user
+ * the stack gives it, with that user's ACLs (relay: checkout-service, consumer: orders-service,
+ * CLI: outbox-cli), so a grant the stack's users lack fails here too.
  */
 describe("outbox relay and consumers on real Kafka", () => {
   let dataDir: string;
@@ -55,8 +59,8 @@ describe("outbox relay and consumers on real Kafka", () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-test-outbox-kafka-"));
     kafkaPorts = { port: await freePort(), controllerPort: await freePort() };
-    kafka = await startKafka({ dataDir, ...kafkaPorts });
-    await createKafkaTopics(kafka.brokers, [
+    kafka = await startKafka({ dataDir, ...kafkaPorts, users: KAFKA_USERS });
+    await createKafkaTopics(kafka.admin, [
       { topic: CHECKOUT_EVENTS_TOPIC, partitions: 3 },
       { topic: deadLetterTopic(CHECKOUT_EVENTS_TOPIC), partitions: 1 },
     ]);
@@ -66,7 +70,7 @@ describe("outbox relay and consumers on real Kafka", () => {
     store = createPostgresCheckoutStore(sql, { leaseMs: 30_000, outboxSignal: signal });
     const ordersDb = await createTestDatabase("orders_outbox_kafka");
     ordersBus = createKafkaEventBus({
-      brokers: kafka.brokers,
+      ...kafka.connection("orders-service"),
       clientId: "orders-test",
       logger,
       maxAttempts: CONSUMER_MAX_ATTEMPTS,
@@ -76,7 +80,12 @@ describe("outbox relay and consumers on real Kafka", () => {
       events: ordersBus,
     });
     ordersSql = createPostgres(ordersDb, { max: 2 });
-    relayBus = createKafkaEventBus({ brokers: kafka.brokers, clientId: "relay-test", logger, publishRetries: 2 });
+    relayBus = createKafkaEventBus({
+      ...kafka.connection("checkout-service"),
+      clientId: "relay-test",
+      logger,
+      publishRetries: 2,
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -126,7 +135,7 @@ describe("outbox relay and consumers on real Kafka", () => {
 
   /** Messages on the topic so far (sum of the partitions' high watermarks). */
   async function topicSize(topic: string): Promise<number> {
-    const admin = new Kafka({ clientId: "test-admin", brokers: kafka!.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: "test-admin", ...kafka!.admin, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
@@ -178,7 +187,7 @@ describe("outbox relay and consumers on real Kafka", () => {
       later.map((c) => c.checkoutId),
       30_000,
     );
-    const env = { KAFKA_BROKERS: kafka!.brokers.join(","), CHECKOUT_DATABASE_URL: checkoutDb };
+    const env = { ...kafka!.env("outbox-cli"), CHECKOUT_DATABASE_URL: checkoutDb };
     const listed = await eventually(
       "the poison event dead-lettered",
       async () => {
@@ -208,7 +217,7 @@ describe("outbox relay and consumers on real Kafka", () => {
     expect(republished.stdout).toContain(`event=${poison.eventId}`);
     expect(republished.stdout).toContain("republished 1 dead letter(s) to checkout-events");
     expect(await topicSize(CHECKOUT_EVENTS_TOPIC)).toBe(topicBefore + 1);
-    const sentBack = await lastMessage(kafka!.brokers, "poison-user");
+    const sentBack = await lastMessage(kafka!.admin, "poison-user");
     expect(sentBack.eventId).toBe(poison.eventId);
     expect(sentBack.headers[DEAD_LETTER_HEADERS.error]).toBeUndefined();
     // Still poison: dead-lettered again, and only that new copy is pending.
@@ -233,7 +242,7 @@ describe("outbox relay and consumers on real Kafka", () => {
     const before = await topicSize(CHECKOUT_EVENTS_TOPIC);
 
     const r = await runOutboxCli(["replay", "--aggregate", checkout.checkoutId], {
-      KAFKA_BROKERS: kafka!.brokers.join(","),
+      ...kafka!.env("outbox-cli"),
       CHECKOUT_DATABASE_URL: checkoutDb,
     });
 
@@ -242,7 +251,7 @@ describe("outbox relay and consumers on real Kafka", () => {
     expect(r.stdout).toMatch(new RegExp(`^sent .*event=${checkout.eventId}$`, "m"));
     expect(r.stdout).toContain("sent 1 event(s) via kafka");
     expect(await topicSize(CHECKOUT_EVENTS_TOPIC)).toBe(before + 1);
-    expect((await lastMessage(kafka!.brokers, "replay-user")).eventId).toBe(checkout.eventId);
+    expect((await lastMessage(kafka!.admin, "replay-user")).eventId).toBe(checkout.eventId);
     await sleep(500);
     expect(await ordersPerCheckout([checkout.checkoutId])).toEqual(new Map([[checkout.checkoutId, 1]]));
     await stopRelay(relay);
@@ -268,7 +277,7 @@ describe("outbox relay and consumers on real Kafka", () => {
     }
     expect(await pending()).toBe(during.length);
 
-    kafka = await startKafka({ dataDir, ...kafkaPorts });
+    kafka = await startKafka({ dataDir, ...kafkaPorts, users: KAFKA_USERS });
     const after = [];
     for (let i = 0; i < 5; i++) after.push(await completeCheckout(store, `outage-user-${i}`));
 
@@ -292,8 +301,8 @@ interface DeadLetterJson {
 }
 
 /** The newest message of `key` on checkout-events (one key, one partition: the highest offset), read by a throwaway group. */
-async function lastMessage(brokers: string[], key: string) {
-  const kafka = new Kafka({ clientId: "test-reader", brokers, logLevel: logLevel.NOTHING });
+async function lastMessage(connection: KafkaConnection, key: string) {
+  const kafka = new Kafka({ clientId: "test-reader", ...connection, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(CHECKOUT_EVENTS_TOPIC);

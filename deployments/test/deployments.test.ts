@@ -11,15 +11,22 @@
  * `environment:`; a k8s env entry is `- name:` with a `value:` or a one-line key reference. A line inside those blocks
  * that this reader does not understand fails the test instead of being skipped.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DATABASES, SERVICES, TOPICS } from "../../scripts/stack/topology.js";
-
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-const deploymentsDir = path.join(repoRoot, "deployments");
-const k8sBaseDir = path.join(deploymentsDir, "k8s/base");
-const read = (file: string) => readFileSync(file, "utf8");
+import { DATABASES, databaseRole, SERVICES, TOPICS } from "../../scripts/stack/topology.js";
+import {
+  compose,
+  configMaps,
+  deploymentsDir,
+  find,
+  k8sBaseDir,
+  manifests,
+  read,
+  repoRoot,
+  resources,
+  secrets,
+} from "./deployment-files.js";
 
 /**
  * Variables a service reads that its containers deliberately leave at the code's default.
@@ -180,62 +187,6 @@ describe("the env scanner", () => {
 // ---------------------------------------------------------------------------------------------
 // docker-compose.yml
 
-interface ComposeService {
-  environment: Map<string, string>;
-  /** depends_on: dependency → condition. */
-  dependsOn: Map<string, string>;
-  lines: string[];
-}
-
-function parseCompose(text: string): Map<string, ComposeService> {
-  const services = new Map<string, ComposeService>();
-  let inServices = false;
-  let current: ComposeService | undefined;
-  let block: string | undefined;
-  let dependency: string | undefined;
-  for (const [index, line] of text.split("\n").entries()) {
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const where = `docker-compose.yml:${index + 1}`;
-    const indent = line.length - line.trimStart().length;
-    if (indent === 0) {
-      inServices = line === "services:";
-      current = undefined;
-      continue;
-    }
-    if (!inServices) continue;
-    if (indent === 2) {
-      const name = /^ {2}([\w.-]+):$/.exec(line)?.[1];
-      if (!name) throw new Error(`${where}: expected a service name, got "${line.trim()}"`);
-      current = { environment: new Map(), dependsOn: new Map(), lines: [] };
-      services.set(name, current);
-      continue;
-    }
-    if (!current) continue;
-    current.lines.push(line);
-    if (indent === 4) {
-      block = /^ {4}([\w<-]+):/.exec(line)?.[1];
-      continue;
-    }
-    if (block === "environment") {
-      const m = /^ {6}([A-Za-z_][A-Za-z0-9_]*): ?(.*)$/.exec(line);
-      if (!m) throw new Error(`${where}: environment entries must be "NAME: value" lines, got "${line.trim()}"`);
-      current.environment.set(m[1]!, m[2]!.replace(/^"(.*)"$/, "$1"));
-    } else if (block === "depends_on") {
-      if (indent === 6) {
-        dependency = /^ {6}([\w.-]+):$/.exec(line)?.[1];
-        if (!dependency) throw new Error(`${where}: depends_on entries must be "name:" with a condition`);
-        current.dependsOn.set(dependency, "");
-      } else if (dependency) {
-        const condition = /^ {8}condition: (\S+)$/.exec(line)?.[1];
-        if (condition) current.dependsOn.set(dependency, condition);
-      }
-    }
-  }
-  return services;
-}
-
-const compose = parseCompose(read(path.join(deploymentsDir, "docker-compose.yml")));
-
 describe("docker-compose.yml", () => {
   it.each(SERVICES)("runs $name from the one image with every variable it reads", (service) => {
     const container = compose.get(service.name);
@@ -258,7 +209,7 @@ describe("docker-compose.yml", () => {
     const env = compose.get(service.name)!.environment;
     const servers: [boolean, string, string][] = [
       [[...env.keys()].some((n) => n.endsWith("_DATABASE_URL")), "postgres", "service_healthy"],
-      [env.has("KAFKA_BROKERS"), "kafka-topics", "service_completed_successfully"],
+      [env.has("KAFKA_BROKERS"), "kafka-setup", "service_completed_successfully"],
       [env.has("MONGODB_URI"), "mongo", "service_healthy"],
       [env.has("REDIS_URL"), "redis", "service_healthy"],
     ];
@@ -278,120 +229,26 @@ describe("docker-compose.yml", () => {
     }
   });
 
-  it("creates every database and topic the services use; Kafka never auto-creates", () => {
+  it("creates every database, owned by its role, and every topic the services use; Kafka never auto-creates", () => {
     const init = readdirSync(path.join(deploymentsDir, "postgres-init"))
       .map((f) => read(path.join(deploymentsDir, "postgres-init", f)))
       .join("\n");
-    for (const database of DATABASES) expect(init).toContain(`CREATE DATABASE ${database};`);
-    const topicInit = compose.get("kafka-topics")!.lines.join("\n");
+    for (const database of DATABASES) {
+      const role = databaseRole(database);
+      expect(init).toContain(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+      expect(init).toContain(`CREATE DATABASE ${database} OWNER ${role};`);
+      expect(init).toContain(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC;`);
+    }
+    const topicInit = compose.get("kafka-setup")!.lines.join("\n");
     for (const { topic, partitions } of TOPICS) {
       expect(topicInit).toMatch(new RegExp(`--topic ${topic.replace(/\./g, "\\.")} --partitions ${partitions}\\b`));
     }
-    expect(compose.get("kafka")!.environment.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")).toBe("false");
+    expect(compose.get("kafka")!.lines).toContain("        auto.create.topics.enable=false");
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 // k8s/base (kustomize)
-
-type EnvSource =
-  | { from: "value"; value: string }
-  | { from: "configMapKeyRef" | "secretKeyRef"; name: string; key: string };
-
-interface Manifest {
-  kind: string;
-  name: string;
-  text: string;
-  env: Map<string, EnvSource>;
-}
-
-/**
- * The manifests of one file. A container's env list is read entry by entry: `- name: NAME`, then
- * either `value: ...` or `valueFrom:` with a one-line `configMapKeyRef`/`secretKeyRef` mapping.
- */
-function parseManifests(file: string): Manifest[] {
-  return read(file)
-    .split(/^---$/m)
-    .filter((doc) => /^kind: /m.test(doc))
-    .map((text) => {
-      const kind = /^kind: (\S+)$/m.exec(text)![1]!;
-      const name = /^ {2}name: (\S+)$/m.exec(text)?.[1] ?? "";
-      const lines = text.split("\n");
-      const starts = lines.flatMap((l, i) => (/^\s+env:$/.test(l) ? [i] : []));
-      if (starts.length > 1) throw new Error(`${file} ${name}: one container with one env list expected`);
-      const env = new Map<string, EnvSource>();
-      const fail = (line: string) => {
-        throw new Error(`${file} ${name}: unexpected line in env: "${line.trim()}"`);
-      };
-      for (const start of starts) {
-        const indent = lines[start]!.indexOf("env:");
-        let entry: string | undefined;
-        for (const line of lines.slice(start + 1)) {
-          if (/^\s*(#.*)?$/.test(line)) continue;
-          if (line.length - line.trimStart().length <= indent) break;
-          const item = line.trim();
-          const started = /^- name: ([A-Za-z_][A-Za-z0-9_]*)$/.exec(item)?.[1];
-          const value = /^value: "?([^"]*)"?$/.exec(item)?.[1];
-          const ref = /^(configMapKeyRef|secretKeyRef): \{ name: ([\w.-]+), key: ([\w.-]+) \}$/.exec(item);
-          if (started) entry = started;
-          else if (entry === undefined) fail(line);
-          else if (value !== undefined) env.set(entry, { from: "value", value });
-          else if (ref)
-            env.set(entry, { from: ref[1] as "configMapKeyRef" | "secretKeyRef", name: ref[2]!, key: ref[3]! });
-          else if (item !== "valueFrom:") fail(line);
-        }
-      }
-      return { kind, name, text, env };
-    });
-}
-
-function parseEnvFile(file: string): Map<string, string> {
-  const entries = new Map<string, string>();
-  for (const line of read(file).split("\n")) {
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!m) throw new Error(`${file}: expected NAME=value, got "${line}"`);
-    entries.set(m[1]!, m[2]!);
-  }
-  return entries;
-}
-
-/** A top-level list of kustomization.yaml; generators map their name to their env files. */
-function kustomizationSection(text: string, section: string): Map<string, string[]> {
-  const result = new Map<string, string[]>();
-  const lines = text.split("\n");
-  let current: string[] | undefined;
-  for (const line of lines.slice(lines.indexOf(`${section}:`) + 1)) {
-    if (/^\S/.test(line)) break;
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const item = /^ {2}- (?:name: )?(\S+)$/.exec(line)?.[1];
-    if (item) {
-      current = [];
-      result.set(item, current);
-    } else if (/^ {4}(literals|files):/.test(line)) {
-      throw new Error(`kustomization.yaml ${section}: only envs files are understood by this test`);
-    } else {
-      const envFile = /^ {6}- (\S+\.env)$/.exec(line)?.[1];
-      if (envFile) current?.push(envFile);
-    }
-  }
-  return result;
-}
-
-const kustomization = read(path.join(k8sBaseDir, "kustomization.yaml"));
-const resources = [...kustomizationSection(kustomization, "resources").keys()];
-const manifests = resources.flatMap((r) => parseManifests(path.join(k8sBaseDir, r)));
-const generated = (section: string) =>
-  new Map(
-    [...kustomizationSection(kustomization, section)].map(([name, files]) => {
-      const merged = new Map<string, string>();
-      for (const f of files) for (const [k, v] of parseEnvFile(path.join(k8sBaseDir, f))) merged.set(k, v);
-      return [name, merged];
-    }),
-  );
-const configMaps = generated("configMapGenerator");
-const secrets = generated("secretGenerator");
-const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.name === name);
 
 describe("k8s/base", () => {
   it("lists every manifest of the folder as a resource", () => {
@@ -443,7 +300,9 @@ describe("k8s/base", () => {
   it("keeps secrets in the Secret and wires services by Service name", () => {
     const secretKeys = new Set([...secrets.values()].flatMap((s) => [...s.keys()]));
     for (const name of [...secretKeys])
-      expect(name).toMatch(/^(JWT_SECRET|PAYMENT_WEBHOOK_SECRET|[A-Z]+_DATABASE_URL|MONGODB_URI|REDIS_URL)$/);
+      expect(name).toMatch(
+        /^(JWT_SECRET|PAYMENT_WEBHOOK_SECRET|[A-Z]+_DATABASE_URL|MONGODB_URI|[A-Z]+_REDIS_URL|[A-Z]+_KAFKA_PASSWORD)$/,
+      );
     expect(secretKeys).toContain("JWT_SECRET");
     for (const [name, value] of [...configMaps.values(), ...secrets.values()].flatMap((m) => [...m])) {
       if (expectedUrls.has(name)) expect(value, name).toBe(expectedUrls.get(name));

@@ -1,6 +1,10 @@
+import { type FieldPath, ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { errorDetail } from "@checkout-saga/shared";
 import { Code, type ConnectError } from "@connectrpc/connect";
+import type { RestPlace } from "./context.js";
+import type { FieldError } from "./openapi/schemas.js";
 import { type Problem, problem, problemSlug } from "./problems.js";
+import { printable } from "./validation/rule-schemas.js";
 
 /** Reasons whose FAILED_PRECONDITION means "this request can never succeed as sent", not a conflict. */
 const unprocessableReasons = new Set(["CART_LINE_LIMIT", "CART_EMPTY", "IDEMPOTENCY_KEY_REUSED"]);
@@ -55,12 +59,50 @@ const fallbackSlugByStatus: Record<number, string> = {
   504: "upstream-timeout",
 };
 
+/** `lines[0].quantity` as the gateway's own errors write it: `lines.0.quantity`. */
+function dottedPath(path: FieldPath | undefined): string {
+  return (path?.elements ?? [])
+    .flatMap((e) => [e.fieldName, ...(e.subscript.case === undefined ? [] : [String(e.subscript.value)])])
+    .join(".");
+}
+
+/**
+ * A service refused the request by its field rules. The gateway checks the same rules first, so
+ * this means a rule it could not check (the user it took from the token):
+ * the refusal is the gateway's validation-error all the same, each field named where the client
+ * sent it when the route says so, with the rule it broke.
+ */
+function ruleViolationProblem(err: ConnectError, restPlaceOf?: (rpcPath: string) => RestPlace | undefined): Problem {
+  const violations = err.findDetails(ViolationsSchema).flatMap((v) => v.violations);
+  const errors: Array<FieldError & { rule: string }> = violations.map((v) => {
+    const rpcPath = dottedPath(v.field);
+    const place = restPlaceOf?.(rpcPath);
+    const message = printable(v.message);
+    // A field no REST input feeds is one the gateway fills itself: the user, from the bearer token.
+    if (!place)
+      return { path: "Authorization", in: "header" as const, message: `${rpcPath} ${message}`, rule: v.ruleId };
+    return { path: place.path, in: place.in, message, rule: v.ruleId };
+  });
+  const first = errors[0];
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  return problem("validation-error", 400, first ? `${first.path}: ${first.message}${more}` : "the request is invalid", {
+    errors,
+  });
+}
+
 /**
  * A downstream Connect error as a problem. Client errors (4xx) keep the service's message
  * and its machine context; server-side ones (5xx) say only what kind of failure it was, so
- * no internal message leaks — the cause goes to the log.
+ * no internal message leaks — the cause goes to the log. `restPlaceOf` (the route's binding)
+ * names RPC fields as the client sent them.
  */
-export function problemFromConnectError(err: ConnectError): Problem {
+export function problemFromConnectError(
+  err: ConnectError,
+  restPlaceOf?: (rpcPath: string) => RestPlace | undefined,
+): Problem {
+  if (err.code === Code.InvalidArgument && err.findDetails(ViolationsSchema).length > 0) {
+    return ruleViolationProblem(err, restPlaceOf);
+  }
   const detail = errorDetail(err);
   const reason = detail?.reason || undefined;
   const status = httpStatusFor(err.code, reason);

@@ -11,6 +11,17 @@ export interface GatewayVariables {
   deadline: number;
   /** The gateway's logger with this request's `request_id` on every line. */
   log: Logger;
+  /**
+   * Where a field of the RPC request this route sent came from in the REST request, so a
+   * service's refusal names what the client sent; set when the route builds the request.
+   */
+  restPlaceOf?: (rpcPath: string) => RestPlace | undefined;
+}
+
+/** A REST input: where it was sent and its dotted path (`shipping_address.phone`) or name. */
+export interface RestPlace {
+  in: "body" | "query" | "path" | "header";
+  path: string;
 }
 
 export type GatewayEnv = { Variables: GatewayVariables };

@@ -6,11 +6,12 @@
  * | type (after PROBLEM_BASE)   | status | when |
  * | --------------------------- | ------ | ---- |
  * | invalid-json                | 400 | the body is not JSON |
- * | validation-error            | 400 | a parameter, header or member is missing, unknown, of the wrong type or out of range (`errors`: [{path, in, message}]) |
+ * | validation-error            | 400 | a parameter, header or member is missing, unknown, of the wrong type or breaks its field rule (`errors`: [{path, in, message, rule?}]; `rule` when a service refused it) |
  * | idempotency-key-missing     | 400 | POST /checkout without `Idempotency-Key` |
  * | invalid-idempotency-key     | 400 | the key is not 1..255 printable ASCII characters without a comma |
  * | bad-request                 | 4xx | a request the HTTP layer itself refused |
- * | invalid-argument, invalid-quantity, invalid-page-size, invalid-page-token, invalid-payment-method, invalid-address | 400 | a service refused an argument |
+ * | invalid-page-token          | 400 | a page token the service did not issue |
+ * | invalid-argument            | 400 | a service refused an argument by a check of its own |
  * | invalid-token               | 401 | missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate`) |
  * | payment-declined            | 402 | the card was declined (`checkout_id`, `decline_code`) |
  * | permission-denied           | 403 | a service refused the caller |
@@ -20,6 +21,8 @@
  * | out-of-stock                | 409 | not enough stock (`lines`: product_id, requested, available; `checkout_id` at checkout) |
  * | reservation-lost            | 409 | stock vanished after payment; the charge was refunded (`checkout_id`) |
  * | idempotency-key-in-flight   | 409 | the first request with this key is still running |
+ * | cart-line-quantity-limit    | 409 | adding would take the cart line past 99 units |
+ * | cart-conflict               | 409 | the cart kept changing under concurrent writes; try again |
  * | conflict                    | 409 | another conflicting write (a service's FAILED_PRECONDITION / ABORTED without a known reason) |
  * | request-timeout             | 408 | the request line, headers or body did not arrive in time (Node's HTTP server) |
  * | payload-too-large           | 413 | the body exceeds GATEWAY_MAX_BODY_BYTES (`max_bytes`) |

@@ -74,7 +74,7 @@ describe("deadlines", () => {
       payment_method: { type: "card", token: "tok_visa" },
       shipping_address: {
         name: "A",
-        phone: "1",
+        phone: "1234",
         postal_code: "1",
         region: "R",
         city: "C",

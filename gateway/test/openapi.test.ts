@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../src/auth/tokens.js";
-import { componentSchemas, ProblemSchema } from "../src/openapi/schemas.js";
+import { ProblemSchema, componentSchemas as responseSchemas } from "../src/openapi/schemas.js";
 import {
   addCartItemRoute,
   clearCartRoute,
@@ -13,6 +13,8 @@ import { getCheckoutRoute, startCheckoutRoute } from "../src/routes/checkout.js"
 import { devTokenRoute } from "../src/routes/dev-token.js";
 import { getOrderRoute, listOrdersRoute } from "../src/routes/orders.js";
 import { getProductRoute, listProductsRoute } from "../src/routes/products.js";
+import { requestBindings } from "../src/routes/request-bindings.js";
+import { messageComponents } from "../src/validation/rule-schemas.js";
 import { type Json, SECRET, startTestGateway } from "./fixture.js";
 
 /** The route definitions the document is generated from, by operationId. */
@@ -178,6 +180,11 @@ describe("GET /openapi.json", () => {
   it("has an example on every named schema, and each validates against the zod schema it came from", async () => {
     const { doc } = await servedDocument();
     const names = Object.keys(doc.components.schemas);
+    // Responses are written as zod; request bodies and the messages in them are generated from the field rules.
+    const componentSchemas: Record<string, z.ZodType> = { ...responseSchemas, ...messageComponents() };
+    for (const binding of Object.values(requestBindings)) {
+      if (binding.body && binding.bodyName) componentSchemas[binding.bodyName] = binding.body;
+    }
     expect(names.sort()).toEqual(Object.keys(componentSchemas).sort());
     for (const name of names) {
       const example = doc.components.schemas[name].example;

@@ -1,4 +1,11 @@
-import { ConfigError, defaultAdminPorts, defaultPorts, envReader } from "@checkout-saga/shared";
+import {
+  ConfigError,
+  defaultAdminPorts,
+  defaultPorts,
+  envReader,
+  type KafkaSasl,
+  parseKafkaSasl,
+} from "@checkout-saga/shared";
 
 type Env = Record<string, string | undefined>;
 
@@ -11,6 +18,8 @@ export interface OrdersConfig {
   logLevel: string;
   /** Production mode's brokers; embedded mode hands the service an in-process bus instead. */
   kafkaBrokers?: string;
+  /** Who the service is to the brokers (KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD); anonymous when unset. */
+  kafkaSasl?: KafkaSasl;
 }
 
 export function loadOrdersConfig(env: Env): OrdersConfig {
@@ -26,5 +35,10 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     databaseUrl,
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
+    kafkaSasl: parseKafkaSasl({
+      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
+      username: e.optionalString("KAFKA_USERNAME"),
+      password: e.optionalString("KAFKA_PASSWORD"),
+    }),
   };
 }

@@ -54,7 +54,7 @@ describe("GetOrder", () => {
     });
   });
 
-  it.each(["6f1c7f2e-0000-4000-8000-000000000000", "not-a-uuid", ""])(
+  it.each(["6f1c7f2e-0000-4000-8000-000000000000", "not-a-uuid"])(
     "reports order id %j as not found",
     async (orderId) => {
       expect(await rpcError(t.client.getOrder({ orderId }))).toEqual({
@@ -63,6 +63,13 @@ describe("GetOrder", () => {
       });
     },
   );
+
+  it("refuses an empty order id by the request's field rule", async () => {
+    expect(await rpcError(t.client.getOrder({ orderId: "" }))).toEqual({
+      code: Code.InvalidArgument,
+      reason: "INVALID_ARGUMENT",
+    });
+  });
 });
 
 describe("ListOrders", () => {
@@ -102,8 +109,8 @@ describe("ListOrders", () => {
 
   it.each([
     [{ userId: "" }, "INVALID_ARGUMENT"],
-    [{ userId: "carol", pageSize: 101 }, "INVALID_PAGE_SIZE"],
-    [{ userId: "carol", pageSize: -1 }, "INVALID_PAGE_SIZE"],
+    [{ userId: "carol", pageSize: 101 }, "INVALID_ARGUMENT"],
+    [{ userId: "carol", pageSize: -1 }, "INVALID_ARGUMENT"],
     [{ userId: "carol", pageToken: "garbage" }, "INVALID_PAGE_TOKEN"],
   ])("refuses %j with %s", async (req, reason) => {
     expect(await rpcError(t.client.listOrders(req))).toEqual({ code: Code.InvalidArgument, reason });

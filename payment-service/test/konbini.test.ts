@@ -98,7 +98,8 @@ describe("konbini on the mock provider", () => {
     ["¥119", konbiniRequest("too-small", { amountMinor: 119n }), "KONBINI_AMOUNT_OUT_OF_RANGE"],
     ["¥300,001", konbiniRequest("too-large", { amountMinor: 300_001n }), "KONBINI_AMOUNT_OUT_OF_RANGE"],
     ["a card token", konbiniRequest("token", { token: "tok_visa" }), "INVALID_PAYMENT_METHOD"],
-    ["an unknown store", konbiniRequest("store", { store: "corner-shop" }), "INVALID_PAYMENT_METHOD"],
+    // Not one of the chains: the store field's rule (payment.proto), checked before the handler.
+    ["an unknown store", konbiniRequest("store", { store: "corner-shop" }), "INVALID_ARGUMENT"],
   ])("refuses %s as InvalidArgument with its reason, storing nothing", async (_name, request, reason) => {
     expect(await failureOf(client.charge(request))).toEqual({ code: Code.InvalidArgument, reason });
     const [row] = await sql`select count(*)::int as n from payments where idempotency_key = ${request.idempotencyKey}`;
@@ -182,6 +183,7 @@ describe("konbini on the mock provider", () => {
   it.each([
     ["an unknown number", "12345678901", Code.NotFound, "KONBINI_VOUCHER_NOT_FOUND"],
     ["a malformed number", "12-345", Code.InvalidArgument, "INVALID_ARGUMENT"],
+    ["a number the provider never issues (leading 0)", "01234567890", Code.InvalidArgument, "INVALID_ARGUMENT"],
   ])("refuses to pay %s", async (_name, confirmationNumber, code, reason) => {
     expect(await failureOf(client.payKonbini({ confirmationNumber }))).toEqual({ code, reason });
   });

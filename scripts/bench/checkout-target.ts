@@ -2,7 +2,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
-import { stackDatabaseUrl, startIsolatedStack, waitUntilReady } from "../lib/stack-process.js";
+import { stackDatabaseUrl, stackSuperuserUrl, startIsolatedStack, waitUntilReady } from "../lib/stack-process.js";
 import { SERVICES } from "../stack/topology.js";
 import type { ProcessTree } from "./process-cpu.js";
 
@@ -95,8 +95,7 @@ export async function startStackTarget(): Promise<CheckoutBenchTarget> {
     await stop();
     throw err;
   }
-  const postgresUrl = new URL(stackDatabaseUrl(stack.env, "inventory"));
-  postgresUrl.pathname = "/postgres";
+  const postgresUrl = new URL(stackSuperuserUrl(stack.env, "postgres"));
   return {
     description: `production stack started by the benchmark (npm run stack, state in ${stack.stackDir})`,
     gatewayUrl: stack.gatewayUrl,

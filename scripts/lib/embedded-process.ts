@@ -56,10 +56,11 @@ export async function startEmbeddedProcess(
   });
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start printed no gateway URL within 120 s:\n${output}`)),
-      120_000,
-    );
+    const timer = setTimeout(() => {
+      // A start that hangs must not outlive the caller and keep its ports bound.
+      child.kill("SIGKILL");
+      reject(new Error(`npm start printed no gateway URL within 120 s:\n${output}`));
+    }, 120_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("Gateway:")) {

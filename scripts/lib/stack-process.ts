@@ -4,7 +4,9 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "@checkout-saga/shared/dev";
-import { SERVER_PORTS, SERVICES } from "../stack/topology.js";
+import { readStackCredentials } from "../stack/infra-credentials.js";
+import { type DatabaseName, SERVICES } from "../stack/topology.js";
+import { roleDatabaseUrl, stackDirOf, stackPorts, superuserDatabaseUrl } from "../stack/wiring.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -98,10 +100,19 @@ export async function stackLogTails(stackDir: string, lines = 15): Promise<strin
   return tails.join("\n");
 }
 
-/** The URL of one of the stack's databases, as the supervisor wires it (a URL given by env wins). */
-export function stackDatabaseUrl(env: StackEnv, db: "checkout" | "inventory" | "payment" | "orders"): string {
-  const port = env.STACK_POSTGRES_PORT ?? String(SERVER_PORTS.postgres);
-  return env[`${db.toUpperCase()}_DATABASE_URL`] ?? `postgres://postgres:postgres@127.0.0.1:${port}/${db}`;
+/**
+ * The URL of one of the stack's databases as its service connects (its role, which owns every
+ * table there), as the supervisor wires it; a URL given by env wins.
+ */
+export function stackDatabaseUrl(env: StackEnv, db: DatabaseName): string {
+  const given = env[`${db.toUpperCase()}_DATABASE_URL`];
+  if (given) return given;
+  return roleDatabaseUrl(db, readStackCredentials(stackDirOf(env, repoRoot)), stackPorts(env));
+}
+
+/** A database of the stack's PostgreSQL as its superuser (server-wide statistics, provisioning checks). */
+export function stackSuperuserUrl(env: StackEnv, db: string): string {
+  return superuserDatabaseUrl(db, readStackCredentials(stackDirOf(env, repoRoot)), stackPorts(env));
 }
 
 /**

@@ -4,6 +4,7 @@ import { type EmbeddedPostgresServer, freePort, startEmbeddedPostgres } from "@c
 import { MongoClient } from "mongodb";
 import postgres from "postgres";
 import { ensureCached, provisionCacheDir } from "./cache.js";
+import { ensureDatabaseOwner } from "./postgres-roles.js";
 import type { ProvisionResult } from "./provision-result.js";
 import { assertPortFree, spawnServer, waitUntilReady } from "./server-process.js";
 import { requireTool, runTool } from "./tools.js";
@@ -60,13 +61,22 @@ export async function installFerretDb(): Promise<ProvisionResult> {
 }
 
 export interface RunningFerretDb {
+  /** mongodb://127.0.0.1:<port>/ — with an owner, it only answers clients that log in (`uriFor`). */
   uri: string;
+  /** With an owner: the URI of one MongoDB database, logged in as the owner (SASL PLAIN). */
+  uriFor(database: string): string;
   port: number;
   stop(): Promise<void>;
 }
 
 /** The PostgreSQL database FerretDB keeps every MongoDB database in (one schema each). */
 const BACKEND_DATABASE = "ferretdb";
+
+/** Where the support function below lives: the superuser's schema, which FerretDB does not list as a database. */
+const SUPPORT_SCHEMA = "ferretdb_support";
+
+/** Creating the backend database: FerretDB refuses any encoding but UTF8 (see ensureBackendDatabase). */
+const BACKEND_DATABASE_OPTIONS = "encoding 'UTF8' locale 'C' template template0";
 
 /**
  * FerretDB as our child process, telemetry off, on a PostgreSQL cluster of its own in
@@ -77,19 +87,42 @@ const BACKEND_DATABASE = "ferretdb";
  * given the index below).
  * Not the services' PostgreSQL either: carts stay up when it goes down, as they would on a
  * MongoDB of their own. Both keep their data in `dataDir`, so a restart finds the carts again.
+ *
+ * With an `owner`, FerretDB holds no credentials of its own: its PostgreSQL URL names no user,
+ * and it opens PostgreSQL connections as whoever logs in to it (SASL PLAIN; FerretDB 1.x's
+ * backend authentication), so an anonymous client reaches nothing and the owner role — which
+ * owns the backend database and nothing else, not a superuser — is who the cart service is to
+ * PostgreSQL. Without one (tests), FerretDB connects as the superuser for every client.
  */
 export async function startFerretDb(options: {
   port?: number;
   dataDir: string;
   readyTimeoutMs?: number;
+  /** The backend's superuser password (provisioning only); see startEmbeddedPostgres. */
+  superuserPassword?: string;
+  formerSuperuserPasswords?: string[];
+  owner?: { role: string; password: string };
 }): Promise<RunningFerretDb> {
   const { location } = await installFerretDb();
   const port = options.port ?? (await freePort());
   await assertPortFree(port, "ferretdb");
   const dataDir = path.resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const backend = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres") });
+  const backend = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, "postgres"),
+    password: options.superuserPassword,
+    formerPasswords: options.formerSuperuserPasswords,
+  });
+  const { owner } = options;
   try {
+    if (owner) {
+      await ensureDatabaseOwner(backend.url, {
+        database: BACKEND_DATABASE,
+        ...owner,
+        createOptions: BACKEND_DATABASE_OPTIONS,
+        superuserSchemas: [SUPPORT_SCHEMA],
+      });
+    }
     await ensureBackendDatabase(backend);
     const logFile = path.join(dataDir, "ferretdb.log");
     const server = spawnServer({
@@ -98,7 +131,7 @@ export async function startFerretDb(options: {
       args: [
         `--listen-addr=127.0.0.1:${port}`,
         "--handler=postgresql",
-        `--postgresql-url=${backend.url(BACKEND_DATABASE)}`,
+        `--postgresql-url=${owner ? withoutCredentials(backend.url(BACKEND_DATABASE)) : backend.url(BACKEND_DATABASE)}`,
         `--state-dir=${dataDir}`,
         "--telemetry=disable",
         // Its debug HTTP endpoint defaults to a fixed port (8088), which parallel servers would fight over.
@@ -108,10 +141,19 @@ export async function startFerretDb(options: {
       logFile,
     });
     const uri = `mongodb://127.0.0.1:${port}/`;
-    await waitUntilReady(server, () => pingMongo(uri), { timeoutMs: options.readyTimeoutMs ?? 30_000, logFile });
+    const uriFor = (database: string) => {
+      if (!owner) return `${uri}${database}`;
+      const user = `${encodeURIComponent(owner.role)}:${encodeURIComponent(owner.password)}`;
+      return `mongodb://${user}@127.0.0.1:${port}/${database}?authMechanism=PLAIN`;
+    };
+    await waitUntilReady(server, () => pingMongo(uriFor("admin")), {
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      logFile,
+    });
     let stopping: Promise<void> | undefined;
     return {
       uri,
+      uriFor,
       port,
       stop: () => {
         stopping ??= server.stop().finally(() => backend.stop());
@@ -124,6 +166,14 @@ export async function startFerretDb(options: {
   }
 }
 
+/** A PostgreSQL URL without its user and password. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.href;
+}
+
 /**
  * FerretDB refuses a database whose encoding is not UTF8, and the cluster's default follows
  * the environment's locale at initdb (SQL_ASCII when none is set): ask for it explicitly. Then
@@ -133,15 +183,20 @@ async function ensureBackendDatabase(backend: EmbeddedPostgresServer): Promise<v
   const admin = postgres(backend.url("postgres"), { max: 1, onnotice: () => {} });
   try {
     const rows = await admin`select 1 from pg_database where datname = ${BACKEND_DATABASE}`;
-    if (rows.length === 0) {
-      await admin.unsafe(`create database ${BACKEND_DATABASE} encoding 'UTF8' locale 'C' template template0`);
-    }
+    if (rows.length === 0) await admin.unsafe(`create database ${BACKEND_DATABASE} ${BACKEND_DATABASE_OPTIONS}`);
   } finally {
     await admin.end();
   }
   const sql = postgres(backend.url(BACKEND_DATABASE), { max: 1, onnotice: () => {} });
   try {
-    await sql.begin((tx) => [tx.unsafe(INDEX_ID_FUNCTION), tx.unsafe(INDEX_ID_TRIGGER)]);
+    await sql.begin((tx) => [
+      // Where data dirs from before kept it: in public, which the owner role controls.
+      tx.unsafe("drop function if exists public.index_ferretdb_id() cascade"),
+      tx.unsafe(`create schema if not exists ${SUPPORT_SCHEMA}`),
+      tx.unsafe(`revoke all on schema ${SUPPORT_SCHEMA} from public`),
+      tx.unsafe(INDEX_ID_FUNCTION),
+      tx.unsafe(INDEX_ID_TRIGGER),
+    ]);
   } finally {
     await sql.end();
   }
@@ -156,9 +211,13 @@ async function ensureBackendDatabase(backend: EmbeddedPostgresServer): Promise<v
  * lookup until a vacuum merged it. FerretDB makes a table per collection when the collection
  * first appears, so an event trigger gives each new table that index. It is not in FerretDB's
  * index metadata: clients do not see it, and it goes with its table.
+ * The function runs for every role's CREATE TABLE (as that role), so it stays the superuser's,
+ * in a schema only the superuser may use or create in, with a fixed search_path: the role
+ * FerretDB logs in as cannot change what it does.
  */
 const INDEX_ID_FUNCTION = `
-create or replace function index_ferretdb_id() returns event_trigger language plpgsql as $$
+create or replace function ${SUPPORT_SCHEMA}.index_ferretdb_id() returns event_trigger language plpgsql
+set search_path = pg_catalog, pg_temp as $$
 declare
   created regclass;
 begin
@@ -177,7 +236,7 @@ const INDEX_ID_TRIGGER = `
 do $$ begin
   if not exists (select 1 from pg_event_trigger where evtname = 'index_ferretdb_id') then
     create event trigger index_ferretdb_id on ddl_command_end when tag in ('CREATE TABLE')
-      execute function index_ferretdb_id();
+      execute function ${SUPPORT_SCHEMA}.index_ferretdb_id();
   end if;
 end $$`;
 

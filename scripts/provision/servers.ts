@@ -15,10 +15,13 @@ export {
 export {
   createKafkaTopics,
   installKafka,
+  KAFKA_SCRAM_MECHANISM,
   KAFKA_VERSION,
+  type KafkaInfraSecrets,
   type RunningKafka,
   startKafka,
 } from "./kafka.js";
+export type { KafkaGrant, KafkaOperation, KafkaUser } from "./kafka-access.js";
 export { ProvisionError } from "./provision-error.js";
 export type { ProvisionResult } from "./provision-result.js";
 export { installRedis, type RunningRedis, startRedis } from "./redis.js";

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { accessSync, constants } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { ProvisionError } from "./provision-error.js";
+import { writePrivateFile } from "./secrets-file.js";
 
 /** The absolute path of an executable on PATH (or in one of `extraDirs`), if there is one. */
 export function findTool(name: string, extraDirs: string[] = []): string | undefined {
@@ -58,4 +61,25 @@ export function runTool(
       );
     });
   });
+}
+
+/**
+ * Runs `java` with its whole command line in an argument file (`java @file`, 0600, removed
+ * after): the arguments carry passwords, which must not show in the process list.
+ */
+export async function runJavaWithArgFile(
+  java: string,
+  args: string[],
+  options: { dataDir: string; what: string },
+): Promise<string> {
+  const argFile = path.join(options.dataDir, `java-args.${process.pid}.${randomBytes(4).toString("hex")}`);
+  // One argument a line, quoted: the launcher's argument-file syntax (no backslashes or quotes in ours).
+  if (args.some((a) => /["\\\n]/.test(a)))
+    throw new ProvisionError(`${options.what}: an argument has a quote or backslash`);
+  await writePrivateFile(argFile, `${args.map((a) => `"${a}"`).join("\n")}\n`);
+  try {
+    return await runTool(java, [`@${argFile}`], { what: options.what });
+  } finally {
+    await rm(argFile, { force: true });
+  }
 }

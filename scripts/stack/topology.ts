@@ -1,7 +1,9 @@
+import type { KafkaGrant } from "../provision/kafka-access.js";
+
 /**
  * What `npm run stack` runs in production mode on one machine: the real servers, then every
  * service as its own OS process, wired by env. One table, so `up`, `status`, the deployment
- * descriptions and their tests agree on names, ports and variables.
+ * descriptions and their tests agree on names, ports, variables and who connects as whom.
  */
 /** Below the kernel's ephemeral range (32768–60999), so an outgoing connection never holds one. */
 export const SERVER_PORTS = {
@@ -30,6 +32,14 @@ export interface ServiceSpec {
   adminPort: number;
   /** Started after these (their readiness is awaited). */
   after: string[];
+  /** The PostgreSQL database it owns (as its own login role, `databaseRole`). */
+  database?: DatabaseName;
+  /** Its carts live in MongoDB (FerretDB in the stack), as the role `FERRETDB_ROLE`. */
+  mongodb?: boolean;
+  /** The Redis ACL user it connects as (`REDIS_USERS`). */
+  redisUser?: string;
+  /** The Kafka SCRAM user it connects as (`KAFKA_USERS`). */
+  kafkaUser?: string;
 }
 
 export const SERVICES: ServiceSpec[] = [
@@ -50,6 +60,7 @@ export const SERVICES: ServiceSpec[] = [
     adminPortVar: "INVENTORY_ADMIN_PORT",
     adminPort: 9453,
     after: [],
+    database: "inventory",
   },
   {
     name: "payment-service",
@@ -59,6 +70,7 @@ export const SERVICES: ServiceSpec[] = [
     adminPortVar: "PAYMENT_ADMIN_PORT",
     adminPort: 9454,
     after: [],
+    database: "payment",
   },
   {
     name: "cart-service",
@@ -68,6 +80,9 @@ export const SERVICES: ServiceSpec[] = [
     adminPortVar: "CART_ADMIN_PORT",
     adminPort: 9452,
     after: ["product-service"],
+    mongodb: true,
+    redisUser: "cart-service",
+    kafkaUser: "cart-service",
   },
   {
     name: "orders-service",
@@ -77,6 +92,8 @@ export const SERVICES: ServiceSpec[] = [
     adminPortVar: "ORDERS_ADMIN_PORT",
     adminPort: 9455,
     after: [],
+    database: "orders",
+    kafkaUser: "orders-service",
   },
   {
     name: "checkout-service",
@@ -86,6 +103,8 @@ export const SERVICES: ServiceSpec[] = [
     adminPortVar: "CHECKOUT_ADMIN_PORT",
     adminPort: 9456,
     after: ["cart-service", "product-service", "inventory-service", "payment-service"],
+    database: "checkout",
+    kafkaUser: "checkout-service",
   },
   {
     name: "gateway",
@@ -95,13 +114,59 @@ export const SERVICES: ServiceSpec[] = [
     adminPortVar: "GATEWAY_PORT",
     adminPort: 8080,
     after: ["product-service", "cart-service", "inventory-service", "checkout-service", "orders-service"],
+    redisUser: "gateway",
   },
 ];
 
 export const DATABASES = ["checkout", "inventory", "payment", "orders"] as const;
+export type DatabaseName = (typeof DATABASES)[number];
+
+/**
+ * The login role that owns a service's database (`checkout` → `checkout_service`): the
+ * service connects and migrates as it; not superuser, no CREATEDB or CREATEROLE, and no other
+ * role (superusers aside) may connect to that database.
+ */
+export const databaseRole = (database: DatabaseName) => `${database}_service`;
+
+/** The role the cart service is to FerretDB, which passes it on to its PostgreSQL: owner of FerretDB's database. */
+export const FERRETDB_ROLE = "cart_service";
+
+/** Redis ACL users and the keys each may touch (every command but the dangerous ones, on those keys only). */
+export const REDIS_USERS = [
+  { name: "gateway", keys: ["gateway:ratelimit:*"] },
+  { name: "cart-service", keys: ["cart:*"] },
+] as const;
 
 /** Kafka topics with explicit partition counts; the broker never auto-creates. */
 export const TOPICS = [
   { topic: "checkout-events", partitions: 6 },
   { topic: "checkout-events.dlq", partitions: 1 },
+];
+
+/** A consumer of checkout-events: reads it as its own group and parks poison messages on the dead-letter topic. */
+const consumerOf = (group: string): KafkaGrant[] => [
+  { resource: "topic", name: "checkout-events", operations: ["read"] },
+  { resource: "group", name: group, operations: ["read"] },
+  { resource: "topic", name: "checkout-events.dlq", operations: ["write"] },
+];
+
+/**
+ * Kafka's SCRAM users and their ACLs (the broker's StandardAuthorizer denies everything else;
+ * READ and WRITE imply DESCRIBE). Topics are created by the provisioning admin, never by these.
+ */
+export const KAFKA_USERS: { name: string; grants: KafkaGrant[] }[] = [
+  // The outbox relay: produces (idempotently) to checkout-events.
+  { name: "checkout-service", grants: [{ resource: "topic", name: "checkout-events", operations: ["write"] }] },
+  { name: "orders-service", grants: consumerOf("orders-service") },
+  { name: "cart-service", grants: consumerOf("cart-service") },
+  {
+    // The outbox CLI: replays to checkout-events, reads the dead letters with groups of its
+    // own (outbox-cli-dead-letters, throwaway outbox-cli-list-*, deleted after) and sends them back.
+    name: "outbox-cli",
+    grants: [
+      { resource: "topic", name: "checkout-events", operations: ["write"] },
+      { resource: "topic", name: "checkout-events.dlq", operations: ["read"] },
+      { resource: "group", name: "outbox-cli", prefixed: true, operations: ["read", "delete"] },
+    ],
+  },
 ];

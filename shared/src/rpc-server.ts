@@ -8,6 +8,7 @@ import { inNewLogContext, REQUEST_ID_HEADER } from "./log-context.js";
 import type { Logger } from "./logger.js";
 import { type Registry, rpcMetricsInterceptor } from "./metrics.js";
 import { registerReflection } from "./reflection.js";
+import { requestValidation } from "./request-validation.js";
 import { rpcServerTracing } from "./rpc-tracing.js";
 
 /**
@@ -72,10 +73,14 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   };
 }
 
+/** One for every service in the process: it compiles each message's rules once, on first use. */
+const validator = requestValidation();
+
 /**
  * What every call a service answers passes through, however it arrives (over HTTP/2, or in
  * process in embedded mode). Outermost first: failures are logged after domain errors became
- * Connect errors.
+ * Connect errors; the request's field rules are checked last, right before its handler, so
+ * whatever a service adds (credentials) decides first whether a caller learns anything.
  */
 export function rpcServerInterceptors(
   options: Pick<RpcServerOptions, "logger" | "metrics" | "interceptors">,
@@ -87,6 +92,7 @@ export function rpcServerInterceptors(
     logFailures(options.logger),
     domainErrorInterceptor,
     ...(options.interceptors ?? []),
+    validator,
   ];
 }
 

@@ -1,6 +1,6 @@
 import { ConfigError } from "./config.js";
 import { createKafkaEventBus, type KafkaEventBus } from "./events/kafka-bus.js";
-import { parseKafkaBrokers } from "./events/kafka-wiring.js";
+import { type KafkaSasl, parseKafkaBrokers } from "./events/kafka-wiring.js";
 import { type Running, runUntilSignalled, stopInOrder } from "./lifecycle.js";
 import { createLogger, type Logger } from "./logger.js";
 import { startTracing, tracesExporterFromEnv } from "./tracing.js";
@@ -27,9 +27,17 @@ export interface ProcessDefinition<C extends ProcessConfig> extends ProcessDefin
   start(config: C, context: { logger: Logger }): Promise<Running>;
 }
 
-/** A process that publishes or consumes events: its Kafka bus (KAFKA_BROKERS) is built before `start`. */
-export interface KafkaProcessDefinition<C extends ProcessConfig & { kafkaBrokers?: string }>
-  extends ProcessDefinitionBase<C> {
+/** What a process with a Kafka bus reads: its brokers and, where the brokers ask for it, its SASL user. */
+export interface KafkaProcessConfig extends ProcessConfig {
+  kafkaBrokers?: string;
+  kafkaSasl?: KafkaSasl;
+}
+
+/**
+ * A process that publishes or consumes events: its Kafka bus (KAFKA_BROKERS, as the user
+ * KAFKA_USERNAME when set) is built before `start`.
+ */
+export interface KafkaProcessDefinition<C extends KafkaProcessConfig> extends ProcessDefinitionBase<C> {
   kafka: true;
   start(config: C, context: { logger: Logger; events: KafkaEventBus }): Promise<Running>;
 }
@@ -40,11 +48,9 @@ export interface KafkaProcessDefinition<C extends ProcessConfig & { kafkaBrokers
  * process has one, then `start`; on SIGTERM/SIGINT it stops in reverse — the service (servers,
  * then its work, then its pools), the bus (flushes), tracing (flushes spans) — and exits 0.
  */
-export function runProcess<C extends ProcessConfig & { kafkaBrokers?: string }>(
-  definition: KafkaProcessDefinition<C>,
-): Promise<void>;
+export function runProcess<C extends KafkaProcessConfig>(definition: KafkaProcessDefinition<C>): Promise<void>;
 export function runProcess<C extends ProcessConfig>(definition: ProcessDefinition<C>): Promise<void>;
-export function runProcess<C extends ProcessConfig & { kafkaBrokers?: string }>(
+export function runProcess<C extends KafkaProcessConfig>(
   definition: ProcessDefinition<C> | KafkaProcessDefinition<C>,
 ): Promise<void> {
   const { name, env } = definition;
@@ -63,7 +69,7 @@ export function runProcess<C extends ProcessConfig & { kafkaBrokers?: string }>(
       let running: Running;
       if (definition.kafka) {
         const brokers = parseKafkaBrokers(config.kafkaBrokers, name);
-        const events = createKafkaEventBus({ brokers, clientId: name, logger });
+        const events = createKafkaEventBus({ brokers, sasl: config.kafkaSasl, clientId: name, logger });
         stops.unshift(() => events.close());
         running = await definition.start(config, { logger, events });
       } else {

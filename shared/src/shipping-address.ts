@@ -6,7 +6,8 @@ import {
 
 /**
  * Where an order is shipped: given at checkout, carried unchanged in CheckoutCompleted and kept
- * on the order. Checkout validates it (checkout-request.ts); everyone after takes it as given.
+ * on the order. Its field rules (common.proto) are checked when InitiateCheckout arrives;
+ * everyone after takes it as given.
  */
 export interface ShippingAddress {
   name: string;
@@ -34,7 +35,7 @@ export const toShippingAddressProto = (a: ShippingAddress): ShippingAddressMessa
     country: a.country,
   });
 
-/** An absent message reads as an empty address, for the domain's own validation to refuse. */
+/** An absent message (an event that carries none) reads as an empty address. */
 export const fromShippingAddressProto = (m: ShippingAddressMessage | undefined): ShippingAddress => ({
   name: m?.name ?? "",
   phone: m?.phone ?? "",

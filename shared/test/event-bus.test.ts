@@ -12,6 +12,7 @@ import { decodeEnvelope } from "../src/events/envelope.js";
 import { createInProcessEventBus } from "../src/events/in-process-bus.js";
 import { createKafkaEventBus, type KafkaEventBus } from "../src/events/kafka-bus.js";
 import { DEAD_LETTER_HEADERS, deadLetterTopic, readDeadLetterReason } from "../src/events/kafka-dead-letter.js";
+import type { KafkaConnection } from "../src/events/kafka-wiring.js";
 import { testLogger } from "../src/testing/index.js";
 import {
   buildEvent,
@@ -62,7 +63,8 @@ describe("kafka event bus (real broker)", () => {
   }, 60_000);
 
   const busOptions = (overrides: { maxAttempts?: number } = {}) => ({
-    brokers: kafka.brokers,
+    // As a SCRAM user, as the services are: the adapter is tested with credentials.
+    ...kafka.connection(),
     clientId: `test-${randomUUID()}`,
     logger: testLogger("kafka-bus"),
     maxAttempts: overrides.maxAttempts ?? MAX_ATTEMPTS,
@@ -72,7 +74,7 @@ describe("kafka event bus (real broker)", () => {
   /** A fresh topic with 3 partitions and its dead-letter topic. */
   async function newTopic(): Promise<string> {
     const topic = `test-${randomUUID()}`;
-    await createKafkaTopics(kafka.brokers, [
+    await createKafkaTopics(kafka.admin, [
       { topic, partitions: 3 },
       { topic: deadLetterTopic(topic), partitions: 1 },
     ]);
@@ -89,7 +91,7 @@ describe("kafka event bus (real broker)", () => {
       async deadLetters(topic) {
         let observer = observers.get(topic);
         if (!observer) {
-          observer = await observeDeadLetters(kafka.brokers, topic);
+          observer = await observeDeadLetters(kafka.connection(), topic);
           observers.set(topic, observer);
         }
         return observer.letters;
@@ -127,7 +129,7 @@ describe("kafka event bus (real broker)", () => {
         ["u1", "u2", "u3", "u4", "u5"].flatMap((key) => [0, 1].map((seq) => toMessage(buildEvent(key, seq)))),
       );
 
-      const admin = new Kafka({ clientId: "test-admin", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({ clientId: "test-admin", ...kafka.admin, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       try {
         const offsets = await admin.fetchTopicOffsets(topic);
@@ -142,7 +144,7 @@ describe("kafka event bus (real broker)", () => {
 
       await expect(bus.publish(topic, [toMessage(buildEvent("u1", 0))])).rejects.toThrow();
 
-      const admin = new Kafka({ clientId: "test-admin", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({ clientId: "test-admin", ...kafka.admin, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       try {
         expect(await admin.listTopics()).not.toContain(topic);
@@ -157,7 +159,7 @@ describe("kafka event bus (real broker)", () => {
       const recorder = createRecorder();
       const subscription = await bus.subscribe({ topic, group, handler: recorder.handler });
       const after = buildEvent("u1", 1);
-      const raw = new Kafka({ clientId: "test-raw", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+      const raw = new Kafka({ clientId: "test-raw", ...kafka.connection(), logLevel: logLevel.NOTHING }).producer();
       await raw.connect();
       try {
         await raw.send({
@@ -169,7 +171,7 @@ describe("kafka event bus (real broker)", () => {
         await raw.disconnect();
       }
 
-      observer = await observeDeadLetters(kafka.brokers, topic);
+      observer = await observeDeadLetters(kafka.connection(), topic);
       await eventually(() => expect(observer?.raw).toHaveLength(1));
       await eventually(() => expect(recorder.distinctIds()).toEqual(new Set([after.eventId])));
       await subscription.close();
@@ -256,7 +258,7 @@ describe("kafka event bus (real broker)", () => {
       const events = Array.from({ length: 10 }, (_, seq) => buildEvent("u1", seq));
       await bus.publish(topic, events.map(toMessage));
 
-      const handledBeforeKill = await runConsumerUntilKilled({ brokers: kafka.brokers, topic, group, killAt: 5 });
+      const handledBeforeKill = await runConsumerUntilKilled({ env: kafka.env(), topic, group, killAt: 5 });
       expect(handledBeforeKill).toEqual(events.slice(0, 4).map((e) => e.eventId));
 
       const next = createRecorder();
@@ -356,7 +358,8 @@ function recordOffsetCommits(topic: string): { offsets: PartitionOffset[]; stop(
  * event; resolves to the ids of the events it handled before that.
  */
 async function runConsumerUntilKilled(options: {
-  brokers: string[];
+  /** KAFKA_BROKERS and the SASL user of the consumer process. */
+  env: Record<string, string>;
   topic: string;
   group: string;
   killAt: number;
@@ -365,7 +368,7 @@ async function runConsumerUntilKilled(options: {
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: {
       ...process.env,
-      KAFKA_BROKERS: options.brokers.join(","),
+      ...options.env,
       TOPIC: options.topic,
       GROUP: options.group,
       KILL_AT: String(options.killAt),
@@ -401,8 +404,8 @@ interface DeadLetterObserver {
 }
 
 /** Reads `<topic>.dlq` from the beginning with a group of its own, decoding each dead letter. */
-async function observeDeadLetters(brokers: string[], topic: string): Promise<DeadLetterObserver> {
-  const consumer: Consumer = new Kafka({ clientId: "test-dlq", brokers, logLevel: logLevel.NOTHING }).consumer({
+async function observeDeadLetters(connection: KafkaConnection, topic: string): Promise<DeadLetterObserver> {
+  const consumer: Consumer = new Kafka({ clientId: "test-dlq", ...connection, logLevel: logLevel.NOTHING }).consumer({
     groupId: `dlq-observer-${randomUUID()}`,
     maxWaitTimeInMs: 500,
   });

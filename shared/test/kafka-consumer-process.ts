@@ -3,9 +3,11 @@
  * It prints `handled <event id>` for each event its handler finished, and when the KILL_AT-th
  * event arrives it dies on the spot (SIGKILL: no close, no commit), that event unfinished.
  *
- * Env: KAFKA_BROKERS (comma-separated), TOPIC, GROUP, KILL_AT.
+ * Env: KAFKA_BROKERS (comma-separated), KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM,
+ * TOPIC, GROUP, KILL_AT.
  */
 import { createKafkaEventBus } from "../src/events/kafka-bus.js";
+import { parseKafkaSasl } from "../src/events/kafka-wiring.js";
 import { testLogger } from "../src/testing/index.js";
 
 function required(name: string): string {
@@ -17,6 +19,11 @@ function required(name: string): string {
 const killAt = Number(required("KILL_AT"));
 const bus = createKafkaEventBus({
   brokers: required("KAFKA_BROKERS").split(","),
+  sasl: parseKafkaSasl({
+    mechanism: process.env.KAFKA_SASL_MECHANISM,
+    username: process.env.KAFKA_USERNAME,
+    password: process.env.KAFKA_PASSWORD,
+  }),
   clientId: "consumer-killed-mid-batch",
   logger: testLogger("consumer-killed-mid-batch"),
 });

@@ -113,12 +113,8 @@ describe("claimLines", () => {
 });
 
 describe("requireClaimLines", () => {
-  it("refuses an empty claim, duplicate products, bad quantities and long ids", () => {
-    expect(refusal(() => requireClaimLines([])).reason).toBe("INVALID_ARGUMENT");
+  it("refuses a claim naming a product twice", () => {
     expect(refusal(() => requireClaimLines(wanted(["1", 1], ["1", 2]))).reason).toBe("INVALID_ARGUMENT");
-    expect(refusal(() => requireClaimLines(wanted(["1", 0]))).reason).toBe("INVALID_QUANTITY");
-    expect(refusal(() => requireClaimLines(wanted(["1", 100]))).reason).toBe("INVALID_QUANTITY");
-    expect(refusal(() => requireClaimLines(wanted(["x".repeat(65), 1]))).reason).toBe("INVALID_ARGUMENT");
     expect(requireClaimLines(wanted(["1", 99], ["2", 1]))).toHaveLength(2);
   });
 });

@@ -1,14 +1,6 @@
 import { DomainError } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
-import {
-  addToLines,
-  CART_LINE_LIMIT,
-  type CartLine,
-  removeLine,
-  requireUserId,
-  setLineQuantity,
-  subtractCheckedOut,
-} from "./cart.js";
+import { addToLines, CART_LINE_LIMIT, type CartLine, removeLine, setLineQuantity, subtractCheckedOut } from "./cart.js";
 
 const t0 = new Date("2026-01-01T00:00:00.000Z");
 const t1 = new Date("2026-01-01T01:00:00.000Z");
@@ -42,11 +34,9 @@ describe("addToLines", () => {
 
   it("allows a line to reach 99 but refuses to go past it instead of clamping", () => {
     expect(addToLines([line("1", 98)], "1", 1, t1)).toEqual([line("1", 99)]);
-    expect(reasonOf(() => addToLines([line("1", 98)], "1", 2, t1))).toBe("invalid_argument/INVALID_QUANTITY");
-  });
-
-  it.each([0, -1, 100, 1.5])("refuses to add a quantity of %s", (quantity) => {
-    expect(reasonOf(() => addToLines([], "1", quantity, t1))).toBe("invalid_argument/INVALID_QUANTITY");
+    expect(reasonOf(() => addToLines([line("1", 98)], "1", 2, t1))).toBe(
+      "failed_precondition/CART_LINE_QUANTITY_LIMIT",
+    );
   });
 
   it("refuses a new line beyond the limit but still adds to an existing one", () => {
@@ -60,10 +50,6 @@ describe("addToLines", () => {
 describe("setLineQuantity", () => {
   it("sets the quantity of the named line only", () => {
     expect(setLineQuantity([line("1", 1), line("2", 2)], "2", 99)).toEqual([line("1", 1), line("2", 99)]);
-  });
-
-  it.each([0, 100])("refuses a quantity of %s", (quantity) => {
-    expect(reasonOf(() => setLineQuantity([line("1", 1)], "1", quantity))).toBe("invalid_argument/INVALID_QUANTITY");
   });
 
   it("refuses a line the cart does not have", () => {
@@ -101,13 +87,5 @@ describe("subtractCheckedOut", () => {
       { productId: "1", quantity: 2 },
     ];
     expect(subtractCheckedOut([line("1", 4)], checkedOut)).toEqual([line("1", 1)]);
-  });
-});
-
-describe("requireUserId", () => {
-  it("refuses an empty or overlong user id", () => {
-    expect(reasonOf(() => requireUserId(""))).toBe("invalid_argument/INVALID_ARGUMENT");
-    expect(reasonOf(() => requireUserId("u".repeat(65)))).toBe("invalid_argument/INVALID_ARGUMENT");
-    expect(requireUserId("user-1")).toBe("user-1");
   });
 });

@@ -1,12 +1,12 @@
-import { failedPrecondition, invalidArgument, notFound } from "@checkout-saga/shared";
+import { failedPrecondition, notFound } from "@checkout-saga/shared";
 
 /** At most this many distinct products in one cart. */
 export const CART_LINE_LIMIT = 50;
-/** A line's quantity stays within 1..MAX_LINE_QUANTITY. */
+/**
+ * A line holds at most this many units. A request asks for 1..99 at a time (its field rule);
+ * what a line adds up to is this rule's business.
+ */
 export const MAX_LINE_QUANTITY = 99;
-
-/** Ids longer than this are refused before they reach a store or another service. */
-const MAX_ID_LENGTH = 64;
 
 export interface CartLine {
   productId: string;
@@ -56,52 +56,8 @@ export interface CheckedOutLine {
   quantity: number;
 }
 
-export function requireUserId(userId: string): string {
-  if (userId === "")
-    throw invalidArgument("INVALID_ARGUMENT", "user_id is required", { metadata: { field: "user_id" } });
-  if (userId.length > MAX_ID_LENGTH) {
-    throw invalidArgument("INVALID_ARGUMENT", `user_id must be at most ${MAX_ID_LENGTH} characters`, {
-      metadata: { field: "user_id" },
-    });
-  }
-  return userId;
-}
-
-export function requireProductId(productId: string): string {
-  if (productId === "") {
-    throw invalidArgument("INVALID_ARGUMENT", "product_id is required", { metadata: { field: "product_id" } });
-  }
-  if (productId.length > MAX_ID_LENGTH) {
-    throw invalidArgument("INVALID_ARGUMENT", `product_id must be at most ${MAX_ID_LENGTH} characters`, {
-      metadata: { field: "product_id" },
-    });
-  }
-  return productId;
-}
-
-export function requireCheckoutId(checkoutId: string): string {
-  if (checkoutId === "") {
-    throw invalidArgument("INVALID_ARGUMENT", "checkout_id is required", { metadata: { field: "checkout_id" } });
-  }
-  if (checkoutId.length > MAX_ID_LENGTH) {
-    throw invalidArgument("INVALID_ARGUMENT", `checkout_id must be at most ${MAX_ID_LENGTH} characters`, {
-      metadata: { field: "checkout_id" },
-    });
-  }
-  return checkoutId;
-}
-
-/** A quantity a line may hold (or a caller may add): an integer within 1..99. */
-export function requireQuantity(quantity: number, productId: string): number {
-  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
-    throw invalidQuantity(productId, `quantity must be within 1..${MAX_LINE_QUANTITY}, got ${quantity}`);
-  }
-  return quantity;
-}
-
 /** Adds `quantity` to the product's line, creating it at the end if the cart has none. */
 export function addToLines(lines: CartLine[], productId: string, quantity: number, now: Date): CartLine[] {
-  requireQuantity(quantity, productId);
   const existing = lines.find((l) => l.productId === productId);
   if (!existing) {
     if (lines.length >= CART_LINE_LIMIT) {
@@ -113,10 +69,13 @@ export function addToLines(lines: CartLine[], productId: string, quantity: numbe
   }
   const total = existing.quantity + quantity;
   // Adding past the limit is refused rather than clamped: the caller asked for something else.
+  // A conflict with what the line holds now, not a malformed request: the same request is
+  // fine against a line that holds less.
   if (total > MAX_LINE_QUANTITY) {
-    throw invalidQuantity(
-      productId,
+    throw failedPrecondition(
+      "CART_LINE_QUANTITY_LIMIT",
       `the line would hold ${total}; at most ${MAX_LINE_QUANTITY} per product (it holds ${existing.quantity})`,
+      { metadata: { product_id: productId, max: String(MAX_LINE_QUANTITY), holds: String(existing.quantity) } },
     );
   }
   return lines.map((l) => (l === existing ? { ...l, quantity: total } : l));
@@ -124,7 +83,6 @@ export function addToLines(lines: CartLine[], productId: string, quantity: numbe
 
 /** Sets an existing line's quantity; 0 is refused (removing is its own operation). */
 export function setLineQuantity(lines: CartLine[], productId: string, quantity: number): CartLine[] {
-  requireQuantity(quantity, productId);
   requireLine(lines, productId);
   return lines.map((l) => (l.productId === productId ? { ...l, quantity } : l));
 }
@@ -154,10 +112,4 @@ function requireLine(lines: CartLine[], productId: string): void {
       metadata: { product_id: productId },
     });
   }
-}
-
-function invalidQuantity(productId: string, message: string) {
-  return invalidArgument("INVALID_QUANTITY", message, {
-    metadata: { product_id: productId, max: String(MAX_LINE_QUANTITY) },
-  });
 }

@@ -56,15 +56,11 @@ describe("claiming cart lines", () => {
     expect(holders(await carts.getCart("u1"))).toHaveLength(1);
   });
 
-  it("refuses bad ids and lines before touching the store", async () => {
+  it("refuses a claim naming a product twice before touching the store", async () => {
     const { carts, store } = setup();
-    expect(await failure(carts.claimLines("u1", "", lines(["1", 1])))).toBe("invalid_argument/INVALID_ARGUMENT");
-    expect(await failure(carts.claimLines("u1", "x".repeat(65), lines(["1", 1])))).toBe(
+    expect(await failure(carts.claimLines("u1", "a", lines(["1", 1], ["1", 2])))).toBe(
       "invalid_argument/INVALID_ARGUMENT",
     );
-    expect(await failure(carts.claimLines("", "a", lines(["1", 1])))).toBe("invalid_argument/INVALID_ARGUMENT");
-    expect(await failure(carts.claimLines("u1", "a", []))).toBe("invalid_argument/INVALID_ARGUMENT");
-    expect(await failure(carts.claimLines("u1", "a", lines(["1", -1])))).toBe("invalid_argument/INVALID_QUANTITY");
     expect(store.loads).toBe(0);
   });
 });

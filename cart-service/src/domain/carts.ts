@@ -9,10 +9,6 @@ import {
   type CheckedOutLine,
   type ClaimedLine,
   removeLine,
-  requireCheckoutId,
-  requireProductId,
-  requireQuantity,
-  requireUserId,
   setLineQuantity,
   subtractCheckedOut,
 } from "./cart.js";
@@ -177,39 +173,28 @@ export function createCarts(deps: CartsDeps): Carts {
 
   return {
     async getCart(userId) {
-      return readThrough(requireUserId(userId));
+      return readThrough(userId);
     },
 
     async addItem(userId, productId, quantity) {
-      requireUserId(userId);
-      requireProductId(productId);
-      requireQuantity(quantity, productId);
       await requireExistingProduct(productId);
       return write(userId, (current) => ({ items: addToLines(current?.items ?? [], productId, quantity, now()) }));
     },
 
     async updateQuantity(userId, productId, quantity) {
-      requireUserId(userId);
-      requireProductId(productId);
-      requireQuantity(quantity, productId);
       return write(userId, (current) => ({ items: setLineQuantity(current?.items ?? [], productId, quantity) }));
     },
 
     async removeItem(userId, productId) {
-      requireUserId(userId);
-      requireProductId(productId);
       return write(userId, (current) => ({ items: removeLine(current?.items ?? [], productId) }));
     },
 
     async clearCart(userId) {
-      requireUserId(userId);
       // Emptied, not deleted: the cart keeps its version and the event ids it has applied.
       return write(userId, (current) => (current && current.items.length > 0 ? { items: [] } : undefined));
     },
 
     async claimLines(userId, checkoutId, lines) {
-      requireUserId(userId);
-      requireCheckoutId(checkoutId);
       requireClaimLines(lines);
       let claim: CartClaim | undefined;
       // Decided on the store's copy, never the cache's: the compare-and-set makes it final.
@@ -224,8 +209,6 @@ export function createCarts(deps: CartsDeps): Carts {
     },
 
     async releaseClaim(userId, checkoutId) {
-      requireUserId(userId);
-      requireCheckoutId(checkoutId);
       let outcome: ReleaseOutcome = "released";
       // Without a cart the tombstone still gets written (creating an empty cart): a claim that
       // arrives after this release must be refused even if the user fills the cart meanwhile.
@@ -243,9 +226,14 @@ export function createCarts(deps: CartsDeps): Carts {
     },
 
     async applyCheckoutCompleted(event) {
-      if (event.eventId === "") throw invalidArgument("INVALID_ARGUMENT", "event_id is required");
-      requireUserId(event.userId);
-      requireCheckoutId(event.checkoutId);
+      // An event is not a request: no field rules checked it on its way here.
+      for (const [field, value] of [
+        ["event_id", event.eventId],
+        ["user_id", event.userId],
+        ["checkout_id", event.checkoutId],
+      ] as const) {
+        if (value === "") throw invalidArgument("INVALID_ARGUMENT", `${field} is required`, { metadata: { field } });
+      }
       for (const line of event.lines) {
         if (!Number.isInteger(line.quantity) || line.quantity < 1) {
           throw invalidArgument("INVALID_QUANTITY", `checked-out quantity must be positive, got ${line.quantity}`);

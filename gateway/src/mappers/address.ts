@@ -1,5 +1,5 @@
 import type { ShippingAddress } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
-import type { AddressJson, ShippingAddressInput } from "../openapi/schemas.js";
+import type { AddressJson } from "../openapi/schemas.js";
 
 export function addressJson(a: ShippingAddress): AddressJson {
   return {
@@ -10,19 +10,6 @@ export function addressJson(a: ShippingAddress): AddressJson {
     city: a.city,
     line1: a.line1,
     ...(a.line2 ? { line2: a.line2 } : {}),
-    country: a.country,
-  };
-}
-
-export function addressProto(a: ShippingAddressInput): Omit<ShippingAddress, "$typeName"> {
-  return {
-    name: a.name,
-    phone: a.phone,
-    postalCode: a.postal_code,
-    region: a.region,
-    city: a.city,
-    line1: a.line1,
-    line2: a.line2 ?? "",
     country: a.country,
   };
 }

@@ -50,7 +50,7 @@ export function problemErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
       p = err.problem;
       headers = err.headers;
     } else if (err instanceof ConnectError) {
-      p = problemFromConnectError(err);
+      p = problemFromConnectError(err, c.get("restPlaceOf"));
       // A service was away for a moment (a restart): tell the client when to try again.
       if (p.status === 503) headers = { "Retry-After": String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) };
     } else if (err instanceof HTTPException && err.status < 500) {

@@ -1,12 +1,12 @@
 import { CheckoutStatusSchema } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { z } from "@hono/zod-openapi";
-import { IDEMPOTENCY_KEY_PATTERN, id, quantity, text, userId } from "../validation/fields.js";
+import { exampleAddress } from "./field-docs.js";
 
 /*
- * The REST API's JSON shapes, one zod schema each: requests are validated with them, the
- * OpenAPI document is generated from them, and the response types of the mappers are inferred
- * from them. Request bodies are strict (unknown members are refused); every named schema
- * carries an example that the tests validate against it.
+ * The REST API's response shapes, one zod schema each: the OpenAPI document is generated from
+ * them, and the response types of the mappers are inferred from them. Request shapes are not
+ * here: they are generated from the RPC requests' field rules (routes/request-bindings.ts).
+ * Every named schema carries an example that the tests validate against it.
  */
 
 const iso = (example: string) => z.string().openapi({ format: "date-time", example });
@@ -62,78 +62,6 @@ export const CartLineSchema = z
 export const CartSchema = z
   .object({ items: z.array(CartLineSchema), total: MoneySchema })
   .openapi("Cart", { example: cartExample });
-
-export const AddCartItemSchema = z
-  .strictObject({ product_id: id(), quantity: quantity() })
-  .openapi("AddCartItem", { example: { product_id: "2", quantity: 2 } });
-
-export const SetQuantitySchema = z.strictObject({ quantity: quantity() }).openapi("SetQuantity", {
-  example: { quantity: 3 },
-});
-
-const addressExample = {
-  name: "Hanako Yamada",
-  phone: "+81-3-1234-5678",
-  postal_code: "100-0001",
-  region: "Tokyo",
-  city: "Chiyoda-ku",
-  line1: "1-1 Chiyoda",
-  country: "JP",
-};
-
-export const ShippingAddressSchema = z
-  .strictObject({
-    name: text(200),
-    phone: z
-      .string()
-      .min(1)
-      .max(40)
-      .regex(/^[0-9+()\-. ]+$/, { error: "must be a phone number (digits, spaces and + ( ) - .)" }),
-    postal_code: text(20),
-    region: text(100).openapi({ description: "Prefecture or state" }),
-    city: text(100),
-    line1: text(200),
-    line2: text(200, 0).optional(),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code like "JP"' })
-      .openapi({ description: "ISO 3166-1 alpha-2" }),
-  })
-  .openapi("ShippingAddress", { example: addressExample });
-
-export const PaymentMethodSchema = z
-  .strictObject({
-    type: z.literal("card"),
-    token: text(255).openapi({
-      description:
-        "Test tokens: tok_visa succeeds; tok_chargeDeclined, tok_insufficientFunds, tok_expiredCard are declined",
-    }),
-  })
-  .openapi("PaymentMethod", { example: { type: "card", token: "tok_visa" } });
-
-export const CheckoutRequestSchema = z
-  .strictObject({
-    payment_method: PaymentMethodSchema,
-    shipping_address: ShippingAddressSchema,
-    step_mode: z
-      .boolean()
-      .optional()
-      .openapi({ description: "Stop after each transition (only when the service runs with SAGA_STEP_MODE=true)" }),
-  })
-  .openapi("CheckoutRequest", {
-    example: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: addressExample },
-  });
-
-export const IdempotencyKeyHeaderSchema = z.object({
-  "Idempotency-Key": z
-    .string()
-    .regex(IDEMPOTENCY_KEY_PATTERN)
-    .openapi({
-      param: { name: "Idempotency-Key", in: "header" },
-      description: "1..255 printable ASCII characters without a comma; scoped to the user",
-      example: "order-2026-0001",
-    }),
-});
 
 /** The saga's states as checkout.proto's CheckoutStatus names them: one source for the wire and the document. */
 export const CHECKOUT_STATUSES = CheckoutStatusSchema.values.map((v) => v.localName) as [string, ...string[]];
@@ -209,7 +137,7 @@ export const AddressSchema = z
     line2: z.string().optional(),
     country: z.string(),
   })
-  .openapi("Address", { example: addressExample });
+  .openapi("Address", { example: exampleAddress });
 
 const orderExample = {
   id: "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11",
@@ -217,7 +145,7 @@ const orderExample = {
   status: "CONFIRMED",
   total: usd(129999),
   items: [{ product_id: "1", name: "Laptop", quantity: 1, unit_price: usd(129999) }],
-  shipping_address: addressExample,
+  shipping_address: exampleAddress,
   created_at: "2026-01-01T00:00:03.000Z",
   updated_at: "2026-01-01T00:00:03.000Z",
 };
@@ -238,10 +166,6 @@ export const OrderSchema = z
 export const OrderPageSchema = z
   .object({ items: z.array(OrderSchema), next_page_token: z.string().nullable() })
   .openapi("OrderPage", { example: { items: [orderExample], next_page_token: "eyJvZmZzZXQiOjIwfQ" } });
-
-export const DevTokenRequestSchema = z
-  .strictObject({ user_id: userId() })
-  .openapi("DevTokenRequest", { example: { user_id: "alice" } });
 
 export const DevTokenSchema = z
   .object({ token: z.string(), token_type: z.literal("Bearer"), expires_in: z.int() })
@@ -302,25 +226,19 @@ export const ProblemSchema = z
     },
   });
 
-/** Every named schema of the document, by component name (tests check each example against its schema). */
+/** Every named response schema, by component name (tests check each example against its schema). */
 export const componentSchemas: Record<string, z.ZodType> = {
   Money: MoneySchema,
   Product: ProductSchema,
   ProductPage: ProductPageSchema,
   CartLine: CartLineSchema,
   Cart: CartSchema,
-  AddCartItem: AddCartItemSchema,
-  SetQuantity: SetQuantitySchema,
-  ShippingAddress: ShippingAddressSchema,
-  PaymentMethod: PaymentMethodSchema,
-  CheckoutRequest: CheckoutRequestSchema,
   CheckoutItem: CheckoutItemSchema,
   Transition: TransitionSchema,
   Checkout: CheckoutSchema,
   Address: AddressSchema,
   Order: OrderSchema,
   OrderPage: OrderPageSchema,
-  DevTokenRequest: DevTokenRequestSchema,
   DevToken: DevTokenSchema,
   Health: HealthSchema,
   FieldError: FieldErrorSchema,
@@ -332,7 +250,6 @@ export type ProductJson = z.infer<typeof ProductSchema>;
 export type CartJson = z.infer<typeof CartSchema>;
 export type CartLineJson = z.infer<typeof CartLineSchema>;
 export type AddressJson = z.infer<typeof AddressSchema>;
-export type ShippingAddressInput = z.infer<typeof ShippingAddressSchema>;
 export type CheckoutJson = z.infer<typeof CheckoutSchema>;
 export type OrderJson = z.infer<typeof OrderSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;

@@ -11,16 +11,24 @@ import {
   jsonResponse,
   problemResponses,
 } from "../openapi/responses.js";
-import { AddCartItemSchema, type CartJson, CartSchema, SetQuantitySchema } from "../openapi/schemas.js";
-import { idParams } from "../validation/fields.js";
+import { type CartJson, CartSchema } from "../openapi/schemas.js";
 import { jsonBody } from "../validation/json-body.js";
+import { requestBindings } from "./request-bindings.js";
 
 type Clients = Pick<GatewayClients, "cart" | "product">;
 
+const { addCartItem, setCartItemQuantity, removeCartItem } = requestBindings;
+
 const cartRoute = { tags: ["cart"], security: bearerSecurity };
 
+/**
+ * Problems of every route that writes the cart: a body too large (DELETE may carry one too), a
+ * cart that kept changing under concurrent writes (cart-conflict).
+ */
+const WRITE_PROBLEMS = [409, 413, ...AUTHENTICATED_PROBLEMS] as const;
+
 /** Problems of a route that writes the cart from a JSON body. */
-const BODY_PROBLEMS = [400, 413, 415, ...AUTHENTICATED_PROBLEMS] as const;
+const BODY_PROBLEMS = [400, 415, ...WRITE_PROBLEMS] as const;
 
 export const getCartRoute = createRoute({
   ...cartRoute,
@@ -38,9 +46,10 @@ export const addCartItemRoute = createRoute({
   method: "post",
   path: "/items",
   middleware: [jsonBody()] as const,
-  request: { body: jsonRequestBody(AddCartItemSchema, "The product and how many to add (1..99)") },
+  request: { body: jsonRequestBody(addCartItem.body, "The product and how many to add") },
   responses: {
     201: jsonResponse(CartSchema, "The cart after the change"),
+    // 404: no such product; 409 also: the line would pass 99; 422: the cart holds the most lines it may.
     ...problemResponses(...BODY_PROBLEMS, 404, 422),
   },
 });
@@ -53,8 +62,8 @@ export const setCartItemRoute = createRoute({
   path: "/items/{product_id}",
   middleware: [jsonBody()] as const,
   request: {
-    params: idParams("product_id", "2"),
-    body: jsonRequestBody(SetQuantitySchema, "The line's new quantity (1..99)"),
+    params: setCartItemQuantity.params,
+    body: jsonRequestBody(setCartItemQuantity.body, "The line's new quantity"),
   },
   responses: {
     200: jsonResponse(CartSchema, "The cart after the change"),
@@ -68,10 +77,11 @@ export const removeCartItemRoute = createRoute({
   summary: "Remove a line",
   method: "delete",
   path: "/items/{product_id}",
-  request: { params: idParams("product_id", "2") },
+  request: { params: removeCartItem.params },
   responses: {
     200: jsonResponse(CartSchema, "The cart after the change"),
-    ...problemResponses(400, ...AUTHENTICATED_PROBLEMS),
+    // 404: the cart has no line for that product.
+    ...problemResponses(400, 404, ...WRITE_PROBLEMS),
   },
 });
 
@@ -81,7 +91,7 @@ export const clearCartRoute = createRoute({
   summary: "Remove every line",
   method: "delete",
   path: "/",
-  responses: { 200: jsonResponse(CartSchema, "The empty cart"), ...problemResponses(...AUTHENTICATED_PROBLEMS) },
+  responses: { 200: jsonResponse(CartSchema, "The empty cart"), ...problemResponses(...WRITE_PROBLEMS) },
 });
 
 /** The caller's cart: GET, add/set/remove a line, clear. Every answer is the enriched cart. */
@@ -100,27 +110,23 @@ export function cartRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
   });
 
   app.openapi(addCartItemRoute, async (c) => {
-    const body = c.req.valid("json");
-    const res = await clients.cart.addItem(
-      { userId: c.get("userId"), productId: body.product_id, quantity: body.quantity },
-      callOptions(c),
-    );
+    const res = await clients.cart.addItem({ ...addCartItem.rpcRequest(c), userId: c.get("userId") }, callOptions(c));
     return c.json(await render(c, res.cart), 201);
   });
 
   app.openapi(setCartItemRoute, async (c) => {
-    const { product_id } = c.req.valid("param");
-    const body = c.req.valid("json");
     const res = await clients.cart.updateQuantity(
-      { userId: c.get("userId"), productId: product_id, quantity: body.quantity },
+      { ...setCartItemQuantity.rpcRequest(c), userId: c.get("userId") },
       callOptions(c),
     );
     return c.json(await render(c, res.cart), 200);
   });
 
   app.openapi(removeCartItemRoute, async (c) => {
-    const { product_id } = c.req.valid("param");
-    const res = await clients.cart.removeItem({ userId: c.get("userId"), productId: product_id }, callOptions(c));
+    const res = await clients.cart.removeItem(
+      { ...removeCartItem.rpcRequest(c), userId: c.get("userId") },
+      callOptions(c),
+    );
     return c.json(await render(c, res.cart), 200);
   });
 

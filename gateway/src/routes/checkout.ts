@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
-import { addressProto } from "../mappers/address.js";
 import { checkoutJson } from "../mappers/checkout.js";
 import { routeDeadline } from "../middleware/request-context.js";
 import {
@@ -12,11 +11,13 @@ import {
   problemResponses,
   responseHeader,
 } from "../openapi/responses.js";
-import { CheckoutRequestSchema, CheckoutSchema, IdempotencyKeyHeaderSchema } from "../openapi/schemas.js";
+import { CheckoutSchema } from "../openapi/schemas.js";
 import { ProblemError } from "../problems.js";
-import { idParams } from "../validation/fields.js";
 import { jsonBody } from "../validation/json-body.js";
 import { checkoutOutcome } from "./checkout-outcome.js";
+import { requestBindings } from "./request-bindings.js";
+
+const { startCheckout, getCheckout } = requestBindings;
 
 const replayedHeader = {
   "Idempotent-Replayed": responseHeader(
@@ -39,8 +40,8 @@ export const startCheckoutRoute = (deadlineMs: number) =>
     security: bearerSecurity,
     middleware: [routeDeadline(deadlineMs), jsonBody()] as const,
     request: {
-      headers: IdempotencyKeyHeaderSchema,
-      body: jsonRequestBody(CheckoutRequestSchema, "Payment method and shipping address"),
+      headers: startCheckout.headers,
+      body: jsonRequestBody(startCheckout.body, "Payment method and shipping address"),
     },
     responses: {
       201: jsonResponse(CheckoutSchema, "COMPLETED: the order is placed", {
@@ -66,7 +67,7 @@ export const getCheckoutRoute = createRoute({
   method: "get",
   path: "/{id}",
   security: bearerSecurity,
-  request: { params: idParams("id", "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42") },
+  request: { params: getCheckout.params },
   responses: {
     200: jsonResponse(CheckoutSchema, "The checkout with `history`"),
     ...problemResponses(400, 404, ...AUTHENTICATED_PROBLEMS),
@@ -81,16 +82,8 @@ export function checkoutRoutes(
   const app = new OpenAPIHono<GatewayEnv>();
 
   app.openapi(startCheckoutRoute(options.deadlineMs), async (c) => {
-    const key = c.req.valid("header")["Idempotency-Key"];
-    const body = c.req.valid("json");
     const res = await clients.checkout.initiateCheckout(
-      {
-        userId: c.get("userId"),
-        idempotencyKey: key,
-        paymentMethod: { type: body.payment_method.type, token: body.payment_method.token },
-        shippingAddress: addressProto(body.shipping_address),
-        stepMode: body.step_mode ?? false,
-      },
+      { ...startCheckout.rpcRequest(c), userId: c.get("userId") },
       callOptions(c),
     );
     if (!res.checkout) throw new Error("checkout service answered InitiateCheckout without a checkout");
@@ -103,9 +96,10 @@ export function checkoutRoutes(
   });
 
   app.openapi(getCheckoutRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const res = await clients.checkout.getCheckout({ checkoutId: id, userId: c.get("userId") }, callOptions(c));
-    if (!res.checkout) throw new Error(`checkout service answered GetCheckout(${id}) without a checkout`);
+    const request = { ...getCheckout.rpcRequest(c), userId: c.get("userId") };
+    const res = await clients.checkout.getCheckout(request, callOptions(c));
+    if (!res.checkout)
+      throw new Error(`checkout service answered GetCheckout(${request.checkoutId}) without a checkout`);
     return c.json(checkoutJson(res.checkout, { history: true }), 200);
   });
 

@@ -2,8 +2,11 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { DEV_TOKEN_TTL_SECONDS, issueToken } from "../auth/tokens.js";
 import type { GatewayEnv } from "../context.js";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../openapi/responses.js";
-import { DevTokenRequestSchema, DevTokenSchema } from "../openapi/schemas.js";
+import { DevTokenSchema } from "../openapi/schemas.js";
 import { jsonBody } from "../validation/json-body.js";
+import { requestBindings } from "./request-bindings.js";
+
+const { issueDevToken } = requestBindings;
 
 export const devTokenRoute = createRoute({
   operationId: "issueDevToken",
@@ -12,7 +15,7 @@ export const devTokenRoute = createRoute({
   method: "post",
   path: "/token",
   middleware: [jsonBody()] as const,
-  request: { body: jsonRequestBody(DevTokenRequestSchema, "The user the token is for") },
+  request: { body: jsonRequestBody(issueDevToken.body, "The user the token is for") },
   responses: {
     200: jsonResponse(DevTokenSchema, "An HS256 token valid for an hour"),
     ...problemResponses(400, 413, 415, 429, 500),
@@ -26,8 +29,8 @@ export const devTokenRoute = createRoute({
 export function devTokenRoutes(options: { secret: string; now?: () => Date }): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>();
   app.openapi(devTokenRoute, async (c) => {
-    const body = c.req.valid("json");
-    const token = await issueToken(options.secret, body.user_id, { now: options.now?.() });
+    const { userId = "" } = issueDevToken.rpcRequest(c);
+    const token = await issueToken(options.secret, userId, { now: options.now?.() });
     c.header("Cache-Control", "no-store");
     return c.json({ token, token_type: "Bearer" as const, expires_in: DEV_TOKEN_TTL_SECONDS }, 200);
   });

@@ -5,7 +5,9 @@ import { page } from "../mappers/json.js";
 import { orderJson } from "../mappers/order.js";
 import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { OrderPageSchema, OrderSchema } from "../openapi/schemas.js";
-import { idParams, pageQuery } from "../validation/fields.js";
+import { requestBindings } from "./request-bindings.js";
+
+const { listOrders, getOrder } = requestBindings;
 
 export const listOrdersRoute = createRoute({
   operationId: "listOrders",
@@ -14,7 +16,7 @@ export const listOrdersRoute = createRoute({
   method: "get",
   path: "/",
   security: bearerSecurity,
-  request: { query: pageQuery() },
+  request: { query: listOrders.query },
   responses: {
     200: jsonResponse(OrderPageSchema, "A page of the caller's orders"),
     ...problemResponses(400, ...AUTHENTICATED_PROBLEMS),
@@ -28,7 +30,7 @@ export const getOrderRoute = createRoute({
   method: "get",
   path: "/{id}",
   security: bearerSecurity,
-  request: { params: idParams("id", "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11") },
+  request: { params: getOrder.params },
   responses: {
     200: jsonResponse(OrderSchema, "The order"),
     ...problemResponses(400, 404, ...AUTHENTICATED_PROBLEMS),
@@ -40,18 +42,17 @@ export function orderRoutes(clients: Pick<GatewayClients, "orders">): OpenAPIHon
   const app = new OpenAPIHono<GatewayEnv>();
 
   app.openapi(listOrdersRoute, async (c) => {
-    const q = c.req.valid("query");
     const res = await clients.orders.listOrders(
-      { userId: c.get("userId"), pageSize: q.limit ?? 20, pageToken: q.page_token ?? "" },
+      { ...listOrders.rpcRequest(c), userId: c.get("userId") },
       callOptions(c),
     );
     return c.json(page(res.orders.map(orderJson), res.nextPageToken), 200);
   });
 
   app.openapi(getOrderRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const res = await clients.orders.getOrder({ orderId: id, userId: c.get("userId") }, callOptions(c));
-    if (!res.order) throw new Error(`orders service answered GetOrder(${id}) without an order`);
+    const request = { ...getOrder.rpcRequest(c), userId: c.get("userId") };
+    const res = await clients.orders.getOrder(request, callOptions(c));
+    if (!res.order) throw new Error(`orders service answered GetOrder(${request.orderId}) without an order`);
     return c.json(orderJson(res.order), 200);
   });
 

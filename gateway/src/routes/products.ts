@@ -6,9 +6,11 @@ import { page } from "../mappers/json.js";
 import { productJson } from "../mappers/product.js";
 import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { ProductPageSchema, ProductSchema } from "../openapi/schemas.js";
-import { idParams, pageQuery } from "../validation/fields.js";
+import { requestBindings } from "./request-bindings.js";
 
 type Clients = Pick<GatewayClients, "product" | "inventory">;
+
+const { listProducts, getProduct } = requestBindings;
 
 /** Available counts by product id; a product without a stock row has 0. */
 async function availability(clients: Clients, c: Context<GatewayEnv>, ids: string[]): Promise<Map<string, number>> {
@@ -24,7 +26,7 @@ export const listProductsRoute = createRoute({
   method: "get",
   path: "/",
   security: bearerSecurity,
-  request: { query: pageQuery() },
+  request: { query: listProducts.query },
   responses: {
     200: jsonResponse(ProductPageSchema, "A page of products; `next_page_token` is null on the last page"),
     ...problemResponses(400, ...AUTHENTICATED_PROBLEMS),
@@ -38,7 +40,7 @@ export const getProductRoute = createRoute({
   method: "get",
   path: "/{id}",
   security: bearerSecurity,
-  request: { params: idParams("id", "1") },
+  request: { params: getProduct.params },
   responses: {
     200: jsonResponse(ProductSchema, "The product"),
     ...problemResponses(400, 404, ...AUTHENTICATED_PROBLEMS),
@@ -50,11 +52,7 @@ export function productRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>();
 
   app.openapi(listProductsRoute, async (c) => {
-    const q = c.req.valid("query");
-    const res = await clients.product.listProducts(
-      { pageSize: q.limit ?? 20, pageToken: q.page_token ?? "" },
-      callOptions(c),
-    );
+    const res = await clients.product.listProducts(listProducts.rpcRequest(c), callOptions(c));
     const stock = await availability(
       clients,
       c,
@@ -70,7 +68,7 @@ export function productRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
   });
 
   app.openapi(getProductRoute, async (c) => {
-    const { id } = c.req.valid("param");
+    const { id = "" } = getProduct.rpcRequest(c);
     const res = await clients.product.getProduct({ id }, callOptions(c));
     if (!res.product) throw new Error(`product service answered GetProduct(${id}) without a product`);
     const stock = await availability(clients, c, [id]);

@@ -14,13 +14,16 @@ const location: Record<ValidationTarget, FieldError["in"]> = {
   cookie: "header",
 };
 
+/** Characters as the field rules count them: code points, not UTF-16 units. */
+const characters = (value: unknown): number => (typeof value === "string" ? [...value].length : 0);
+
 const describe = (value: unknown): string => {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "a non-finite number";
   if (typeof value === "string")
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+    return characters(value) > 40 ? `a string of ${characters(value)} characters` : JSON.stringify(value);
   return `a ${typeof value}`;
 };
 
@@ -57,14 +60,18 @@ function fieldErrors(issue: z.core.$ZodIssue, input: unknown, where: FieldError[
       return [error(`must be ${expectedNames[issue.expected] ?? issue.expected}, got ${describe(got)}`)];
     case "too_small":
       if (issue.origin === "string") {
-        const n = typeof got === "string" ? got.length : 0;
-        return [error(`must be at least ${issue.minimum} characters long, got ${n}`)];
+        return [error(`must be at least ${issue.minimum} characters long, got ${characters(got)}`)];
+      }
+      if (issue.origin === "array") {
+        return [error(`must have at least ${issue.minimum} items, got ${Array.isArray(got) ? got.length : 0}`)];
       }
       return [error(`must be at least ${issue.minimum}, got ${describe(got)}`)];
     case "too_big":
       if (issue.origin === "string") {
-        const n = typeof got === "string" ? got.length : 0;
-        return [error(`must be at most ${issue.maximum} characters long, got ${n}`)];
+        return [error(`must be at most ${issue.maximum} characters long, got ${characters(got)}`)];
+      }
+      if (issue.origin === "array") {
+        return [error(`must have at most ${issue.maximum} items, got ${Array.isArray(got) ? got.length : 0}`)];
       }
       return [error(`must be at most ${issue.maximum}, got ${describe(got)}`)];
     case "invalid_value":
@@ -112,7 +119,7 @@ function idempotencyKeyProblem(sent: unknown): ProblemError {
       problem(
         "idempotency-key-missing",
         400,
-        "POST /checkout needs an Idempotency-Key header (1..255 printable ASCII characters, no comma)",
+        "POST /checkout needs an Idempotency-Key header (1..255 printable ASCII characters, no comma, no space at either end)",
       ),
     );
   }
@@ -120,7 +127,7 @@ function idempotencyKeyProblem(sent: unknown): ProblemError {
     problem(
       "invalid-idempotency-key",
       400,
-      "the Idempotency-Key must be 1..255 printable ASCII characters without a comma (was the header sent twice?)",
+      "the Idempotency-Key must be 1..255 printable ASCII characters without a comma or a space at either end (was the header sent twice?)",
     ),
   );
 }

@@ -1,6 +1,6 @@
 import { DomainError } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
-import { MAX_LINES, mergeLines, parseReserveCommand, requireCheckoutId } from "./reserve-request.js";
+import { mergeLines, parseReserveCommand } from "./reserve-request.js";
 
 const DEFAULT_TTL = 300;
 const parse = (input: Partial<Parameters<typeof parseReserveCommand>[0]>) =>
@@ -49,33 +49,9 @@ describe("parseReserveCommand", () => {
     expect(command).toEqual({ checkoutId: "co-1", lines: [{ productId: "2", quantity: 3 }], ttlSeconds: DEFAULT_TTL });
   });
 
-  it("keeps a requested ttl within 1..3600", () => {
+  it("keeps a requested ttl", () => {
     expect(parse({ ttlSeconds: 1 }).ttlSeconds).toBe(1);
     expect(parse({ ttlSeconds: 3_600 }).ttlSeconds).toBe(3_600);
-    expect(reasonOf(() => parse({ ttlSeconds: 3_601 }))).toBe("invalid_argument:INVALID_ARGUMENT");
-    expect(reasonOf(() => parse({ ttlSeconds: -1 }))).toBe("invalid_argument:INVALID_ARGUMENT");
-  });
-
-  it("requires a checkout id", () => {
-    expect(reasonOf(() => parse({ checkoutId: "" }))).toBe("invalid_argument:INVALID_ARGUMENT");
-    expect(reasonOf(() => requireCheckoutId("x".repeat(129)))).toBe("invalid_argument:INVALID_ARGUMENT");
-  });
-
-  it("accepts 1..100 items", () => {
-    expect(reasonOf(() => parse({ items: [] }))).toBe("invalid_argument:INVALID_ARGUMENT");
-    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ productId: `p${i}`, quantity: 1 }));
-    expect(parse({ items: many(MAX_LINES) }).lines).toHaveLength(MAX_LINES);
-    expect(reasonOf(() => parse({ items: many(MAX_LINES + 1) }))).toBe("invalid_argument:INVALID_ARGUMENT");
-  });
-
-  it("requires a product id on every item", () => {
-    expect(reasonOf(() => parse({ items: [{ productId: "", quantity: 1 }] }))).toBe(
-      "invalid_argument:INVALID_ARGUMENT",
-    );
-  });
-
-  it.each([0, -1, 1_000])("rejects quantity %i with INVALID_QUANTITY", (quantity) => {
-    expect(reasonOf(() => parse({ items: [{ productId: "1", quantity }] }))).toBe("invalid_argument:INVALID_QUANTITY");
   });
 
   it("rejects merged lines above the per-line maximum", () => {

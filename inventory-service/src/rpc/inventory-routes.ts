@@ -1,6 +1,5 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { invalidArgument } from "@checkout-saga/shared";
 import { LineQuantitySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import {
   InventoryService,
@@ -12,9 +11,7 @@ import {
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Inventory } from "../domain/inventory.js";
 import type { Reservation, ReservationStatus } from "../domain/reservation.js";
-import { parseReserveCommand, requireCheckoutId } from "../domain/reserve-request.js";
-
-const MAX_STOCK_IDS = 1_000;
+import { parseReserveCommand } from "../domain/reserve-request.js";
 
 export interface InventoryRoutesOptions {
   /** Hold duration when a Reserve asks for 0 seconds. */
@@ -25,9 +22,6 @@ export function inventoryRoutes(inventory: Inventory, options: InventoryRoutesOp
   return (router: ConnectRouter) =>
     router.service(InventoryService, {
       async getStock(req) {
-        if (req.productIds.length > MAX_STOCK_IDS) {
-          throw invalidArgument("INVALID_ARGUMENT", `at most ${MAX_STOCK_IDS} product_ids per call`);
-        }
         const levels = await inventory.getStock([...new Set(req.productIds)]);
         return { stocks: levels.map((s) => create(StockSchema, s)) };
       },
@@ -43,10 +37,10 @@ export function inventoryRoutes(inventory: Inventory, options: InventoryRoutesOp
         return { reservation: toMessage(await inventory.reserve(command)) };
       },
       async confirm(req) {
-        return { reservation: toMessage(await inventory.confirm(requireCheckoutId(req.checkoutId))) };
+        return { reservation: toMessage(await inventory.confirm(req.checkoutId)) };
       },
       async release(req) {
-        const reservation = await inventory.release(requireCheckoutId(req.checkoutId), req.reason);
+        const reservation = await inventory.release(req.checkoutId, req.reason);
         return { reservation: reservation && toMessage(reservation) };
       },
     });

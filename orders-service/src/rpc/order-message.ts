@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { invalidArgument, toMoneyProto, toShippingAddressProto } from "@checkout-saga/shared";
+import { toMoneyProto, toShippingAddressProto } from "@checkout-saga/shared";
 import {
   OrderItemSchema,
   type Order as OrderMessage,
@@ -16,9 +16,10 @@ const protoByStatus: Record<OrderStatus, OrderStatusProto> = {
   CANCELLED: OrderStatusProto.CANCELLED,
 };
 
+/** The request's field rule admits only defined statuses other than UNSPECIFIED: each is an order status. */
 export function statusFromProto(status: OrderStatusProto): OrderStatus {
   const found = (Object.keys(protoByStatus) as OrderStatus[]).find((s) => protoByStatus[s] === status);
-  if (!found) throw invalidArgument("INVALID_ARGUMENT", `status must be a known order status, got ${status}`);
+  if (!found) throw new Error(`order status ${status} has no domain status: the field rule should have refused it`);
   return found;
 }
 

@@ -3,68 +3,38 @@ import { type Amount, invalidArgument } from "@checkout-saga/shared";
 import { validateKonbiniCharge } from "./konbini.js";
 import type { PaymentMethod } from "./payment.js";
 
-/** What a caller asks to be charged, after mapping from the wire. */
+/**
+ * What a caller asks to be charged, after mapping from the wire. Its field rules (payment.proto:
+ * key, checkout id, a positive amount in an ISO 4217 currency, a method of a known type, a token
+ * and a store well-formed when given) were checked before the handler ran.
+ */
 export interface ChargeRequest {
   idempotencyKey: string;
   checkoutId: string;
-  amount: Amount | undefined;
-  method: PaymentMethod | undefined;
-}
-
-/** A request that passed validation. */
-export interface ValidChargeRequest extends ChargeRequest {
   amount: Amount;
   method: PaymentMethod;
 }
 
-const MAX_KEY_LENGTH = 255;
-const MAX_TOKEN_LENGTH = 255;
-
 /**
- * Checks a charge request; throws INVALID_ARGUMENT / INVALID_PAYMENT_METHOD naming the field, or
- * konbini's own reasons (see validateKonbiniCharge).
+ * What the field rules leave to the business, since it spans fields: a card needs a token and
+ * names no store; konbini takes no token, only yen, only ¥120..¥300,000 (validateKonbiniCharge).
+ * Throws INVALID_ARGUMENT with reason INVALID_PAYMENT_METHOD, or konbini's own, naming the field.
  */
-export function validateChargeRequest(request: ChargeRequest): ValidChargeRequest {
-  validateIdempotencyKey(request.idempotencyKey);
-  if (request.checkoutId === "" || request.checkoutId.length > MAX_KEY_LENGTH) {
-    throw badField("checkout_id", `checkout_id is required, at most ${MAX_KEY_LENGTH} characters`);
-  }
-  const { amount, method } = request;
-  if (!amount) throw badField("amount", "amount is required");
-  if (!/^[A-Z]{3}$/.test(amount.currency)) {
-    throw badField("amount.currency", `currency must be a 3-letter ISO 4217 code, got "${amount.currency}"`);
-  }
-  if (!Number.isSafeInteger(amount.amountMinor) || amount.amountMinor <= 0) {
-    throw badField("amount.amount_minor", "amount_minor must be a positive integer of minor units");
-  }
-  if (method?.type === "konbini") {
+export function checkPaymentMethod(amount: Amount, method: PaymentMethod): void {
+  if (method.type === "konbini") {
     validateKonbiniCharge(amount, method);
-  } else if (method?.type === "card") {
-    if (method.token === "" || method.token.length > MAX_TOKEN_LENGTH) {
-      throw invalidArgument(
-        "INVALID_PAYMENT_METHOD",
-        `payment_method.token is required, at most ${MAX_TOKEN_LENGTH} characters`,
-        { metadata: { field: "payment_method.token" } },
-      );
-    }
-    if (method.store !== undefined) {
-      throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.store is for konbini, not cards", {
-        metadata: { field: "payment_method.store" },
-      });
-    }
-  } else {
-    throw invalidArgument(
-      "INVALID_PAYMENT_METHOD",
-      `payment_method.type must be "card" or "konbini", got "${method?.type ?? ""}"`,
-      { metadata: { field: "payment_method.type" } },
-    );
+    return;
   }
-  return { ...request, amount, method };
-}
-
-export function validateIdempotencyKey(key: string): void {
-  if (key === "" || key.length > MAX_KEY_LENGTH) {
-    throw badField("idempotency_key", `idempotency_key is required, 1..${MAX_KEY_LENGTH} characters`);
+  // A card: the type's rule lets nothing else through.
+  if (method.token === "") {
+    throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.token is required for a card", {
+      metadata: { field: "payment_method.token" },
+    });
+  }
+  if (method.store !== undefined) {
+    throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.store is for konbini, not cards", {
+      metadata: { field: "payment_method.store" },
+    });
   }
 }
 
@@ -72,7 +42,7 @@ export function validateIdempotencyKey(key: string): void {
  * A digest of everything that makes two charges "the same request" (the key excluded), stored
  * with the payment so a key reused for a different charge is recognised.
  */
-export function requestFingerprint(request: ValidChargeRequest): string {
+export function requestFingerprint(request: ChargeRequest): string {
   const parts = [
     request.checkoutId,
     request.amount.currency,
@@ -84,8 +54,4 @@ export function requestFingerprint(request: ValidChargeRequest): string {
     ...(request.method.type === "konbini" ? [request.method.store ?? ""] : []),
   ];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
-}
-
-function badField(field: string, message: string) {
-  return invalidArgument("INVALID_ARGUMENT", message, { metadata: { field } });
 }

@@ -4,26 +4,20 @@ import {
   KONBINI_CURRENCY,
   KONBINI_MAX_AMOUNT_MINOR,
   KONBINI_MIN_AMOUNT_MINOR,
-  KONBINI_STORES,
 } from "@checkout-saga/shared";
 import type { PaymentMethod } from "./payment.js";
 
 /** A whole number in [min, max), drawn from a cryptographic source (node:crypto's randomInt). */
 export type RandomInt = (min: number, max: number) => number;
 
-const CONFIRMATION_NUMBER = /^\d{11}$/;
-
 /**
  * A new confirmation number: 11 digits, the first never 0 (so nothing that reads it as a number
- * loses a digit). Drawn from a cryptographic source: it is all a customer needs to pay, so it must
- * not be guessable from others. Uniqueness is the store's: a clash is retried with a new draw.
+ * loses a digit), the form PayKonbiniRequest's field rule accepts. Drawn from a cryptographic
+ * source: it is all a customer needs to pay, so it must not be guessable from others.
+ * Uniqueness is the store's: a clash is retried with a new draw.
  */
 export function newConfirmationNumber(randomInt: RandomInt): string {
   return String(randomInt(10_000_000_000, 100_000_000_000));
-}
-
-export function isConfirmationNumber(value: string): boolean {
-  return CONFIRMATION_NUMBER.test(value);
 }
 
 /** When a voucher issued at `at` stops being payable. */
@@ -32,9 +26,10 @@ export function voucherExpiry(at: Date, expiresAfterSeconds: number): Date {
 }
 
 /**
- * What konbini accepts beyond a well-formed charge: JPY only, ¥120..¥300,000, no card token, and
- * a store from the list if one is named. Refusals are INVALID_ARGUMENT with their own reasons,
- * so a checkout can tell the customer why konbini is not on offer for this total.
+ * What konbini accepts beyond a well-formed charge (its field rules already hold a named store to
+ * the list of chains): JPY only, ¥120..¥300,000, no card token. Refusals are INVALID_ARGUMENT
+ * with their own reasons, so a checkout can tell the customer why konbini is not on offer for
+ * this total.
  */
 export function validateKonbiniCharge(amount: Amount, method: PaymentMethod): void {
   if (amount.currency !== KONBINI_CURRENCY) {
@@ -61,12 +56,5 @@ export function validateKonbiniCharge(amount: Amount, method: PaymentMethod): vo
     throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.token is for cards; konbini takes none", {
       metadata: { field: "payment_method.token" },
     });
-  }
-  if (method.store !== undefined && !(KONBINI_STORES as readonly string[]).includes(method.store)) {
-    throw invalidArgument(
-      "INVALID_PAYMENT_METHOD",
-      `payment_method.store must be one of ${KONBINI_STORES.join(", ")}, got "${method.store}"`,
-      { metadata: { field: "payment_method.store" } },
-    );
   }
 }

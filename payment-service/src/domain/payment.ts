@@ -15,7 +15,7 @@ export interface PaymentMethod {
   type: string;
   /** card: a test token name such as `tok_visa`, never logged; konbini: empty. */
   token: string;
-  /** konbini only, optional: the chain the customer means to pay at (KONBINI_STORES). */
+  /** konbini only, optional: the chain the customer means to pay at (payment.proto lists them). */
   store?: string;
 }
 

@@ -168,14 +168,6 @@ describe("charge", () => {
       declineCode: "processing_error",
     });
   });
-
-  it("validates before touching the store", async () => {
-    const { payments, store } = setup();
-    await expect(payments.charge(buildRequest({ idempotencyKey: "" }))).rejects.toMatchObject({
-      reason: "INVALID_ARGUMENT",
-    });
-    expect(store.rows).toHaveLength(0);
-  });
 });
 
 describe("refund", () => {
@@ -241,15 +233,6 @@ describe("voidCharge", () => {
     expect(await payments.voidCharge("key-1", "second")).toEqual(first);
     expect(store.rows).toHaveLength(1);
   });
-
-  it.each([
-    ["a missing key", "", ""],
-    ["a reason over 500 characters", "key-1", "r".repeat(501)],
-  ])("refuses %s", async (_name, key, reason) => {
-    const { payments, store } = setup();
-    await expect(payments.voidCharge(key, reason)).rejects.toMatchObject({ reason: "INVALID_ARGUMENT" });
-    expect(store.rows).toHaveLength(0);
-  });
 });
 
 describe("get", () => {
@@ -258,14 +241,6 @@ describe("get", () => {
     const charged = await payments.charge(buildRequest());
     expect(await payments.get({ paymentId: charged.id, idempotencyKey: "" })).toEqual(charged);
     expect(await payments.get({ paymentId: "", idempotencyKey: "key-1" })).toEqual(charged);
-  });
-
-  it.each([
-    ["neither", { paymentId: "", idempotencyKey: "" }],
-    ["both", { paymentId: "pay-1", idempotencyKey: "key-1" }],
-  ])("requires exactly one lookup field (%s given)", async (_name, query) => {
-    const { payments } = setup();
-    await expect(payments.get(query)).rejects.toMatchObject({ kind: "invalid_argument" });
   });
 
   it("reports an unknown key", async () => {
@@ -341,12 +316,13 @@ describe("konbini", () => {
     expect(store.notifications.map((n) => n.type)).toEqual(["payment.failed"]);
   });
 
-  it.each([
-    ["not 11 digits", "1234", "invalid_argument", "INVALID_ARGUMENT"],
-    ["unknown", "99999999999", "not_found", "KONBINI_VOUCHER_NOT_FOUND"],
-  ])("refuses to pay a confirmation number that is %s", async (_name, number, kind, reason) => {
+  // A malformed number never gets here: PayKonbiniRequest's field rule refuses it.
+  it("refuses to pay a confirmation number that is unknown", async () => {
     const { payments } = setup();
-    await expect(payments.payKonbini(number)).rejects.toMatchObject({ kind, reason });
+    await expect(payments.payKonbini("99999999999")).rejects.toMatchObject({
+      kind: "not_found",
+      reason: "KONBINI_VOUCHER_NOT_FOUND",
+    });
   });
 
   it("answers a read of a past-due voucher EXPIRED, having expired it", async () => {

@@ -1,13 +1,7 @@
-import { failedPrecondition, invalidArgument, notFound } from "@checkout-saga/shared";
+import { failedPrecondition, notFound } from "@checkout-saga/shared";
 import { decideChargeOutcome, type RandomSource } from "./charge-outcome.js";
-import {
-  type ChargeRequest,
-  requestFingerprint,
-  type ValidChargeRequest,
-  validateChargeRequest,
-  validateIdempotencyKey,
-} from "./charge-request.js";
-import { isConfirmationNumber, newConfirmationNumber, type RandomInt, voucherExpiry } from "./konbini.js";
+import { type ChargeRequest, checkPaymentMethod, requestFingerprint } from "./charge-request.js";
+import { newConfirmationNumber, type RandomInt, voucherExpiry } from "./konbini.js";
 import { type LatencyRange, pickLatencyMs } from "./latency.js";
 import {
   expireIfDue,
@@ -99,7 +93,6 @@ export interface Payments {
  * rare, and five in a row mean something is broken rather than unlucky.
  */
 const CONFIRMATION_NUMBER_DRAWS = 5;
-const MAX_REASON_LENGTH = 500;
 
 export function createPayments(deps: PaymentsDeps): Payments {
   const { store } = deps;
@@ -110,15 +103,15 @@ export function createPayments(deps: PaymentsDeps): Payments {
     (current) =>
       paymentChange(current, transition(current), at);
 
-  async function insertCharge(valid: ValidChargeRequest, fingerprint: string): Promise<Payment> {
-    const outcome = decideChargeOutcome(valid.method, deps.failureRate, deps.random);
+  async function insertCharge(request: ChargeRequest, fingerprint: string): Promise<Payment> {
+    const outcome = decideChargeOutcome(request.method, deps.failureRate, deps.random);
     const createdAt = deps.clock();
     const payment: NewPayment = {
-      idempotencyKey: valid.idempotencyKey,
+      idempotencyKey: request.idempotencyKey,
       requestFingerprint: fingerprint,
-      checkoutId: valid.checkoutId,
-      amount: valid.amount,
-      method: valid.method,
+      checkoutId: request.checkoutId,
+      amount: request.amount,
+      method: request.method,
       ...outcome,
       createdAt,
     };
@@ -149,21 +142,19 @@ export function createPayments(deps: PaymentsDeps): Payments {
 
   return {
     async charge(request) {
-      const valid = validateChargeRequest(request);
-      const fingerprint = requestFingerprint(valid);
-      const existing = await store.findByIdempotencyKey(valid.idempotencyKey);
+      checkPaymentMethod(request.amount, request.method);
+      const fingerprint = requestFingerprint(request);
+      const existing = await store.findByIdempotencyKey(request.idempotencyKey);
       // A repeat is answered as GetPayment would: a voucher past its expiry as EXPIRED.
       if (existing) return expire(sameRequest(existing, fingerprint));
 
       await deps.sleep(pickLatencyMs(deps.latency, deps.random));
       // A concurrent charge with the same key may have stored its decision meanwhile; the
       // store keeps the first, and every caller answers with that one.
-      return expire(sameRequest(await insertCharge(valid, fingerprint), fingerprint));
+      return expire(sameRequest(await insertCharge(request, fingerprint), fingerprint));
     },
 
     async refund(paymentId, reason) {
-      if (paymentId === "") throw invalidArgument("INVALID_ARGUMENT", "payment_id is required");
-      validateReason(reason);
       const at = deps.clock();
       // Expired first, so a voucher past its expiry is refused as EXPIRED rather than PENDING.
       const refunded = await store.update(
@@ -174,8 +165,6 @@ export function createPayments(deps: PaymentsDeps): Payments {
     },
 
     async voidCharge(idempotencyKey, reason) {
-      validateIdempotencyKey(idempotencyKey);
-      validateReason(reason);
       const at = deps.clock();
       return store.insertOrUpdate(
         { idempotencyKey, status: "VOIDED", createdAt: at, voidReason: reason },
@@ -183,12 +172,9 @@ export function createPayments(deps: PaymentsDeps): Payments {
       );
     },
 
+    // Exactly one of the two is set (the request's field rule).
     async get({ paymentId, idempotencyKey }) {
-      if ((paymentId === "") === (idempotencyKey === "")) {
-        throw invalidArgument("INVALID_ARGUMENT", "exactly one of payment_id and idempotency_key is required");
-      }
       if (paymentId !== "") return expire((await store.findById(paymentId)) ?? paymentNotFound(paymentId));
-      validateIdempotencyKey(idempotencyKey);
       const payment = await store.findByIdempotencyKey(idempotencyKey);
       if (!payment) {
         throw notFound("PAYMENT_NOT_FOUND", "no payment has this idempotency key", {
@@ -198,12 +184,8 @@ export function createPayments(deps: PaymentsDeps): Payments {
       return expire(payment);
     },
 
+    // The number is well-formed (11 digits: the request's field rule).
     async payKonbini(confirmationNumber) {
-      if (!isConfirmationNumber(confirmationNumber)) {
-        throw invalidArgument("INVALID_ARGUMENT", "confirmation_number must be 11 digits", {
-          metadata: { field: "confirmation_number" },
-        });
-      }
       const at = deps.clock();
       const payment = await store.updateByConfirmationNumber(
         confirmationNumber,
@@ -250,12 +232,6 @@ function sameRequest(payment: Payment, fingerprint: string): Payment {
     );
   }
   return payment;
-}
-
-function validateReason(reason: string): void {
-  if (reason.length > MAX_REASON_LENGTH) {
-    throw invalidArgument("INVALID_ARGUMENT", `reason must be at most ${MAX_REASON_LENGTH} characters`);
-  }
 }
 
 function paymentNotFound(paymentId: string): never {

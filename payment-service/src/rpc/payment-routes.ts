@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { type Amount, invalidArgument, type Logger, toMoneyProto } from "@checkout-saga/shared";
+import { type Amount, type Logger, toMoneyProto } from "@checkout-saga/shared";
 import type { Money } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import {
   type Payment as PaymentMessage,
@@ -25,14 +25,15 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
   return (router: ConnectRouter) =>
     router.service(PaymentService, {
       async charge(req) {
+        const method = required(req.paymentMethod, "payment_method");
         const payment = await payments.charge({
           idempotencyKey: req.idempotencyKey,
           checkoutId: req.checkoutId,
-          amount: toAmount(req.amount),
-          method: req.paymentMethod && {
-            type: req.paymentMethod.type,
-            token: req.paymentMethod.token,
-            ...(req.paymentMethod.store === "" ? {} : { store: req.paymentMethod.store }),
+          amount: toAmount(required(req.amount, "amount")),
+          method: {
+            type: method.type,
+            token: method.token,
+            ...(method.store === "" ? {} : { store: method.store }),
           },
         });
         // The token stays out of logs.
@@ -68,15 +69,13 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
     });
 }
 
-/** Proto int64 arrives as a bigint; anything beyond a safe integer is refused here, not rounded. */
-function toAmount(m: Money | undefined): Amount | undefined {
-  if (!m) return undefined;
-  if (m.amountMinor > BigInt(Number.MAX_SAFE_INTEGER) || m.amountMinor < 0n) {
-    throw invalidArgument("INVALID_ARGUMENT", "amount_minor must be a positive integer of minor units", {
-      metadata: { field: "amount.amount_minor" },
-    });
-  }
-  return { currency: m.currency, amountMinor: Number(m.amountMinor) };
+/** Proto int64 arrives as a bigint; the field rule keeps it within 1..2^53-1, so it converts exactly. */
+const toAmount = (m: Money): Amount => ({ currency: m.currency, amountMinor: Number(m.amountMinor) });
+
+/** A message the field rules mark `required` is there by the time a handler runs; if not, a caller bypassed them. */
+function required<T>(value: T | undefined, field: string): T {
+  if (value === undefined) throw new Error(`${field} is required by its field rule, yet missing`);
+  return value;
 }
 
 function toMessage(p: Payment): PaymentMessage {

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { afterIdPageToken, invalidArgument, notFound, pageSize, toMoneyProto } from "@checkout-saga/shared";
+import { afterIdPageToken, notFound, pageSize, toMoneyProto } from "@checkout-saga/shared";
 import {
   type Product as ProductMessage,
   ProductSchema,
@@ -8,19 +8,17 @@ import {
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Catalog, Product } from "../domain/product.js";
 
-const MAX_IDS = 100;
-
 export function productRoutes(catalog: Catalog) {
   return (router: ConnectRouter) =>
     router.service(ProductService, {
       async getProduct(req) {
-        const product = await catalog.get(requireId(req.id));
+        const product = await catalog.get(req.id);
         if (!product)
           throw notFound("PRODUCT_NOT_FOUND", `product ${req.id} does not exist`, { metadata: { product_id: req.id } });
         return { product: toMessage(product) };
       },
       async getProducts(req) {
-        const ids = requireIds(req.ids);
+        const ids = [...new Set(req.ids)];
         const found = new Map((await catalog.getMany(ids)).map((p) => [p.id, p]));
         return {
           products: ids.flatMap((id) => {
@@ -38,23 +36,12 @@ export function productRoutes(catalog: Catalog) {
         };
       },
       async validateProducts(req) {
-        const ids = requireIds(req.ids);
+        const ids = [...new Set(req.ids)];
         const found = new Set((await catalog.getMany(ids)).map((p) => p.id));
         const invalidIds = ids.filter((id) => !found.has(id));
         return { valid: invalidIds.length === 0, invalidIds };
       },
     });
-}
-
-function requireId(id: string): string {
-  if (id === "") throw invalidArgument("PRODUCT_ID_REQUIRED", "id is required");
-  if (id.length > 64) throw invalidArgument("INVALID_PRODUCT_ID", "id must be at most 64 characters");
-  return id;
-}
-
-function requireIds(ids: string[]): string[] {
-  if (ids.length > MAX_IDS) throw invalidArgument("TOO_MANY_IDS", `at most ${MAX_IDS} ids per call, got ${ids.length}`);
-  return [...new Set(ids.map(requireId))];
 }
 
 function toMessage(p: Product): ProductMessage {

@@ -5,3 +5,4 @@
  */
 export * from "./embedded-postgres.js";
 export * from "./free-port.js";
+export * from "./scram.js";

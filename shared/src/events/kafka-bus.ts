@@ -25,9 +25,12 @@ import type {
 } from "./event-bus.js";
 import { buildDeadLetterMessage, type DeadLetterReason, deadLetterTopic } from "./kafka-dead-letter.js";
 import { kafkaLogCreator } from "./kafka-log.js";
+import type { KafkaSasl } from "./kafka-wiring.js";
 
 export interface KafkaEventBusOptions {
   brokers: string[];
+  /** Who the bus authenticates as (KAFKA_USERNAME …); anonymous when undefined. */
+  sasl?: KafkaSasl;
   clientId: string;
   logger: Logger;
   /** Handler attempts per message before it is dead-lettered (default 5). */
@@ -75,6 +78,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    sasl: options.sasl,
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(options.logger),
   });

@@ -8,6 +8,7 @@ import {
   deadLetterTopic,
   readDeadLetterReason,
 } from "../events/kafka-dead-letter.js";
+import type { KafkaSasl } from "../events/kafka-wiring.js";
 
 /** One parked message, decoded as far as it decodes. */
 export interface DeadLetterEntry {
@@ -35,6 +36,8 @@ const DEAD_LETTER_HEADER_NAMES = new Set<string>(Object.values(DEAD_LETTER_HEADE
 /** Where the dead letters are and who reads them. */
 export interface DeadLetterQueueOptions {
   brokers: string[];
+  /** Who the reader authenticates as; anonymous when undefined. */
+  sasl?: KafkaSasl;
   /** The original topic; its dead letters are on `<topic>.dlq`. */
   topic: string;
   /** The Kafka client id; also prefixes the throwaway groups `list` reads with. */
@@ -53,7 +56,12 @@ export interface DeadLetterQueueOptions {
  */
 export function createDeadLetterQueue(options: DeadLetterQueueOptions) {
   const dlq = deadLetterTopic(options.topic);
-  const kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    sasl: options.sasl,
+    logLevel: logLevel.NOTHING,
+  });
   const readTimeoutMs = options.readTimeoutMs ?? 60_000;
 
   /** Per partition: where reading starts (the group's committed offset, else the low watermark) and the snapshot end. */

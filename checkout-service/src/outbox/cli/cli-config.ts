@@ -1,11 +1,14 @@
-import { ConfigError, envReader, parseKafkaBrokers } from "@checkout-saga/shared";
+import { ConfigError, envReader, type KafkaConnection, parseKafkaBrokers, parseKafkaSasl } from "@checkout-saga/shared";
 
 /** The outbox CLI's settings; each command asks only for what it uses. */
 export interface OutboxCliConfig {
   /** CHECKOUT_DATABASE_URL: the checkout service's database (status, list, replay). */
   databaseUrl(): string;
-  /** KAFKA_BROKERS, parsed; undefined in embedded mode (no broker to reach). */
-  kafkaBrokers(): string[] | undefined;
+  /**
+   * KAFKA_BROKERS, parsed, with the SASL user (KAFKA_SASL_MECHANISM, KAFKA_USERNAME,
+   * KAFKA_PASSWORD) when set; undefined in embedded mode (no broker to reach).
+   */
+  kafka(): KafkaConnection | undefined;
 }
 
 /** Reads the CLI's environment; a missing or malformed setting throws ConfigError naming it, when first needed. */
@@ -16,14 +19,20 @@ export function loadOutboxCliConfig(env: Record<string, string | undefined>): Ou
       const url = e.optionalString("CHECKOUT_DATABASE_URL");
       if (!url) {
         throw new ConfigError(
-          "CHECKOUT_DATABASE_URL is required: the checkout service's PostgreSQL database, e.g. postgres://postgres:postgres@127.0.0.1:5432/checkout",
+          "CHECKOUT_DATABASE_URL is required: the checkout service's PostgreSQL database, e.g. postgres://checkout_service:<password>@127.0.0.1:15432/checkout",
         );
       }
       return url;
     },
-    kafkaBrokers() {
+    kafka() {
       const raw = e.optionalString("KAFKA_BROKERS");
-      return raw === undefined ? undefined : parseKafkaBrokers(raw, "the outbox CLI");
+      if (raw === undefined) return undefined;
+      const sasl = parseKafkaSasl({
+        mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
+        username: e.optionalString("KAFKA_USERNAME"),
+        password: e.optionalString("KAFKA_PASSWORD"),
+      });
+      return { brokers: parseKafkaBrokers(raw, "the outbox CLI"), sasl };
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   createDeadLetterQueue,
   createKafkaEventBus,
   createLogger,
+  type KafkaConnection,
   type RepublishOutcome,
 } from "@checkout-saga/shared";
 import { helpOption, jsonOption, parseLimit, parseOptions, UsageError } from "./cli-args.js";
@@ -29,23 +30,23 @@ export async function deadLettersCommand(args: string[], ctx: CliContext): Promi
   throw new UsageError(`unknown dead-letters subcommand "${sub}"`, usage.deadLetters);
 }
 
-function checkoutDeadLetters(brokers: string[]) {
+function checkoutDeadLetters(kafka: KafkaConnection) {
   return createDeadLetterQueue({
-    brokers,
+    ...kafka,
     topic: CHECKOUT_EVENTS_TOPIC,
     clientId: CLIENT_ID,
     republishGroup: DEAD_LETTER_REPUBLISH_GROUP,
   });
 }
 
-function requireBrokers(ctx: CliContext): string[] {
-  const brokers = ctx.config.kafkaBrokers();
-  if (!brokers) {
+function requireKafka(ctx: CliContext): KafkaConnection {
+  const kafka = ctx.config.kafka();
+  if (!kafka) {
     throw new ConfigError(
       "KAFKA_BROKERS is not set: dead letters live on Kafka (in embedded mode they stay in the running process and are logged there)",
     );
   }
-  return brokers;
+  return kafka;
 }
 
 async function listDeadLetters(args: string[], ctx: CliContext): Promise<void> {
@@ -56,7 +57,7 @@ async function listDeadLetters(args: string[], ctx: CliContext): Promise<void> {
   );
   if (opts.help) return ctx.print(usage.deadLettersList);
   const limit = parseLimit(opts.limit, 100, 100_000, usage.deadLettersList);
-  const queue = checkoutDeadLetters(requireBrokers(ctx));
+  const queue = checkoutDeadLetters(requireKafka(ctx));
   const entries = (await queue.list()).filter((d) => opts.all || d.pending).slice(0, limit);
   if (opts.json) return ctx.print(JSON.stringify(entries.map(deadLetterJson)));
   for (const entry of entries) ctx.print(formatDeadLetter(entry));
@@ -71,11 +72,11 @@ async function republishDeadLetters(args: string[], ctx: CliContext): Promise<vo
   );
   if (opts.help) return ctx.print(usage.deadLettersRepublish);
   const dryRun = opts["dry-run"] ?? false;
-  const brokers = requireBrokers(ctx);
-  const queue = checkoutDeadLetters(brokers);
+  const kafka = requireKafka(ctx);
+  const queue = checkoutDeadLetters(kafka);
   const bus = dryRun
     ? undefined
-    : createKafkaEventBus({ brokers, clientId: CLIENT_ID, logger: createLogger("outbox-cli", { level: "silent" }) });
+    : createKafkaEventBus({ ...kafka, clientId: CLIENT_ID, logger: createLogger("outbox-cli", { level: "silent" }) });
   const outcomes: RepublishOutcome[] = [];
   try {
     await queue.republish(bus, (outcome) => {

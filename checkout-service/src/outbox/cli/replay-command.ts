@@ -39,15 +39,14 @@ export async function replayCommand(args: string[], ctx: CliContext): Promise<vo
   if (opts.help) return ctx.print(usage.replay);
   const selector = parseSelector(opts);
   const dryRun = opts["dry-run"] ?? false;
-  const brokers = ctx.config.kafkaBrokers();
+  const kafka = ctx.config.kafka();
   const queries = createOutboxQueries(ctx.sql());
-  const via = brokers
-    ? `kafka ${brokers.join(",")}`
+  const via = kafka
+    ? `kafka ${kafka.brokers.join(",")}`
     : "the running relay (KAFKA_BROKERS not set: rows marked unpublished)";
-  const verb = dryRun ? "would replay" : brokers ? "sent" : "queued";
+  const verb = dryRun ? "would replay" : kafka ? "sent" : "queued";
 
-  const bus =
-    brokers && !dryRun ? createKafkaEventBus({ brokers, clientId: "outbox-cli", logger: quiet() }) : undefined;
+  const bus = kafka && !dryRun ? createKafkaEventBus({ ...kafka, clientId: "outbox-cli", logger: quiet() }) : undefined;
   const sent: OutboxEvent[] = [];
   let skippedPending = 0;
   try {
@@ -80,7 +79,7 @@ export async function replayCommand(args: string[], ctx: CliContext): Promise<vo
     ctx.print(
       JSON.stringify({
         dry_run: dryRun,
-        via: brokers ? "kafka" : "relay",
+        via: kafka ? "kafka" : "relay",
         count: sent.length,
         skipped_pending: skippedPending,
         events: sent.map(recordJson),

@@ -1,0 +1,71 @@
+import {
+  AddItemRequestSchema,
+  GetCartRequestSchema,
+  RemoveItemRequestSchema,
+  UpdateQuantityRequestSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import {
+  GetCheckoutRequestSchema,
+  InitiateCheckoutRequestSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import {
+  GetOrderRequestSchema,
+  ListOrdersRequestSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import {
+  GetProductRequestSchema,
+  ListProductsRequestSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import { exampleAddress } from "../openapi/field-docs.js";
+import { bindRpcRequest } from "../validation/rpc-binding.js";
+
+const page = { limit: "page_size", page_token: "page_token" };
+const checkoutId = "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
+const orderId = "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11";
+
+/**
+ * Every route input and the RPC request field it becomes, by operationId: the one place REST
+ * names meet proto names. The routes' validation and the OpenAPI document's parameters and
+ * bodies are generated from these fields' rules (validation/rule-schemas.ts), and the routes
+ * build their RPC requests through them, so a REST input and the field it feeds cannot be held
+ * to different rules. Routes that take no input (the cart as a whole, health) have none.
+ */
+export const requestBindings = {
+  listProducts: bindRpcRequest(ListProductsRequestSchema, { query: page }),
+  getProduct: bindRpcRequest(GetProductRequestSchema, { params: { id: "id" }, paramExamples: { id: "1" } }),
+  addCartItem: bindRpcRequest(AddItemRequestSchema, {
+    body: { product_id: "product_id", quantity: "quantity" },
+    bodyName: "AddCartItem",
+    bodyExample: { product_id: "2", quantity: 2 },
+  }),
+  setCartItemQuantity: bindRpcRequest(UpdateQuantityRequestSchema, {
+    params: { product_id: "product_id" },
+    paramExamples: { product_id: "2" },
+    body: { quantity: "quantity" },
+    bodyName: "SetQuantity",
+    bodyExample: { quantity: 3 },
+  }),
+  removeCartItem: bindRpcRequest(RemoveItemRequestSchema, {
+    params: { product_id: "product_id" },
+    paramExamples: { product_id: "2" },
+  }),
+  startCheckout: bindRpcRequest(InitiateCheckoutRequestSchema, {
+    headers: { "Idempotency-Key": "idempotency_key" },
+    body: { payment_method: "payment_method", shipping_address: "shipping_address", step_mode: "step_mode" },
+    bodyName: "CheckoutRequest",
+    bodyExample: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: exampleAddress },
+  }),
+  getCheckout: bindRpcRequest(GetCheckoutRequestSchema, {
+    params: { id: "checkout_id" },
+    paramExamples: { id: checkoutId },
+  }),
+  listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
+  getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
+  // A token's subject is the user id every RPC carries; GetCart's stands for them all (the
+  // field-rules test checks that every request's user_id has the same rules).
+  issueDevToken: bindRpcRequest(GetCartRequestSchema, {
+    body: { user_id: "user_id" },
+    bodyName: "DevTokenRequest",
+    bodyExample: { user_id: "alice" },
+  }),
+};
