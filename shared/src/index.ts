@@ -25,6 +25,7 @@ export * from "./outbox/outbox-signal.js";
 export * from "./outbox/outbox-table.js";
 export * from "./outbox/outbox-writer.js";
 export * from "./page-token.js";
+export * from "./payment-method.js";
 export * from "./payment-webhooks.js";
 export * from "./periodic-task.js";
 export * from "./postgres.js";

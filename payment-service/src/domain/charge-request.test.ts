@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DomainError } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
-import { type ChargeRequest, checkPaymentMethod, requestFingerprint } from "./charge-request.js";
+import { type ChargeRequest, checkChargeMethod, requestFingerprint } from "./charge-request.js";
 
 function buildRequest(overrides: Partial<ChargeRequest> = {}): ChargeRequest {
   return {
@@ -15,7 +15,7 @@ function buildRequest(overrides: Partial<ChargeRequest> = {}): ChargeRequest {
 
 function reasonOf({ amount, method }: ChargeRequest): string | undefined {
   try {
-    checkPaymentMethod(amount, method);
+    checkChargeMethod(amount, method);
     return undefined;
   } catch (err) {
     if (err instanceof DomainError) return `${err.kind}:${err.reason}:${err.context.metadata?.field}`;
@@ -28,7 +28,7 @@ const konbini = (store?: string) => ({ type: "konbini", token: "", ...(store ===
 
 // Key, checkout id, amount, a known type, a well-formed token and a listed store are field rules
 // (payment.proto), checked before the handler runs; what spans fields is the domain's.
-describe("checkPaymentMethod", () => {
+describe("checkChargeMethod", () => {
   it("accepts a card with a token", () => {
     expect(reasonOf(buildRequest())).toBeUndefined();
   });

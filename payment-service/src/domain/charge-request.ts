@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Amount, invalidArgument } from "@checkout-saga/shared";
+import { type Amount, checkPaymentMethod } from "@checkout-saga/shared";
 import { validateKonbiniCharge } from "./konbini.js";
 import type { PaymentMethod } from "./payment.js";
 
@@ -16,26 +16,14 @@ export interface ChargeRequest {
 }
 
 /**
- * What the field rules leave to the business, since it spans fields: a card needs a token and
- * names no store; konbini takes no token, only yen, only ¥120..¥300,000 (validateKonbiniCharge).
- * Throws INVALID_ARGUMENT with reason INVALID_PAYMENT_METHOD, or konbini's own, naming the field.
+ * What the field rules leave to the business, since it spans fields: the method's own coherence
+ * (a card needs a token and names no store, konbini takes no token: shared checkPaymentMethod,
+ * INVALID_PAYMENT_METHOD) and konbini's yen and ¥120..¥300,000 (validateKonbiniCharge, with its
+ * own reasons). Throws INVALID_ARGUMENT naming the field.
  */
-export function checkPaymentMethod(amount: Amount, method: PaymentMethod): void {
-  if (method.type === "konbini") {
-    validateKonbiniCharge(amount, method);
-    return;
-  }
-  // A card: the type's rule lets nothing else through.
-  if (method.token === "") {
-    throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.token is required for a card", {
-      metadata: { field: "payment_method.token" },
-    });
-  }
-  if (method.store !== undefined) {
-    throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.store is for konbini, not cards", {
-      metadata: { field: "payment_method.store" },
-    });
-  }
+export function checkChargeMethod(amount: Amount, method: PaymentMethod): void {
+  checkPaymentMethod(method);
+  if (method.type === "konbini") validateKonbiniCharge(amount);
 }
 
 /**

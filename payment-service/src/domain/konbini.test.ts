@@ -3,11 +3,9 @@ import { DomainError } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
 import { newConfirmationNumber, validateKonbiniCharge, voucherExpiry } from "./konbini.js";
 
-const konbini = { type: "konbini", token: "" };
-
 function reasonOf(currency: string, amountMinor: number): string | undefined {
   try {
-    validateKonbiniCharge({ currency, amountMinor }, konbini);
+    validateKonbiniCharge({ currency, amountMinor });
     return undefined;
   } catch (err) {
     if (err instanceof DomainError) return err.reason;
@@ -22,7 +20,7 @@ describe("konbini limits", () => {
 
   it.each([1, 119, 300_001, 1_000_000])("refuses ¥%i as out of range, naming the limits", (amount) => {
     expect(reasonOf("JPY", amount)).toBe("KONBINI_AMOUNT_OUT_OF_RANGE");
-    expect(() => validateKonbiniCharge({ currency: "JPY", amountMinor: amount }, konbini)).toThrow(
+    expect(() => validateKonbiniCharge({ currency: "JPY", amountMinor: amount })).toThrow(
       expect.objectContaining({
         kind: "invalid_argument",
         context: {

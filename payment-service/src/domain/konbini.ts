@@ -5,7 +5,6 @@ import {
   KONBINI_MAX_AMOUNT_MINOR,
   KONBINI_MIN_AMOUNT_MINOR,
 } from "@checkout-saga/shared";
-import type { PaymentMethod } from "./payment.js";
 
 /** A whole number in [min, max), drawn from a cryptographic source (node:crypto's randomInt). */
 export type RandomInt = (min: number, max: number) => number;
@@ -26,12 +25,11 @@ export function voucherExpiry(at: Date, expiresAfterSeconds: number): Date {
 }
 
 /**
- * What konbini accepts beyond a well-formed charge (its field rules already hold a named store to
- * the list of chains): JPY only, ¥120..¥300,000, no card token. Refusals are INVALID_ARGUMENT
- * with their own reasons, so a checkout can tell the customer why konbini is not on offer for
- * this total.
+ * The totals konbini takes: JPY only, ¥120..¥300,000. Refusals are INVALID_ARGUMENT with their
+ * own reasons, so a checkout can tell the customer why konbini is not on offer for this total.
+ * (The chains a konbini payment may name are a field rule; its lack of a token, checkPaymentMethod.)
  */
-export function validateKonbiniCharge(amount: Amount, method: PaymentMethod): void {
+export function validateKonbiniCharge(amount: Amount): void {
   if (amount.currency !== KONBINI_CURRENCY) {
     throw invalidArgument(
       "KONBINI_CURRENCY_UNSUPPORTED",
@@ -51,10 +49,5 @@ export function validateKonbiniCharge(amount: Amount, method: PaymentMethod): vo
         },
       },
     );
-  }
-  if (method.token !== "") {
-    throw invalidArgument("INVALID_PAYMENT_METHOD", "payment_method.token is for cards; konbini takes none", {
-      metadata: { field: "payment_method.token" },
-    });
   }
 }

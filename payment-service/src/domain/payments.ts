@@ -1,6 +1,6 @@
 import { failedPrecondition, notFound } from "@checkout-saga/shared";
 import { decideChargeOutcome, type RandomSource } from "./charge-outcome.js";
-import { type ChargeRequest, checkPaymentMethod, requestFingerprint } from "./charge-request.js";
+import { type ChargeRequest, checkChargeMethod, requestFingerprint } from "./charge-request.js";
 import { newConfirmationNumber, type RandomInt, voucherExpiry } from "./konbini.js";
 import { type LatencyRange, pickLatencyMs } from "./latency.js";
 import {
@@ -142,7 +142,7 @@ export function createPayments(deps: PaymentsDeps): Payments {
 
   return {
     async charge(request) {
-      checkPaymentMethod(request.amount, request.method);
+      checkChargeMethod(request.amount, request.method);
       const fingerprint = requestFingerprint(request);
       const existing = await store.findByIdempotencyKey(request.idempotencyKey);
       // A repeat is answered as GetPayment would: a voucher past its expiry as EXPIRED.
