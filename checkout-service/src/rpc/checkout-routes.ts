@@ -29,7 +29,11 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
         const result = await commands.initiate({
           userId: req.userId,
           idempotencyKey: req.idempotencyKey,
-          paymentMethod: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
+          paymentMethod: req.paymentMethod && {
+            type: req.paymentMethod.type,
+            token: req.paymentMethod.token,
+            ...(req.paymentMethod.store === "" ? {} : { store: req.paymentMethod.store }),
+          },
           shippingAddress: req.shippingAddress && fromShippingAddressProto(req.shippingAddress),
           stepMode: req.stepMode,
         });
