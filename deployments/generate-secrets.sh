@@ -1,8 +1,9 @@
 #!/bin/sh
 # Writes the passwords docker-compose.yml asks for into deployments/.env (or the file given),
-# readable by its owner only. Each is 32 random bytes from /dev/urandom, hex. Idempotent: a
-# name already in the file keeps its value (the databases and volumes were made with it), so
-# run it again after pulling a compose file that needs a new one.
+# readable by its owner only. Each is 32 random bytes from /dev/urandom, hex; the payment
+# provider's webhook signing secret takes the Standard Webhooks form instead (whsec_ + base64 of
+# 32 random bytes). Idempotent: a name already in the file keeps its value (the databases and
+# volumes were made with it), so run it again after pulling a compose file that needs a new one.
 #
 #   sh deployments/generate-secrets.sh && docker compose -f deployments/docker-compose.yml up -d
 set -eu
@@ -21,4 +22,7 @@ for name in \
     printf '%s=%s\n' "$name" "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$file"
   fi
 done
+if ! grep -q "^PAYMENT_WEBHOOK_SECRET=" "$file"; then
+  printf 'PAYMENT_WEBHOOK_SECRET=whsec_%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >> "$file"
+fi
 echo "passwords in $file"

@@ -9,6 +9,7 @@ import {
   createInProcessEventBus,
   createServiceClient,
   createServiceTransport,
+  DEV_PAYMENT_WEBHOOK_SECRET,
   type Running,
 } from "@checkout-saga/shared";
 import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
@@ -47,7 +48,14 @@ export async function startRealDownstream(
     );
     started.push(inventory);
     const payment = await startPaymentService(
-      loadPaymentConfig({ PAYMENT_PORT: "0", PAYMENT_DATABASE_URL: paymentDatabaseUrl, ...env.payment }),
+      loadPaymentConfig({
+        PAYMENT_PORT: "0",
+        PAYMENT_DATABASE_URL: paymentDatabaseUrl,
+        PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET,
+        // No gateway here: webhooks wait in the payment database unless env.payment gives PAYMENT_WEBHOOK_URL.
+        GATEWAY_PORT: "0",
+        ...env.payment,
+      }),
       logger,
     );
     started.push(payment);

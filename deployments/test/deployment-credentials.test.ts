@@ -87,7 +87,9 @@ describe("docker-compose.yml", () => {
     expect(defaulted.filter((n) => /PASSWORD|SECRET/.test(n))).toEqual([]);
     const script = read(path.join(deploymentsDir, "generate-secrets.sh"));
     const loop = /for name in \\\n([\s\S]*?); do/.exec(script)?.[1] ?? "";
-    const generated = new Set(loop.replaceAll("\\", " ").trim().split(/\s+/));
+    // The hex passwords in the loop, and the webhook secret written apart in its own form.
+    const apart = [...script.matchAll(/grep -q "\^([A-Z_]+)="/g)].map((m) => m[1]!);
+    const generated = new Set([...loop.replaceAll("\\", " ").trim().split(/\s+/), ...apart]);
     expect([...generated].sort()).toEqual([...required].sort());
   });
 
@@ -100,7 +102,13 @@ describe("docker-compose.yml", () => {
       const first = await readFile(file, "utf8");
       expect(((await stat(file)).mode & 0o777).toString(8)).toBe("600");
       const entries = first.trim().split("\n");
-      expect(entries.every((e) => /^[A-Z_]+=[0-9a-f]{64}$/.test(e))).toBe(true);
+      const webhookSecret = entries.filter((e) => e.startsWith("PAYMENT_WEBHOOK_SECRET="));
+      expect(webhookSecret).toHaveLength(1);
+      // Standard Webhooks' form, as payment-service's config takes it: whsec_ + base64 of 32 bytes.
+      const key = /^PAYMENT_WEBHOOK_SECRET=whsec_([A-Za-z0-9+/]{43}=)$/.exec(webhookSecret[0]!)?.[1];
+      expect(Buffer.from(key ?? "", "base64")).toHaveLength(32);
+      const passwords = entries.filter((e) => !e.startsWith("PAYMENT_WEBHOOK_SECRET="));
+      expect(passwords.every((e) => /^[A-Z_]+=[0-9a-f]{64}$/.test(e))).toBe(true);
       expect(new Set(entries.map((e) => e.split("=")[1])).size).toBe(entries.length);
       execFileSync("sh", [script, file]);
       expect(await readFile(file, "utf8")).toBe(first);

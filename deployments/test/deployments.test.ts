@@ -41,6 +41,11 @@ const KEEP_DEFAULT: Record<string, Record<string, string>> = {
   "checkout-service": {
     CHECKOUT_CRASH_AT: "a fault-injection hook for the crash-recovery tests; never set in a deployment",
   },
+  "payment-service": {
+    GATEWAY_PORT: "only builds PAYMENT_WEBHOOK_URL's default for one machine; containers set the URL",
+    AUTH_DEV_TOKENS:
+      "only lets PAYMENT_WEBHOOK_SECRET fall back to the dev secret; containers set the secret, so dev mode stays off",
+  },
 };
 
 /** Read by every service (shared/src/logger.ts) and rightly left to their defaults in a container. */
@@ -295,7 +300,9 @@ describe("k8s/base", () => {
   it("keeps secrets in the Secret and wires services by Service name", () => {
     const secretKeys = new Set([...secrets.values()].flatMap((s) => [...s.keys()]));
     for (const name of [...secretKeys])
-      expect(name).toMatch(/^(JWT_SECRET|[A-Z]+_DATABASE_URL|MONGODB_URI|[A-Z]+_REDIS_URL|[A-Z]+_KAFKA_PASSWORD)$/);
+      expect(name).toMatch(
+        /^(JWT_SECRET|PAYMENT_WEBHOOK_SECRET|[A-Z]+_DATABASE_URL|MONGODB_URI|[A-Z]+_REDIS_URL|[A-Z]+_KAFKA_PASSWORD)$/,
+      );
     expect(secretKeys).toContain("JWT_SECRET");
     for (const [name, value] of [...configMaps.values(), ...secrets.values()].flatMap((m) => [...m])) {
       if (expectedUrls.has(name)) expect(value, name).toBe(expectedUrls.get(name));

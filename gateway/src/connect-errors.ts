@@ -6,8 +6,18 @@ import type { FieldError } from "./openapi/schemas.js";
 import { type Problem, problem, problemSlug } from "./problems.js";
 import { printable } from "./validation/rule-schemas.js";
 
-/** Reasons whose FAILED_PRECONDITION means "this request can never succeed as sent", not a conflict. */
-const unprocessableReasons = new Set(["CART_LINE_LIMIT", "CART_EMPTY", "IDEMPOTENCY_KEY_REUSED"]);
+/**
+ * Reasons that mean "this request, well-formed as the document states it, can never succeed as
+ * sent": 422, not a conflict (FAILED_PRECONDITION) nor a malformed request (INVALID_ARGUMENT by a
+ * service's own check, which a schema-valid request may still break: a card without a token).
+ */
+const unprocessableReasons = new Set([
+  "CART_LINE_LIMIT",
+  "CART_EMPTY",
+  "IDEMPOTENCY_KEY_REUSED",
+  "INVALID_PAYMENT_METHOD",
+  "PAYMENT_METHOD_NOT_OFFERED",
+]);
 
 /**
  * The one mapping from a Connect code (plus its ErrorDetail reason) to an HTTP status.
@@ -16,7 +26,7 @@ const unprocessableReasons = new Set(["CART_LINE_LIMIT", "CART_EMPTY", "IDEMPOTE
 export function httpStatusFor(code: Code, reason?: string): number {
   switch (code) {
     case Code.InvalidArgument:
-      return 400;
+      return reason !== undefined && unprocessableReasons.has(reason) ? 422 : 400;
     case Code.NotFound:
       return 404;
     case Code.AlreadyExists:

@@ -30,6 +30,8 @@
  * | cart-empty                  | 422 | checkout of an empty cart |
  * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
+ * | invalid-payment-method      | 422 | the payment method's members do not fit together: a card without a token or with a store, konbini with a token |
+ * | payment-method-not-offered  | 422 | checkout does not take this payment method yet (konbini) |
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
  * | header-fields-too-large     | 431 | the request line and headers exceed 16 KiB (Node's HTTP server) |
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |

@@ -48,6 +48,29 @@ describe("POST /checkout", () => {
     expect(req?.shippingAddress?.line2).toBe("");
   });
 
+  it("takes a konbini payment method by its schema and passes it on; the checkout service decides", async () => {
+    const gw = startTestGateway();
+    const methods = [{ type: "konbini" }, { type: "konbini", store: "lawson" }, { type: "card", token: "tok_visa" }];
+    for (const [i, payment_method] of methods.entries()) {
+      const res = await gw.call("POST", "/checkout", {
+        body: { ...body, payment_method },
+        headers: { "Idempotency-Key": `method-${i}` },
+      });
+      expect(res.status, JSON.stringify(payment_method)).toBe(201);
+    }
+    expect(
+      gw.seen.checkoutRequests.map((r) => ({
+        type: r.paymentMethod?.type,
+        token: r.paymentMethod?.token,
+        store: r.paymentMethod?.store,
+      })),
+    ).toEqual([
+      { type: "konbini", token: "", store: "" },
+      { type: "konbini", token: "", store: "lawson" },
+      { type: "card", token: "tok_visa", store: "" },
+    ]);
+  });
+
   it("COMPLETED → 201 with the checkout; a replay gets the same status and body plus Idempotent-Replayed", async () => {
     const gw = gatewayAnswering(buildCheckout());
     const first = await gw.call("POST", "/checkout", { body, headers: KEY });
@@ -144,7 +167,7 @@ describe("POST /checkout", () => {
       }),
     });
 
-  it("maps the service's refusals: key reused → 422, key in flight → 409, empty cart → 422", async () => {
+  it("maps the service's refusals: key reused → 422, key in flight → 409, empty cart or unfit method → 422", async () => {
     const cases: Array<[DomainError, number, string]> = [
       [
         new DomainError("failed_precondition", "IDEMPOTENCY_KEY_REUSED", "different body"),
@@ -153,6 +176,17 @@ describe("POST /checkout", () => {
       ],
       [new DomainError("aborted", "IDEMPOTENCY_KEY_IN_FLIGHT", "still running"), 409, "idempotency-key-in-flight"],
       [new DomainError("failed_precondition", "CART_EMPTY", "the cart is empty"), 422, "cart-empty"],
+      // The body passed its schema, yet its payment method's members do not fit together.
+      [
+        new DomainError("invalid_argument", "INVALID_PAYMENT_METHOD", "payment_method.token is required for a card"),
+        422,
+        "invalid-payment-method",
+      ],
+      [
+        new DomainError("failed_precondition", "PAYMENT_METHOD_NOT_OFFERED", "pay by card"),
+        422,
+        "payment-method-not-offered",
+      ],
     ];
     for (const [err, status, slug] of cases) {
       const res = await refusing(err).call("POST", "/checkout", { body, headers: KEY });
@@ -182,7 +216,7 @@ describe("POST /checkout", () => {
     expect((await problemOf(res)).errors[0]).toEqual({
       path: "payment_method.type",
       in: "body",
-      message: 'must be one of "card", got "paypal"',
+      message: 'must be one of "card", "konbini", got "paypal"',
     });
     const noCountry = { ...body, shipping_address: { ...body.shipping_address, country: "Japan" } };
     const res2 = await gw.call("POST", "/checkout", { body: noCountry, headers: KEY });

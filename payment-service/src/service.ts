@@ -1,6 +1,8 @@
+import { randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
+  createOutboxSignal,
   createPostgres,
   type InProcessServices,
   type Logger,
@@ -11,17 +13,33 @@ import {
 } from "@checkout-saga/shared";
 import type { PaymentConfig } from "./config.js";
 import { createPayments } from "./domain/payments.js";
+import { startKonbiniExpirySweeper } from "./konbini-expiry-sweeper.js";
 import { paymentCallPolicy } from "./rpc/payment-call-policy.js";
 import { paymentRoutes } from "./rpc/payment-routes.js";
 import { createPostgresPayments } from "./store/postgres-payments.js";
+import { createPostgresWebhookDeliveries } from "./store/postgres-webhook-deliveries.js";
+import { startWebhookBacklogGauge } from "./webhooks/webhook-backlog-gauge.js";
+import { createWebhookDeliveryWorker } from "./webhooks/webhook-delivery-worker.js";
+import { createWebhookMetrics } from "./webhooks/webhook-metrics.js";
+import { createWebhookSender } from "./webhooks/webhook-sender.js";
 
 const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
 /** Advisory lock serialising migrations of instances starting together (the service's default port, so unique). */
 const MIGRATION_LOCK_KEY = 50054;
+/** How often the pending-webhook gauge is refreshed from the database. */
+const GAUGE_REFRESH_MS = 5_000;
+/** Deliveries one worker attempts side by side. */
+const WEBHOOK_BATCH_SIZE = 20;
+/** A claim outlives its attempt's timeout by this much, so a slow but live attempt is never sent twice at once. */
+const WEBHOOK_LEASE_MARGIN_MS = 5_000;
 
 export type PaymentService = StartedService;
 
-/** Migrates the database and serves the mock gateway; `stop` closes the servers, then the pool. */
+/**
+ * Migrates the database and serves the mock provider: RPCs, the konbini expiry sweeper and the
+ * webhook delivery worker. `stop` closes the servers, then the sweeper and the worker (attempts in
+ * flight are cut short and recorded), then the pool.
+ */
 export function startPaymentService(
   config: PaymentConfig,
   logger: Logger,
@@ -37,14 +55,51 @@ export function startPaymentService(
     migrate: () => migratePostgres(config.databaseUrl, migrationsFolder, MIGRATION_LOCK_KEY),
     compose(scope) {
       const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end());
+      const clock = () => new Date();
+      const webhookQueued = createOutboxSignal();
       const payments = createPayments({
-        store: createPostgresPayments(sql),
+        store: createPostgresPayments(sql, { onWebhookQueued: webhookQueued.notify }),
         latency: config.latencyMs,
         failureRate: config.failureRate,
+        konbiniExpiresAfterSeconds: config.konbini.expiresAfterSeconds,
         random: Math.random,
+        randomInt,
         sleep: (ms) => (ms > 0 ? sleep(ms) : Promise.resolve()),
-        clock: () => new Date(),
+        clock,
       });
+      scope.periodic(() => startKonbiniExpirySweeper({ payments, intervalMs: config.konbini.sweepIntervalMs, logger }));
+
+      const deliveries = createPostgresWebhookDeliveries(sql);
+      const webhookMetrics = createWebhookMetrics(scope.metrics);
+      const { webhooks } = config;
+      if (webhooks.usesDevSecret)
+        logger.warn("webhooks are signed with the built-in dev secret (PAYMENT_WEBHOOK_SECRET)");
+      if (webhooks.url === undefined) {
+        logger.warn("no PAYMENT_WEBHOOK_URL and no fixed GATEWAY_PORT: webhooks wait in the database, undelivered");
+      } else {
+        const worker = createWebhookDeliveryWorker(
+          {
+            deliveries,
+            send: createWebhookSender({ url: webhooks.url, secret: webhooks.secret, timeoutMs: webhooks.timeoutMs }),
+            signal: webhookQueued,
+            metrics: webhookMetrics,
+            logger,
+            clock,
+            random: Math.random,
+          },
+          {
+            batchSize: WEBHOOK_BATCH_SIZE,
+            pollIntervalMs: webhooks.pollIntervalMs,
+            leaseMs: webhooks.timeoutMs + WEBHOOK_LEASE_MARGIN_MS,
+            retry: webhooks.retry,
+          },
+        );
+        worker.start();
+        scope.background(() => worker.stop());
+      }
+      scope.periodic(() =>
+        startWebhookBacklogGauge({ deliveries, metrics: webhookMetrics, logger }, { intervalMs: GAUGE_REFRESH_MS }),
+      );
       return {
         routes: paymentRoutes(payments, logger),
         callPolicy: paymentCallPolicy,

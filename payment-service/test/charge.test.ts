@@ -93,8 +93,11 @@ describe("Charge", () => {
     ["a negative amount", chargeRequest("negative", { amountMinor: -1n }), "INVALID_ARGUMENT"],
     ["an amount beyond 2^53", chargeRequest("huge", { amountMinor: 2n ** 60n }), "INVALID_ARGUMENT"],
     ["a lowercase currency", chargeRequest("currency", { currency: "usd" }), "INVALID_ARGUMENT"],
-    ["a non-card method", chargeRequest("konbini", { type: "konbini" }), "INVALID_ARGUMENT"],
-    ["a missing token", chargeRequest("no-token", { token: "" }), "INVALID_ARGUMENT"],
+    // Field rules (payment.proto), checked before the handler runs.
+    ["a method neither card nor konbini", chargeRequest("paypal", { type: "paypal" }), "INVALID_ARGUMENT"],
+    ["a token with a space", chargeRequest("spaced-token", { token: "tok visa" }), "INVALID_ARGUMENT"],
+    // A card needs a token: the payment domain's rule, across fields.
+    ["a card without a token", chargeRequest("no-token", { token: "" }), "INVALID_PAYMENT_METHOD"],
   ])("refuses %s as InvalidArgument", async (_name, request, reason) => {
     expect(await failureOf(client.charge(request))).toEqual({ code: Code.InvalidArgument, reason });
   });

@@ -74,6 +74,8 @@ function serviceEnv(spec: ServiceSpec): Record<string, string> {
     // A stack on one machine is for development and drills: dev tokens on unless told otherwise.
     AUTH_DEV_TOKENS: "true",
     JWT_SECRET: "stack-dev-secret-change-me",
+    // Signs the payment provider's webhooks; every process gets it, so the gateway verifies with it.
+    PAYMENT_WEBHOOK_SECRET: "whsec_c3RhY2stZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZSE=",
   };
   for (const s of SERVICES) {
     wired[s.portVar] = String(servicePort(s));

@@ -27,6 +27,27 @@ describe("parseCheckoutRequest", () => {
     expect(req.shippingAddress).toEqual(input().shippingAddress);
   });
 
+  it.each([
+    ["a card without a token", { type: "card", token: "" }, "invalid_argument", "INVALID_PAYMENT_METHOD"],
+    [
+      "a card naming a store",
+      { type: "card", token: "tok_visa", store: "lawson" },
+      "invalid_argument",
+      "INVALID_PAYMENT_METHOD",
+    ],
+    ["konbini with a token", { type: "konbini", token: "tok_visa" }, "invalid_argument", "INVALID_PAYMENT_METHOD"],
+    // The payment provider takes konbini; the checkout saga does not run it yet.
+    ["konbini", { type: "konbini", token: "" }, "failed_precondition", "PAYMENT_METHOD_NOT_OFFERED"],
+    [
+      "konbini at a store",
+      { type: "konbini", token: "", store: "lawson" },
+      "failed_precondition",
+      "PAYMENT_METHOD_NOT_OFFERED",
+    ],
+  ])("refuses %s before anything is reserved", (_name, paymentMethod, kind, reason) => {
+    expect(() => parseCheckoutRequest(input({ paymentMethod }))).toThrow(expect.objectContaining({ kind, reason }));
+  });
+
   it("fails loudly when a required message is missing (a caller bypassed the rules)", () => {
     expect(() => parseCheckoutRequest(input({ paymentMethod: undefined }))).toThrow(/payment method or address/);
   });

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
+import { checkPaymentMethod, failedPrecondition, type PaymentMethodFields } from "@checkout-saga/shared";
 import type { PaymentMethod, ShippingAddress } from "./checkout-session.js";
 
 /** InitiateCheckout as its handler maps it from the wire (field rules already checked). */
 export interface InitiateCheckoutInput {
   userId: string;
   idempotencyKey: string;
-  paymentMethod?: { type: string; token: string };
+  paymentMethod?: PaymentMethodFields;
   shippingAddress?: ShippingAddress;
   stepMode: boolean;
 }
@@ -34,7 +35,11 @@ const ADDRESS_FIELDS: ReadonlyArray<keyof ShippingAddress> = [
 /**
  * InitiateCheckout as the saga takes it. Its field rules (checkout.proto: user id, key, payment
  * method, address) were checked before the handler ran, so this only takes the shape apart:
- * nothing is trimmed or reworded, and what was fingerprinted is what was asked for.
+ * nothing is trimmed or reworded, and what was fingerprinted is what was asked for. Before
+ * anything is reserved it refuses what the payment would refuse anyway: a method whose fields do
+ * not fit together (INVALID_PAYMENT_METHOD, the provider's own rule), and a method the saga does
+ * not run yet (PAYMENT_METHOD_NOT_OFFERED: konbini, whose charge answers PENDING and settles by
+ * webhook, has no checkout flow so far).
  */
 export function parseCheckoutRequest(input: InitiateCheckoutInput): CheckoutRequest {
   const { paymentMethod, shippingAddress } = input;
@@ -42,11 +47,19 @@ export function parseCheckoutRequest(input: InitiateCheckoutInput): CheckoutRequ
   if (!paymentMethod || !shippingAddress) {
     throw new Error("InitiateCheckout reached the saga without its payment method or address");
   }
+  checkPaymentMethod(paymentMethod);
+  if (paymentMethod.type !== "card") {
+    throw failedPrecondition(
+      "PAYMENT_METHOD_NOT_OFFERED",
+      `checkout does not take payment_method.type "${paymentMethod.type}" yet; pay by card`,
+      { metadata: { field: "payment_method.type", type: paymentMethod.type } },
+    );
+  }
   return {
     userId: input.userId,
     idempotencyKey: input.idempotencyKey,
-    // The rule's `in` list is exactly the domain's method types.
-    paymentMethod: { type: paymentMethod.type as PaymentMethod["type"], token: paymentMethod.token },
+    // A card, with its token and no store (checked just above).
+    paymentMethod: { type: "card", token: paymentMethod.token },
     shippingAddress: { ...shippingAddress },
     stepMode: input.stepMode,
   };

@@ -30,7 +30,11 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
         const result = await commands.initiate({
           userId: actingUser(ctx),
           idempotencyKey: req.idempotencyKey,
-          paymentMethod: req.paymentMethod && { type: req.paymentMethod.type, token: req.paymentMethod.token },
+          paymentMethod: req.paymentMethod && {
+            type: req.paymentMethod.type,
+            token: req.paymentMethod.token,
+            ...(req.paymentMethod.store === "" ? {} : { store: req.paymentMethod.store }),
+          },
           shippingAddress: req.shippingAddress && fromShippingAddressProto(req.shippingAddress),
           stepMode: req.stepMode,
         });

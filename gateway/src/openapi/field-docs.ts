@@ -30,7 +30,11 @@ const docs: Record<string, FieldDocs> = {
   "checkoutsaga.payment.v1.PaymentMethod": { example: { type: "card", token: "tok_visa" } },
   "checkoutsaga.payment.v1.PaymentMethod.token": {
     description:
-      "Test tokens: tok_visa succeeds; tok_chargeDeclined, tok_insufficientFunds, tok_expiredCard are declined",
+      "Required for a card, left out for konbini. Test tokens: tok_visa succeeds; tok_chargeDeclined, " +
+      "tok_insufficientFunds, tok_expiredCard are declined",
+  },
+  "checkoutsaga.payment.v1.PaymentMethod.store": {
+    description: "konbini only: the chain the customer means to pay at; left out, any of them",
   },
   "checkoutsaga.checkout.v1.InitiateCheckoutRequest.step_mode": {
     description: "Stop after each transition (only when the service runs with SAGA_STEP_MODE=true)",

@@ -1,10 +1,11 @@
-import type { DeclineCode } from "./payment.js";
+import type { DeclineCode, PaymentMethod } from "./payment.js";
 
 /** A number in [0, 1), like Math.random; injected so tests can choose the draw. */
 export type RandomSource = () => number;
 
 export type ChargeOutcome =
   | { status: "SUCCEEDED" }
+  | { status: "PENDING" }
   | { status: "DECLINED"; declineCode: DeclineCode; declineMessage: string };
 
 const declineMessages: Record<DeclineCode, string> = {
@@ -26,13 +27,15 @@ const tokenOutcomes: Record<string, "SUCCEEDED" | DeclineCode> = {
 
 /**
  * Decides a new charge. One draw per charge: with probability `failureRate` the simulated
- * processor fails before the card is looked at (decline `processing_error`); otherwise the token
- * decides, and a token outside the table is declined `invalid_token` — a decline, not an error,
- * because a real gateway also answers an unknown card with a decline the saga must handle.
+ * processor fails before the method is looked at (decline `processing_error`). Otherwise konbini
+ * is PENDING (the customer pays later, at the store), and a card's token decides: a token outside
+ * the table is declined `invalid_token` — a decline, not an error, because a real gateway also
+ * answers an unknown card with a decline the saga must handle.
  */
-export function decideChargeOutcome(token: string, failureRate: number, random: RandomSource): ChargeOutcome {
+export function decideChargeOutcome(method: PaymentMethod, failureRate: number, random: RandomSource): ChargeOutcome {
   if (random() < failureRate) return declined("processing_error");
-  const outcome = Object.hasOwn(tokenOutcomes, token) ? tokenOutcomes[token] : undefined;
+  if (method.type === "konbini") return { status: "PENDING" };
+  const outcome = Object.hasOwn(tokenOutcomes, method.token) ? tokenOutcomes[method.token] : undefined;
   if (outcome === "SUCCEEDED") return { status: "SUCCEEDED" };
   return declined(outcome ?? "invalid_token");
 }

@@ -9,7 +9,7 @@ import {
   PaymentStatus,
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
-import type { Payment } from "../domain/payment.js";
+import { isVoidedBeforeCharge, type Payment } from "../domain/payment.js";
 import type { Payments } from "../domain/payments.js";
 
 const statusToProto: Record<Payment["status"], PaymentStatus> = {
@@ -18,6 +18,7 @@ const statusToProto: Record<Payment["status"], PaymentStatus> = {
   PENDING: PaymentStatus.PENDING,
   REFUNDED: PaymentStatus.REFUNDED,
   VOIDED: PaymentStatus.VOIDED,
+  EXPIRED: PaymentStatus.EXPIRED,
 };
 
 export function paymentRoutes(payments: Payments, logger: Logger) {
@@ -29,7 +30,11 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
           idempotencyKey: req.idempotencyKey,
           checkoutId: req.checkoutId,
           amount: toAmount(required(req.amount, "amount")),
-          method: { type: method.type, token: method.token },
+          method: {
+            type: method.type,
+            token: method.token,
+            ...(method.store === "" ? {} : { store: method.store }),
+          },
         });
         // The token stays out of logs.
         logger.info(
@@ -56,6 +61,11 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
       async getPayment(req) {
         return { payment: toMessage(await payments.get(req)) };
       },
+      async payKonbini(req) {
+        const payment = await payments.payKonbini(req.confirmationNumber);
+        logger.info({ paymentId: payment.id, status: payment.status }, "konbini payment answered");
+        return { payment: toMessage(payment) };
+      },
     });
 }
 
@@ -69,7 +79,7 @@ function required<T>(value: T | undefined, field: string): T {
 }
 
 function toMessage(p: Payment): PaymentMessage {
-  if (p.status === "VOIDED") {
+  if (isVoidedBeforeCharge(p)) {
     return create(PaymentSchema, {
       paymentId: p.id,
       idempotencyKey: p.idempotencyKey,
@@ -87,5 +97,12 @@ function toMessage(p: Payment): PaymentMessage {
     declineMessage: p.declineMessage ?? "",
     createdAt: timestampFromDate(p.createdAt),
     refundedAt: p.refundedAt && timestampFromDate(p.refundedAt),
+    konbini: p.konbini && {
+      confirmationNumber: p.konbini.confirmationNumber,
+      store: p.method.store ?? "",
+      expiresAt: timestampFromDate(p.konbini.expiresAt),
+      paidAt: p.konbini.paidAt && timestampFromDate(p.konbini.paidAt),
+    },
+    expiresAt: p.konbini && timestampFromDate(p.konbini.expiresAt),
   });
 }

@@ -1,18 +1,23 @@
-import { newTimeOrderedId, type Sql } from "@checkout-saga/shared";
-import { eq } from "drizzle-orm";
+import { isUuid, newTimeOrderedId, type Sql } from "@checkout-saga/shared";
+import { and, asc, eq, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { DeclineCode, NewPayment, Payment } from "../domain/payment.js";
-import type { PaymentStore } from "../domain/payments.js";
-import { payments } from "./schema.js";
+import { isVoidedBeforeCharge } from "../domain/payment.js";
+import type { PaymentNotification } from "../domain/payment-notification.js";
+import { type ChangePayment, ConfirmationNumberTaken, type PaymentStore } from "../domain/payments.js";
+import { payments, webhookDeliveries } from "./schema.js";
 
 type Row = typeof payments.$inferSelect;
+type Database = ReturnType<typeof drizzle>;
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-// Payment ids are opaque to callers; anything not shaped like one cannot exist (and would make
-// PostgreSQL reject the uuid cast).
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export interface PostgresPaymentsOptions {
+  /** Told after a commit that queued a webhook, so this process's delivery worker sends it at once. */
+  onWebhookQueued?: () => void;
+}
 
 /** Payments in PostgreSQL; every write is committed before the promise resolves. */
-export function createPostgresPayments(sql: Sql): PaymentStore {
+export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOptions = {}): PaymentStore {
   const db = drizzle(sql);
 
   const byKey = async (key: string) => {
@@ -20,9 +25,45 @@ export function createPostgresPayments(sql: Sql): PaymentStore {
     return row && toPayment(row);
   };
 
+  /** Runs `work` in a transaction; rings the delivery worker once it committed a webhook. */
+  async function changing<T>(work: (tx: Transaction, queue: () => void) => Promise<T>): Promise<T> {
+    let queued = false;
+    const result = await db.transaction((tx) =>
+      work(tx, () => {
+        queued = true;
+      }),
+    );
+    if (queued) options.onWebhookQueued?.();
+    return result;
+  }
+
+  /** Writes `change(current)` over the locked row `current`, and its webhook with it. */
+  async function applyChange(tx: Transaction, current: Payment, change: ChangePayment, queue: () => void) {
+    const { payment: next, notification } = change(current);
+    if (next === current) return current;
+    if (isVoidedBeforeCharge(next)) throw new Error("a stored payment cannot become a void before any charge");
+    await tx
+      .update(payments)
+      .set({
+        status: next.status,
+        refundedAt: next.refundedAt ?? null,
+        refundReason: next.refundReason ?? null,
+        voidReason: next.voidReason ?? null,
+        paidAt: next.konbini?.paidAt ?? null,
+      })
+      .where(eq(payments.id, current.id));
+    if (notification) {
+      await queueWebhook(tx, notification);
+      queue();
+    }
+    return next;
+  }
+
   return {
     async findById(id) {
-      if (!UUID.test(id)) return undefined;
+      // Payment ids are opaque to callers; anything not shaped like one cannot exist (and would
+      // make PostgreSQL reject the uuid cast).
+      if (!isUuid(id)) return undefined;
       const [row] = await db.select().from(payments).where(eq(payments.id, id));
       return row && toPayment(row);
     },
@@ -32,11 +73,17 @@ export function createPostgresPayments(sql: Sql): PaymentStore {
     async insertOnce(payment) {
       // On a key conflict the insert waits for the other transaction, then does nothing; the
       // re-read (a new statement) sees the committed winner. Without one, the insert's own row answers.
-      const [inserted] = await db
-        .insert(payments)
-        .values(toRow(payment))
-        .onConflictDoNothing({ target: payments.idempotencyKey })
-        .returning();
+      let inserted: Row | undefined;
+      try {
+        [inserted] = await db
+          .insert(payments)
+          .values(toRow(payment))
+          .onConflictDoNothing({ target: payments.idempotencyKey })
+          .returning();
+      } catch (err) {
+        if (violates(err, "payments_konbini_confirmation_number_unique")) throw new ConfirmationNumberTaken();
+        throw err;
+      }
       if (inserted) return toPayment(inserted);
       const stored = await byKey(payment.idempotencyKey);
       if (!stored) throw new Error("payment with idempotency key vanished after insert");
@@ -44,15 +91,26 @@ export function createPostgresPayments(sql: Sql): PaymentStore {
     },
 
     async update(id, change) {
-      if (!UUID.test(id)) return undefined;
-      return db.transaction(async (tx) => {
+      if (!isUuid(id)) return undefined;
+      return changing(async (tx, queue) => {
         const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for("update");
-        return row && applyChange(tx, toPayment(row), change);
+        return row && applyChange(tx, toPayment(row), change, queue);
+      });
+    },
+
+    async updateByConfirmationNumber(confirmationNumber, change) {
+      return changing(async (tx, queue) => {
+        const [row] = await tx
+          .select()
+          .from(payments)
+          .where(eq(payments.konbiniConfirmationNumber, confirmationNumber))
+          .for("update");
+        return row && applyChange(tx, toPayment(row), change, queue);
       });
     },
 
     async insertOrUpdate(absent, change) {
-      return db.transaction(async (tx) => {
+      return changing(async (tx, queue) => {
         // On a key conflict the insert waits for the other transaction (a charge storing its
         // outcome), then does nothing; the locking read (a new statement) sees the winner.
         const [inserted] = await tx
@@ -67,30 +125,58 @@ export function createPostgresPayments(sql: Sql): PaymentStore {
           .where(eq(payments.idempotencyKey, absent.idempotencyKey))
           .for("update");
         if (!row) throw new Error("payment with idempotency key vanished after a conflict");
-        return applyChange(tx, toPayment(row), change);
+        return applyChange(tx, toPayment(row), change, queue);
+      });
+    },
+
+    async updatePastDue(dueBy, limit, change) {
+      return changing(async (tx, queue) => {
+        // payments_pending_expiry_idx: only pending vouchers are visited. SKIP LOCKED: a payment
+        // another transaction holds (being paid, voided, read) is decided there, or next sweep.
+        const rows = await tx
+          .select()
+          .from(payments)
+          .where(and(eq(payments.status, "PENDING"), lte(payments.expiresAt, dueBy)))
+          .orderBy(asc(payments.expiresAt))
+          .limit(limit)
+          .for("update", { skipLocked: true });
+        let changed = 0;
+        for (const row of rows) {
+          const current = toPayment(row);
+          if ((await applyChange(tx, current, change, queue)) !== current) changed++;
+        }
+        return changed;
       });
     },
   };
 }
 
-type Transaction = Parameters<Parameters<ReturnType<typeof drizzle>["transaction"]>[0]>[0];
-
-/** Writes `change(current)` over the locked row `current`; only a charged payment's refund fields change. */
-async function applyChange(tx: Transaction, current: Payment, change: (current: Payment) => Payment) {
-  const next = change(current);
-  if (next === current) return current;
-  if (next.status === "VOIDED") throw new Error("a stored payment cannot become VOIDED");
+/** The webhook row, in the transaction of the change it announces; a repeat of the same outcome adds none. */
+async function queueWebhook(tx: Transaction, notification: PaymentNotification): Promise<void> {
   await tx
-    .update(payments)
-    .set({ status: next.status, refundedAt: next.refundedAt ?? null, refundReason: next.refundReason ?? null })
-    .where(eq(payments.id, current.id));
-  return next;
+    .insert(webhookDeliveries)
+    .values({
+      id: newTimeOrderedId(),
+      paymentId: notification.paymentId,
+      eventType: notification.type,
+      body: JSON.stringify(notification.body),
+      status: "PENDING",
+      createdAt: notification.at,
+      nextAttemptAt: notification.at,
+    })
+    .onConflictDoNothing({ target: [webhookDeliveries.paymentId, webhookDeliveries.eventType] });
+}
+
+/** Whether `err` (possibly wrapped by drizzle) is PostgreSQL refusing a write for `constraint`. */
+function violates(err: unknown, constraint: string): boolean {
+  const pg = err instanceof Error && err.cause ? err.cause : err;
+  return (pg as { constraint_name?: string } | undefined)?.constraint_name === constraint;
 }
 
 /** A new row: the store gives the payment its id (time-ordered; see newTimeOrderedId). */
 function toRow(p: NewPayment): typeof payments.$inferInsert {
   const id = newTimeOrderedId();
-  if (p.status === "VOIDED") {
+  if (isVoidedBeforeCharge(p)) {
     return { id, idempotencyKey: p.idempotencyKey, status: p.status, createdAt: p.createdAt, voidReason: p.voidReason };
   }
   return {
@@ -101,23 +187,28 @@ function toRow(p: NewPayment): typeof payments.$inferInsert {
     currency: p.amount.currency,
     amountMinor: p.amount.amountMinor,
     methodType: p.method.type,
-    cardToken: p.method.token,
+    cardToken: p.method.type === "card" ? p.method.token : null,
     status: p.status,
     declineCode: p.declineCode ?? null,
     declineMessage: p.declineMessage ?? null,
     createdAt: p.createdAt,
     refundedAt: p.refundedAt ?? null,
     refundReason: p.refundReason ?? null,
+    voidReason: p.voidReason ?? null,
+    konbiniStore: p.method.store ?? null,
+    konbiniConfirmationNumber: p.konbini?.confirmationNumber ?? null,
+    expiresAt: p.konbini?.expiresAt ?? null,
+    paidAt: p.konbini?.paidAt ?? null,
   };
 }
 
-/** A row as a domain payment; the check constraints guarantee a non-VOIDED row has its request fields. */
+/** A row as a domain payment; the check constraints guarantee a charged row has its request fields. */
 function toPayment(r: Row): Payment {
-  if (r.status === "VOIDED") {
+  if (r.requestFingerprint === null) {
     return {
       id: r.id,
       idempotencyKey: r.idempotencyKey,
-      status: r.status,
+      status: "VOIDED",
       createdAt: r.createdAt,
       voidReason: r.voidReason ?? "",
     };
@@ -125,16 +216,29 @@ function toPayment(r: Row): Payment {
   return {
     id: r.id,
     idempotencyKey: r.idempotencyKey,
-    requestFingerprint: required(r.requestFingerprint),
+    requestFingerprint: r.requestFingerprint,
     checkoutId: required(r.checkoutId),
     amount: { currency: required(r.currency), amountMinor: required(r.amountMinor) },
-    method: { type: required(r.methodType), token: required(r.cardToken) },
+    method: {
+      type: required(r.methodType),
+      token: r.cardToken ?? "",
+      ...(r.konbiniStore === null ? {} : { store: r.konbiniStore }),
+    },
     status: r.status,
     declineCode: (r.declineCode as DeclineCode | null) ?? undefined,
     declineMessage: r.declineMessage ?? undefined,
+    konbini:
+      r.konbiniConfirmationNumber === null
+        ? undefined
+        : {
+            confirmationNumber: r.konbiniConfirmationNumber,
+            expiresAt: required(r.expiresAt),
+            paidAt: r.paidAt ?? undefined,
+          },
     createdAt: r.createdAt,
     refundedAt: r.refundedAt ?? undefined,
     refundReason: r.refundReason ?? undefined,
+    voidReason: r.voidReason ?? undefined,
   };
 }
 

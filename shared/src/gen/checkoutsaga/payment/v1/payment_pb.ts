@@ -15,23 +15,34 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/payment/v1/payment.proto.
  */
 export const file_checkoutsaga_payment_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSJVCg1QYXltZW50TWV0aG9kEhkKBHR5cGUYASABKAlCC7pICHIGUgRjYXJkEikKBXRva2VuGAIgASgJQhq6SBdyFRABGP8BMg5eW1x4MjEtXHg3RV0rJCLCAgoHUGF5bWVudBISCgpwYXltZW50X2lkGAEgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgCIAEoCRITCgtjaGVja291dF9pZBgDIAEoCRItCgZhbW91bnQYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjYKBnN0YXR1cxgFIAEoDjImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRTdGF0dXMSFAoMZGVjbGluZV9jb2RlGAYgASgJEhcKD2RlY2xpbmVfbWVzc2FnZRgHIAEoCRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWZ1bmRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAilgMKDUNoYXJnZVJlcXVlc3QSIwoPaWRlbXBvdGVuY3lfa2V5GAEgASgJQgq6SAdyBRABGP8BEjIKC2NoZWNrb3V0X2lkGAIgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBLjAQoGYW1vdW50GAMgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leUKzAbpIrwG6AagBChxhbW91bnQucG9zaXRpdmVfc2FmZV9pbnRlZ2VyEkhhbW91bnRfbWlub3IgbXVzdCBiZSBhIHBvc2l0aXZlIGludGVnZXIgb2YgbWlub3IgdW5pdHMsIGF0IG1vc3QgMl41MyAtIDEaPnRoaXMuYW1vdW50X21pbm9yID4gMCAmJiB0aGlzLmFtb3VudF9taW5vciA8PSA5MDA3MTk5MjU0NzQwOTkxyAEBEkYKDnBheW1lbnRfbWV0aG9kGAQgASgLMiYuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudE1ldGhvZEIGukgDyAEBIkMKDkNoYXJnZVJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IlwKDVJlZnVuZFJlcXVlc3QSMQoKcGF5bWVudF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGAoGcmVhc29uGAIgASgJQgi6SAVyAxj0AyJDCg5SZWZ1bmRSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCJSChFWb2lkQ2hhcmdlUmVxdWVzdBIjCg9pZGVtcG90ZW5jeV9rZXkYASABKAlCCrpIB3IFEAEY/wESGAoGcmVhc29uGAIgASgJQgi6SAVyAxj0AyJHChJWb2lkQ2hhcmdlUmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQilwEKEUdldFBheW1lbnRSZXF1ZXN0EjQKCnBheW1lbnRfaWQYASABKAlCILpIHdgBAXIYEAEYQDISXltBLVphLXowLTkuXzotXSskEiYKD2lkZW1wb3RlbmN5X2tleRgCIAEoCUINukgK2AEBcgUQARj/ATokukghIh8KCnBheW1lbnRfaWQKD2lkZW1wb3RlbmN5X2tleRABIkcKEkdldFBheW1lbnRSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCq+AQoNUGF5bWVudFN0YXR1cxIeChpQQVlNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhwKGFBBWU1FTlRfU1RBVFVTX1NVQ0NFRURFRBABEhsKF1BBWU1FTlRfU1RBVFVTX0RFQ0xJTkVEEAISGgoWUEFZTUVOVF9TVEFUVVNfUEVORElORxADEhsKF1BBWU1FTlRfU1RBVFVTX1JFRlVOREVEEAQSGQoVUEFZTUVOVF9TVEFUVVNfVk9JREVEEAUylAMKDlBheW1lbnRTZXJ2aWNlElkKBkNoYXJnZRImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkNoYXJnZVJlcXVlc3QaJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5DaGFyZ2VSZXNwb25zZRJZCgZSZWZ1bmQSJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5SZWZ1bmRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kUmVzcG9uc2USZQoKVm9pZENoYXJnZRIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlZvaWRDaGFyZ2VSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuVm9pZENoYXJnZVJlc3BvbnNlEmUKCkdldFBheW1lbnQSKi5jaGVja291dHNhZ2EucGF5bWVudC52MS5HZXRQYXltZW50UmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkdldFBheW1lbnRSZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSKxAQoNUGF5bWVudE1ldGhvZBIiCgR0eXBlGAEgASgJQhS6SBFyD1IEY2FyZFIHa29uYmluaRIsCgV0b2tlbhgCIAEoCUIdukga2AEBchUQARj/ATIOXltceDIxLVx4N0VdKyQSTgoFc3RvcmUYAyABKAlCP7pIPNgBAXI3UgpmYW1pbHltYXJ0UgZsYXdzb25SCG1pbmlzdG9wUglzZWljb21hcnRSDHNldmVuX2VsZXZlbiKsAwoHUGF5bWVudBISCgpwYXltZW50X2lkGAEgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgCIAEoCRITCgtjaGVja291dF9pZBgDIAEoCRItCgZhbW91bnQYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjYKBnN0YXR1cxgFIAEoDjImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRTdGF0dXMSFAoMZGVjbGluZV9jb2RlGAYgASgJEhcKD2RlY2xpbmVfbWVzc2FnZRgHIAEoCRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWZ1bmRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOAoHa29uYmluaRgKIAEoCzInLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLktvbmJpbmlWb3VjaGVyEi4KCmV4cGlyZXNfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpkBCg5Lb25iaW5pVm91Y2hlchIbChNjb25maXJtYXRpb25fbnVtYmVyGAEgASgJEg0KBXN0b3JlGAIgASgJEi4KCmV4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB3BhaWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpYDCg1DaGFyZ2VSZXF1ZXN0EiMKD2lkZW1wb3RlbmN5X2tleRgBIAEoCUIKukgHcgUQARj/ARIyCgtjaGVja291dF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQS4wEKBmFtb3VudBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXlCswG6SK8BugGoAQocYW1vdW50LnBvc2l0aXZlX3NhZmVfaW50ZWdlchJIYW1vdW50X21pbm9yIG11c3QgYmUgYSBwb3NpdGl2ZSBpbnRlZ2VyIG9mIG1pbm9yIHVuaXRzLCBhdCBtb3N0IDJeNTMgLSAxGj50aGlzLmFtb3VudF9taW5vciA+IDAgJiYgdGhpcy5hbW91bnRfbWlub3IgPD0gOTAwNzE5OTI1NDc0MDk5McgBARJGCg5wYXltZW50X21ldGhvZBgEIAEoCzImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRNZXRob2RCBrpIA8gBASJDCg5DaGFyZ2VSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCJcCg1SZWZ1bmRSZXF1ZXN0EjEKCnBheW1lbnRfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQwoOUmVmdW5kUmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQiUgoRVm9pZENoYXJnZVJlcXVlc3QSIwoPaWRlbXBvdGVuY3lfa2V5GAEgASgJQgq6SAdyBRABGP8BEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRwoSVm9pZENoYXJnZVJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IpcBChFHZXRQYXltZW50UmVxdWVzdBI0CgpwYXltZW50X2lkGAEgASgJQiC6SB3YAQFyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBImCg9pZGVtcG90ZW5jeV9rZXkYAiABKAlCDbpICtgBAXIFEAEY/wE6JLpIISIfCgpwYXltZW50X2lkCg9pZGVtcG90ZW5jeV9rZXkQASJHChJHZXRQYXltZW50UmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQiSQoRUGF5S29uYmluaVJlcXVlc3QSNAoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCUIXukgUchIyEF5bMS05XVswLTldezEwfSQiRwoSUGF5S29uYmluaVJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50KtoBCg1QYXltZW50U3RhdHVzEh4KGlBBWU1FTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHAoYUEFZTUVOVF9TVEFUVVNfU1VDQ0VFREVEEAESGwoXUEFZTUVOVF9TVEFUVVNfREVDTElORUQQAhIaChZQQVlNRU5UX1NUQVRVU19QRU5ESU5HEAMSGwoXUEFZTUVOVF9TVEFUVVNfUkVGVU5ERUQQBBIZChVQQVlNRU5UX1NUQVRVU19WT0lERUQQBRIaChZQQVlNRU5UX1NUQVRVU19FWFBJUkVEEAYy+wMKDlBheW1lbnRTZXJ2aWNlElkKBkNoYXJnZRImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkNoYXJnZVJlcXVlc3QaJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5DaGFyZ2VSZXNwb25zZRJZCgZSZWZ1bmQSJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5SZWZ1bmRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kUmVzcG9uc2USZQoKVm9pZENoYXJnZRIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlZvaWRDaGFyZ2VSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuVm9pZENoYXJnZVJlc3BvbnNlEmUKCkdldFBheW1lbnQSKi5jaGVja291dHNhZ2EucGF5bWVudC52MS5HZXRQYXltZW50UmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkdldFBheW1lbnRSZXNwb25zZRJlCgpQYXlLb25iaW5pEiouY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5S29uYmluaVJlcXVlc3QaKy5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXlLb25iaW5pUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.payment.v1.PaymentMethod
  */
 export type PaymentMethod = Message<"checkoutsaga.payment.v1.PaymentMethod"> & {
   /**
-   * "card" for now.
+   * "card" or "konbini".
    *
    * @generated from field: string type = 1;
    */
   type: string;
 
   /**
+   * card: a test token (tok_visa, ...), required. konbini: must be empty. Which type needs a
+   * token is a business rule the payment service checks (INVALID_PAYMENT_METHOD), not a field rule.
+   *
    * @generated from field: string token = 2;
    */
   token: string;
+
+  /**
+   * konbini only, optional: the chain the customer means to pay at, one of those listed here;
+   * empty: any of them. A card naming one is refused (INVALID_PAYMENT_METHOD).
+   *
+   * @generated from field: string store = 3;
+   */
+  store: string;
 };
 
 /**
@@ -91,6 +102,21 @@ export type Payment = Message<"checkoutsaga.payment.v1.Payment"> & {
    * @generated from field: google.protobuf.Timestamp refunded_at = 9;
    */
   refundedAt?: Timestamp | undefined;
+
+  /**
+   * Set for a konbini payment that issued a voucher (every one but a DECLINED).
+   *
+   * @generated from field: checkoutsaga.payment.v1.KonbiniVoucher konbini = 10;
+   */
+  konbini?: KonbiniVoucher | undefined;
+
+  /**
+   * Until when a pay-later payment may still succeed (konbini: konbini.expires_at); unset for a
+   * card. A PENDING payment is never answered past it: it is EXPIRED by then.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 11;
+   */
+  expiresAt?: Timestamp | undefined;
 };
 
 /**
@@ -99,6 +125,48 @@ export type Payment = Message<"checkoutsaga.payment.v1.Payment"> & {
  */
 export const PaymentSchema: GenMessage<Payment> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_payment_v1_payment, 1);
+
+/**
+ * What a customer needs to pay a konbini payment at the store.
+ *
+ * @generated from message checkoutsaga.payment.v1.KonbiniVoucher
+ */
+export type KonbiniVoucher = Message<"checkoutsaga.payment.v1.KonbiniVoucher"> & {
+  /**
+   * 11 digits, unique among the provider's vouchers; the customer quotes it at the till.
+   *
+   * @generated from field: string confirmation_number = 1;
+   */
+  confirmationNumber: string;
+
+  /**
+   * The chain chosen at Charge (PaymentMethod.store); empty: any.
+   *
+   * @generated from field: string store = 2;
+   */
+  store: string;
+
+  /**
+   * The voucher cannot be paid from this instant on.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * When the customer paid; set once SUCCEEDED (and kept when REFUNDED).
+   *
+   * @generated from field: google.protobuf.Timestamp paid_at = 4;
+   */
+  paidAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.KonbiniVoucher.
+ * Use `create(KonbiniVoucherSchema)` to create a new message.
+ */
+export const KonbiniVoucherSchema: GenMessage<KonbiniVoucher> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 2);
 
 /**
  * @generated from message checkoutsaga.payment.v1.ChargeRequest
@@ -130,7 +198,7 @@ export type ChargeRequest = Message<"checkoutsaga.payment.v1.ChargeRequest"> & {
  * Use `create(ChargeRequestSchema)` to create a new message.
  */
 export const ChargeRequestSchema: GenMessage<ChargeRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 2);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 3);
 
 /**
  * @generated from message checkoutsaga.payment.v1.ChargeResponse
@@ -147,7 +215,7 @@ export type ChargeResponse = Message<"checkoutsaga.payment.v1.ChargeResponse"> &
  * Use `create(ChargeResponseSchema)` to create a new message.
  */
 export const ChargeResponseSchema: GenMessage<ChargeResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 3);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 4);
 
 /**
  * @generated from message checkoutsaga.payment.v1.RefundRequest
@@ -169,7 +237,7 @@ export type RefundRequest = Message<"checkoutsaga.payment.v1.RefundRequest"> & {
  * Use `create(RefundRequestSchema)` to create a new message.
  */
 export const RefundRequestSchema: GenMessage<RefundRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 4);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 5);
 
 /**
  * @generated from message checkoutsaga.payment.v1.RefundResponse
@@ -186,7 +254,7 @@ export type RefundResponse = Message<"checkoutsaga.payment.v1.RefundResponse"> &
  * Use `create(RefundResponseSchema)` to create a new message.
  */
 export const RefundResponseSchema: GenMessage<RefundResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 5);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
 
 /**
  * @generated from message checkoutsaga.payment.v1.VoidChargeRequest
@@ -210,14 +278,14 @@ export type VoidChargeRequest = Message<"checkoutsaga.payment.v1.VoidChargeReque
  * Use `create(VoidChargeRequestSchema)` to create a new message.
  */
 export const VoidChargeRequestSchema: GenMessage<VoidChargeRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
 
 /**
  * @generated from message checkoutsaga.payment.v1.VoidChargeResponse
  */
 export type VoidChargeResponse = Message<"checkoutsaga.payment.v1.VoidChargeResponse"> & {
   /**
-   * The payment as it now stands: REFUNDED, VOIDED or DECLINED.
+   * The payment as it now stands: REFUNDED, VOIDED, DECLINED or EXPIRED.
    *
    * @generated from field: checkoutsaga.payment.v1.Payment payment = 1;
    */
@@ -229,7 +297,7 @@ export type VoidChargeResponse = Message<"checkoutsaga.payment.v1.VoidChargeResp
  * Use `create(VoidChargeResponseSchema)` to create a new message.
  */
 export const VoidChargeResponseSchema: GenMessage<VoidChargeResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 8);
 
 /**
  * @generated from message checkoutsaga.payment.v1.GetPaymentRequest
@@ -253,7 +321,7 @@ export type GetPaymentRequest = Message<"checkoutsaga.payment.v1.GetPaymentReque
  * Use `create(GetPaymentRequestSchema)` to create a new message.
  */
 export const GetPaymentRequestSchema: GenMessage<GetPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 8);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 9);
 
 /**
  * @generated from message checkoutsaga.payment.v1.GetPaymentResponse
@@ -270,7 +338,46 @@ export type GetPaymentResponse = Message<"checkoutsaga.payment.v1.GetPaymentResp
  * Use `create(GetPaymentResponseSchema)` to create a new message.
  */
 export const GetPaymentResponseSchema: GenMessage<GetPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 9);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 10);
+
+/**
+ * @generated from message checkoutsaga.payment.v1.PayKonbiniRequest
+ */
+export type PayKonbiniRequest = Message<"checkoutsaga.payment.v1.PayKonbiniRequest"> & {
+  /**
+   * The voucher's 11-digit confirmation number (Payment.konbini.confirmation_number); the
+   * provider never issues one starting with 0.
+   *
+   * @generated from field: string confirmation_number = 1;
+   */
+  confirmationNumber: string;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.PayKonbiniRequest.
+ * Use `create(PayKonbiniRequestSchema)` to create a new message.
+ */
+export const PayKonbiniRequestSchema: GenMessage<PayKonbiniRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 11);
+
+/**
+ * @generated from message checkoutsaga.payment.v1.PayKonbiniResponse
+ */
+export type PayKonbiniResponse = Message<"checkoutsaga.payment.v1.PayKonbiniResponse"> & {
+  /**
+   * The payment, SUCCEEDED (or REFUNDED, when it was paid and refunded before).
+   *
+   * @generated from field: checkoutsaga.payment.v1.Payment payment = 1;
+   */
+  payment?: Payment | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.PayKonbiniResponse.
+ * Use `create(PayKonbiniResponseSchema)` to create a new message.
+ */
+export const PayKonbiniResponseSchema: GenMessage<PayKonbiniResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 12);
 
 /**
  * @generated from enum checkoutsaga.payment.v1.PaymentStatus
@@ -304,12 +411,20 @@ export enum PaymentStatus {
   REFUNDED = 4,
 
   /**
-   * Undone by VoidCharge before any charge with its key was made; no money moved. Such a payment
-   * has no checkout_id, amount or decline; created_at is when it was voided.
+   * Undone by VoidCharge; no money moved. Either before any charge with its key was made (such a
+   * payment has no checkout_id, amount or decline; created_at is when it was voided), or a
+   * PENDING konbini payment whose voucher was cancelled (it keeps its request and konbini).
    *
    * @generated from enum value: PAYMENT_STATUS_VOIDED = 5;
    */
   VOIDED = 5,
+
+  /**
+   * A konbini voucher not paid by its expires_at; no money moved, it can no longer be paid.
+   *
+   * @generated from enum value: PAYMENT_STATUS_EXPIRED = 6;
+   */
+  EXPIRED = 6,
 }
 
 /**
@@ -319,8 +434,15 @@ export const PaymentStatusSchema: GenEnum<PaymentStatus> = /*@__PURE__*/
   enumDesc(file_checkoutsaga_payment_v1_payment, 0);
 
 /**
- * A mock payment gateway. Test tokens: tok_visa succeeds; tok_chargeDeclined,
+ * A mock payment provider. Test tokens: tok_visa succeeds; tok_chargeDeclined,
  * tok_insufficientFunds and tok_expiredCard are declined with that reason.
+ *
+ * konbini (pay in cash at a convenience store; JPY only, ¥120..¥300,000) is paid later: Charge
+ * answers PENDING with a voucher (Payment.konbini: an 11-digit confirmation number and an
+ * expiry). The outcome arrives as a signed webhook (Standard Webhooks) POSTed to
+ * PAYMENT_WEBHOOK_URL at least once: `payment.succeeded` when the customer pays,
+ * `payment.expired` when the voucher passes its expiry unpaid, `payment.failed` when VoidCharge
+ * cancels it. GetPayment always tells the same outcome, so a caller that missed the webhook asks.
  *
  * @generated from service checkoutsaga.payment.v1.PaymentService
  */
@@ -328,6 +450,11 @@ export const PaymentService: GenService<{
   /**
    * Idempotent by idempotency_key: a repeated call returns the same payment, never a second charge.
    * A decline is a result (status DECLINED), not an error.
+   * card: SUCCEEDED or DECLINED at once. konbini: PENDING with Payment.konbini and expires_at
+   * (KONBINI_EXPIRES_AFTER_SECONDS after the charge, default 3 days); a currency other than JPY
+   * is refused INVALID_ARGUMENT with reason KONBINI_CURRENCY_UNSUPPORTED, an amount outside
+   * ¥120..¥300,000 INVALID_ARGUMENT with reason KONBINI_AMOUNT_OUT_OF_RANGE (ErrorDetail metadata
+   * names the field and the limits).
    *
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.Charge
    */
@@ -337,7 +464,9 @@ export const PaymentService: GenService<{
     output: typeof ChargeResponseSchema;
   },
   /**
-   * Idempotent: refunding a refunded payment returns it unchanged.
+   * Idempotent: refunding a refunded payment returns it unchanged. A SUCCEEDED payment, card or
+   * konbini, becomes REFUNDED; a VOIDED one is returned unchanged; DECLINED, PENDING and EXPIRED
+   * took no money and are refused (FAILED_PRECONDITION, PAYMENT_NOT_REFUNDABLE).
    *
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.Refund
    */
@@ -348,11 +477,13 @@ export const PaymentService: GenService<{
   },
   /**
    * Undoes whatever the Charge with this idempotency key did or will do, for a caller that
-   * does not know whether its Charge happened (its answer was lost or timed out):
+   * does not know whether its Charge happened (its answer was lost or timed out), or that
+   * gives up on a payment still pending:
    * - a SUCCEEDED payment is refunded (status REFUNDED);
-   * - a REFUNDED, VOIDED or DECLINED payment is returned unchanged (nothing left to undo);
-   * - a PENDING payment is refused (FAILED_PRECONDITION, PAYMENT_NOT_REFUNDABLE): its outcome
-   *   is not known yet;
+   * - a PENDING konbini payment still before its expiry is cancelled (status VOIDED): its voucher
+   *   can no longer be paid (PayKonbini refuses it) and a `payment.failed` webhook is sent;
+   * - a PENDING konbini payment past its expiry becomes EXPIRED (and `payment.expired` is sent);
+   * - a REFUNDED, VOIDED, DECLINED or EXPIRED payment is returned unchanged (nothing left to undo);
    * - when no payment has the key, a VOIDED payment is recorded under it, so a Charge still
    *   in flight or arriving later with the key returns that VOIDED payment and charges nothing.
    * Idempotent: a repeat returns the same payment.
@@ -365,12 +496,32 @@ export const PaymentService: GenService<{
     output: typeof VoidChargeResponseSchema;
   },
   /**
+   * A PENDING payment past its expires_at is answered EXPIRED: the read expires it (and queues
+   * its `payment.expired` webhook) as the provider's sweeper would, so reads and webhooks agree.
+   *
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.GetPayment
    */
   getPayment: {
     methodKind: "unary";
     input: typeof GetPaymentRequestSchema;
     output: typeof GetPaymentResponseSchema;
+  },
+  /**
+   * Dev only (the mock provider's stand-in for a customer paying at the store): pays the konbini
+   * voucher with this confirmation number. PENDING and before its expiry → SUCCEEDED, and a
+   * `payment.succeeded` webhook is sent. Already paid (SUCCEEDED, or REFUNDED since) → returned
+   * unchanged. Past its expiry → EXPIRED is recorded and the call is refused (FAILED_PRECONDITION,
+   * KONBINI_VOUCHER_EXPIRED); cancelled by VoidCharge → refused (FAILED_PRECONDITION,
+   * KONBINI_VOUCHER_VOIDED); no such voucher → NOT_FOUND (KONBINI_VOUCHER_NOT_FOUND). The
+   * gateway exposes it as POST /api/v1/dev/payments/konbini/{confirmation_number}/pay only where
+   * dev routes are on; nothing but a dev tool should call it.
+   *
+   * @generated from rpc checkoutsaga.payment.v1.PaymentService.PayKonbini
+   */
+  payKonbini: {
+    methodKind: "unary";
+    input: typeof PayKonbiniRequestSchema;
+    output: typeof PayKonbiniResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_payment_v1_payment, 0);
