@@ -4,7 +4,7 @@ import {
   defaultPorts,
   envReader,
   type KafkaSasl,
-  parseKafkaSasl,
+  kafkaSaslSettings,
   type RpcCredentialSettings,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
@@ -87,11 +87,7 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
-    kafkaSasl: parseKafkaSasl({
-      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
-      username: e.optionalString("KAFKA_USERNAME"),
-      password: e.optionalString("KAFKA_PASSWORD"),
-    }),
+    kafkaSasl: kafkaSaslSettings(e),
   };
 }
 

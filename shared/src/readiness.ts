@@ -71,7 +71,7 @@ function describe(err: unknown): string {
  * Codes that show no healthy server answered, or one that refuses our service credential (so
  * every real call would fail too); any other answer, even a refusal, means it is up.
  */
-const DOWN_CODES = new Set([
+export const DOWN_CODES: ReadonlySet<Code> = new Set([
   Code.Unavailable,
   Code.DeadlineExceeded,
   Code.Unknown,

@@ -1,4 +1,5 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { DOWN_CODES } from "@checkout-saga/shared";
+import { ConnectError } from "@connectrpc/connect";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { type GatewayEnv, REQUEST_ID_HEADER } from "../context.js";
@@ -8,19 +9,6 @@ import { ProblemError, problem } from "../problems.js";
 
 /** How long readiness waits for each service. */
 const PROBE_TIMEOUT_MS = 2_000;
-
-/**
- * Codes that show no healthy server answered, or one that refuses the gateway's credential (every
- * real call would fail too); any other answer (even a refusal) means it is there.
- */
-const downCodes = new Set([
-  Code.Unavailable,
-  Code.DeadlineExceeded,
-  Code.Unknown,
-  Code.Internal,
-  Code.Unimplemented,
-  Code.Unauthenticated,
-]);
 
 type Probe = (options: { timeoutMs: number; headers: Record<string, string> }) => Promise<unknown>;
 
@@ -83,7 +71,7 @@ export function healthRoutes(clients: GatewayClients, options: { hidden?: boolea
           await probe({ timeoutMs: PROBE_TIMEOUT_MS, headers });
           return [name, "up"] as const;
         } catch (err) {
-          return [name, downCodes.has(ConnectError.from(err).code) ? "down" : "up"] as const;
+          return [name, DOWN_CODES.has(ConnectError.from(err).code) ? "down" : "up"] as const;
         }
       }),
     );
