@@ -1,5 +1,6 @@
 export * from "./admin-server.js";
 export * from "./config.js";
+export * from "./consumption-tax.js";
 export * from "./errors.js";
 export * from "./events/envelope.js";
 export * from "./events/event-bus.js";
