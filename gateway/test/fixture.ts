@@ -12,7 +12,12 @@ import {
 import { MoneySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrderSchema, OrderStatus, OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
-import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import {
+  type Product,
+  ProductSchema,
+  ProductService,
+  TaxClass,
+} from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import { testLogger } from "@checkout-saga/shared/testing";
 import { createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
 import { createGatewayApp, type GatewayDeps } from "../src/app.js";
@@ -25,10 +30,42 @@ export const SECRET = "test-secret-0123456789";
 
 export const usd = (amountMinor: number) => create(MoneySchema, { currency: "USD", amountMinor: BigInt(amountMinor) });
 
+export const jpy = (amountMinor: number) => create(MoneySchema, { currency: "JPY", amountMinor: BigInt(amountMinor) });
+
+/** Products as the product service stores them: every price; `priced` sets `price` for a request. */
 export const catalog = [
-  create(ProductSchema, { id: "1", name: "Laptop", description: "A laptop", price: usd(129999), imageUrl: "/l.png" }),
-  create(ProductSchema, { id: "2", name: "Mouse", description: "A mouse", price: usd(2999), imageUrl: "/m.png" }),
+  create(ProductSchema, {
+    id: "1",
+    name: "Laptop",
+    description: "A laptop",
+    prices: [jpy(189800), usd(129999)],
+    taxClass: TaxClass.STANDARD,
+    imageUrl: "/l.png",
+  }),
+  create(ProductSchema, {
+    id: "2",
+    name: "Mouse",
+    description: "A mouse",
+    prices: [jpy(4480), usd(2999)],
+    taxClass: TaxClass.STANDARD,
+    imageUrl: "/m.png",
+  }),
+  // Sold in USD only: no JPY price.
+  create(ProductSchema, {
+    id: "7",
+    name: "Gift card",
+    description: "A US gift card",
+    prices: [usd(2500)],
+    taxClass: TaxClass.STANDARD,
+    imageUrl: "/g.png",
+  }),
 ];
+
+/** A product as the product service answers for `currency` (default USD): `price` unset when not sold in it. */
+export const priced = (p: Product, currency = "") => {
+  const price = p.prices.find((m) => m.currency === (currency || "USD"));
+  return create(ProductSchema, { ...p, price });
+};
 
 /** Service fakes for the gateway's own translation; each test overrides what it needs. */
 export interface FakeServices {
@@ -83,10 +120,12 @@ export function defaultServices(seen: Seen): FakeServices {
         seen.requestIds.push(ctx.requestHeader.get("x-request-id") ?? "");
         const product = catalog.find((p) => p.id === req.id);
         if (!product) throw toConnectError(notFoundError("PRODUCT_NOT_FOUND", `product ${req.id} not found`));
-        return { product };
+        return { product: priced(product, req.currency) };
       },
-      getProducts: (req) => ({ products: catalog.filter((p) => req.ids.includes(p.id)) }),
-      listProducts: () => ({ products: catalog, nextPageToken: "" }),
+      getProducts: (req) => ({
+        products: catalog.filter((p) => req.ids.includes(p.id)).map((p) => priced(p, req.currency)),
+      }),
+      listProducts: (req) => ({ products: catalog.map((p) => priced(p, req.currency)), nextPageToken: "" }),
     },
     inventory: {
       getStock: (req) => ({

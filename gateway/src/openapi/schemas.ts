@@ -19,12 +19,15 @@ export const MoneySchema = z
   .openapi("Money", { example: { currency: "USD", amount_minor: 129999 } });
 
 const usd = (amount_minor: number) => ({ currency: "USD", amount_minor });
+const jpy = (amount_minor: number) => ({ currency: "JPY", amount_minor });
 
 const productExample = {
   id: "1",
   name: "Laptop",
   description: "A 14-inch laptop",
   price: usd(129999),
+  prices: [jpy(189800), usd(129999)],
+  tax_class: "standard" as const,
   image_url: "/images/laptop.png",
   available: 5,
 };
@@ -34,7 +37,14 @@ export const ProductSchema = z
     id: z.string(),
     name: z.string(),
     description: z.string(),
-    price: MoneySchema,
+    price: MoneySchema.nullable().openapi({
+      description:
+        "The price in the requested currency (`?currency=`, default the store's); null when the product is not sold in it — never a converted guess",
+    }),
+    prices: z.array(MoneySchema).openapi({ description: "One price per currency the product is sold in" }),
+    tax_class: z
+      .enum(["standard", "reduced"])
+      .openapi({ description: "Which tax rate applies (JPY: standard 10%, reduced 8%); prices include the tax" }),
     image_url: z.string(),
     available: z.int().min(0).openapi({ description: "The inventory service's current available count" }),
   })

@@ -31,8 +31,12 @@ const orderId = "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11";
  * to different rules. Routes that take no input (the cart as a whole, health) have none.
  */
 export const requestBindings = {
-  listProducts: bindRpcRequest(ListProductsRequestSchema, { query: page }),
-  getProduct: bindRpcRequest(GetProductRequestSchema, { params: { id: "id" }, paramExamples: { id: "1" } }),
+  listProducts: bindRpcRequest(ListProductsRequestSchema, { query: { ...page, currency: "currency" } }),
+  getProduct: bindRpcRequest(GetProductRequestSchema, {
+    params: { id: "id" },
+    paramExamples: { id: "1" },
+    query: { currency: "currency" },
+  }),
   addCartItem: bindRpcRequest(AddItemRequestSchema, {
     body: { product_id: "product_id", quantity: "quantity" },
     bodyName: "AddCartItem",

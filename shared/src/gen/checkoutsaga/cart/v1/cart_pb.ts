@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/cart/v1/cart.proto.
  */
 export const file_checkoutsaga_cart_v1_cart: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKnAQoEQ2FydBIPCgd1c2VyX2lkGAEgASgJEi0KBWl0ZW1zGAIgAygLMh4uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydEl0ZW0SLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoGY2xhaW1zGAQgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltIlsKCUNsYWltTGluZRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIbCghxdWFudGl0eRgCIAEoBUIJukgGGgQYYygBIlAKCUNhcnRDbGFpbRITCgtjaGVja291dF9pZBgBIAEoCRIuCgVsaW5lcxgCIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSJGCg5HZXRDYXJ0UmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCI7Cg9HZXRDYXJ0UmVzcG9uc2USKAoEY2FydBgBIAEoCzIaLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNhcnQilgEKDkFkZEl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhsKCHF1YW50aXR5GAMgASgFQgm6SAYaBBhjKAEiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ip0BChVVcGRhdGVRdWFudGl0eVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMQoKcHJvZHVjdF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGwoIcXVhbnRpdHkYAyABKAVCCbpIBhoEGGMoASJCChZVcGRhdGVRdWFudGl0eVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0InwKEVJlbW92ZUl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIj4KElJlbW92ZUl0ZW1SZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJIChBDbGVhckNhcnRSZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIj0KEUNsZWFyQ2FydFJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0IroBChVDbGFpbUNhcnRMaW5lc1JlcXVlc3QSMQoHdXNlcl9pZBgBIAEoCUIgukgdchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMgoLY2hlY2tvdXRfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjoKBWxpbmVzGAMgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xhaW1MaW5lQgq6SAeSAQQIARAyIkgKFkNsYWltQ2FydExpbmVzUmVzcG9uc2USLgoFY2xhaW0YASABKAsyHy5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Q2xhaW0igAEKF1JlbGVhc2VDYXJ0Q2xhaW1SZXF1ZXN0EjEKB3VzZXJfaWQYASABKAlCILpIHXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjIKC2NoZWNrb3V0X2lkGAIgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCIaChhSZWxlYXNlQ2FydENsYWltUmVzcG9uc2UyyQUKC0NhcnRTZXJ2aWNlElYKB0dldENhcnQSJC5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0UmVxdWVzdBolLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkdldENhcnRSZXNwb25zZRJWCgdBZGRJdGVtEiQuY2hlY2tvdXRzYWdhLmNhcnQudjEuQWRkSXRlbVJlcXVlc3QaJS5jaGVja291dHNhZ2EuY2FydC52MS5BZGRJdGVtUmVzcG9uc2USawoOVXBkYXRlUXVhbnRpdHkSKy5jaGVja291dHNhZ2EuY2FydC52MS5VcGRhdGVRdWFudGl0eVJlcXVlc3QaLC5jaGVja291dHNhZ2EuY2FydC52MS5VcGRhdGVRdWFudGl0eVJlc3BvbnNlEl8KClJlbW92ZUl0ZW0SJy5jaGVja291dHNhZ2EuY2FydC52MS5SZW1vdmVJdGVtUmVxdWVzdBooLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbW92ZUl0ZW1SZXNwb25zZRJcCglDbGVhckNhcnQSJi5jaGVja291dHNhZ2EuY2FydC52MS5DbGVhckNhcnRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xlYXJDYXJ0UmVzcG9uc2USawoOQ2xhaW1DYXJ0TGluZXMSKy5jaGVja291dHNhZ2EuY2FydC52MS5DbGFpbUNhcnRMaW5lc1JlcXVlc3QaLC5jaGVja291dHNhZ2EuY2FydC52MS5DbGFpbUNhcnRMaW5lc1Jlc3BvbnNlEnEKEFJlbGVhc2VDYXJ0Q2xhaW0SLS5jaGVja291dHNhZ2EuY2FydC52MS5SZWxlYXNlQ2FydENsYWltUmVxdWVzdBouLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbGVhc2VDYXJ0Q2xhaW1SZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK5AQoEQ2FydBIPCgd1c2VyX2lkGAEgASgJEi0KBWl0ZW1zGAIgAygLMh4uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydEl0ZW0SLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoGY2xhaW1zGAQgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltEhAKCGN1cnJlbmN5GAUgASgJIlsKCUNsYWltTGluZRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIbCghxdWFudGl0eRgCIAEoBUIJukgGGgQYYygBIlAKCUNhcnRDbGFpbRITCgtjaGVja291dF9pZBgBIAEoCRIuCgVsaW5lcxgCIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSJGCg5HZXRDYXJ0UmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCI7Cg9HZXRDYXJ0UmVzcG9uc2USKAoEY2FydBgBIAEoCzIaLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNhcnQilgEKDkFkZEl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhsKCHF1YW50aXR5GAMgASgFQgm6SAYaBBhjKAEiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ip0BChVVcGRhdGVRdWFudGl0eVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMQoKcHJvZHVjdF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGwoIcXVhbnRpdHkYAyABKAVCCbpIBhoEGGMoASJCChZVcGRhdGVRdWFudGl0eVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0InwKEVJlbW92ZUl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIj4KElJlbW92ZUl0ZW1SZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJIChBDbGVhckNhcnRSZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIj0KEUNsZWFyQ2FydFJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0InMKFlNldENhcnRDdXJyZW5jeVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSIwoIY3VycmVuY3kYAiABKAlCEbpIDnIMMgpeW0EtWl17M30kIkMKF1NldENhcnRDdXJyZW5jeVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0IroBChVDbGFpbUNhcnRMaW5lc1JlcXVlc3QSMQoHdXNlcl9pZBgBIAEoCUIgukgdchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMgoLY2hlY2tvdXRfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjoKBWxpbmVzGAMgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xhaW1MaW5lQgq6SAeSAQQIARAyIkgKFkNsYWltQ2FydExpbmVzUmVzcG9uc2USLgoFY2xhaW0YASABKAsyHy5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Q2xhaW0igAEKF1JlbGVhc2VDYXJ0Q2xhaW1SZXF1ZXN0EjEKB3VzZXJfaWQYASABKAlCILpIHXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjIKC2NoZWNrb3V0X2lkGAIgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCIaChhSZWxlYXNlQ2FydENsYWltUmVzcG9uc2UyuQYKC0NhcnRTZXJ2aWNlElYKB0dldENhcnQSJC5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0UmVxdWVzdBolLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkdldENhcnRSZXNwb25zZRJWCgdBZGRJdGVtEiQuY2hlY2tvdXRzYWdhLmNhcnQudjEuQWRkSXRlbVJlcXVlc3QaJS5jaGVja291dHNhZ2EuY2FydC52MS5BZGRJdGVtUmVzcG9uc2USawoOVXBkYXRlUXVhbnRpdHkSKy5jaGVja291dHNhZ2EuY2FydC52MS5VcGRhdGVRdWFudGl0eVJlcXVlc3QaLC5jaGVja291dHNhZ2EuY2FydC52MS5VcGRhdGVRdWFudGl0eVJlc3BvbnNlEl8KClJlbW92ZUl0ZW0SJy5jaGVja291dHNhZ2EuY2FydC52MS5SZW1vdmVJdGVtUmVxdWVzdBooLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbW92ZUl0ZW1SZXNwb25zZRJcCglDbGVhckNhcnQSJi5jaGVja291dHNhZ2EuY2FydC52MS5DbGVhckNhcnRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xlYXJDYXJ0UmVzcG9uc2USbgoPU2V0Q2FydEN1cnJlbmN5EiwuY2hlY2tvdXRzYWdhLmNhcnQudjEuU2V0Q2FydEN1cnJlbmN5UmVxdWVzdBotLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlNldENhcnRDdXJyZW5jeVJlc3BvbnNlEmsKDkNsYWltQ2FydExpbmVzEisuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xhaW1DYXJ0TGluZXNSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xhaW1DYXJ0TGluZXNSZXNwb25zZRJxChBSZWxlYXNlQ2FydENsYWltEi0uY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVsZWFzZUNhcnRDbGFpbVJlcXVlc3QaLi5jaGVja291dHNhZ2EuY2FydC52MS5SZWxlYXNlQ2FydENsYWltUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.cart.v1.CartItem
@@ -68,6 +68,13 @@ export type Cart = Message<"checkoutsaga.cart.v1.Cart"> & {
    * @generated from field: repeated checkoutsaga.cart.v1.CartClaim claims = 4;
    */
   claims: CartClaim[];
+
+  /**
+   * ISO 4217 code every line is priced in (the store's currency until changed).
+   *
+   * @generated from field: string currency = 5;
+   */
+  currency: string;
 };
 
 /**
@@ -327,6 +334,49 @@ export const ClearCartResponseSchema: GenMessage<ClearCartResponse> = /*@__PURE_
   messageDesc(file_checkoutsaga_cart_v1_cart, 13);
 
 /**
+ * @generated from message checkoutsaga.cart.v1.SetCartCurrencyRequest
+ */
+export type SetCartCurrencyRequest = Message<"checkoutsaga.cart.v1.SetCartCurrencyRequest"> & {
+  /**
+   * The user is the caller's user assertion's; set, it must be that user (see the call policy).
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * ISO 4217, e.g. "JPY".
+   *
+   * @generated from field: string currency = 2;
+   */
+  currency: string;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.SetCartCurrencyRequest.
+ * Use `create(SetCartCurrencyRequestSchema)` to create a new message.
+ */
+export const SetCartCurrencyRequestSchema: GenMessage<SetCartCurrencyRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 14);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.SetCartCurrencyResponse
+ */
+export type SetCartCurrencyResponse = Message<"checkoutsaga.cart.v1.SetCartCurrencyResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.cart.v1.Cart cart = 1;
+   */
+  cart?: Cart | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.SetCartCurrencyResponse.
+ * Use `create(SetCartCurrencyResponseSchema)` to create a new message.
+ */
+export const SetCartCurrencyResponseSchema: GenMessage<SetCartCurrencyResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 15);
+
+/**
  * @generated from message checkoutsaga.cart.v1.ClaimCartLinesRequest
  */
 export type ClaimCartLinesRequest = Message<"checkoutsaga.cart.v1.ClaimCartLinesRequest"> & {
@@ -353,7 +403,7 @@ export type ClaimCartLinesRequest = Message<"checkoutsaga.cart.v1.ClaimCartLines
  * Use `create(ClaimCartLinesRequestSchema)` to create a new message.
  */
 export const ClaimCartLinesRequestSchema: GenMessage<ClaimCartLinesRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 14);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 16);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ClaimCartLinesResponse
@@ -370,7 +420,7 @@ export type ClaimCartLinesResponse = Message<"checkoutsaga.cart.v1.ClaimCartLine
  * Use `create(ClaimCartLinesResponseSchema)` to create a new message.
  */
 export const ClaimCartLinesResponseSchema: GenMessage<ClaimCartLinesResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 15);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 17);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ReleaseCartClaimRequest
@@ -392,7 +442,7 @@ export type ReleaseCartClaimRequest = Message<"checkoutsaga.cart.v1.ReleaseCartC
  * Use `create(ReleaseCartClaimRequestSchema)` to create a new message.
  */
 export const ReleaseCartClaimRequestSchema: GenMessage<ReleaseCartClaimRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 16);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 18);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ReleaseCartClaimResponse
@@ -405,7 +455,7 @@ export type ReleaseCartClaimResponse = Message<"checkoutsaga.cart.v1.ReleaseCart
  * Use `create(ReleaseCartClaimResponseSchema)` to create a new message.
  */
 export const ReleaseCartClaimResponseSchema: GenMessage<ReleaseCartClaimResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 17);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 19);
 
 /**
  * Shopping carts. At most 50 distinct lines; quantity 1..99 per line.
@@ -424,7 +474,8 @@ export const CartService: GenService<{
     output: typeof GetCartResponseSchema;
   },
   /**
-   * Adds quantity to the product's line (creating it). Validates the product exists.
+   * Adds quantity to the product's line (creating it). Validates the product exists and has a
+   * price in the cart's currency (FAILED_PRECONDITION PRODUCT_NOT_PRICED otherwise).
    *
    * @generated from rpc checkoutsaga.cart.v1.CartService.AddItem
    */
@@ -460,6 +511,18 @@ export const CartService: GenService<{
     methodKind: "unary";
     input: typeof ClearCartRequestSchema;
     output: typeof ClearCartResponseSchema;
+  },
+  /**
+   * Sets the cart's currency; every line is then priced in it. FAILED_PRECONDITION with
+   * ErrorDetail reason PRODUCT_NOT_PRICED (metadata product_id, currency) when a line's product
+   * has no price in it; INVALID_ARGUMENT UNKNOWN_CURRENCY for a code outside ISO 4217.
+   *
+   * @generated from rpc checkoutsaga.cart.v1.CartService.SetCartCurrency
+   */
+  setCartCurrency: {
+    methodKind: "unary";
+    input: typeof SetCartCurrencyRequestSchema;
+    output: typeof SetCartCurrencyResponseSchema;
   },
   /**
    * Holds lines of the cart for one checkout, all or nothing, so no other checkout can buy
