@@ -32,6 +32,7 @@
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
  * | invalid-payment-method      | 422 | the payment method's members do not fit together: a card without a token or with a store, konbini with a token |
  * | payment-method-not-offered  | 422 | checkout does not take this payment method yet (konbini) |
+ * | product-not-priced          | 422 | a product has no price in the cart's currency (`product_id`, `product_ids`, `currency`) |
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
  * | header-fields-too-large     | 431 | the request line and headers exceed 16 KiB (Node's HTTP server) |
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |

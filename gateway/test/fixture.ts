@@ -1,6 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { notFound as notFoundError, toConnectError } from "@checkout-saga/shared";
+import {
+  failedPrecondition as failedPreconditionError,
+  notFound as notFoundError,
+  toConnectError,
+} from "@checkout-saga/shared";
 import { CartItemSchema, CartSchema, CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import {
   type Checkout,
@@ -106,11 +110,26 @@ export function defaultServices(seen: Seen): FakeServices {
   const orders = [buildOrder("o-alice", "alice"), buildOrder("o-bob", "bob")];
   const mutation = (method: string, userId: string) => seen.mutations.push({ method, userId });
   const carts = new Map<string, Map<string, number>>();
+  const currencies = new Map<string, string>();
+  /** Like the cart service: PRODUCT_NOT_PRICED when a product has no price in `currency`. */
+  const requirePriced = (productIds: string[], currency: string) => {
+    const unpriced = productIds.filter(
+      (id) => !catalog.find((p) => p.id === id)?.prices.some((m) => m.currency === currency),
+    );
+    if (unpriced[0] !== undefined) {
+      throw toConnectError(
+        failedPreconditionError("PRODUCT_NOT_PRICED", `product ${unpriced[0]} has no price in ${currency}`, {
+          metadata: { product_id: unpriced[0], currency },
+        }),
+      );
+    }
+  };
   const cartOf = (userId: string) => {
     const lines = carts.get(userId) ?? new Map<string, number>();
     carts.set(userId, lines);
     return create(CartSchema, {
       userId,
+      currency: currencies.get(userId) ?? "USD",
       items: [...lines].map(([productId, quantity]) => create(CartItemSchema, { productId, quantity })),
     });
   };
@@ -137,7 +156,7 @@ export function defaultServices(seen: Seen): FakeServices {
       addItem(req, ctx) {
         seen.requestIds.push(ctx.requestHeader.get("x-request-id") ?? "");
         mutation("addItem", req.userId);
-        cartOf(req.userId);
+        requirePriced([req.productId], cartOf(req.userId).currency);
         const lines = carts.get(req.userId)!;
         lines.set(req.productId, (lines.get(req.productId) ?? 0) + req.quantity);
         return { cart: cartOf(req.userId) };
@@ -153,6 +172,12 @@ export function defaultServices(seen: Seen): FakeServices {
       removeItem(req) {
         mutation("removeItem", req.userId);
         carts.get(req.userId)?.delete(req.productId);
+        return { cart: cartOf(req.userId) };
+      },
+      setCartCurrency(req) {
+        mutation("setCartCurrency", req.userId);
+        requirePriced([...(carts.get(req.userId)?.keys() ?? [])], req.currency);
+        currencies.set(req.userId, req.currency);
         return { cart: cartOf(req.userId) };
       },
       clearCart(req) {

@@ -38,5 +38,6 @@ export * from "./run-process.js";
 export * from "./saga/index.js";
 export * from "./shipping-address.js";
 export * from "./start-service.js";
+export * from "./totals-proto.js";
 export * from "./tracing.js";
 export * from "./trust/index.js";

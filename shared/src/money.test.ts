@@ -1,5 +1,15 @@
+import { getOption } from "@bufbuild/protobuf";
+import { field } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { data as iso4217 } from "currency-codes";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "./errors.js";
+import { SetCartCurrencyRequestSchema } from "./gen/checkoutsaga/cart/v1/cart_pb.js";
+import {
+  GetProductRequestSchema,
+  GetProductsRequestSchema,
+  ListProductsRequestSchema,
+  ValidateProductsRequestSchema,
+} from "./gen/checkoutsaga/product/v1/product_pb.js";
 import { addMoney, currencyExponent, formatMoney, isKnownCurrency, money, parseMoney } from "./money.js";
 
 describe("money", () => {
@@ -36,5 +46,24 @@ describe("money", () => {
 
   it("never mixes currencies", () => {
     expect(() => addMoney(money("USD", 1), money("JPY", 1))).toThrow("cannot add USD and JPY");
+  });
+
+  it("states the same currencies in the .proto field rules as the table (what the REST document lists)", () => {
+    const known = iso4217
+      .map((r) => r.code)
+      .filter(isKnownCurrency)
+      .sort();
+    for (const schema of [
+      GetProductRequestSchema,
+      GetProductsRequestSchema,
+      ListProductsRequestSchema,
+      ValidateProductsRequestSchema,
+      SetCartCurrencyRequestSchema,
+    ]) {
+      const currency = schema.fields.find((f) => f.name === "currency");
+      const rules = currency && getOption(currency, field);
+      const listed = rules?.type.case === "string" ? rules.type.value.in : [];
+      expect([schema.typeName, [...listed].sort()]).toEqual([schema.typeName, known]);
+    }
   });
 });

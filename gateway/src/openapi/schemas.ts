@@ -55,6 +55,7 @@ export const ProductPageSchema = z
   .openapi("ProductPage", { example: { items: [productExample], next_page_token: null } });
 
 const cartExample = {
+  currency: "USD",
   items: [{ product_id: "2", name: "Mouse", quantity: 2, unit_price: usd(2999), subtotal: usd(5998) }],
   total: usd(5998),
 };
@@ -64,13 +65,22 @@ export const CartLineSchema = z
     product_id: z.string(),
     name: z.string().nullable().openapi({ description: "Null (with the prices) for a product no longer sold" }),
     quantity: z.int(),
-    unit_price: MoneySchema.nullable(),
+    unit_price: MoneySchema.nullable().openapi({
+      description: "In the cart's currency; null (with the subtotal) when the product is no longer sold in it",
+    }),
     subtotal: MoneySchema.nullable(),
   })
   .openapi("CartLine", { example: cartExample.items[0] });
 
 export const CartSchema = z
-  .object({ items: z.array(CartLineSchema), total: MoneySchema })
+  .object({
+    currency: z.string().openapi({
+      description: "ISO 4217: every line is priced in it (`STORE_CURRENCY` until changed with PATCH)",
+      example: "USD",
+    }),
+    items: z.array(CartLineSchema),
+    total: MoneySchema,
+  })
   .openapi("Cart", { example: cartExample });
 
 /** The saga's states as checkout.proto's CheckoutStatus names them: one source for the wire and the document. */

@@ -2,6 +2,7 @@ import {
   AddItemRequestSchema,
   ClaimCartLinesRequestSchema,
   RemoveItemRequestSchema,
+  SetCartCurrencyRequestSchema,
   UpdateQuantityRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import {
@@ -48,6 +49,11 @@ export const requestBindings = {
     body: { quantity: "quantity" },
     bodyName: "SetQuantity",
     bodyExample: { quantity: 3 },
+  }),
+  updateCart: bindRpcRequest(SetCartCurrencyRequestSchema, {
+    body: { currency: "currency" },
+    bodyName: "CartUpdate",
+    bodyExample: { currency: "JPY" },
   }),
   removeCartItem: bindRpcRequest(RemoveItemRequestSchema, {
     params: { product_id: "product_id" },
