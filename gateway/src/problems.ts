@@ -12,6 +12,7 @@
  * | bad-request                 | 4xx | a request the HTTP layer itself refused |
  * | invalid-page-token          | 400 | a page token the service did not issue |
  * | invalid-argument            | 400 | a service refused an argument by a check of its own |
+ * | unknown-currency            | 400 | a currency code outside ISO 4217 (`currency`) |
  * | invalid-token               | 401 | missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate`) |
  * | payment-declined            | 402 | the card was declined (`checkout_id`, `decline_code`) |
  * | permission-denied           | 403 | a service refused the caller |
