@@ -18,6 +18,7 @@ describe("loadCartConfig", () => {
       consumerDelayMs: 0,
       // Off unless told: a service started as its own process is told on (runProcess).
       credentials: { required: false },
+      storeCurrency: "USD",
       logLevel: "info",
     });
   });

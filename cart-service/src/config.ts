@@ -38,6 +38,8 @@ export interface CartConfig {
   consumerDelayMs: number;
   /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
   credentials: RpcCredentialSettings;
+  /** A cart that never chose a currency is in this one (STORE_CURRENCY, default USD). */
+  storeCurrency: string;
   logLevel: string;
 }
 
@@ -65,6 +67,7 @@ export function loadCartConfig(env: Record<string, string | undefined>): CartCon
     kafkaSasl: kafkaSaslSettings(e),
     consumerDelayMs: e.int("CART_CONSUMER_DELAY_MS", 0, { min: 0, max: 60_000 }),
     credentials: rpcCredentialSettings(e),
+    storeCurrency: e.currency("STORE_CURRENCY", "USD"),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
 }

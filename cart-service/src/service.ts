@@ -58,7 +58,7 @@ export function startCartService(config: CartConfig, logger: Logger, deps: CartS
         c.close(),
       );
       const products = createProductCatalogClient(scope.transport(config.productUrl));
-      const carts = createCarts({ store, cache, products, now, logger });
+      const carts = createCarts({ store, cache, products, now, logger, storeCurrency: config.storeCurrency });
       const subscription = await subscribeToCheckoutEvents({
         events: deps.events,
         carts,

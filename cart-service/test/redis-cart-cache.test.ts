@@ -43,6 +43,7 @@ async function openCache(overrides: Partial<RedisCartCacheOptions> = {}) {
 
 const cart = (userId: string, quantity: number): Cart => ({
   userId,
+  currency: "USD",
   items: [{ productId: "1", quantity, addedAt: new Date("2026-01-01T00:00:00.000Z") }],
   claims: [],
   updatedAt: new Date("2026-01-01T00:00:00.000Z"),
@@ -96,10 +97,17 @@ describe("Redis cart cache", () => {
         return loaded;
       },
     };
-    const products = { findMissing: async () => [] };
+    const products = { check: async () => ({ missing: [], unpriced: [] }) };
     const now = () => new Date();
-    const instanceA = createCarts({ store: gatedStore, cache: await openCache(), products, now, logger });
-    const instanceB = createCarts({ store, cache: await openCache(), products, now, logger });
+    const instanceA = createCarts({
+      store: gatedStore,
+      cache: await openCache(),
+      products,
+      now,
+      logger,
+      storeCurrency: "USD",
+    });
+    const instanceB = createCarts({ store, cache: await openCache(), products, now, logger, storeCurrency: "USD" });
 
     await instanceB.addItem("shared-user", "1", 1);
     gateNextLoad = true;

@@ -91,7 +91,7 @@ function routes(world: FakeWorld) {
         const items = (world.carts.get(req.userId) ?? []).map((i) => ({ ...i, addedAt: timestampNow() }));
         // Claims are recorded but never reported: as if the cart consumer settled each checkout at
         // once and the test refilled the cart, so one user can check out again and again.
-        return { cart: { userId: req.userId, items } };
+        return { cart: { userId: req.userId, currency: "USD", items } };
       },
       // The real cart refuses what other checkouts hold (cart-service's tests, the double-purchase drills).
       async claimCartLines(req) {

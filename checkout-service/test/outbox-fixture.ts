@@ -2,7 +2,14 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
-import { buildEnvelope, CHECKOUT_EVENTS_TOPIC, encodeEnvelope, type Sql } from "@checkout-saga/shared";
+import {
+  buildEnvelope,
+  CHECKOUT_EVENTS_TOPIC,
+  checkoutTotals,
+  encodeEnvelope,
+  money,
+  type Sql,
+} from "@checkout-saga/shared";
 import { CheckoutCompletedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import { checkoutEndedEvent } from "../src/saga/checkout-events.js";
 import type { CheckoutSession } from "../src/saga/checkout-saga.js";
@@ -31,6 +38,7 @@ export async function completeCheckout(store: CheckoutStore, userId: string) {
     id: randomUUID(),
     userId,
     total: { currency: "USD", amountMinor: 129_999 },
+    totals: checkoutTotals([{ amount: money("USD", 129_999), taxClass: "standard" }], "USD"),
     items,
     shippingAddress: ADDRESS,
     paymentMethod: { type: "card" as const, token: "tok_visa" },

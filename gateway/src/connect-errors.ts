@@ -17,6 +17,7 @@ const unprocessableReasons = new Set([
   "IDEMPOTENCY_KEY_REUSED",
   "INVALID_PAYMENT_METHOD",
   "PAYMENT_METHOD_NOT_OFFERED",
+  "PRODUCT_NOT_PRICED",
 ]);
 
 /**

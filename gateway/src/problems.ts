@@ -12,6 +12,7 @@
  * | bad-request                 | 4xx | a request the HTTP layer itself refused |
  * | invalid-page-token          | 400 | a page token the service did not issue |
  * | invalid-argument            | 400 | a service refused an argument by a check of its own |
+ * | unknown-currency            | 400 | a currency code outside ISO 4217 (`currency`) |
  * | invalid-token               | 401 | missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate`) |
  * | payment-declined            | 402 | the card was declined (`checkout_id`, `decline_code`) |
  * | permission-denied           | 403 | a service refused the caller |
@@ -32,6 +33,7 @@
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
  * | invalid-payment-method      | 422 | the payment method's members do not fit together: a card without a token or with a store, konbini with a token |
  * | payment-method-not-offered  | 422 | checkout does not take this payment method yet (konbini) |
+ * | product-not-priced          | 422 | a product has no price in the cart's currency (`product_id`, `product_ids`, `currency`) |
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
  * | header-fields-too-large     | 431 | the request line and headers exceed 16 KiB (Node's HTTP server) |
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |

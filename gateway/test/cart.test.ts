@@ -6,7 +6,7 @@ describe("cart", () => {
     const gw = startTestGateway();
     const res = await gw.call("GET", "/cart");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ items: [], total: { currency: "USD", amount_minor: 0 } });
+    expect(await res.json()).toEqual({ currency: "USD", items: [], total: { currency: "USD", amount_minor: 0 } });
   });
 
   it("adds lines (201) and answers with names, unit prices, subtotals and total from the catalog", async () => {
@@ -15,6 +15,7 @@ describe("cart", () => {
     const res = await gw.call("POST", "/cart/items", { body: { product_id: "2", quantity: 2 } });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({
+      currency: "USD",
       items: [
         {
           product_id: "1",
@@ -48,6 +49,45 @@ describe("cart", () => {
     const cleared = await gw.call("DELETE", "/cart");
     expect(cleared.status).toBe(200);
     expect(((await cleared.json()) as Json).items).toEqual([]);
+  });
+
+  it("PATCH /cart switches the currency; every line, subtotal and the total are then in it", async () => {
+    const gw = startTestGateway();
+    await gw.call("POST", "/cart/items", { body: { product_id: "1", quantity: 1 } });
+    await gw.call("POST", "/cart/items", { body: { product_id: "2", quantity: 2 } });
+    const res = await gw.call("PATCH", "/cart", { body: { currency: "JPY" } });
+    expect(res.status).toBe(200);
+    const cart = (await res.json()) as Json;
+    expect(cart.currency).toBe("JPY");
+    expect(cart.items.map((l: Json) => [l.product_id, l.unit_price, l.subtotal])).toEqual([
+      ["1", { currency: "JPY", amount_minor: 189800 }, { currency: "JPY", amount_minor: 189800 }],
+      ["2", { currency: "JPY", amount_minor: 4480 }, { currency: "JPY", amount_minor: 8960 }],
+    ]);
+    expect(cart.total).toEqual({ currency: "JPY", amount_minor: 189800 + 8960 });
+    expect(((await (await gw.call("GET", "/cart")).json()) as Json).total.currency).toBe("JPY");
+  });
+
+  it("a product without a price in the cart's currency: 422 naming it, on PATCH and on add", async () => {
+    const gw = startTestGateway();
+    await gw.call("POST", "/cart/items", { body: { product_id: "7", quantity: 1 } });
+    const patch = await gw.call("PATCH", "/cart", { body: { currency: "JPY" } });
+    expect(patch.status).toBe(422);
+    const problem = await problemOf(patch);
+    expect(problem.type).toBe("https://checkout-saga.dev/problems/product-not-priced");
+    expect(problem.product_id).toBe("7");
+    expect(((await (await gw.call("GET", "/cart")).json()) as Json).currency).toBe("USD");
+
+    await gw.call("PATCH", "/cart", { body: { currency: "JPY" }, user: "bob" });
+    const add = await gw.call("POST", "/cart/items", { body: { product_id: "7", quantity: 1 }, user: "bob" });
+    expect(add.status).toBe(422);
+    expect((await problemOf(add)).product_id).toBe("7");
+  });
+
+  it("PATCH /cart refuses a malformed currency or an unknown member with a 400", async () => {
+    const gw = startTestGateway();
+    expect((await gw.call("PATCH", "/cart", { body: { currency: "yen" } })).status).toBe(400);
+    expect((await gw.call("PATCH", "/cart", { body: {} })).status).toBe(400);
+    expect((await gw.call("PATCH", "/cart", { body: { currency: "JPY", total: 1 } })).status).toBe(400);
   });
 
   it("keeps users apart", async () => {

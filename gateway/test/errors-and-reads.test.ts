@@ -96,7 +96,7 @@ describe("Connect errors → problems", () => {
   it("a method a route does not take is a 405 problem with Allow, before authentication", async () => {
     const gw = startTestGateway();
     for (const [method, path, allow] of [
-      ["PATCH", "/cart", "DELETE, GET, HEAD"],
+      ["PUT", "/cart", "DELETE, GET, HEAD, PATCH"],
       ["PATCH", "/checkout", "POST"],
       ["DELETE", "/products", "GET, HEAD"],
       ["POST", "/products/1", "GET, HEAD"],
@@ -158,9 +158,35 @@ describe("products", () => {
       name: "Laptop",
       description: "A laptop",
       price: { currency: "USD", amount_minor: 129999 },
+      prices: [
+        { currency: "JPY", amount_minor: 189800 },
+        { currency: "USD", amount_minor: 129999 },
+      ],
+      tax_class: "standard",
       image_url: "/l.png",
       available: 5,
     });
+  });
+
+  it("prices the catalog in ?currency=, with a null price for a product not sold in it", async () => {
+    const gw = startTestGateway();
+    const json = (await (await gw.call("GET", "/products?currency=JPY")).json()) as Json;
+    expect(json.items.map((p: Json) => [p.id, p.price])).toEqual([
+      ["1", { currency: "JPY", amount_minor: 189800 }],
+      ["2", { currency: "JPY", amount_minor: 4480 }],
+      ["7", null],
+    ]);
+    expect(json.items[2].prices).toEqual([{ currency: "USD", amount_minor: 2500 }]);
+    const one = (await (await gw.call("GET", "/products/2?currency=JPY")).json()) as Json;
+    expect(one.price).toEqual({ currency: "JPY", amount_minor: 4480 });
+    expect(gw.seen.requestIds.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a malformed ?currency= with a 400 problem naming the parameter", async () => {
+    const gw = startTestGateway();
+    const res = await gw.call("GET", "/products?currency=yen");
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await problemOf(res))).toContain("currency");
   });
 
   it("shows one product, or a 404 problem", async () => {

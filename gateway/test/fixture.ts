@@ -1,6 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { notFound as notFoundError, toConnectError } from "@checkout-saga/shared";
+import {
+  failedPrecondition as failedPreconditionError,
+  notFound as notFoundError,
+  toConnectError,
+} from "@checkout-saga/shared";
 import { CartItemSchema, CartSchema, CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import {
   type Checkout,
@@ -12,7 +16,12 @@ import {
 import { MoneySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrderSchema, OrderStatus, OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
-import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import {
+  type Product,
+  ProductSchema,
+  ProductService,
+  TaxClass,
+} from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import { testLogger } from "@checkout-saga/shared/testing";
 import { createClient, createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
 import { createGatewayApp, type GatewayDeps } from "../src/app.js";
@@ -25,10 +34,42 @@ export const SECRET = "test-secret-0123456789";
 
 export const usd = (amountMinor: number) => create(MoneySchema, { currency: "USD", amountMinor: BigInt(amountMinor) });
 
+export const jpy = (amountMinor: number) => create(MoneySchema, { currency: "JPY", amountMinor: BigInt(amountMinor) });
+
+/** Products as the product service stores them: every price; `priced` sets `price` for a request. */
 export const catalog = [
-  create(ProductSchema, { id: "1", name: "Laptop", description: "A laptop", price: usd(129999), imageUrl: "/l.png" }),
-  create(ProductSchema, { id: "2", name: "Mouse", description: "A mouse", price: usd(2999), imageUrl: "/m.png" }),
+  create(ProductSchema, {
+    id: "1",
+    name: "Laptop",
+    description: "A laptop",
+    prices: [jpy(189800), usd(129999)],
+    taxClass: TaxClass.STANDARD,
+    imageUrl: "/l.png",
+  }),
+  create(ProductSchema, {
+    id: "2",
+    name: "Mouse",
+    description: "A mouse",
+    prices: [jpy(4480), usd(2999)],
+    taxClass: TaxClass.STANDARD,
+    imageUrl: "/m.png",
+  }),
+  // Sold in USD only: no JPY price.
+  create(ProductSchema, {
+    id: "7",
+    name: "Gift card",
+    description: "A US gift card",
+    prices: [usd(2500)],
+    taxClass: TaxClass.STANDARD,
+    imageUrl: "/g.png",
+  }),
 ];
+
+/** A product as the product service answers for `currency` (default USD): `price` unset when not sold in it. */
+export const priced = (p: Product, currency = "") => {
+  const price = p.prices.find((m) => m.currency === (currency || "USD"));
+  return create(ProductSchema, { ...p, price });
+};
 
 /** Service fakes for the gateway's own translation; each test overrides what it needs. */
 export interface FakeServices {
@@ -69,11 +110,26 @@ export function defaultServices(seen: Seen): FakeServices {
   const orders = [buildOrder("o-alice", "alice"), buildOrder("o-bob", "bob")];
   const mutation = (method: string, userId: string) => seen.mutations.push({ method, userId });
   const carts = new Map<string, Map<string, number>>();
+  const currencies = new Map<string, string>();
+  /** Like the cart service: PRODUCT_NOT_PRICED when a product has no price in `currency`. */
+  const requirePriced = (productIds: string[], currency: string) => {
+    const unpriced = productIds.filter(
+      (id) => !catalog.find((p) => p.id === id)?.prices.some((m) => m.currency === currency),
+    );
+    if (unpriced[0] !== undefined) {
+      throw toConnectError(
+        failedPreconditionError("PRODUCT_NOT_PRICED", `product ${unpriced[0]} has no price in ${currency}`, {
+          metadata: { product_id: unpriced[0], currency },
+        }),
+      );
+    }
+  };
   const cartOf = (userId: string) => {
     const lines = carts.get(userId) ?? new Map<string, number>();
     carts.set(userId, lines);
     return create(CartSchema, {
       userId,
+      currency: currencies.get(userId) ?? "USD",
       items: [...lines].map(([productId, quantity]) => create(CartItemSchema, { productId, quantity })),
     });
   };
@@ -83,10 +139,12 @@ export function defaultServices(seen: Seen): FakeServices {
         seen.requestIds.push(ctx.requestHeader.get("x-request-id") ?? "");
         const product = catalog.find((p) => p.id === req.id);
         if (!product) throw toConnectError(notFoundError("PRODUCT_NOT_FOUND", `product ${req.id} not found`));
-        return { product };
+        return { product: priced(product, req.currency) };
       },
-      getProducts: (req) => ({ products: catalog.filter((p) => req.ids.includes(p.id)) }),
-      listProducts: () => ({ products: catalog, nextPageToken: "" }),
+      getProducts: (req) => ({
+        products: catalog.filter((p) => req.ids.includes(p.id)).map((p) => priced(p, req.currency)),
+      }),
+      listProducts: (req) => ({ products: catalog.map((p) => priced(p, req.currency)), nextPageToken: "" }),
     },
     inventory: {
       getStock: (req) => ({
@@ -98,7 +156,7 @@ export function defaultServices(seen: Seen): FakeServices {
       addItem(req, ctx) {
         seen.requestIds.push(ctx.requestHeader.get("x-request-id") ?? "");
         mutation("addItem", req.userId);
-        cartOf(req.userId);
+        requirePriced([req.productId], cartOf(req.userId).currency);
         const lines = carts.get(req.userId)!;
         lines.set(req.productId, (lines.get(req.productId) ?? 0) + req.quantity);
         return { cart: cartOf(req.userId) };
@@ -114,6 +172,12 @@ export function defaultServices(seen: Seen): FakeServices {
       removeItem(req) {
         mutation("removeItem", req.userId);
         carts.get(req.userId)?.delete(req.productId);
+        return { cart: cartOf(req.userId) };
+      },
+      setCartCurrency(req) {
+        mutation("setCartCurrency", req.userId);
+        requirePriced([...(carts.get(req.userId)?.keys() ?? [])], req.currency);
+        currencies.set(req.userId, req.currency);
         return { cart: cartOf(req.userId) };
       },
       clearCart(req) {

@@ -174,7 +174,7 @@ describe("limits over real sockets", () => {
   it("answers TRACE, a method no route takes, with a 405 problem+json and Allow", async () => {
     const res = await exchange(gateway.port, "TRACE /api/v1/cart HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(res.status).toBe(405);
-    expect(res.headers).toMatch(/\r\nallow: DELETE, GET, HEAD\r\n/i);
+    expect(res.headers).toMatch(/\r\nallow: DELETE, GET, HEAD, PATCH\r\n/i);
     expect(JSON.parse(res.body)).toMatchObject({
       type: "https://checkout-saga.dev/problems/method-not-allowed",
       status: 405,

@@ -14,14 +14,15 @@ afterAll(async () => {
 });
 
 describe("GetStock", () => {
-  it("starts with the seeded stock of the five catalog products", async () => {
-    const { stocks } = await h.client.getStock({ productIds: ["1", "2", "3", "4", "5"] });
+  it("starts with the seeded stock of the six catalog products", async () => {
+    const { stocks } = await h.client.getStock({ productIds: ["1", "2", "3", "4", "5", "6"] });
     expect(stocks.map(({ productId, available, reserved }) => ({ productId, available, reserved }))).toEqual([
       { productId: "1", available: 50, reserved: 0 },
       { productId: "2", available: 200, reserved: 0 },
       { productId: "3", available: 100, reserved: 0 },
       { productId: "4", available: 75, reserved: 0 },
       { productId: "5", available: 150, reserved: 0 },
+      { productId: "6", available: 300, reserved: 0 },
     ]);
   });
 

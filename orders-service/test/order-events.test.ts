@@ -111,7 +111,11 @@ describe("malformed events", () => {
   it.each([
     ["no payload", noPayload, /malformed CheckoutCompleted event evt-empty: the envelope has no payload/],
     ["no checkout id", noCheckoutId, /event evt-no-checkout: checkout_id is missing/],
-    ["money without a currency", badMoney, /event evt-bad-money: total: currency must be an ISO 4217 code/],
+    [
+      "money without a currency",
+      badMoney,
+      /event evt-bad-money: total: currency must be an ISO 4217 currency code such as USD or JPY, got ""/,
+    ],
   ])("rejects an event with %s, then dead-letters it, creating nothing", async (_, event, message) => {
     // The bus tries twice (maxAttempts 2): the first failure asks for a redelivery…
     await expect(publish(t.bus, event)).rejects.toThrow(message);

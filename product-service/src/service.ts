@@ -23,7 +23,7 @@ export function startProductService(
     compose(scope) {
       const catalog = scope.resource(openSqliteCatalog(config.databasePath, seedProducts), (c) => c.close());
       return {
-        routes: productRoutes(catalog),
+        routes: productRoutes(catalog, { storeCurrency: config.storeCurrency }),
         callPolicy: productCallPolicy,
         checks: { database: { critical: true, check: async () => void (await catalog.list(1)) } },
       };

@@ -10,6 +10,7 @@ import { startOrdersService } from "@checkout-saga/orders-service";
 import {
   buildEnvelope,
   CHECKOUT_EVENTS_TOPIC,
+  checkoutTotals,
   createKafkaEventBus,
   createLogger,
   createOutboxRelay,
@@ -19,6 +20,7 @@ import {
   type EventPublisher,
   encodeEnvelope,
   type KafkaConnection,
+  money,
   type OutboxSignal,
   type Sql,
   writeOutboxMessage,
@@ -328,6 +330,7 @@ async function completeCheckout(store: ReturnType<typeof createPostgresCheckoutS
     id,
     userId,
     total: { currency: "USD", amountMinor: 2_999 },
+    totals: checkoutTotals([{ amount: money("USD", 2_999), taxClass: "standard" }], "USD"),
     items: [{ productId: "p-1", name: "Mouse", quantity: 1, unitPriceMinor: 2_999 }],
     shippingAddress: {
       name: "Bench",

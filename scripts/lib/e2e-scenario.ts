@@ -115,6 +115,11 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   expect(first.status === 201, "201 Created", first);
   expect(first.body.status === "COMPLETED", "status COMPLETED", first.body);
   expect(first.body.total.amount_minor === 135997, "the checkout total 135997", first.body.total);
+  expect(
+    first.body.totals?.total?.amount_minor === 135997 && first.body.totals.tax === null,
+    "totals with the total 135997 and tax null (USD has no tax table)",
+    first.body.totals,
+  );
   const checkoutId: string = first.body.checkout_id;
 
   begin("wait until the order exists");
@@ -166,6 +171,48 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   expect(failed.status === 200 && failed.body.status === "FAILED", "the checkout FAILED", failed.body);
   const path = failed.body.history.map((h: Json) => h.to);
   expect(path.includes("COMPENSATING") && path.at(-1) === "FAILED", "history ending COMPENSATING → FAILED", path);
+
+  begin("a JPY card purchase of a 10% and an 8% product shows the tax per rate");
+  const jpyUser = `e2e-jpy-${runId}`;
+  const jpyToken: string = (await call("POST", "/dev/token", { body: { user_id: jpyUser } })).body.token;
+  const patched = await call("PATCH", "/cart", { token: jpyToken, body: { currency: "JPY" } });
+  expect(patched.status === 200 && patched.body.currency === "JPY", "200 and a JPY cart from PATCH /cart", patched);
+  for (const [productId, quantity] of [
+    ["2", 1],
+    ["6", 2],
+  ] as const) {
+    const r = await call("POST", "/cart/items", { token: jpyToken, body: { product_id: productId, quantity } });
+    expect(r.status === 201, `201 adding product ${productId}`, r);
+  }
+  const jpyCart = await call("GET", "/cart", { token: jpyToken });
+  expect(
+    jpyCart.body.total?.currency === "JPY" && jpyCart.body.total.amount_minor === 4480 + 2 * 1620,
+    "cart total ¥7,720 (Mouse ¥4,480 + 2 × Matcha ¥1,620)",
+    jpyCart.body.total,
+  );
+  const jpy = await call("POST", "/checkout", {
+    token: jpyToken,
+    body: checkoutBody,
+    headers: { "Idempotency-Key": `e2e-${runId}-jpy` },
+  });
+  expect(jpy.status === 201, "201 Created", jpy);
+  // floor(4480 × 10 / 110) = 407; floor(3240 × 8 / 108) = 240: once per rate, rounded down.
+  const expectedTax = [
+    { rate: "10%", taxable: { currency: "JPY", amount_minor: 4480 }, tax: { currency: "JPY", amount_minor: 407 } },
+    { rate: "8%", taxable: { currency: "JPY", amount_minor: 3240 }, tax: { currency: "JPY", amount_minor: 240 } },
+  ];
+  const taxMatches = (totals: Json) =>
+    totals?.total?.currency === "JPY" &&
+    totals.total.amount_minor === 7720 &&
+    totals.tax?.included === true &&
+    JSON.stringify(totals.tax.lines) === JSON.stringify(expectedTax);
+  expect(taxMatches(jpy.body.totals), `totals ¥7,720 with tax lines ${JSON.stringify(expectedTax)}`, jpy.body.totals);
+  const jpyOrder = await poll("the order of the JPY checkout", async () => {
+    const r = await call("GET", "/orders", { token: jpyToken });
+    return r.body.items?.find((o: Json) => o.checkout_id === jpy.body.checkout_id);
+  });
+  const jpyOrderFull = await call("GET", `/orders/${jpyOrder.id}`, { token: jpyToken });
+  expect(taxMatches(jpyOrderFull.body.totals), "the order's totals as the checkout's", jpyOrderFull.body.totals);
 
   log("✔ end-to-end scenario passed");
   return { token, orderId: order.id };

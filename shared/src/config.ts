@@ -1,3 +1,5 @@
+import { isKnownCurrency } from "./money.js";
+
 /** A bad or missing setting: start-up stops with a message naming the variable. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -57,6 +59,13 @@ export function envReader(env: Env) {
         throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${v}"`);
       }
       return v as T;
+    },
+    /** An ISO 4217 currency code (checked against the table, like every amount). */
+    currency(name: string, fallback: string): string {
+      const v = raw(name) ?? fallback;
+      if (!isKnownCurrency(v))
+        throw new ConfigError(`${name} must be an ISO 4217 currency code such as USD or JPY, got "${v}"`);
+      return v;
     },
     /** A number of milliseconds, or a range "1000-2000" picked uniformly per use. */
     msRange(name: string, fallback: string): { min: number; max: number } {

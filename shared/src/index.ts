@@ -1,5 +1,6 @@
 export * from "./admin-server.js";
 export * from "./config.js";
+export * from "./consumption-tax.js";
 export * from "./errors.js";
 export * from "./events/envelope.js";
 export * from "./events/event-bus.js";
@@ -37,5 +38,6 @@ export * from "./run-process.js";
 export * from "./saga/index.js";
 export * from "./shipping-address.js";
 export * from "./start-service.js";
+export * from "./totals-proto.js";
 export * from "./tracing.js";
 export * from "./trust/index.js";

@@ -32,7 +32,7 @@ export function describeCartCacheContract(name: string, makeCache: CartCacheFact
     });
 
     it("holds a cart without lines, claims or updatedAt", async () => {
-      const cart: Cart = { userId: newUserId(), items: [], claims: [] };
+      const cart: Cart = { userId: newUserId(), currency: "USD", items: [], claims: [] };
       await cache.set(cart.userId, cart, 0);
       expect(await cache.get(cart.userId)).toEqual(cart);
     });
@@ -115,6 +115,7 @@ function line(productId: string, quantity: number) {
 function buildCart(): Cart {
   return {
     userId: newUserId(),
+    currency: "JPY",
     items: [
       { productId: "1", quantity: 2, addedAt: new Date("2026-01-02T03:04:05.678Z") },
       { productId: "3", quantity: 1, addedAt: new Date("2026-01-02T03:05:00.000Z") },

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Cart } from "../domain/cart.js";
 import { createMemoryCartCache } from "./memory-cart-cache.js";
 
-const cart = (userId: string): Cart => ({ userId, items: [], claims: [] });
+const cart = (userId: string): Cart => ({ userId, currency: "USD", items: [], claims: [] });
 
 function clock(start = 0) {
   let t = start;

@@ -7,10 +7,10 @@ import type { ProductCatalog } from "../domain/product-catalog.js";
 export function createProductCatalogClient(transport: Transport): ProductCatalog {
   const client = createServiceClient(ProductService, transport);
   return {
-    async findMissing(productIds) {
+    async check(productIds, currency) {
       try {
-        const res = await client.validateProducts({ ids: productIds });
-        return res.invalidIds;
+        const res = await client.validateProducts({ ids: productIds, currency });
+        return { missing: res.invalidIds, unpriced: res.unpricedIds };
       } catch (err) {
         // The caller cannot fix this; say which dependency failed and keep the cause for logs.
         throw new DomainError(

@@ -21,6 +21,8 @@ export interface CartLine {
  */
 export interface Cart {
   userId: string;
+  /** ISO 4217: every line is priced in it (the store's currency until the user changes it). */
+  currency: string;
   items: CartLine[];
   claims: CartClaim[];
   updatedAt?: Date;

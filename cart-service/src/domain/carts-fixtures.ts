@@ -62,9 +62,13 @@ export const brokenCache: CartCache = {
   invalidate: () => Promise.reject(new Error("cache down")),
 };
 
-const catalog = (known: string[]): ProductCatalog => ({
-  async findMissing(ids) {
-    return ids.filter((id) => !known.includes(id));
+/** Products "1".."3" are sold in USD and JPY, "7" in USD only. */
+const catalog = (known: string[], usdOnly = ["7"]): ProductCatalog => ({
+  async check(ids, currency) {
+    return {
+      missing: ids.filter((id) => !known.includes(id) && !usdOnly.includes(id)),
+      unpriced: ids.filter((id) => usdOnly.includes(id) && currency !== "USD"),
+    };
   },
 });
 
@@ -76,6 +80,7 @@ export function setup(overrides: Partial<CartsDeps> = {}) {
     store,
     cache,
     products: catalog(["1", "2", "3"]),
+    storeCurrency: "USD",
     now: () => {
       tick += 1000;
       return new Date(tick);

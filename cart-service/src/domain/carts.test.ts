@@ -9,7 +9,7 @@ const quantities = (cart: Cart) => cart.items.map((l) => [l.productId, l.quantit
 describe("cart use cases", () => {
   it("gives a user without a cart an empty one", async () => {
     const { carts } = setup();
-    expect(await carts.getCart("u1")).toEqual({ userId: "u1", items: [], claims: [] });
+    expect(await carts.getCart("u1")).toEqual({ userId: "u1", currency: "USD", items: [], claims: [] });
   });
 
   it("adds, updates, removes and clears lines", async () => {
@@ -36,6 +36,29 @@ describe("cart use cases", () => {
     expect(store.carts.size).toBe(0);
   });
 
+  it("switches a cart's currency when every line is sold in it, and stores it", async () => {
+    const { carts, store } = setup();
+    await carts.addItem("u1", "1", 1);
+    const cart = await carts.setCurrency("u1", "JPY");
+    expect(cart.currency).toBe("JPY");
+    expect(store.carts.get("u1")?.currency).toBe("JPY");
+    expect((await carts.getCart("u1")).currency).toBe("JPY");
+    const version = store.carts.get("u1")?.version;
+    await carts.setCurrency("u1", "JPY");
+    expect(store.carts.get("u1")?.version).toBe(version);
+  });
+
+  it("refuses a currency a line's product is not sold in, and such a product in a cart of that currency", async () => {
+    const { carts, store } = setup();
+    await carts.addItem("u1", "7", 1);
+    expect(await failure(carts.setCurrency("u1", "JPY"))).toBe("failed_precondition/PRODUCT_NOT_PRICED");
+    expect(store.carts.get("u1")?.currency).toBeUndefined();
+    await carts.setCurrency("u2", "JPY");
+    expect(await failure(carts.addItem("u2", "7", 1))).toBe("failed_precondition/PRODUCT_NOT_PRICED");
+    expect(await failure(carts.setCurrency("u2", "ABC"))).toBe("invalid_argument/UNKNOWN_CURRENCY");
+    expect(quantities(await carts.getCart("u2"))).toEqual([]);
+  });
+
   it("refuses lines the cart does not have", async () => {
     const { carts } = setup();
     await carts.addItem("u1", "1", 1);
@@ -46,7 +69,7 @@ describe("cart use cases", () => {
 
   it("clearing a cart that is already empty writes nothing", async () => {
     const { carts, store } = setup();
-    expect(await carts.clearCart("u1")).toEqual({ userId: "u1", items: [], claims: [] });
+    expect(await carts.clearCart("u1")).toEqual({ userId: "u1", currency: "USD", items: [], claims: [] });
     expect(store.carts.size).toBe(0);
   });
 });
@@ -67,7 +90,8 @@ describe("compare-and-set writes", () => {
       ["1", 2],
       ["2", 4],
     ]);
-    expect(store.loads - loadsBefore).toBe(2);
+    // One load learns the cart's currency for the product check, then two write attempts.
+    expect(store.loads - loadsBefore).toBe(3);
     expect(store.carts.get("u1")?.version).toBe(3);
   });
 

@@ -1,4 +1,11 @@
-import { DomainError, invalidArgument, type Logger, notFound } from "@checkout-saga/shared";
+import {
+  currencyExponent,
+  DomainError,
+  failedPrecondition,
+  invalidArgument,
+  type Logger,
+  notFound,
+} from "@checkout-saga/shared";
 import type { CartCache } from "../cache/cart-cache.js";
 import type { CartStore, StoredCart } from "../store/cart-store.js";
 import {
@@ -48,6 +55,11 @@ export interface Carts {
   removeItem(userId: string, productId: string): Promise<Cart>;
   clearCart(userId: string): Promise<Cart>;
   /**
+   * Prices the cart in `currency` from now on. Refused (PRODUCT_NOT_PRICED, naming the product)
+   * when a line's product has no price in it; UNKNOWN_CURRENCY outside ISO 4217.
+   */
+  setCurrency(userId: string, currency: string): Promise<Cart>;
+  /**
    * Holds `lines` for the checkout, all or nothing, so no other checkout can buy them.
    * Idempotent per checkout; see claimLines for the refusals.
    */
@@ -67,6 +79,8 @@ export interface CartsDeps {
   products: ProductCatalog;
   now: () => Date;
   logger: Logger;
+  /** The currency of a cart that never chose one (STORE_CURRENCY). */
+  storeCurrency: string;
   /** Compare-and-set attempts per write before giving up with ABORTED (default 5). */
   maxAttempts?: number;
 }
@@ -83,10 +97,21 @@ interface InFlightLoad {
  */
 type Change = (
   current: StoredCart | undefined,
-) => { items: CartLine[]; claims?: CartClaim[]; eventId?: string } | undefined;
+) => { items: CartLine[]; claims?: CartClaim[]; eventId?: string; currency?: string } | undefined;
 
 export function createCarts(deps: CartsDeps): Carts {
-  const { store, cache, products, now, logger } = deps;
+  const { store, cache, products, now, logger, storeCurrency } = deps;
+  const currencyOf = (cart: StoredCart | undefined) => cart?.currency ?? storeCurrency;
+  const toCart = (userId: string, stored: StoredCart | undefined): Cart =>
+    stored
+      ? {
+          userId,
+          currency: currencyOf(stored),
+          items: stored.items,
+          claims: heldClaims(stored.claims),
+          updatedAt: stored.updatedAt,
+        }
+      : { userId, currency: storeCurrency, items: [], claims: [] };
   const maxAttempts = deps.maxAttempts ?? 5;
   /** One store load per user at a time; a write marks the load stale so it never fills the cache. */
   const loads = new Map<string, InFlightLoad>();
@@ -122,8 +147,10 @@ export function createCarts(deps: CartsDeps): Carts {
       const next = change(current);
       if (!next) return toCart(userId, current);
       const updatedAt = now();
+      const currency = next.currency ?? current?.currency;
       const cart: StoredCart = {
         userId,
+        ...(currency === undefined ? {} : { currency }),
         items: next.items,
         // Every write tidies the tombstones, so a cart stays small without writes of its own.
         claims: pruneClaims(next.claims ?? current?.claims ?? [], updatedAt),
@@ -162,14 +189,27 @@ export function createCarts(deps: CartsDeps): Carts {
     }
   }
 
-  async function requireExistingProduct(productId: string): Promise<void> {
-    const missing = await products.findMissing([productId]);
-    if (missing.length > 0) {
-      throw notFound("PRODUCT_NOT_FOUND", `product ${productId} does not exist`, {
-        metadata: { product_id: productId },
-      });
+  /** Refuses products that do not exist (NOT_FOUND) or have no price in `currency` (PRODUCT_NOT_PRICED). */
+  async function requireSellable(productIds: string[], currency: string): Promise<void> {
+    if (productIds.length === 0) return;
+    const { missing, unpriced } = await products.check(productIds, currency);
+    const [gone] = missing;
+    if (gone !== undefined) {
+      throw notFound("PRODUCT_NOT_FOUND", `product ${gone} does not exist`, { metadata: { product_id: gone } });
+    }
+    const [first] = unpriced;
+    if (first !== undefined) {
+      throw failedPrecondition(
+        "PRODUCT_NOT_PRICED",
+        `product ${first} has no price in ${currency}${unpriced.length > 1 ? ` (nor ${unpriced.slice(1).join(", ")})` : ""}`,
+        { metadata: { product_id: first, product_ids: unpriced.join(","), currency } },
+      );
     }
   }
+
+  /** The currency changed between the check and the write: the check no longer holds. */
+  const currencyChanged = () =>
+    new DomainError("aborted", "CART_CONFLICT", "the cart's currency changed meanwhile; try again");
 
   return {
     async getCart(userId) {
@@ -177,8 +217,25 @@ export function createCarts(deps: CartsDeps): Carts {
     },
 
     async addItem(userId, productId, quantity) {
-      await requireExistingProduct(productId);
-      return write(userId, (current) => ({ items: addToLines(current?.items ?? [], productId, quantity, now()) }));
+      const currency = currencyOf(await store.load(userId));
+      await requireSellable([productId], currency);
+      return write(userId, (current) => {
+        if (currencyOf(current) !== currency) throw currencyChanged();
+        return { items: addToLines(current?.items ?? [], productId, quantity, now()) };
+      });
+    },
+
+    async setCurrency(userId, currency) {
+      currencyExponent(currency);
+      const before = await store.load(userId);
+      const checked = new Set(before?.items.map((l) => l.productId));
+      await requireSellable([...checked], currency);
+      return write(userId, (current) => {
+        if (currencyOf(current) === currency) return undefined;
+        // A line added after the check was checked in the old currency, not this one.
+        if (current?.items.some((l) => !checked.has(l.productId))) throw currencyChanged();
+        return { items: current?.items ?? [], currency };
+      });
     },
 
     async updateQuantity(userId, productId, quantity) {
@@ -263,11 +320,6 @@ export function createCarts(deps: CartsDeps): Carts {
       return outcome;
     },
   };
-}
-
-function toCart(userId: string, stored: StoredCart | undefined): Cart {
-  if (!stored) return { userId, items: [], claims: [] };
-  return { userId, items: stored.items, claims: heldClaims(stored.claims), updatedAt: stored.updatedAt };
 }
 
 function remember(eventIds: string[], eventId: string | undefined): string[] {

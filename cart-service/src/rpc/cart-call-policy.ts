@@ -12,6 +12,7 @@ export const cartCallPolicy = defineCallPolicy(CartService, {
   updateQuantity: { gateway: "user", developer: "user" },
   removeItem: { gateway: "user", developer: "user" },
   clearCart: { gateway: "user", developer: "user" },
+  setCartCurrency: { gateway: "user", developer: "user" },
   claimCartLines: { "checkout-service": "named-user", developer: "user" },
   releaseCartClaim: { "checkout-service": "named-user", developer: "user" },
 });

@@ -33,6 +33,9 @@ export function cartRoutes(carts: Carts) {
       async clearCart(_req, ctx) {
         return { cart: toMessage(await carts.clearCart(actingUser(ctx))) };
       },
+      async setCartCurrency(req, ctx) {
+        return { cart: toMessage(await carts.setCurrency(actingUser(ctx), req.currency)) };
+      },
       async claimCartLines(req, ctx) {
         const lines = req.lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
         return { claim: toClaimMessage(await carts.claimLines(actingUser(ctx), req.checkoutId, lines)) };
@@ -47,6 +50,7 @@ export function cartRoutes(carts: Carts) {
 function toMessage(cart: Cart): CartMessage {
   return create(CartSchema, {
     userId: cart.userId,
+    currency: cart.currency,
     items: cart.items.map((l) =>
       create(CartItemSchema, { productId: l.productId, quantity: l.quantity, addedAt: timestampFromDate(l.addedAt) }),
     ),

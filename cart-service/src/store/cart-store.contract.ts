@@ -42,6 +42,18 @@ export function describeCartStoreContract(name: string, makeStore: CartStoreFact
       expect(await store.load(cart.userId)).toEqual(cart);
     });
 
+    it("stores the cart's currency, and none for a cart that never chose one", async () => {
+      const v1 = buildStoredCart({ version: 1, items: [line("1", 1)] });
+      await store.save(v1, 0);
+      expect((await store.load(v1.userId))?.currency).toBeUndefined();
+      const v2 = { ...v1, version: 2, currency: "JPY" };
+      expect(await store.save(v2, 1)).toBe(true);
+      expect(await store.load(v1.userId)).toEqual(v2);
+      const v3 = { ...v2, version: 3, items: [line("1", 2)] };
+      expect(await store.save(v3, 2)).toBe(true);
+      expect((await store.load(v1.userId))?.currency).toBe("JPY");
+    });
+
     it("round-trips claims in every state through later versions", async () => {
       const v1 = buildStoredCart({ version: 1, items: [line("1", 3), line("2", 1)] });
       await store.save(v1, 0);

@@ -6,6 +6,8 @@ import type { CartClaim, CartLine } from "../domain/cart.js";
  */
 export interface StoredCart {
   userId: string;
+  /** ISO 4217; undefined for a cart that never chose one (written before carts had a currency): the store's. */
+  currency?: string;
   items: CartLine[];
   /** Every claim the cart remembers, held ones and the tombstones of released and settled ones. */
   claims: CartClaim[];

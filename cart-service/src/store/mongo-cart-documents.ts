@@ -31,6 +31,8 @@ export interface CartHeadDocument {
   appliedEventIds: string[];
   /** Absent in documents written before claims existed. */
   claims?: ClaimDocument[];
+  /** Absent for a cart that never chose a currency (the store's). */
+  currency?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface CartHeadDocument {
 export interface CartVersionDocument {
   _id: string;
   updatedAt: Date;
-  cart?: { items: LineDocument[]; appliedEventIds: string[]; claims?: ClaimDocument[] };
+  cart?: { items: LineDocument[]; appliedEventIds: string[]; claims?: ClaimDocument[]; currency?: string };
 }
 
 export function versionId(cartId: string, version: number): string {
@@ -57,6 +59,7 @@ export function toHeadDocument(cart: StoredCart, cartId: string): CartHeadDocume
     updatedAt: cart.updatedAt,
     appliedEventIds: [...cart.appliedEventIds],
     claims: cart.claims.map(toClaimDocument),
+    ...currencyField(cart.currency),
   };
 }
 
@@ -69,6 +72,7 @@ export function toVersionDocument(cart: StoredCart, cartId: string): CartVersion
       items: cart.items.map(toLineDocument),
       appliedEventIds: [...cart.appliedEventIds],
       claims: cart.claims.map(toClaimDocument),
+      ...currencyField(cart.currency),
     },
   };
 }
@@ -81,6 +85,7 @@ export function fromHeadDocument(head: CartHeadDocument): StoredCart {
     updatedAt: head.updatedAt,
     appliedEventIds: [...head.appliedEventIds],
     claims: (head.claims ?? []).map(fromClaimDocument),
+    ...currencyField(head.currency),
   };
 }
 
@@ -96,8 +101,12 @@ export function fromVersionDocument(
     updatedAt: doc.updatedAt,
     appliedEventIds: [...doc.cart.appliedEventIds],
     claims: (doc.cart.claims ?? []).map(fromClaimDocument),
+    ...currencyField(doc.cart.currency),
   };
 }
+
+/** The currency, when the cart chose one (optional fields stay absent, not null, under exactOptionalPropertyTypes). */
+const currencyField = (currency: string | undefined | null) => (currency ? { currency } : {});
 
 function toLineDocument(line: CartLine): LineDocument {
   return { productId: line.productId, quantity: line.quantity, addedAt: line.addedAt };

@@ -14,6 +14,8 @@ export const carts = sqliteTable(
     appliedEventIds: text("applied_event_ids").notNull(),
     /** JSON array of { checkoutId, lines: [{ productId, quantity }], state, at (ISO 8601) }. */
     claims: text("claims").notNull().default("[]"),
+    /** ISO 4217; null: the store's currency (a cart that never chose one). */
+    currency: text("currency"),
   },
   // The idle sweeper deletes by age.
   (t) => [index("carts_updated_at_idx").on(t.updatedAt)],

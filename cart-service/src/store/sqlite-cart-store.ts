@@ -43,18 +43,18 @@ export function openSqliteCartStore(file: string): SqliteCartStore {
 
   // Prepared once, in plain SQL: every cart read and write is one of these three statements.
   const byUser = sqlite.prepare<[string], CartRow>(
-    "select user_id, items, version, updated_at, applied_event_ids, claims from carts where user_id = ?",
+    "select user_id, items, version, updated_at, applied_event_ids, claims, currency from carts where user_id = ?",
   );
   // insert ... on conflict do nothing: the first writer creates the row, any other loses.
   const insertFirst = sqlite.prepare<CartRow>(
-    `insert into carts (user_id, items, version, updated_at, applied_event_ids, claims)
-     values (@user_id, @items, @version, @updated_at, @applied_event_ids, @claims)
+    `insert into carts (user_id, items, version, updated_at, applied_event_ids, claims, currency)
+     values (@user_id, @items, @version, @updated_at, @applied_event_ids, @claims, @currency)
      on conflict do nothing`,
   );
   // update ... where user_id = ? and version = ?: a write based on an older read changes nothing.
   const updateIfVersion = sqlite.prepare<CartRow & { expected_version: number }>(
     `update carts set items = @items, version = @version, updated_at = @updated_at,
-       applied_event_ids = @applied_event_ids, claims = @claims
+       applied_event_ids = @applied_event_ids, claims = @claims, currency = @currency
      where user_id = @user_id and version = @expected_version`,
   );
 
@@ -74,6 +74,7 @@ export function openSqliteCartStore(file: string): SqliteCartStore {
         applied_event_ids: JSON.stringify(cart.appliedEventIds),
         // In the same row as the lines: a claim is checked and written by the same compare-and-set.
         claims: JSON.stringify(cart.claims.map(toClaimJson)),
+        currency: cart.currency ?? null,
       };
       const result =
         expectedVersion === 0
@@ -100,6 +101,7 @@ interface CartRow {
   updated_at: number;
   applied_event_ids: string;
   claims: string;
+  currency: string | null;
 }
 
 function toStoredCart(row: CartRow): StoredCart {
@@ -112,6 +114,7 @@ function toStoredCart(row: CartRow): StoredCart {
     updatedAt: new Date(row.updated_at),
     appliedEventIds: JSON.parse(row.applied_event_ids) as string[],
     claims: (JSON.parse(row.claims) as ClaimJson[]).map(fromClaimJson),
+    ...(row.currency === null ? {} : { currency: row.currency }),
   };
 }
 

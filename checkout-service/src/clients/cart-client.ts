@@ -23,6 +23,7 @@ export function createCartClient(
       try {
         const res = await withRetry(() => client.getCart({ userId }, { timeoutMs }), retry);
         return {
+          currency: res.cart?.currency ?? "",
           lines: toLines(res.cart?.items ?? []),
           held: (res.cart?.claims ?? []).map((c) => ({ checkoutId: c.checkoutId, lines: toLines(c.lines) })),
         };

@@ -1,5 +1,5 @@
 import { createServiceClient, fromMoneyProto, type RetryPolicy, withRetry } from "@checkout-saga/shared";
-import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import { ProductService, TaxClass } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import type { Transport } from "@connectrpc/connect";
 import type { CatalogPort } from "../saga/ports.js";
 import { lookupFailure } from "./lookup-failure.js";
@@ -7,10 +7,15 @@ import { lookupFailure } from "./lookup-failure.js";
 export function createCatalogClient(transport: Transport, timeoutMs: number, retry: RetryPolicy): CatalogPort {
   const client = createServiceClient(ProductService, transport);
   return {
-    async getProducts(ids) {
+    async getProducts(ids, currency) {
       try {
-        const res = await withRetry(() => client.getProducts({ ids }, { timeoutMs }), retry);
-        return res.products.map((p) => ({ id: p.id, name: p.name, price: fromMoneyProto(p.price) }));
+        const res = await withRetry(() => client.getProducts({ ids, currency }, { timeoutMs }), retry);
+        return res.products.map((p) => ({
+          id: p.id,
+          name: p.name,
+          ...(p.price ? { price: fromMoneyProto(p.price) } : {}),
+          taxClass: p.taxClass === TaxClass.REDUCED ? ("reduced" as const) : ("standard" as const),
+        }));
       } catch (err) {
         throw lookupFailure("product", err);
       }

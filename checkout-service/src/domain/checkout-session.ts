@@ -1,4 +1,4 @@
-import type { Amount, ShippingAddress } from "@checkout-saga/shared";
+import type { Amount, ShippingAddress, Totals } from "@checkout-saga/shared";
 
 /** A line as bought: name and unit price are a snapshot of the catalog at checkout time. */
 export interface CheckoutItem {
@@ -54,6 +54,8 @@ export interface CheckoutRecord<Status extends string = string> {
   userId: string;
   status: Status;
   total: Amount;
+  /** Subtotal, points, total and tax contained; absent on checkouts created before totals existed. */
+  totals?: Totals;
   items: CheckoutItem[];
   shippingAddress: ShippingAddress;
   paymentMethod: PaymentMethod;

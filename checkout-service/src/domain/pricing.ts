@@ -1,4 +1,11 @@
-import { type Amount, failedPrecondition, multiplyMoney, sumMoney } from "@checkout-saga/shared";
+import {
+  type Amount,
+  checkoutTotals,
+  failedPrecondition,
+  multiplyMoney,
+  type TaxClass,
+  type Totals,
+} from "@checkout-saga/shared";
 import type { CheckoutItem } from "./checkout-session.js";
 
 export interface CartLine {
@@ -6,22 +13,27 @@ export interface CartLine {
   quantity: number;
 }
 
+/** A product as the catalog prices it in one currency: `price` is absent when it is not sold in it. */
 export interface CatalogEntry {
   id: string;
   name: string;
-  price: Amount;
+  price?: Amount;
+  taxClass: TaxClass;
 }
 
 export interface PricedCart {
   items: CheckoutItem[];
+  /** What is charged (totals.total). */
   total: Amount;
+  totals: Totals;
 }
 
 /**
- * Prices the cart from the catalog, server-side: the client never states a price. An empty
- * cart, a product no longer in the catalog or a mix of currencies stops the checkout.
+ * Prices the cart in its currency from the catalog, server-side: the client never states a
+ * price. An empty cart, a product no longer in the catalog or no longer sold in the cart's
+ * currency stops the checkout. The totals carry the tax contained per rate (consumption tax).
  */
-export function priceCart(lines: CartLine[], catalog: CatalogEntry[]): PricedCart {
+export function priceCart(lines: CartLine[], catalog: CatalogEntry[], currency: string): PricedCart {
   if (lines.length === 0) throw failedPrecondition("CART_EMPTY", "the cart is empty");
   const byId = new Map(catalog.map((p) => [p.id, p]));
   const priced = lines.map((line) => {
@@ -31,22 +43,29 @@ export function priceCart(lines: CartLine[], catalog: CatalogEntry[]): PricedCar
         metadata: { product_id: line.productId },
       });
     }
-    return { line, product };
+    const price = product.price;
+    if (price?.currency !== currency) {
+      throw failedPrecondition("PRODUCT_NOT_PRICED", `product ${product.id} has no price in ${currency}`, {
+        metadata: { product_id: product.id, currency },
+      });
+    }
+    return { line, product, price };
   });
-  const currency = priced[0]!.product.price.currency;
-  if (priced.some((p) => p.product.price.currency !== currency)) {
-    throw failedPrecondition("MIXED_CURRENCIES", "the cart mixes currencies; check out one currency at a time");
-  }
+  const totals = checkoutTotals(
+    priced.map(({ line, product, price }) => ({
+      amount: multiplyMoney(price, line.quantity),
+      taxClass: product.taxClass,
+    })),
+    currency,
+  );
   return {
-    items: priced.map(({ line, product }) => ({
+    items: priced.map(({ line, product, price }) => ({
       productId: product.id,
       name: product.name,
       quantity: line.quantity,
-      unitPriceMinor: product.price.amountMinor,
+      unitPriceMinor: price.amountMinor,
     })),
-    total: sumMoney(
-      priced.map(({ line, product }) => multiplyMoney(product.price, line.quantity)),
-      currency,
-    ),
+    total: totals.total,
+    totals,
   };
 }

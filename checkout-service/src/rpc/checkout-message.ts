@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { toMoneyProto, toShippingAddressProto } from "@checkout-saga/shared";
+import { toMoneyProto, toShippingAddressProto, toTotalsProto } from "@checkout-saga/shared";
 import {
   type Checkout,
   CheckoutFailureSchema,
@@ -34,6 +34,7 @@ export function toCheckoutMessage(session: CheckoutSession, options: { history: 
     userId: session.userId,
     status: statusToMessage(session.status),
     total: toMoneyProto(session.total),
+    totals: session.totals && toTotalsProto(session.totals),
     items: session.items.map((i) =>
       create(CheckoutItemSchema, {
         productId: i.productId,

@@ -117,7 +117,14 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
     // What other checkouts hold (running, or bought and not yet removed by the cart consumer) is not for sale.
     const { lines, heldBy } = buyableLines(cart.lines, cart.held);
     if (lines.length === 0) throw await nothingToBuy(heldBy);
-    return priceCart(lines, await deps.catalog.getProducts(lines.map((l) => l.productId)));
+    return priceCart(
+      lines,
+      await deps.catalog.getProducts(
+        lines.map((l) => l.productId),
+        cart.currency,
+      ),
+      cart.currency,
+    );
   }
 
   /** A new attempt for a key whose checkout failed for a passing reason: priced afresh, created, driven. */
@@ -143,6 +150,7 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
         userId: request.userId,
         items: priced.items,
         total: priced.total,
+        totals: priced.totals,
         shippingAddress: request.shippingAddress,
         paymentMethod: request.paymentMethod,
         stepMode: request.stepMode,

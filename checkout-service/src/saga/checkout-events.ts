@@ -9,6 +9,7 @@ import {
   type OutboxMessage,
   toMoneyProto,
   toShippingAddressProto,
+  toTotalsProto,
 } from "@checkout-saga/shared";
 import {
   CheckoutCompletedSchema,
@@ -40,6 +41,7 @@ export function checkoutEndedEvent(session: CheckoutRecord, at: Date): OutboxMes
               }),
             ),
             total: toMoneyProto(session.total),
+            totals: session.totals && toTotalsProto(session.totals),
             paymentId: session.paymentId ?? "",
             reservationId: session.reservationId ?? "",
             shippingAddress: toShippingAddressProto(session.shippingAddress),

@@ -1,4 +1,4 @@
-import type { Amount } from "@checkout-saga/shared";
+import type { Amount, Totals } from "@checkout-saga/shared";
 import type { CheckoutItem, PaymentMethod, ShippingAddress } from "../domain/checkout-session.js";
 import type { CheckoutSagaStore, CheckoutSession } from "./checkout-saga.js";
 
@@ -7,6 +7,7 @@ export interface NewCheckout {
   id: string;
   userId: string;
   total: Amount;
+  totals: Totals;
   items: CheckoutItem[];
   shippingAddress: ShippingAddress;
   paymentMethod: PaymentMethod;

@@ -61,7 +61,8 @@ export interface HeldLines {
 
 /** The user's cart (CartService.GetCart): its lines, and what running or unsettled checkouts hold of them. */
 export interface CartPort {
-  getCart(userId: string): Promise<{ lines: CartLine[]; held: HeldLines[] }>;
+  /** `currency`: the cart's, which every line is priced in. */
+  getCart(userId: string): Promise<{ currency: string; lines: CartLine[]; held: HeldLines[] }>;
 }
 
 /**
@@ -74,7 +75,7 @@ export interface CartClaimPort {
   release(userId: string, checkoutId: string): Promise<void>;
 }
 
-/** Current catalog prices (ProductService.GetProducts); unknown ids are left out. */
+/** Current catalog prices in a currency (ProductService.GetProducts); unknown ids are left out. */
 export interface CatalogPort {
-  getProducts(ids: string[]): Promise<CatalogEntry[]>;
+  getProducts(ids: string[], currency: string): Promise<CatalogEntry[]>;
 }

@@ -1,4 +1,4 @@
-import { type OutboxSignal, outboxInsertFor, type Sql } from "@checkout-saga/shared";
+import { type OutboxSignal, outboxInsertFor, type Sql, type Totals } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import type { CheckoutFailure, CheckoutItem, ShippingAddress } from "../domain/checkout-session.js";
 import { type CheckoutSession, type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
@@ -24,6 +24,7 @@ interface SessionRow {
   status: string;
   currency: string;
   total_minor: string | number;
+  totals: Totals | null;
   items: CheckoutItem[];
   shipping_address: ShippingAddress;
   payment_method_type: string;
@@ -167,10 +168,10 @@ export function createPostgresCheckoutStore(
       const created = await sql`
         with claimed as (${claimKey}),
         session as (
-          insert into checkout_sessions (id, user_id, status, currency, total_minor, items, shipping_address,
+          insert into checkout_sessions (id, user_id, status, currency, total_minor, totals, items, shipping_address,
             payment_method_type, payment_token, step_mode, lease_owner, lease_expires_at, created_at, updated_at)
           select claimed.checkout_id, ${c.userId}::text, 'INITIATED', ${c.total.currency}::text,
-            ${c.total.amountMinor}::bigint, ${json(c.items)}::jsonb, ${json(c.shippingAddress)}::jsonb,
+            ${c.total.amountMinor}::bigint, ${json(c.totals)}::jsonb, ${json(c.items)}::jsonb, ${json(c.shippingAddress)}::jsonb,
             ${c.paymentMethod.type}::text, ${c.paymentMethod.token}::text, ${c.stepMode}::boolean, ${owner}::text,
             ${leaseUntil()}, ${c.createdAt}::timestamptz, ${c.createdAt}::timestamptz
           from claimed
@@ -244,6 +245,7 @@ function toSession(row: SessionRow, history: TransitionRow[]): CheckoutSession {
     userId: row.user_id,
     status: toStatus(row.status),
     total: { currency: row.currency, amountMinor: Number(row.total_minor) },
+    ...(row.totals ? { totals: row.totals } : {}),
     items: row.items,
     shippingAddress: row.shipping_address,
     paymentMethod: { type: "card", token: row.payment_token },

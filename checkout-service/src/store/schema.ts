@@ -26,6 +26,8 @@ export const checkoutSessions = pgTable(
     status: text("status").notNull(),
     currency: text("currency").notNull(),
     totalMinor: bigint("total_minor", { mode: "number" }).notNull(),
+    /** Subtotal, points, total, tax per rate (JSON of Totals); null for checkouts created before totals existed. */
+    totals: jsonb("totals"),
     items: jsonb("items").notNull(),
     shippingAddress: jsonb("shipping_address").notNull(),
     paymentMethodType: text("payment_method_type").notNull(),

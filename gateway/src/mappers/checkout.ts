@@ -1,6 +1,6 @@
 import { type Checkout, CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { CHECKOUT_STATUSES, type CheckoutJson } from "../openapi/schemas.js";
-import { isoTime, moneyJson } from "./json.js";
+import { isoTime, moneyJson, totalsJson } from "./json.js";
 
 /** "INVENTORY_RESERVED": the plain state name, as the contract's state machine spells it. */
 export function statusName(s: CheckoutStatus): CheckoutJson["status"] {
@@ -16,6 +16,7 @@ export function checkoutJson(c: Checkout, options: { history: boolean }): Checko
     checkout_id: c.checkoutId,
     status: statusName(c.status),
     total: moneyJson(c.total),
+    totals: totalsJson(c.totals, c.total),
     items: c.items.map((i) => {
       const unit = moneyJson(i.unitPrice);
       return {

@@ -1,7 +1,7 @@
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Amount } from "@checkout-saga/shared";
-import type { Money } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
-import type { MoneyJson } from "../openapi/schemas.js";
+import type { Money, Totals } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import type { MoneyJson, TotalsJson } from "../openapi/schemas.js";
 
 export type { MoneyJson };
 
@@ -12,6 +12,32 @@ export const moneyJson = (m: Money | undefined): MoneyJson => ({
   currency: m?.currency ?? "",
   amount_minor: Number(m?.amountMinor ?? 0n),
 });
+
+/**
+ * Totals as JSON (rates as "10%"). A checkout or order from before totals existed has none: its
+ * total alone then, with no tax breakdown.
+ */
+export function totalsJson(t: Totals | undefined, total: Money | undefined): TotalsJson {
+  if (!t) {
+    const charged = moneyJson(total);
+    return { subtotal: charged, points_redeemed: { ...charged, amount_minor: 0 }, total: charged, tax: null };
+  }
+  return {
+    subtotal: moneyJson(t.subtotal),
+    points_redeemed: moneyJson(t.pointsRedeemed),
+    total: moneyJson(t.total),
+    tax: t.tax
+      ? {
+          included: true,
+          lines: t.tax.lines.map((l) => ({
+            rate: `${l.ratePercent}%`,
+            taxable: moneyJson(l.taxable),
+            tax: moneyJson(l.tax),
+          })),
+        }
+      : null,
+  };
+}
 
 /** An ISO 8601 UTC timestamp, or null when the service left it unset. */
 export const isoTime = (t: Timestamp | undefined): string | null => (t ? timestampDate(t).toISOString() : null);

@@ -1,7 +1,7 @@
 import { type Order, OrderStatus } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { OrderJson } from "../openapi/schemas.js";
 import { addressJson } from "./address.js";
-import { isoTime, moneyJson } from "./json.js";
+import { isoTime, moneyJson, totalsJson } from "./json.js";
 
 const ORDER_STATUSES = new Set<string>(["CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]);
 
@@ -17,6 +17,7 @@ export function orderJson(o: Order): OrderJson {
     checkout_id: o.checkoutId,
     status: orderStatusName(o.status),
     total: moneyJson(o.total),
+    totals: totalsJson(o.totals, o.total),
     items: o.items.map((i) => ({
       product_id: i.productId,
       name: i.name,

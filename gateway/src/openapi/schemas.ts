@@ -19,12 +19,15 @@ export const MoneySchema = z
   .openapi("Money", { example: { currency: "USD", amount_minor: 129999 } });
 
 const usd = (amount_minor: number) => ({ currency: "USD", amount_minor });
+const jpy = (amount_minor: number) => ({ currency: "JPY", amount_minor });
 
 const productExample = {
   id: "1",
   name: "Laptop",
   description: "A 14-inch laptop",
   price: usd(129999),
+  prices: [jpy(189800), usd(129999)],
+  tax_class: "standard" as const,
   image_url: "/images/laptop.png",
   available: 5,
 };
@@ -34,7 +37,14 @@ export const ProductSchema = z
     id: z.string(),
     name: z.string(),
     description: z.string(),
-    price: MoneySchema,
+    price: MoneySchema.nullable().openapi({
+      description:
+        "The price in the requested currency (`?currency=`, default the store's); null when the product is not sold in it — never a converted guess",
+    }),
+    prices: z.array(MoneySchema).openapi({ description: "One price per currency the product is sold in" }),
+    tax_class: z
+      .enum(["standard", "reduced"])
+      .openapi({ description: "Which tax rate applies (JPY: standard 10%, reduced 8%); prices include the tax" }),
     image_url: z.string(),
     available: z.int().min(0).openapi({ description: "The inventory service's current available count" }),
   })
@@ -45,6 +55,7 @@ export const ProductPageSchema = z
   .openapi("ProductPage", { example: { items: [productExample], next_page_token: null } });
 
 const cartExample = {
+  currency: "USD",
   items: [{ product_id: "2", name: "Mouse", quantity: 2, unit_price: usd(2999), subtotal: usd(5998) }],
   total: usd(5998),
 };
@@ -54,13 +65,22 @@ export const CartLineSchema = z
     product_id: z.string(),
     name: z.string().nullable().openapi({ description: "Null (with the prices) for a product no longer sold" }),
     quantity: z.int(),
-    unit_price: MoneySchema.nullable(),
+    unit_price: MoneySchema.nullable().openapi({
+      description: "In the cart's currency; null (with the subtotal) when the product is no longer sold in it",
+    }),
     subtotal: MoneySchema.nullable(),
   })
   .openapi("CartLine", { example: cartExample.items[0] });
 
 export const CartSchema = z
-  .object({ items: z.array(CartLineSchema), total: MoneySchema })
+  .object({
+    currency: z.string().openapi({
+      description: "ISO 4217: every line is priced in it (`STORE_CURRENCY` until changed with PATCH)",
+      example: "USD",
+    }),
+    items: z.array(CartLineSchema),
+    total: MoneySchema,
+  })
   .openapi("Cart", { example: cartExample });
 
 /** The saga's states as checkout.proto's CheckoutStatus names them: one source for the wire and the document. */
@@ -96,11 +116,53 @@ export const TransitionSchema = z
     example: { from: "INITIATED", to: "INVENTORY_RESERVED", reason: "stock reserved", at: "2026-01-01T00:00:01.000Z" },
   });
 
+const totalsExample = {
+  subtotal: jpy(191420),
+  points_redeemed: jpy(0),
+  total: jpy(191420),
+  tax: {
+    included: true,
+    lines: [
+      { rate: "10%", taxable: jpy(189800), tax: jpy(17254) },
+      { rate: "8%", taxable: jpy(1620), tax: jpy(120) },
+    ],
+  },
+};
+
+export const TotalsSchema = z
+  .object({
+    subtotal: MoneySchema.openapi({ description: "The lines' sum" }),
+    points_redeemed: MoneySchema.openapi({ description: "Points taken off (zero for now)" }),
+    total: MoneySchema.openapi({ description: "What is charged" }),
+    tax: z
+      .object({
+        included: z
+          .literal(true)
+          .openapi({ description: "The prices include the tax; the lines show what they contain" }),
+        lines: z.array(
+          z.object({
+            rate: z.string().openapi({ example: "10%" }),
+            taxable: MoneySchema.openapi({ description: "The tax-inclusive total of the lines at this rate" }),
+            tax: MoneySchema.openapi({
+              description: "floor(taxable × rate / (100 + rate)): once per rate, rounded down",
+            }),
+          }),
+        ),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "The tax contained, per rate, highest first (JPY: consumption tax 10% / 8%); null for other currencies",
+      }),
+  })
+  .openapi("Totals", { example: totalsExample });
+
 export const CheckoutSchema = z
   .object({
     checkout_id: z.string(),
     status: checkoutStatus,
     total: MoneySchema,
+    totals: TotalsSchema,
     items: z.array(CheckoutItemSchema),
     failure_reason: z
       .string()
@@ -120,6 +182,7 @@ export const CheckoutSchema = z
       checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
       status: "COMPLETED",
       total: usd(129999),
+      totals: { subtotal: usd(129999), points_redeemed: usd(0), total: usd(129999), tax: null },
       items: [checkoutItemExample],
       created_at: "2026-01-01T00:00:00.000Z",
       updated_at: "2026-01-01T00:00:02.000Z",
@@ -144,6 +207,7 @@ const orderExample = {
   checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
   status: "CONFIRMED",
   total: usd(129999),
+  totals: { subtotal: usd(129999), points_redeemed: usd(0), total: usd(129999), tax: null },
   items: [{ product_id: "1", name: "Laptop", quantity: 1, unit_price: usd(129999) }],
   shipping_address: exampleAddress,
   created_at: "2026-01-01T00:00:03.000Z",
@@ -156,6 +220,7 @@ export const OrderSchema = z
     checkout_id: z.string(),
     status: z.enum(["UNSPECIFIED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]),
     total: MoneySchema,
+    totals: TotalsSchema,
     items: z.array(z.object({ product_id: z.string(), name: z.string(), quantity: z.int(), unit_price: MoneySchema })),
     shipping_address: AddressSchema.nullable(),
     created_at: iso("2026-01-01T00:00:03.000Z").nullable(),
@@ -235,6 +300,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Cart: CartSchema,
   CheckoutItem: CheckoutItemSchema,
   Transition: TransitionSchema,
+  Totals: TotalsSchema,
   Checkout: CheckoutSchema,
   Address: AddressSchema,
   Order: OrderSchema,
@@ -251,5 +317,6 @@ export type CartJson = z.infer<typeof CartSchema>;
 export type CartLineJson = z.infer<typeof CartLineSchema>;
 export type AddressJson = z.infer<typeof AddressSchema>;
 export type CheckoutJson = z.infer<typeof CheckoutSchema>;
+export type TotalsJson = z.infer<typeof TotalsSchema>;
 export type OrderJson = z.infer<typeof OrderSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;

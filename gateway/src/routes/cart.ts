@@ -17,7 +17,7 @@ import { requestBindings } from "./request-bindings.js";
 
 type Clients = Pick<GatewayClients, "cart" | "product">;
 
-const { addCartItem, setCartItemQuantity, removeCartItem } = requestBindings;
+const { addCartItem, setCartItemQuantity, removeCartItem, updateCart } = requestBindings;
 
 const cartRoute = { tags: ["cart"], security: bearerSecurity };
 
@@ -49,7 +49,8 @@ export const addCartItemRoute = createRoute({
   request: { body: jsonRequestBody(addCartItem.body, "The product and how many to add") },
   responses: {
     201: jsonResponse(CartSchema, "The cart after the change"),
-    // 404: no such product; 409 also: the line would pass 99; 422: the cart holds the most lines it may.
+    // 404: no such product; 409 also: the line would pass 99; 422: the cart holds the most lines it
+    // may, or the product has no price in the cart's currency.
     ...problemResponses(...BODY_PROBLEMS, 404, 422),
   },
 });
@@ -85,6 +86,21 @@ export const removeCartItemRoute = createRoute({
   },
 });
 
+export const updateCartRoute = createRoute({
+  ...cartRoute,
+  operationId: "updateCart",
+  summary: "Change the cart's currency; every line is then priced in it",
+  method: "patch",
+  path: "/",
+  middleware: [jsonBody()] as const,
+  request: { body: jsonRequestBody(updateCart.body, "The cart's new currency (ISO 4217)") },
+  responses: {
+    200: jsonResponse(CartSchema, "The cart, priced in its new currency"),
+    // 400 also: a code outside ISO 4217; 422: a line's product has no price in that currency (product-not-priced).
+    ...problemResponses(...BODY_PROBLEMS, 422),
+  },
+});
+
 export const clearCartRoute = createRoute({
   ...cartRoute,
   operationId: "clearCart",
@@ -94,13 +110,14 @@ export const clearCartRoute = createRoute({
   responses: { 200: jsonResponse(CartSchema, "The empty cart"), ...problemResponses(...WRITE_PROBLEMS) },
 });
 
-/** The caller's cart: GET, add/set/remove a line, clear. Every answer is the enriched cart. */
+/** The caller's cart: GET, add/set/remove a line, change its currency, clear. Every answer is the enriched cart. */
 export function cartRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>();
 
   const render = async (c: Context<GatewayEnv>, cart: Cart | undefined): Promise<CartJson> => {
     const ids = [...new Set((cart?.items ?? []).map((i) => i.productId))];
-    const products = ids.length ? (await clients.product.getProducts({ ids }, callOptions(c))).products : [];
+    const currency = cart?.currency ?? "";
+    const products = ids.length ? (await clients.product.getProducts({ ids, currency }, callOptions(c))).products : [];
     return enrichCart(cart, products);
   };
 
@@ -125,6 +142,14 @@ export function cartRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
   app.openapi(removeCartItemRoute, async (c) => {
     const res = await clients.cart.removeItem(
       { ...removeCartItem.rpcRequest(c), userId: c.get("userId") },
+      callOptions(c),
+    );
+    return c.json(await render(c, res.cart), 200);
+  });
+
+  app.openapi(updateCartRoute, async (c) => {
+    const res = await clients.cart.setCartCurrency(
+      { ...updateCart.rpcRequest(c), userId: c.get("userId") },
       callOptions(c),
     );
     return c.json(await render(c, res.cart), 200);

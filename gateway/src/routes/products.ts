@@ -40,7 +40,7 @@ export const getProductRoute = createRoute({
   method: "get",
   path: "/{id}",
   security: bearerSecurity,
-  request: { params: getProduct.params },
+  request: { params: getProduct.params, query: getProduct.query },
   responses: {
     200: jsonResponse(ProductSchema, "The product"),
     ...problemResponses(400, 404, ...AUTHENTICATED_PROBLEMS),
@@ -68,8 +68,9 @@ export function productRoutes(clients: Clients): OpenAPIHono<GatewayEnv> {
   });
 
   app.openapi(getProductRoute, async (c) => {
-    const { id = "" } = getProduct.rpcRequest(c);
-    const res = await clients.product.getProduct({ id }, callOptions(c));
+    const req = getProduct.rpcRequest(c);
+    const id = req.id ?? "";
+    const res = await clients.product.getProduct(req, callOptions(c));
     if (!res.product) throw new Error(`product service answered GetProduct(${id}) without a product`);
     const stock = await availability(clients, c, [id]);
     return c.json(productJson(res.product, stock.get(id) ?? 0), 200);

@@ -2,6 +2,7 @@ import {
   AddItemRequestSchema,
   ClaimCartLinesRequestSchema,
   RemoveItemRequestSchema,
+  SetCartCurrencyRequestSchema,
   UpdateQuantityRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import {
@@ -31,8 +32,12 @@ const orderId = "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11";
  * to different rules. Routes that take no input (the cart as a whole, health) have none.
  */
 export const requestBindings = {
-  listProducts: bindRpcRequest(ListProductsRequestSchema, { query: page }),
-  getProduct: bindRpcRequest(GetProductRequestSchema, { params: { id: "id" }, paramExamples: { id: "1" } }),
+  listProducts: bindRpcRequest(ListProductsRequestSchema, { query: { ...page, currency: "currency" } }),
+  getProduct: bindRpcRequest(GetProductRequestSchema, {
+    params: { id: "id" },
+    paramExamples: { id: "1" },
+    query: { currency: "currency" },
+  }),
   addCartItem: bindRpcRequest(AddItemRequestSchema, {
     body: { product_id: "product_id", quantity: "quantity" },
     bodyName: "AddCartItem",
@@ -44,6 +49,11 @@ export const requestBindings = {
     body: { quantity: "quantity" },
     bodyName: "SetQuantity",
     bodyExample: { quantity: 3 },
+  }),
+  updateCart: bindRpcRequest(SetCartCurrencyRequestSchema, {
+    body: { currency: "currency" },
+    bodyName: "CartUpdate",
+    bodyExample: { currency: "JPY" },
   }),
   removeCartItem: bindRpcRequest(RemoveItemRequestSchema, {
     params: { product_id: "product_id" },

@@ -5,4 +5,5 @@ export const seedStock: ReadonlyArray<{ productId: string; available: number }> 
   { productId: "3", available: 100 }, // Keyboard
   { productId: "4", available: 75 }, // Monitor
   { productId: "5", available: 150 }, // Headphones
+  { productId: "6", available: 300 }, // Matcha
 ];

@@ -26,7 +26,29 @@ function buildDraft(overrides: Partial<OrderDraft> = {}): OrderDraft {
 describe("draftOrder", () => {
   it("accepts a well-formed checkout", () => {
     const draft = buildDraft();
-    expect(draftOrder(draft)).toEqual(draft);
+    // An event without totals (a checkout from before they existed): the total alone, no tax breakdown.
+    expect(draftOrder(draft)).toEqual({
+      ...draft,
+      totals: {
+        subtotal: draft.total,
+        pointsRedeemed: { ...draft.total, amountMinor: 0 },
+        total: draft.total,
+        tax: null,
+      },
+    });
+  });
+
+  it("keeps the checkout's totals with the tax per rate, and refuses totals that are not the total", () => {
+    const yen = (amountMinor: number) => ({ currency: "JPY", amountMinor });
+    const totals = {
+      subtotal: yen(6480),
+      pointsRedeemed: yen(0),
+      total: yen(6480),
+      tax: { included: true as const, lines: [{ ratePercent: 8, taxable: yen(6480), tax: yen(480) }] },
+    };
+    const lines = [{ productId: "6", name: "Matcha", quantity: 4, unitPrice: yen(1620) }];
+    expect(draftOrder(buildDraft({ total: yen(6480), totals, lines })).totals).toEqual(totals);
+    expect(() => draftOrder(buildDraft({ total: yen(6000), totals, lines }))).toThrow(/is not the total/);
   });
 
   it.each<[string, Partial<OrderDraft>, RegExp]>([

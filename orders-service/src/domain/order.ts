@@ -1,4 +1,4 @@
-import { type Amount, invalidArgument, money, type ShippingAddress } from "@checkout-saga/shared";
+import { type Amount, invalidArgument, money, type ShippingAddress, type Totals } from "@checkout-saga/shared";
 
 export type OrderStatus = "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
 
@@ -21,6 +21,8 @@ export interface Order {
   status: OrderStatus;
   /** What the customer was charged. */
   total: Amount;
+  /** As the checkout computed them: subtotal, points, total charged, tax contained per rate. */
+  totals: Totals;
   lines: OrderLine[];
   shippingAddress: ShippingAddress;
   paymentId: string;
@@ -33,6 +35,8 @@ export interface OrderDraft {
   checkoutId: string;
   userId: string;
   total: Amount;
+  /** Absent in events from checkouts before totals existed: then the total alone, no tax breakdown. */
+  totals?: Totals;
   lines: OrderLine[];
   shippingAddress: ShippingAddress;
   paymentId: string;
@@ -46,7 +50,7 @@ export interface OrderDraft {
  * Checks what a completed checkout hands over before it becomes an order: ids present, at
  * least one line, positive quantities, integer non-negative amounts in one currency.
  */
-export function draftOrder(input: OrderDraft): OrderDraft {
+export function draftOrder(input: OrderDraft): OrderDraft & { totals: Totals } {
   if (input.checkoutId === "") throw invalidOrder("checkout_id is missing");
   if (input.userId === "") throw invalidOrder("user_id is missing");
   if (input.lines.length === 0) throw invalidOrder("an order needs at least one line");
@@ -62,7 +66,16 @@ export function draftOrder(input: OrderDraft): OrderDraft {
     }
     return { ...line, unitPrice };
   });
-  return { ...input, total, lines };
+  const totals = input.totals ?? totalsOfTotal(total);
+  if (totals.total.currency !== total.currency || totals.total.amountMinor !== total.amountMinor) {
+    throw invalidOrder(`totals.total ${JSON.stringify(totals.total)} is not the total ${JSON.stringify(total)}`);
+  }
+  return { ...input, total, totals, lines };
+}
+
+/** The totals of an order placed before checkouts computed them: its total, no points, no tax breakdown. */
+export function totalsOfTotal(total: Amount): Totals {
+  return { subtotal: total, pointsRedeemed: money(total.currency, 0), total, tax: null };
 }
 
 function checkedAmount(a: Amount, what: string): Amount {

@@ -1,5 +1,11 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { type Amount, type EventHandler, fromShippingAddressProto, type Logger } from "@checkout-saga/shared";
+import {
+  type Amount,
+  type EventHandler,
+  fromShippingAddressProto,
+  fromTotalsProto,
+  type Logger,
+} from "@checkout-saga/shared";
 import type { Money } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import type { CheckoutCompleted, EventEnvelope } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import { draftOrder, type OrderDraft } from "../domain/order.js";
@@ -48,6 +54,7 @@ function toDraft(event: EventEnvelope, c: CheckoutCompleted): OrderDraft {
       checkoutId: c.checkoutId,
       userId: c.userId,
       total: amount(c.total, "total"),
+      ...(c.totals ? { totals: fromTotalsProto(c.totals) } : {}),
       lines: c.items.map((item, i) => ({
         productId: item.productId,
         name: item.name,

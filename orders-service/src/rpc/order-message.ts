@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { toMoneyProto, toShippingAddressProto } from "@checkout-saga/shared";
+import { toMoneyProto, toShippingAddressProto, toTotalsProto } from "@checkout-saga/shared";
 import {
   OrderItemSchema,
   type Order as OrderMessage,
@@ -30,6 +30,7 @@ export function toOrderMessage(o: Order): OrderMessage {
     userId: o.userId,
     status: protoByStatus[o.status],
     total: toMoneyProto(o.total),
+    totals: toTotalsProto(o.totals),
     items: o.lines.map((l) =>
       create(OrderItemSchema, {
         productId: l.productId,

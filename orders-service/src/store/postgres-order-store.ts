@@ -1,7 +1,7 @@
 import { newTimeOrderedId, type Sql } from "@checkout-saga/shared";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import type { Order, OrderLine } from "../domain/order.js";
+import { type Order, type OrderLine, totalsOfTotal } from "../domain/order.js";
 import { needsTransition } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { orderLines, orders } from "./schema.js";
@@ -43,10 +43,10 @@ export function createPostgresOrderStore(client: Sql): OrderStore {
       const lines = draft.lines;
       const [placed] = await client<{ id: string }[]>`
         with placed as (
-          insert into orders (id, checkout_id, user_id, status, currency, total_minor, payment_id,
+          insert into orders (id, checkout_id, user_id, status, currency, total_minor, totals, payment_id,
             shipping_address, source_event_id, checkout_completed_at)
           values (${newTimeOrderedId()}, ${draft.checkoutId}, ${draft.userId}, 'CONFIRMED', ${draft.total.currency},
-            ${draft.total.amountMinor}, ${draft.paymentId}, ${JSON.stringify(draft.shippingAddress)}::text::jsonb,
+            ${draft.total.amountMinor}, ${JSON.stringify(draft.totals ?? totalsOfTotal(draft.total))}::text::jsonb, ${draft.paymentId}, ${JSON.stringify(draft.shippingAddress)}::text::jsonb,
             ${draft.sourceEventId}, ${draft.checkoutCompletedAt?.toISOString() ?? null}::timestamptz)
           on conflict (checkout_id) do nothing
           returning id
@@ -119,6 +119,7 @@ function toOrder(r: OrderRow, lines: LineRow[]): Order {
     userId: r.userId,
     status: r.status,
     total: { currency: r.currency, amountMinor: r.totalMinor },
+    totals: r.totals ?? totalsOfTotal({ currency: r.currency, amountMinor: r.totalMinor }),
     lines: lines.map(
       (l): OrderLine => ({
         productId: l.productId,

@@ -1,3 +1,4 @@
+import type { Totals } from "@checkout-saga/shared";
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { ShippingAddress } from "../domain/order.js";
@@ -15,6 +16,8 @@ export const orders = pgTable(
     status: text("status", { enum: ["CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"] }).notNull(),
     currency: text("currency").notNull(),
     totalMinor: bigint("total_minor", { mode: "number" }).notNull(),
+    /** The checkout's Totals (JSON); null for orders placed before checkouts computed them. */
+    totals: jsonb("totals").$type<Totals>(),
     paymentId: text("payment_id").notNull(),
     shippingAddress: jsonb("shipping_address").$type<ShippingAddress>().notNull(),
     sourceEventId: text("source_event_id").notNull(),

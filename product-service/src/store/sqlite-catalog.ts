@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { money, type TaxClass } from "@checkout-saga/shared";
 import Database from "better-sqlite3";
-import { asc, gt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { Catalog, Product } from "../domain/product.js";
-import { products } from "./schema.js";
+import { productPrices, products } from "./schema.js";
 
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -19,36 +19,33 @@ export function openSqliteCatalog(file: string, seed: Product[]): SqliteCatalog 
   if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite);
   migrate(db, { migrationsFolder });
   db.transaction((tx) => {
     if (tx.select({ id: products.id }).from(products).limit(1).all().length > 0) return;
     for (const p of seed) {
       tx.insert(products)
-        .values({
-          id: p.id,
-          name: p.name,
-          description: p.description,
-          currency: p.price.currency,
-          priceMinor: p.price.amountMinor,
-          imageUrl: p.imageUrl,
-        })
+        .values({ id: p.id, name: p.name, description: p.description, taxClass: p.taxClass, imageUrl: p.imageUrl })
         .run();
+      for (const price of p.prices) {
+        tx.insert(productPrices)
+          .values({ productId: p.id, currency: price.currency, amountMinor: price.amountMinor })
+          .run();
+      }
     }
   });
 
-  const toProduct = (r: ProductRow): Product => ({
-    id: r.id,
-    name: r.name,
-    description: r.description,
-    price: { currency: r.currency, amountMinor: r.price_minor },
-    imageUrl: r.image_url,
-  });
-  // Prepared once, in plain SQL: every checkout and add-to-cart looks products up by id, any
-  // number of them, through this one statement (the ids go as a JSON array).
+  // Plain SQL, prepared once: a product with its prices as a JSON array (ordered by currency),
+  // so every checkout and add-to-cart looks any number of products up in one statement.
+  const columns = `p.id, p.name, p.description, p.tax_class, p.image_url,
+    (select json_group_array(json_array(currency, amount_minor))
+       from (select currency, amount_minor from product_prices where product_id = p.id order by currency)) as prices`;
   const byIds = sqlite.prepare<[string], ProductRow>(
-    `select id, name, description, currency, price_minor, image_url from products
-     where id in (select value from json_each(?))`,
+    `select ${columns} from products p where p.id in (select value from json_each(?))`,
+  );
+  const page = sqlite.prepare<[{ after: string | null; limit: number }], ProductRow>(
+    `select ${columns} from products p where @after is null or p.id > @after order by p.id limit @limit`,
   );
 
   return {
@@ -61,17 +58,9 @@ export function openSqliteCatalog(file: string, seed: Product[]): SqliteCatalog 
       return byIds.all(JSON.stringify(ids)).map(toProduct);
     },
     async list(limit, afterId) {
-      const rows = db
-        .select()
-        .from(products)
-        .where(afterId === undefined ? undefined : gt(products.id, afterId))
-        .orderBy(asc(products.id))
-        .limit(limit + 1)
-        .all();
-      const page = rows
-        .slice(0, limit)
-        .map((r) => toProduct({ ...r, price_minor: r.priceMinor, image_url: r.imageUrl }));
-      return { products: page, nextCursor: rows.length > limit ? page.at(-1)?.id : undefined };
+      const rows = page.all({ after: afterId ?? null, limit: limit + 1 });
+      const found = rows.slice(0, limit).map(toProduct);
+      return { products: found, nextCursor: rows.length > limit ? found.at(-1)?.id : undefined };
     },
     close() {
       sqlite.close();
@@ -79,12 +68,24 @@ export function openSqliteCatalog(file: string, seed: Product[]): SqliteCatalog 
   };
 }
 
-/** A row of `products` (schema.ts) as SQLite returns it. */
+function toProduct(r: ProductRow): Product {
+  const prices = JSON.parse(r.prices) as Array<[string, number]>;
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    prices: prices.map(([currency, amountMinor]) => money(currency, amountMinor)),
+    taxClass: r.tax_class as TaxClass,
+    imageUrl: r.image_url,
+  };
+}
+
+/** A product row with its prices (json_group_array) as SQLite returns it. */
 interface ProductRow {
   id: string;
   name: string;
   description: string;
-  currency: string;
-  price_minor: number;
+  tax_class: string;
   image_url: string;
+  prices: string;
 }

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/cart/v1/cart.proto.
  */
 export const file_checkoutsaga_cart_v1_cart: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKnAQoEQ2FydBIPCgd1c2VyX2lkGAEgASgJEi0KBWl0ZW1zGAIgAygLMh4uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydEl0ZW0SLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoGY2xhaW1zGAQgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltIlsKCUNsYWltTGluZRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIbCghxdWFudGl0eRgCIAEoBUIJukgGGgQYYygBIlAKCUNhcnRDbGFpbRITCgtjaGVja291dF9pZBgBIAEoCRIuCgVsaW5lcxgCIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSJGCg5HZXRDYXJ0UmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCI7Cg9HZXRDYXJ0UmVzcG9uc2USKAoEY2FydBgBIAEoCzIaLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNhcnQilgEKDkFkZEl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhsKCHF1YW50aXR5GAMgASgFQgm6SAYaBBhjKAEiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ip0BChVVcGRhdGVRdWFudGl0eVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMQoKcHJvZHVjdF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGwoIcXVhbnRpdHkYAyABKAVCCbpIBhoEGGMoASJCChZVcGRhdGVRdWFudGl0eVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0InwKEVJlbW92ZUl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIj4KElJlbW92ZUl0ZW1SZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJIChBDbGVhckNhcnRSZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIj0KEUNsZWFyQ2FydFJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0IroBChVDbGFpbUNhcnRMaW5lc1JlcXVlc3QSMQoHdXNlcl9pZBgBIAEoCUIgukgdchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMgoLY2hlY2tvdXRfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjoKBWxpbmVzGAMgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xhaW1MaW5lQgq6SAeSAQQIARAyIkgKFkNsYWltQ2FydExpbmVzUmVzcG9uc2USLgoFY2xhaW0YASABKAsyHy5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Q2xhaW0igAEKF1JlbGVhc2VDYXJ0Q2xhaW1SZXF1ZXN0EjEKB3VzZXJfaWQYASABKAlCILpIHXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjIKC2NoZWNrb3V0X2lkGAIgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCIaChhSZWxlYXNlQ2FydENsYWltUmVzcG9uc2UyyQUKC0NhcnRTZXJ2aWNlElYKB0dldENhcnQSJC5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0UmVxdWVzdBolLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkdldENhcnRSZXNwb25zZRJWCgdBZGRJdGVtEiQuY2hlY2tvdXRzYWdhLmNhcnQudjEuQWRkSXRlbVJlcXVlc3QaJS5jaGVja291dHNhZ2EuY2FydC52MS5BZGRJdGVtUmVzcG9uc2USawoOVXBkYXRlUXVhbnRpdHkSKy5jaGVja291dHNhZ2EuY2FydC52MS5VcGRhdGVRdWFudGl0eVJlcXVlc3QaLC5jaGVja291dHNhZ2EuY2FydC52MS5VcGRhdGVRdWFudGl0eVJlc3BvbnNlEl8KClJlbW92ZUl0ZW0SJy5jaGVja291dHNhZ2EuY2FydC52MS5SZW1vdmVJdGVtUmVxdWVzdBooLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbW92ZUl0ZW1SZXNwb25zZRJcCglDbGVhckNhcnQSJi5jaGVja291dHNhZ2EuY2FydC52MS5DbGVhckNhcnRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xlYXJDYXJ0UmVzcG9uc2USawoOQ2xhaW1DYXJ0TGluZXMSKy5jaGVja291dHNhZ2EuY2FydC52MS5DbGFpbUNhcnRMaW5lc1JlcXVlc3QaLC5jaGVja291dHNhZ2EuY2FydC52MS5DbGFpbUNhcnRMaW5lc1Jlc3BvbnNlEnEKEFJlbGVhc2VDYXJ0Q2xhaW0SLS5jaGVja291dHNhZ2EuY2FydC52MS5SZWxlYXNlQ2FydENsYWltUmVxdWVzdBouLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbGVhc2VDYXJ0Q2xhaW1SZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK5AQoEQ2FydBIPCgd1c2VyX2lkGAEgASgJEi0KBWl0ZW1zGAIgAygLMh4uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydEl0ZW0SLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoGY2xhaW1zGAQgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltEhAKCGN1cnJlbmN5GAUgASgJIlsKCUNsYWltTGluZRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIbCghxdWFudGl0eRgCIAEoBUIJukgGGgQYYygBIlAKCUNhcnRDbGFpbRITCgtjaGVja291dF9pZBgBIAEoCRIuCgVsaW5lcxgCIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSJGCg5HZXRDYXJ0UmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCI7Cg9HZXRDYXJ0UmVzcG9uc2USKAoEY2FydBgBIAEoCzIaLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNhcnQilgEKDkFkZEl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhsKCHF1YW50aXR5GAMgASgFQgm6SAYaBBhjKAEiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ip0BChVVcGRhdGVRdWFudGl0eVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMQoKcHJvZHVjdF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGwoIcXVhbnRpdHkYAyABKAVCCbpIBhoEGGMoASJCChZVcGRhdGVRdWFudGl0eVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0InwKEVJlbW92ZUl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIj4KElJlbW92ZUl0ZW1SZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJIChBDbGVhckNhcnRSZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIj0KEUNsZWFyQ2FydFJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0IrgHChZTZXRDYXJ0Q3VycmVuY3lSZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEucGCghjdXJyZW5jeRgCIAEoCULUBrpI0AZyzQZSA0FFRFIDQUZOUgNBTExSA0FNRFIDQU5HUgNBT0FSA0FSU1IDQVVEUgNBV0dSA0FaTlIDQkFNUgNCQkRSA0JEVFIDQkdOUgNCSERSA0JJRlIDQk1EUgNCTkRSA0JPQlIDQk9WUgNCUkxSA0JTRFIDQlROUgNCV1BSA0JZTlIDQlpEUgNDQURSA0NERlIDQ0hFUgNDSEZSA0NIV1IDQ0xGUgNDTFBSA0NOWVIDQ09QUgNDT1VSA0NSQ1IDQ1VDUgNDVVBSA0NWRVIDQ1pLUgNESkZSA0RLS1IDRE9QUgNEWkRSA0VHUFIDRVJOUgNFVEJSA0VVUlIDRkpEUgNGS1BSA0dCUFIDR0VMUgNHSFNSA0dJUFIDR01EUgNHTkZSA0dUUVIDR1lEUgNIS0RSA0hOTFIDSFRHUgNIVUZSA0lEUlIDSUxTUgNJTlJSA0lRRFIDSVJSUgNJU0tSA0pNRFIDSk9EUgNKUFlSA0tFU1IDS0dTUgNLSFJSA0tNRlIDS1BXUgNLUldSA0tXRFIDS1lEUgNLWlRSA0xBS1IDTEJQUgNMS1JSA0xSRFIDTFNMUgNMWURSA01BRFIDTURMUgNNR0FSA01LRFIDTU1LUgNNTlRSA01PUFIDTVJVUgNNVVJSA01WUlIDTVdLUgNNWE5SA01YVlIDTVlSUgNNWk5SA05BRFIDTkdOUgNOSU9SA05PS1IDTlBSUgNOWkRSA09NUlIDUEFCUgNQRU5SA1BHS1IDUEhQUgNQS1JSA1BMTlIDUFlHUgNRQVJSA1JPTlIDUlNEUgNSVUJSA1JXRlIDU0FSUgNTQkRSA1NDUlIDU0RHUgNTRUtSA1NHRFIDU0hQUgNTTEVSA1NPU1IDU1JEUgNTU1BSA1NUTlIDU1ZDUgNTWVBSA1NaTFIDVEhCUgNUSlNSA1RNVFIDVE5EUgNUT1BSA1RSWVIDVFREUgNUV0RSA1RaU1IDVUFIUgNVR1hSA1VTRFIDVVNOUgNVWUlSA1VZVVIDVVlXUgNVWlNSA1ZFRFIDVkVTUgNWTkRSA1ZVVlIDV1NUUgNYQUZSA1hDRFIDWERSUgNYT0ZSA1hQRlIDWFNVUgNYVUFSA1lFUlIDWkFSUgNaTVdSA1pXRyJDChdTZXRDYXJ0Q3VycmVuY3lSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCK6AQoVQ2xhaW1DYXJ0TGluZXNSZXF1ZXN0EjEKB3VzZXJfaWQYASABKAlCILpIHXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjIKC2NoZWNrb3V0X2lkGAIgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI6CgVsaW5lcxgDIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZUIKukgHkgEECAEQMiJIChZDbGFpbUNhcnRMaW5lc1Jlc3BvbnNlEi4KBWNsYWltGAEgASgLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltIoABChdSZWxlYXNlQ2FydENsYWltUmVxdWVzdBIxCgd1c2VyX2lkGAEgASgJQiC6SB1yGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBIyCgtjaGVja291dF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiGgoYUmVsZWFzZUNhcnRDbGFpbVJlc3BvbnNlMrkGCgtDYXJ0U2VydmljZRJWCgdHZXRDYXJ0EiQuY2hlY2tvdXRzYWdhLmNhcnQudjEuR2V0Q2FydFJlcXVlc3QaJS5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0UmVzcG9uc2USVgoHQWRkSXRlbRIkLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkFkZEl0ZW1SZXF1ZXN0GiUuY2hlY2tvdXRzYWdhLmNhcnQudjEuQWRkSXRlbVJlc3BvbnNlEmsKDlVwZGF0ZVF1YW50aXR5EisuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXNwb25zZRJfCgpSZW1vdmVJdGVtEicuY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVtb3ZlSXRlbVJlcXVlc3QaKC5jaGVja291dHNhZ2EuY2FydC52MS5SZW1vdmVJdGVtUmVzcG9uc2USXAoJQ2xlYXJDYXJ0EiYuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xlYXJDYXJ0UmVxdWVzdBonLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsZWFyQ2FydFJlc3BvbnNlEm4KD1NldENhcnRDdXJyZW5jeRIsLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlNldENhcnRDdXJyZW5jeVJlcXVlc3QaLS5jaGVja291dHNhZ2EuY2FydC52MS5TZXRDYXJ0Q3VycmVuY3lSZXNwb25zZRJrCg5DbGFpbUNhcnRMaW5lcxIrLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltQ2FydExpbmVzUmVxdWVzdBosLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltQ2FydExpbmVzUmVzcG9uc2UScQoQUmVsZWFzZUNhcnRDbGFpbRItLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbGVhc2VDYXJ0Q2xhaW1SZXF1ZXN0Gi4uY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVsZWFzZUNhcnRDbGFpbVJlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.cart.v1.CartItem
@@ -68,6 +68,13 @@ export type Cart = Message<"checkoutsaga.cart.v1.Cart"> & {
    * @generated from field: repeated checkoutsaga.cart.v1.CartClaim claims = 4;
    */
   claims: CartClaim[];
+
+  /**
+   * ISO 4217 code every line is priced in (the store's currency until changed).
+   *
+   * @generated from field: string currency = 5;
+   */
+  currency: string;
 };
 
 /**
@@ -327,6 +334,50 @@ export const ClearCartResponseSchema: GenMessage<ClearCartResponse> = /*@__PURE_
   messageDesc(file_checkoutsaga_cart_v1_cart, 13);
 
 /**
+ * @generated from message checkoutsaga.cart.v1.SetCartCurrencyRequest
+ */
+export type SetCartCurrencyRequest = Message<"checkoutsaga.cart.v1.SetCartCurrencyRequest"> & {
+  /**
+   * The user is the caller's user assertion's; set, it must be that user (see the call policy).
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * ISO 4217, e.g. "JPY": the currency-codes package's table (shared/src/money.test.ts keeps
+   * the two equal).
+   *
+   * @generated from field: string currency = 2;
+   */
+  currency: string;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.SetCartCurrencyRequest.
+ * Use `create(SetCartCurrencyRequestSchema)` to create a new message.
+ */
+export const SetCartCurrencyRequestSchema: GenMessage<SetCartCurrencyRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 14);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.SetCartCurrencyResponse
+ */
+export type SetCartCurrencyResponse = Message<"checkoutsaga.cart.v1.SetCartCurrencyResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.cart.v1.Cart cart = 1;
+   */
+  cart?: Cart | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.SetCartCurrencyResponse.
+ * Use `create(SetCartCurrencyResponseSchema)` to create a new message.
+ */
+export const SetCartCurrencyResponseSchema: GenMessage<SetCartCurrencyResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 15);
+
+/**
  * @generated from message checkoutsaga.cart.v1.ClaimCartLinesRequest
  */
 export type ClaimCartLinesRequest = Message<"checkoutsaga.cart.v1.ClaimCartLinesRequest"> & {
@@ -353,7 +404,7 @@ export type ClaimCartLinesRequest = Message<"checkoutsaga.cart.v1.ClaimCartLines
  * Use `create(ClaimCartLinesRequestSchema)` to create a new message.
  */
 export const ClaimCartLinesRequestSchema: GenMessage<ClaimCartLinesRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 14);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 16);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ClaimCartLinesResponse
@@ -370,7 +421,7 @@ export type ClaimCartLinesResponse = Message<"checkoutsaga.cart.v1.ClaimCartLine
  * Use `create(ClaimCartLinesResponseSchema)` to create a new message.
  */
 export const ClaimCartLinesResponseSchema: GenMessage<ClaimCartLinesResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 15);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 17);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ReleaseCartClaimRequest
@@ -392,7 +443,7 @@ export type ReleaseCartClaimRequest = Message<"checkoutsaga.cart.v1.ReleaseCartC
  * Use `create(ReleaseCartClaimRequestSchema)` to create a new message.
  */
 export const ReleaseCartClaimRequestSchema: GenMessage<ReleaseCartClaimRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 16);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 18);
 
 /**
  * @generated from message checkoutsaga.cart.v1.ReleaseCartClaimResponse
@@ -405,7 +456,7 @@ export type ReleaseCartClaimResponse = Message<"checkoutsaga.cart.v1.ReleaseCart
  * Use `create(ReleaseCartClaimResponseSchema)` to create a new message.
  */
 export const ReleaseCartClaimResponseSchema: GenMessage<ReleaseCartClaimResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_cart_v1_cart, 17);
+  messageDesc(file_checkoutsaga_cart_v1_cart, 19);
 
 /**
  * Shopping carts. At most 50 distinct lines; quantity 1..99 per line.
@@ -424,7 +475,8 @@ export const CartService: GenService<{
     output: typeof GetCartResponseSchema;
   },
   /**
-   * Adds quantity to the product's line (creating it). Validates the product exists.
+   * Adds quantity to the product's line (creating it). Validates the product exists and has a
+   * price in the cart's currency (FAILED_PRECONDITION PRODUCT_NOT_PRICED otherwise).
    *
    * @generated from rpc checkoutsaga.cart.v1.CartService.AddItem
    */
@@ -460,6 +512,18 @@ export const CartService: GenService<{
     methodKind: "unary";
     input: typeof ClearCartRequestSchema;
     output: typeof ClearCartResponseSchema;
+  },
+  /**
+   * Sets the cart's currency; every line is then priced in it. FAILED_PRECONDITION with
+   * ErrorDetail reason PRODUCT_NOT_PRICED (metadata product_id, currency) when a line's product
+   * has no price in it; INVALID_ARGUMENT UNKNOWN_CURRENCY for a code outside ISO 4217.
+   *
+   * @generated from rpc checkoutsaga.cart.v1.CartService.SetCartCurrency
+   */
+  setCartCurrency: {
+    methodKind: "unary";
+    input: typeof SetCartCurrencyRequestSchema;
+    output: typeof SetCartCurrencyResponseSchema;
   },
   /**
    * Holds lines of the cart for one checkout, all or nothing, so no other checkout can buy

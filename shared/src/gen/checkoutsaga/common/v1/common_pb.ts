@@ -11,7 +11,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/common/v1/common.proto.
  */
 export const file_checkoutsaga_common_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("CiNjaGVja291dHNhZ2EvY29tbW9uL3YxL2NvbW1vbi5wcm90bxIWY2hlY2tvdXRzYWdhLmNvbW1vbi52MSJCCgVNb25leRIjCghjdXJyZW5jeRgBIAEoCUIRukgOcgwyCl5bQS1aXXszfSQSFAoMYW1vdW50X21pbm9yGAIgASgDIl8KDExpbmVRdWFudGl0eRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIcCghxdWFudGl0eRgCIAEoBUIKukgHGgUY5wcoASKGCAoPU2hpcHBpbmdBZGRyZXNzEpMBCgRuYW1lGAEgASgJQoQBukiAAXJ+EAEYZDJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEkEKBXBob25lGAIgASgJQjK6SC9yLRAEGCAyJ15cKz9bMC05KCkuLV0oPzpbMC05ICgpLi1dKlswLTkoKS4tXSk/JBKaAQoLcG9zdGFsX2NvZGUYAyABKAlChAG6SIABcn4QARgQMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSlQEKBnJlZ2lvbhgEIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKTAQoEY2l0eRgFIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKVAQoFbGluZTEYBiABKAlChQG6SIEBcn8QARjIATJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEpIBCgVsaW5lMhgHIAEoCUKCAbpIf3J9GMgBMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSIgoHY291bnRyeRgIIAEoCUIRukgOcgwyCl5bQS1aXXsyfSQiyAEKC0Vycm9yRGV0YWlsEg4KBnJlYXNvbhgBIAEoCRJDCghtZXRhZGF0YRgCIAMoCzIxLmNoZWNrb3V0c2FnYS5jb21tb24udjEuRXJyb3JEZXRhaWwuTWV0YWRhdGFFbnRyeRIzCgVsaW5lcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJICgxMaW5lU2hvcnRhZ2USEgoKcHJvZHVjdF9pZBgBIAEoCRIRCglyZXF1ZXN0ZWQYAiABKAUSEQoJYXZhaWxhYmxlGAMgASgFYgZwcm90bzM", [file_buf_validate_validate]);
+  fileDesc("CiNjaGVja291dHNhZ2EvY29tbW9uL3YxL2NvbW1vbi5wcm90bxIWY2hlY2tvdXRzYWdhLmNvbW1vbi52MSJCCgVNb25leRIjCghjdXJyZW5jeRgBIAEoCUIRukgOcgwyCl5bQS1aXXszfSQSFAoMYW1vdW50X21pbm9yGAIgASgDInsKB1RheExpbmUSFAoMcmF0ZV9wZXJjZW50GAEgASgFEi4KB3RheGFibGUYAiABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EioKA3RheBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkiUAoMVGF4QnJlYWtkb3duEhAKCGluY2x1ZGVkGAEgASgIEi4KBWxpbmVzGAIgAygLMh8uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5UYXhMaW5lItIBCgZUb3RhbHMSLwoIc3VidG90YWwYASABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjYKD3BvaW50c19yZWRlZW1lZBgCIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSLAoFdG90YWwYAyABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjEKA3RheBgEIAEoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVGF4QnJlYWtkb3duIl8KDExpbmVRdWFudGl0eRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIcCghxdWFudGl0eRgCIAEoBUIKukgHGgUY5wcoASKGCAoPU2hpcHBpbmdBZGRyZXNzEpMBCgRuYW1lGAEgASgJQoQBukiAAXJ+EAEYZDJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEkEKBXBob25lGAIgASgJQjK6SC9yLRAEGCAyJ15cKz9bMC05KCkuLV0oPzpbMC05ICgpLi1dKlswLTkoKS4tXSk/JBKaAQoLcG9zdGFsX2NvZGUYAyABKAlChAG6SIABcn4QARgQMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSlQEKBnJlZ2lvbhgEIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKTAQoEY2l0eRgFIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKVAQoFbGluZTEYBiABKAlChQG6SIEBcn8QARjIATJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEpIBCgVsaW5lMhgHIAEoCUKCAbpIf3J9GMgBMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSIgoHY291bnRyeRgIIAEoCUIRukgOcgwyCl5bQS1aXXsyfSQiyAEKC0Vycm9yRGV0YWlsEg4KBnJlYXNvbhgBIAEoCRJDCghtZXRhZGF0YRgCIAMoCzIxLmNoZWNrb3V0c2FnYS5jb21tb24udjEuRXJyb3JEZXRhaWwuTWV0YWRhdGFFbnRyeRIzCgVsaW5lcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJICgxMaW5lU2hvcnRhZ2USEgoKcHJvZHVjdF9pZBgBIAEoCRIRCglyZXF1ZXN0ZWQYAiABKAUSEQoJYXZhaWxhYmxlGAMgASgFYgZwcm90bzM", [file_buf_validate_validate]);
 
 /**
  * An amount of money: integer minor units (cents, yen) plus an ISO 4217 code. Never a float.
@@ -42,6 +42,111 @@ export const MoneySchema: GenMessage<Money> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_common_v1_common, 0);
 
 /**
+ * One tax rate's share of tax-inclusive prices.
+ *
+ * @generated from message checkoutsaga.common.v1.TaxLine
+ */
+export type TaxLine = Message<"checkoutsaga.common.v1.TaxLine"> & {
+  /**
+   * Whole percent, e.g. 10.
+   *
+   * @generated from field: int32 rate_percent = 1;
+   */
+  ratePercent: number;
+
+  /**
+   * The tax-inclusive total of the lines at this rate.
+   *
+   * @generated from field: checkoutsaga.common.v1.Money taxable = 2;
+   */
+  taxable?: Money | undefined;
+
+  /**
+   * The tax it contains: floor(taxable × rate / (100 + rate)), once per rate.
+   *
+   * @generated from field: checkoutsaga.common.v1.Money tax = 3;
+   */
+  tax?: Money | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.common.v1.TaxLine.
+ * Use `create(TaxLineSchema)` to create a new message.
+ */
+export const TaxLineSchema: GenMessage<TaxLine> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_common_v1_common, 1);
+
+/**
+ * The tax contained in a total, per rate (currencies with a tax table, e.g. JPY).
+ *
+ * @generated from message checkoutsaga.common.v1.TaxBreakdown
+ */
+export type TaxBreakdown = Message<"checkoutsaga.common.v1.TaxBreakdown"> & {
+  /**
+   * The prices include the tax (always true for now).
+   *
+   * @generated from field: bool included = 1;
+   */
+  included: boolean;
+
+  /**
+   * Highest rate first.
+   *
+   * @generated from field: repeated checkoutsaga.common.v1.TaxLine lines = 2;
+   */
+  lines: TaxLine[];
+};
+
+/**
+ * Describes the message checkoutsaga.common.v1.TaxBreakdown.
+ * Use `create(TaxBreakdownSchema)` to create a new message.
+ */
+export const TaxBreakdownSchema: GenMessage<TaxBreakdown> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_common_v1_common, 2);
+
+/**
+ * What a checkout and its order charge, in one currency.
+ *
+ * @generated from message checkoutsaga.common.v1.Totals
+ */
+export type Totals = Message<"checkoutsaga.common.v1.Totals"> & {
+  /**
+   * The lines' sum.
+   *
+   * @generated from field: checkoutsaga.common.v1.Money subtotal = 1;
+   */
+  subtotal?: Money | undefined;
+
+  /**
+   * Points taken off (zero until points exist).
+   *
+   * @generated from field: checkoutsaga.common.v1.Money points_redeemed = 2;
+   */
+  pointsRedeemed?: Money | undefined;
+
+  /**
+   * What is charged.
+   *
+   * @generated from field: checkoutsaga.common.v1.Money total = 3;
+   */
+  total?: Money | undefined;
+
+  /**
+   * Unset for a currency without a tax table.
+   *
+   * @generated from field: checkoutsaga.common.v1.TaxBreakdown tax = 4;
+   */
+  tax?: TaxBreakdown | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.common.v1.Totals.
+ * Use `create(TotalsSchema)` to create a new message.
+ */
+export const TotalsSchema: GenMessage<Totals> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_common_v1_common, 3);
+
+/**
  * A product and how many of it.
  *
  * @generated from message checkoutsaga.common.v1.LineQuantity
@@ -65,7 +170,7 @@ export type LineQuantity = Message<"checkoutsaga.common.v1.LineQuantity"> & {
  * Use `create(LineQuantitySchema)` to create a new message.
  */
 export const LineQuantitySchema: GenMessage<LineQuantity> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_common_v1_common, 1);
+  messageDesc(file_checkoutsaga_common_v1_common, 4);
 
 /**
  * Where an order is shipped.
@@ -125,7 +230,7 @@ export type ShippingAddress = Message<"checkoutsaga.common.v1.ShippingAddress"> 
  * Use `create(ShippingAddressSchema)` to create a new message.
  */
 export const ShippingAddressSchema: GenMessage<ShippingAddress> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_common_v1_common, 2);
+  messageDesc(file_checkoutsaga_common_v1_common, 5);
 
 /**
  * Attached to every error a service returns, so callers can branch on `reason`
@@ -159,7 +264,7 @@ export type ErrorDetail = Message<"checkoutsaga.common.v1.ErrorDetail"> & {
  * Use `create(ErrorDetailSchema)` to create a new message.
  */
 export const ErrorDetailSchema: GenMessage<ErrorDetail> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_common_v1_common, 3);
+  messageDesc(file_checkoutsaga_common_v1_common, 6);
 
 /**
  * A line that could not be satisfied.
@@ -188,5 +293,5 @@ export type LineShortage = Message<"checkoutsaga.common.v1.LineShortage"> & {
  * Use `create(LineShortageSchema)` to create a new message.
  */
 export const LineShortageSchema: GenMessage<LineShortage> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_common_v1_common, 4);
+  messageDesc(file_checkoutsaga_common_v1_common, 7);
 

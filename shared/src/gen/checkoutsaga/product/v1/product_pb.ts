@@ -2,8 +2,8 @@
 // @generated from file checkoutsaga/product/v1/product.proto (package checkoutsaga.product.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Money } from "../../common/v1/common_pb.js";
 import { file_checkoutsaga_common_v1_common } from "../../common/v1/common_pb.js";
@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/product/v1/product.proto.
  */
 export const file_checkoutsaga_product_v1_product: GenFile = /*@__PURE__*/
-  fileDesc("CiVjaGVja291dHNhZ2EvcHJvZHVjdC92MS9wcm9kdWN0LnByb3RvEhdjaGVja291dHNhZ2EucHJvZHVjdC52MSJ5CgdQcm9kdWN0EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSLAoFcHJpY2UYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EhEKCWltYWdlX3VybBgFIAEoCSI+ChFHZXRQcm9kdWN0UmVxdWVzdBIpCgJpZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiRwoSR2V0UHJvZHVjdFJlc3BvbnNlEjEKB3Byb2R1Y3QYASABKAsyIC5jaGVja291dHNhZ2EucHJvZHVjdC52MS5Qcm9kdWN0IkcKEkdldFByb2R1Y3RzUmVxdWVzdBIxCgNpZHMYASADKAlCJLpIIZIBHhBkIhpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCJeChNHZXRQcm9kdWN0c1Jlc3BvbnNlEjIKCHByb2R1Y3RzGAEgAygLMiAuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuUHJvZHVjdBITCgttaXNzaW5nX2lkcxgCIAMoCSJpChNMaXN0UHJvZHVjdHNSZXF1ZXN0Eh8KCXBhZ2Vfc2l6ZRgBIAEoBUIMukgJ2AEBGgQYZCgBEjEKCnBhZ2VfdG9rZW4YAiABKAlCHbpIGtgBAXIVGIAIMhBeW0EtWmEtejAtOV8tXSskImMKFExpc3RQcm9kdWN0c1Jlc3BvbnNlEjIKCHByb2R1Y3RzGAEgAygLMiAuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuUHJvZHVjdBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiTAoXVmFsaWRhdGVQcm9kdWN0c1JlcXVlc3QSMQoDaWRzGAEgAygJQiS6SCGSAR4QZCIachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiPgoYVmFsaWRhdGVQcm9kdWN0c1Jlc3BvbnNlEg0KBXZhbGlkGAEgASgIEhMKC2ludmFsaWRfaWRzGAIgAygJMscDCg5Qcm9kdWN0U2VydmljZRJlCgpHZXRQcm9kdWN0EiouY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuR2V0UHJvZHVjdFJlcXVlc3QaKy5jaGVja291dHNhZ2EucHJvZHVjdC52MS5HZXRQcm9kdWN0UmVzcG9uc2USaAoLR2V0UHJvZHVjdHMSKy5jaGVja291dHNhZ2EucHJvZHVjdC52MS5HZXRQcm9kdWN0c1JlcXVlc3QaLC5jaGVja291dHNhZ2EucHJvZHVjdC52MS5HZXRQcm9kdWN0c1Jlc3BvbnNlEmsKDExpc3RQcm9kdWN0cxIsLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaLS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5MaXN0UHJvZHVjdHNSZXNwb25zZRJ3ChBWYWxpZGF0ZVByb2R1Y3RzEjAuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuVmFsaWRhdGVQcm9kdWN0c1JlcXVlc3QaMS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5WYWxpZGF0ZVByb2R1Y3RzUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common]);
+  fileDesc("CiVjaGVja291dHNhZ2EvcHJvZHVjdC92MS9wcm9kdWN0LnByb3RvEhdjaGVja291dHNhZ2EucHJvZHVjdC52MSLeAQoHUHJvZHVjdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEiwKBXByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIRCglpbWFnZV91cmwYBSABKAkSLQoGcHJpY2VzGAYgAygLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI0Cgl0YXhfY2xhc3MYByABKA4yIS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5UYXhDbGFzcyKrBwoRR2V0UHJvZHVjdFJlcXVlc3QSKQoCaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEuoGCghjdXJyZW5jeRgCIAEoCULXBrpI0wbYAQFyzQZSA0FFRFIDQUZOUgNBTExSA0FNRFIDQU5HUgNBT0FSA0FSU1IDQVVEUgNBV0dSA0FaTlIDQkFNUgNCQkRSA0JEVFIDQkdOUgNCSERSA0JJRlIDQk1EUgNCTkRSA0JPQlIDQk9WUgNCUkxSA0JTRFIDQlROUgNCV1BSA0JZTlIDQlpEUgNDQURSA0NERlIDQ0hFUgNDSEZSA0NIV1IDQ0xGUgNDTFBSA0NOWVIDQ09QUgNDT1VSA0NSQ1IDQ1VDUgNDVVBSA0NWRVIDQ1pLUgNESkZSA0RLS1IDRE9QUgNEWkRSA0VHUFIDRVJOUgNFVEJSA0VVUlIDRkpEUgNGS1BSA0dCUFIDR0VMUgNHSFNSA0dJUFIDR01EUgNHTkZSA0dUUVIDR1lEUgNIS0RSA0hOTFIDSFRHUgNIVUZSA0lEUlIDSUxTUgNJTlJSA0lRRFIDSVJSUgNJU0tSA0pNRFIDSk9EUgNKUFlSA0tFU1IDS0dTUgNLSFJSA0tNRlIDS1BXUgNLUldSA0tXRFIDS1lEUgNLWlRSA0xBS1IDTEJQUgNMS1JSA0xSRFIDTFNMUgNMWURSA01BRFIDTURMUgNNR0FSA01LRFIDTU1LUgNNTlRSA01PUFIDTVJVUgNNVVJSA01WUlIDTVdLUgNNWE5SA01YVlIDTVlSUgNNWk5SA05BRFIDTkdOUgNOSU9SA05PS1IDTlBSUgNOWkRSA09NUlIDUEFCUgNQRU5SA1BHS1IDUEhQUgNQS1JSA1BMTlIDUFlHUgNRQVJSA1JPTlIDUlNEUgNSVUJSA1JXRlIDU0FSUgNTQkRSA1NDUlIDU0RHUgNTRUtSA1NHRFIDU0hQUgNTTEVSA1NPU1IDU1JEUgNTU1BSA1NUTlIDU1ZDUgNTWVBSA1NaTFIDVEhCUgNUSlNSA1RNVFIDVE5EUgNUT1BSA1RSWVIDVFREUgNUV0RSA1RaU1IDVUFIUgNVR1hSA1VTRFIDVVNOUgNVWUlSA1VZVVIDVVlXUgNVWlNSA1ZFRFIDVkVTUgNWTkRSA1ZVVlIDV1NUUgNYQUZSA1hDRFIDWERSUgNYT0ZSA1hQRlIDWFNVUgNYVUFSA1lFUlIDWkFSUgNaTVdSA1pXRyJHChJHZXRQcm9kdWN0UmVzcG9uc2USMQoHcHJvZHVjdBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QitAcKEkdldFByb2R1Y3RzUmVxdWVzdBIxCgNpZHMYASADKAlCJLpIIZIBHhBkIhpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBLqBgoIY3VycmVuY3kYAiABKAlC1wa6SNMG2AEBcs0GUgNBRURSA0FGTlIDQUxMUgNBTURSA0FOR1IDQU9BUgNBUlNSA0FVRFIDQVdHUgNBWk5SA0JBTVIDQkJEUgNCRFRSA0JHTlIDQkhEUgNCSUZSA0JNRFIDQk5EUgNCT0JSA0JPVlIDQlJMUgNCU0RSA0JUTlIDQldQUgNCWU5SA0JaRFIDQ0FEUgNDREZSA0NIRVIDQ0hGUgNDSFdSA0NMRlIDQ0xQUgNDTllSA0NPUFIDQ09VUgNDUkNSA0NVQ1IDQ1VQUgNDVkVSA0NaS1IDREpGUgNES0tSA0RPUFIDRFpEUgNFR1BSA0VSTlIDRVRCUgNFVVJSA0ZKRFIDRktQUgNHQlBSA0dFTFIDR0hTUgNHSVBSA0dNRFIDR05GUgNHVFFSA0dZRFIDSEtEUgNITkxSA0hUR1IDSFVGUgNJRFJSA0lMU1IDSU5SUgNJUURSA0lSUlIDSVNLUgNKTURSA0pPRFIDSlBZUgNLRVNSA0tHU1IDS0hSUgNLTUZSA0tQV1IDS1JXUgNLV0RSA0tZRFIDS1pUUgNMQUtSA0xCUFIDTEtSUgNMUkRSA0xTTFIDTFlEUgNNQURSA01ETFIDTUdBUgNNS0RSA01NS1IDTU5UUgNNT1BSA01SVVIDTVVSUgNNVlJSA01XS1IDTVhOUgNNWFZSA01ZUlIDTVpOUgNOQURSA05HTlIDTklPUgNOT0tSA05QUlIDTlpEUgNPTVJSA1BBQlIDUEVOUgNQR0tSA1BIUFIDUEtSUgNQTE5SA1BZR1IDUUFSUgNST05SA1JTRFIDUlVCUgNSV0ZSA1NBUlIDU0JEUgNTQ1JSA1NER1IDU0VLUgNTR0RSA1NIUFIDU0xFUgNTT1NSA1NSRFIDU1NQUgNTVE5SA1NWQ1IDU1lQUgNTWkxSA1RIQlIDVEpTUgNUTVRSA1RORFIDVE9QUgNUUllSA1RURFIDVFdEUgNUWlNSA1VBSFIDVUdYUgNVU0RSA1VTTlIDVVlJUgNVWVVSA1VZV1IDVVpTUgNWRURSA1ZFU1IDVk5EUgNWVVZSA1dTVFIDWEFGUgNYQ0RSA1hEUlIDWE9GUgNYUEZSA1hTVVIDWFVBUgNZRVJSA1pBUlIDWk1XUgNaV0ciXgoTR2V0UHJvZHVjdHNSZXNwb25zZRIyCghwcm9kdWN0cxgBIAMoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QSEwoLbWlzc2luZ19pZHMYAiADKAki1gcKE0xpc3RQcm9kdWN0c1JlcXVlc3QSHwoJcGFnZV9zaXplGAEgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgCIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQS6gYKCGN1cnJlbmN5GAMgASgJQtcGukjTBtgBAXLNBlIDQUVEUgNBRk5SA0FMTFIDQU1EUgNBTkdSA0FPQVIDQVJTUgNBVURSA0FXR1IDQVpOUgNCQU1SA0JCRFIDQkRUUgNCR05SA0JIRFIDQklGUgNCTURSA0JORFIDQk9CUgNCT1ZSA0JSTFIDQlNEUgNCVE5SA0JXUFIDQllOUgNCWkRSA0NBRFIDQ0RGUgNDSEVSA0NIRlIDQ0hXUgNDTEZSA0NMUFIDQ05ZUgNDT1BSA0NPVVIDQ1JDUgNDVUNSA0NVUFIDQ1ZFUgNDWktSA0RKRlIDREtLUgNET1BSA0RaRFIDRUdQUgNFUk5SA0VUQlIDRVVSUgNGSkRSA0ZLUFIDR0JQUgNHRUxSA0dIU1IDR0lQUgNHTURSA0dORlIDR1RRUgNHWURSA0hLRFIDSE5MUgNIVEdSA0hVRlIDSURSUgNJTFNSA0lOUlIDSVFEUgNJUlJSA0lTS1IDSk1EUgNKT0RSA0pQWVIDS0VTUgNLR1NSA0tIUlIDS01GUgNLUFdSA0tSV1IDS1dEUgNLWURSA0taVFIDTEFLUgNMQlBSA0xLUlIDTFJEUgNMU0xSA0xZRFIDTUFEUgNNRExSA01HQVIDTUtEUgNNTUtSA01OVFIDTU9QUgNNUlVSA01VUlIDTVZSUgNNV0tSA01YTlIDTVhWUgNNWVJSA01aTlIDTkFEUgNOR05SA05JT1IDTk9LUgNOUFJSA05aRFIDT01SUgNQQUJSA1BFTlIDUEdLUgNQSFBSA1BLUlIDUExOUgNQWUdSA1FBUlIDUk9OUgNSU0RSA1JVQlIDUldGUgNTQVJSA1NCRFIDU0NSUgNTREdSA1NFS1IDU0dEUgNTSFBSA1NMRVIDU09TUgNTUkRSA1NTUFIDU1ROUgNTVkNSA1NZUFIDU1pMUgNUSEJSA1RKU1IDVE1UUgNUTkRSA1RPUFIDVFJZUgNUVERSA1RXRFIDVFpTUgNVQUhSA1VHWFIDVVNEUgNVU05SA1VZSVIDVVlVUgNVWVdSA1VaU1IDVkVEUgNWRVNSA1ZORFIDVlVWUgNXU1RSA1hBRlIDWENEUgNYRFJSA1hPRlIDWFBGUgNYU1VSA1hVQVIDWUVSUgNaQVJSA1pNV1IDWldHImMKFExpc3RQcm9kdWN0c1Jlc3BvbnNlEjIKCHByb2R1Y3RzGAEgAygLMiAuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuUHJvZHVjdBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiuQcKF1ZhbGlkYXRlUHJvZHVjdHNSZXF1ZXN0EjEKA2lkcxgBIAMoCUIkukghkgEeEGQiGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEuoGCghjdXJyZW5jeRgCIAEoCULXBrpI0wbYAQFyzQZSA0FFRFIDQUZOUgNBTExSA0FNRFIDQU5HUgNBT0FSA0FSU1IDQVVEUgNBV0dSA0FaTlIDQkFNUgNCQkRSA0JEVFIDQkdOUgNCSERSA0JJRlIDQk1EUgNCTkRSA0JPQlIDQk9WUgNCUkxSA0JTRFIDQlROUgNCV1BSA0JZTlIDQlpEUgNDQURSA0NERlIDQ0hFUgNDSEZSA0NIV1IDQ0xGUgNDTFBSA0NOWVIDQ09QUgNDT1VSA0NSQ1IDQ1VDUgNDVVBSA0NWRVIDQ1pLUgNESkZSA0RLS1IDRE9QUgNEWkRSA0VHUFIDRVJOUgNFVEJSA0VVUlIDRkpEUgNGS1BSA0dCUFIDR0VMUgNHSFNSA0dJUFIDR01EUgNHTkZSA0dUUVIDR1lEUgNIS0RSA0hOTFIDSFRHUgNIVUZSA0lEUlIDSUxTUgNJTlJSA0lRRFIDSVJSUgNJU0tSA0pNRFIDSk9EUgNKUFlSA0tFU1IDS0dTUgNLSFJSA0tNRlIDS1BXUgNLUldSA0tXRFIDS1lEUgNLWlRSA0xBS1IDTEJQUgNMS1JSA0xSRFIDTFNMUgNMWURSA01BRFIDTURMUgNNR0FSA01LRFIDTU1LUgNNTlRSA01PUFIDTVJVUgNNVVJSA01WUlIDTVdLUgNNWE5SA01YVlIDTVlSUgNNWk5SA05BRFIDTkdOUgNOSU9SA05PS1IDTlBSUgNOWkRSA09NUlIDUEFCUgNQRU5SA1BHS1IDUEhQUgNQS1JSA1BMTlIDUFlHUgNRQVJSA1JPTlIDUlNEUgNSVUJSA1JXRlIDU0FSUgNTQkRSA1NDUlIDU0RHUgNTRUtSA1NHRFIDU0hQUgNTTEVSA1NPU1IDU1JEUgNTU1BSA1NUTlIDU1ZDUgNTWVBSA1NaTFIDVEhCUgNUSlNSA1RNVFIDVE5EUgNUT1BSA1RSWVIDVFREUgNUV0RSA1RaU1IDVUFIUgNVR1hSA1VTRFIDVVNOUgNVWUlSA1VZVVIDVVlXUgNVWlNSA1ZFRFIDVkVTUgNWTkRSA1ZVVlIDV1NUUgNYQUZSA1hDRFIDWERSUgNYT0ZSA1hQRlIDWFNVUgNYVUFSA1lFUlIDWkFSUgNaTVdSA1pXRyJUChhWYWxpZGF0ZVByb2R1Y3RzUmVzcG9uc2USDQoFdmFsaWQYASABKAgSEwoLaW52YWxpZF9pZHMYAiADKAkSFAoMdW5wcmljZWRfaWRzGAMgAygJKlQKCFRheENsYXNzEhkKFVRBWF9DTEFTU19VTlNQRUNJRklFRBAAEhYKElRBWF9DTEFTU19TVEFOREFSRBABEhUKEVRBWF9DTEFTU19SRURVQ0VEEAIyxwMKDlByb2R1Y3RTZXJ2aWNlEmUKCkdldFByb2R1Y3QSKi5jaGVja291dHNhZ2EucHJvZHVjdC52MS5HZXRQcm9kdWN0UmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkdldFByb2R1Y3RSZXNwb25zZRJoCgtHZXRQcm9kdWN0cxIrLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkdldFByb2R1Y3RzUmVxdWVzdBosLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkdldFByb2R1Y3RzUmVzcG9uc2USawoMTGlzdFByb2R1Y3RzEiwuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuTGlzdFByb2R1Y3RzUmVxdWVzdBotLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlEncKEFZhbGlkYXRlUHJvZHVjdHMSMC5jaGVja291dHNhZ2EucHJvZHVjdC52MS5WYWxpZGF0ZVByb2R1Y3RzUmVxdWVzdBoxLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlZhbGlkYXRlUHJvZHVjdHNSZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_common]);
 
 /**
  * @generated from message checkoutsaga.product.v1.Product
@@ -35,6 +35,8 @@ export type Product = Message<"checkoutsaga.product.v1.Product"> & {
   description: string;
 
   /**
+   * The price in the requested currency; unset when the product is not sold in it.
+   *
    * @generated from field: checkoutsaga.common.v1.Money price = 4;
    */
   price?: Money | undefined;
@@ -43,6 +45,18 @@ export type Product = Message<"checkoutsaga.product.v1.Product"> & {
    * @generated from field: string image_url = 5;
    */
   imageUrl: string;
+
+  /**
+   * One price per currency the product is sold in, by currency code.
+   *
+   * @generated from field: repeated checkoutsaga.common.v1.Money prices = 6;
+   */
+  prices: Money[];
+
+  /**
+   * @generated from field: checkoutsaga.product.v1.TaxClass tax_class = 7;
+   */
+  taxClass: TaxClass;
 };
 
 /**
@@ -60,6 +74,15 @@ export type GetProductRequest = Message<"checkoutsaga.product.v1.GetProductReque
    * @generated from field: string id = 1;
    */
   id: string;
+
+  /**
+   * ISO 4217 code; empty means the store's currency (STORE_CURRENCY). The list is ISO 4217's
+   * currencies as the currency-codes package tables them (shared/src/money.test.ts keeps the two
+   * equal); the service refuses any other code too (INVALID_ARGUMENT UNKNOWN_CURRENCY).
+   *
+   * @generated from field: string currency = 2;
+   */
+  currency: string;
 };
 
 /**
@@ -94,6 +117,15 @@ export type GetProductsRequest = Message<"checkoutsaga.product.v1.GetProductsReq
    * @generated from field: repeated string ids = 1;
    */
   ids: string[];
+
+  /**
+   * ISO 4217 code; empty means the store's currency (STORE_CURRENCY). The list is ISO 4217's
+   * currencies as the currency-codes package tables them (shared/src/money.test.ts keeps the two
+   * equal); the service refuses any other code too (INVALID_ARGUMENT UNKNOWN_CURRENCY).
+   *
+   * @generated from field: string currency = 2;
+   */
+  currency: string;
 };
 
 /**
@@ -142,6 +174,15 @@ export type ListProductsRequest = Message<"checkoutsaga.product.v1.ListProductsR
    * @generated from field: string page_token = 2;
    */
   pageToken: string;
+
+  /**
+   * ISO 4217 code; empty means the store's currency (STORE_CURRENCY). The list is ISO 4217's
+   * currencies as the currency-codes package tables them (shared/src/money.test.ts keeps the two
+   * equal); the service refuses any other code too (INVALID_ARGUMENT UNKNOWN_CURRENCY).
+   *
+   * @generated from field: string currency = 3;
+   */
+  currency: string;
 };
 
 /**
@@ -183,6 +224,15 @@ export type ValidateProductsRequest = Message<"checkoutsaga.product.v1.ValidateP
    * @generated from field: repeated string ids = 1;
    */
   ids: string[];
+
+  /**
+   * ISO 4217 code; empty means the store's currency (STORE_CURRENCY). The list is ISO 4217's
+   * currencies as the currency-codes package tables them (shared/src/money.test.ts keeps the two
+   * equal); the service refuses any other code too (INVALID_ARGUMENT UNKNOWN_CURRENCY).
+   *
+   * @generated from field: string currency = 2;
+   */
+  currency: string;
 };
 
 /**
@@ -205,6 +255,13 @@ export type ValidateProductsResponse = Message<"checkoutsaga.product.v1.Validate
    * @generated from field: repeated string invalid_ids = 2;
    */
   invalidIds: string[];
+
+  /**
+   * Products that exist but have no price in the requested currency (not counted in valid).
+   *
+   * @generated from field: repeated string unpriced_ids = 3;
+   */
+  unpricedIds: string[];
 };
 
 /**
@@ -213,6 +270,36 @@ export type ValidateProductsResponse = Message<"checkoutsaga.product.v1.Validate
  */
 export const ValidateProductsResponseSchema: GenMessage<ValidateProductsResponse> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_product_v1_product, 8);
+
+/**
+ * Which rate of a currency's tax table applies to a product.
+ *
+ * @generated from enum checkoutsaga.product.v1.TaxClass
+ */
+export enum TaxClass {
+  /**
+   * @generated from enum value: TAX_CLASS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: TAX_CLASS_STANDARD = 1;
+   */
+  STANDARD = 1,
+
+  /**
+   * E.g. food and drink in Japan (8% instead of 10%).
+   *
+   * @generated from enum value: TAX_CLASS_REDUCED = 2;
+   */
+  REDUCED = 2,
+}
+
+/**
+ * Describes the enum checkoutsaga.product.v1.TaxClass.
+ */
+export const TaxClassSchema: GenEnum<TaxClass> = /*@__PURE__*/
+  enumDesc(file_checkoutsaga_product_v1_product, 0);
 
 /**
  * The catalog: names, descriptions and prices. Stock lives in the inventory service.
@@ -245,7 +332,8 @@ export const ProductService: GenService<{
     output: typeof ListProductsResponseSchema;
   },
   /**
-   * Checks that every product exists and is sellable; used by the cart before writing.
+   * Checks that every product exists and is sellable (in the currency, when one is given);
+   * used by the cart before writing.
    *
    * @generated from rpc checkoutsaga.product.v1.ProductService.ValidateProducts
    */
