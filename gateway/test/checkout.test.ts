@@ -183,9 +183,9 @@ describe("POST /checkout", () => {
         "invalid-payment-method",
       ],
       [
-        new DomainError("failed_precondition", "PAYMENT_METHOD_NOT_OFFERED", "pay by card"),
+        new DomainError("failed_precondition", "KONBINI_AMOUNT_OUT_OF_RANGE", "konbini takes ¥120..¥300,000"),
         422,
-        "payment-method-not-offered",
+        "konbini-amount-out-of-range",
       ],
     ];
     for (const [err, status, slug] of cases) {
