@@ -53,7 +53,8 @@ export const CheckoutItemSchema: GenMessage<CheckoutItem> = /*@__PURE__*/
 
 /**
  * Why a checkout failed. `code` is stable: OUT_OF_STOCK, PAYMENT_DECLINED,
- * RESERVATION_LOST (stock gone after payment: refunded), STEP_FAILED.
+ * PAYMENT_EXPIRED (a konbini voucher not paid in time), PAYMENT_FAILED (a konbini voucher
+ * cancelled), RESERVATION_LOST (stock gone after payment: refunded), STEP_FAILED.
  *
  * @generated from message checkoutsaga.checkout.v1.CheckoutFailure
  */
