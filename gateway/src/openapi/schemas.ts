@@ -127,13 +127,10 @@ export const CheckoutSchema = z
     status: checkoutStatus,
     total: MoneySchema,
     items: z.array(CheckoutItemSchema),
-    failure_reason: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          "OUT_OF_STOCK, PAYMENT_DECLINED, PAYMENT_EXPIRED, PAYMENT_FAILED, RESERVATION_LOST, STEP_FAILED, … when FAILED",
-      }),
+    failure_reason: z.string().optional().openapi({
+      description:
+        "OUT_OF_STOCK, PAYMENT_DECLINED, PAYMENT_EXPIRED, PAYMENT_FAILED, RESERVATION_LOST, STEP_FAILED, … when FAILED",
+    }),
     failure_detail: z.string().optional(),
     decline_code: z.string().optional(),
     payment_deadline: iso("2026-01-01T00:10:00.000Z")
