@@ -35,8 +35,15 @@ export interface CheckoutConfig {
   reserveDeadlineMs: number;
   /** How long the charge keeps retrying a payment service that is away before the checkout waits in PAYMENT_PENDING. */
   chargeDeadlineMs: number;
-  /** How long PAYMENT_PENDING may wait for a payment outcome before the saga gives up. */
+  /** How long PAYMENT_PENDING may wait for a card payment's outcome before the saga gives up. */
   paymentDeadlineMs: number;
+  /**
+   * KONBINI_EXPIRES_AFTER_SECONDS, the payment service's setting read here too: the stock must be
+   * held as long as a voucher may be paid, and that is known before the charge issues it.
+   */
+  konbiniExpiresAfterSeconds: number;
+  /** CHECKOUT_PAYMENT_MARGIN_SECONDS: added to a payment's window for the stock's hold and the saga's deadline. */
+  paymentMarginSeconds: number;
   /** Per downstream: consecutive failures (unreachable, timed out) that open its circuit. */
   breakerFailures: number;
   /** How long an open circuit fails calls fast before one trial call may go through. */
@@ -78,6 +85,12 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     reserveDeadlineMs: e.int("CHECKOUT_RESERVE_DEADLINE_MS", 30_000, { min: 0 }),
     chargeDeadlineMs: e.int("CHECKOUT_CHARGE_DEADLINE_MS", 60_000, { min: 0 }),
     paymentDeadlineMs: e.int("CHECKOUT_PAYMENT_DEADLINE_MS", 900_000, { min: 1 }),
+    // The same default and bounds as the payment service's (3 days; at most 60 days).
+    konbiniExpiresAfterSeconds: e.int("KONBINI_EXPIRES_AFTER_SECONDS", 3 * 24 * 3_600, {
+      min: 1,
+      max: 60 * 24 * 3_600,
+    }),
+    paymentMarginSeconds: e.int("CHECKOUT_PAYMENT_MARGIN_SECONDS", 300, { min: 0, max: 24 * 3_600 }),
     breakerFailures: e.int("CHECKOUT_BREAKER_FAILURES", 5, { min: 1 }),
     breakerCooldownMs: e.int("CHECKOUT_BREAKER_COOLDOWN_MS", 10_000, { min: 1 }),
     crashAt: crashPoint(e.optionalString("CHECKOUT_CRASH_AT")),

@@ -30,6 +30,7 @@ import { checkoutRoutes } from "./rpc/checkout-routes.js";
 import { createCheckoutCommands } from "./saga/checkout-commands.js";
 import { startCheckoutRecovery } from "./saga/checkout-recovery.js";
 import { createCheckoutSaga, DEFAULT_STEP_POLICIES } from "./saga/checkout-saga.js";
+import { createPaymentNotifications } from "./saga/payment-notifications.js";
 import { crashAt, noFaults } from "./saga/saga-faults.js";
 import { migrateCheckoutDatabase } from "./store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "./store/postgres-checkout-store.js";
@@ -94,6 +95,7 @@ export async function startCheckoutService(
       logger.warn({ crashAt: config.crashAt }, "CHECKOUT_CRASH_AT is set: this process will SIGKILL itself");
     const cart = createCartClient(scope.transport(config.cartUrl, breakers.cart), LOOKUP_TIMEOUT_MS, LOOKUP_RETRY);
     const clock = { now: () => new Date() };
+    const payments = createPaymentClient(scope.transport(config.paymentUrl, breakers.payment), config.paymentTimeoutMs);
     const saga = createCheckoutSaga({
       store,
       cart,
@@ -101,12 +103,14 @@ export async function startCheckoutService(
         scope.transport(config.inventoryUrl, breakers.inventory),
         config.inventoryTimeoutMs,
       ),
-      payments: createPaymentClient(scope.transport(config.paymentUrl, breakers.payment), config.paymentTimeoutMs),
+      payments,
       clock,
       logger,
       settings: {
         leaseMs: config.leaseMs,
         paymentDeadlineMs: config.paymentDeadlineMs,
+        konbiniExpiresAfterMs: config.konbiniExpiresAfterSeconds * 1_000,
+        paymentMarginMs: config.paymentMarginSeconds * 1_000,
         steps: {
           ...DEFAULT_STEP_POLICIES,
           prepare: { ...DEFAULT_STEP_POLICIES.prepare, deadlineMs: config.reserveDeadlineMs },
@@ -163,7 +167,11 @@ export async function startCheckoutService(
     });
 
     return {
-      routes: checkoutRoutes({ commands, store }),
+      routes: checkoutRoutes({
+        commands,
+        notifications: createPaymentNotifications({ ...drivers, payments }),
+        store,
+      }),
       callPolicy: checkoutCallPolicy,
       checks: {
         database: postgresReadiness(sql),

@@ -195,21 +195,23 @@ describe("SIGKILL at a crash point, then a restart (separate process, real servi
   });
 
   it("during-compensation after the pivot (refund done, release not): refunded once, FAILED", async () => {
-    // Holds expire after 1 s and charges take 2 s: the charge succeeds, Confirm finds the hold
-    // gone (RESERVATION_LOST), and compensation refunds first — the crash comes right after.
+    // Holds expire after 1 s (checkout asks for the card's 1 s payment deadline, no margin) and
+    // charges take 2 s: the charge succeeds, Confirm finds the hold gone (RESERVATION_LOST), and
+    // compensation refunds first — the crash comes right after.
     slow = await startRealDownstream({
-      inventory: { INVENTORY_RESERVATION_TTL_SECONDS: "1", INVENTORY_SWEEP_INTERVAL_MS: "100" },
+      inventory: { INVENTORY_SWEEP_INTERVAL_MS: "100" },
       payment: { PAYMENT_LATENCY_MS: "2000" },
     });
     const userId = "crash-after-pivot";
     await slow.fillCart(userId, MOUSE, 1);
     const request = checkoutRequest(userId, "key-after-pivot");
 
-    const crashed = await crashAt("during-compensation", request, slow.checkoutEnv);
+    const env = { ...slow.checkoutEnv, CHECKOUT_PAYMENT_DEADLINE_MS: "1000", CHECKOUT_PAYMENT_MARGIN_SECONDS: "0" };
+    const crashed = await crashAt("during-compensation", request, env);
     expect(crashed.status).toBe("COMPENSATING");
     expect(await slow.effectsOf(crashed.id)).toEqual({ reservations: ["EXPIRED"], payments: ["REFUNDED"] });
 
-    await startService(slow.checkoutEnv);
+    await startService(env);
     await eventually(
       `recovery to finish checkout ${crashed.id}`,
       async () => ((await statusOf(crashed.id)) === "FAILED" ? true : undefined),

@@ -1,4 +1,6 @@
 import { type Logger, Registry, type UserAssertions } from "@checkout-saga/shared";
+import type { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import type { Client } from "@connectrpc/connect";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
@@ -24,15 +26,19 @@ import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
+import { devPaymentRoutes } from "./routes/dev-payments.js";
 import { devTokenRoutes } from "./routes/dev-token.js";
 import { healthRoutes } from "./routes/health.js";
 import { orderRoutes } from "./routes/orders.js";
+import { paymentWebhookRoutes } from "./routes/payment-webhooks.js";
 import { productRoutes } from "./routes/products.js";
 import { refuseInvalid } from "./validation/validation-problem.js";
 
 /** What the gateway needs; tests pass clients built on createRouterTransport. */
 export interface GatewayDeps {
   clients: GatewayClients;
+  /** The payment service, for the dev pay route only (mounted with dev routes when given). */
+  payments?: Client<typeof PaymentService>;
   config: GatewayConfig;
   logger: Logger;
   /** Redis shared by every instance for rate-limit counters (REDIS_URL); in memory without it. */
@@ -77,7 +83,8 @@ const routesApp = () => new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid
 /**
  * The REST gateway: one sub-app per resource under /api/v1, one error handler at the edge,
  * and the OpenAPI document generated from the routes' own schemas at /openapi.json.
- * Everything under /api/v1 needs a bearer token except POST /dev/token; health probes and the
+ * Everything under /api/v1 needs a bearer token except the dev routes and the signed payment
+ * webhooks; health probes and the
  * document live at the root and under /api/v1, unauthenticated and not rate-limited.
  */
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
@@ -151,6 +158,9 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   if (config.devTokens && config.jwtSecret !== undefined) {
     api.route("/dev", devTokenRoutes({ secret: config.jwtSecret, now: deps.now }));
   }
+  if (config.devTokens && deps.payments) api.route("/dev", devPaymentRoutes(deps.payments));
+  // The provider's notifications: no bearer token, the signature is the credential.
+  api.route("/webhooks", paymentWebhookRoutes(clients, { secret: config.paymentWebhookSecret }));
 
   const authenticated: MiddlewareHandler<GatewayEnv>[] = [bearerAuth({ verify })];
   if (userLimiter) authenticated.push(rateLimit({ limiter: userLimiter, policy: "user", key: (c) => c.get("userId") }));

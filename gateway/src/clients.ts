@@ -3,6 +3,7 @@ import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart
 import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import type { Client, Interceptor } from "@connectrpc/connect";
 import type { GatewayConfig } from "./config.js";
@@ -34,4 +35,13 @@ export function createGatewayClients(
     checkout: createServiceClient(CheckoutService, transport(urls.checkout)),
     orders: createServiceClient(OrdersService, transport(urls.orders)),
   };
+}
+
+/** PaymentService, for the dev pay route: the gateway calls nothing else of the provider. */
+export function createPaymentClient(
+  url: string,
+  base: ServiceTransportFactory = createServiceTransport,
+  credentials: Interceptor[] = [],
+): Client<typeof PaymentService> {
+  return createServiceClient(PaymentService, base(url, credentials));
 }

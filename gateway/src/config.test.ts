@@ -1,6 +1,9 @@
-import { ConfigError } from "@checkout-saga/shared";
+import { ConfigError, DEV_PAYMENT_WEBHOOK_SECRET } from "@checkout-saga/shared";
 import { describe, expect, it } from "vitest";
 import { DEV_JWT_SECRET, loadGatewayConfig } from "./config.js";
+
+/** The two secrets production mode requires. */
+const SECRETS = { JWT_SECRET: "a-long-enough-secret", PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET };
 
 describe("loadGatewayConfig", () => {
   it("needs JWT_SECRET unless dev tokens are on", () => {
@@ -11,8 +14,20 @@ describe("loadGatewayConfig", () => {
     expect(dev.usesDevJwtSecret).toBe(true);
   });
 
+  it("needs PAYMENT_WEBHOOK_SECRET unless dev tokens are on, and holds it to the Standard Webhooks form", () => {
+    expect(() => loadGatewayConfig({ JWT_SECRET: "a-long-enough-secret" })).toThrow(/PAYMENT_WEBHOOK_SECRET/);
+    const dev = loadGatewayConfig({ AUTH_DEV_TOKENS: "true" });
+    expect(dev).toMatchObject({
+      paymentWebhookSecret: DEV_PAYMENT_WEBHOOK_SECRET,
+      usesDevPaymentWebhookSecret: true,
+    });
+    expect(() =>
+      loadGatewayConfig({ JWT_SECRET: "a-long-enough-secret", PAYMENT_WEBHOOK_SECRET: "not-a-whsec" }),
+    ).toThrow(/PAYMENT_WEBHOOK_SECRET must be whsec_/);
+  });
+
   it("has the contract's defaults", () => {
-    const c = loadGatewayConfig({ JWT_SECRET: "a-long-enough-secret" });
+    const c = loadGatewayConfig({ ...SECRETS });
     expect(c).toMatchObject({
       port: 8080,
       devTokens: false,
@@ -37,6 +52,7 @@ describe("loadGatewayConfig", () => {
 
   it("reads auth, rate-limit store, deadlines and CORS", () => {
     const c = loadGatewayConfig({
+      PAYMENT_WEBHOOK_SECRET: SECRETS.PAYMENT_WEBHOOK_SECRET,
       JWT_JWKS_URL: "https://id.example.com/.well-known/jwks.json",
       JWT_ISSUER: "https://id.example.com/",
       JWT_AUDIENCE: "checkout-saga",
@@ -54,20 +70,16 @@ describe("loadGatewayConfig", () => {
     expect(c.redisUrl).toBe("redis://redis:6379");
     expect([c.requestTimeoutMs, c.checkoutTimeoutMs]).toEqual([5000, 30000]);
     expect(c.corsAllowedOrigins).toEqual(["https://shop.example.com", "https://admin.example.com"]);
-    expect(() => loadGatewayConfig({ JWT_JWKS_URL: "id.example.com" })).toThrow(/JWT_JWKS_URL/);
-    expect(() => loadGatewayConfig({ JWT_SECRET: "a-long-enough-secret", REDIS_URL: "localhost" })).toThrow(
-      /REDIS_URL/,
-    );
-    expect(() => loadGatewayConfig({ JWT_SECRET: "a-long-enough-secret", CORS_ALLOWED_ORIGINS: "shop" })).toThrow(
-      /CORS_ALLOWED_ORIGINS/,
-    );
+    expect(() => loadGatewayConfig({ ...SECRETS, JWT_JWKS_URL: "id.example.com" })).toThrow(/JWT_JWKS_URL/);
+    expect(() => loadGatewayConfig({ ...SECRETS, REDIS_URL: "localhost" })).toThrow(/REDIS_URL/);
+    expect(() => loadGatewayConfig({ ...SECRETS, CORS_ALLOWED_ORIGINS: "shop" })).toThrow(/CORS_ALLOWED_ORIGINS/);
   });
 
   it("names a bad setting", () => {
-    const base = { JWT_SECRET: "a-long-enough-secret" };
+    const base = SECRETS;
     expect(() => loadGatewayConfig({ ...base, RATE_LIMIT_PER_MINUTE: "-1" })).toThrow(/RATE_LIMIT_PER_MINUTE/);
     expect(() => loadGatewayConfig({ ...base, GATEWAY_PORT: "http" })).toThrow(/GATEWAY_PORT/);
     expect(() => loadGatewayConfig({ ...base, CART_URL: "cart:50052" })).toThrow(/CART_URL/);
-    expect(() => loadGatewayConfig({ JWT_SECRET: "short" })).toThrow(/at least 16/);
+    expect(() => loadGatewayConfig({ ...SECRETS, JWT_SECRET: "short" })).toThrow(/at least 16/);
   });
 });

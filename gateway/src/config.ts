@@ -1,6 +1,8 @@
 import {
   ConfigError,
+  DEV_PAYMENT_WEBHOOK_SECRET,
   defaultPorts,
+  type EnvReader,
   envReader,
   type RpcCredentialSettings,
   rpcCredentialSettings,
@@ -36,8 +38,14 @@ export interface GatewayConfig {
   usesDevJwtSecret: boolean;
   /** RS256 tokens verified against a JWKS (JWT_JWKS_URL); undefined turns RS256 off. */
   jwks: JwksSettings | undefined;
-  /** Mounts POST /api/v1/dev/token. */
+  /** Mounts the dev routes: POST /api/v1/dev/token and POST /api/v1/dev/payments/konbini/{n}/pay. */
   devTokens: boolean;
+  /** The payment service (PAYMENT_URL): only the dev pay route calls it. */
+  paymentUrl: string;
+  /** PAYMENT_WEBHOOK_SECRET: verifies the provider's signed webhooks (Standard Webhooks, `whsec_…`). */
+  paymentWebhookSecret: string;
+  /** True when it is the built-in dev secret (dev tokens on, none given). */
+  usesDevPaymentWebhookSecret: boolean;
   /** Requests per minute per user and per client address; 0 turns limiting off. */
   rateLimitPerMinute: number;
   /** Redis shared by every gateway instance for rate-limit buckets; in memory when undefined. */
@@ -90,6 +98,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     }
   }
   const useDevSecret = givenSecret === undefined && devTokens;
+  const webhooks = paymentWebhookSecret(e, devTokens);
   return {
     port: e.int("GATEWAY_PORT", defaultPorts.gateway, { min: 0, max: 65535 }),
     host: e.string("GATEWAY_HOST", "0.0.0.0"),
@@ -111,6 +120,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
             audience: e.optionalString("JWT_AUDIENCE"),
           },
     devTokens,
+    paymentUrl: url("PAYMENT_URL", defaultPorts.payment),
+    paymentWebhookSecret: webhooks.secret,
+    usesDevPaymentWebhookSecret: webhooks.usesDevSecret,
     rateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 600, { min: 0 }),
     redisUrl,
     requestTimeoutMs: e.int("GATEWAY_REQUEST_TIMEOUT_MS", 10_000, { min: 100 }),
@@ -120,4 +132,27 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
+}
+
+const WEBHOOK_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
+
+/**
+ * PAYMENT_WEBHOOK_SECRET by payment-service's rule (it signs with the same value): required,
+ * unless dev tokens are on, which allows the shared dev secret, as for JWT_SECRET. Standard
+ * Webhooks format: `whsec_` and the base64 of 24 to 64 bytes.
+ */
+function paymentWebhookSecret(e: EnvReader, devTokens: boolean): { secret: string; usesDevSecret: boolean } {
+  const given = e.optionalString("PAYMENT_WEBHOOK_SECRET");
+  if (given === undefined) {
+    if (!devTokens) {
+      throw new ConfigError("PAYMENT_WEBHOOK_SECRET is required (only AUTH_DEV_TOKENS=true allows the dev default)");
+    }
+    return { secret: DEV_PAYMENT_WEBHOOK_SECRET, usesDevSecret: true };
+  }
+  const key = WEBHOOK_SECRET.exec(given)?.[1];
+  const bytes = key === undefined ? 0 : Buffer.from(key, "base64").length;
+  if (bytes < 24 || bytes > 64) {
+    throw new ConfigError("PAYMENT_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes");
+  }
+  return { secret: given, usesDevSecret: false };
 }

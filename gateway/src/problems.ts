@@ -32,8 +32,9 @@
  * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
  * | invalid-payment-method      | 422 | the payment method's members do not fit together: a card without a token or with a store, konbini with a token |
- * | payment-method-not-offered  | 422 | checkout does not take this payment method yet (konbini) |
  * | product-not-priced          | 422 | a product has no price in the cart's currency (`product_id`, `product_ids`, `currency`) |
+ * | konbini-currency-unsupported | 422 | konbini takes JPY only (`currency`, `accepted`) |
+ * | konbini-amount-out-of-range  | 422 | konbini takes totals of ¥120..¥300,000 (`amount_minor`, `min_amount_minor`, `max_amount_minor`) |
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
  * | header-fields-too-large     | 431 | the request line and headers exceed 16 KiB (Node's HTTP server) |
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |

@@ -11,7 +11,7 @@ import {
 import { serve } from "@hono/node-server";
 import { createGatewayApp } from "./app.js";
 import { answerClientErrors, MAX_HEADER_BYTES } from "./client-errors.js";
-import { createGatewayClients } from "./clients.js";
+import { createGatewayClients, createPaymentClient } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import { discardUnreadBodies } from "./lingering-close.js";
 import { createRateLimitRedis, redisReady } from "./rate-limit/redis-client.js";
@@ -48,6 +48,10 @@ export async function startGateway(
   }
   const app = createGatewayApp({
     clients: createGatewayClients(config.serviceUrls, deps.inProcess?.transport, trust.clientInterceptors),
+    // Only the dev pay route calls the payment service: no client at all unless dev routes are on.
+    payments: config.devTokens
+      ? createPaymentClient(config.paymentUrl, deps.inProcess?.transport, trust.clientInterceptors)
+      : undefined,
     userAssertions: trust.signingKey && createUserAssertions({ key: trust.signingKey }),
     config,
     logger,

@@ -5,6 +5,7 @@ import {
   type Checkout,
   CheckoutFailureSchema,
   CheckoutStatus,
+  NextActionSchema,
   TransitionSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { describe, expect, it } from "vitest";
@@ -69,6 +70,42 @@ describe("POST /checkout", () => {
       { type: "konbini", token: "", store: "lawson" },
       { type: "card", token: "tok_visa", store: "" },
     ]);
+  });
+
+  it("konbini PAYMENT_PENDING → 202 with next_action (the voucher), replayed as 202; GET shows it too", async () => {
+    const pending = buildCheckout({
+      status: CheckoutStatus.PAYMENT_PENDING,
+      paymentDeadline: timestampFromDate(new Date("2026-01-04T00:05:00Z")),
+      nextAction: create(NextActionSchema, {
+        type: "konbini_display_details",
+        konbini: {
+          confirmationNumber: "12345678901",
+          store: "lawson",
+          expiresAt: timestampFromDate(new Date("2026-01-04T00:00:00Z")),
+        },
+      }),
+    });
+    const gw = startTestGateway({
+      services: () => ({
+        checkout: {
+          initiateCheckout: (req) => ({ checkout: pending, replayed: req.idempotencyKey === "again" }),
+          getCheckout: () => ({ checkout: pending }),
+        },
+      }),
+    });
+    const nextAction = {
+      type: "konbini_display_details",
+      konbini: { confirmation_number: "12345678901", store: "lawson", expires_at: "2026-01-04T00:00:00.000Z" },
+    };
+    const konbini = { ...body, payment_method: { type: "konbini", store: "lawson" } };
+    const first = await gw.call("POST", "/checkout", { body: konbini, headers: KEY });
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ status: "PAYMENT_PENDING", next_action: nextAction });
+    const replay = await gw.call("POST", "/checkout", { body: konbini, headers: { "Idempotency-Key": "again" } });
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    const shown = await gw.call("GET", "/checkout/co-1");
+    expect(await shown.json()).toMatchObject({ status: "PAYMENT_PENDING", next_action: nextAction });
   });
 
   it("COMPLETED → 201 with the checkout; a replay gets the same status and body plus Idempotent-Replayed", async () => {
@@ -183,9 +220,9 @@ describe("POST /checkout", () => {
         "invalid-payment-method",
       ],
       [
-        new DomainError("failed_precondition", "PAYMENT_METHOD_NOT_OFFERED", "pay by card"),
+        new DomainError("failed_precondition", "KONBINI_AMOUNT_OUT_OF_RANGE", "konbini takes ¥120..¥300,000"),
         422,
-        "payment-method-not-offered",
+        "konbini-amount-out-of-range",
       ],
     ];
     for (const [err, status, slug] of cases) {

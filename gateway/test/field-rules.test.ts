@@ -224,6 +224,7 @@ async function servedDocument(): Promise<Json> {
 }
 
 const bindings = requestBindings as Record<string, RpcBinding<DescMessage>>;
+const NOT_RPC_INPUTS = new Set(["receivePaymentWebhook"]);
 
 describe("one source of field rules", () => {
   it("every REST input in the served document has exactly its RPC field's rules, and the gateway accepts what the service accepts", async () => {
@@ -259,6 +260,9 @@ describe("one source of field rules", () => {
         }
         if (inputs.length === 0) continue;
         const where = `${method.toUpperCase()} ${path}`;
+        // The provider's webhook is its wire format (shared/src/payment-webhooks.ts), checked by its
+        // signature and schema, not a request of ours: no RPC request's rules stand behind it.
+        if (NOT_RPC_INPUTS.has(op.operationId)) continue;
         expect(binding, `${where} (${op.operationId}) binds its inputs to an RPC request`).toBeDefined();
         if (!binding) continue;
         seen.add(op.operationId);

@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
+  DEV_PAYMENT_WEBHOOK_SECRET,
   failedPrecondition as failedPreconditionError,
   notFound as notFoundError,
   toConnectError,
@@ -16,6 +17,7 @@ import {
 import { MoneySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrderSchema, OrderStatus, OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import {
   type Product,
   ProductSchema,
@@ -272,12 +274,14 @@ export function startTestGateway(
   const services = { ...defaults, ...options.services?.(defaults) };
   const config = loadGatewayConfig({
     JWT_SECRET: SECRET,
+    PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET,
     AUTH_DEV_TOKENS: "true",
     RATE_LIMIT_PER_MINUTE: "0",
     ...options.env,
   });
   const app = createGatewayApp({
     clients: buildClients(services),
+    payments: unknownVouchers,
     config,
     logger: options.logger ?? testLogger("gateway"),
     ...options.deps,
@@ -319,6 +323,7 @@ export function startGatewayServer(servicesUrl: string, env: Record<string, stri
     GATEWAY_PORT: "0",
     GATEWAY_HOST: "127.0.0.1",
     JWT_SECRET: SECRET,
+    PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET,
     PRODUCT_URL: servicesUrl,
     CART_URL: servicesUrl,
     INVENTORY_URL: servicesUrl,
@@ -342,3 +347,17 @@ export const CHECKOUT_BODY = {
     country: "JP",
   },
 };
+
+/** The payment service as the dev pay route sees it when a test does not care: no voucher exists. */
+const unknownVouchers = createClient(
+  PaymentService,
+  createRouterTransport((router) =>
+    router.service(PaymentService, {
+      payKonbini(req) {
+        throw toConnectError(
+          notFoundError("KONBINI_VOUCHER_NOT_FOUND", `no konbini voucher ${req.confirmationNumber}`),
+        );
+      },
+    }),
+  ),
+);

@@ -33,9 +33,9 @@ describe("loadInventoryConfig", () => {
     expect(() => loadInventoryConfig({})).toThrow(new ConfigError("INVENTORY_DATABASE_URL is required"));
   });
 
-  it("rejects a ttl above an hour", () => {
+  it("rejects a ttl above 62 days (the longest konbini voucher plus a margin)", () => {
     expect(() =>
-      loadInventoryConfig({ INVENTORY_DATABASE_URL: url, INVENTORY_RESERVATION_TTL_SECONDS: "3601" }),
+      loadInventoryConfig({ INVENTORY_DATABASE_URL: url, INVENTORY_RESERVATION_TTL_SECONDS: "5356801" }),
     ).toThrow(/INVENTORY_RESERVATION_TTL_SECONDS/);
   });
 });

@@ -125,8 +125,8 @@ describe("Reserve", () => {
     ["quantity 0", { checkoutId: "co", items: [{ productId: "1", quantity: 0 }] }, "INVALID_ARGUMENT"],
     ["quantity 1000", { checkoutId: "co", items: [{ productId: "1", quantity: 1_000 }] }, "INVALID_ARGUMENT"],
     [
-      "a ttl above an hour",
-      { checkoutId: "co", items: [{ productId: "1", quantity: 1 }], ttlSeconds: 3_601 },
+      "a ttl above 62 days",
+      { checkoutId: "co", items: [{ productId: "1", quantity: 1 }], ttlSeconds: 5_356_801 },
       "INVALID_ARGUMENT",
     ],
   ])("rejects %s as an invalid argument", async (_, request, reason) => {

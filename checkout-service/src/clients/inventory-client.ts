@@ -9,9 +9,9 @@ import type { InventoryPort } from "../saga/ports.js";
 export function createInventoryClient(transport: Transport, timeoutMs: number): InventoryPort {
   const client = createServiceClient(InventoryService, transport);
   return {
-    async reserve(checkoutId, lines) {
+    async reserve(checkoutId, lines, ttlSeconds) {
       const res = await client.reserve(
-        { checkoutId, items: lines.map((l) => create(LineQuantitySchema, l)) },
+        { checkoutId, items: lines.map((l) => create(LineQuantitySchema, l)), ttlSeconds },
         { timeoutMs },
       );
       if (!res.reservation) throw new Error("Reserve answered without a reservation");

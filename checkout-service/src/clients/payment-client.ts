@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { createServiceClient, toMoneyProto } from "@checkout-saga/shared";
 import {
   type Payment,
@@ -15,6 +16,7 @@ const statuses: Partial<Record<PaymentStatus, PaymentResult["status"]>> = {
   [PaymentStatus.PENDING]: "pending",
   [PaymentStatus.REFUNDED]: "refunded",
   [PaymentStatus.VOIDED]: "voided",
+  [PaymentStatus.EXPIRED]: "expired",
 };
 
 /** PaymentService over Connect, each call with its own deadline. */
@@ -27,7 +29,10 @@ export function createPaymentClient(transport: Transport, timeoutMs: number): Pa
           idempotencyKey,
           checkoutId,
           amount: toMoneyProto(amount),
-          paymentMethod: create(PaymentMethodSchema, method),
+          paymentMethod: create(
+            PaymentMethodSchema,
+            method.type === "card" ? method : { type: method.type, store: method.store ?? "" },
+          ),
         },
         { timeoutMs },
       );
@@ -38,6 +43,10 @@ export function createPaymentClient(transport: Transport, timeoutMs: number): Pa
     },
     async voidCharge(idempotencyKey, reason) {
       const res = await client.voidCharge({ idempotencyKey, reason }, { timeoutMs });
+      return toResult(res.payment);
+    },
+    async getPayment(paymentId) {
+      const res = await client.getPayment({ paymentId }, { timeoutMs });
       return toResult(res.payment);
     },
   };
@@ -51,5 +60,10 @@ function toResult(payment: Payment | undefined): PaymentResult {
     status,
     declineCode: payment.declineCode || undefined,
     declineMessage: payment.declineMessage || undefined,
+    konbini: payment.konbini?.expiresAt && {
+      confirmationNumber: payment.konbini.confirmationNumber,
+      ...(payment.konbini.store === "" ? {} : { store: payment.konbini.store }),
+      expiresAt: timestampDate(payment.konbini.expiresAt),
+    },
   };
 }

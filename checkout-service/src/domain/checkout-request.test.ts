@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type InitiateCheckoutInput, parseCheckoutRequest, requestFingerprint } from "./checkout-request.js";
+import {
+  checkPaymentTakesTotal,
+  type InitiateCheckoutInput,
+  parseCheckoutRequest,
+  requestFingerprint,
+} from "./checkout-request.js";
 
 const input = (over: Partial<InitiateCheckoutInput> = {}): InitiateCheckoutInput => ({
   userId: "u1",
@@ -36,20 +41,41 @@ describe("parseCheckoutRequest", () => {
       "INVALID_PAYMENT_METHOD",
     ],
     ["konbini with a token", { type: "konbini", token: "tok_visa" }, "invalid_argument", "INVALID_PAYMENT_METHOD"],
-    // The payment provider takes konbini; the checkout saga does not run it yet.
-    ["konbini", { type: "konbini", token: "" }, "failed_precondition", "PAYMENT_METHOD_NOT_OFFERED"],
-    [
-      "konbini at a store",
-      { type: "konbini", token: "", store: "lawson" },
-      "failed_precondition",
-      "PAYMENT_METHOD_NOT_OFFERED",
-    ],
   ])("refuses %s before anything is reserved", (_name, paymentMethod, kind, reason) => {
     expect(() => parseCheckoutRequest(input({ paymentMethod }))).toThrow(expect.objectContaining({ kind, reason }));
   });
 
+  it("takes konbini, with or without a store", () => {
+    expect(parseCheckoutRequest(input({ paymentMethod: { type: "konbini", token: "" } })).paymentMethod).toEqual({
+      type: "konbini",
+    });
+    const atLawson = parseCheckoutRequest(input({ paymentMethod: { type: "konbini", token: "", store: "lawson" } }));
+    expect(atLawson.paymentMethod).toEqual({ type: "konbini", store: "lawson" });
+  });
+
   it("fails loudly when a required message is missing (a caller bypassed the rules)", () => {
     expect(() => parseCheckoutRequest(input({ paymentMethod: undefined }))).toThrow(/payment method or address/);
+  });
+});
+
+describe("checkPaymentTakesTotal", () => {
+  const konbini = { type: "konbini" } as const;
+  const yen = (amountMinor: number) => ({ currency: "JPY", amountMinor });
+
+  it.each([
+    ["USD", { currency: "USD", amountMinor: 1_000 }, "KONBINI_CURRENCY_UNSUPPORTED"],
+    ["¥119", yen(119), "KONBINI_AMOUNT_OUT_OF_RANGE"],
+    ["¥300,001", yen(300_001), "KONBINI_AMOUNT_OUT_OF_RANGE"],
+  ])("refuses konbini for %s", (_name, total, reason) => {
+    expect(() => checkPaymentTakesTotal(konbini, total)).toThrow(
+      expect.objectContaining({ kind: "failed_precondition", reason }),
+    );
+  });
+
+  it("takes konbini from ¥120 to ¥300,000, and a card for any total", () => {
+    expect(() => checkPaymentTakesTotal(konbini, yen(120))).not.toThrow();
+    expect(() => checkPaymentTakesTotal(konbini, yen(300_000))).not.toThrow();
+    expect(() => checkPaymentTakesTotal({ type: "card", token: "tok_visa" }, yen(1))).not.toThrow();
   });
 });
 

@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { checkPaymentMethod, failedPrecondition, type PaymentMethodFields } from "@checkout-saga/shared";
+import {
+  type Amount,
+  checkPaymentMethod,
+  failedPrecondition,
+  KONBINI_CURRENCY,
+  KONBINI_MAX_AMOUNT_MINOR,
+  KONBINI_MIN_AMOUNT_MINOR,
+  type PaymentMethodFields,
+} from "@checkout-saga/shared";
 import type { PaymentMethod, ShippingAddress } from "./checkout-session.js";
 
 /** InitiateCheckout as its handler maps it from the wire (field rules already checked). */
@@ -37,9 +45,8 @@ const ADDRESS_FIELDS: ReadonlyArray<keyof ShippingAddress> = [
  * method, address) were checked before the handler ran, so this only takes the shape apart:
  * nothing is trimmed or reworded, and what was fingerprinted is what was asked for. Before
  * anything is reserved it refuses what the payment would refuse anyway: a method whose fields do
- * not fit together (INVALID_PAYMENT_METHOD, the provider's own rule), and a method the saga does
- * not run yet (PAYMENT_METHOD_NOT_OFFERED: konbini, whose charge answers PENDING and settles by
- * webhook, has no checkout flow so far).
+ * not fit together (INVALID_PAYMENT_METHOD, the provider's own rule). Whether konbini takes the
+ * total is known only once the cart is priced (checkPaymentTakesTotal).
  */
 export function parseCheckoutRequest(input: InitiateCheckoutInput): CheckoutRequest {
   const { paymentMethod, shippingAddress } = input;
@@ -48,21 +55,47 @@ export function parseCheckoutRequest(input: InitiateCheckoutInput): CheckoutRequ
     throw new Error("InitiateCheckout reached the saga without its payment method or address");
   }
   checkPaymentMethod(paymentMethod);
-  if (paymentMethod.type !== "card") {
-    throw failedPrecondition(
-      "PAYMENT_METHOD_NOT_OFFERED",
-      `checkout does not take payment_method.type "${paymentMethod.type}" yet; pay by card`,
-      { metadata: { field: "payment_method.type", type: paymentMethod.type } },
-    );
-  }
   return {
     userId: input.userId,
     idempotencyKey: input.idempotencyKey,
-    // A card, with its token and no store (checked just above).
-    paymentMethod: { type: "card", token: paymentMethod.token },
+    // The field rule allows only these two types; checkPaymentMethod held their fields together.
+    paymentMethod:
+      paymentMethod.type === "konbini"
+        ? { type: "konbini", ...(paymentMethod.store === undefined ? {} : { store: paymentMethod.store }) }
+        : { type: "card", token: paymentMethod.token },
     shippingAddress: { ...shippingAddress },
     stepMode: input.stepMode,
   };
+}
+
+/**
+ * Refuses, before anything is reserved, a konbini checkout whose priced total the provider would
+ * refuse (JPY only, ¥120..¥300,000: shared/konbini.ts): FAILED_PRECONDITION (a 422), naming the
+ * limits. A card takes any total.
+ */
+export function checkPaymentTakesTotal(method: PaymentMethod, total: Amount): void {
+  if (method.type !== "konbini") return;
+  if (total.currency !== KONBINI_CURRENCY) {
+    throw failedPrecondition(
+      "KONBINI_CURRENCY_UNSUPPORTED",
+      `konbini takes ${KONBINI_CURRENCY} only; this cart is priced in ${total.currency}`,
+      { metadata: { field: "payment_method.type", currency: total.currency, accepted: KONBINI_CURRENCY } },
+    );
+  }
+  if (total.amountMinor < KONBINI_MIN_AMOUNT_MINOR || total.amountMinor > KONBINI_MAX_AMOUNT_MINOR) {
+    throw failedPrecondition(
+      "KONBINI_AMOUNT_OUT_OF_RANGE",
+      `konbini takes totals of ¥${KONBINI_MIN_AMOUNT_MINOR} to ¥${KONBINI_MAX_AMOUNT_MINOR}; this one is ¥${total.amountMinor}`,
+      {
+        metadata: {
+          field: "payment_method.type",
+          amount_minor: String(total.amountMinor),
+          min_amount_minor: String(KONBINI_MIN_AMOUNT_MINOR),
+          max_amount_minor: String(KONBINI_MAX_AMOUNT_MINOR),
+        },
+      },
+    );
+  }
 }
 
 /**
@@ -72,9 +105,13 @@ export function parseCheckoutRequest(input: InitiateCheckoutInput): CheckoutRequ
 export function requestFingerprint(request: CheckoutRequest): string {
   const a = request.shippingAddress;
   const canonical = JSON.stringify([
-    ["payment_method", [request.paymentMethod.type, request.paymentMethod.token]],
+    ["payment_method", paymentMethodFingerprint(request.paymentMethod)],
     ["shipping_address", ADDRESS_FIELDS.map((field) => a[field])],
     ["step_mode", request.stepMode],
   ]);
   return createHash("sha256").update(canonical).digest("hex");
 }
+
+/** A card's fingerprint is what it always was (type, token), so keys stored before konbini still match. */
+const paymentMethodFingerprint = (method: PaymentMethod): string[] =>
+  method.type === "card" ? [method.type, method.token] : [method.type, "", method.store ?? ""];

@@ -11,10 +11,20 @@ export interface CheckoutItem {
 /** The same address model as the order's (shared), so nothing is lost between the two. */
 export type { ShippingAddress };
 
-/** How the customer pays. The token is a secret: stored to charge after a restart, never shown or logged. */
-export interface PaymentMethod {
-  type: "card";
-  token: string;
+/**
+ * How the customer pays. A card's token is a secret: stored to charge after a restart, never
+ * shown or logged. konbini (pay in cash at a convenience store) has no token, and may name the
+ * chain the customer means to pay at.
+ */
+export type PaymentMethod = { type: "card"; token: string } | { type: "konbini"; store?: string };
+
+/** What the customer needs to pay a pending konbini payment at the store (the provider's voucher). */
+export interface KonbiniVoucher {
+  confirmationNumber: string;
+  /** The chain chosen at checkout; undefined: any. */
+  store?: string;
+  /** The voucher cannot be paid from this instant on. */
+  expiresAt: Date;
 }
 
 export interface LineShortage {
@@ -25,7 +35,7 @@ export interface LineShortage {
 
 /**
  * Why a checkout failed; `code` is stable (CHECKOUT_IN_PROGRESS, OUT_OF_STOCK, PAYMENT_DECLINED,
- * RESERVATION_LOST, STEP_FAILED).
+ * PAYMENT_EXPIRED, PAYMENT_FAILED, RESERVATION_LOST, STEP_FAILED).
  */
 export interface CheckoutFailure {
   code: string;
@@ -61,6 +71,8 @@ export interface CheckoutRecord<Status extends string = string> {
   paymentMethod: PaymentMethod;
   reservationId?: string;
   paymentId?: string;
+  /** A konbini payment's voucher, once the provider issued it. */
+  konbini?: KonbiniVoucher;
   failure?: CheckoutFailure;
   stepMode: boolean;
   needsAttention: boolean;

@@ -9,6 +9,8 @@ import {
   CheckoutStatus as CheckoutStatusMessage,
   type InitiateCheckoutResponse,
   InitiateCheckoutResponseSchema,
+  KonbiniDisplayDetailsSchema,
+  NextActionSchema,
   TransitionSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { LineShortageSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
@@ -73,6 +75,21 @@ export function toCheckoutMessage(session: CheckoutSession, options: { history: 
       session.status === "PAYMENT_PENDING" && session.paymentDeadline
         ? timestampFromDate(session.paymentDeadline)
         : undefined,
+    nextAction: nextAction(session),
+  });
+}
+
+/** While a konbini payment waits: the voucher the customer takes to the store. */
+function nextAction(session: CheckoutSession) {
+  const voucher = session.konbini;
+  if (session.status !== "PAYMENT_PENDING" || !voucher) return undefined;
+  return create(NextActionSchema, {
+    type: "konbini_display_details",
+    konbini: create(KonbiniDisplayDetailsSchema, {
+      confirmationNumber: voucher.confirmationNumber,
+      store: voucher.store ?? "",
+      expiresAt: timestampFromDate(voucher.expiresAt),
+    }),
   });
 }
 

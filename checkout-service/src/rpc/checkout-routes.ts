@@ -7,16 +7,18 @@ import {
 import type { ConnectRouter } from "@connectrpc/connect";
 import { type CheckoutCommands, checkoutNotFound } from "../saga/checkout-commands.js";
 import type { CheckoutSagaStore } from "../saga/checkout-saga.js";
+import type { PaymentNotifications } from "../saga/payment-notifications.js";
 import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
 import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
 
 export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
+  notifications: PaymentNotifications;
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
 }
 
 /** Checkouts of the user the call acts for (checkout-call-policy.ts); "" there: an admin's call, any user's. */
-export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
+export function checkoutRoutes({ commands, notifications, store }: CheckoutRoutesDeps) {
   /** Unknown, malformed and other users' checkouts all look the same: not found. */
   async function findCheckout(checkoutId: string, userId = "") {
     const session = isUuid(checkoutId) ? await store.load(checkoutId) : undefined;
@@ -70,6 +72,21 @@ export function checkoutRoutes({ commands, store }: CheckoutRoutesDeps) {
         return {
           checkouts: page.map((s) => toCheckoutMessage(s, { history: false })),
           nextPageToken: rows.length > limit && last ? newestFirstPageToken.encode(last) : "",
+        };
+      },
+
+      async recordPaymentNotification(req) {
+        const outcome = await notifications.record({
+          webhookId: req.webhookId,
+          // The field rule allows only the three types.
+          type: req.type as "payment.succeeded" | "payment.expired" | "payment.failed",
+          paymentId: req.paymentId,
+          checkoutId: req.checkoutId,
+        });
+        return {
+          firstDelivery: outcome.firstDelivery,
+          ignored: outcome.ignored,
+          checkout: outcome.session && toCheckoutMessage(outcome.session, { history: true }),
         };
       },
     });

@@ -3,6 +3,7 @@ import { DomainError, failedPrecondition, type Logger, newTimeOrderedId, notFoun
 import { buyableLines } from "../domain/buyable-lines.js";
 import {
   type CheckoutRequest,
+  checkPaymentTakesTotal,
   type InitiateCheckoutInput,
   parseCheckoutRequest,
   requestFingerprint,
@@ -183,6 +184,8 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
       let priced: PricedCart;
       try {
         priced = await priceBuyableLines(request.userId);
+        // Refused before anything is reserved (konbini's currency and limits), unless the key answers first.
+        checkPaymentTakesTotal(request.paymentMethod, priced.total);
       } catch (err) {
         const existing = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
         if (existing) return resume(existing, request, fingerprint);

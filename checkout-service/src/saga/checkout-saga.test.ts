@@ -28,6 +28,8 @@ const OWNER = "driver-1";
 const settings: SagaSettings = {
   leaseMs: 30_000,
   paymentDeadlineMs: 60_000,
+  konbiniExpiresAfterMs: 3_600_000,
+  paymentMarginMs: 60_000,
   steps: {
     prepare: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 60_000 },
     charge: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 60_000 },
@@ -136,6 +138,9 @@ function downstream() {
     async voidCharge() {
       maybeFail("voidCharge");
       return voidResult;
+    },
+    async getPayment() {
+      return chargeResult;
     },
   };
   return {
@@ -425,7 +430,7 @@ describe("checkout saga compensation order", () => {
       >({
         definition,
         store,
-        deps: { cart: fakes.cart, inventory: fakes.inventory, payments: fakes.payments, paymentDeadlineMs: 60_000 },
+        deps: { cart: fakes.cart, inventory: fakes.inventory, payments: fakes.payments, ...settings },
         clock: { now: () => new Date() },
         logger: testLogger(),
         settings: { leaseMs: 30_000, compensationRetry: settings.compensationRetry },

@@ -94,6 +94,10 @@ export const isFinished = (status: CheckoutStatus): boolean => isFinal(checkoutM
 export interface SagaSettings {
   leaseMs: number;
   paymentDeadlineMs: number;
+  /** KONBINI_EXPIRES_AFTER_SECONDS, in ms: how long a konbini payment may still succeed. */
+  konbiniExpiresAfterMs: number;
+  /** Added to a payment's window for the stock's hold and the saga's deadline. */
+  paymentMarginMs: number;
   steps: CheckoutStepPolicies;
   /** Passes of a compensation before it is flagged as needing attention. */
   compensationRetry: RetryPolicy;
@@ -136,6 +140,8 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
       inventory: deps.inventory,
       payments: deps.payments,
       paymentDeadlineMs: deps.settings.paymentDeadlineMs,
+      konbiniExpiresAfterMs: deps.settings.konbiniExpiresAfterMs,
+      paymentMarginMs: deps.settings.paymentMarginMs,
     },
     clock: deps.clock,
     logger: deps.logger,

@@ -1,5 +1,5 @@
 import { failed, type SagaStepBody, type StepContext, type StepResult } from "@checkout-saga/shared";
-import type { CheckoutFailure, CheckoutRecord } from "../domain/checkout-session.js";
+import type { CheckoutFailure, CheckoutRecord, PaymentMethod } from "../domain/checkout-session.js";
 import type { CartClaimPort, InventoryPort, PaymentPort, SessionPatch } from "./ports.js";
 
 /** What the checkout saga's steps call. */
@@ -7,8 +7,24 @@ export interface CheckoutStepDeps {
   cart: CartClaimPort;
   inventory: InventoryPort;
   payments: PaymentPort;
-  /** How long a charge may stay unsettled before the checkout gives up on it. */
+  /** How long a card charge may stay unsettled before the checkout gives up on it. */
   paymentDeadlineMs: number;
+  /** How long a konbini voucher lasts (KONBINI_EXPIRES_AFTER_SECONDS, the provider's setting). */
+  konbiniExpiresAfterMs: number;
+  /**
+   * What is added to a payment's deadline for the stock's hold and the saga's patience: the
+   * provider expires a voucher on read, so waiting a little past it settles it either way.
+   */
+  paymentMarginMs: number;
+}
+
+/**
+ * How long the payment may still succeed after the charge starts: a card's deadline, or a konbini
+ * voucher's life. The reservation is held at least this long plus the margin, twice over: once
+ * for the time between reserving and charging, once for a notification that arrives late.
+ */
+export function paymentWindowMs(deps: CheckoutStepDeps, method: PaymentMethod): number {
+  return method.type === "konbini" ? deps.konbiniExpiresAfterMs : deps.paymentDeadlineMs;
 }
 
 export type CheckoutStepContext = StepContext<CheckoutRecord, SessionPatch, CheckoutStepDeps>;

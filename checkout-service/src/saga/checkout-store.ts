@@ -48,4 +48,20 @@ export interface CheckoutStore extends CheckoutSagaStore {
   releaseLease(checkoutId: string, owner: string): Promise<void>;
   /** Unfinished, non-step-mode checkouts with a free lease, untouched for a while: recovery's work. */
   findRecoverable(options: { graceMs: number; attentionRetryMs: number; limit: number }): Promise<string[]>;
+  /**
+   * Records a payment notification by its webhook id, once: "new" the first time, "unprocessed"
+   * when an earlier delivery was recorded but never acted on (it died mid-way), "processed" when
+   * it was acted on before.
+   */
+  recordNotification(notification: PaymentNotification): Promise<"new" | "unprocessed" | "processed">;
+  /** Marks the notification acted on: later deliveries of its id change nothing. */
+  markNotificationProcessed(webhookId: string): Promise<void>;
+}
+
+/** A verified payment webhook, as the gateway passes it on. */
+export interface PaymentNotification {
+  webhookId: string;
+  type: "payment.succeeded" | "payment.expired" | "payment.failed";
+  paymentId: string;
+  checkoutId: string;
 }

@@ -1,5 +1,5 @@
 import type { Amount } from "@checkout-saga/shared";
-import type { CheckoutFailure, PaymentMethod } from "../domain/checkout-session.js";
+import type { CheckoutFailure, KonbiniVoucher, PaymentMethod } from "../domain/checkout-session.js";
 import type { CartLine, CatalogEntry } from "../domain/pricing.js";
 
 /**
@@ -7,8 +7,8 @@ import type { CartLine, CatalogEntry } from "../domain/pricing.js";
  * ErrorDetail), so the saga can tell OUT_OF_STOCK from a timeout.
  */
 export interface InventoryPort {
-  /** Idempotent per checkout: a repeat returns the same reservation. */
-  reserve(checkoutId: string, lines: CartLine[]): Promise<{ reservationId: string }>;
+  /** Idempotent per checkout: a repeat returns the same reservation. Held for `ttlSeconds`. */
+  reserve(checkoutId: string, lines: CartLine[], ttlSeconds: number): Promise<{ reservationId: string }>;
   confirm(checkoutId: string): Promise<void>;
   /** Idempotent; a no-op when the checkout holds nothing. */
   release(checkoutId: string, reason: string): Promise<void>;
@@ -16,9 +16,12 @@ export interface InventoryPort {
 
 export interface PaymentResult {
   paymentId: string;
-  status: "succeeded" | "declined" | "pending" | "refunded" | "voided";
+  /** expired: a konbini voucher not paid in time; nothing was taken. */
+  status: "succeeded" | "declined" | "pending" | "refunded" | "voided" | "expired";
   declineCode?: string;
   declineMessage?: string;
+  /** A konbini payment's voucher. */
+  konbini?: KonbiniVoucher;
 }
 
 export interface PaymentPort {
@@ -37,6 +40,8 @@ export interface PaymentPort {
    * arriving later with the key charges nothing. Idempotent.
    */
   voidCharge(idempotencyKey: string, reason: string): Promise<PaymentResult>;
+  /** The payment as it stands now (a pending one past its expiry reads EXPIRED). */
+  getPayment(paymentId: string): Promise<PaymentResult>;
 }
 
 export interface Clock {
@@ -47,6 +52,7 @@ export interface Clock {
 export interface SessionPatch {
   reservationId?: string;
   paymentId?: string;
+  konbini?: KonbiniVoucher;
   failure?: CheckoutFailure;
   paymentDeadline?: Date;
   needsAttention?: boolean;

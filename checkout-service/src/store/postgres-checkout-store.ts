@@ -1,6 +1,12 @@
 import { type OutboxSignal, outboxInsertFor, type Sql, type Totals } from "@checkout-saga/shared";
 import type postgres from "postgres";
-import type { CheckoutFailure, CheckoutItem, ShippingAddress } from "../domain/checkout-session.js";
+import type {
+  CheckoutFailure,
+  CheckoutItem,
+  KonbiniVoucher,
+  PaymentMethod,
+  ShippingAddress,
+} from "../domain/checkout-session.js";
 import { type CheckoutSession, type CheckoutStatus, isCheckoutStatus } from "../saga/checkout-saga.js";
 import type { CheckoutStore } from "../saga/checkout-store.js";
 import type { SessionPatch } from "../saga/ports.js";
@@ -29,6 +35,8 @@ interface SessionRow {
   shipping_address: ShippingAddress;
   payment_method_type: string;
   payment_token: string;
+  payment_store: string | null;
+  konbini: StoredVoucher | null;
   reservation_id: string | null;
   payment_id: string | null;
   failure: CheckoutFailure | null;
@@ -38,6 +46,13 @@ interface SessionRow {
   payment_deadline: Date | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/** A voucher as its jsonb column holds it. */
+interface StoredVoucher {
+  confirmationNumber: string;
+  store?: string;
+  expiresAt: string;
 }
 
 interface TransitionRow {
@@ -68,6 +83,7 @@ export function createPostgresCheckoutStore(
   const applyPatch = (patch: SessionPatch = {}, lease: "renew" | "release" = "renew", at?: Date) => sql`
     reservation_id = coalesce(${patch.reservationId ?? null}::text, reservation_id),
     payment_id = coalesce(${patch.paymentId ?? null}::text, payment_id),
+    konbini = coalesce(${patch.konbini ? json(storedVoucher(patch.konbini)) : null}::jsonb, konbini),
     failure = coalesce(${patch.failure ? json(patch.failure) : null}::jsonb, failure),
     payment_deadline = coalesce(${patch.paymentDeadline ?? null}::timestamptz, payment_deadline),
     needs_attention = coalesce(${patch.needsAttention ?? null}::boolean, needs_attention),
@@ -169,10 +185,11 @@ export function createPostgresCheckoutStore(
         with claimed as (${claimKey}),
         session as (
           insert into checkout_sessions (id, user_id, status, currency, total_minor, totals, items, shipping_address,
-            payment_method_type, payment_token, step_mode, lease_owner, lease_expires_at, created_at, updated_at)
+            payment_method_type, payment_token, payment_store, step_mode, lease_owner, lease_expires_at, created_at, updated_at)
           select claimed.checkout_id, ${c.userId}::text, 'INITIATED', ${c.total.currency}::text,
             ${c.total.amountMinor}::bigint, ${json(c.totals)}::jsonb, ${json(c.items)}::jsonb, ${json(c.shippingAddress)}::jsonb,
-            ${c.paymentMethod.type}::text, ${c.paymentMethod.token}::text, ${c.stepMode}::boolean, ${owner}::text,
+            ${c.paymentMethod.type}::text, ${paymentToken(c.paymentMethod)}::text,
+            ${paymentStore(c.paymentMethod)}::text, ${c.stepMode}::boolean, ${owner}::text,
             ${leaseUntil()}, ${c.createdAt}::timestamptz, ${c.createdAt}::timestamptz
           from claimed
           returning id
@@ -218,9 +235,26 @@ export function createPostgresCheckoutStore(
           and (lease_owner is null or lease_expires_at < now())
           and updated_at < now() - ${graceMs} * interval '1 millisecond'
           and (not needs_attention or updated_at < now() - ${attentionRetryMs} * interval '1 millisecond')
+          -- A konbini voucher waits days for its webhook: left alone until its deadline (expiry + margin).
+          and not (status = 'PAYMENT_PENDING' and konbini is not null and payment_deadline > now())
         order by updated_at
         limit ${limit}`;
       return rows.map((r) => r.id);
+    },
+
+    async recordNotification({ webhookId, type, paymentId, checkoutId }) {
+      const inserted = await sql`
+        insert into payment_notifications (webhook_id, type, payment_id, checkout_id)
+        values (${webhookId}, ${type}, ${paymentId}, ${checkoutId})
+        on conflict (webhook_id) do nothing`;
+      if (inserted.count > 0) return "new";
+      const [row] = await sql<{ processed_at: Date | null }[]>`
+        select processed_at from payment_notifications where webhook_id = ${webhookId}`;
+      return row?.processed_at ? "processed" : "unprocessed";
+    },
+
+    async markNotificationProcessed(webhookId) {
+      await sql`update payment_notifications set processed_at = now() where webhook_id = ${webhookId} and processed_at is null`;
     },
 
     async list({ userId, status, needsAttention, limit, after }) {
@@ -248,9 +282,10 @@ function toSession(row: SessionRow, history: TransitionRow[]): CheckoutSession {
     ...(row.totals ? { totals: row.totals } : {}),
     items: row.items,
     shippingAddress: row.shipping_address,
-    paymentMethod: { type: "card", token: row.payment_token },
+    paymentMethod: toPaymentMethod(row),
     reservationId: row.reservation_id ?? undefined,
     paymentId: row.payment_id ?? undefined,
+    ...(row.konbini ? { konbini: toVoucher(row.konbini) } : {}),
     failure: row.failure ?? undefined,
     stepMode: row.step_mode,
     needsAttention: row.needs_attention,
@@ -271,3 +306,27 @@ function toStatus(value: string): CheckoutStatus {
   if (!isCheckoutStatus(value)) throw new Error(`unknown checkout status in the database: ${value}`);
   return value;
 }
+
+/** A card keeps its token (to charge after a restart); konbini has none. */
+const paymentToken = (method: PaymentMethod): string => (method.type === "card" ? method.token : "");
+const paymentStore = (method: PaymentMethod): string | null =>
+  method.type === "konbini" ? (method.store ?? null) : null;
+
+function toPaymentMethod(row: SessionRow): PaymentMethod {
+  if (row.payment_method_type === "konbini") {
+    return { type: "konbini", ...(row.payment_store === null ? {} : { store: row.payment_store }) };
+  }
+  return { type: "card", token: row.payment_token };
+}
+
+const storedVoucher = (v: KonbiniVoucher): StoredVoucher => ({
+  confirmationNumber: v.confirmationNumber,
+  ...(v.store === undefined ? {} : { store: v.store }),
+  expiresAt: v.expiresAt.toISOString(),
+});
+
+const toVoucher = (v: StoredVoucher): KonbiniVoucher => ({
+  confirmationNumber: v.confirmationNumber,
+  ...(v.store === undefined ? {} : { store: v.store }),
+  expiresAt: new Date(v.expiresAt),
+});

@@ -33,6 +33,10 @@ export const checkoutSessions = pgTable(
     paymentMethodType: text("payment_method_type").notNull(),
     /** Needed to charge after a restart; never logged, never returned. */
     paymentToken: text("payment_token").notNull(),
+    /** konbini: the chain the customer named, if any. */
+    paymentStore: text("payment_store"),
+    /** konbini: the voucher the provider issued ({confirmationNumber, store?, expiresAt}). */
+    konbini: jsonb("konbini"),
     reservationId: text("reservation_id"),
     paymentId: text("payment_id"),
     failure: jsonb("failure"),
@@ -77,6 +81,20 @@ export const checkoutTransitions = pgTable(
  * The shared definition, so this schema and the shared relay and queries agree on one table.
  */
 export const outbox = outboxTable;
+
+/**
+ * Payment notifications (verified webhooks) by webhook-id: inserted once, so a redelivery is
+ * recognised; `processed_at` is set once the checkout was moved, so a delivery whose first
+ * attempt died before that is acted on again.
+ */
+export const paymentNotifications = pgTable("payment_notifications", {
+  webhookId: text("webhook_id").primaryKey(),
+  type: text("type").notNull(),
+  paymentId: text("payment_id").notNull(),
+  checkoutId: text("checkout_id").notNull(),
+  receivedAt: timestamptz("received_at").notNull().defaultNow(),
+  processedAt: timestamptz("processed_at"),
+});
 
 /** (user, Idempotency-Key) → the checkout it started and, once known, the first response. */
 export const idempotencyKeys = pgTable(

@@ -30,6 +30,7 @@ export function checkoutJson(c: Checkout, options: { history: boolean }): Checko
     ...(failure?.code ? { failure_reason: failure.code, failure_detail: failure.message } : {}),
     ...(failure?.declineCode ? { decline_code: failure.declineCode } : {}),
     ...(paymentDeadline && c.status === CheckoutStatus.PAYMENT_PENDING ? { payment_deadline: paymentDeadline } : {}),
+    ...nextActionJson(c),
     created_at: isoTime(c.createdAt),
     updated_at: isoTime(c.updatedAt),
     ...(options.history
@@ -42,5 +43,25 @@ export function checkoutJson(c: Checkout, options: { history: boolean }): Checko
           })),
         }
       : {}),
+  };
+}
+
+/** While a konbini payment waits: the voucher the customer takes to the store (contract: `next_action`). */
+function nextActionJson(c: Checkout): Pick<CheckoutJson, "next_action"> {
+  const konbini = c.nextAction?.konbini;
+  const expiresAt = isoTime(konbini?.expiresAt);
+  if (c.status !== CheckoutStatus.PAYMENT_PENDING || c.nextAction?.type !== "konbini_display_details" || !konbini) {
+    return {};
+  }
+  if (!expiresAt) return {};
+  return {
+    next_action: {
+      type: "konbini_display_details",
+      konbini: {
+        confirmation_number: konbini.confirmationNumber,
+        ...(konbini.store ? { store: konbini.store } : {}),
+        expires_at: expiresAt,
+      },
+    },
   };
 }

@@ -156,6 +156,30 @@ export const TotalsSchema = z
       }),
   })
   .openapi("Totals", { example: totalsExample });
+export const KonbiniDisplayDetailsSchema = z
+  .object({
+    confirmation_number: z.string().openapi({ description: "11 digits, quoted at the till", example: "12345678901" }),
+    store: z
+      .string()
+      .optional()
+      .openapi({ description: "The chain chosen at checkout; absent: any", example: "lawson" }),
+    expires_at: iso("2026-01-04T00:00:00.000Z").openapi({ description: "The voucher cannot be paid from then on" }),
+  })
+  .openapi("KonbiniDisplayDetails", {
+    example: { confirmation_number: "12345678901", store: "lawson", expires_at: "2026-01-04T00:00:00.000Z" },
+  });
+
+export const NextActionSchema = z
+  .object({
+    type: z.enum(["konbini_display_details"]),
+    konbini: KonbiniDisplayDetailsSchema,
+  })
+  .openapi("NextAction", {
+    example: {
+      type: "konbini_display_details",
+      konbini: { confirmation_number: "12345678901", expires_at: "2026-01-04T00:00:00.000Z" },
+    },
+  });
 
 export const CheckoutSchema = z
   .object({
@@ -164,15 +188,19 @@ export const CheckoutSchema = z
     total: MoneySchema,
     totals: TotalsSchema,
     items: z.array(CheckoutItemSchema),
-    failure_reason: z
-      .string()
-      .optional()
-      .openapi({ description: "OUT_OF_STOCK, PAYMENT_DECLINED, RESERVATION_LOST, STEP_FAILED, … when FAILED" }),
+    failure_reason: z.string().optional().openapi({
+      description:
+        "OUT_OF_STOCK, PAYMENT_DECLINED, PAYMENT_EXPIRED, PAYMENT_FAILED, RESERVATION_LOST, STEP_FAILED, … when FAILED",
+    }),
     failure_detail: z.string().optional(),
     decline_code: z.string().optional(),
     payment_deadline: iso("2026-01-01T00:10:00.000Z")
       .optional()
       .openapi({ description: "While PAYMENT_PENDING: when the saga stops waiting for the payment" }),
+    next_action: NextActionSchema.optional().openapi({
+      description:
+        "While PAYMENT_PENDING for a pay-later method: what the customer must do (konbini: pay at the store)",
+    }),
     created_at: iso("2026-01-01T00:00:00.000Z").nullable(),
     updated_at: iso("2026-01-01T00:00:02.000Z").nullable(),
     history: z.array(TransitionSchema).optional().openapi({ description: "Only on GET /checkout/{id}" }),
@@ -242,6 +270,66 @@ export const DevTokenSchema = z
     },
   });
 
+/** The payment provider's notification (shared/src/payment-webhooks.ts), as it arrives signed. */
+export const PaymentWebhookSchema = z
+  .object({
+    type: z.enum(["payment.succeeded", "payment.expired", "payment.failed"]),
+    timestamp: z.string().openapi({ format: "date-time", example: "2026-01-01T00:05:00.000Z" }),
+    data: z.object({
+      payment_id: z.string().min(1).max(64),
+      checkout_id: z.string().min(1).max(64),
+      amount: MoneySchema,
+    }),
+  })
+  .openapi("PaymentWebhook", {
+    example: {
+      type: "payment.succeeded",
+      timestamp: "2026-01-01T00:05:00.000Z",
+      data: {
+        payment_id: "pay_0b9a3c1e",
+        checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
+        amount: { currency: "JPY", amount_minor: 6000 },
+      },
+    },
+  });
+
+export const PaymentWebhookReceiptSchema = z
+  .object({
+    received: z.literal(true),
+    duplicate: z.boolean().openapi({ description: "This webhook-id was acted on before: nothing was done now" }),
+    ignored: z.boolean().openapi({ description: "No checkout has this id: nothing to do, ever" }),
+  })
+  .openapi("PaymentWebhookReceipt", { example: { received: true, duplicate: false, ignored: false } });
+
+export const DevPaymentSchema = z
+  .object({
+    payment_id: z.string(),
+    checkout_id: z.string(),
+    status: z.enum(["SUCCEEDED", "REFUNDED"]),
+    amount: MoneySchema,
+    konbini: z
+      .object({
+        confirmation_number: z.string(),
+        store: z.string().optional(),
+        expires_at: iso("2026-01-04T00:00:00.000Z").nullable(),
+        paid_at: iso("2026-01-01T00:05:00.000Z").nullable(),
+      })
+      .optional(),
+  })
+  .openapi("DevPayment", {
+    example: {
+      payment_id: "pay_0b9a3c1e",
+      checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
+      status: "SUCCEEDED",
+      amount: { currency: "JPY", amount_minor: 6000 },
+      konbini: {
+        confirmation_number: "12345678901",
+        expires_at: "2026-01-04T00:00:00.000Z",
+        paid_at: "2026-01-01T00:05:00.000Z",
+      },
+    },
+  });
+
 export const HealthSchema = z
   .object({
     status: z.literal("ok"),
@@ -302,6 +390,11 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Transition: TransitionSchema,
   Totals: TotalsSchema,
   Checkout: CheckoutSchema,
+  NextAction: NextActionSchema,
+  KonbiniDisplayDetails: KonbiniDisplayDetailsSchema,
+  PaymentWebhook: PaymentWebhookSchema,
+  PaymentWebhookReceipt: PaymentWebhookReceiptSchema,
+  DevPayment: DevPaymentSchema,
   Address: AddressSchema,
   Order: OrderSchema,
   OrderPage: OrderPageSchema,
@@ -318,5 +411,6 @@ export type CartLineJson = z.infer<typeof CartLineSchema>;
 export type AddressJson = z.infer<typeof AddressSchema>;
 export type CheckoutJson = z.infer<typeof CheckoutSchema>;
 export type TotalsJson = z.infer<typeof TotalsSchema>;
+export type DevPaymentJson = z.infer<typeof DevPaymentSchema>;
 export type OrderJson = z.infer<typeof OrderSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;

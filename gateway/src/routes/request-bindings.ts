@@ -13,6 +13,7 @@ import {
   GetOrderRequestSchema,
   ListOrdersRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { PayKonbiniRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import {
   GetProductRequestSchema,
   ListProductsRequestSchema,
@@ -74,6 +75,10 @@ export const requestBindings = {
   // A token's subject is the user id every RPC carries; ClaimCartLines's stands for them all,
   // being one that requires it (the field-rules test checks that every request's user_id has
   // the same rules, whether required or not).
+  payKonbini: bindRpcRequest(PayKonbiniRequestSchema, {
+    params: { confirmation_number: "confirmation_number" },
+    paramExamples: { confirmation_number: "12345678901" },
+  }),
   issueDevToken: bindRpcRequest(ClaimCartLinesRequestSchema, {
     body: { user_id: "user_id" },
     bodyName: "DevTokenRequest",

@@ -6,8 +6,8 @@ import type { StockLine } from "./reservation.js";
  * line is within 1..999 already (the request's field rule, inventory.proto); so must their sum.
  */
 export const MAX_QUANTITY = 999;
-/** A hold longer than this would keep stock from other customers for too long (also the request's rule). */
-export const MAX_TTL_SECONDS = 3_600;
+/** Konbini vouchers last up to 60 days, plus a margin; longer would keep stock from other customers for no payment (also the request's rule). */
+export const MAX_TTL_SECONDS = 62 * 24 * 3_600;
 
 /** A Reserve the stock can act on: lines merged per product and sorted by product id (the stock lock order). */
 export interface ReserveCommand {

@@ -1,7 +1,10 @@
 import { done, errorDetail, rethrowIfStopped } from "@checkout-saga/shared";
-import { type CheckoutStep, compensateWith, errorMessage } from "../checkout-step.js";
+import { type CheckoutStep, compensateWith, errorMessage, paymentWindowMs } from "../checkout-step.js";
 
-/** INITIATED → INVENTORY_RESERVED: hold the checkout's lines (keyed by checkout id). Undo: give the stock back. */
+/**
+ * LINES_CLAIMED → INVENTORY_RESERVED: hold the checkout's lines (keyed by checkout id) as long as
+ * its payment may still succeed, plus margins (a konbini voucher lasts days). Undo: give the stock back.
+ */
 export const reserveStock: CheckoutStep = {
   name: "reserve stock",
   // Out of stock is an answer: nothing was held. Any other failure may have held stock.
@@ -9,11 +12,13 @@ export const reserveStock: CheckoutStep = {
 
   async action(ctx) {
     const { session } = ctx;
+    const holdMs = paymentWindowMs(ctx.deps, session.paymentMethod) + 2 * ctx.deps.paymentMarginMs;
     try {
       const { reservationId } = await ctx.call(() =>
         ctx.deps.inventory.reserve(
           session.id,
           session.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+          Math.ceil(holdMs / 1_000),
         ),
       );
       ctx.faults.reached("after-reserve");

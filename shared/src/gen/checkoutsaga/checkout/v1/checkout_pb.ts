@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/checkout/v1/checkout.proto.
  */
 export const file_checkoutsaga_checkout_v1_checkout: GenFile = /*@__PURE__*/
-  fileDesc("CidjaGVja291dHNhZ2EvY2hlY2tvdXQvdjEvY2hlY2tvdXQucHJvdG8SGGNoZWNrb3V0c2FnYS5jaGVja291dC52MSJ1CgxDaGVja291dEl0ZW0SEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjEKCnVuaXRfcHJpY2UYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5IpABCg9DaGVja291dEZhaWx1cmUSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjcKCXNob3J0YWdlcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlEhQKDGRlY2xpbmVfY29kZRgEIAEoCRIPCgdoZWxkX2J5GAUgAygJIrIBCgpUcmFuc2l0aW9uEjYKBGZyb20YASABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSNAoCdG8YAiABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSDgoGcmVhc29uGAMgASgJEiYKAmF0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKjBQoIQ2hlY2tvdXQSEwoLY2hlY2tvdXRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRI4CgZzdGF0dXMYAyABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSLAoFdG90YWwYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjUKBWl0ZW1zGAUgAygLMiYuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0SXRlbRI6CgdmYWlsdXJlGAYgASgLMikuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0RmFpbHVyZRI1CgdoaXN0b3J5GAcgAygLMiQuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlRyYW5zaXRpb24SFgoOcmVzZXJ2YXRpb25faWQYCCABKAkSEgoKcGF5bWVudF9pZBgJIAEoCRIRCglzdGVwX21vZGUYCiABKAgSFwoPbmVlZHNfYXR0ZW50aW9uGAsgASgIEkEKEHNoaXBwaW5nX2FkZHJlc3MYDCABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0ChBwYXltZW50X2RlYWRsaW5lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgZ0b3RhbHMYHiABKAsyHi5jaGVja291dHNhZ2EuY29tbW9uLnYxLlRvdGFscyLgAgoXSW5pdGlhdGVDaGVja291dFJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSaQoPaWRlbXBvdGVuY3lfa2V5GAIgASgJQlC6SE1ySxABGP8BMkReW1x4MjEtXHgyQlx4MkQtXHg3RV0oPzpbXHgyMC1ceDJCXHgyRC1ceDdFXSpbXHgyMS1ceDJCXHgyRC1ceDdFXSk/JBJGCg5wYXltZW50X21ldGhvZBgDIAEoCzImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRNZXRob2RCBrpIA8gBARJJChBzaGlwcGluZ19hZGRyZXNzGAQgASgLMicuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5TaGlwcGluZ0FkZHJlc3NCBrpIA8gBARIRCglzdGVwX21vZGUYBSABKAgiYgoYSW5pdGlhdGVDaGVja291dFJlc3BvbnNlEjQKCGNoZWNrb3V0GAEgASgLMiIuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0EhAKCHJlcGxheWVkGAIgASgIIn4KEkdldENoZWNrb3V0UmVxdWVzdBIyCgtjaGVja291dF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSNAoHdXNlcl9pZBgCIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQiSwoTR2V0Q2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCJMChZBZHZhbmNlQ2hlY2tvdXRSZXF1ZXN0EjIKC2NoZWNrb3V0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCJPChdBZHZhbmNlQ2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCL9AQoUTGlzdENoZWNrb3V0c1JlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSQgoGc3RhdHVzGAIgASgOMiguY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0U3RhdHVzQgi6SAWCAQIQARIXCg9uZWVkc19hdHRlbnRpb24YAyABKAgSHwoJcGFnZV9zaXplGAQgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgFIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiZwoVTGlzdENoZWNrb3V0c1Jlc3BvbnNlEjUKCWNoZWNrb3V0cxgBIAMoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqxAIKDkNoZWNrb3V0U3RhdHVzEh8KG0NIRUNLT1VUX1NUQVRVU19VTlNQRUNJRklFRBAAEh0KGUNIRUNLT1VUX1NUQVRVU19JTklUSUFURUQQARImCiJDSEVDS09VVF9TVEFUVVNfSU5WRU5UT1JZX1JFU0VSVkVEEAISIwofQ0hFQ0tPVVRfU1RBVFVTX1BBWU1FTlRfUEVORElORxADEiUKIUNIRUNLT1VUX1NUQVRVU19QQVlNRU5UX0NPTVBMRVRFRBAEEh0KGUNIRUNLT1VUX1NUQVRVU19DT01QTEVURUQQBRIgChxDSEVDS09VVF9TVEFUVVNfQ09NUEVOU0FUSU5HEAYSGgoWQ0hFQ0tPVVRfU1RBVFVTX0ZBSUxFRBAHEiEKHUNIRUNLT1VUX1NUQVRVU19MSU5FU19DTEFJTUVEEAgy4gMKD0NoZWNrb3V0U2VydmljZRJ5ChBJbml0aWF0ZUNoZWNrb3V0EjEuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkluaXRpYXRlQ2hlY2tvdXRSZXF1ZXN0GjIuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkluaXRpYXRlQ2hlY2tvdXRSZXNwb25zZRJqCgtHZXRDaGVja291dBIsLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5HZXRDaGVja291dFJlcXVlc3QaLS5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuR2V0Q2hlY2tvdXRSZXNwb25zZRJ2Cg9BZHZhbmNlQ2hlY2tvdXQSMC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQWR2YW5jZUNoZWNrb3V0UmVxdWVzdBoxLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5BZHZhbmNlQ2hlY2tvdXRSZXNwb25zZRJwCg1MaXN0Q2hlY2tvdXRzEi4uY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkxpc3RDaGVja291dHNSZXF1ZXN0Gi8uY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkxpc3RDaGVja291dHNSZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_checkoutsaga_payment_v1_payment, file_google_protobuf_timestamp]);
+  fileDesc("CidjaGVja291dHNhZ2EvY2hlY2tvdXQvdjEvY2hlY2tvdXQucHJvdG8SGGNoZWNrb3V0c2FnYS5jaGVja291dC52MSJ1CgxDaGVja291dEl0ZW0SEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjEKCnVuaXRfcHJpY2UYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5IpABCg9DaGVja291dEZhaWx1cmUSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjcKCXNob3J0YWdlcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlEhQKDGRlY2xpbmVfY29kZRgEIAEoCRIPCgdoZWxkX2J5GAUgAygJIrIBCgpUcmFuc2l0aW9uEjYKBGZyb20YASABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSNAoCdG8YAiABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSDgoGcmVhc29uGAMgASgJEiYKAmF0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLeBQoIQ2hlY2tvdXQSEwoLY2hlY2tvdXRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRI4CgZzdGF0dXMYAyABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSLAoFdG90YWwYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjUKBWl0ZW1zGAUgAygLMiYuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0SXRlbRI6CgdmYWlsdXJlGAYgASgLMikuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0RmFpbHVyZRI1CgdoaXN0b3J5GAcgAygLMiQuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlRyYW5zaXRpb24SFgoOcmVzZXJ2YXRpb25faWQYCCABKAkSEgoKcGF5bWVudF9pZBgJIAEoCRIRCglzdGVwX21vZGUYCiABKAgSFwoPbmVlZHNfYXR0ZW50aW9uGAsgASgIEkEKEHNoaXBwaW5nX2FkZHJlc3MYDCABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0ChBwYXltZW50X2RlYWRsaW5lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CgtuZXh0X2FjdGlvbhgQIAEoCzIkLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5OZXh0QWN0aW9uEi4KBnRvdGFscxgRIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzIlwKCk5leHRBY3Rpb24SDAoEdHlwZRgBIAEoCRJACgdrb25iaW5pGAIgASgLMi8uY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLktvbmJpbmlEaXNwbGF5RGV0YWlscyJzChVLb25iaW5pRGlzcGxheURldGFpbHMSGwoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCRINCgVzdG9yZRgCIAEoCRIuCgpleHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLgAgoXSW5pdGlhdGVDaGVja291dFJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSaQoPaWRlbXBvdGVuY3lfa2V5GAIgASgJQlC6SE1ySxABGP8BMkReW1x4MjEtXHgyQlx4MkQtXHg3RV0oPzpbXHgyMC1ceDJCXHgyRC1ceDdFXSpbXHgyMS1ceDJCXHgyRC1ceDdFXSk/JBJGCg5wYXltZW50X21ldGhvZBgDIAEoCzImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRNZXRob2RCBrpIA8gBARJJChBzaGlwcGluZ19hZGRyZXNzGAQgASgLMicuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5TaGlwcGluZ0FkZHJlc3NCBrpIA8gBARIRCglzdGVwX21vZGUYBSABKAgiYgoYSW5pdGlhdGVDaGVja291dFJlc3BvbnNlEjQKCGNoZWNrb3V0GAEgASgLMiIuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0EhAKCHJlcGxheWVkGAIgASgIIn4KEkdldENoZWNrb3V0UmVxdWVzdBIyCgtjaGVja291dF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSNAoHdXNlcl9pZBgCIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQiSwoTR2V0Q2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCJMChZBZHZhbmNlQ2hlY2tvdXRSZXF1ZXN0EjIKC2NoZWNrb3V0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCJPChdBZHZhbmNlQ2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCL9AQoUTGlzdENoZWNrb3V0c1JlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSQgoGc3RhdHVzGAIgASgOMiguY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0U3RhdHVzQgi6SAWCAQIQARIXCg9uZWVkc19hdHRlbnRpb24YAyABKAgSHwoJcGFnZV9zaXplGAQgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgFIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiZwoVTGlzdENoZWNrb3V0c1Jlc3BvbnNlEjUKCWNoZWNrb3V0cxgBIAMoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki8gEKIFJlY29yZFBheW1lbnROb3RpZmljYXRpb25SZXF1ZXN0Eh4KCndlYmhvb2tfaWQYASABKAlCCrpIB3IFEAEY/wESRwoEdHlwZRgCIAEoCUI5ukg2cjRSEXBheW1lbnQuc3VjY2VlZGVkUg9wYXltZW50LmV4cGlyZWRSDnBheW1lbnQuZmFpbGVkEjEKCnBheW1lbnRfaWQYAyABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjIKC2NoZWNrb3V0X2lkGAQgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCKCAQohUmVjb3JkUGF5bWVudE5vdGlmaWNhdGlvblJlc3BvbnNlEhYKDmZpcnN0X2RlbGl2ZXJ5GAEgASgIEg8KB2lnbm9yZWQYAiABKAgSNAoIY2hlY2tvdXQYAyABKAsyIi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXQqxAIKDkNoZWNrb3V0U3RhdHVzEh8KG0NIRUNLT1VUX1NUQVRVU19VTlNQRUNJRklFRBAAEh0KGUNIRUNLT1VUX1NUQVRVU19JTklUSUFURUQQARImCiJDSEVDS09VVF9TVEFUVVNfSU5WRU5UT1JZX1JFU0VSVkVEEAISIwofQ0hFQ0tPVVRfU1RBVFVTX1BBWU1FTlRfUEVORElORxADEiUKIUNIRUNLT1VUX1NUQVRVU19QQVlNRU5UX0NPTVBMRVRFRBAEEh0KGUNIRUNLT1VUX1NUQVRVU19DT01QTEVURUQQBRIgChxDSEVDS09VVF9TVEFUVVNfQ09NUEVOU0FUSU5HEAYSGgoWQ0hFQ0tPVVRfU1RBVFVTX0ZBSUxFRBAHEiEKHUNIRUNLT1VUX1NUQVRVU19MSU5FU19DTEFJTUVEEAgy+QQKD0NoZWNrb3V0U2VydmljZRJ5ChBJbml0aWF0ZUNoZWNrb3V0EjEuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkluaXRpYXRlQ2hlY2tvdXRSZXF1ZXN0GjIuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkluaXRpYXRlQ2hlY2tvdXRSZXNwb25zZRJqCgtHZXRDaGVja291dBIsLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5HZXRDaGVja291dFJlcXVlc3QaLS5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuR2V0Q2hlY2tvdXRSZXNwb25zZRJ2Cg9BZHZhbmNlQ2hlY2tvdXQSMC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQWR2YW5jZUNoZWNrb3V0UmVxdWVzdBoxLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5BZHZhbmNlQ2hlY2tvdXRSZXNwb25zZRJwCg1MaXN0Q2hlY2tvdXRzEi4uY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkxpc3RDaGVja291dHNSZXF1ZXN0Gi8uY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkxpc3RDaGVja291dHNSZXNwb25zZRKUAQoZUmVjb3JkUGF5bWVudE5vdGlmaWNhdGlvbhI6LmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5SZWNvcmRQYXltZW50Tm90aWZpY2F0aW9uUmVxdWVzdBo7LmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5SZWNvcmRQYXltZW50Tm90aWZpY2F0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_checkoutsaga_payment_v1_payment, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.CheckoutItem
@@ -53,7 +53,8 @@ export const CheckoutItemSchema: GenMessage<CheckoutItem> = /*@__PURE__*/
 
 /**
  * Why a checkout failed. `code` is stable: OUT_OF_STOCK, PAYMENT_DECLINED,
- * RESERVATION_LOST (stock gone after payment: refunded), STEP_FAILED.
+ * PAYMENT_EXPIRED (a konbini voucher not paid in time), PAYMENT_FAILED (a konbini voucher
+ * cancelled), RESERVATION_LOST (stock gone after payment: refunded), STEP_FAILED.
  *
  * @generated from message checkoutsaga.checkout.v1.CheckoutFailure
  */
@@ -213,10 +214,17 @@ export type Checkout = Message<"checkoutsaga.checkout.v1.Checkout"> & {
   paymentDeadline?: Timestamp | undefined;
 
   /**
-   * Subtotal, points, total charged and the tax contained (numbered apart from fields other
-   * work adds to this message meanwhile).
+   * What the customer must do for the payment to complete, while PAYMENT_PENDING waits for it
+   * (konbini: pay at the store with the voucher); unset otherwise.
    *
-   * @generated from field: checkoutsaga.common.v1.Totals totals = 30;
+   * @generated from field: checkoutsaga.checkout.v1.NextAction next_action = 16;
+   */
+  nextAction?: NextAction | undefined;
+
+  /**
+   * Subtotal, points, total charged and the tax contained.
+   *
+   * @generated from field: checkoutsaga.common.v1.Totals totals = 17;
    */
   totals?: Totals | undefined;
 };
@@ -227,6 +235,67 @@ export type Checkout = Message<"checkoutsaga.checkout.v1.Checkout"> & {
  */
 export const CheckoutSchema: GenMessage<Checkout> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_checkout_v1_checkout, 3);
+
+/**
+ * What the customer must do next for a pending payment.
+ *
+ * @generated from message checkoutsaga.checkout.v1.NextAction
+ */
+export type NextAction = Message<"checkoutsaga.checkout.v1.NextAction"> & {
+  /**
+   * "konbini_display_details": show the voucher (konbini).
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * @generated from field: checkoutsaga.checkout.v1.KonbiniDisplayDetails konbini = 2;
+   */
+  konbini?: KonbiniDisplayDetails | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.NextAction.
+ * Use `create(NextActionSchema)` to create a new message.
+ */
+export const NextActionSchema: GenMessage<NextAction> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 4);
+
+/**
+ * A konbini voucher as the customer needs it at the till.
+ *
+ * @generated from message checkoutsaga.checkout.v1.KonbiniDisplayDetails
+ */
+export type KonbiniDisplayDetails = Message<"checkoutsaga.checkout.v1.KonbiniDisplayDetails"> & {
+  /**
+   * 11 digits; quoted at the till.
+   *
+   * @generated from field: string confirmation_number = 1;
+   */
+  confirmationNumber: string;
+
+  /**
+   * The chain chosen at checkout; empty: any.
+   *
+   * @generated from field: string store = 2;
+   */
+  store: string;
+
+  /**
+   * The voucher cannot be paid from this instant on.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.KonbiniDisplayDetails.
+ * Use `create(KonbiniDisplayDetailsSchema)` to create a new message.
+ */
+export const KonbiniDisplayDetailsSchema: GenMessage<KonbiniDisplayDetails> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 5);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.InitiateCheckoutRequest
@@ -267,7 +336,7 @@ export type InitiateCheckoutRequest = Message<"checkoutsaga.checkout.v1.Initiate
  * Use `create(InitiateCheckoutRequestSchema)` to create a new message.
  */
 export const InitiateCheckoutRequestSchema: GenMessage<InitiateCheckoutRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 4);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 6);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.InitiateCheckoutResponse
@@ -291,7 +360,7 @@ export type InitiateCheckoutResponse = Message<"checkoutsaga.checkout.v1.Initiat
  * Use `create(InitiateCheckoutResponseSchema)` to create a new message.
  */
 export const InitiateCheckoutResponseSchema: GenMessage<InitiateCheckoutResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 5);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 7);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.GetCheckoutRequest
@@ -315,7 +384,7 @@ export type GetCheckoutRequest = Message<"checkoutsaga.checkout.v1.GetCheckoutRe
  * Use `create(GetCheckoutRequestSchema)` to create a new message.
  */
 export const GetCheckoutRequestSchema: GenMessage<GetCheckoutRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 6);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 8);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.GetCheckoutResponse
@@ -332,7 +401,7 @@ export type GetCheckoutResponse = Message<"checkoutsaga.checkout.v1.GetCheckoutR
  * Use `create(GetCheckoutResponseSchema)` to create a new message.
  */
 export const GetCheckoutResponseSchema: GenMessage<GetCheckoutResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 7);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 9);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.AdvanceCheckoutRequest
@@ -349,7 +418,7 @@ export type AdvanceCheckoutRequest = Message<"checkoutsaga.checkout.v1.AdvanceCh
  * Use `create(AdvanceCheckoutRequestSchema)` to create a new message.
  */
 export const AdvanceCheckoutRequestSchema: GenMessage<AdvanceCheckoutRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 8);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 10);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.AdvanceCheckoutResponse
@@ -366,7 +435,7 @@ export type AdvanceCheckoutResponse = Message<"checkoutsaga.checkout.v1.AdvanceC
  * Use `create(AdvanceCheckoutResponseSchema)` to create a new message.
  */
 export const AdvanceCheckoutResponseSchema: GenMessage<AdvanceCheckoutResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 9);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 11);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.ListCheckoutsRequest
@@ -403,7 +472,7 @@ export type ListCheckoutsRequest = Message<"checkoutsaga.checkout.v1.ListCheckou
  * Use `create(ListCheckoutsRequestSchema)` to create a new message.
  */
 export const ListCheckoutsRequestSchema: GenMessage<ListCheckoutsRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 10);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 12);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.ListCheckoutsResponse
@@ -427,7 +496,76 @@ export type ListCheckoutsResponse = Message<"checkoutsaga.checkout.v1.ListChecko
  * Use `create(ListCheckoutsResponseSchema)` to create a new message.
  */
 export const ListCheckoutsResponseSchema: GenMessage<ListCheckoutsResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 11);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 13);
+
+/**
+ * @generated from message checkoutsaga.checkout.v1.RecordPaymentNotificationRequest
+ */
+export type RecordPaymentNotificationRequest = Message<"checkoutsaga.checkout.v1.RecordPaymentNotificationRequest"> & {
+  /**
+   * The notification's webhook-id: the same id twice is one notification.
+   *
+   * @generated from field: string webhook_id = 1;
+   */
+  webhookId: string;
+
+  /**
+   * payment.succeeded, payment.expired or payment.failed.
+   *
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * @generated from field: string payment_id = 3;
+   */
+  paymentId: string;
+
+  /**
+   * @generated from field: string checkout_id = 4;
+   */
+  checkoutId: string;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.RecordPaymentNotificationRequest.
+ * Use `create(RecordPaymentNotificationRequestSchema)` to create a new message.
+ */
+export const RecordPaymentNotificationRequestSchema: GenMessage<RecordPaymentNotificationRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 14);
+
+/**
+ * @generated from message checkoutsaga.checkout.v1.RecordPaymentNotificationResponse
+ */
+export type RecordPaymentNotificationResponse = Message<"checkoutsaga.checkout.v1.RecordPaymentNotificationResponse"> & {
+  /**
+   * False when this webhook_id was recorded before: nothing was done this time.
+   *
+   * @generated from field: bool first_delivery = 1;
+   */
+  firstDelivery: boolean;
+
+  /**
+   * True when no checkout has this id (nothing to do, ever).
+   *
+   * @generated from field: bool ignored = 2;
+   */
+  ignored: boolean;
+
+  /**
+   * The checkout as it stands after the notification; unset when ignored.
+   *
+   * @generated from field: checkoutsaga.checkout.v1.Checkout checkout = 3;
+   */
+  checkout?: Checkout | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.RecordPaymentNotificationResponse.
+ * Use `create(RecordPaymentNotificationResponseSchema)` to create a new message.
+ */
+export const RecordPaymentNotificationResponseSchema: GenMessage<RecordPaymentNotificationResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 15);
 
 /**
  * @generated from enum checkoutsaga.checkout.v1.CheckoutStatus
@@ -535,6 +673,21 @@ export const CheckoutService: GenService<{
     methodKind: "unary";
     input: typeof ListCheckoutsRequestSchema;
     output: typeof ListCheckoutsResponseSchema;
+  },
+  /**
+   * The payment provider's notification (a verified webhook, passed on by the gateway) that a
+   * pay-later payment settled. Deduplicated durably by webhook_id: the first call records it and
+   * drives the checkout (payment.succeeded → completes; payment.expired / payment.failed →
+   * compensates, FAILED PAYMENT_EXPIRED / PAYMENT_FAILED); a repeat changes nothing. A
+   * payment.succeeded for a checkout that already FAILED gets the payment refunded. Unknown
+   * checkout → recorded and answered (ignored: true); nothing can ever make it succeed.
+   *
+   * @generated from rpc checkoutsaga.checkout.v1.CheckoutService.RecordPaymentNotification
+   */
+  recordPaymentNotification: {
+    methodKind: "unary";
+    input: typeof RecordPaymentNotificationRequestSchema;
+    output: typeof RecordPaymentNotificationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_checkout_v1_checkout, 0);
