@@ -4,7 +4,7 @@ import {
   defaultPorts,
   envReader,
   type KafkaSasl,
-  kafkaSaslSettings,
+  parseKafkaSasl,
   type RpcCredentialSettings,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
@@ -40,6 +40,10 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
-    kafkaSasl: kafkaSaslSettings(e),
+    kafkaSasl: parseKafkaSasl({
+      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
+      username: e.optionalString("KAFKA_USERNAME"),
+      password: e.optionalString("KAFKA_PASSWORD"),
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, type EnvReader } from "../config.js";
+import { ConfigError } from "../config.js";
 
 /** The brokers a service talks to in production mode, from its KAFKA_BROKERS setting (comma-separated). */
 export function parseKafkaBrokers(raw: string | undefined, service: string): string[] {
@@ -60,13 +60,4 @@ export function parseKafkaSasl(raw: {
     );
   }
   return { mechanism: mechanism as KafkaSaslMechanism, username, password };
-}
-
-/** The SASL login a process's env gives it (KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD). */
-export function kafkaSaslSettings(e: EnvReader): KafkaSasl | undefined {
-  return parseKafkaSasl({
-    mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
-    username: e.optionalString("KAFKA_USERNAME"),
-    password: e.optionalString("KAFKA_PASSWORD"),
-  });
 }

@@ -1,10 +1,4 @@
-import {
-  ConfigError,
-  envReader,
-  type KafkaConnection,
-  kafkaSaslSettings,
-  parseKafkaBrokers,
-} from "@checkout-saga/shared";
+import { ConfigError, envReader, type KafkaConnection, parseKafkaBrokers, parseKafkaSasl } from "@checkout-saga/shared";
 
 /** The outbox CLI's settings; each command asks only for what it uses. */
 export interface OutboxCliConfig {
@@ -33,7 +27,11 @@ export function loadOutboxCliConfig(env: Record<string, string | undefined>): Ou
     kafka() {
       const raw = e.optionalString("KAFKA_BROKERS");
       if (raw === undefined) return undefined;
-      const sasl = kafkaSaslSettings(e);
+      const sasl = parseKafkaSasl({
+        mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
+        username: e.optionalString("KAFKA_USERNAME"),
+        password: e.optionalString("KAFKA_PASSWORD"),
+      });
       return { brokers: parseKafkaBrokers(raw, "the outbox CLI"), sasl };
     },
   };
