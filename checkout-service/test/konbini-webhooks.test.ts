@@ -23,7 +23,6 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
 import { KAFKA_USERS } from "../../scripts/stack/topology.js";
 import { type CheckoutProcess, startCheckoutProcess } from "./checkout-process.js";
-import { startJpyCatalog } from "./jpy-catalog.js";
 import { type RealDownstream, startRealDownstream } from "./real-downstream.js";
 import { ADDRESS, eventually } from "./support.js";
 
@@ -46,7 +45,6 @@ async function freePort(): Promise<number> {
 let kafka: RunningKafka;
 let kafkaDir: string;
 let downstream: RealDownstream;
-let catalog: Awaited<ReturnType<typeof startJpyCatalog>>;
 let checkout: CheckoutProcess | undefined;
 let gateway: Gateway | undefined;
 let gatewayPort: number;
@@ -82,12 +80,10 @@ beforeAll(async () => {
       PAYMENT_WEBHOOK_POLL_INTERVAL_MS: "50",
     },
   });
-  catalog = await startJpyCatalog({ [MOUSE]: { name: "Mouse", yen: 3_000 } });
   checkoutEnv = {
     CHECKOUT_DATABASE_URL: await createTestDatabase("checkout_konbini_webhooks"),
     ...kafka.env("checkout-service"),
     ...downstream.checkoutEnv,
-    PRODUCT_URL: catalog.url,
     CHECKOUT_PORT: String(checkoutPort),
     CHECKOUT_ADMIN_PORT: "0",
     CHECKOUT_LEASE_MS: "1000",
@@ -100,7 +96,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await checkout?.stop();
   await gateway?.stop();
-  await catalog?.server.close();
   await downstream?.stop();
   await kafka?.stop();
   if (kafkaDir) await rm(kafkaDir, { recursive: true, force: true });
@@ -109,7 +104,7 @@ afterAll(async () => {
 it("completes a konbini checkout by webhook after the gateway was down and the checkout service was SIGKILLed", async () => {
   checkout = await startCheckoutProcess(checkoutEnv);
   const userId = `u-${randomUUID()}`;
-  await downstream.fillCart(userId, MOUSE, 2);
+  await downstream.fillCart(userId, MOUSE, 2, "JPY");
   const started = await checkout.client.initiateCheckout(
     create(InitiateCheckoutRequestSchema, {
       userId,
@@ -157,7 +152,7 @@ it("completes a konbini checkout by webhook after the gateway was down and the c
 it("refuses a forged or stale webhook at the real gateway, and a genuine late or repeated one changes nothing", async () => {
   if (!gateway || !checkout) throw new Error("runs after the first test");
   const userId = `u-${randomUUID()}`;
-  await downstream.fillCart(userId, MOUSE, 1);
+  await downstream.fillCart(userId, MOUSE, 1, "JPY");
   const c = (
     await checkout.client.initiateCheckout(
       create(InitiateCheckoutRequestSchema, {
@@ -171,7 +166,7 @@ it("refuses a forged or stale webhook at the real gateway, and a genuine late or
   const body = JSON.stringify({
     type: "payment.succeeded",
     timestamp: new Date().toISOString(),
-    data: { payment_id: c.paymentId, checkout_id: c.checkoutId, amount: { currency: "JPY", amount_minor: 3000 } },
+    data: { payment_id: c.paymentId, checkout_id: c.checkoutId, amount: { currency: "JPY", amount_minor: 4480 } },
   });
   const post = (id: string, at: Date, secret = DEV_PAYMENT_WEBHOOK_SECRET) =>
     fetch(`${gateway!.url}${PAYMENT_WEBHOOK_PATH}`, {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { createServiceClient, createServiceTransport, type RpcServer } from "@checkout-saga/shared";
+import { createServiceClient, createServiceTransport } from "@checkout-saga/shared";
 import {
   CheckoutStatus,
   InitiateCheckoutRequestSchema,
@@ -10,19 +10,19 @@ import { PaymentService, PaymentStatus } from "@checkout-saga/shared/gen/checkou
 import { createTestDatabase } from "@checkout-saga/shared/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startJpyCatalog } from "./jpy-catalog.js";
 import { startRealDownstream } from "./real-downstream.js";
 import { ADDRESS, eventually, startCheckout } from "./support.js";
 
 /**
  * Konbini end to end at the checkout service, on the real cart, inventory and payment services
- * (yen prices from a stand-in catalog): the saga waits in PAYMENT_PENDING with the voucher, and a
+ * (carts in yen, priced by the real catalog): the saga waits in PAYMENT_PENDING with the voucher, and a
  * payment notification (what the gateway passes on from a verified webhook) or recovery past the
  * deadline settles it.
  */
 const LAPTOP = "1";
 const MOUSE = "2";
-const YEN = 3_000;
+/** The seed catalog's yen price of a mouse. */
+const YEN = 4_480;
 
 const konbiniRequest = (userId: string, key: string, store?: string) =>
   create(InitiateCheckoutRequestSchema, {
@@ -34,14 +34,10 @@ const konbiniRequest = (userId: string, key: string, store?: string) =>
 
 async function startWorld(paymentEnv: Record<string, string>, checkoutEnv: Record<string, string>) {
   const downstream = await startRealDownstream({ payment: paymentEnv });
-  const catalog = await startJpyCatalog({
-    [LAPTOP]: { name: "Laptop", yen: 200_000 },
-    [MOUSE]: { name: "Mouse", yen: YEN },
-  });
   const databaseUrl = await createTestDatabase("checkout_konbini");
   const checkout = await startCheckout({
     databaseUrl,
-    env: { ...downstream.checkoutEnv, PRODUCT_URL: catalog.url, ...checkoutEnv },
+    env: { ...downstream.checkoutEnv, ...checkoutEnv },
   });
   const payments = createServiceClient(PaymentService, createServiceTransport(downstream.urls.payment));
   const db = postgres(databaseUrl, { max: 2, onnotice: () => {} });
@@ -51,10 +47,8 @@ async function startWorld(paymentEnv: Record<string, string>, checkoutEnv: Recor
     payments,
     db,
     databaseUrl,
-    catalogServer: catalog.server as RpcServer,
     async stop() {
       await checkout.service.stop();
-      await catalog.server.close();
       await db.end();
       await downstream.stop();
     },
@@ -71,7 +65,7 @@ describe("konbini paid", () => {
 
   it("waits PAYMENT_PENDING with the voucher, replays it, and completes when the payment notification comes", async () => {
     const userId = `u-${randomUUID()}`;
-    await world.downstream.fillCart(userId, MOUSE, 2);
+    await world.downstream.fillCart(userId, MOUSE, 2, "JPY");
     const first = await world.checkout.client.initiateCheckout(konbiniRequest(userId, "k1", "lawson"));
     const c = first.checkout!;
     expect(c.status).toBe(CheckoutStatus.PAYMENT_PENDING);
@@ -133,7 +127,7 @@ describe("konbini paid", () => {
   it("refuses konbini for a total it does not take, before anything is reserved", async () => {
     const userId = `u-${randomUUID()}`;
     // 2 × ¥200,000 = ¥400,000: above konbini's ¥300,000.
-    await world.downstream.fillCart(userId, LAPTOP, 2);
+    await world.downstream.fillCart(userId, LAPTOP, 2, "JPY");
     const before = await world.downstream.stockOf(LAPTOP);
     await expect(world.checkout.client.initiateCheckout(konbiniRequest(userId, "big"))).rejects.toThrow(
       /konbini takes totals/,
@@ -143,7 +137,7 @@ describe("konbini paid", () => {
 
   it("refunds a payment that succeeds after its checkout already failed", async () => {
     const userId = `u-${randomUUID()}`;
-    await world.downstream.fillCart(userId, MOUSE, 1);
+    await world.downstream.fillCart(userId, MOUSE, 1, "JPY");
     const c = (await world.checkout.client.initiateCheckout(konbiniRequest(userId, "late"))).checkout!;
     expect(c.status).toBe(CheckoutStatus.PAYMENT_PENDING);
     await world.payments.payKonbini({ confirmationNumber: c.nextAction!.konbini!.confirmationNumber });
@@ -185,7 +179,7 @@ describe("konbini expired", () => {
 
   it("gives the stock back and fails PAYMENT_EXPIRED once the deadline passes unpaid", async () => {
     const userId = `u-${randomUUID()}`;
-    await world.downstream.fillCart(userId, MOUSE, 3);
+    await world.downstream.fillCart(userId, MOUSE, 3, "JPY");
     const c = (await world.checkout.client.initiateCheckout(konbiniRequest(userId, "exp"))).checkout!;
     expect(c.status).toBe(CheckoutStatus.PAYMENT_PENDING);
     expect(await world.downstream.stockOf(MOUSE)).toEqual({ available: 7, reserved: 3 });
@@ -218,7 +212,7 @@ describe("konbini expired", () => {
 
   it("settles at once when the payment.expired notification comes", async () => {
     const userId = `u-${randomUUID()}`;
-    await world.downstream.fillCart(userId, MOUSE, 1);
+    await world.downstream.fillCart(userId, MOUSE, 1, "JPY");
     // Recovery must not beat the notification: its deadline is 3 s away; the voucher expires in 2 s.
     const c = (await world.checkout.client.initiateCheckout(konbiniRequest(userId, "exp2"))).checkout!;
     const expiresAt = timestampDate(c.nextAction!.konbini!.expiresAt!).getTime();

@@ -89,7 +89,9 @@ export async function startRealDownstream(
       inventoryDb,
       paymentDb,
       /** Puts `quantity` of `productId` in a (new) user's cart through CartService. */
-      async fillCart(userId: string, productId: string, quantity: number) {
+      /** Adds a line, the cart first switched to `currency` when one is given. */
+      async fillCart(userId: string, productId: string, quantity: number, currency?: string) {
+        if (currency) await carts.setCartCurrency({ userId, currency });
         await carts.addItem({ userId, productId, quantity });
       },
       /** Sets a product's stock: `available` for sale, nothing reserved. */
