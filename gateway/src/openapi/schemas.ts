@@ -32,12 +32,17 @@ const productExample = {
   available: 5,
 };
 
+/**
+ * Money or null, as anyOf: zod-to-openapi turns `.nullable()` on a referenced schema into an
+ * allOf with the reference, which null can never satisfy.
+ */
+const nullableMoney = z.union([MoneySchema, z.null()]);
 export const ProductSchema = z
   .object({
     id: z.string(),
     name: z.string(),
     description: z.string(),
-    price: MoneySchema.nullable().openapi({
+    price: nullableMoney.openapi({
       description:
         "The price in the requested currency (`?currency=`, default the store's); null when the product is not sold in it — never a converted guess",
     }),
@@ -65,10 +70,10 @@ export const CartLineSchema = z
     product_id: z.string(),
     name: z.string().nullable().openapi({ description: "Null (with the prices) for a product no longer sold" }),
     quantity: z.int(),
-    unit_price: MoneySchema.nullable().openapi({
+    unit_price: nullableMoney.openapi({
       description: "In the cart's currency; null (with the subtotal) when the product is no longer sold in it",
     }),
-    subtotal: MoneySchema.nullable(),
+    subtotal: nullableMoney,
   })
   .openapi("CartLine", { example: cartExample.items[0] });
 
