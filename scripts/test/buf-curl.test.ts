@@ -231,7 +231,8 @@ function shell(command: string): Promise<Run> {
   return run("bash", ["-c", script], isolated.env);
 }
 
-describe("docs/buf-curl-walk.md, run as written", () => {
+// Each step runs several real `buf curl` processes one after another: seconds apiece on a busy machine.
+describe("docs/buf-curl-walk.md, run as written", { timeout: 120_000 }, () => {
   const doc = readFileSync(WALK_DOC, "utf8");
   const blocks = fencedBlocks(doc);
   /** The `i`th `sh` block, and the `i`th block of what it printed, under step `n`'s heading. */
