@@ -42,7 +42,8 @@ try {
   spawnSync("sh", ["-c", `tail -n 20 ${path.join(stackDir, "logs")}/*.log`], { stdio: "inherit" });
 } finally {
   stack("down");
-  await rm(stackDir, { recursive: true, force: true });
+  // A server may still be flushing its last log lines as `down` returns: retry a non-empty dir.
+  await rm(stackDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 console.log(`\ne2e (stack): ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

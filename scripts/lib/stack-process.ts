@@ -77,7 +77,8 @@ export async function startIsolatedStack(prefix: string, extra: Record<string, s
   const run = (...args: string[]) => runStack(env, ...args);
   const stop = async () => {
     await run("down");
-    await rm(stackDir, { recursive: true, force: true });
+    // A server may still be flushing its last log lines as `down` returns: retry a non-empty dir.
+    await rm(stackDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   const up = await run("up");
   if (up.code !== 0) {
