@@ -140,10 +140,14 @@ export function createCarts(deps: CartsDeps): Carts {
     return cart;
   }
 
-  /** Read-modify-write with compare-and-set, retried when another write got in between. */
-  async function write(userId: string, change: Change): Promise<Cart> {
+  /**
+   * Read-modify-write with compare-and-set, retried when another write got in between. A caller
+   * that has just loaded the cart passes it as `loaded`, saving the first attempt's read: if the
+   * cart changed since, the compare-and-set refuses the write and the next attempt reloads.
+   */
+  async function write(userId: string, change: Change, loaded?: { cart: StoredCart | undefined }): Promise<Cart> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const current = await store.load(userId);
+      const current = attempt === 1 && loaded ? loaded.cart : await store.load(userId);
       const next = change(current);
       if (!next) return toCart(userId, current);
       const updatedAt = now();
@@ -217,12 +221,17 @@ export function createCarts(deps: CartsDeps): Carts {
     },
 
     async addItem(userId, productId, quantity) {
-      const currency = currencyOf(await store.load(userId));
+      const loaded = await store.load(userId);
+      const currency = currencyOf(loaded);
       await requireSellable([productId], currency);
-      return write(userId, (current) => {
-        if (currencyOf(current) !== currency) throw currencyChanged();
-        return { items: addToLines(current?.items ?? [], productId, quantity, now()) };
-      });
+      return write(
+        userId,
+        (current) => {
+          if (currencyOf(current) !== currency) throw currencyChanged();
+          return { items: addToLines(current?.items ?? [], productId, quantity, now()) };
+        },
+        { cart: loaded },
+      );
     },
 
     async setCurrency(userId, currency) {
@@ -230,12 +239,16 @@ export function createCarts(deps: CartsDeps): Carts {
       const before = await store.load(userId);
       const checked = new Set(before?.items.map((l) => l.productId));
       await requireSellable([...checked], currency);
-      return write(userId, (current) => {
-        if (currencyOf(current) === currency) return undefined;
-        // A line added after the check was checked in the old currency, not this one.
-        if (current?.items.some((l) => !checked.has(l.productId))) throw currencyChanged();
-        return { items: current?.items ?? [], currency };
-      });
+      return write(
+        userId,
+        (current) => {
+          if (currencyOf(current) === currency) return undefined;
+          // A line added after the check was checked in the old currency, not this one.
+          if (current?.items.some((l) => !checked.has(l.productId))) throw currencyChanged();
+          return { items: current?.items ?? [], currency };
+        },
+        { cart: before },
+      );
     },
 
     async updateQuantity(userId, productId, quantity) {
