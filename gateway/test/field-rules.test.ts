@@ -3,23 +3,28 @@ import {
   type DescField,
   type DescMessage,
   type DescService,
+  getExtension,
   getOption,
+  hasExtension,
   type Message,
   ScalarType,
 } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
-import { createValidator, violationsToProto } from "@bufbuild/protovalidate";
+import { violationsToProto } from "@bufbuild/protovalidate";
 import {
   FieldRulesSchema,
   field as fieldRulesOption,
   Ignore,
+  StringRulesSchema,
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { CURRENCY_CODES, createRequestValidator } from "@checkout-saga/shared";
 import {
   CartService,
   ClaimCartLinesRequestSchema,
   UpdateQuantityRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { iso4217_currency } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/rules_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
@@ -49,7 +54,7 @@ const services: DescService[] = [
   PaymentService,
   ProductService,
 ];
-const validator = createValidator();
+const validator = createRequestValidator();
 
 /** Every rule a rules message sets, as `string.min_len` → value (nested rule messages flattened). */
 function setRules(rules: Message, schema: DescMessage, prefix = ""): Map<string, unknown> {
@@ -67,6 +72,11 @@ function setRules(rules: Message, schema: DescMessage, prefix = ""): Map<string,
       out.set(name, r.get(f));
     }
   }
+  // Our predefined rule arrives as an extension, which reflection does not list; any other
+  // extension is one this oracle cannot name, and fails below as a rule with no keyword.
+  if (schema.typeName === StringRulesSchema.typeName && hasExtension(rules as never, iso4217_currency))
+    out.set(`${prefix}iso4217_currency`, getExtension(rules as never, iso4217_currency));
+  for (const u of rules.$unknown ?? []) if (u.no !== iso4217_currency.number) out.set(`${prefix}extension ${u.no}`, u);
   return out;
 }
 
@@ -85,6 +95,7 @@ function keywordsOf(rules: Map<string, unknown>, where: string): Record<string, 
     else if (type === "string" && name === "len") Object.assign(out, { minLength: n(), maxLength: n() });
     else if (type === "string" && name === "pattern") out.pattern = value;
     else if (type === "string" && name === "in") out.enum = value;
+    else if (type === "string" && name === "iso4217_currency" && value === true) out.enum = [...CURRENCY_CODES];
     else if (type === "int32" && name === "gte") out.minimum = n();
     else if (type === "int32" && name === "lte") out.maximum = n();
     else if (type === "int32" && name === "gt") out.minimum = n() + 1;
@@ -138,7 +149,29 @@ function samples(rules: Map<string, unknown>, scalar: ScalarType = ScalarType.ST
   const max = Number(rules.get("string.max_len") ?? 300);
   const lengths = [0, 1, 2, 3, 4, min - 1, min, min + 1, max - 1, max, max + 1].filter((n) => n >= 0);
   const out: unknown[] = [
-    ...["a", "A", "9", "-", "+", "JP", "jp", "JPN", "tok_visa", "card", "konbini", "x y", "x,y", "x@y", "x|y"],
+    ...[
+      "a",
+      "A",
+      "9",
+      "-",
+      "+",
+      "JP",
+      "jp",
+      "JPN",
+      "JPY",
+      "jpy",
+      "USD",
+      "BHD",
+      "XTS",
+      "XXX",
+      "tok_visa",
+      "card",
+      "konbini",
+      "x y",
+      "x,y",
+      "x@y",
+      "x|y",
+    ],
     ...[" x", "x ", " ", "x\ty", "x\ny", "x\u0000y", "x\u202Ey", "x\u2067y", "x\u0085y", "é", "東京", "😀"],
     ...["+81-3-1234-5678", "(03) 1234.5678", "100-0001", "AB-_9", "a.b:c", "eyJhIjoxfQ", "k".repeat(256)],
   ];

@@ -31,6 +31,7 @@ export * from "./payment-webhooks.js";
 export * from "./periodic-task.js";
 export * from "./postgres.js";
 export * from "./readiness.js";
+export { createRequestValidator } from "./request-validation.js";
 export * from "./resilience/index.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";

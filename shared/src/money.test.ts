@@ -1,16 +1,25 @@
-import { getOption } from "@bufbuild/protobuf";
-import { field } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { getExtension, getOption } from "@bufbuild/protobuf";
+import { field, predefined } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { data as iso4217 } from "currency-codes";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "./errors.js";
 import { SetCartCurrencyRequestSchema } from "./gen/checkoutsaga/cart/v1/cart_pb.js";
+import { iso4217_currency } from "./gen/checkoutsaga/common/v1/rules_pb.js";
 import {
   GetProductRequestSchema,
   GetProductsRequestSchema,
   ListProductsRequestSchema,
   ValidateProductsRequestSchema,
 } from "./gen/checkoutsaga/product/v1/product_pb.js";
-import { addMoney, currencyExponent, formatMoney, isKnownCurrency, money, parseMoney } from "./money.js";
+import {
+  addMoney,
+  CURRENCY_CODES,
+  currencyExponent,
+  formatMoney,
+  isKnownCurrency,
+  money,
+  parseMoney,
+} from "./money.js";
 
 describe("money", () => {
   it("takes minor-unit exponents from the ISO 4217 table", () => {
@@ -48,11 +57,19 @@ describe("money", () => {
     expect(() => addMoney(money("USD", 1), money("JPY", 1))).toThrow("cannot add USD and JPY");
   });
 
-  it("states the same currencies in the .proto field rules as the table (what the REST document lists)", () => {
-    const known = iso4217
-      .map((r) => r.code)
-      .filter(isKnownCurrency)
-      .sort();
+  it("states the same currencies in the predefined field rule as the table (what the REST document lists)", () => {
+    const { expression } = getOption(iso4217_currency, predefined).cel[0] ?? {};
+    const listed = [...(expression ?? "").matchAll(/'([A-Z]{3})'/g)].map((m) => m[1]);
+    expect(listed).toEqual(CURRENCY_CODES);
+    expect(CURRENCY_CODES).toEqual(
+      iso4217
+        .map((r) => r.code)
+        .filter(isKnownCurrency)
+        .sort(),
+    );
+  });
+
+  it("puts that rule on every currency a request names", () => {
     for (const schema of [
       GetProductRequestSchema,
       GetProductsRequestSchema,
@@ -62,8 +79,11 @@ describe("money", () => {
     ]) {
       const currency = schema.fields.find((f) => f.name === "currency");
       const rules = currency && getOption(currency, field);
-      const listed = rules?.type.case === "string" ? rules.type.value.in : [];
-      expect([schema.typeName, [...listed].sort()]).toEqual([schema.typeName, known]);
+      const stringRules = rules?.type.case === "string" ? rules.type.value : undefined;
+      expect([schema.typeName, stringRules && getExtension(stringRules, iso4217_currency)]).toEqual([
+        schema.typeName,
+        true,
+      ]);
     }
   });
 });

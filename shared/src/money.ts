@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { code as iso4217 } from "currency-codes";
+import { code as iso4217, data as iso4217Table } from "currency-codes";
 import { invalidArgument } from "./errors.js";
 import { type Money, MoneySchema } from "./gen/checkoutsaga/common/v1/common_pb.js";
 
@@ -35,6 +35,17 @@ export function isKnownCurrency(currency: string): boolean {
     return false;
   }
 }
+
+/**
+ * Every code money can be held in, sorted: what the predefined field rule `iso4217_currency`
+ * (shared/proto/checkoutsaga/common/v1/rules.proto) lists, and what REST documents for it.
+ */
+export const CURRENCY_CODES: readonly string[] = Object.freeze(
+  iso4217Table
+    .map((r) => r.code)
+    .filter(isKnownCurrency)
+    .sort(),
+);
 
 export function money(currency: string, amountMinor: number): Amount {
   if (!Number.isSafeInteger(amountMinor))

@@ -1,9 +1,10 @@
-import { create } from "@bufbuild/protobuf";
+import { create, createRegistry } from "@bufbuild/protobuf";
 import { pathToString } from "@bufbuild/protobuf/reflect";
-import { createValidator, ValidationError } from "@bufbuild/protovalidate";
+import { createValidator, ValidationError, type Validator } from "@bufbuild/protovalidate";
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { ErrorDetailSchema } from "./gen/checkoutsaga/common/v1/common_pb.js";
+import { file_checkoutsaga_common_v1_rules } from "./gen/checkoutsaga/common/v1/rules_pb.js";
 
 /**
  * Every request a service answers is checked against the field rules its .proto states
@@ -13,7 +14,7 @@ import { ErrorDetailSchema } from "./gen/checkoutsaga/common/v1/common_pb.js";
  * INVALID_ARGUMENT, metadata `field` and `rule` of the first violation.
  */
 export function requestValidation(): Interceptor {
-  const validate = createValidateInterceptor({ validator: createValidator() });
+  const validate = createValidateInterceptor({ validator: createRequestValidator() });
   return (next) => {
     const validated = validate(next);
     return async (req) => {
@@ -34,4 +35,9 @@ export function requestValidation(): Interceptor {
       }
     };
   };
+}
+
+/** The validator of our requests: protovalidate, told our predefined rules (common/v1/rules.proto). */
+export function createRequestValidator(): Validator {
+  return createValidator({ registry: createRegistry(file_checkoutsaga_common_v1_rules) });
 }

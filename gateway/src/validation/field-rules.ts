@@ -1,4 +1,13 @@
-import { type DescField, type DescMessage, getOption, hasOption, type Message, ScalarType } from "@bufbuild/protobuf";
+import {
+  type DescField,
+  type DescMessage,
+  getExtension,
+  getOption,
+  hasExtension,
+  hasOption,
+  type Message,
+  ScalarType,
+} from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
 import {
   type FieldRules,
@@ -7,6 +16,8 @@ import {
   Ignore,
   message as messageRulesOption,
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { CURRENCY_CODES } from "@checkout-saga/shared";
+import { iso4217_currency } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/rules_pb";
 
 /*
  * The request field rules the services enforce (buf.validate options in shared/proto), read
@@ -37,8 +48,14 @@ export interface FieldRule {
 /** `checkoutsaga.common.v1.ShippingAddress.phone`: how errors name a field. */
 export const fieldName = (field: DescField): string => `${field.parent.typeName}.${field.name}`;
 
-/** The rules a rules message sets, by rule name (`min_len`, `lte`, `items`, …). */
-function setRules(rules: Message): Map<string, unknown> {
+/**
+ * Our predefined rules (shared/proto/checkoutsaga/common/v1/rules.proto), by the name they go by
+ * here; they arrive as extensions of the rules message, which reflection does not list.
+ */
+const PREDEFINED_RULES = [{ name: "iso4217_currency", extension: iso4217_currency }] as const;
+
+/** The rules a rules message sets, by rule name (`min_len`, `lte`, `items`, `iso4217_currency`, …). */
+function setRules(rules: Message, refuse: (what: string) => never): Map<string, unknown> {
   const r = reflect(rulesSchemaOf(rules), rules);
   const out = new Map<string, unknown>();
   for (const f of r.fields) {
@@ -46,6 +63,16 @@ function setRules(rules: Message): Map<string, unknown> {
     const value = r.get(f);
     out.set(f.name, f.fieldKind === "list" ? [...(value as Iterable<unknown>)] : value);
   }
+  const known = new Set<number>();
+  for (const { name, extension } of PREDEFINED_RULES) {
+    if (extension.extendee.typeName !== rules.$typeName) continue;
+    known.add(extension.number);
+    // The extendee matched above, so `rules` is the message this extension extends.
+    const extended = rules as Parameters<typeof getExtension<typeof extension>>[0];
+    if (hasExtension(extended, extension)) out.set(name, getExtension(extended, extension));
+  }
+  // Any other extension is a predefined rule no one taught REST: refuse rather than drop it.
+  for (const u of rules.$unknown ?? []) if (!known.has(u.no)) refuse(`extension ${u.no} of ${rules.$typeName}`);
   return out;
 }
 
@@ -73,7 +100,7 @@ export function fieldRule(field: DescField): FieldRule {
   const refuse = (what: string): never => {
     throw new Error(`${fieldName(field)}: the rule ${what} has no REST (JSON Schema and zod) counterpart`);
   };
-  for (const name of setRules(rules).keys()) if (!FIELD_LEVEL_RULES.has(name)) refuse(name);
+  for (const name of setRules(rules, refuse).keys()) if (!FIELD_LEVEL_RULES.has(name)) refuse(name);
   if (rules.ignore === Ignore.ALWAYS) refuse("ignore: IGNORE_ALWAYS");
   const ignoreZero = rules.ignore === Ignore.IF_ZERO_VALUE;
 
@@ -82,7 +109,7 @@ export function fieldRule(field: DescField): FieldRule {
     for (const name of r.keys()) if (!["min_items", "max_items", "items"].includes(name)) refuse(`repeated.${name}`);
     const minItems = num(r.get("min_items"));
     const items = r.get("items") as FieldRules | undefined;
-    if (items && [...setRules(items).keys()].some((k) => k === "required" || k === "ignore" || k === "cel")) {
+    if (items && [...setRules(items, refuse).keys()].some((k) => k === "required" || k === "ignore" || k === "cel")) {
       refuse("repeated.items other than type rules");
     }
     let spec: FieldSpec;
@@ -118,7 +145,7 @@ function messageSpec(message: DescMessage, refuse: (what: string) => never): Fie
 function typedRules(rules: FieldRules, expected: string, refuse: (what: string) => never): Map<string, unknown> {
   if (rules.type.case === undefined) return new Map();
   if (rules.type.case !== expected) refuse(rules.type.case);
-  return setRules(rules.type.value as Message);
+  return setRules(rules.type.value as Message, refuse);
 }
 
 const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v));
@@ -128,14 +155,16 @@ function scalarSpec(scalar: ScalarType, rules: FieldRules | undefined, refuse: (
   if (scalar === ScalarType.STRING) {
     const r = rules ? typedRules(rules, "string", refuse) : none();
     for (const name of r.keys())
-      if (!["min_len", "max_len", "len", "pattern", "in"].includes(name)) refuse(`string.${name}`);
+      if (!["min_len", "max_len", "len", "pattern", "in", "iso4217_currency"].includes(name)) refuse(`string.${name}`);
     const len = num(r.get("len"));
+    const oneOf = r.get("in") as string[] | undefined;
+    if (r.get("iso4217_currency") === true && oneOf !== undefined) refuse("string.in beside iso4217_currency");
     return {
       kind: "string",
       minLength: len ?? num(r.get("min_len")),
       maxLength: len ?? num(r.get("max_len")),
       pattern: r.get("pattern") as string | undefined,
-      oneOf: r.get("in") as string[] | undefined,
+      oneOf: r.get("iso4217_currency") === true ? [...CURRENCY_CODES] : oneOf,
     };
   }
   if (scalar === ScalarType.INT32 || scalar === ScalarType.UINT32) {
