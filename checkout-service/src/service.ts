@@ -49,14 +49,14 @@ const LOOKUP_TIMEOUT_MS = 10_000;
 const LOOKUP_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
 const COMPENSATION_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 /** How often published outbox rows past retention are swept. */
-const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
+const RETENTION_SWEEP_MS = 10 * 60_000;
 /** How often the outbox and needs-attention gauges are refreshed from the database. */
 const GAUGE_REFRESH_MS = 5_000;
 
 /**
- * Composition root: database, downstream clients, store, saga, outbox relay, recovery loop and
- * gauges. `stop` ends them in reverse: servers (in-flight calls finish), recovery (drivers
- * stop), gauges, retention, relay (its batch in flight finishes), pool.
+ * Composition root: database, downstream clients, store, saga, outbox relay, retention sweep,
+ * recovery loop and gauges. `stop` ends them in reverse: servers (in-flight calls finish),
+ * recovery (drivers stop), gauges, retention, relay (its batch in flight finishes), pool.
  */
 export async function startCheckoutService(
   config: CheckoutConfig,
@@ -142,12 +142,12 @@ export async function startCheckoutService(
     );
     relay.start();
     scope.background(() => relay.stop());
-    const retention = createOutboxRetention(
-      { sql, logger },
-      { retentionDays: config.outboxRetentionDays, intervalMs: OUTBOX_RETENTION_SWEEP_MS },
+    scope.periodic(() =>
+      createOutboxRetention(
+        { sql, logger },
+        { retentionDays: config.outboxRetentionDays, intervalMs: RETENTION_SWEEP_MS },
+      ).start(),
     );
-    retention.start();
-    scope.background(() => retention.stop());
     scope.periodic(() =>
       startCheckoutGauges({ sql, gauges: metrics.gauges, logger }, { intervalMs: GAUGE_REFRESH_MS }),
     );

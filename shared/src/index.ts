@@ -32,6 +32,7 @@ export * from "./periodic-task.js";
 export * from "./postgres.js";
 export * from "./readiness.js";
 export * from "./resilience/index.js";
+export * from "./retention-sweep.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";
 export * from "./run-process.js";
