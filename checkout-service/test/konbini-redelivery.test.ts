@@ -194,4 +194,15 @@ describe("a konbini webhook that the first delivery did not settle", () => {
     expect(await downstream.stockOf(MOUSE)).toMatchObject({ reserved: 0 });
   }, 60_000);
 
+  it("answers a redelivered notification for an unknown checkout as ignored again, whatever its id looks like", async () => {
+    for (const checkoutId of [randomUUID(), "chk_not_a_uuid"]) {
+      const webhookId = `msg_${randomUUID()}`;
+      const first = await deliver(webhookId, { checkoutId, paymentId: "pay_unknown" });
+      expect(await first.json()).toEqual({ received: true, duplicate: false, ignored: true });
+      // A 5xx here would have the provider retry a notification nothing can come of for days.
+      const again = await deliver(webhookId, { checkoutId, paymentId: "pay_unknown" });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ received: true, duplicate: true, ignored: true });
+    }
+  });
 });
