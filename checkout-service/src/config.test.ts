@@ -22,6 +22,17 @@ describe("checkout config", () => {
     );
   });
 
+  it("keeps processed payment notifications 7 days unless told otherwise, and refuses a negative window", () => {
+    expect(loadCheckoutConfig(base).notificationRetentionDays).toBe(7);
+    expect(loadCheckoutConfig({ ...base, CHECKOUT_NOTIFICATION_RETENTION_DAYS: "0.5" }).notificationRetentionDays).toBe(
+      0.5,
+    );
+    expect(() => loadCheckoutConfig({ ...base, CHECKOUT_NOTIFICATION_RETENTION_DAYS: "-1" })).toThrow(
+      /CHECKOUT_NOTIFICATION_RETENTION_DAYS/,
+    );
+    expect(() => loadCheckoutConfig({ ...base, CHECKOUT_NOTIFICATION_RETENTION_DAYS: "week" })).toThrow(ConfigError);
+  });
+
   it("refuses a breaker threshold below one", () => {
     expect(() => loadCheckoutConfig({ ...base, CHECKOUT_BREAKER_FAILURES: "0" })).toThrow(ConfigError);
   });

@@ -54,6 +54,11 @@ export interface CheckoutConfig {
   outboxPollIntervalMs: number;
   /** OUTBOX_RETENTION_DAYS: published outbox rows are kept this long for replay, then deleted. */
   outboxRetentionDays: number;
+  /**
+   * CHECKOUT_NOTIFICATION_RETENTION_DAYS: processed payment notifications are kept this long (a
+   * redelivery within it is recognised by its webhook id), then deleted.
+   */
+  notificationRetentionDays: number;
   /** Service credentials: this process's key and the trust bundle (RPC_CREDENTIALS, RPC_*_FILE). */
   credentials: RpcCredentialSettings;
   logLevel: string;
@@ -97,6 +102,7 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     outboxBatchSize: e.int("OUTBOX_BATCH_SIZE", 2_000, { min: 1, max: 10_000 }),
     outboxPollIntervalMs: e.int("OUTBOX_POLL_INTERVAL_MS", 500, { min: 1 }),
     outboxRetentionDays: e.number("OUTBOX_RETENTION_DAYS", 7, { min: 0 }),
+    notificationRetentionDays: e.number("CHECKOUT_NOTIFICATION_RETENTION_DAYS", 7, { min: 0 }),
     credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),

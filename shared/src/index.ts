@@ -33,6 +33,7 @@ export * from "./postgres.js";
 export * from "./readiness.js";
 export { createRequestValidator } from "./request-validation.js";
 export * from "./resilience/index.js";
+export * from "./retention-sweep.js";
 export * from "./rpc-client.js";
 export * from "./rpc-server.js";
 export * from "./run-process.js";

@@ -56,6 +56,11 @@ export interface CheckoutStore extends CheckoutSagaStore {
   recordNotification(notification: PaymentNotification): Promise<"new" | "unprocessed" | "processed">;
   /** Marks the notification acted on: later deliveries of its id change nothing. */
   markNotificationProcessed(webhookId: string): Promise<void>;
+  /**
+   * Deletes at most `limit` notifications processed more than `retentionDays` ago, oldest first;
+   * answers how many. Unprocessed ones stay, however old: a redelivery must still act on them.
+   */
+  deleteProcessedNotifications(batch: { retentionDays: number; limit: number }): Promise<number>;
 }
 
 /** A verified payment webhook, as the gateway passes it on. */

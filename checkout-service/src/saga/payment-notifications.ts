@@ -71,7 +71,9 @@ export function createPaymentNotifications(deps: PaymentNotificationsDeps) {
     async record(notification: PaymentNotification): Promise<NotificationOutcome> {
       const seen = await store.recordNotification(notification);
       if (seen === "processed") {
-        return { firstDelivery: false, ignored: false, session: await store.load(notification.checkoutId) };
+        // A repeat of an ignored notification is ignored again: its id need not even be a checkout's.
+        const session = await loadIfUuid(store, notification.checkoutId);
+        return { firstDelivery: false, ignored: !session, session };
       }
       let session = await loadIfUuid(store, notification.checkoutId);
       if (!session) {

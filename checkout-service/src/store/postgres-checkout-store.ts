@@ -257,6 +257,18 @@ export function createPostgresCheckoutStore(
       await sql`update payment_notifications set processed_at = now() where webhook_id = ${webhookId} and processed_at is null`;
     },
 
+    async deleteProcessedNotifications({ retentionDays, limit }) {
+      // SKIP LOCKED: instances sweeping at once delete disjoint rows, never waiting on each other.
+      const deleted = await sql`
+        delete from payment_notifications where webhook_id in (
+          select webhook_id from payment_notifications
+          where processed_at < now() - ${retentionDays} * interval '1 day'
+          order by processed_at
+          limit ${limit}
+          for update skip locked)`;
+      return deleted.count;
+    },
+
     async list({ userId, status, needsAttention, limit, after }) {
       const conditions = [sql`true`];
       if (userId) conditions.push(sql`user_id = ${userId}`);

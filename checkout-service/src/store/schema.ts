@@ -85,16 +85,21 @@ export const outbox = outboxTable;
 /**
  * Payment notifications (verified webhooks) by webhook-id: inserted once, so a redelivery is
  * recognised; `processed_at` is set once the checkout was moved, so a delivery whose first
- * attempt died before that is acted on again.
+ * attempt died before that is acted on again. Processed rows are deleted after
+ * CHECKOUT_NOTIFICATION_RETENTION_DAYS (found through the partial index); unprocessed ones never.
  */
-export const paymentNotifications = pgTable("payment_notifications", {
-  webhookId: text("webhook_id").primaryKey(),
-  type: text("type").notNull(),
-  paymentId: text("payment_id").notNull(),
-  checkoutId: text("checkout_id").notNull(),
-  receivedAt: timestamptz("received_at").notNull().defaultNow(),
-  processedAt: timestamptz("processed_at"),
-});
+export const paymentNotifications = pgTable(
+  "payment_notifications",
+  {
+    webhookId: text("webhook_id").primaryKey(),
+    type: text("type").notNull(),
+    paymentId: text("payment_id").notNull(),
+    checkoutId: text("checkout_id").notNull(),
+    receivedAt: timestamptz("received_at").notNull().defaultNow(),
+    processedAt: timestamptz("processed_at"),
+  },
+  (t) => [index("payment_notifications_processed_at_idx").on(t.processedAt).where(sql`${t.processedAt} is not null`)],
+);
 
 /** (user, Idempotency-Key) → the checkout it started and, once known, the first response. */
 export const idempotencyKeys = pgTable(

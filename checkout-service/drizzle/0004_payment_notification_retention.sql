@@ -1,0 +1,1 @@
+CREATE INDEX "payment_notifications_processed_at_idx" ON "payment_notifications" USING btree ("processed_at") WHERE "payment_notifications"."processed_at" is not null;
