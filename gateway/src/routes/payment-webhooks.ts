@@ -37,7 +37,8 @@ export const paymentWebhookRoute = (secret: string) =>
       "anything is parsed: a missing, wrong or stale (> 5 minutes) signature → 401 and nothing changes. Then the " +
       "checkout moves: `payment.succeeded` completes it, `payment.expired` / `payment.failed` compensate it. The same " +
       "`webhook-id` twice → 200 with `duplicate: true`, nothing done twice. A notification for an unknown checkout → 200 " +
-      "with `ignored: true` (nothing can ever come of it; the provider stops). 503: not recorded, the provider retries.",
+      "with `ignored: true` (nothing can ever come of it; the provider stops). 503: not acted on yet (the checkout was busy or a service was down; the notification may be recorded, " +
+      "but the redelivery is what moves the checkout), the provider retries.",
     method: "post",
     path: "/payments",
     middleware: [verifySignature(secret), jsonBody()] as const,
