@@ -4,8 +4,8 @@ import {
   defaultPorts,
   envReader,
   type KafkaSasl,
-  parseKafkaSasl,
   type RpcCredentialSettings,
+  readKafkaSasl,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
 
@@ -64,11 +64,7 @@ export function loadCartConfig(env: Record<string, string | undefined>): CartCon
     cacheJitterMs: CACHE_JITTER_MS,
     idleMs: e.int("CART_IDLE_DAYS", 90, { min: 1, max: 3650 }) * DAY_MS,
     kafkaBrokers,
-    kafkaSasl: parseKafkaSasl({
-      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
-      username: e.optionalString("KAFKA_USERNAME"),
-      password: e.optionalString("KAFKA_PASSWORD"),
-    }),
+    kafkaSasl: readKafkaSasl(e),
     consumerDelayMs: e.int("CART_CONSUMER_DELAY_MS", 0, { min: 0, max: 60_000 }),
     credentials: rpcCredentialSettings(e),
     storeCurrency: e.currency("STORE_CURRENCY", "USD"),

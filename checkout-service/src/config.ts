@@ -4,8 +4,8 @@ import {
   defaultPorts,
   envReader,
   type KafkaSasl,
-  parseKafkaSasl,
   type RpcCredentialSettings,
+  readKafkaSasl,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
 import { CRASH_POINTS, type CrashPoint } from "./saga/saga-faults.js";
@@ -106,11 +106,7 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
-    kafkaSasl: parseKafkaSasl({
-      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
-      username: e.optionalString("KAFKA_USERNAME"),
-      password: e.optionalString("KAFKA_PASSWORD"),
-    }),
+    kafkaSasl: readKafkaSasl(e),
   };
 }
 

@@ -109,14 +109,86 @@ function runtimeSources(dir: string): string[] {
   });
 }
 
-/** What shared code reads, every service reads; shared/src/config.ts is the reader itself. */
-const sharedSources = runtimeSources(path.join(repoRoot, "shared/src")).filter(
-  (f) => f !== path.join(repoRoot, "shared/src/config.ts"),
-);
+const sharedSrc = path.join(repoRoot, "shared/src");
+
+/** The files a source imports by relative path (`./x.js`, `../y/z.js`), as .ts paths. */
+function relativeImports(file: string): string[] {
+  const specifiers = read(file).matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+)\.js["']/g);
+  return [...specifiers].map((m) => path.resolve(path.dirname(file), `${m[1]}.ts`));
+}
+
+/** The name an export or import specifier (`type A`, `a as b`) is known by on its far side. */
+const exportedAs = (specifier: string) =>
+  specifier
+    .replace(/^\s*type\s+/, "")
+    .replace(/^.*\s+as\s+/, "")
+    .trim();
+
+/**
+ * Where each name the shared barrel exports is defined, following `export * from` through the
+ * nested barrels (trust/, saga/, …); what a file exports is read off its `export` declarations.
+ */
+function exportedNames(barrel: string, into = new Map<string, string>()): Map<string, string> {
+  const source = read(barrel);
+  for (const m of source.matchAll(/^export \* from ["'](\.{1,2}\/[^"']+)\.js["'];/gm)) {
+    exportedNames(path.resolve(path.dirname(barrel), `${m[1]}.ts`), into);
+  }
+  // `export { a, type B, c as d } [from "…"]`: from a relative file, defined there; else here.
+  for (const m of source.matchAll(/^export (?:type )?\{([^}]*)\}(?: from ["']([^"']+)["'])?;/gm)) {
+    const from = m[2]?.startsWith(".") ? path.resolve(path.dirname(barrel), m[2].replace(/\.js$/, ".ts")) : barrel;
+    for (const name of m[1]!.split(",")) into.set(exportedAs(name), from);
+  }
+  const declared =
+    /^export (?:declare )?(?:async )?(?:function\*?|const|let|class|interface|type|enum|abstract class) ([A-Za-z_$][\w$]*)/gm;
+  for (const m of source.matchAll(declared)) into.set(m[1]!, barrel);
+  return into;
+}
+const sharedExports = exportedNames(path.join(sharedSrc, "index.ts"));
+
+/** The names a source imports from shared's runtime barrel (`@checkout-saga/shared`). */
+function sharedImports(file: string): string[] {
+  const imports = read(file).matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+["']@checkout-saga\/shared["']/g);
+  return [...imports].flatMap((m) =>
+    m[1]!
+      .split(",")
+      .map((name) =>
+        name
+          .replace(/^\s*type\s+/, "")
+          .replace(/\s+as\s+.*$/, "")
+          .trim(),
+      )
+      .filter(Boolean),
+  );
+}
+
+/**
+ * The shared files a service runs: those defining what it imports from shared, and everything
+ * they import in turn. A variable read in shared code is read by the services that reach it
+ * (PAYMENT_WEBHOOK_SECRET by gateway and payment-service only). shared/src/config.ts is the
+ * reader itself: the names it mentions are examples, not reads.
+ */
+function sharedSourcesOf(serviceFiles: string[]): string[] {
+  const reached = new Set<string>();
+  const visit = (file: string) => {
+    if (reached.has(file) || !file.startsWith(sharedSrc) || file.endsWith(".test.ts")) return;
+    reached.add(file);
+    for (const next of relativeImports(file)) visit(next);
+  };
+  for (const file of serviceFiles) {
+    for (const name of sharedImports(file)) {
+      const definedIn = sharedExports.get(name);
+      if (!definedIn) throw new Error(`${path.relative(repoRoot, file)} imports ${name}, which shared does not export`);
+      visit(definedIn);
+    }
+  }
+  reached.delete(path.join(sharedSrc, "config.ts"));
+  return [...reached];
+}
 
 function serviceEnvReads(service: string): EnvScan {
   const result: EnvScan = { names: new Set(), unresolved: [] };
-  for (const file of [...runtimeSources(path.join(repoRoot, service, "src")), ...sharedSources]) {
+  const own = runtimeSources(path.join(repoRoot, service, "src"));
+  for (const file of [...own, ...sharedSourcesOf(own)]) {
     const scan = scanEnvReads(read(file));
     for (const name of scan.names) result.names.add(name);
     result.unresolved.push(...scan.unresolved.map((u) => `${path.relative(repoRoot, file)}: ${u}`));
@@ -142,6 +214,15 @@ const expectedUrls = new Map(SERVICES.map((s) => [`${shortName(s.name)}_URL`, `h
 const databaseOf = (variable: string) => /^([A-Z]+)_DATABASE_URL$/.exec(variable)?.[1]?.toLowerCase();
 
 describe("the env scanner", () => {
+  it("counts a variable read in shared code for the services that reach that code, and only those", () => {
+    const readers = SERVICES.filter((s) => reads.get(s.name)!.names.has("PAYMENT_WEBHOOK_SECRET")).map((s) => s.name);
+    expect(readers.sort()).toEqual(["gateway", "payment-service"]);
+    const kafkaClients = SERVICES.filter((s) => reads.get(s.name)!.names.has("KAFKA_USERNAME")).map((s) => s.name);
+    expect(kafkaClients.sort()).toEqual(["cart-service", "checkout-service", "orders-service"]);
+    // Read in shared code every service starts through.
+    for (const s of SERVICES) expect(reads.get(s.name)!.names, s.name).toContain("RPC_CREDENTIALS");
+  });
+
   it("finds reads in every form the services use and reports those it cannot follow", () => {
     const source = [
       "const e = envReader(env);",

@@ -1,10 +1,9 @@
 import {
   ConfigError,
-  DEV_PAYMENT_WEBHOOK_SECRET,
   defaultPorts,
-  type EnvReader,
   envReader,
   type RpcCredentialSettings,
+  readPaymentWebhookSecret,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
 
@@ -98,7 +97,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     }
   }
   const useDevSecret = givenSecret === undefined && devTokens;
-  const webhooks = paymentWebhookSecret(e, devTokens);
+  const webhooks = readPaymentWebhookSecret(e, devTokens);
   return {
     port: e.int("GATEWAY_PORT", defaultPorts.gateway, { min: 0, max: 65535 }),
     host: e.string("GATEWAY_HOST", "0.0.0.0"),
@@ -132,27 +131,4 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
   };
-}
-
-const WEBHOOK_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
-
-/**
- * PAYMENT_WEBHOOK_SECRET by payment-service's rule (it signs with the same value): required,
- * unless dev tokens are on, which allows the shared dev secret, as for JWT_SECRET. Standard
- * Webhooks format: `whsec_` and the base64 of 24 to 64 bytes.
- */
-function paymentWebhookSecret(e: EnvReader, devTokens: boolean): { secret: string; usesDevSecret: boolean } {
-  const given = e.optionalString("PAYMENT_WEBHOOK_SECRET");
-  if (given === undefined) {
-    if (!devTokens) {
-      throw new ConfigError("PAYMENT_WEBHOOK_SECRET is required (only AUTH_DEV_TOKENS=true allows the dev default)");
-    }
-    return { secret: DEV_PAYMENT_WEBHOOK_SECRET, usesDevSecret: true };
-  }
-  const key = WEBHOOK_SECRET.exec(given)?.[1];
-  const bytes = key === undefined ? 0 : Buffer.from(key, "base64").length;
-  if (bytes < 24 || bytes > 64) {
-    throw new ConfigError("PAYMENT_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes");
-  }
-  return { secret: given, usesDevSecret: false };
 }

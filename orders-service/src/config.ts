@@ -4,8 +4,8 @@ import {
   defaultPorts,
   envReader,
   type KafkaSasl,
-  parseKafkaSasl,
   type RpcCredentialSettings,
+  readKafkaSasl,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
 
@@ -40,10 +40,6 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     credentials: rpcCredentialSettings(e),
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
-    kafkaSasl: parseKafkaSasl({
-      mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
-      username: e.optionalString("KAFKA_USERNAME"),
-      password: e.optionalString("KAFKA_PASSWORD"),
-    }),
+    kafkaSasl: readKafkaSasl(e),
   };
 }

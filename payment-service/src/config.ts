@@ -1,11 +1,11 @@
 import {
   ConfigError,
-  DEV_PAYMENT_WEBHOOK_SECRET,
   defaultAdminPorts,
   defaultPorts,
   envReader,
   PAYMENT_WEBHOOK_PATH,
   type RpcCredentialSettings,
+  readPaymentWebhookSecret,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
 import type { LatencyRange } from "./domain/latency.js";
@@ -53,7 +53,6 @@ export interface PaymentConfig {
 /** Konbini vouchers live at most 60 days (what konbini networks allow). */
 const MAX_KONBINI_EXPIRY_SECONDS = 60 * 24 * 3600;
 const THREE_DAYS_SECONDS = 3 * 24 * 3600;
-const WEBHOOK_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
 
 export function loadPaymentConfig(env: Record<string, string | undefined>): PaymentConfig {
   const e = envReader(env);
@@ -88,7 +87,7 @@ function loadWebhookConfig(e: ReturnType<typeof envReader>): WebhookConfig {
   }
   return {
     url: webhookUrl(e),
-    ...webhookSecret(e),
+    ...readPaymentWebhookSecret(e, e.bool("AUTH_DEV_TOKENS", false)),
     timeoutMs,
     retry: {
       baseDelayMs,
@@ -111,25 +110,4 @@ function webhookUrl(e: ReturnType<typeof envReader>): string | undefined {
   }
   const gatewayPort = e.int("GATEWAY_PORT", defaultPorts.gateway, { min: 0, max: 65535 });
   return gatewayPort === 0 ? undefined : `http://127.0.0.1:${gatewayPort}${PAYMENT_WEBHOOK_PATH}`;
-}
-
-/**
- * As the gateway treats JWT_SECRET: required, unless dev mode (AUTH_DEV_TOKENS=true, embedded
- * mode's default) lets both sides fall back to the shared dev secret.
- */
-function webhookSecret(e: ReturnType<typeof envReader>): { secret: string; usesDevSecret: boolean } {
-  const given = e.optionalString("PAYMENT_WEBHOOK_SECRET");
-  if (given === undefined) {
-    if (!e.bool("AUTH_DEV_TOKENS", false)) {
-      throw new ConfigError("PAYMENT_WEBHOOK_SECRET is required (only AUTH_DEV_TOKENS=true allows the dev default)");
-    }
-    return { secret: DEV_PAYMENT_WEBHOOK_SECRET, usesDevSecret: true };
-  }
-  const key = WEBHOOK_SECRET.exec(given)?.[1];
-  const bytes = key === undefined ? 0 : Buffer.from(key, "base64").length;
-  // The Standard Webhooks spec's range for a key: 24 to 64 bytes.
-  if (bytes < 24 || bytes > 64) {
-    throw new ConfigError("PAYMENT_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes");
-  }
-  return { secret: given, usesDevSecret: false };
 }

@@ -8,6 +8,7 @@ export * from "./events/in-process-bus.js";
 export * from "./events/kafka-bus.js";
 export * from "./events/kafka-dead-letter.js";
 export * from "./events/kafka-log.js";
+export * from "./events/kafka-login.js";
 export * from "./events/kafka-wiring.js";
 export * from "./ids.js";
 export * from "./in-process-services.js";

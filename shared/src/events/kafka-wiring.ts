@@ -33,11 +33,9 @@ export interface KafkaConnection {
 }
 
 /**
- * The SASL settings of a Kafka client, from KAFKA_SASL_MECHANISM, KAFKA_USERNAME and
- * KAFKA_PASSWORD as each config.ts read them (the env scanner of deployments/ sees each
- * service's reads there). None set: no SASL (a broker that allows anonymous clients). A user
- * needs its password and the other way round; the mechanism defaults to SCRAM-SHA-256. No
- * message quotes the password.
+ * The SASL settings of a Kafka client, from the three settings readKafkaSasl (kafka-login.ts)
+ * reads. None set: no SASL (a broker that allows anonymous clients). A user needs its password
+ * and the other way round; the mechanism defaults to SCRAM-SHA-256. No message quotes the password.
  */
 export function parseKafkaSasl(raw: {
   mechanism: string | undefined;

@@ -1,4 +1,4 @@
-import { ConfigError, envReader, type KafkaConnection, parseKafkaBrokers, parseKafkaSasl } from "@checkout-saga/shared";
+import { ConfigError, envReader, type KafkaConnection, parseKafkaBrokers, readKafkaSasl } from "@checkout-saga/shared";
 
 /** The outbox CLI's settings; each command asks only for what it uses. */
 export interface OutboxCliConfig {
@@ -27,11 +27,7 @@ export function loadOutboxCliConfig(env: Record<string, string | undefined>): Ou
     kafka() {
       const raw = e.optionalString("KAFKA_BROKERS");
       if (raw === undefined) return undefined;
-      const sasl = parseKafkaSasl({
-        mechanism: e.optionalString("KAFKA_SASL_MECHANISM"),
-        username: e.optionalString("KAFKA_USERNAME"),
-        password: e.optionalString("KAFKA_PASSWORD"),
-      });
+      const sasl = readKafkaSasl(e);
       return { brokers: parseKafkaBrokers(raw, "the outbox CLI"), sasl };
     },
   };
