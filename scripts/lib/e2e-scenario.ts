@@ -232,8 +232,8 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   expect(taxMatches(jpyOrderFull.body.totals), "the order's totals as the checkout's", jpyOrderFull.body.totals);
 
   begin("a JPY konbini checkout answers 202 with the voucher; the same key replays it");
-  const konbiniToken: string = (await call("POST", "/dev/token", { body: { user_id: `e2e-konbini-${runId}` } })).body
-    .token;
+  const konbiniUser = await call("POST", "/dev/token", { body: { user_id: `e2e-konbini-${runId}` } });
+  const konbiniToken: string = konbiniUser.body.token;
   const konbiniCart = await call("PATCH", "/cart", { token: konbiniToken, body: { currency: "JPY" } });
   expect(konbiniCart.status === 200, "200 from PATCH /cart", konbiniCart);
   const mouseLine = await call("POST", "/cart/items", { token: konbiniToken, body: { product_id: "2", quantity: 1 } });
