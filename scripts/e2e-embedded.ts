@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
+import { E2E_SYSTEM_SETTINGS, E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "./lib/embedded-process.js";
 
 /**
@@ -8,7 +8,7 @@ import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } f
  * ports, so it never collides with a running system), the e2e scenario against it, Ctrl-C,
  * then a second start on the same data to show the order survived and the system still works.
  */
-const { dataDir, env, gatewayUrl } = await isolatedEmbeddedEnv("checkout-saga-e2e-");
+const { dataDir, env, gatewayUrl } = await isolatedEmbeddedEnv("checkout-saga-e2e-", E2E_SYSTEM_SETTINGS);
 
 /** A clean stop after Ctrl-C exits 0. */
 async function interrupt(child: ChildProcess): Promise<void> {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
+import { E2E_SYSTEM_SETTINGS, E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
 import { checkStackCredentials } from "./lib/stack-credential-checks.js";
 import { isolatedStackEnv } from "./lib/stack-process.js";
 
@@ -12,7 +12,7 @@ import { isolatedStackEnv } from "./lib/stack-process.js";
  * stage starts anyway), then `down`. The servers are real: PostgreSQL, Redis, Kafka, FerretDB.
  */
 const repoRoot = path.resolve(import.meta.dirname, "..");
-const { stackDir, env, gatewayUrl } = await isolatedStackEnv("checkout-saga-stack-");
+const { stackDir, env, gatewayUrl } = await isolatedStackEnv("checkout-saga-stack-", E2E_SYSTEM_SETTINGS);
 const stack = (command: string, stdout: "inherit" | "pipe" = "inherit") =>
   spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), command], {
     cwd: repoRoot,

@@ -12,6 +12,23 @@ export class E2EFailure extends Error {
   override readonly name = "E2EFailure";
 }
 
+/**
+ * The longest konbini voucher the scenario waits out. A system started with
+ * `E2E_SYSTEM_SETTINGS` gets the expiry step; one as users start it (vouchers last 3 days)
+ * skips it, saying so.
+ */
+const MAX_WAITED_VOUCHER_MS = 20_000;
+
+/**
+ * What the e2e stages start their system with, so that an unpaid konbini voucher expires
+ * within seconds: it lasts 5 s (long enough to pay the first one at once), and the provider's
+ * sweeper, whose `payment.expired` webhook fails the checkout, looks every second.
+ */
+export const E2E_SYSTEM_SETTINGS = {
+  KONBINI_EXPIRES_AFTER_SECONDS: "5",
+  KONBINI_EXPIRY_SWEEP_INTERVAL_MS: "1000",
+};
+
 interface Reply {
   status: number;
   headers: Headers;
@@ -213,6 +230,111 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   });
   const jpyOrderFull = await call("GET", `/orders/${jpyOrder.id}`, { token: jpyToken });
   expect(taxMatches(jpyOrderFull.body.totals), "the order's totals as the checkout's", jpyOrderFull.body.totals);
+
+  begin("a JPY konbini checkout answers 202 with the voucher; the same key replays it");
+  const konbiniUser = await call("POST", "/dev/token", { body: { user_id: `e2e-konbini-${runId}` } });
+  const konbiniToken: string = konbiniUser.body.token;
+  const konbiniCart = await call("PATCH", "/cart", { token: konbiniToken, body: { currency: "JPY" } });
+  expect(konbiniCart.status === 200, "200 from PATCH /cart", konbiniCart);
+  const mouseLine = await call("POST", "/cart/items", { token: konbiniToken, body: { product_id: "2", quantity: 1 } });
+  expect(mouseLine.status === 201, "201 adding a Mouse", mouseLine);
+  const konbiniBody = { payment_method: { type: "konbini", store: "lawson" }, shipping_address: ADDRESS };
+  const konbiniKey = `e2e-${runId}-konbini`;
+  const pending = await call("POST", "/checkout", {
+    token: konbiniToken,
+    body: konbiniBody,
+    headers: { "Idempotency-Key": konbiniKey },
+  });
+  expect(pending.status === 202, "202 Accepted", pending);
+  expect(pending.body.status === "PAYMENT_PENDING", "status PAYMENT_PENDING", pending.body);
+  const voucher = pending.body.next_action?.konbini;
+  expect(
+    pending.body.next_action?.type === "konbini_display_details" && /^\d{11}$/.test(voucher?.confirmation_number),
+    "next_action konbini_display_details with an 11-digit confirmation number",
+    pending.body.next_action,
+  );
+  // How long this system's vouchers last (KONBINI_EXPIRES_AFTER_SECONDS): decides the expiry step below.
+  const voucherLifetimeMs = Date.parse(voucher.expires_at) - Date.now();
+  expect(voucherLifetimeMs > 0, "an expires_at in the future", voucher.expires_at);
+  const pendingReplay = await call("POST", "/checkout", {
+    token: konbiniToken,
+    body: konbiniBody,
+    headers: { "Idempotency-Key": konbiniKey },
+  });
+  expect(
+    pendingReplay.status === 202 && pendingReplay.headers.get("idempotent-replayed") === "true",
+    "202 again with Idempotent-Replayed: true",
+    pendingReplay,
+  );
+  expect(JSON.stringify(pendingReplay.body) === JSON.stringify(pending.body), "the same body", pendingReplay.body);
+
+  begin("paying at the till (dev route) completes it: the webhook moves the saga, the order has its tax lines");
+  const paidAt = Date.now();
+  const paid = await call("POST", `/dev/payments/konbini/${voucher.confirmation_number}/pay`);
+  expect(paid.status === 200 && paid.body.status === "SUCCEEDED", "200 with a SUCCEEDED payment", paid);
+  const konbiniCheckout = await poll("the konbini checkout to complete", async () => {
+    const r = await call("GET", `/checkout/${pending.body.checkout_id}`, { token: konbiniToken });
+    return r.body.status === "COMPLETED" ? r.body : undefined;
+  });
+  log(`  COMPLETED ${Date.now() - paidAt} ms after paying`);
+  const mouseTax = [
+    // floor(4480 × 10 / 110) = 407
+    { rate: "10%", taxable: { currency: "JPY", amount_minor: 4480 }, tax: { currency: "JPY", amount_minor: 407 } },
+  ];
+  expect(
+    JSON.stringify(konbiniCheckout.totals?.tax?.lines) === JSON.stringify(mouseTax),
+    `the checkout's tax lines ${JSON.stringify(mouseTax)}`,
+    konbiniCheckout.totals,
+  );
+  const konbiniOrder = await poll("the order of the konbini checkout", async () => {
+    const r = await call("GET", "/orders", { token: konbiniToken });
+    return r.body.items?.find((o: Json) => o.checkout_id === pending.body.checkout_id);
+  });
+  const konbiniOrderFull = await call("GET", `/orders/${konbiniOrder.id}`, { token: konbiniToken });
+  expect(
+    konbiniOrderFull.status === 200 &&
+      JSON.stringify(konbiniOrderFull.body.totals) === JSON.stringify(konbiniCheckout.totals),
+    "the order's totals as the checkout's",
+    konbiniOrderFull.body,
+  );
+
+  begin("a konbini voucher left unpaid expires: FAILED with PAYMENT_EXPIRED and the stock back");
+  if (voucherLifetimeMs > MAX_WAITED_VOUCHER_MS) {
+    // A system as users start it: its vouchers last days, and this scenario waits for no such thing.
+    log(
+      `  ↷ skipped: this system's konbini vouchers last ${Math.round(voucherLifetimeMs / 1000)} s; ` +
+        "start it with KONBINI_EXPIRES_AFTER_SECONDS=5 to watch one expire",
+    );
+  } else {
+    const keyboardBefore = await available(konbiniToken, "3");
+    const keyboardLine = await call("POST", "/cart/items", {
+      token: konbiniToken,
+      body: { product_id: "3", quantity: 1 },
+    });
+    expect(keyboardLine.status === 201, "201 adding a Keyboard", keyboardLine);
+    const unpaid = await call("POST", "/checkout", {
+      token: konbiniToken,
+      body: konbiniBody,
+      headers: { "Idempotency-Key": `${konbiniKey}-unpaid` },
+    });
+    expect(unpaid.status === 202, "202 Accepted", unpaid);
+    expect(
+      (await available(konbiniToken, "3")) === keyboardBefore - 1,
+      `one Keyboard held while the voucher may be paid (available ${keyboardBefore - 1})`,
+    );
+    const expired = await poll(
+      "the unpaid konbini checkout to fail",
+      async () => {
+        const r = await call("GET", `/checkout/${unpaid.body.checkout_id}`, { token: konbiniToken });
+        return r.body.status === "FAILED" ? r.body : undefined;
+      },
+      voucherLifetimeMs + 30_000,
+    );
+    log(`  FAILED ${Date.now() - Date.parse(unpaid.body.next_action.konbini.expires_at)} ms after the voucher expired`);
+    expect(expired.failure_reason === "PAYMENT_EXPIRED", "failure_reason PAYMENT_EXPIRED", expired);
+    const keyboardAfter = await available(konbiniToken, "3");
+    expect(keyboardAfter === keyboardBefore, `Keyboard availability back at ${keyboardBefore}`, keyboardAfter);
+  }
 
   log("✔ end-to-end scenario passed");
   return { token, orderId: order.id };

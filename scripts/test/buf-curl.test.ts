@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { defaultPorts, USER_ASSERTION_HEADER } from "@checkout-saga/shared";
+import { defaultAdminPorts, defaultPorts, USER_ASSERTION_HEADER } from "@checkout-saga/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUF, declaredMethods, MODES, NOBODY, READS, type Read, type Run, run } from "../lib/buf-curl.js";
 import {
@@ -143,6 +143,9 @@ describe("buf curl where service credentials are on (npm start with RPC_CREDENTI
 });
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+/** A konbini voucher's number: drawn at random like an id, so the doc's stands for the real one as an id does. */
+const CONFIRMATION_NUMBER = /(?<!\d)[1-9]\d{10}(?!\d)/;
+const ID = new RegExp(`${UUID.source}|${CONFIRMATION_NUMBER.source}`);
 const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/;
 const PAIR = /"(\w+)":\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/g;
 /** Bytes that encode ids (an ErrorDetail's `value`): they differ from the doc's as the ids do. */
@@ -162,14 +165,15 @@ function idsIfSame(key: string, shown: string, real: string): Map<string, string
   if (OPAQUE.has(key)) return new Map();
   const unknown: string[] = [];
   const pattern = shown
-    .split(new RegExp(`(${UUID.source}|${TIME.source})`))
+    .split(new RegExp(`(${ID.source}|${TIME.source})`))
     .map((part, i) => {
       if (i % 2 === 0) return escapeRegExp(part);
-      if (!UUID.test(part)) return TIME.source;
+      const kind = [UUID, CONFIRMATION_NUMBER].find((id) => new RegExp(`^${id.source}$`).test(part));
+      if (!kind) return TIME.source;
       const known = ids.get(part);
       if (known) return escapeRegExp(known);
       unknown.push(part);
-      return `(${UUID.source})`;
+      return `(${kind.source})`;
     })
     .join("");
   const match = real.match(new RegExp(`^${pattern}$`));
@@ -203,14 +207,17 @@ function expectShown(real: string, shown: string) {
 
 /** The doc's command for this system: its own ports, and the ids the answers so far gave the doc's ids. */
 function forThisSystem(command: string): string {
-  const ports = Object.entries(defaultPorts);
+  const ports = [
+    ...Object.entries(defaultPorts).map(([service, p]) => [p, `${service.toUpperCase()}_PORT`] as const),
+    ...Object.entries(defaultAdminPorts).map(([service, p]) => [p, `${service.toUpperCase()}_ADMIN_PORT`] as const),
+  ];
   return command
     .replace(/127\.0\.0\.1:(\d+)/g, (address, port) => {
-      const service = ports.find(([, p]) => p === Number(port))?.[0];
-      if (!service) throw new Error(`the doc calls ${address}, which is no service's default address`);
-      return `127.0.0.1:${isolated.env[`${service.toUpperCase()}_PORT`]}`;
+      const setting = ports.find(([p]) => p === Number(port))?.[1];
+      if (!setting) throw new Error(`the doc calls ${address}, which is no service's default address`);
+      return `127.0.0.1:${isolated.env[setting]}`;
     })
-    .replace(new RegExp(UUID.source, "g"), (id) => {
+    .replace(new RegExp(ID.source, "g"), (id) => {
       const real = ids.get(id);
       if (!real) throw new Error(`the doc uses ${id} before any answer it shows has it`);
       return real;
@@ -354,6 +361,62 @@ describe("docs/buf-curl-walk.md, run as written", { timeout: 120_000 }, () => {
     expect(byStatus.checkouts).toMatchObject([{ checkoutId: failed.checkoutId }]);
     expect(byStatus.checkouts).toHaveLength(1);
     expect(needingAttention).toEqual({});
+  });
+
+  let konbini: Json;
+
+  it("8. prices the cart in yen and walks a konbini checkout to PAYMENT_PENDING with its voucher", async () => {
+    expect(jsonValues((await runBlock(command(8, 0))).stdout)).toEqual([JSON.parse(shown(8, 0))]);
+    expectShown((await runBlock(command(8, 1))).stdout, shown(8, 1));
+    await runBlock(command(8, 2));
+    for (const [call, { status, reason }] of tableRows(doc, "8. ").entries()) {
+      const r = await runBlock(command(8, 3));
+      konbini = answer(r).checkout;
+      expect([konbini.status, konbini.history.at(-1).reason], `call ${call + 1}`).toEqual([status, reason]);
+      if (call === 2) expect(konbini.nextAction, "no voucher before the charge").toBeUndefined();
+      if (call === 3) expectShown(r.stdout, shown(8, 2));
+    }
+    expect(konbini.history).toHaveLength(4);
+    // "Advancing it again changes nothing until the voucher is paid or expires".
+    const again = answer(await runBlock(command(8, 3))).checkout;
+    expect([again.status, again.history, again.nextAction]).toEqual([
+      konbini.status,
+      konbini.history,
+      konbini.nextAction,
+    ]);
+  });
+
+  it("9. pays it through the dev route; the webhook is delivered; two more calls complete it, tax on the order", async () => {
+    expectShown((await runBlock(command(9, 0))).stdout, shown(9, 0));
+    // "A moment later": the provider's delivery worker sends it from its outbox.
+    const webhookCount = command(9, 1);
+    ran.add(webhookCount);
+    let counted = "";
+    for (const deadline = Date.now() + 10_000; counted !== shown(9, 1) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      counted = (await shell(webhookCount.text)).stdout;
+    }
+    expect(counted).toBe(shown(9, 1));
+    for (const [call, { status, reason }] of tableRows(doc, "9. ").entries()) {
+      konbini = answer(await runBlock(command(9, 2))).checkout;
+      expect([konbini.status, konbini.history.at(-1).reason], `call ${call + 5}`).toEqual([status, reason]);
+    }
+    expect(konbini.status).toBe("CHECKOUT_STATUS_COMPLETED");
+    // The order follows CheckoutCompleted through the outbox, as in step 5.
+    let rest: Json[] = [];
+    const orderOf = (orders: Json) => orders?.items?.find((o: Json) => o.checkout_id === konbini.checkoutId);
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      const r = await runBlock(command(9, 3));
+      rest = jsonValues(r.stdout);
+      if (orderOf(rest[1])) {
+        expectShown(r.stdout, shown(9, 2));
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const [restCheckout, orders] = rest;
+    expect(restCheckout).toMatchObject({ checkout_id: konbini.checkoutId, status: "COMPLETED" });
+    expect(orderOf(orders)?.totals).toEqual(restCheckout.totals);
   });
 
   it("ran every command the doc shows", () => {
