@@ -1,5 +1,5 @@
 import { isUuid, newTimeOrderedId, type Sql } from "@checkout-saga/shared";
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, lte, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import {
   type DeclineCode,
@@ -26,10 +26,17 @@ export interface PostgresPaymentsOptions {
 export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOptions = {}): PaymentStore {
   const db = drizzle(sql);
 
-  const byKey = async (key: string) => {
-    const [row] = await db.select().from(payments).where(eq(payments.idempotencyKey, key));
-    return row && withRefunds(db, row);
-  };
+  /** A payment with its refunds, read from one snapshot so they agree with its status (a read takes no lock). */
+  const read = (where: SQL) =>
+    db.transaction(
+      async (tx) => {
+        const [row] = await tx.select().from(payments).where(where);
+        return row && withRefunds(tx, row);
+      },
+      { isolationLevel: "repeatable read", accessMode: "read only" },
+    );
+
+  const byKey = (key: string) => read(eq(payments.idempotencyKey, key));
 
   /** Runs `work` in a transaction; rings the delivery worker once it committed a webhook. */
   async function changing<T>(work: (tx: Transaction, queue: () => void) => Promise<T>): Promise<T> {
@@ -84,8 +91,7 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
       // Payment ids are opaque to callers; anything not shaped like one cannot exist (and would
       // make PostgreSQL reject the uuid cast).
       if (!isUuid(id)) return undefined;
-      const [row] = await db.select().from(payments).where(eq(payments.id, id));
-      return row && withRefunds(db, row);
+      return read(eq(payments.id, id));
     },
 
     findByIdempotencyKey: byKey,
@@ -191,7 +197,7 @@ async function queueWebhook(tx: Transaction, notification: PaymentNotification):
 }
 
 /** A stored payment with its refunds, oldest first. */
-async function withRefunds(db: Database | Transaction, row: Row): Promise<Payment> {
+async function withRefunds(db: Transaction, row: Row): Promise<Payment> {
   const refunds = await db
     .select()
     .from(paymentRefunds)
