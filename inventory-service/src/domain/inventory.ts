@@ -1,5 +1,6 @@
 import type { Reservation, StockLevel } from "./reservation.js";
 import type { ReserveCommand } from "./reserve-request.js";
+import type { ReturnCommand, StockReturn } from "./stock-return.js";
 
 /**
  * Stock and reservations, whatever stores them. Every method is safe to call concurrently and
@@ -18,6 +19,11 @@ export interface Inventory {
    * RELEASED one with no lines, so a Reserve arriving later holds nothing.
    */
   release(checkoutId: string, reason: string): Promise<Reservation>;
+  /**
+   * Puts sold units of a CONFIRMED reservation back in available stock, once per key (see
+   * decideReturn); answers the return and the reservation as it now stands.
+   */
+  returnStock(command: ReturnCommand): Promise<{ stockReturn: StockReturn; reservation: Reservation }>;
   /** Stock of the given products (unknown ones omitted), or of every product when none are given. */
   getStock(productIds: string[]): Promise<StockLevel[]>;
   /** Expires up to `limit` held reservations past their expiry, giving their stock back; returns how many. */

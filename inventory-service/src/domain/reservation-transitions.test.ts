@@ -6,7 +6,7 @@ import { decideConfirm, decideRelease, releaseReason, returnsToAvailable } from 
 const now = new Date("2026-01-01T12:00:00Z");
 
 function buildReservation(status: ReservationStatus, expiresAt = new Date(now.getTime() + 60_000)): Reservation {
-  return { id: "r-1", checkoutId: "co-1", status, lines: [{ productId: "1", quantity: 2 }], expiresAt };
+  return { id: "r-1", checkoutId: "co-1", status, lines: [{ productId: "1", quantity: 2 }], returned: [], expiresAt };
 }
 
 function reasonOf(fn: () => unknown): string {

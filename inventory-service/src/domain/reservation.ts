@@ -17,6 +17,11 @@ export interface Reservation {
   status: ReservationStatus;
   /** Sorted by product id, one line per product. */
   lines: StockLine[];
+  /**
+   * Of a CONFIRMED reservation: units of its lines put back in stock since (ReturnStock), sorted by
+   * product id; a line with none returned is left out. Never more than the line sold.
+   */
+  returned: StockLine[];
   expiresAt: Date;
 }
 

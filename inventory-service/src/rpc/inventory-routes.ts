@@ -6,12 +6,15 @@ import {
   type Reservation as ReservationMessage,
   ReservationSchema,
   ReservationStatus as ReservationStatusMessage,
+  type StockReturn as StockReturnMessage,
+  StockReturnSchema,
   StockSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Inventory } from "../domain/inventory.js";
 import type { Reservation, ReservationStatus } from "../domain/reservation.js";
 import { parseReserveCommand } from "../domain/reserve-request.js";
+import { parseReturnCommand, type StockReturn } from "../domain/stock-return.js";
 
 export interface InventoryRoutesOptions {
   /** Hold duration when a Reserve asks for 0 seconds. */
@@ -43,6 +46,17 @@ export function inventoryRoutes(inventory: Inventory, options: InventoryRoutesOp
         const reservation = await inventory.release(req.checkoutId, req.reason);
         return { reservation: reservation && toMessage(reservation) };
       },
+      async returnStock(req) {
+        const { stockReturn, reservation } = await inventory.returnStock(
+          parseReturnCommand({
+            key: req.returnKey,
+            checkoutId: req.checkoutId,
+            lines: req.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+            reason: req.reason,
+          }),
+        );
+        return { stockReturn: toReturnMessage(stockReturn), reservation: toMessage(reservation) };
+      },
     });
 }
 
@@ -60,5 +74,16 @@ function toMessage(r: Reservation): ReservationMessage {
     status: statusMessage[r.status],
     items: r.lines.map((l) => create(LineQuantitySchema, l)),
     expiresAt: timestampFromDate(r.expiresAt),
+    returned: r.returned.map((l) => create(LineQuantitySchema, l)),
+  });
+}
+
+function toReturnMessage(r: StockReturn): StockReturnMessage {
+  return create(StockReturnSchema, {
+    returnKey: r.key,
+    checkoutId: r.checkoutId,
+    items: r.lines.map((l) => create(LineQuantitySchema, l)),
+    reason: r.reason,
+    createdAt: timestampFromDate(r.createdAt),
   });
 }

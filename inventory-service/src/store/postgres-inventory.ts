@@ -12,6 +12,7 @@ import {
   reservationNotFound,
   returnsToAvailable,
 } from "../domain/reservation-transitions.js";
+import { checkReturnable, type StockReturn, sameReturn, withReturned } from "../domain/stock-return.js";
 import { findShortages, outOfStock } from "../domain/stock-shortage.js";
 
 /** A pool or an open transaction: reads work on either. */
@@ -89,6 +90,7 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
           checkoutId: command.checkoutId,
           status: "HELD" as const,
           lines: command.lines,
+          returned: [],
           expiresAt,
         };
       });
@@ -127,7 +129,14 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
             on conflict (checkout_id) do nothing
             returning id`;
           if (tombstone) {
-            return { id: tombstone.id, checkoutId, status: "RELEASED" as const, lines: [], expiresAt: now };
+            return {
+              id: tombstone.id,
+              checkoutId,
+              status: "RELEASED" as const,
+              lines: [],
+              returned: [],
+              expiresAt: now,
+            };
           }
           // A Reserve committed in between: release what it holds.
           reservation = await lockReservation(tx, checkoutId);
@@ -135,6 +144,63 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
         }
         if (decideRelease(reservation) === "unchanged") return reservation;
         return endHold(tx, reservation, "RELEASED", releaseReason(reason), clock.now());
+      });
+    },
+
+    async returnStock(command) {
+      return sql.begin(async (tx) => {
+        // The reservation's lock serializes every return of it (and its Confirm and Release);
+        // the earlier return under this key is read once the lock is ours, so a retry racing
+        // its first try finds it rather than counting again.
+        const reservation = await lockReservation(tx, command.checkoutId);
+        if (!reservation) throw reservationNotFound(command.checkoutId);
+        const earlier = await findStockReturn(tx, command.key);
+        if (earlier) return { stockReturn: sameReturn(earlier, command), reservation };
+        checkReturnable(reservation, command.lines);
+        const now = clock.now();
+        // The key is unique across reservations: a return of another checkout under it that
+        // committed meanwhile makes this insert do nothing, and that return decides the answer.
+        const [inserted] = await tx<{ return_key: string }[]>`
+          insert into stock_returns (return_key, reservation_id, reason, created_at)
+          values (${command.key}, ${reservation.id}, ${command.reason}, ${now})
+          on conflict (return_key) do nothing
+          returning return_key`;
+        if (!inserted) {
+          const winner = await findStockReturn(tx, command.key);
+          if (!winner) throw new Error(`stock return ${command.key} vanished after a conflict`);
+          // Another checkout's (this one's would have been found under the lock): refused as a reused key.
+          return { stockReturn: sameReturn(winner, command), reservation };
+        }
+        const lineRows = command.lines.map((l) => ({
+          return_key: command.key,
+          product_id: l.productId,
+          quantity: l.quantity,
+        }));
+        await tx`insert into stock_return_lines ${tx(lineRows)}`;
+        await lockStock(
+          tx,
+          command.lines.map((l) => l.productId),
+        );
+        // Pipelined: the reservation and stock rows are locked already. The check constraint on
+        // `returned` refuses a line giving back more than it sold, should the decision be wrong.
+        await Promise.all(
+          command.lines.flatMap(({ productId, quantity }) => [
+            tx`
+              update reservation_lines set returned = returned + ${quantity}
+              where reservation_id = ${reservation.id} and product_id = ${productId}`,
+            tx`
+              update stock set available = available + ${quantity}, updated_at = ${now}
+              where product_id = ${productId}`,
+          ]),
+        );
+        const stockReturn: StockReturn = {
+          key: command.key,
+          checkoutId: command.checkoutId,
+          lines: command.lines,
+          reason: command.reason,
+          createdAt: now,
+        };
+        return { stockReturn, reservation: withReturned(reservation, command.lines) };
       });
     },
 
@@ -243,33 +309,46 @@ async function findReservation(db: Queryable, checkoutId: string): Promise<Reser
 }
 
 async function lockReservation(tx: postgres.TransactionSql, checkoutId: string): Promise<Reservation | undefined> {
-  // Both sent at once: a reservation's lines never change, so they need not wait for its lock.
+  // Both sent at once, yet read in order: one connection runs its statements one after another,
+  // so the lines (whose `returned` changes under this lock) are read once the lock is granted.
   const [[row], lines] = await Promise.all([
     tx<ReservationRow[]>`
       select id, checkout_id, status, expires_at from reservations
       where checkout_id = ${checkoutId}
       for update`,
-    tx<{ product_id: string; quantity: number }[]>`
-      select l.product_id, l.quantity from reservation_lines l
+    tx<LineRow[]>`
+      select l.product_id, l.quantity, l.returned from reservation_lines l
       join reservations r on r.id = l.reservation_id
       where r.checkout_id = ${checkoutId}
       order by l.product_id`,
   ]);
-  return (
-    row &&
-    toReservation(
-      row,
-      lines.map((r) => ({ productId: r.product_id, quantity: r.quantity })),
-    )
-  );
+  return row && toReservation(row, lines);
 }
 
-async function loadLines(db: Queryable, reservationId: string): Promise<StockLine[]> {
-  const rows = await db<{ product_id: string; quantity: number }[]>`
-    select product_id, quantity from reservation_lines
+async function loadLines(db: Queryable, reservationId: string): Promise<LineRow[]> {
+  return db<LineRow[]>`
+    select product_id, quantity, returned from reservation_lines
     where reservation_id = ${reservationId}
     order by product_id`;
-  return rows.map((r) => ({ productId: r.product_id, quantity: r.quantity }));
+}
+
+async function findStockReturn(db: Queryable, key: string): Promise<StockReturn | undefined> {
+  const [row] = await db<{ checkout_id: string; reason: string; created_at: Date }[]>`
+    select r.checkout_id, s.reason, s.created_at from stock_returns s
+    join reservations r on r.id = s.reservation_id
+    where s.return_key = ${key}`;
+  if (!row) return undefined;
+  const lines = await db<{ product_id: string; quantity: number }[]>`
+    select product_id, quantity from stock_return_lines
+    where return_key = ${key}
+    order by product_id`;
+  return {
+    key,
+    checkoutId: row.checkout_id,
+    lines: lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })),
+    reason: row.reason,
+    createdAt: row.created_at,
+  };
 }
 
 interface StockRow {
@@ -284,10 +363,17 @@ const toStockLevel = (r: StockRow): StockLevel => ({
   reserved: r.reserved,
 });
 
-const toReservation = (r: ReservationRow, lines: StockLine[]): Reservation => ({
+interface LineRow {
+  product_id: string;
+  quantity: number;
+  returned: number;
+}
+
+const toReservation = (r: ReservationRow, lines: LineRow[]): Reservation => ({
   id: r.id,
   checkoutId: r.checkout_id,
   status: r.status,
-  lines,
+  lines: lines.map((l) => ({ productId: l.product_id, quantity: l.quantity })),
+  returned: lines.filter((l) => l.returned > 0).map((l) => ({ productId: l.product_id, quantity: l.returned })),
   expiresAt: r.expires_at,
 });

@@ -45,9 +45,38 @@ export const reservationLines = pgTable(
       .notNull()
       .references(() => stock.productId),
     quantity: integer("quantity").notNull(),
+    /** Units of a sold (confirmed) line put back in stock since, across all its stock returns. */
+    returned: integer("returned").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.reservationId, t.productId] }),
     check("reservation_lines_quantity_positive", sql`${t.quantity} > 0`),
+    // The last line against a line giving back more than it sold, whatever a query does.
+    check("reservation_lines_returned_within_quantity", sql`${t.returned} between 0 and ${t.quantity}`),
+  ],
+);
+
+/** Sold units put back in stock: one row per return key, so a retried return is found, not counted again. */
+export const stockReturns = pgTable("stock_returns", {
+  returnKey: text("return_key").primaryKey(),
+  reservationId: uuid("reservation_id")
+    .notNull()
+    .references(() => reservations.id),
+  reason: text("reason").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+});
+
+export const stockReturnLines = pgTable(
+  "stock_return_lines",
+  {
+    returnKey: text("return_key")
+      .notNull()
+      .references(() => stockReturns.returnKey),
+    productId: text("product_id").notNull(),
+    quantity: integer("quantity").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.returnKey, t.productId] }),
+    check("stock_return_lines_quantity_positive", sql`${t.quantity} > 0`),
   ],
 );

@@ -15,6 +15,7 @@ function buildVoucher(overrides: Partial<ChargedPayment> = {}): ChargedPayment {
     status: "PENDING",
     konbini: { confirmationNumber: "12345678901", expiresAt: new Date("2026-03-04T00:00:00Z") },
     createdAt: new Date("2026-03-01T00:00:00Z"),
+    refunds: [],
     ...overrides,
   };
 }

@@ -20,11 +20,29 @@ function buildPayment(overrides: Partial<ChargedPayment> = {}): ChargedPayment {
     method: { type: "card", token: "tok_visa" },
     status: "SUCCEEDED",
     createdAt: new Date("2026-01-01T00:00:00Z"),
+    refunds: [],
     ...overrides,
   };
 }
 
 const at = new Date("2026-01-02T00:00:00Z");
+
+/** A payment refunded in full before, by one refund without a key, as a compensation makes it. */
+function buildRefunded(): ChargedPayment {
+  return buildPayment({
+    status: "REFUNDED",
+    refundedAt: new Date(0),
+    refundReason: "first",
+    refunds: [{ key: "", amount: { currency: "USD", amountMinor: 1299 }, reason: "first", createdAt: new Date(0) }],
+  });
+}
+
+const whole = (reason: string) => ({ key: "", reason });
+const part = (key: string, amountMinor: number, currency = "USD") => ({
+  key,
+  amount: { currency, amountMinor },
+  reason: "line cancelled",
+});
 const expiresAt = new Date("2026-01-04T00:00:00Z");
 const afterExpiry = new Date(expiresAt.getTime() + 1);
 
@@ -40,16 +58,19 @@ function buildVoucher(overrides: Partial<ChargedPayment> = {}): ChargedPayment {
 
 describe("refundPayment", () => {
   it("refunds a succeeded payment, recording when and why", () => {
-    expect(refundPayment(buildPayment(), "customer changed mind", at)).toMatchObject({
+    expect(refundPayment(buildPayment(), whole("customer changed mind"), at)).toMatchObject({
       status: "REFUNDED",
       refundedAt: at,
       refundReason: "customer changed mind",
+      refunds: [
+        { key: "", amount: { currency: "USD", amountMinor: 1299 }, reason: "customer changed mind", createdAt: at },
+      ],
     });
   });
 
   it("returns a refunded payment unchanged", () => {
-    const refunded = buildPayment({ status: "REFUNDED", refundedAt: new Date(0), refundReason: "first" });
-    expect(refundPayment(refunded, "second", at)).toBe(refunded);
+    const refunded = buildRefunded();
+    expect(refundPayment(refunded, whole("second"), at)).toBe(refunded);
   });
 
   it("returns a voided payment unchanged", () => {
@@ -60,7 +81,10 @@ describe("refundPayment", () => {
       createdAt: new Date(0),
       voidReason: "gave up",
     };
-    expect(refundPayment(voided, "second", at)).toBe(voided);
+    expect(refundPayment(voided, whole("second"), at)).toBe(voided);
+    expect(() => refundPayment(voided, part("c-1", 100), at)).toThrow(
+      expect.objectContaining({ reason: "PAYMENT_NOT_REFUNDABLE" }),
+    );
   });
 
   it("refunds a paid konbini payment as it would a card", () => {
@@ -68,16 +92,73 @@ describe("refundPayment", () => {
       status: "SUCCEEDED",
       konbini: { confirmationNumber: "12345678901", expiresAt, paidAt: at },
     });
-    expect(refundPayment(paid, "checkout failed meanwhile", at)).toMatchObject({
+    expect(refundPayment(paid, whole("checkout failed meanwhile"), at)).toMatchObject({
       status: "REFUNDED",
       konbini: { paidAt: at },
     });
   });
 
   it.each(["DECLINED", "PENDING", "EXPIRED"] as const)("refuses a %s payment", (status) => {
-    const attempt = () => refundPayment(buildPayment({ status }), "why", at);
+    const attempt = () => refundPayment(buildPayment({ status }), whole("why"), at);
     expect(attempt).toThrow(DomainError);
     expect(attempt).toThrow(expect.objectContaining({ kind: "failed_precondition", reason: "PAYMENT_NOT_REFUNDABLE" }));
+  });
+});
+
+describe("refundPayment with an amount", () => {
+  it("gives back part of a payment, which stays SUCCEEDED until its refunds reach its amount", () => {
+    const once = refundPayment(buildPayment(), part("c-1", 299), at);
+    expect(once).toMatchObject({ status: "SUCCEEDED", refunds: [{ key: "c-1", amount: { amountMinor: 299 } }] });
+    expect(once).not.toHaveProperty("refundedAt");
+    const twice = refundPayment(once, part("c-2", 1000), at);
+    expect(twice).toMatchObject({ status: "REFUNDED", refundedAt: at, refundReason: "line cancelled" });
+    expect(twice.status !== "VOIDED" && twice.refunds.map((r) => r.amount.amountMinor)).toEqual([299, 1000]);
+  });
+
+  it("answers a repeat of a key with the payment as it stands, and refuses the key with another amount", () => {
+    const once = refundPayment(buildPayment(), part("c-1", 299), at);
+    expect(refundPayment(once, part("c-1", 299), at)).toBe(once);
+    expect(() => refundPayment(once, part("c-1", 300), at)).toThrow(
+      expect.objectContaining({ kind: "failed_precondition", reason: "REFUND_KEY_REUSED" }),
+    );
+  });
+
+  it("refuses more than is left, naming what is left", () => {
+    const once = refundPayment(buildPayment(), part("c-1", 1000), at);
+    expect(() => refundPayment(once, part("c-2", 300), at)).toThrow(
+      expect.objectContaining({
+        kind: "failed_precondition",
+        reason: "REFUND_EXCEEDS_PAYMENT",
+        context: {
+          metadata: { payment_id: "pay-1", currency: "USD", requested_minor: "300", refundable_minor: "299" },
+        },
+      }),
+    );
+    expect(() => refundPayment(buildRefunded(), part("c-3", 1), at)).toThrow(
+      expect.objectContaining({ reason: "REFUND_EXCEEDS_PAYMENT" }),
+    );
+  });
+
+  it("refuses another currency", () => {
+    expect(() => refundPayment(buildPayment(), part("c-1", 100, "JPY"), at)).toThrow(
+      expect.objectContaining({ kind: "invalid_argument", reason: "REFUND_CURRENCY_MISMATCH" }),
+    );
+  });
+
+  it("without an amount gives back only what is left, and nothing when nothing is", () => {
+    const partly = refundPayment(buildPayment(), part("c-1", 299), at);
+    expect(refundPayment(partly, whole("checkout failed"), at)).toMatchObject({
+      status: "REFUNDED",
+      refunds: [{ key: "c-1" }, { key: "", amount: { amountMinor: 1000 } }],
+    });
+    const fully = refundPayment(buildPayment(), part("c-1", 1299), at);
+    expect(refundPayment(fully, whole("again"), at)).toBe(fully);
+  });
+
+  it("refuses a konbini payment not paid yet", () => {
+    expect(() => refundPayment(buildVoucher(), part("c-1", 100, "JPY"), at)).toThrow(
+      expect.objectContaining({ reason: "PAYMENT_NOT_REFUNDABLE" }),
+    );
   });
 });
 
@@ -92,7 +173,7 @@ describe("voidPayment", () => {
 
   it.each([
     ["DECLINED", { status: "DECLINED", declineCode: "card_declined" }],
-    ["REFUNDED", { status: "REFUNDED", refundedAt: new Date(0), refundReason: "first" }],
+    ["REFUNDED", buildRefunded()],
   ] as const)("returns a %s payment unchanged", (_status, overrides) => {
     const payment = buildPayment(overrides);
     expect(voidPayment(payment, "checkout failed", at)).toBe(payment);

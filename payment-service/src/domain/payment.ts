@@ -1,4 +1,4 @@
-import { type Amount, failedPrecondition } from "@checkout-saga/shared";
+import { type Amount, failedPrecondition, invalidArgument } from "@checkout-saga/shared";
 
 export type PaymentStatus = ChargedPayment["status"] | VoidedPayment["status"];
 
@@ -28,6 +28,24 @@ export interface KonbiniVoucher {
   paidAt?: Date;
 }
 
+/** Money given back from a payment, in its currency. */
+export interface Refund {
+  /** The caller's name for it, unique per payment; "" for the refund of all that was left, asked without one. */
+  key: string;
+  amount: Amount;
+  reason: string;
+  createdAt: Date;
+}
+
+/** What a caller asks to give back. */
+export interface RefundRequest {
+  /** "" asks for all that is not yet refunded, once (the checkout saga's compensation, VoidCharge). */
+  key: string;
+  /** Unset: all that is not yet refunded. Only with a key (the request's field rule). */
+  amount?: Amount;
+  reason: string;
+}
+
 /** One charge attempt and what became of it. A decline is a payment too: the outcome is the record. */
 export interface ChargedPayment {
   id: string;
@@ -39,7 +57,8 @@ export interface ChargedPayment {
   method: PaymentMethod;
   /**
    * card: SUCCEEDED or DECLINED at once, REFUNDED later. konbini: PENDING until the customer pays
-   * (SUCCEEDED), the voucher expires (EXPIRED) or VoidCharge cancels it (VOIDED).
+   * (SUCCEEDED), the voucher expires (EXPIRED) or VoidCharge cancels it (VOIDED). A payment partly
+   * refunded stays SUCCEEDED; it is REFUNDED once its refunds add up to its amount.
    */
   status: "SUCCEEDED" | "DECLINED" | "PENDING" | "REFUNDED" | "EXPIRED" | "VOIDED";
   declineCode?: DeclineCode;
@@ -47,6 +66,9 @@ export interface ChargedPayment {
   /** Set on a konbini payment unless it was DECLINED. */
   konbini?: KonbiniVoucher;
   createdAt: Date;
+  /** Oldest first; append-only, and never adding up to more than `amount`. */
+  refunds: Refund[];
+  /** When it became REFUNDED, and the reason of the refund that made it so. */
   refundedAt?: Date;
   refundReason?: string;
   /** Why VoidCharge cancelled a pending voucher (status VOIDED). */
@@ -108,26 +130,90 @@ export function payAtStore(payment: Payment, now: Date): Payment {
   return { ...payment, status: "SUCCEEDED", konbini: { ...payment.konbini, paidAt: now } };
 }
 
+/** How much of a payment's amount its refunds have given back, in minor units of its currency. */
+export function refundedMinor(payment: Pick<ChargedPayment, "refunds">): number {
+  return payment.refunds.reduce((sum, r) => sum + r.amount.amountMinor, 0);
+}
+
 /**
- * Refund as a state transition: SUCCEEDED becomes REFUNDED; REFUNDED and VOIDED stay as they are
- * (already undone: a retried refund is not an error); DECLINED, PENDING and EXPIRED were never
- * captured, so there is nothing to give back.
+ * Refund as a state transition. The refund already made under the request's key answers a repeat
+ * (the same key with another amount is refused). Otherwise a SUCCEEDED payment gives back the
+ * amount asked, or all that is left, never more than is left, and becomes REFUNDED once nothing
+ * is left. Without an amount, REFUNDED and VOIDED stay as they are (already undone: a retried
+ * refund is not an error). DECLINED, PENDING and EXPIRED were never captured, so there is nothing
+ * to give back.
  */
-export function refundPayment(payment: Payment, reason: string, at: Date): Payment {
+export function refundPayment(payment: Payment, request: RefundRequest, at: Date): Payment {
+  if (isVoidedBeforeCharge(payment)) return refundNothingFrom(payment, request);
+  const earlier = payment.refunds.find((r) => r.key === request.key);
+  if (earlier) return sameRefund(payment, earlier, request);
   switch (payment.status) {
     case "SUCCEEDED":
-      return { ...payment, status: "REFUNDED", refundedAt: at, refundReason: reason };
     case "REFUNDED":
+      return addRefund(payment, request, at);
     case "VOIDED":
-      return payment;
+      return refundNothingFrom(payment, request);
     case "DECLINED":
     case "PENDING":
     case "EXPIRED":
-      throw failedPrecondition("PAYMENT_NOT_REFUNDABLE", `payment ${payment.id} is ${payment.status}, not refundable`, {
-        metadata: { payment_id: payment.id, status: payment.status },
-      });
+      throw notRefundable(payment);
   }
 }
+
+function addRefund(payment: ChargedPayment, request: RefundRequest, at: Date): Payment {
+  const { currency, amountMinor: paid } = payment.amount;
+  const left = paid - refundedMinor(payment);
+  if (request.amount === undefined && left === 0) return payment;
+  const amount = request.amount ?? { currency, amountMinor: left };
+  if (amount.currency !== currency) {
+    throw invalidArgument(
+      "REFUND_CURRENCY_MISMATCH",
+      `payment ${payment.id} was paid in ${currency}, not ${amount.currency}`,
+      {
+        metadata: { payment_id: payment.id, currency, requested_currency: amount.currency },
+      },
+    );
+  }
+  if (amount.amountMinor > left) {
+    throw failedPrecondition(
+      "REFUND_EXCEEDS_PAYMENT",
+      `payment ${payment.id} has ${left} ${currency} minor units left to refund; ${amount.amountMinor} were asked`,
+      {
+        metadata: {
+          payment_id: payment.id,
+          currency,
+          requested_minor: String(amount.amountMinor),
+          refundable_minor: String(left),
+        },
+      },
+    );
+  }
+  const refunds = [...payment.refunds, { key: request.key, amount, reason: request.reason, createdAt: at }];
+  if (amount.amountMinor < left) return { ...payment, refunds };
+  return { ...payment, refunds, status: "REFUNDED", refundedAt: at, refundReason: request.reason };
+}
+
+/** A repeat of a refund made before: the payment as it stands, unless it names another amount. */
+function sameRefund(payment: ChargedPayment, earlier: Refund, request: RefundRequest): Payment {
+  const asked = request.amount;
+  if (asked && (asked.currency !== earlier.amount.currency || asked.amountMinor !== earlier.amount.amountMinor)) {
+    throw failedPrecondition("REFUND_KEY_REUSED", `refund_key ${request.key} was already used for another amount`, {
+      metadata: { payment_id: payment.id, refund_key: request.key },
+    });
+  }
+  return payment;
+}
+
+/** A VOIDED payment took no money: asking for all that is left is answered as is, asking for an amount refused. */
+function refundNothingFrom(payment: Payment, request: RefundRequest): Payment {
+  if (request.amount !== undefined) throw notRefundable(payment);
+  return payment;
+}
+
+const notRefundable = (payment: Payment) =>
+  failedPrecondition("PAYMENT_NOT_REFUNDABLE", `payment ${payment.id} is ${payment.status}, not refundable`, {
+    metadata: { payment_id: payment.id, status: payment.status },
+  });
 
 /**
  * Undo by idempotency key of a payment that exists, for a caller giving up on it: a PENDING
@@ -141,5 +227,5 @@ export function voidPayment(payment: Payment, reason: string, at: Date): Payment
     return { ...payment, status: "VOIDED", voidReason: reason };
   }
   if (payment.status === "DECLINED" || payment.status === "EXPIRED") return payment;
-  return refundPayment(payment, reason, at);
+  return refundPayment(payment, { key: "", reason }, at);
 }

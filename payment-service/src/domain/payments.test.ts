@@ -174,14 +174,15 @@ describe("refund", () => {
   it("refunds once and answers a repeat with the same payment", async () => {
     const { payments } = setup();
     const charged = await payments.charge(buildRequest());
-    const refunded = await payments.refund(charged.id, "out of stock");
-    expect(refunded).toMatchObject({ id: charged.id, status: "REFUNDED", refundReason: "out of stock" });
-    expect(await payments.refund(charged.id, "again")).toEqual(refunded);
+    const refunded = await payments.refund(charged.id, { key: "", reason: "out of stock" });
+    expect(refunded.payment).toMatchObject({ id: charged.id, status: "REFUNDED", refundReason: "out of stock" });
+    expect(refunded.refund).toMatchObject({ key: "", amount: charged.status !== "VOIDED" && charged.amount });
+    expect(await payments.refund(charged.id, { key: "", reason: "again" })).toEqual(refunded);
   });
 
   it("reports an unknown payment", async () => {
     const { payments } = setup();
-    await expect(payments.refund("nope", "")).rejects.toMatchObject({
+    await expect(payments.refund("nope", { key: "", reason: "" })).rejects.toMatchObject({
       kind: "not_found",
       reason: "PAYMENT_NOT_FOUND",
     });
@@ -353,7 +354,9 @@ describe("konbini", () => {
     const { payments, store } = setup();
     const pending = await payments.charge(konbiniRequest());
     await payments.payKonbini("10000000000");
-    expect(await payments.refund(pending.id, "checkout already failed")).toMatchObject({ status: "REFUNDED" });
+    expect((await payments.refund(pending.id, { key: "", reason: "checkout already failed" })).payment).toMatchObject({
+      status: "REFUNDED",
+    });
     expect(store.notifications.map((n) => n.type)).toEqual(["payment.succeeded"]);
   });
 });

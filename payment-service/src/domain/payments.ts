@@ -10,6 +10,8 @@ import {
   type NewPayment,
   type Payment,
   payAtStore,
+  type Refund,
+  type RefundRequest,
   refundPayment,
   voidPayment,
 } from "./payment.js";
@@ -73,7 +75,11 @@ export interface Payments {
    * konbini answers PENDING with a voucher, paid later through `payKonbini`.
    */
   charge(request: ChargeRequest): Promise<Payment>;
-  refund(paymentId: string, reason: string): Promise<Payment>;
+  /**
+   * Gives back money a payment took (see `refundPayment`): the payment as it now stands, and the
+   * refund with the request's key, unless nothing was left to refund.
+   */
+  refund(paymentId: string, request: RefundRequest): Promise<{ payment: Payment; refund?: Refund }>;
   /**
    * Undoes the charge made, being made or yet to be made with this key: refunds it if it
    * succeeded, cancels a pending voucher, else records it VOIDED so that charge stores nothing
@@ -112,6 +118,7 @@ export function createPayments(deps: PaymentsDeps): Payments {
       checkoutId: request.checkoutId,
       amount: request.amount,
       method: request.method,
+      refunds: [],
       ...outcome,
       createdAt,
     };
@@ -154,14 +161,17 @@ export function createPayments(deps: PaymentsDeps): Payments {
       return expire(sameRequest(await insertCharge(request, fingerprint), fingerprint));
     },
 
-    async refund(paymentId, reason) {
+    async refund(paymentId, request) {
       const at = deps.clock();
       // Expired first, so a voucher past its expiry is refused as EXPIRED rather than PENDING.
-      const refunded = await store.update(
-        paymentId,
-        announced(at, (p) => refundPayment(expireIfDue(p, at), reason, at)),
-      );
-      return refunded ?? paymentNotFound(paymentId);
+      const payment =
+        (await store.update(
+          paymentId,
+          announced(at, (p) => refundPayment(expireIfDue(p, at), request, at)),
+        )) ?? paymentNotFound(paymentId);
+      // Keys are unique per payment, so the refund with this one is what this call made or its first try did.
+      const refund = isVoidedBeforeCharge(payment) ? undefined : payment.refunds.find((r) => r.key === request.key);
+      return { payment, refund };
     },
 
     async voidCharge(idempotencyKey, reason) {

@@ -7,9 +7,11 @@ import {
   PaymentSchema,
   PaymentService,
   PaymentStatus,
+  type Refund as RefundMessage,
+  RefundSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
-import { isVoidedBeforeCharge, type Payment } from "../domain/payment.js";
+import { isVoidedBeforeCharge, type Payment, type Refund, refundedMinor } from "../domain/payment.js";
 import type { Payments } from "../domain/payments.js";
 
 const statusToProto: Record<Payment["status"], PaymentStatus> = {
@@ -49,9 +51,16 @@ export function paymentRoutes(payments: Payments, logger: Logger) {
         return { payment: toMessage(payment) };
       },
       async refund(req) {
-        const payment = await payments.refund(req.paymentId, req.reason);
-        logger.info({ paymentId: payment.id, status: payment.status }, "refund answered");
-        return { payment: toMessage(payment) };
+        const { payment, refund } = await payments.refund(req.paymentId, {
+          key: req.refundKey,
+          ...(req.amount ? { amount: toAmount(req.amount) } : {}),
+          reason: req.reason,
+        });
+        logger.info(
+          { paymentId: payment.id, status: payment.status, refundKey: req.refundKey, refunded: refund?.amount },
+          "refund answered",
+        );
+        return { payment: toMessage(payment), refund: refund && toRefundMessage(refund) };
       },
       async voidCharge(req) {
         const payment = await payments.voidCharge(req.idempotencyKey, req.reason);
@@ -97,6 +106,8 @@ function toMessage(p: Payment): PaymentMessage {
     declineMessage: p.declineMessage ?? "",
     createdAt: timestampFromDate(p.createdAt),
     refundedAt: p.refundedAt && timestampFromDate(p.refundedAt),
+    refunded: toMoneyProto({ currency: p.amount.currency, amountMinor: refundedMinor(p) }),
+    refunds: p.refunds.map(toRefundMessage),
     konbini: p.konbini && {
       confirmationNumber: p.konbini.confirmationNumber,
       store: p.method.store ?? "",
@@ -104,5 +115,14 @@ function toMessage(p: Payment): PaymentMessage {
       paidAt: p.konbini.paidAt && timestampFromDate(p.konbini.paidAt),
     },
     expiresAt: p.konbini && timestampFromDate(p.konbini.expiresAt),
+  });
+}
+
+function toRefundMessage(r: Refund): RefundMessage {
+  return create(RefundSchema, {
+    refundKey: r.key,
+    amount: toMoneyProto(r.amount),
+    reason: r.reason,
+    createdAt: timestampFromDate(r.createdAt),
   });
 }

@@ -1,13 +1,19 @@
 import { isUuid, newTimeOrderedId, type Sql } from "@checkout-saga/shared";
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, lte, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import type { DeclineCode, NewPayment, Payment } from "../domain/payment.js";
-import { isVoidedBeforeCharge } from "../domain/payment.js";
+import {
+  type DeclineCode,
+  isVoidedBeforeCharge,
+  type NewPayment,
+  type Payment,
+  refundedMinor,
+} from "../domain/payment.js";
 import type { PaymentNotification } from "../domain/payment-notification.js";
 import { type ChangePayment, ConfirmationNumberTaken, type PaymentStore } from "../domain/payments.js";
-import { payments, webhookDeliveries } from "./schema.js";
+import { paymentRefunds, payments, webhookDeliveries } from "./schema.js";
 
 type Row = typeof payments.$inferSelect;
+type RefundRow = typeof paymentRefunds.$inferSelect;
 type Database = ReturnType<typeof drizzle>;
 type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
@@ -20,10 +26,17 @@ export interface PostgresPaymentsOptions {
 export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOptions = {}): PaymentStore {
   const db = drizzle(sql);
 
-  const byKey = async (key: string) => {
-    const [row] = await db.select().from(payments).where(eq(payments.idempotencyKey, key));
-    return row && toPayment(row);
-  };
+  /** A payment with its refunds, read from one snapshot so they agree with its status (a read takes no lock). */
+  const read = (where: SQL) =>
+    db.transaction(
+      async (tx) => {
+        const [row] = await tx.select().from(payments).where(where);
+        return row && withRefunds(tx, row);
+      },
+      { isolationLevel: "repeatable read", accessMode: "read only" },
+    );
+
+  const byKey = (key: string) => read(eq(payments.idempotencyKey, key));
 
   /** Runs `work` in a transaction; rings the delivery worker once it committed a webhook. */
   async function changing<T>(work: (tx: Transaction, queue: () => void) => Promise<T>): Promise<T> {
@@ -42,10 +55,24 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
     const { payment: next, notification } = change(current);
     if (next === current) return current;
     if (isVoidedBeforeCharge(next)) throw new Error("a stored payment cannot become a void before any charge");
+    // Refunds are append-only: those past the current ones are what this change made.
+    const made = isVoidedBeforeCharge(current) ? next.refunds : next.refunds.slice(current.refunds.length);
+    if (made.length > 0) {
+      await tx.insert(paymentRefunds).values(
+        made.map((r) => ({
+          paymentId: current.id,
+          refundKey: r.key,
+          amountMinor: r.amount.amountMinor,
+          reason: r.reason,
+          createdAt: r.createdAt,
+        })),
+      );
+    }
     await tx
       .update(payments)
       .set({
         status: next.status,
+        refundedMinor: refundedMinor(next),
         refundedAt: next.refundedAt ?? null,
         refundReason: next.refundReason ?? null,
         voidReason: next.voidReason ?? null,
@@ -64,8 +91,7 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
       // Payment ids are opaque to callers; anything not shaped like one cannot exist (and would
       // make PostgreSQL reject the uuid cast).
       if (!isUuid(id)) return undefined;
-      const [row] = await db.select().from(payments).where(eq(payments.id, id));
-      return row && toPayment(row);
+      return read(eq(payments.id, id));
     },
 
     findByIdempotencyKey: byKey,
@@ -84,7 +110,8 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
         if (violates(err, "payments_konbini_confirmation_number_unique")) throw new ConfirmationNumberTaken();
         throw err;
       }
-      if (inserted) return toPayment(inserted);
+      // A new payment has no refunds yet.
+      if (inserted) return toPayment(inserted, []);
       const stored = await byKey(payment.idempotencyKey);
       if (!stored) throw new Error("payment with idempotency key vanished after insert");
       return stored;
@@ -94,7 +121,8 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
       if (!isUuid(id)) return undefined;
       return changing(async (tx, queue) => {
         const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for("update");
-        return row && applyChange(tx, toPayment(row), change, queue);
+        // Its refunds are read after the lock: a concurrent refund has committed by then, or waits.
+        return row && applyChange(tx, await withRefunds(tx, row), change, queue);
       });
     },
 
@@ -105,7 +133,7 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
           .from(payments)
           .where(eq(payments.konbiniConfirmationNumber, confirmationNumber))
           .for("update");
-        return row && applyChange(tx, toPayment(row), change, queue);
+        return row && applyChange(tx, await withRefunds(tx, row), change, queue);
       });
     },
 
@@ -118,14 +146,14 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
           .values(toRow(absent))
           .onConflictDoNothing({ target: payments.idempotencyKey })
           .returning();
-        if (inserted) return toPayment(inserted);
+        if (inserted) return toPayment(inserted, []);
         const [row] = await tx
           .select()
           .from(payments)
           .where(eq(payments.idempotencyKey, absent.idempotencyKey))
           .for("update");
         if (!row) throw new Error("payment with idempotency key vanished after a conflict");
-        return applyChange(tx, toPayment(row), change, queue);
+        return applyChange(tx, await withRefunds(tx, row), change, queue);
       });
     },
 
@@ -142,7 +170,8 @@ export function createPostgresPayments(sql: Sql, options: PostgresPaymentsOption
           .for("update", { skipLocked: true });
         let changed = 0;
         for (const row of rows) {
-          const current = toPayment(row);
+          // Pending: nothing was paid, so nothing refunded.
+          const current = toPayment(row, []);
           if ((await applyChange(tx, current, change, queue)) !== current) changed++;
         }
         return changed;
@@ -165,6 +194,16 @@ async function queueWebhook(tx: Transaction, notification: PaymentNotification):
       nextAttemptAt: notification.at,
     })
     .onConflictDoNothing({ target: [webhookDeliveries.paymentId, webhookDeliveries.eventType] });
+}
+
+/** A stored payment with its refunds, oldest first. */
+async function withRefunds(db: Transaction, row: Row): Promise<Payment> {
+  const refunds = await db
+    .select()
+    .from(paymentRefunds)
+    .where(eq(paymentRefunds.paymentId, row.id))
+    .orderBy(asc(paymentRefunds.createdAt), asc(paymentRefunds.refundKey));
+  return toPayment(row, refunds);
 }
 
 /** Whether `err` (possibly wrapped by drizzle) is PostgreSQL refusing a write for `constraint`. */
@@ -203,7 +242,7 @@ function toRow(p: NewPayment): typeof payments.$inferInsert {
 }
 
 /** A row as a domain payment; the check constraints guarantee a charged row has its request fields. */
-function toPayment(r: Row): Payment {
+function toPayment(r: Row, refunds: RefundRow[]): Payment {
   if (r.requestFingerprint === null) {
     return {
       id: r.id,
@@ -236,6 +275,12 @@ function toPayment(r: Row): Payment {
             paidAt: r.paidAt ?? undefined,
           },
     createdAt: r.createdAt,
+    refunds: refunds.map((f) => ({
+      key: f.refundKey,
+      amount: { currency: required(r.currency), amountMinor: f.amountMinor },
+      reason: f.reason,
+      createdAt: f.createdAt,
+    })),
     refundedAt: r.refundedAt ?? undefined,
     refundReason: r.refundReason ?? undefined,
     voidReason: r.voidReason ?? undefined,

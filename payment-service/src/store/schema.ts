@@ -1,6 +1,17 @@
 import { PAYMENT_WEBHOOK_TYPES } from "@checkout-saga/shared";
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -25,6 +36,9 @@ export const payments = pgTable(
     declineCode: text("decline_code"),
     declineMessage: text("decline_message"),
     createdAt: timestamptz("created_at").notNull(),
+    /** The sum of the payment's refunds (payment_refunds), kept here so a check can hold it within the amount. */
+    refundedMinor: bigint("refunded_minor", { mode: "number" }).notNull().default(0),
+    /** When the payment became REFUNDED (its refunds reached its amount). */
     refundedAt: timestamptz("refunded_at"),
     refundReason: text("refund_reason"),
     voidReason: text("void_reason"),
@@ -71,9 +85,33 @@ export const payments = pgTable(
     check("payments_currency_code", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("payments_declined_has_code", sql`(${t.status} = 'DECLINED') = (${t.declineCode} is not null)`),
     check("payments_refunded_has_time", sql`(${t.status} = 'REFUNDED') = (${t.refundedAt} is not null)`),
+    // The last line against refunding more than was paid, whatever a query does.
+    check("payments_refunded_within_amount", sql`${t.refundedMinor} between 0 and coalesce(${t.amountMinor}, 0)`),
+    check("payments_refunded_in_full", sql`(${t.status} = 'REFUNDED') = (${t.refundedMinor} = ${t.amountMinor})`),
     uniqueIndex("payments_konbini_confirmation_number_unique").on(t.konbiniConfirmationNumber),
     // The expiry sweeper reads only what is pending, however many payments are settled.
     index("payments_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'PENDING'`),
+  ],
+);
+
+/**
+ * Money given back from a payment, in its currency; append-only. The key makes a retried refund
+ * find the first one: "" is the refund of all that was left, asked without a key.
+ */
+export const paymentRefunds = pgTable(
+  "payment_refunds",
+  {
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    refundKey: text("refund_key").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    reason: text("reason").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.paymentId, t.refundKey] }),
+    check("payment_refunds_amount_positive", sql`${t.amountMinor} > 0`),
   ],
 );
 

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/inventory/v1/inventory.proto.
  */
 export const file_checkoutsaga_inventory_v1_inventory: GenFile = /*@__PURE__*/
-  fileDesc("CiljaGVja291dHNhZ2EvaW52ZW50b3J5L3YxL2ludmVudG9yeS5wcm90bxIZY2hlY2tvdXRzYWdhLmludmVudG9yeS52MSJACgVTdG9jaxISCgpwcm9kdWN0X2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoBRIQCghyZXNlcnZlZBgDIAEoBSJNCg9HZXRTdG9ja1JlcXVlc3QSOgoLcHJvZHVjdF9pZHMYASADKAlCJbpIIpIBHxDoByIachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiRAoQR2V0U3RvY2tSZXNwb25zZRIwCgZzdG9ja3MYASADKAsyIC5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlN0b2NrIt0BCgtSZXNlcnZhdGlvbhIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRI8CgZzdGF0dXMYAyABKA4yLC5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlc2VydmF0aW9uU3RhdHVzEjMKBWl0ZW1zGAQgAygLMiQuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5MaW5lUXVhbnRpdHkSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiqwEKDlJlc2VydmVSZXF1ZXN0EjIKC2NoZWNrb3V0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI/CgVpdGVtcxgCIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVF1YW50aXR5Qgq6SAeSAQQIARBkEiQKC3R0bF9zZWNvbmRzGAMgASgFQg+6SAzYAQEaBxiA+sYCKAEiTgoPUmVzZXJ2ZVJlc3BvbnNlEjsKC3Jlc2VydmF0aW9uGAEgASgLMiYuY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5SZXNlcnZhdGlvbiJECg5Db25maXJtUmVxdWVzdBIyCgtjaGVja291dF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiTgoPQ29uZmlybVJlc3BvbnNlEjsKC3Jlc2VydmF0aW9uGAEgASgLMiYuY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5SZXNlcnZhdGlvbiJeCg5SZWxlYXNlUmVxdWVzdBIyCgtjaGVja291dF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGAoGcmVhc29uGAIgASgJQgi6SAVyAxj0AyJOCg9SZWxlYXNlUmVzcG9uc2USOwoLcmVzZXJ2YXRpb24YASABKAsyJi5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlc2VydmF0aW9uKrcBChFSZXNlcnZhdGlvblN0YXR1cxIiCh5SRVNFUlZBVElPTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIbChdSRVNFUlZBVElPTl9TVEFUVVNfSEVMRBABEiAKHFJFU0VSVkFUSU9OX1NUQVRVU19DT05GSVJNRUQQAhIfChtSRVNFUlZBVElPTl9TVEFUVVNfUkVMRUFTRUQQAxIeChpSRVNFUlZBVElPTl9TVEFUVVNfRVhQSVJFRBAEMp0DChBJbnZlbnRvcnlTZXJ2aWNlEmMKCEdldFN0b2NrEiouY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5HZXRTdG9ja1JlcXVlc3QaKy5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLkdldFN0b2NrUmVzcG9uc2USYAoHUmVzZXJ2ZRIpLmNoZWNrb3V0c2FnYS5pbnZlbnRvcnkudjEuUmVzZXJ2ZVJlcXVlc3QaKi5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlc2VydmVSZXNwb25zZRJgCgdDb25maXJtEikuY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5Db25maXJtUmVxdWVzdBoqLmNoZWNrb3V0c2FnYS5pbnZlbnRvcnkudjEuQ29uZmlybVJlc3BvbnNlEmAKB1JlbGVhc2USKS5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlbGVhc2VSZXF1ZXN0GiouY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5SZWxlYXNlUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiljaGVja291dHNhZ2EvaW52ZW50b3J5L3YxL2ludmVudG9yeS5wcm90bxIZY2hlY2tvdXRzYWdhLmludmVudG9yeS52MSJACgVTdG9jaxISCgpwcm9kdWN0X2lkGAEgASgJEhEKCWF2YWlsYWJsZRgCIAEoBRIQCghyZXNlcnZlZBgDIAEoBSJNCg9HZXRTdG9ja1JlcXVlc3QSOgoLcHJvZHVjdF9pZHMYASADKAlCJbpIIpIBHxDoByIachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiRAoQR2V0U3RvY2tSZXNwb25zZRIwCgZzdG9ja3MYASADKAsyIC5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlN0b2NrIpUCCgtSZXNlcnZhdGlvbhIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRI8CgZzdGF0dXMYAyABKA4yLC5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlc2VydmF0aW9uU3RhdHVzEjMKBWl0ZW1zGAQgAygLMiQuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5MaW5lUXVhbnRpdHkSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNgoIcmV0dXJuZWQYBiADKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLkxpbmVRdWFudGl0eSKrAQoOUmVzZXJ2ZVJlcXVlc3QSMgoLY2hlY2tvdXRfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEj8KBWl0ZW1zGAIgAygLMiQuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5MaW5lUXVhbnRpdHlCCrpIB5IBBAgBEGQSJAoLdHRsX3NlY29uZHMYAyABKAVCD7pIDNgBARoHGID6xgIoASJOCg9SZXNlcnZlUmVzcG9uc2USOwoLcmVzZXJ2YXRpb24YASABKAsyJi5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlc2VydmF0aW9uIkQKDkNvbmZpcm1SZXF1ZXN0EjIKC2NoZWNrb3V0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCJOCg9Db25maXJtUmVzcG9uc2USOwoLcmVzZXJ2YXRpb24YASABKAsyJi5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlc2VydmF0aW9uIl4KDlJlbGVhc2VSZXF1ZXN0EjIKC2NoZWNrb3V0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIYCgZyZWFzb24YAiABKAlCCLpIBXIDGPQDIk4KD1JlbGVhc2VSZXNwb25zZRI7CgtyZXNlcnZhdGlvbhgBIAEoCzImLmNoZWNrb3V0c2FnYS5pbnZlbnRvcnkudjEuUmVzZXJ2YXRpb24i1wEKElJldHVyblN0b2NrUmVxdWVzdBIyCgtjaGVja291dF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSMgoKcmV0dXJuX2tleRgCIAEoCUIeukgbchkQARj/ATISXltBLVphLXowLTkuXzotXSskEj8KBWl0ZW1zGAMgAygLMiQuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5MaW5lUXVhbnRpdHlCCrpIB5IBBAgBEGQSGAoGcmVhc29uGAQgASgJQgi6SAVyAxj0AyKrAQoLU3RvY2tSZXR1cm4SEgoKcmV0dXJuX2tleRgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRIzCgVpdGVtcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVF1YW50aXR5Eg4KBnJlYXNvbhgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQAQoTUmV0dXJuU3RvY2tSZXNwb25zZRI8CgxzdG9ja19yZXR1cm4YASABKAsyJi5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlN0b2NrUmV0dXJuEjsKC3Jlc2VydmF0aW9uGAIgASgLMiYuY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5SZXNlcnZhdGlvbiq3AQoRUmVzZXJ2YXRpb25TdGF0dXMSIgoeUkVTRVJWQVRJT05fU1RBVFVTX1VOU1BFQ0lGSUVEEAASGwoXUkVTRVJWQVRJT05fU1RBVFVTX0hFTEQQARIgChxSRVNFUlZBVElPTl9TVEFUVVNfQ09ORklSTUVEEAISHwobUkVTRVJWQVRJT05fU1RBVFVTX1JFTEVBU0VEEAMSHgoaUkVTRVJWQVRJT05fU1RBVFVTX0VYUElSRUQQBDKLBAoQSW52ZW50b3J5U2VydmljZRJjCghHZXRTdG9jaxIqLmNoZWNrb3V0c2FnYS5pbnZlbnRvcnkudjEuR2V0U3RvY2tSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5HZXRTdG9ja1Jlc3BvbnNlEmAKB1Jlc2VydmUSKS5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJlc2VydmVSZXF1ZXN0GiouY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5SZXNlcnZlUmVzcG9uc2USYAoHQ29uZmlybRIpLmNoZWNrb3V0c2FnYS5pbnZlbnRvcnkudjEuQ29uZmlybVJlcXVlc3QaKi5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLkNvbmZpcm1SZXNwb25zZRJgCgdSZWxlYXNlEikuY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5SZWxlYXNlUmVxdWVzdBoqLmNoZWNrb3V0c2FnYS5pbnZlbnRvcnkudjEuUmVsZWFzZVJlc3BvbnNlEmwKC1JldHVyblN0b2NrEi0uY2hlY2tvdXRzYWdhLmludmVudG9yeS52MS5SZXR1cm5TdG9ja1JlcXVlc3QaLi5jaGVja291dHNhZ2EuaW52ZW50b3J5LnYxLlJldHVyblN0b2NrUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.inventory.v1.Stock
@@ -108,6 +108,14 @@ export type Reservation = Message<"checkoutsaga.inventory.v1.Reservation"> & {
    * @generated from field: google.protobuf.Timestamp expires_at = 5;
    */
   expiresAt?: Timestamp | undefined;
+
+  /**
+   * Of a CONFIRMED reservation: units of each line put back in stock by ReturnStock so far; lines
+   * with none returned are left out.
+   *
+   * @generated from field: repeated checkoutsaga.common.v1.LineQuantity returned = 6;
+   */
+  returned: LineQuantity[];
 };
 
 /**
@@ -239,6 +247,109 @@ export const ReleaseResponseSchema: GenMessage<ReleaseResponse> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_inventory_v1_inventory, 9);
 
 /**
+ * @generated from message checkoutsaga.inventory.v1.ReturnStockRequest
+ */
+export type ReturnStockRequest = Message<"checkoutsaga.inventory.v1.ReturnStockRequest"> & {
+  /**
+   * The checkout whose sold units come back.
+   *
+   * @generated from field: string checkout_id = 1;
+   */
+  checkoutId: string;
+
+  /**
+   * The caller's name for this return, unique across all returns (e.g. a cancellation id).
+   *
+   * @generated from field: string return_key = 2;
+   */
+  returnKey: string;
+
+  /**
+   * Lines naming one product several times are added up.
+   *
+   * @generated from field: repeated checkoutsaga.common.v1.LineQuantity items = 3;
+   */
+  items: LineQuantity[];
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message checkoutsaga.inventory.v1.ReturnStockRequest.
+ * Use `create(ReturnStockRequestSchema)` to create a new message.
+ */
+export const ReturnStockRequestSchema: GenMessage<ReturnStockRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_inventory_v1_inventory, 10);
+
+/**
+ * Sold units put back in stock, once per return_key.
+ *
+ * @generated from message checkoutsaga.inventory.v1.StockReturn
+ */
+export type StockReturn = Message<"checkoutsaga.inventory.v1.StockReturn"> & {
+  /**
+   * @generated from field: string return_key = 1;
+   */
+  returnKey: string;
+
+  /**
+   * @generated from field: string checkout_id = 2;
+   */
+  checkoutId: string;
+
+  /**
+   * One line per product, sorted by product id.
+   *
+   * @generated from field: repeated checkoutsaga.common.v1.LineQuantity items = 3;
+   */
+  items: LineQuantity[];
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 5;
+   */
+  createdAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.inventory.v1.StockReturn.
+ * Use `create(StockReturnSchema)` to create a new message.
+ */
+export const StockReturnSchema: GenMessage<StockReturn> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_inventory_v1_inventory, 11);
+
+/**
+ * @generated from message checkoutsaga.inventory.v1.ReturnStockResponse
+ */
+export type ReturnStockResponse = Message<"checkoutsaga.inventory.v1.ReturnStockResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.inventory.v1.StockReturn stock_return = 1;
+   */
+  stockReturn?: StockReturn | undefined;
+
+  /**
+   * The checkout's reservation as it now stands, `returned` included.
+   *
+   * @generated from field: checkoutsaga.inventory.v1.Reservation reservation = 2;
+   */
+  reservation?: Reservation | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.inventory.v1.ReturnStockResponse.
+ * Use `create(ReturnStockResponseSchema)` to create a new message.
+ */
+export const ReturnStockResponseSchema: GenMessage<ReturnStockResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_inventory_v1_inventory, 12);
+
+/**
  * @generated from enum checkoutsaga.inventory.v1.ReservationStatus
  */
 export enum ReservationStatus {
@@ -322,6 +433,24 @@ export const InventoryService: GenService<{
     methodKind: "unary";
     input: typeof ReleaseRequestSchema;
     output: typeof ReleaseResponseSchema;
+  },
+  /**
+   * Puts sold units back on the shelf (order lines cancelled after the sale): `items` of the
+   * checkout's CONFIRMED reservation go back to available stock. Idempotent by return_key (e.g. a
+   * cancellation id): a repeat returns the same StockReturn and counts nothing twice; the key
+   * used before for another checkout or other items is refused (FAILED_PRECONDITION,
+   * RETURN_KEY_REUSED). Across all its returns a reservation line gives back at most what it sold:
+   * more is refused and nothing is written (FAILED_PRECONDITION, RETURN_EXCEEDS_SOLD; the
+   * ErrorDetail lines name each product with `available` = what may still be returned). A
+   * reservation that is not CONFIRMED sold nothing: FAILED_PRECONDITION (RESERVATION_NOT_CONFIRMED);
+   * none for the checkout: NOT_FOUND (RESERVATION_NOT_FOUND).
+   *
+   * @generated from rpc checkoutsaga.inventory.v1.InventoryService.ReturnStock
+   */
+  returnStock: {
+    methodKind: "unary";
+    input: typeof ReturnStockRequestSchema;
+    output: typeof ReturnStockResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_inventory_v1_inventory, 0);

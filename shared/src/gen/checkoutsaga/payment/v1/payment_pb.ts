@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/payment/v1/payment.proto.
  */
 export const file_checkoutsaga_payment_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSKxAQoNUGF5bWVudE1ldGhvZBIiCgR0eXBlGAEgASgJQhS6SBFyD1IEY2FyZFIHa29uYmluaRIsCgV0b2tlbhgCIAEoCUIdukga2AEBchUQARj/ATIOXltceDIxLVx4N0VdKyQSTgoFc3RvcmUYAyABKAlCP7pIPNgBAXI3UgpmYW1pbHltYXJ0UgZsYXdzb25SCG1pbmlzdG9wUglzZWljb21hcnRSDHNldmVuX2VsZXZlbiKsAwoHUGF5bWVudBISCgpwYXltZW50X2lkGAEgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgCIAEoCRITCgtjaGVja291dF9pZBgDIAEoCRItCgZhbW91bnQYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjYKBnN0YXR1cxgFIAEoDjImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRTdGF0dXMSFAoMZGVjbGluZV9jb2RlGAYgASgJEhcKD2RlY2xpbmVfbWVzc2FnZRgHIAEoCRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWZ1bmRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOAoHa29uYmluaRgKIAEoCzInLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLktvbmJpbmlWb3VjaGVyEi4KCmV4cGlyZXNfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpkBCg5Lb25iaW5pVm91Y2hlchIbChNjb25maXJtYXRpb25fbnVtYmVyGAEgASgJEg0KBXN0b3JlGAIgASgJEi4KCmV4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB3BhaWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpYDCg1DaGFyZ2VSZXF1ZXN0EiMKD2lkZW1wb3RlbmN5X2tleRgBIAEoCUIKukgHcgUQARj/ARIyCgtjaGVja291dF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQS4wEKBmFtb3VudBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXlCswG6SK8BugGoAQocYW1vdW50LnBvc2l0aXZlX3NhZmVfaW50ZWdlchJIYW1vdW50X21pbm9yIG11c3QgYmUgYSBwb3NpdGl2ZSBpbnRlZ2VyIG9mIG1pbm9yIHVuaXRzLCBhdCBtb3N0IDJeNTMgLSAxGj50aGlzLmFtb3VudF9taW5vciA+IDAgJiYgdGhpcy5hbW91bnRfbWlub3IgPD0gOTAwNzE5OTI1NDc0MDk5McgBARJGCg5wYXltZW50X21ldGhvZBgEIAEoCzImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRNZXRob2RCBrpIA8gBASJDCg5DaGFyZ2VSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCJcCg1SZWZ1bmRSZXF1ZXN0EjEKCnBheW1lbnRfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQwoOUmVmdW5kUmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQiUgoRVm9pZENoYXJnZVJlcXVlc3QSIwoPaWRlbXBvdGVuY3lfa2V5GAEgASgJQgq6SAdyBRABGP8BEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRwoSVm9pZENoYXJnZVJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IpcBChFHZXRQYXltZW50UmVxdWVzdBI0CgpwYXltZW50X2lkGAEgASgJQiC6SB3YAQFyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBImCg9pZGVtcG90ZW5jeV9rZXkYAiABKAlCDbpICtgBAXIFEAEY/wE6JLpIISIfCgpwYXltZW50X2lkCg9pZGVtcG90ZW5jeV9rZXkQASJHChJHZXRQYXltZW50UmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQiSQoRUGF5S29uYmluaVJlcXVlc3QSNAoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCUIXukgUchIyEF5bMS05XVswLTldezEwfSQiRwoSUGF5S29uYmluaVJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50KtoBCg1QYXltZW50U3RhdHVzEh4KGlBBWU1FTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHAoYUEFZTUVOVF9TVEFUVVNfU1VDQ0VFREVEEAESGwoXUEFZTUVOVF9TVEFUVVNfREVDTElORUQQAhIaChZQQVlNRU5UX1NUQVRVU19QRU5ESU5HEAMSGwoXUEFZTUVOVF9TVEFUVVNfUkVGVU5ERUQQBBIZChVQQVlNRU5UX1NUQVRVU19WT0lERUQQBRIaChZQQVlNRU5UX1NUQVRVU19FWFBJUkVEEAYy+wMKDlBheW1lbnRTZXJ2aWNlElkKBkNoYXJnZRImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkNoYXJnZVJlcXVlc3QaJy5jaGVja291dHNhZ2EucGF5bWVudC52MS5DaGFyZ2VSZXNwb25zZRJZCgZSZWZ1bmQSJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5SZWZ1bmRSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kUmVzcG9uc2USZQoKVm9pZENoYXJnZRIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlZvaWRDaGFyZ2VSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuVm9pZENoYXJnZVJlc3BvbnNlEmUKCkdldFBheW1lbnQSKi5jaGVja291dHNhZ2EucGF5bWVudC52MS5HZXRQYXltZW50UmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLkdldFBheW1lbnRSZXNwb25zZRJlCgpQYXlLb25iaW5pEiouY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5S29uYmluaVJlcXVlc3QaKy5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXlLb25iaW5pUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiVjaGVja291dHNhZ2EvcGF5bWVudC92MS9wYXltZW50LnByb3RvEhdjaGVja291dHNhZ2EucGF5bWVudC52MSKxAQoNUGF5bWVudE1ldGhvZBIiCgR0eXBlGAEgASgJQhS6SBFyD1IEY2FyZFIHa29uYmluaRIsCgV0b2tlbhgCIAEoCUIdukga2AEBchUQARj/ATIOXltceDIxLVx4N0VdKyQSTgoFc3RvcmUYAyABKAlCP7pIPNgBAXI3UgpmYW1pbHltYXJ0UgZsYXdzb25SCG1pbmlzdG9wUglzZWljb21hcnRSDHNldmVuX2VsZXZlbiKPBAoHUGF5bWVudBISCgpwYXltZW50X2lkGAEgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgCIAEoCRITCgtjaGVja291dF9pZBgDIAEoCRItCgZhbW91bnQYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjYKBnN0YXR1cxgFIAEoDjImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRTdGF0dXMSFAoMZGVjbGluZV9jb2RlGAYgASgJEhcKD2RlY2xpbmVfbWVzc2FnZRgHIAEoCRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWZ1bmRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOAoHa29uYmluaRgKIAEoCzInLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLktvbmJpbmlWb3VjaGVyEi4KCmV4cGlyZXNfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KCHJlZnVuZGVkGAwgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIwCgdyZWZ1bmRzGA0gAygLMh8uY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kIosBCgZSZWZ1bmQSEgoKcmVmdW5kX2tleRgBIAEoCRItCgZhbW91bnQYAiABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5Eg4KBnJlYXNvbhgDIAEoCRIuCgpjcmVhdGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKZAQoOS29uYmluaVZvdWNoZXISGwoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCRINCgVzdG9yZRgCIAEoCRIuCgpleHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgdwYWlkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKWAwoNQ2hhcmdlUmVxdWVzdBIjCg9pZGVtcG90ZW5jeV9rZXkYASABKAlCCrpIB3IFEAEY/wESMgoLY2hlY2tvdXRfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEuMBCgZhbW91bnQYAyABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5QrMBukivAboBqAEKHGFtb3VudC5wb3NpdGl2ZV9zYWZlX2ludGVnZXISSGFtb3VudF9taW5vciBtdXN0IGJlIGEgcG9zaXRpdmUgaW50ZWdlciBvZiBtaW5vciB1bml0cywgYXQgbW9zdCAyXjUzIC0gMRo+dGhpcy5hbW91bnRfbWlub3IgPiAwICYmIHRoaXMuYW1vdW50X21pbm9yIDw9IDkwMDcxOTkyNTQ3NDA5OTHIAQESRgoOcGF5bWVudF9tZXRob2QYBCABKAsyJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50TWV0aG9kQga6SAPIAQEiQwoOQ2hhcmdlUmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQi9QMKDVJlZnVuZFJlcXVlc3QSMQoKcGF5bWVudF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGAoGcmVhc29uGAIgASgJQgi6SAVyAxj0AxLgAQoGYW1vdW50GAMgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leUKwAbpIrAG6AagBChxhbW91bnQucG9zaXRpdmVfc2FmZV9pbnRlZ2VyEkhhbW91bnRfbWlub3IgbXVzdCBiZSBhIHBvc2l0aXZlIGludGVnZXIgb2YgbWlub3IgdW5pdHMsIGF0IG1vc3QgMl41MyAtIDEaPnRoaXMuYW1vdW50X21pbm9yID4gMCAmJiB0aGlzLmFtb3VudF9taW5vciA8PSA5MDA3MTk5MjU0NzQwOTkxEjUKCnJlZnVuZF9rZXkYBCABKAlCIbpIHtgBAXIZEAEY/wEyEl5bQS1aYS16MC05Ll86LV0rJDp9ukh6GngKHnJlZnVuZC5hbW91bnRfbmVlZHNfcmVmdW5kX2tleRIqYSByZWZ1bmQgd2l0aCBhbiBhbW91bnQgbmVlZHMgYSByZWZ1bmRfa2V5GiohaGFzKHRoaXMuYW1vdW50KSB8fCB0aGlzLnJlZnVuZF9rZXkgIT0gJycidAoOUmVmdW5kUmVzcG9uc2USMQoHcGF5bWVudBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnQSLwoGcmVmdW5kGAIgASgLMh8uY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kIlIKEVZvaWRDaGFyZ2VSZXF1ZXN0EiMKD2lkZW1wb3RlbmN5X2tleRgBIAEoCUIKukgHcgUQARj/ARIYCgZyZWFzb24YAiABKAlCCLpIBXIDGPQDIkcKElZvaWRDaGFyZ2VSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCKXAQoRR2V0UGF5bWVudFJlcXVlc3QSNAoKcGF5bWVudF9pZBgBIAEoCUIgukgd2AEBchgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSJgoPaWRlbXBvdGVuY3lfa2V5GAIgASgJQg26SArYAQFyBRABGP8BOiS6SCEiHwoKcGF5bWVudF9pZAoPaWRlbXBvdGVuY3lfa2V5EAEiRwoSR2V0UGF5bWVudFJlc3BvbnNlEjEKB3BheW1lbnQYASABKAsyIC5jaGVja291dHNhZ2EucGF5bWVudC52MS5QYXltZW50IkkKEVBheUtvbmJpbmlSZXF1ZXN0EjQKE2NvbmZpcm1hdGlvbl9udW1iZXIYASABKAlCF7pIFHISMhBeWzEtOV1bMC05XXsxMH0kIkcKElBheUtvbmJpbmlSZXNwb25zZRIxCgdwYXltZW50GAEgASgLMiAuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5bWVudCraAQoNUGF5bWVudFN0YXR1cxIeChpQQVlNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhwKGFBBWU1FTlRfU1RBVFVTX1NVQ0NFRURFRBABEhsKF1BBWU1FTlRfU1RBVFVTX0RFQ0xJTkVEEAISGgoWUEFZTUVOVF9TVEFUVVNfUEVORElORxADEhsKF1BBWU1FTlRfU1RBVFVTX1JFRlVOREVEEAQSGQoVUEFZTUVOVF9TVEFUVVNfVk9JREVEEAUSGgoWUEFZTUVOVF9TVEFUVVNfRVhQSVJFRBAGMvsDCg5QYXltZW50U2VydmljZRJZCgZDaGFyZ2USJi5jaGVja291dHNhZ2EucGF5bWVudC52MS5DaGFyZ2VSZXF1ZXN0GicuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuQ2hhcmdlUmVzcG9uc2USWQoGUmVmdW5kEiYuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUmVmdW5kUmVxdWVzdBonLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlJlZnVuZFJlc3BvbnNlEmUKClZvaWRDaGFyZ2USKi5jaGVja291dHNhZ2EucGF5bWVudC52MS5Wb2lkQ2hhcmdlUmVxdWVzdBorLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlZvaWRDaGFyZ2VSZXNwb25zZRJlCgpHZXRQYXltZW50EiouY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuR2V0UGF5bWVudFJlcXVlc3QaKy5jaGVja291dHNhZ2EucGF5bWVudC52MS5HZXRQYXltZW50UmVzcG9uc2USZQoKUGF5S29uYmluaRIqLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheUtvbmJpbmlSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnBheW1lbnQudjEuUGF5S29uYmluaVJlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.payment.v1.PaymentMethod
@@ -117,6 +117,21 @@ export type Payment = Message<"checkoutsaga.payment.v1.Payment"> & {
    * @generated from field: google.protobuf.Timestamp expires_at = 11;
    */
   expiresAt?: Timestamp | undefined;
+
+  /**
+   * How much of `amount` has been given back, the sum of `refunds` (zero in the payment's currency
+   * when nothing was); all of it once REFUNDED. Unset on a payment voided before any charge.
+   *
+   * @generated from field: checkoutsaga.common.v1.Money refunded = 12;
+   */
+  refunded?: Money | undefined;
+
+  /**
+   * Every refund of this payment, oldest first.
+   *
+   * @generated from field: repeated checkoutsaga.payment.v1.Refund refunds = 13;
+   */
+  refunds: Refund[];
 };
 
 /**
@@ -125,6 +140,43 @@ export type Payment = Message<"checkoutsaga.payment.v1.Payment"> & {
  */
 export const PaymentSchema: GenMessage<Payment> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_payment_v1_payment, 1);
+
+/**
+ * Money given back from a payment.
+ *
+ * @generated from message checkoutsaga.payment.v1.Refund
+ */
+export type Refund = Message<"checkoutsaga.payment.v1.Refund"> & {
+  /**
+   * The caller's key (RefundRequest.refund_key); empty for the refund of all that was left, asked
+   * without one (the checkout saga's compensation, VoidCharge).
+   *
+   * @generated from field: string refund_key = 1;
+   */
+  refundKey: string;
+
+  /**
+   * @generated from field: checkoutsaga.common.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 4;
+   */
+  createdAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.payment.v1.Refund.
+ * Use `create(RefundSchema)` to create a new message.
+ */
+export const RefundSchema: GenMessage<Refund> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_payment_v1_payment, 2);
 
 /**
  * What a customer needs to pay a konbini payment at the store.
@@ -166,7 +218,7 @@ export type KonbiniVoucher = Message<"checkoutsaga.payment.v1.KonbiniVoucher"> &
  * Use `create(KonbiniVoucherSchema)` to create a new message.
  */
 export const KonbiniVoucherSchema: GenMessage<KonbiniVoucher> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 2);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 3);
 
 /**
  * @generated from message checkoutsaga.payment.v1.ChargeRequest
@@ -198,7 +250,7 @@ export type ChargeRequest = Message<"checkoutsaga.payment.v1.ChargeRequest"> & {
  * Use `create(ChargeRequestSchema)` to create a new message.
  */
 export const ChargeRequestSchema: GenMessage<ChargeRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 3);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 4);
 
 /**
  * @generated from message checkoutsaga.payment.v1.ChargeResponse
@@ -215,7 +267,7 @@ export type ChargeResponse = Message<"checkoutsaga.payment.v1.ChargeResponse"> &
  * Use `create(ChargeResponseSchema)` to create a new message.
  */
 export const ChargeResponseSchema: GenMessage<ChargeResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 4);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 5);
 
 /**
  * @generated from message checkoutsaga.payment.v1.RefundRequest
@@ -230,6 +282,21 @@ export type RefundRequest = Message<"checkoutsaga.payment.v1.RefundRequest"> & {
    * @generated from field: string reason = 2;
    */
   reason: string;
+
+  /**
+   * How much to give back, in the payment's currency; unset: all that is not yet refunded.
+   *
+   * @generated from field: checkoutsaga.common.v1.Money amount = 3;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * The caller's name for this refund, unique per payment (e.g. a cancellation id): a call with a
+   * key already used on this payment returns that refund. Empty: the refund of all that is left.
+   *
+   * @generated from field: string refund_key = 4;
+   */
+  refundKey: string;
 };
 
 /**
@@ -237,16 +304,26 @@ export type RefundRequest = Message<"checkoutsaga.payment.v1.RefundRequest"> & {
  * Use `create(RefundRequestSchema)` to create a new message.
  */
 export const RefundRequestSchema: GenMessage<RefundRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 5);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
 
 /**
  * @generated from message checkoutsaga.payment.v1.RefundResponse
  */
 export type RefundResponse = Message<"checkoutsaga.payment.v1.RefundResponse"> & {
   /**
+   * The payment as it now stands.
+   *
    * @generated from field: checkoutsaga.payment.v1.Payment payment = 1;
    */
   payment?: Payment | undefined;
+
+  /**
+   * The refund this call made, or the one a repeat with its key made before; unset when nothing
+   * was left to refund.
+   *
+   * @generated from field: checkoutsaga.payment.v1.Refund refund = 2;
+   */
+  refund?: Refund | undefined;
 };
 
 /**
@@ -254,7 +331,7 @@ export type RefundResponse = Message<"checkoutsaga.payment.v1.RefundResponse"> &
  * Use `create(RefundResponseSchema)` to create a new message.
  */
 export const RefundResponseSchema: GenMessage<RefundResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 6);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
 
 /**
  * @generated from message checkoutsaga.payment.v1.VoidChargeRequest
@@ -278,7 +355,7 @@ export type VoidChargeRequest = Message<"checkoutsaga.payment.v1.VoidChargeReque
  * Use `create(VoidChargeRequestSchema)` to create a new message.
  */
 export const VoidChargeRequestSchema: GenMessage<VoidChargeRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 7);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 8);
 
 /**
  * @generated from message checkoutsaga.payment.v1.VoidChargeResponse
@@ -297,7 +374,7 @@ export type VoidChargeResponse = Message<"checkoutsaga.payment.v1.VoidChargeResp
  * Use `create(VoidChargeResponseSchema)` to create a new message.
  */
 export const VoidChargeResponseSchema: GenMessage<VoidChargeResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 8);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 9);
 
 /**
  * @generated from message checkoutsaga.payment.v1.GetPaymentRequest
@@ -321,7 +398,7 @@ export type GetPaymentRequest = Message<"checkoutsaga.payment.v1.GetPaymentReque
  * Use `create(GetPaymentRequestSchema)` to create a new message.
  */
 export const GetPaymentRequestSchema: GenMessage<GetPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 9);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 10);
 
 /**
  * @generated from message checkoutsaga.payment.v1.GetPaymentResponse
@@ -338,7 +415,7 @@ export type GetPaymentResponse = Message<"checkoutsaga.payment.v1.GetPaymentResp
  * Use `create(GetPaymentResponseSchema)` to create a new message.
  */
 export const GetPaymentResponseSchema: GenMessage<GetPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 10);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 11);
 
 /**
  * @generated from message checkoutsaga.payment.v1.PayKonbiniRequest
@@ -358,7 +435,7 @@ export type PayKonbiniRequest = Message<"checkoutsaga.payment.v1.PayKonbiniReque
  * Use `create(PayKonbiniRequestSchema)` to create a new message.
  */
 export const PayKonbiniRequestSchema: GenMessage<PayKonbiniRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 11);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 12);
 
 /**
  * @generated from message checkoutsaga.payment.v1.PayKonbiniResponse
@@ -377,7 +454,7 @@ export type PayKonbiniResponse = Message<"checkoutsaga.payment.v1.PayKonbiniResp
  * Use `create(PayKonbiniResponseSchema)` to create a new message.
  */
 export const PayKonbiniResponseSchema: GenMessage<PayKonbiniResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_payment_v1_payment, 12);
+  messageDesc(file_checkoutsaga_payment_v1_payment, 13);
 
 /**
  * @generated from enum checkoutsaga.payment.v1.PaymentStatus
@@ -464,9 +541,17 @@ export const PaymentService: GenService<{
     output: typeof ChargeResponseSchema;
   },
   /**
-   * Idempotent: refunding a refunded payment returns it unchanged. A SUCCEEDED payment, card or
-   * konbini, becomes REFUNDED; a VOIDED one is returned unchanged; DECLINED, PENDING and EXPIRED
-   * took no money and are refused (FAILED_PRECONDITION, PAYMENT_NOT_REFUNDABLE).
+   * Gives back money a SUCCEEDED payment, card or konbini (once paid), took: `amount` of it, or
+   * without one all that is not yet refunded. Idempotent by (payment_id, refund_key): a repeat
+   * returns the same refund and refunds nothing more; the same key with another amount is refused
+   * (FAILED_PRECONDITION, REFUND_KEY_REUSED). The refunds of a payment never add up to more than
+   * it took: a request for more than is left is refused and writes nothing (FAILED_PRECONDITION,
+   * REFUND_EXCEEDS_PAYMENT; ErrorDetail metadata: requested_minor, refundable_minor, currency);
+   * an amount in another currency is INVALID_ARGUMENT (REFUND_CURRENCY_MISMATCH). A payment stays
+   * SUCCEEDED while part of it is refunded (Payment.refunded says how much) and becomes REFUNDED
+   * once all of it is. Without an amount: a REFUNDED or VOIDED payment is returned unchanged (no
+   * refund); DECLINED, PENDING and EXPIRED took no money and are refused (FAILED_PRECONDITION,
+   * PAYMENT_NOT_REFUNDABLE), as is an amount from a VOIDED payment.
    *
    * @generated from rpc checkoutsaga.payment.v1.PaymentService.Refund
    */
