@@ -1,4 +1,5 @@
 import { type Amount, invalidArgument, money, type ShippingAddress, type Totals } from "@checkout-saga/shared";
+import type { StatusChange } from "./order-status.js";
 
 export type OrderStatus = "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
 
@@ -13,6 +14,20 @@ export interface OrderLine {
   unitPrice: Amount;
 }
 
+/** A line as the order shows it: how many of its units cancellations took back (0..quantity). */
+export interface PlacedOrderLine extends OrderLine {
+  cancelledQuantity: number;
+}
+
+/** Some or all lines taken back, refunded and restocked by the cancellation saga. */
+export interface OrderCancellation {
+  cancellationId: string;
+  status: string;
+  refund: Amount;
+  lines: OrderLine[];
+  createdAt: Date;
+}
+
 /** A customer's order, created once per completed checkout. */
 export interface Order {
   id: string;
@@ -23,7 +38,11 @@ export interface Order {
   total: Amount;
   /** As the checkout computed them: subtotal, points, total charged, tax contained per rate. */
   totals: Totals;
-  lines: OrderLine[];
+  lines: PlacedOrderLine[];
+  /** Every status it went through, oldest first: the first is CONFIRMED, from its checkout. */
+  statusHistory: StatusChange[];
+  /** Oldest first. */
+  cancellations: OrderCancellation[];
   shippingAddress: ShippingAddress;
   paymentId: string;
   createdAt: Date;
