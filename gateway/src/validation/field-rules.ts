@@ -44,7 +44,9 @@ function setRules(rules: Message): Map<string, unknown> {
   for (const f of r.fields) {
     if (!r.isSet(f)) continue;
     const value = r.get(f);
-    out.set(f.name, f.fieldKind === "list" ? [...(value as Iterable<unknown>)] : value);
+    // Reflection hands a nested rules message (repeated.items) back wrapped; the rules are inside.
+    if (f.fieldKind === "message") out.set(f.name, (value as { message: Message }).message);
+    else out.set(f.name, f.fieldKind === "list" ? [...(value as Iterable<unknown>)] : value);
   }
   return out;
 }
