@@ -63,7 +63,7 @@ describe("order status transitions", () => {
     expect(err).toMatchObject({
       kind: "failed_precondition",
       reason,
-      context: { metadata: { order_id: "o1", status } },
+      context: { metadata: { order_id: "o1", order_status: status } },
     });
   });
 });

@@ -60,7 +60,7 @@ export function planMove(
   if (order.status === rule.to) return undefined;
   if (order.status !== rule.from) {
     throw failedPrecondition(rule.refusal, `order ${order.id} is ${order.status}: it cannot be ${rule.to}`, {
-      metadata: { order_id: order.id, status: order.status },
+      metadata: { order_id: order.id, order_status: order.status },
     });
   }
   const reason = by.reason?.trim() || rule.defaultReason;
