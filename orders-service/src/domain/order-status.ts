@@ -1,5 +1,5 @@
 import { failedPrecondition } from "@checkout-saga/shared";
-import type { OrderStatus } from "./order.js";
+import type { OrderStatus, StatusChange } from "./order.js";
 
 /**
  * The moves an order makes after it is placed CONFIRMED. `cancel` is the cancellation saga's
@@ -31,16 +31,6 @@ const moveRules: Record<OrderMove, MoveRule> = {
 /** Where an order may go next from `from`. */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return Object.values(moveRules).some((m) => m.from === from && m.to === to);
-}
-
-/** One change of status, as the history keeps it; `from` is undefined for the order's first, CONFIRMED. */
-export interface StatusChange {
-  from?: OrderStatus;
-  to: OrderStatus;
-  reason: string;
-  /** Who made it: `user:<id>` for a person (an admin), `service:<name>` for a service. */
-  actor: string;
-  at: Date;
 }
 
 /** A status change about to be written, before the database stamps its time. */

@@ -1,7 +1,16 @@
 import { type Amount, invalidArgument, money, type ShippingAddress, type Totals } from "@checkout-saga/shared";
-import type { StatusChange } from "./order-status.js";
 
 export type OrderStatus = "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+
+/** One change of status, as the history keeps it; `from` is undefined for the order's first, CONFIRMED. */
+export interface StatusChange {
+  from?: OrderStatus;
+  to: OrderStatus;
+  reason: string;
+  /** Who made it: `user:<id>` for a person (an admin), `service:<name>` for a service. */
+  actor: string;
+  at: Date;
+}
 
 /** The same address model as the checkout's (shared): an order ships where the customer asked. */
 export type { ShippingAddress };

@@ -9,7 +9,7 @@ import {
   type OutboxMessage,
 } from "@checkout-saga/shared";
 import { OrderStatusChangedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
-import type { StatusChange } from "../domain/order-status.js";
+import type { StatusChange } from "../domain/order.js";
 
 /**
  * OrderStatusChanged for the outbox, keyed by the order's user so one user's order events stay

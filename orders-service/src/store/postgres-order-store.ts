@@ -7,8 +7,8 @@ import {
 } from "@checkout-saga/shared";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { type Order, type PlacedOrderLine, totalsOfTotal } from "../domain/order.js";
-import { ORDER_PLACED, planMove, type StatusChange } from "../domain/order-status.js";
+import { type Order, type PlacedOrderLine, type StatusChange, totalsOfTotal } from "../domain/order.js";
+import { ORDER_PLACED, planMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { orderStatusChangedEvent } from "../events/order-status-changed-event.js";
 import { orderLines, orderStatusHistory, orders } from "./schema.js";
