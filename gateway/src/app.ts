@@ -14,6 +14,7 @@ import { createTokenVerifier } from "./auth/tokens.js";
 import type { GatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayEnv } from "./context.js";
+import { adminOnly } from "./middleware/admin-only.js";
 import { bearerAuth } from "./middleware/auth.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
 import { methodNotAllowed } from "./middleware/method-not-allowed.js";
@@ -24,6 +25,7 @@ import { userAssertion } from "./middleware/user-assertion.js";
 import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
+import { adminOrderRoutes } from "./routes/admin-orders.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { devPaymentRoutes } from "./routes/dev-payments.js";
@@ -84,7 +86,7 @@ const routesApp = () => new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid
  * The REST gateway: one sub-app per resource under /api/v1, one error handler at the edge,
  * and the OpenAPI document generated from the routes' own schemas at /openapi.json.
  * Everything under /api/v1 needs a bearer token except the dev routes and the signed payment
- * webhooks; health probes and the
+ * webhooks, and /api/v1/admin a token with the admin role; health probes and the
  * document live at the root and under /api/v1, unauthenticated and not rate-limited.
  */
 export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
@@ -177,6 +179,9 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     api.use(`${path}/*`, ...authenticated);
     api.route(path, routes);
   }
+  // Operators' routes: one guard for all of /admin, so a route added there cannot forget it.
+  api.use("/admin/*", ...authenticated, adminOnly());
+  api.route("/admin/orders", adminOrderRoutes(clients));
 
   app.route("/api/v1", api);
   registerSecuritySchemes(app);

@@ -16,6 +16,7 @@
  * | invalid-token               | 401 | missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate`) |
  * | payment-declined            | 402 | the card was declined (`checkout_id`, `decline_code`) |
  * | permission-denied           | 403 | a service refused the caller |
+ * | admin-role-required         | 403 | an /admin route (or admin RPC) without the `admin` role in the token's `roles` |
  * | not-found                   | 404 | no such route |
  * | method-not-allowed          | 405 | the path takes other methods (`Allow` lists them) |
  * | product-not-found, cart-line-not-found, checkout-not-found, order-not-found | 404 | no such resource (or not the caller's) |
@@ -24,6 +25,8 @@
  * | idempotency-key-in-flight   | 409 | the first request with this key is still running |
  * | cart-line-quantity-limit    | 409 | adding would take the cart line past 99 units |
  * | cart-conflict               | 409 | the cart kept changing under concurrent writes; try again |
+ * | order-not-shippable         | 409 | ship an order that is not CONFIRMED (`order_id`, `order_status`) |
+ * | order-not-deliverable       | 409 | deliver an order that is not SHIPPED (`order_id`, `order_status`) |
  * | conflict                    | 409 | another conflicting write (a service's FAILED_PRECONDITION / ABORTED without a known reason) |
  * | request-timeout             | 408 | the request line, headers or body did not arrive in time (Node's HTTP server) |
  * | payload-too-large           | 413 | the body exceeds GATEWAY_MAX_BODY_BYTES (`max_bytes`) |
@@ -78,6 +81,9 @@ const titles: Record<string, string> = {
   "payload-too-large": "Request body too large",
   "unsupported-media-type": "Unsupported media type",
   "cart-empty": "Cart is empty",
+  "admin-role-required": "Admin role required",
+  "order-not-shippable": "Order cannot be shipped",
+  "order-not-deliverable": "Order cannot be delivered",
   "cart-line-limit": "Too many cart lines",
   "rate-limited": "Too many requests",
   "header-fields-too-large": "Request headers too large",

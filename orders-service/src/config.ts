@@ -11,6 +11,16 @@ import {
 
 type Env = Record<string, string | undefined>;
 
+/** How the orders outbox relay batches and polls, and how long published rows stay for replay. */
+export interface OrdersOutboxSettings {
+  batchSize: number;
+  pollIntervalMs: number;
+  retentionDays: number;
+}
+
+/** Order events come one per admin action or checkout, far fewer than checkout events: smaller batches. */
+export const DEFAULT_ORDERS_OUTBOX: OrdersOutboxSettings = { batchSize: 500, pollIntervalMs: 500, retentionDays: 7 };
+
 export interface OrdersConfig {
   port: number;
   /** Where /health and /metrics are served (HTTP/1.1); undefined: not served (a config built by hand in a test). */
@@ -24,6 +34,8 @@ export interface OrdersConfig {
   kafkaBrokers?: string;
   /** Who the service is to the brokers (KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD); anonymous when unset. */
   kafkaSasl?: KafkaSasl;
+  /** OUTBOX_BATCH_SIZE, OUTBOX_POLL_INTERVAL_MS, OUTBOX_RETENTION_DAYS; the defaults when undefined (a config built by hand in a test). */
+  outbox?: OrdersOutboxSettings;
 }
 
 export function loadOrdersConfig(env: Env): OrdersConfig {
@@ -41,5 +53,10 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     logLevel: e.string("LOG_LEVEL", "info"),
     kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
     kafkaSasl: readKafkaSasl(e),
+    outbox: {
+      batchSize: e.int("OUTBOX_BATCH_SIZE", DEFAULT_ORDERS_OUTBOX.batchSize, { min: 1, max: 10_000 }),
+      pollIntervalMs: e.int("OUTBOX_POLL_INTERVAL_MS", DEFAULT_ORDERS_OUTBOX.pollIntervalMs, { min: 1 }),
+      retentionDays: e.number("OUTBOX_RETENTION_DAYS", DEFAULT_ORDERS_OUTBOX.retentionDays, { min: 0 }),
+    },
   };
 }

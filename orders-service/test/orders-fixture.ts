@@ -9,6 +9,8 @@ import {
   createServiceTransport,
   encodeEnvelope,
   type InProcessEventBus,
+  ORDER_EVENTS_TOPIC,
+  type OrderEvent,
 } from "@checkout-saga/shared";
 import { MoneySchema, ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import {
@@ -20,10 +22,23 @@ import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/
 import { CREDENTIALS_OFF, createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import { startOrdersService } from "../src/index.js";
 
-/** The real service on a fresh database, fed by an in-process bus, with a client over HTTP/2. */
+/**
+ * The real service on a fresh database, fed by an in-process bus, with a client over HTTP/2;
+ * `orderEvents` collects what its outbox relay published on order-events.
+ */
 export async function startTestOrders() {
   const logger = testLogger("orders-service");
   const bus = createInProcessEventBus({ logger, maxAttempts: 2 });
+  const orderEvents: Array<{ eventId: string; aggregateId: string } & OrderEvent> = [];
+  await bus.subscribe({
+    topic: ORDER_EVENTS_TOPIC,
+    group: "orders-test",
+    handler: async (e) => {
+      if (e.payload.case === "orderStatusChanged" || e.payload.case === "orderCancelled") {
+        orderEvents.push({ eventId: e.eventId, aggregateId: e.aggregateId, ...e.payload });
+      }
+    },
+  });
   const databaseUrl = await createTestDatabase("orders");
   const service = await startOrdersService(
     { port: 0, databaseUrl, credentials: CREDENTIALS_OFF, logLevel: "silent" },
@@ -31,7 +46,7 @@ export async function startTestOrders() {
     { events: bus },
   );
   const client = createServiceClient(OrdersService, createServiceTransport(`http://127.0.0.1:${service.port}`));
-  return { bus, service, client };
+  return { bus, service, client, orderEvents, databaseUrl };
 }
 
 /** Publishes envelopes the way the outbox relay does; resolves once the consumer applied them. */

@@ -117,62 +117,76 @@ describe("ListOrders", () => {
   });
 });
 
-describe("UpdateOrderStatus", () => {
-  it("ships and then delivers a confirmed order", async () => {
+describe("ShipOrder and DeliverOrder", () => {
+  const statusesOf = (history: { from: OrderStatus; to: OrderStatus }[] | undefined) =>
+    history?.map((h) => `${OrderStatus[h.from]}>${OrderStatus[h.to]}`);
+
+  it("ships and then delivers a confirmed order, each change in its history", async () => {
     const placed = await placeOrder("frank");
-    const shipped = await t.client.updateOrderStatus({ orderId: placed.id, status: OrderStatus.SHIPPED });
+    expect(statusesOf(placed.statusHistory)).toEqual(["UNSPECIFIED>CONFIRMED"]);
+    expect(placed.items.map((i) => i.cancelledQuantity)).toEqual([0, 0]);
+    expect(placed.cancellations).toEqual([]);
+
+    const shipped = await t.client.shipOrder({ orderId: placed.id, reason: "DHL 1234" });
     expect(shipped.order?.status).toBe(OrderStatus.SHIPPED);
-    const delivered = await t.client.updateOrderStatus({ orderId: placed.id, status: OrderStatus.DELIVERED });
+    const delivered = await t.client.deliverOrder({ orderId: placed.id });
     expect(delivered.order?.status).toBe(OrderStatus.DELIVERED);
 
     const { order } = await t.client.getOrder({ orderId: placed.id, userId: "frank" });
     expect(order?.status).toBe(OrderStatus.DELIVERED);
-    expect(order?.items).toHaveLength(2);
+    expect(statusesOf(order?.statusHistory)).toEqual([
+      "UNSPECIFIED>CONFIRMED",
+      "CONFIRMED>SHIPPED",
+      "SHIPPED>DELIVERED",
+    ]);
+    // Credentials are off here: the call carries neither a service identity nor a user.
+    expect(order?.statusHistory.map((h) => [h.reason, h.actor])).toEqual([
+      ["checkout completed", "service:orders-service"],
+      ["DHL 1234", "service:unverified"],
+      ["delivered", "service:unverified"],
+    ]);
+    const [listed] = (await t.client.listOrders({ userId: "frank", checkoutId: placed.checkoutId })).orders;
+    expect(listed?.statusHistory).toHaveLength(3);
   });
 
-  it("cancels a confirmed order, and then refuses to ship it", async () => {
-    const placed = await placeOrder("frank");
-    await t.client.updateOrderStatus({ orderId: placed.id, status: OrderStatus.CANCELLED });
-
-    expect(await rpcError(t.client.updateOrderStatus({ orderId: placed.id, status: OrderStatus.SHIPPED }))).toEqual({
-      code: Code.FailedPrecondition,
-      reason: "INVALID_ORDER_TRANSITION",
-    });
-    const { order } = await t.client.getOrder({ orderId: placed.id });
-    expect(order?.status).toBe(OrderStatus.CANCELLED);
-  });
-
-  it("refuses to cancel a shipped order or skip shipping", async () => {
-    const shipped = await placeOrder("frank");
-    await t.client.updateOrderStatus({ orderId: shipped.id, status: OrderStatus.SHIPPED });
+  it("refuses to ship a delivered order and to deliver an unshipped one", async () => {
+    const delivered = await placeOrder("frank");
+    await t.client.shipOrder({ orderId: delivered.id });
+    await t.client.deliverOrder({ orderId: delivered.id });
     const confirmed = await placeOrder("frank");
 
-    for (const [orderId, status] of [
-      [shipped.id, OrderStatus.CANCELLED],
-      [confirmed.id, OrderStatus.DELIVERED],
-    ] as const) {
-      expect(await rpcError(t.client.updateOrderStatus({ orderId, status }))).toEqual({
-        code: Code.FailedPrecondition,
-        reason: "INVALID_ORDER_TRANSITION",
-      });
-    }
-  });
-
-  it("accepts a retried update to the status the order already has", async () => {
-    const placed = await placeOrder("frank");
-    await t.client.updateOrderStatus({ orderId: placed.id, status: OrderStatus.SHIPPED });
-    const again = await t.client.updateOrderStatus({ orderId: placed.id, status: OrderStatus.SHIPPED });
-    expect(again.order?.status).toBe(OrderStatus.SHIPPED);
-  });
-
-  it("reports an unknown order as not found and an unspecified status as invalid", async () => {
-    expect(await rpcError(t.client.updateOrderStatus({ orderId: "not-a-uuid", status: OrderStatus.SHIPPED }))).toEqual({
-      code: Code.NotFound,
-      reason: "ORDER_NOT_FOUND",
+    expect(await rpcError(t.client.shipOrder({ orderId: delivered.id }))).toEqual({
+      code: Code.FailedPrecondition,
+      reason: "ORDER_NOT_SHIPPABLE",
     });
+    expect(await rpcError(t.client.deliverOrder({ orderId: confirmed.id }))).toEqual({
+      code: Code.FailedPrecondition,
+      reason: "ORDER_NOT_DELIVERABLE",
+    });
+    const { order } = await t.client.getOrder({ orderId: confirmed.id });
+    expect(order?.status).toBe(OrderStatus.CONFIRMED);
+    expect(order?.statusHistory).toHaveLength(1);
+  });
+
+  it("accepts a retried ship without a second history entry", async () => {
     const placed = await placeOrder("frank");
-    expect(await rpcError(t.client.updateOrderStatus({ orderId: placed.id, status: OrderStatus.UNSPECIFIED }))).toEqual(
-      { code: Code.InvalidArgument, reason: "INVALID_ARGUMENT" },
-    );
+    await t.client.shipOrder({ orderId: placed.id });
+    const again = await t.client.shipOrder({ orderId: placed.id });
+    expect(again.order?.status).toBe(OrderStatus.SHIPPED);
+    expect(again.order?.statusHistory).toHaveLength(2);
+  });
+
+  it("reports an unknown order as not found and refuses an overlong reason", async () => {
+    for (const call of [
+      t.client.shipOrder({ orderId: "not-a-uuid" }),
+      t.client.deliverOrder({ orderId: "6f1c7f2e-0000-4000-8000-000000000000" }),
+    ]) {
+      expect(await rpcError(call)).toEqual({ code: Code.NotFound, reason: "ORDER_NOT_FOUND" });
+    }
+    const placed = await placeOrder("frank");
+    expect(await rpcError(t.client.shipOrder({ orderId: placed.id, reason: "x".repeat(501) }))).toEqual({
+      code: Code.InvalidArgument,
+      reason: "INVALID_ARGUMENT",
+    });
   });
 });

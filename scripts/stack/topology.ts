@@ -149,6 +149,7 @@ export const RPC_IDENTITIES = [...SERVICES.map((s) => s.name), DEVELOPER];
 export const TOPICS = [
   { topic: "checkout-events", partitions: 6 },
   { topic: "checkout-events.dlq", partitions: 1 },
+  { topic: "order-events", partitions: 6 },
 ];
 
 /** A consumer of checkout-events: reads it as its own group and parks poison messages on the dead-letter topic. */
@@ -165,7 +166,11 @@ const consumerOf = (group: string): KafkaGrant[] => [
 export const KAFKA_USERS: { name: string; grants: KafkaGrant[] }[] = [
   // The outbox relay: produces (idempotently) to checkout-events.
   { name: "checkout-service", grants: [{ resource: "topic", name: "checkout-events", operations: ["write"] }] },
-  { name: "orders-service", grants: consumerOf("orders-service") },
+  {
+    // Consumes checkout-events; its outbox relay produces (idempotently) to order-events.
+    name: "orders-service",
+    grants: [...consumerOf("orders-service"), { resource: "topic", name: "order-events", operations: ["write"] }],
+  },
   { name: "cart-service", grants: consumerOf("cart-service") },
   {
     // The outbox CLI: replays to checkout-events, reads the dead letters with groups of its

@@ -337,14 +337,9 @@ describe("the user a call acts for", () => {
     expect(
       await outcome(raw("checkout").advanceCheckout({ checkoutId: stepId }, await as(GATEWAY, "checkout", bob))),
     ).toBe("PermissionDenied ADMIN_ROLE_REQUIRED");
-    expect(
-      await outcome(
-        raw("orders").updateOrderStatus(
-          { orderId: bobsOrder.id, status: OrderStatus.SHIPPED },
-          await as(GATEWAY, "orders", bob),
-        ),
-      ),
-    ).toBe("PermissionDenied ADMIN_ROLE_REQUIRED");
+    expect(await outcome(raw("orders").shipOrder({ orderId: bobsOrder.id }, await as(GATEWAY, "orders", bob)))).toBe(
+      "PermissionDenied ADMIN_ROLE_REQUIRED",
+    );
     expect(await outcome(raw("checkout").advanceCheckout({ checkoutId: stepId }, await as(GATEWAY, "checkout")))).toBe(
       "PermissionDenied ADMIN_ROLE_REQUIRED",
     );
@@ -354,11 +349,10 @@ describe("the user a call acts for", () => {
       await as(GATEWAY, "checkout", admin),
     );
     expect(advanced.checkout?.history.at(-1)?.reason).toBe("cart lines claimed");
-    const shipped = await raw("orders").updateOrderStatus(
-      { orderId: bobsOrder.id, status: OrderStatus.SHIPPED },
-      await as(GATEWAY, "orders", admin),
-    );
+    const shipped = await raw("orders").shipOrder({ orderId: bobsOrder.id }, await as(GATEWAY, "orders", admin));
     expect(shipped.order?.status).toBe(OrderStatus.SHIPPED);
+    // The history says which admin shipped it: the asserted user, not the gateway.
+    expect(shipped.order?.statusHistory.at(-1)?.actor).toBe(`user:${admin.userId}`);
     const listed = await raw("checkout").listCheckouts({ userId: bob.userId }, await as(GATEWAY, "checkout", admin));
     expect(listed.checkouts.map((c) => c.checkoutId).sort()).toEqual([bobsCheckout.checkout_id, stepId].sort());
     // The developer identity is an operator: it steps sagas without asserting anyone.

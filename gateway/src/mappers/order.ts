@@ -1,4 +1,4 @@
-import { type Order, OrderStatus } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import { type Order, type OrderItem, OrderStatus } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { OrderJson } from "../openapi/schemas.js";
 import { addressJson } from "./address.js";
 import { isoTime, moneyJson, totalsJson } from "./json.js";
@@ -11,6 +11,15 @@ function orderStatusName(s: OrderStatus): OrderJson["status"] {
   return ORDER_STATUSES.has(name) ? (name as OrderJson["status"]) : "UNSPECIFIED";
 }
 
+const itemJson = (i: OrderItem) => ({
+  product_id: i.productId,
+  name: i.name,
+  quantity: i.quantity,
+  cancelled_quantity: i.cancelledQuantity,
+  unit_price: moneyJson(i.unitPrice),
+});
+
+/** An order as its customer (or an admin) sees it; who made each change stays in the service's records and logs. */
 export function orderJson(o: Order): OrderJson {
   return {
     id: o.id,
@@ -18,11 +27,18 @@ export function orderJson(o: Order): OrderJson {
     status: orderStatusName(o.status),
     total: moneyJson(o.total),
     totals: totalsJson(o.totals, o.total),
-    items: o.items.map((i) => ({
-      product_id: i.productId,
-      name: i.name,
-      quantity: i.quantity,
-      unit_price: moneyJson(i.unitPrice),
+    items: o.items.map(itemJson),
+    status_history: o.statusHistory.map((h) => ({
+      from: h.from === OrderStatus.UNSPECIFIED ? null : orderStatusName(h.from),
+      to: orderStatusName(h.to),
+      reason: h.reason,
+      at: isoTime(h.at),
+    })),
+    cancellations: o.cancellations.map((x) => ({
+      cancellation_id: x.cancellationId,
+      status: x.status,
+      refund: moneyJson(x.refund),
+      lines: x.lines.map(itemJson),
     })),
     shipping_address: o.shippingAddress ? addressJson(o.shippingAddress) : null,
     created_at: isoTime(o.createdAt),

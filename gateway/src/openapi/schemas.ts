@@ -235,13 +235,47 @@ export const AddressSchema = z
   })
   .openapi("Address", { example: exampleAddress });
 
+const orderStatus = z.enum(["UNSPECIFIED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]);
+
+export const OrderStatusChangeSchema = z
+  .object({
+    from: orderStatus.nullable().openapi({ description: "null on the first change: the order was placed CONFIRMED" }),
+    to: orderStatus,
+    reason: z.string(),
+    at: iso("2026-01-01T00:00:03.000Z").nullable(),
+  })
+  .openapi("OrderStatusChange", {
+    example: { from: "CONFIRMED", to: "SHIPPED", reason: "DHL 1234567890", at: "2026-01-02T09:00:00.000Z" },
+  });
+
+const OrderItemSchema = z.object({
+  product_id: z.string(),
+  name: z.string(),
+  quantity: z.int(),
+  cancelled_quantity: z.int().openapi({ description: "Units of this line cancellations took back" }),
+  unit_price: MoneySchema,
+});
+
+export const OrderCancellationSchema = z
+  .object({ cancellation_id: z.string(), status: z.string(), refund: MoneySchema, lines: z.array(OrderItemSchema) })
+  .openapi("OrderCancellation", {
+    example: {
+      cancellation_id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e",
+      status: "COMPLETED",
+      refund: usd(2999),
+      lines: [{ product_id: "2", name: "Mouse", quantity: 1, cancelled_quantity: 1, unit_price: usd(2999) }],
+    },
+  });
+
 const orderExample = {
   id: "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11",
   checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
   status: "CONFIRMED",
   total: usd(129999),
   totals: { subtotal: usd(129999), points_redeemed: usd(0), total: usd(129999), tax: null },
-  items: [{ product_id: "1", name: "Laptop", quantity: 1, unit_price: usd(129999) }],
+  items: [{ product_id: "1", name: "Laptop", quantity: 1, cancelled_quantity: 0, unit_price: usd(129999) }],
+  status_history: [{ from: null, to: "CONFIRMED", reason: "checkout completed", at: "2026-01-01T00:00:03.000Z" }],
+  cancellations: [],
   shipping_address: exampleAddress,
   created_at: "2026-01-01T00:00:03.000Z",
   updated_at: "2026-01-01T00:00:03.000Z",
@@ -251,10 +285,12 @@ export const OrderSchema = z
   .object({
     id: z.string(),
     checkout_id: z.string(),
-    status: z.enum(["UNSPECIFIED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"]),
+    status: orderStatus,
     total: MoneySchema,
     totals: TotalsSchema,
-    items: z.array(z.object({ product_id: z.string(), name: z.string(), quantity: z.int(), unit_price: MoneySchema })),
+    items: z.array(OrderItemSchema),
+    status_history: z.array(OrderStatusChangeSchema).openapi({ description: "Every status change, oldest first" }),
+    cancellations: z.array(OrderCancellationSchema),
     shipping_address: AddressSchema.nullable(),
     created_at: iso("2026-01-01T00:00:03.000Z").nullable(),
     updated_at: iso("2026-01-01T00:00:03.000Z").nullable(),
@@ -401,6 +437,8 @@ export const componentSchemas: Record<string, z.ZodType> = {
   PaymentWebhookReceipt: PaymentWebhookReceiptSchema,
   DevPayment: DevPaymentSchema,
   Address: AddressSchema,
+  OrderStatusChange: OrderStatusChangeSchema,
+  OrderCancellation: OrderCancellationSchema,
   Order: OrderSchema,
   OrderPage: OrderPageSchema,
   DevToken: DevTokenSchema,

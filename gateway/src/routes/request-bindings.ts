@@ -1,6 +1,5 @@
 import {
   AddItemRequestSchema,
-  ClaimCartLinesRequestSchema,
   RemoveItemRequestSchema,
   SetCartCurrencyRequestSchema,
   UpdateQuantityRequestSchema,
@@ -9,9 +8,12 @@ import {
   GetCheckoutRequestSchema,
   InitiateCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
 import {
+  DeliverOrderRequestSchema,
   GetOrderRequestSchema,
   ListOrdersRequestSchema,
+  ShipOrderRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PayKonbiniRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import {
@@ -72,16 +74,29 @@ export const requestBindings = {
   }),
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
-  // A token's subject is the user id every RPC carries; ClaimCartLines's stands for them all,
-  // being one that requires it (the field-rules test checks that every request's user_id has
-  // the same rules, whether required or not).
+  shipOrder: bindRpcRequest(ShipOrderRequestSchema, {
+    params: { id: "order_id" },
+    paramExamples: { id: orderId },
+    body: { reason: "reason" },
+    bodyName: "ShipOrder",
+    bodyExample: { reason: "DHL 1234567890" },
+  }),
+  deliverOrder: bindRpcRequest(DeliverOrderRequestSchema, {
+    params: { id: "order_id" },
+    paramExamples: { id: orderId },
+    body: { reason: "reason" },
+    bodyName: "DeliverOrder",
+    bodyExample: { reason: "signed for by the customer" },
+  }),
   payKonbini: bindRpcRequest(PayKonbiniRequestSchema, {
     params: { confirmation_number: "confirmation_number" },
     paramExamples: { confirmation_number: "12345678901" },
   }),
-  issueDevToken: bindRpcRequest(ClaimCartLinesRequestSchema, {
-    body: { user_id: "user_id" },
+  // No RPC takes it: its message holds the token's subject to the user id rule every RPC's
+  // user_id has, and its roles to what the token verifier accepts.
+  issueDevToken: bindRpcRequest(IssueDevTokenRequestSchema, {
+    body: { user_id: "user_id", roles: "roles" },
     bodyName: "DevTokenRequest",
-    bodyExample: { user_id: "alice" },
+    bodyExample: { user_id: "alice", roles: ["admin"] },
   }),
 };

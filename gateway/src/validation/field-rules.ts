@@ -61,7 +61,9 @@ function setRules(rules: Message, refuse: (what: string) => never): Map<string, 
   for (const f of r.fields) {
     if (!r.isSet(f)) continue;
     const value = r.get(f);
-    out.set(f.name, f.fieldKind === "list" ? [...(value as Iterable<unknown>)] : value);
+    // Reflection hands a nested rules message (repeated.items) back wrapped; the rules are inside.
+    if (f.fieldKind === "message") out.set(f.name, (value as { message: Message }).message);
+    else out.set(f.name, f.fieldKind === "list" ? [...(value as Iterable<unknown>)] : value);
   }
   const known = new Set<number>();
   for (const { name, extension } of PREDEFINED_RULES) {

@@ -1,5 +1,6 @@
 import type { PagePosition } from "@checkout-saga/shared";
-import type { Order, OrderDraft, OrderStatus } from "./order.js";
+import type { Order, OrderDraft } from "./order.js";
+import type { OrderMove } from "./order-status.js";
 
 export interface OrderQuery {
   userId: string;
@@ -18,13 +19,18 @@ export interface OrderPage {
 /** Where orders live, whatever stores them. */
 export interface OrderStore {
   /**
-   * Places the order with its lines atomically, once per checkout: a second draft for the same
-   * checkout creates nothing and reports the existing order.
+   * Places the order with its lines, its first status-history entry and its OrderStatusChanged
+   * event atomically, once per checkout: a second draft for the same checkout creates nothing
+   * and reports the existing order.
    */
   place(draft: OrderDraft): Promise<{ orderId: string; created: boolean }>;
   get(id: string): Promise<Order | undefined>;
   /** The user's orders, newest first. */
   list(query: OrderQuery): Promise<OrderPage>;
-  /** Moves an order to `status` if its rules allow; undefined when there is no such order. */
-  updateStatus(id: string, status: OrderStatus): Promise<Order | undefined>;
+  /**
+   * Makes `move` (order-status.ts rules) with its history entry and OrderStatusChanged event in
+   * one transaction; the order as it is after, unchanged when it already was where the move
+   * leads. Undefined when there is no such order.
+   */
+  move(id: string, move: OrderMove, by: { actor: string; reason?: string }): Promise<Order | undefined>;
 }

@@ -2,6 +2,16 @@ import { type Amount, invalidArgument, money, type ShippingAddress, type Totals 
 
 export type OrderStatus = "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
 
+/** One change of status, as the history keeps it; `from` is undefined for the order's first, CONFIRMED. */
+export interface StatusChange {
+  from?: OrderStatus;
+  to: OrderStatus;
+  reason: string;
+  /** Who made it: `user:<id>` for a person (an admin), `service:<name>` for a service. */
+  actor: string;
+  at: Date;
+}
+
 /** The same address model as the checkout's (shared): an order ships where the customer asked. */
 export type { ShippingAddress };
 
@@ -11,6 +21,20 @@ export interface OrderLine {
   name: string;
   quantity: number;
   unitPrice: Amount;
+}
+
+/** A line as the order shows it: how many of its units cancellations took back (0..quantity). */
+export interface PlacedOrderLine extends OrderLine {
+  cancelledQuantity: number;
+}
+
+/** Some or all lines taken back, refunded and restocked by the cancellation saga. */
+export interface OrderCancellation {
+  cancellationId: string;
+  status: string;
+  refund: Amount;
+  lines: OrderLine[];
+  createdAt: Date;
 }
 
 /** A customer's order, created once per completed checkout. */
@@ -23,7 +47,11 @@ export interface Order {
   total: Amount;
   /** As the checkout computed them: subtotal, points, total charged, tax contained per rate. */
   totals: Totals;
-  lines: OrderLine[];
+  lines: PlacedOrderLine[];
+  /** Every status it went through, oldest first: the first is CONFIRMED, from its checkout. */
+  statusHistory: StatusChange[];
+  /** Oldest first. */
+  cancellations: OrderCancellation[];
   shippingAddress: ShippingAddress;
   paymentId: string;
   createdAt: Date;

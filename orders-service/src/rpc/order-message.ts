@@ -2,12 +2,14 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { toMoneyProto, toShippingAddressProto, toTotalsProto } from "@checkout-saga/shared";
 import {
+  OrderCancellationSchema,
   OrderItemSchema,
   type Order as OrderMessage,
   OrderSchema,
+  OrderStatusChangeSchema,
   OrderStatus as OrderStatusProto,
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
-import type { Order, OrderStatus } from "../domain/order.js";
+import type { Order, OrderLine, OrderStatus } from "../domain/order.js";
 
 const protoByStatus: Record<OrderStatus, OrderStatusProto> = {
   CONFIRMED: OrderStatusProto.CONFIRMED,
@@ -16,12 +18,14 @@ const protoByStatus: Record<OrderStatus, OrderStatusProto> = {
   CANCELLED: OrderStatusProto.CANCELLED,
 };
 
-/** The request's field rule admits only defined statuses other than UNSPECIFIED: each is an order status. */
-export function statusFromProto(status: OrderStatusProto): OrderStatus {
-  const found = (Object.keys(protoByStatus) as OrderStatus[]).find((s) => protoByStatus[s] === status);
-  if (!found) throw new Error(`order status ${status} has no domain status: the field rule should have refused it`);
-  return found;
-}
+const toItem = (l: OrderLine & { cancelledQuantity?: number }) =>
+  create(OrderItemSchema, {
+    productId: l.productId,
+    name: l.name,
+    quantity: l.quantity,
+    cancelledQuantity: l.cancelledQuantity ?? 0,
+    unitPrice: toMoneyProto(l.unitPrice),
+  });
 
 export function toOrderMessage(o: Order): OrderMessage {
   return create(OrderSchema, {
@@ -31,12 +35,23 @@ export function toOrderMessage(o: Order): OrderMessage {
     status: protoByStatus[o.status],
     total: toMoneyProto(o.total),
     totals: toTotalsProto(o.totals),
-    items: o.lines.map((l) =>
-      create(OrderItemSchema, {
-        productId: l.productId,
-        name: l.name,
-        quantity: l.quantity,
-        unitPrice: toMoneyProto(l.unitPrice),
+    items: o.lines.map(toItem),
+    statusHistory: o.statusHistory.map((h) =>
+      create(OrderStatusChangeSchema, {
+        from: h.from ? protoByStatus[h.from] : OrderStatusProto.UNSPECIFIED,
+        to: protoByStatus[h.to],
+        reason: h.reason,
+        actor: h.actor,
+        at: timestampFromDate(h.at),
+      }),
+    ),
+    cancellations: o.cancellations.map((c) =>
+      create(OrderCancellationSchema, {
+        cancellationId: c.cancellationId,
+        status: c.status,
+        refund: toMoneyProto(c.refund),
+        lines: c.lines.map(toItem),
+        createdAt: timestampFromDate(c.createdAt),
       }),
     ),
     shippingAddress: toShippingAddressProto(o.shippingAddress),

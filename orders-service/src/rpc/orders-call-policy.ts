@@ -5,5 +5,6 @@ import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/
 export const ordersCallPolicy = defineCallPolicy(OrdersService, {
   getOrder: { gateway: "user-or-admin", developer: "user-or-admin" },
   listOrders: { gateway: "user-or-admin", developer: "user-or-admin" },
-  updateOrderStatus: { gateway: "admin", developer: "admin" },
+  shipOrder: { gateway: "admin", developer: "admin" },
+  deliverOrder: { gateway: "admin", developer: "admin" },
 });

@@ -1,11 +1,34 @@
-import { actingUser, invalidArgument, isUuid, newestFirstPageToken, notFound, pageSize } from "@checkout-saga/shared";
+import {
+  actingUser,
+  invalidArgument,
+  isUuid,
+  type Logger,
+  newestFirstPageToken,
+  notFound,
+  pageSize,
+} from "@checkout-saga/shared";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
-import type { ConnectRouter } from "@connectrpc/connect";
+import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import type { OrderMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
-import { statusFromProto, toOrderMessage } from "./order-message.js";
+import { callActor } from "./call-actor.js";
+import { toOrderMessage } from "./order-message.js";
 
-/** Orders of the user the call acts for (orders-call-policy.ts); "" there: an admin's call, any user's. */
-export function ordersRoutes(orders: OrderStore) {
+/**
+ * Orders of the user the call acts for (orders-call-policy.ts); "" there: an admin's call, any
+ * user's. Shipping and delivering are admins' (the policy), logged with who made them.
+ */
+export function ordersRoutes(orders: OrderStore, logger: Logger) {
+  async function move(req: { orderId: string; reason: string }, ctx: HandlerContext, move: OrderMove) {
+    const actor = callActor(ctx);
+    const order = isUuid(req.orderId)
+      ? await orders.move(req.orderId.toLowerCase(), move, { actor, reason: req.reason })
+      : undefined;
+    if (!order) throw orderNotFound(req.orderId);
+    logger.info({ orderId: order.id, move, status: order.status, actor }, `order ${move}: ${order.status}`);
+    return { order: toOrderMessage(order) };
+  }
+
   return (router: ConnectRouter) =>
     router.service(OrdersService, {
       async getOrder(req, ctx) {
@@ -33,12 +56,8 @@ export function ordersRoutes(orders: OrderStore) {
         };
       },
 
-      async updateOrderStatus(req) {
-        const status = statusFromProto(req.status);
-        const order = isUuid(req.orderId) ? await orders.updateStatus(req.orderId.toLowerCase(), status) : undefined;
-        if (!order) throw orderNotFound(req.orderId);
-        return { order: toOrderMessage(order) };
-      },
+      shipOrder: (req, ctx) => move(req, ctx, "ship"),
+      deliverOrder: (req, ctx) => move(req, ctx, "deliver"),
     });
 }
 

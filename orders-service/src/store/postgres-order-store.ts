@@ -1,51 +1,86 @@
-import { newTimeOrderedId, type Sql } from "@checkout-saga/shared";
+import {
+  newTimeOrderedId,
+  type OutboxSignal,
+  outboxInsertFor,
+  type Sql,
+  writeOutboxMessage,
+} from "@checkout-saga/shared";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { type Order, type OrderLine, totalsOfTotal } from "../domain/order.js";
-import { needsTransition } from "../domain/order-status.js";
+import { type Order, type PlacedOrderLine, type StatusChange, totalsOfTotal } from "../domain/order.js";
+import { ORDER_PLACED, planMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
-import { orderLines, orders } from "./schema.js";
+import { orderStatusChangedEvent } from "../events/order-status-changed-event.js";
+import { orderLines, orderStatusHistory, orders } from "./schema.js";
 
 type OrderRow = typeof orders.$inferSelect;
 type LineRow = typeof orderLines.$inferSelect;
+type HistoryRow = typeof orderStatusHistory.$inferSelect;
 
-/** Orders in PostgreSQL (migrated beforehand by migrateOrdersDatabase). */
-export function createPostgresOrderStore(client: Sql): OrderStore {
+/** Groups rows by their order id, keeping their order. */
+function byOrderId<R extends { orderId: string }>(rows: R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    const group = out.get(r.orderId);
+    if (group) group.push(r);
+    else out.set(r.orderId, [r]);
+  }
+  return out;
+}
+
+/**
+ * Orders in PostgreSQL (migrated beforehand by migrateOrdersDatabase). Every status change is
+ * written with its history row and its OrderStatusChanged outbox row in one transaction; the
+ * `outboxSignal` is rung after the commit so the relay publishes at once.
+ */
+export function createPostgresOrderStore(
+  client: Sql,
+  options: { outboxSignal: OutboxSignal; now?: () => Date },
+): OrderStore {
   const db = drizzle(client);
-  type Db = Pick<typeof db, "select">;
+  const now = options.now ?? (() => new Date());
 
-  async function withLines(db: Db, rows: OrderRow[]): Promise<Order[]> {
+  /** The orders of `rows` with their lines and history, each read in one query for the lot. */
+  async function complete(rows: OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
-    const lines = await db
-      .select()
-      .from(orderLines)
-      .where(
-        inArray(
-          orderLines.orderId,
-          rows.map((r) => r.id),
-        ),
-      )
-      .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo));
-    const byOrder = new Map<string, LineRow[]>();
-    for (const l of lines) {
-      const group = byOrder.get(l.orderId);
-      if (group) group.push(l);
-      else byOrder.set(l.orderId, [l]);
-    }
-    return rows.map((r) => toOrder(r, byOrder.get(r.id) ?? []));
+    const ids = rows.map((r) => r.id);
+    const [lines, history] = await Promise.all([
+      db
+        .select()
+        .from(orderLines)
+        .where(inArray(orderLines.orderId, ids))
+        .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo)),
+      db
+        .select()
+        .from(orderStatusHistory)
+        .where(inArray(orderStatusHistory.orderId, ids))
+        .orderBy(asc(orderStatusHistory.orderId), asc(orderStatusHistory.id)),
+    ]);
+    const linesOf = byOrderId(lines);
+    const historyOf = byOrderId(history);
+    return rows.map((r) => toOrder(r, linesOf.get(r.id) ?? [], historyOf.get(r.id) ?? []));
+  }
+
+  async function get(id: string): Promise<Order | undefined> {
+    const rows = await db.select().from(orders).where(eq(orders.id, id));
+    return (await complete(rows))[0];
   }
 
   return {
     async place(draft) {
-      // One statement, one round trip: the order and its lines, or nothing when the checkout
-      // already has one (a redelivered event). Plain SQL, as drizzle has no INSERT in a WITH;
-      // JSON goes as text, whatever (de)serializers drizzle set on the client.
+      // One statement, one round trip: the order, its lines, its first history entry and its
+      // event, or nothing when the checkout already has one (a redelivered event). Plain SQL,
+      // as drizzle has no INSERT in a WITH; JSON goes as text, whatever (de)serializers drizzle
+      // set on the client.
       const lines = draft.lines;
+      const orderId = newTimeOrderedId();
+      const first: StatusChange = { ...ORDER_PLACED, at: now() };
+      const event = orderStatusChangedEvent({ id: orderId, userId: draft.userId, checkoutId: draft.checkoutId }, first);
       const [placed] = await client<{ id: string }[]>`
         with placed as (
           insert into orders (id, checkout_id, user_id, status, currency, total_minor, totals, payment_id,
             shipping_address, source_event_id, checkout_completed_at)
-          values (${newTimeOrderedId()}, ${draft.checkoutId}, ${draft.userId}, 'CONFIRMED', ${draft.total.currency},
+          values (${orderId}, ${draft.checkoutId}, ${draft.userId}, 'CONFIRMED', ${draft.total.currency},
             ${draft.total.amountMinor}, ${JSON.stringify(draft.totals ?? totalsOfTotal(draft.total))}::text::jsonb, ${draft.paymentId}, ${JSON.stringify(draft.shippingAddress)}::text::jsonb,
             ${draft.sourceEventId}, ${draft.checkoutCompletedAt?.toISOString() ?? null}::timestamptz)
           on conflict (checkout_id) do nothing
@@ -58,19 +93,23 @@ export function createPostgresOrderStore(client: Sql): OrderStore {
             ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.unitPrice.currency)}::text[],
             ${lines.map((l) => l.unitPrice.amountMinor)}::bigint[]
           ) with ordinality as line(product_id, name, quantity, currency, unit_price_minor, n)
-        )
+        ), placed_history as (
+          insert into order_status_history (order_id, from_status, to_status, reason, actor, at)
+          select placed.id, null, ${first.to}, ${first.reason}, ${first.actor}, ${first.at.toISOString()}::timestamptz
+          from placed
+        ), announced as (${outboxInsertFor(client, "placed", event)})
         select id from placed`;
-      if (placed) return { orderId: placed.id, created: true };
+      if (placed) {
+        options.outboxSignal.notify();
+        return { orderId: placed.id, created: true };
+      }
       // The conflicting insert waited for the other transaction, so its row is visible now.
       const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.checkoutId, draft.checkoutId));
       if (!existing) throw new Error(`order for checkout ${draft.checkoutId} conflicted but cannot be read`);
       return { orderId: existing.id, created: false };
     },
 
-    async get(id) {
-      const rows = await db.select().from(orders).where(eq(orders.id, id));
-      return (await withLines(db, rows))[0];
-    },
+    get,
 
     async list({ userId, checkoutId, limit, after }) {
       const rows = await db
@@ -87,7 +126,7 @@ export function createPostgresOrderStore(client: Sql): OrderStore {
         )
         .orderBy(desc(orders.createdAt), desc(orders.id))
         .limit(limit + 1);
-      const page = await withLines(db, rows.slice(0, limit));
+      const page = await complete(rows.slice(0, limit));
       const last = page.at(-1);
       return {
         orders: page,
@@ -95,24 +134,38 @@ export function createPostgresOrderStore(client: Sql): OrderStore {
       };
     },
 
-    async updateStatus(id, status) {
-      return db.transaction(async (tx) => {
-        // Row lock: two concurrent updates see each other's result instead of both passing the check.
-        const [row] = await tx.select().from(orders).where(eq(orders.id, id)).for("update");
-        if (!row) return undefined;
-        if (!needsTransition(id, row.status, status)) return (await withLines(tx, [row]))[0];
-        const [updated] = await tx
-          .update(orders)
-          .set({ status, updatedAt: sql`now()` })
-          .where(eq(orders.id, id))
-          .returning();
-        return (await withLines(tx, [updated!]))[0];
+    async move(id, move, by) {
+      const moved = await client.begin(async (tx) => {
+        // Row lock: two concurrent moves see each other's result instead of both passing the check.
+        const [row] = await tx<{ status: OrderRow["status"]; user_id: string; checkout_id: string }[]>`
+          select status, user_id, checkout_id from orders where id = ${id} for update`;
+        if (!row) return "missing";
+        const planned = planMove({ id, status: row.status }, move, by);
+        if (!planned) return "unchanged";
+        const change: StatusChange = { ...planned, at: now() };
+        await tx`
+          with moved as (
+            update orders set status = ${change.to}, updated_at = ${change.at.toISOString()}::timestamptz
+            where id = ${id} returning id
+          )
+          insert into order_status_history (order_id, from_status, to_status, reason, actor, at)
+          select id, ${change.from ?? null}, ${change.to}, ${change.reason}, ${change.actor},
+            ${change.at.toISOString()}::timestamptz
+          from moved`;
+        await writeOutboxMessage(
+          tx,
+          orderStatusChangedEvent({ id, userId: row.user_id, checkoutId: row.checkout_id }, change),
+        );
+        return "moved";
       });
+      if (moved === "missing") return undefined;
+      if (moved === "moved") options.outboxSignal.notify();
+      return get(id);
     },
   };
 }
 
-function toOrder(r: OrderRow, lines: LineRow[]): Order {
+function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[]): Order {
   return {
     id: r.id,
     checkoutId: r.checkoutId,
@@ -121,13 +174,25 @@ function toOrder(r: OrderRow, lines: LineRow[]): Order {
     total: { currency: r.currency, amountMinor: r.totalMinor },
     totals: r.totals ?? totalsOfTotal({ currency: r.currency, amountMinor: r.totalMinor }),
     lines: lines.map(
-      (l): OrderLine => ({
+      (l): PlacedOrderLine => ({
         productId: l.productId,
         name: l.name,
         quantity: l.quantity,
+        cancelledQuantity: l.cancelledQuantity,
         unitPrice: { currency: l.currency, amountMinor: l.unitPriceMinor },
       }),
     ),
+    statusHistory: history.map(
+      (h): StatusChange => ({
+        ...(h.fromStatus === null ? {} : { from: h.fromStatus }),
+        to: h.toStatus,
+        reason: h.reason,
+        actor: h.actor,
+        at: h.at,
+      }),
+    ),
+    // The cancellation saga (issue #14, item 2) records them; none before it exists.
+    cancellations: [],
     shippingAddress: r.shippingAddress,
     paymentId: r.paymentId,
     createdAt: r.createdAt,

@@ -5,13 +5,25 @@ import {
   type CheckoutFailed,
   type EventEnvelope,
   EventEnvelopeSchema,
+  type OrderCancelled,
+  type OrderStatusChanged,
 } from "../gen/checkoutsaga/events/v1/events_pb.js";
 
 export type CheckoutEvent =
   | { case: "checkoutCompleted"; value: CheckoutCompleted }
   | { case: "checkoutFailed"; value: CheckoutFailed };
 
-const typeByCase = { checkoutCompleted: "CheckoutCompleted", checkoutFailed: "CheckoutFailed" } as const;
+/** What the orders service announces on `order-events`. */
+export type OrderEvent =
+  | { case: "orderStatusChanged"; value: OrderStatusChanged }
+  | { case: "orderCancelled"; value: OrderCancelled };
+
+const typeByCase = {
+  checkoutCompleted: "CheckoutCompleted",
+  checkoutFailed: "CheckoutFailed",
+  orderStatusChanged: "OrderStatusChanged",
+  orderCancelled: "OrderCancelled",
+} as const;
 
 /** Wraps an event in the stable envelope every consumer reads. */
 export function buildEnvelope(input: {
@@ -23,7 +35,7 @@ export function buildEnvelope(input: {
   /** W3C trace context of the work that wrote the event; consumers continue its trace. */
   traceparent?: string;
   tracestate?: string;
-  payload: CheckoutEvent;
+  payload: CheckoutEvent | OrderEvent;
 }): EventEnvelope {
   return create(EventEnvelopeSchema, {
     eventId: input.eventId,

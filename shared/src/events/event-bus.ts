@@ -3,6 +3,9 @@ import type { EventEnvelope } from "../gen/checkoutsaga/events/v1/events_pb.js";
 /** The topic every checkout event goes to. */
 export const CHECKOUT_EVENTS_TOPIC = "checkout-events";
 
+/** The topic the orders service announces order status changes and cancellations on. */
+export const ORDER_EVENTS_TOPIC = "order-events";
+
 /** One encoded event on its way to the broker: key decides ordering (the user id). */
 export interface EventMessage {
   key: string;

@@ -1,6 +1,9 @@
 import type postgres from "postgres";
 import type { OutboxMessage } from "./outbox-message.js";
 
+// Headers go as JSON text cast in SQL, not as `sql.json`: a client that drizzle also wraps has
+// its JSON serializers replaced by pass-through ones, which would send the object unserialized.
+
 /**
  * Inserts one outbox row inside the caller's transaction, next to the state change it
  * announces: both commit or neither does, so an event is never lost nor sent for a change that
@@ -11,7 +14,7 @@ export async function writeOutboxMessage(tx: postgres.TransactionSql, m: OutboxM
   await tx`
     insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
     values (${m.eventId}, ${m.aggregateId}, ${m.eventType}, ${m.topic}, ${m.key},
-            ${Buffer.from(m.payload)}, ${tx.json(m.headers)})`;
+            ${Buffer.from(m.payload)}, ${JSON.stringify(m.headers)}::text::jsonb)`;
 }
 
 /**
@@ -28,6 +31,6 @@ export function outboxInsertFor(
   return sql`
     insert into outbox (event_id, aggregate_id, event_type, topic, message_key, payload, headers)
     select ${m.eventId}::uuid, ${m.aggregateId}::uuid, ${m.eventType}::text, ${m.topic}::text, ${m.key}::text,
-      ${Buffer.from(m.payload)}::bytea, ${sql.json(m.headers)}::jsonb
+      ${Buffer.from(m.payload)}::bytea, ${JSON.stringify(m.headers)}::text::jsonb
     from ${sql(source)}`;
 }

@@ -60,7 +60,13 @@ export function decideCall(method: string, policy: MethodPolicy | undefined, cal
   const acting = identity === undefined ? unverifiedActing(policy) : policy?.[identity as Identity];
   if (!acting) throw denied("CALLER_NOT_ALLOWED", `${identity ?? "this caller"} may not call ${method}`);
   const admin = assertion ? assertion.roles.includes(ADMIN_ROLE) : identity === undefined || identity === DEVELOPER;
-  const caller = (userId: string): RpcCaller => ({ identity, userId, roles: assertion?.roles ?? [], admin });
+  const caller = (userId: string): RpcCaller => ({
+    identity,
+    userId,
+    assertedUser: assertion?.userId ?? "",
+    roles: assertion?.roles ?? [],
+    admin,
+  });
   switch (acting) {
     case "service":
       return caller("");

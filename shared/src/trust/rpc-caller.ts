@@ -14,6 +14,11 @@ export interface RpcCaller {
    * request the handler refuses for lacking one.
    */
   readonly userId: string;
+  /**
+   * The user of the verified user assertion, whoever the call acts for ("" without one): who
+   * an admin's call is made by, for audit records.
+   */
+  readonly assertedUser: string;
   /** The asserted user's roles; none without an assertion. */
   readonly roles: readonly string[];
   /** Acts as an admin: the asserted user has the admin role, or, without an assertion, the caller is the developer identity (or unverified, credentials off). */

@@ -14,10 +14,10 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/events/v1/events.proto.
  */
 export const file_checkoutsaga_events_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiNjaGVja291dHNhZ2EvZXZlbnRzL3YxL2V2ZW50cy5wcm90bxIWY2hlY2tvdXRzYWdhLmV2ZW50cy52MSL1AgoNRXZlbnRFbnZlbG9wZRIQCghldmVudF9pZBgBIAEoCRIMCgR0eXBlGAIgASgJEg8KB3ZlcnNpb24YAyABKAUSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGFnZ3JlZ2F0ZV9pZBgFIAEoCRIWCg5jb3JyZWxhdGlvbl9pZBgGIAEoCRIUCgxjYXVzYXRpb25faWQYByABKAkSEwoLdHJhY2VwYXJlbnQYCCABKAkSEgoKdHJhY2VzdGF0ZRgJIAEoCRJHChJjaGVja291dF9jb21wbGV0ZWQYFCABKAsyKS5jaGVja291dHNhZ2EuZXZlbnRzLnYxLkNoZWNrb3V0Q29tcGxldGVkSAASQQoPY2hlY2tvdXRfZmFpbGVkGBUgASgLMiYuY2hlY2tvdXRzYWdhLmV2ZW50cy52MS5DaGVja291dEZhaWxlZEgAQgkKB3BheWxvYWQicgoJRXZlbnRMaW5lEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leSLqAgoRQ2hlY2tvdXRDb21wbGV0ZWQSEwoLY2hlY2tvdXRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIwCgVpdGVtcxgDIAMoCzIhLmNoZWNrb3V0c2FnYS5ldmVudHMudjEuRXZlbnRMaW5lEiwKBXRvdGFsGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRISCgpwYXltZW50X2lkGAUgASgJEhYKDnJlc2VydmF0aW9uX2lkGAYgASgJEkEKEHNoaXBwaW5nX2FkZHJlc3MYByABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxIwCgxjb21wbGV0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnRvdGFscxgJIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzIosBCg5DaGVja291dEZhaWxlZBITCgtjaGVja291dF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhMKC3JlYXNvbl9jb2RlGAMgASgJEg8KB21lc3NhZ2UYBCABKAkSLQoJZmFpbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiNjaGVja291dHNhZ2EvZXZlbnRzL3YxL2V2ZW50cy5wcm90bxIWY2hlY2tvdXRzYWdhLmV2ZW50cy52MSKEBAoNRXZlbnRFbnZlbG9wZRIQCghldmVudF9pZBgBIAEoCRIMCgR0eXBlGAIgASgJEg8KB3ZlcnNpb24YAyABKAUSLwoLb2NjdXJyZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGFnZ3JlZ2F0ZV9pZBgFIAEoCRIWCg5jb3JyZWxhdGlvbl9pZBgGIAEoCRIUCgxjYXVzYXRpb25faWQYByABKAkSEwoLdHJhY2VwYXJlbnQYCCABKAkSEgoKdHJhY2VzdGF0ZRgJIAEoCRJHChJjaGVja291dF9jb21wbGV0ZWQYFCABKAsyKS5jaGVja291dHNhZ2EuZXZlbnRzLnYxLkNoZWNrb3V0Q29tcGxldGVkSAASQQoPY2hlY2tvdXRfZmFpbGVkGBUgASgLMiYuY2hlY2tvdXRzYWdhLmV2ZW50cy52MS5DaGVja291dEZhaWxlZEgAEkoKFG9yZGVyX3N0YXR1c19jaGFuZ2VkGBYgASgLMiouY2hlY2tvdXRzYWdhLmV2ZW50cy52MS5PcmRlclN0YXR1c0NoYW5nZWRIABJBCg9vcmRlcl9jYW5jZWxsZWQYFyABKAsyJi5jaGVja291dHNhZ2EuZXZlbnRzLnYxLk9yZGVyQ2FuY2VsbGVkSABCCQoHcGF5bG9hZCJyCglFdmVudExpbmUSEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjEKCnVuaXRfcHJpY2UYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5IuoCChFDaGVja291dENvbXBsZXRlZBITCgtjaGVja291dF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEjAKBWl0ZW1zGAMgAygLMiEuY2hlY2tvdXRzYWdhLmV2ZW50cy52MS5FdmVudExpbmUSLAoFdG90YWwYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EhIKCnBheW1lbnRfaWQYBSABKAkSFgoOcmVzZXJ2YXRpb25faWQYBiABKAkSQQoQc2hpcHBpbmdfYWRkcmVzcxgHIAEoCzInLmNoZWNrb3V0c2FnYS5jb21tb24udjEuU2hpcHBpbmdBZGRyZXNzEjAKDGNvbXBsZXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoGdG90YWxzGAkgASgLMh4uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Ub3RhbHMiiwEKDkNoZWNrb3V0RmFpbGVkEhMKC2NoZWNrb3V0X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEwoLcmVhc29uX2NvZGUYAyABKAkSDwoHbWVzc2FnZRgEIAEoCRItCglmYWlsZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrUBChJPcmRlclN0YXR1c0NoYW5nZWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRITCgtjaGVja291dF9pZBgDIAEoCRIMCgRmcm9tGAQgASgJEgoKAnRvGAUgASgJEg4KBnJlYXNvbhgGIAEoCRINCgVhY3RvchgHIAEoCRIuCgpjaGFuZ2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKFAgoOT3JkZXJDYW5jZWxsZWQSEAoIb3JkZXJfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIXCg9jYW5jZWxsYXRpb25faWQYAyABKAkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2EuZXZlbnRzLnYxLkV2ZW50TGluZRItCgZyZWZ1bmQYBSABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EhQKDG9yZGVyX3N0YXR1cxgGIAEoCRIOCgZyZWFzb24YByABKAkSMAoMY2FuY2VsbGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
- * Every event on `checkout-events` is one EventEnvelope, keyed by user id.
+ * Every event on `checkout-events` and `order-events` is one EventEnvelope, keyed by user id.
  *
  * @generated from message checkoutsaga.events.v1.EventEnvelope
  */
@@ -30,7 +30,8 @@ export type EventEnvelope = Message<"checkoutsaga.events.v1.EventEnvelope"> & {
   eventId: string;
 
   /**
-   * "CheckoutCompleted" or "CheckoutFailed".
+   * "CheckoutCompleted" or "CheckoutFailed" (checkout-events); "OrderStatusChanged" or
+   * "OrderCancelled" (order-events).
    *
    * @generated from field: string type = 2;
    */
@@ -47,7 +48,7 @@ export type EventEnvelope = Message<"checkoutsaga.events.v1.EventEnvelope"> & {
   occurredAt?: Timestamp | undefined;
 
   /**
-   * The checkout id.
+   * The checkout id (checkout-events) or the order id (order-events).
    *
    * @generated from field: string aggregate_id = 5;
    */
@@ -90,6 +91,18 @@ export type EventEnvelope = Message<"checkoutsaga.events.v1.EventEnvelope"> & {
      */
     value: CheckoutFailed;
     case: "checkoutFailed";
+  } | {
+    /**
+     * @generated from field: checkoutsaga.events.v1.OrderStatusChanged order_status_changed = 22;
+     */
+    value: OrderStatusChanged;
+    case: "orderStatusChanged";
+  } | {
+    /**
+     * @generated from field: checkoutsaga.events.v1.OrderCancelled order_cancelled = 23;
+     */
+    value: OrderCancelled;
+    case: "orderCancelled";
   } | { case: undefined; value?: undefined };
 };
 
@@ -229,4 +242,119 @@ export type CheckoutFailed = Message<"checkoutsaga.events.v1.CheckoutFailed"> & 
  */
 export const CheckoutFailedSchema: GenMessage<CheckoutFailed> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_events_v1_events, 3);
+
+/**
+ * An order changed status (also its first: "" → CONFIRMED when placed). Statuses are the
+ * orders service's names: CONFIRMED, SHIPPED, DELIVERED, CANCELLED.
+ *
+ * @generated from message checkoutsaga.events.v1.OrderStatusChanged
+ */
+export type OrderStatusChanged = Message<"checkoutsaga.events.v1.OrderStatusChanged"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string checkout_id = 3;
+   */
+  checkoutId: string;
+
+  /**
+   * "" for the order's first status.
+   *
+   * @generated from field: string from = 4;
+   */
+  from: string;
+
+  /**
+   * @generated from field: string to = 5;
+   */
+  to: string;
+
+  /**
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+
+  /**
+   * "user:<id>" (an admin) or "service:<name>".
+   *
+   * @generated from field: string actor = 7;
+   */
+  actor: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp changed_at = 8;
+   */
+  changedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.events.v1.OrderStatusChanged.
+ * Use `create(OrderStatusChangedSchema)` to create a new message.
+ */
+export const OrderStatusChangedSchema: GenMessage<OrderStatusChanged> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_events_v1_events, 4);
+
+/**
+ * Some or all of an order's lines were cancelled: refunded and returned to stock.
+ *
+ * @generated from message checkoutsaga.events.v1.OrderCancelled
+ */
+export type OrderCancelled = Message<"checkoutsaga.events.v1.OrderCancelled"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string cancellation_id = 3;
+   */
+  cancellationId: string;
+
+  /**
+   * @generated from field: repeated checkoutsaga.events.v1.EventLine lines = 4;
+   */
+  lines: EventLine[];
+
+  /**
+   * @generated from field: checkoutsaga.common.v1.Money refund = 5;
+   */
+  refund?: Money | undefined;
+
+  /**
+   * The order's status after it: CANCELLED once every line is.
+   *
+   * @generated from field: string order_status = 6;
+   */
+  orderStatus: string;
+
+  /**
+   * @generated from field: string reason = 7;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp cancelled_at = 8;
+   */
+  cancelledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.events.v1.OrderCancelled.
+ * Use `create(OrderCancelledSchema)` to create a new message.
+ */
+export const OrderCancelledSchema: GenMessage<OrderCancelled> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_events_v1_events, 5);
 

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/orders/v1/orders.proto.
  */
 export const file_checkoutsaga_orders_v1_orders: GenFile = /*@__PURE__*/
-  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSJyCglPcmRlckl0ZW0SEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjEKCnVuaXRfcHJpY2UYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5IrUDCgVPcmRlchIKCgJpZBgBIAEoCRITCgtjaGVja291dF9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEjMKBnN0YXR1cxgEIAEoDjIjLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJTdGF0dXMSLAoFdG90YWwYBSABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjAKBWl0ZW1zGAYgAygLMiEuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckl0ZW0SQQoQc2hpcHBpbmdfYWRkcmVzcxgHIAEoCzInLmNoZWNrb3V0c2FnYS5jb21tb24udjEuU2hpcHBpbmdBZGRyZXNzEhIKCnBheW1lbnRfaWQYCCABKAkSLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoGdG90YWxzGAsgASgLMh4uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Ub3RhbHMieAoPR2V0T3JkZXJSZXF1ZXN0Ei8KCG9yZGVyX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI0Cgd1c2VyX2lkGAIgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCJAChBHZXRPcmRlclJlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlciLUAQoRTGlzdE9yZGVyc1JlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSNQoLY2hlY2tvdXRfaWQYAiABKAlCILpIHdgBAXIYEAEYQDISXltBLVphLXowLTkuXzotXSskEh8KCXBhZ2Vfc2l6ZRgDIAEoBUIMukgJ2AEBGgQYZCgBEjEKCnBhZ2VfdG9rZW4YBCABKAlCHbpIGtgBAXIVGIAIMhBeW0EtWmEtejAtOV8tXSskIlwKEkxpc3RPcmRlcnNSZXNwb25zZRItCgZvcmRlcnMYASADKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKMAQoYVXBkYXRlT3JkZXJTdGF0dXNSZXF1ZXN0Ei8KCG9yZGVyX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI/CgZzdGF0dXMYAiABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzQgq6SAeCAQQQASAAIkkKGVVwZGF0ZU9yZGVyU3RhdHVzUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyKpkBCgtPcmRlclN0YXR1cxIcChhPUkRFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZPUkRFUl9TVEFUVVNfQ09ORklSTUVEEAESGAoUT1JERVJfU1RBVFVTX1NISVBQRUQQAhIaChZPUkRFUl9TVEFUVVNfREVMSVZFUkVEEAMSGgoWT1JERVJfU1RBVFVTX0NBTkNFTExFRBAEMs0CCg1PcmRlcnNTZXJ2aWNlEl0KCEdldE9yZGVyEicuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPcmRlclJlcXVlc3QaKC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE9yZGVyUmVzcG9uc2USYwoKTGlzdE9yZGVycxIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuTGlzdE9yZGVyc1JlcXVlc3QaKi5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RPcmRlcnNSZXNwb25zZRJ4ChFVcGRhdGVPcmRlclN0YXR1cxIwLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuVXBkYXRlT3JkZXJTdGF0dXNSZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5VcGRhdGVPcmRlclN0YXR1c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSKOAQoJT3JkZXJJdGVtEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIaChJjYW5jZWxsZWRfcXVhbnRpdHkYBSABKAUivgEKEU9yZGVyU3RhdHVzQ2hhbmdlEjEKBGZyb20YASABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEi8KAnRvGAIgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIOCgZyZWFzb24YAyABKAkSDQoFYWN0b3IYBCABKAkSJgoCYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIs0BChFPcmRlckNhbmNlbGxhdGlvbhIXCg9jYW5jZWxsYXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEi0KBnJlZnVuZBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK6BAoFT3JkZXISCgoCaWQYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIzCgZzdGF0dXMYBCABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEiwKBXRvdGFsGAUgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIwCgVpdGVtcxgGIAMoCzIhLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJJdGVtEkEKEHNoaXBwaW5nX2FkZHJlc3MYByABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxISCgpwYXltZW50X2lkGAggASgJEi4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnRvdGFscxgLIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzEkEKDnN0YXR1c19oaXN0b3J5GAwgAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1c0NoYW5nZRJACg1jYW5jZWxsYXRpb25zGA0gAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiJ4Cg9HZXRPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIkAKEEdldE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyItQBChFMaXN0T3JkZXJzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBI1CgtjaGVja291dF9pZBgCIAEoCUIgukgd2AEBchgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHwoJcGFnZV9zaXplGAMgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgEIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiXAoSTGlzdE9yZGVyc1Jlc3BvbnNlEi0KBm9yZGVycxgBIAMoCzIdLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl0KEFNoaXBPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQQoRU2hpcE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyImAKE0RlbGl2ZXJPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRAoURGVsaXZlck9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyKpkBCgtPcmRlclN0YXR1cxIcChhPUkRFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZPUkRFUl9TVEFUVVNfQ09ORklSTUVEEAESGAoUT1JERVJfU1RBVFVTX1NISVBQRUQQAhIaChZPUkRFUl9TVEFUVVNfREVMSVZFUkVEEAMSGgoWT1JERVJfU1RBVFVTX0NBTkNFTExFRBAEMqADCg1PcmRlcnNTZXJ2aWNlEl0KCEdldE9yZGVyEicuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPcmRlclJlcXVlc3QaKC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE9yZGVyUmVzcG9uc2USYwoKTGlzdE9yZGVycxIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuTGlzdE9yZGVyc1JlcXVlc3QaKi5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RPcmRlcnNSZXNwb25zZRJgCglTaGlwT3JkZXISKC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLlNoaXBPcmRlclJlcXVlc3QaKS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLlNoaXBPcmRlclJlc3BvbnNlEmkKDERlbGl2ZXJPcmRlchIrLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuRGVsaXZlck9yZGVyUmVxdWVzdBosLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuRGVsaXZlck9yZGVyUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.orders.v1.OrderItem
@@ -40,6 +40,13 @@ export type OrderItem = Message<"checkoutsaga.orders.v1.OrderItem"> & {
    * @generated from field: checkoutsaga.common.v1.Money unit_price = 4;
    */
   unitPrice?: Money | undefined;
+
+  /**
+   * Units of this line taken back by cancellations; 0..quantity.
+   *
+   * @generated from field: int32 cancelled_quantity = 5;
+   */
+  cancelledQuantity: number;
 };
 
 /**
@@ -48,6 +55,90 @@ export type OrderItem = Message<"checkoutsaga.orders.v1.OrderItem"> & {
  */
 export const OrderItemSchema: GenMessage<OrderItem> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_orders_v1_orders, 0);
+
+/**
+ * One change of an order's status, oldest first on the order.
+ *
+ * @generated from message checkoutsaga.orders.v1.OrderStatusChange
+ */
+export type OrderStatusChange = Message<"checkoutsaga.orders.v1.OrderStatusChange"> & {
+  /**
+   * UNSPECIFIED on the first change: the order was placed CONFIRMED.
+   *
+   * @generated from field: checkoutsaga.orders.v1.OrderStatus from = 1;
+   */
+  from: OrderStatus;
+
+  /**
+   * @generated from field: checkoutsaga.orders.v1.OrderStatus to = 2;
+   */
+  to: OrderStatus;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * Who made it: "user:<id>" for a person (an admin), "service:<name>" for a service.
+   *
+   * @generated from field: string actor = 4;
+   */
+  actor: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 5;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.OrderStatusChange.
+ * Use `create(OrderStatusChangeSchema)` to create a new message.
+ */
+export const OrderStatusChangeSchema: GenMessage<OrderStatusChange> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 1);
+
+/**
+ * Some or all of an order's lines taken back: refunded and restocked by the cancellation saga.
+ *
+ * @generated from message checkoutsaga.orders.v1.OrderCancellation
+ */
+export type OrderCancellation = Message<"checkoutsaga.orders.v1.OrderCancellation"> & {
+  /**
+   * @generated from field: string cancellation_id = 1;
+   */
+  cancellationId: string;
+
+  /**
+   * The cancellation saga's state.
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * @generated from field: checkoutsaga.common.v1.Money refund = 3;
+   */
+  refund?: Money | undefined;
+
+  /**
+   * @generated from field: repeated checkoutsaga.orders.v1.OrderItem lines = 4;
+   */
+  lines: OrderItem[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 5;
+   */
+  createdAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.OrderCancellation.
+ * Use `create(OrderCancellationSchema)` to create a new message.
+ */
+export const OrderCancellationSchema: GenMessage<OrderCancellation> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 2);
 
 /**
  * @generated from message checkoutsaga.orders.v1.Order
@@ -109,6 +200,20 @@ export type Order = Message<"checkoutsaga.orders.v1.Order"> & {
    * @generated from field: checkoutsaga.common.v1.Totals totals = 11;
    */
   totals?: Totals | undefined;
+
+  /**
+   * Every status the order went through, oldest first.
+   *
+   * @generated from field: repeated checkoutsaga.orders.v1.OrderStatusChange status_history = 12;
+   */
+  statusHistory: OrderStatusChange[];
+
+  /**
+   * Oldest first; none until the cancellation saga takes lines back.
+   *
+   * @generated from field: repeated checkoutsaga.orders.v1.OrderCancellation cancellations = 13;
+   */
+  cancellations: OrderCancellation[];
 };
 
 /**
@@ -116,7 +221,7 @@ export type Order = Message<"checkoutsaga.orders.v1.Order"> & {
  * Use `create(OrderSchema)` to create a new message.
  */
 export const OrderSchema: GenMessage<Order> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 1);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 3);
 
 /**
  * @generated from message checkoutsaga.orders.v1.GetOrderRequest
@@ -138,7 +243,7 @@ export type GetOrderRequest = Message<"checkoutsaga.orders.v1.GetOrderRequest"> 
  * Use `create(GetOrderRequestSchema)` to create a new message.
  */
 export const GetOrderRequestSchema: GenMessage<GetOrderRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 2);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 4);
 
 /**
  * @generated from message checkoutsaga.orders.v1.GetOrderResponse
@@ -155,7 +260,7 @@ export type GetOrderResponse = Message<"checkoutsaga.orders.v1.GetOrderResponse"
  * Use `create(GetOrderResponseSchema)` to create a new message.
  */
 export const GetOrderResponseSchema: GenMessage<GetOrderResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 3);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 5);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ListOrdersRequest
@@ -191,7 +296,7 @@ export type ListOrdersRequest = Message<"checkoutsaga.orders.v1.ListOrdersReques
  * Use `create(ListOrdersRequestSchema)` to create a new message.
  */
 export const ListOrdersRequestSchema: GenMessage<ListOrdersRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 4);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 6);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ListOrdersResponse
@@ -215,34 +320,36 @@ export type ListOrdersResponse = Message<"checkoutsaga.orders.v1.ListOrdersRespo
  * Use `create(ListOrdersResponseSchema)` to create a new message.
  */
 export const ListOrdersResponseSchema: GenMessage<ListOrdersResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 5);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 7);
 
 /**
- * @generated from message checkoutsaga.orders.v1.UpdateOrderStatusRequest
+ * @generated from message checkoutsaga.orders.v1.ShipOrderRequest
  */
-export type UpdateOrderStatusRequest = Message<"checkoutsaga.orders.v1.UpdateOrderStatusRequest"> & {
+export type ShipOrderRequest = Message<"checkoutsaga.orders.v1.ShipOrderRequest"> & {
   /**
    * @generated from field: string order_id = 1;
    */
   orderId: string;
 
   /**
-   * @generated from field: checkoutsaga.orders.v1.OrderStatus status = 2;
+   * Why, for the status history (a carrier and tracking number, say); "shipped" when empty.
+   *
+   * @generated from field: string reason = 2;
    */
-  status: OrderStatus;
+  reason: string;
 };
 
 /**
- * Describes the message checkoutsaga.orders.v1.UpdateOrderStatusRequest.
- * Use `create(UpdateOrderStatusRequestSchema)` to create a new message.
+ * Describes the message checkoutsaga.orders.v1.ShipOrderRequest.
+ * Use `create(ShipOrderRequestSchema)` to create a new message.
  */
-export const UpdateOrderStatusRequestSchema: GenMessage<UpdateOrderStatusRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 6);
+export const ShipOrderRequestSchema: GenMessage<ShipOrderRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 8);
 
 /**
- * @generated from message checkoutsaga.orders.v1.UpdateOrderStatusResponse
+ * @generated from message checkoutsaga.orders.v1.ShipOrderResponse
  */
-export type UpdateOrderStatusResponse = Message<"checkoutsaga.orders.v1.UpdateOrderStatusResponse"> & {
+export type ShipOrderResponse = Message<"checkoutsaga.orders.v1.ShipOrderResponse"> & {
   /**
    * @generated from field: checkoutsaga.orders.v1.Order order = 1;
    */
@@ -250,11 +357,52 @@ export type UpdateOrderStatusResponse = Message<"checkoutsaga.orders.v1.UpdateOr
 };
 
 /**
- * Describes the message checkoutsaga.orders.v1.UpdateOrderStatusResponse.
- * Use `create(UpdateOrderStatusResponseSchema)` to create a new message.
+ * Describes the message checkoutsaga.orders.v1.ShipOrderResponse.
+ * Use `create(ShipOrderResponseSchema)` to create a new message.
  */
-export const UpdateOrderStatusResponseSchema: GenMessage<UpdateOrderStatusResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 7);
+export const ShipOrderResponseSchema: GenMessage<ShipOrderResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 9);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.DeliverOrderRequest
+ */
+export type DeliverOrderRequest = Message<"checkoutsaga.orders.v1.DeliverOrderRequest"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * Why, for the status history; "delivered" when empty.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.DeliverOrderRequest.
+ * Use `create(DeliverOrderRequestSchema)` to create a new message.
+ */
+export const DeliverOrderRequestSchema: GenMessage<DeliverOrderRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 10);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.DeliverOrderResponse
+ */
+export type DeliverOrderResponse = Message<"checkoutsaga.orders.v1.DeliverOrderResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.orders.v1.Order order = 1;
+   */
+  order?: Order | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.DeliverOrderResponse.
+ * Use `create(DeliverOrderResponseSchema)` to create a new message.
+ */
+export const DeliverOrderResponseSchema: GenMessage<DeliverOrderResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 11);
 
 /**
  * @generated from enum checkoutsaga.orders.v1.OrderStatus
@@ -317,12 +465,26 @@ export const OrdersService: GenService<{
     output: typeof ListOrdersResponseSchema;
   },
   /**
-   * @generated from rpc checkoutsaga.orders.v1.OrdersService.UpdateOrderStatus
+   * Admin only: CONFIRMED → SHIPPED; FAILED_PRECONDITION ORDER_NOT_SHIPPABLE from any other
+   * status but SHIPPED (a retried call answers the shipped order and changes nothing).
+   *
+   * @generated from rpc checkoutsaga.orders.v1.OrdersService.ShipOrder
    */
-  updateOrderStatus: {
+  shipOrder: {
     methodKind: "unary";
-    input: typeof UpdateOrderStatusRequestSchema;
-    output: typeof UpdateOrderStatusResponseSchema;
+    input: typeof ShipOrderRequestSchema;
+    output: typeof ShipOrderResponseSchema;
+  },
+  /**
+   * Admin only: SHIPPED → DELIVERED; FAILED_PRECONDITION ORDER_NOT_DELIVERABLE from any other
+   * status but DELIVERED (a retried call answers the delivered order and changes nothing).
+   *
+   * @generated from rpc checkoutsaga.orders.v1.OrdersService.DeliverOrder
+   */
+  deliverOrder: {
+    methodKind: "unary";
+    input: typeof DeliverOrderRequestSchema;
+    output: typeof DeliverOrderResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_orders_v1_orders, 0);
