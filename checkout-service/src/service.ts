@@ -179,6 +179,7 @@ export async function startCheckoutService(
         commands,
         notifications: createPaymentNotifications({ ...drivers, payments }),
         store,
+        logger,
       }),
       callPolicy: checkoutCallPolicy,
       checks: {

@@ -1,4 +1,10 @@
-import { createServiceClient, createServiceTransport, type RpcServer, startRpcServer } from "@checkout-saga/shared";
+import {
+  createServiceClient,
+  createServiceTransport,
+  errorDetail,
+  type RpcServer,
+  startRpcServer,
+} from "@checkout-saga/shared";
 import { CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
@@ -47,6 +53,8 @@ let downstream: RealDownstream;
 let hanging: Awaited<ReturnType<typeof startHangingPayments>>;
 const services: Array<{ stop(): Promise<void> }> = [];
 let payments: RpcServer | undefined;
+
+const errorReason = (err: ConnectError) => errorDetail(err)?.reason;
 
 beforeAll(async () => {
   downstream = await startRealDownstream();
@@ -174,5 +182,33 @@ describe("a payment service that hangs", () => {
     expect(failed.needsAttention).toBe(false);
     expect((await checkout.client.listCheckouts({ needsAttention: true })).checkouts).toEqual([]);
     expect(await downstream.effectsOf(checkoutId)).toEqual({ reservations: ["RELEASED"], payments: ["VOIDED"] });
+  });
+  it("lets an operator retry a flagged compensation now, rather than after the attention pause", async () => {
+    const checkout = await startAgainstHangingPayments({
+      CHECKOUT_PAYMENT_DEADLINE_MS: "1",
+      CHECKOUT_RECOVERY_GRACE_MS: "0",
+      // Once flagged, recovery leaves it alone for an hour: only the operator's retry moves it.
+      CHECKOUT_ATTENTION_RETRY_MS: "3600000",
+      CHECKOUT_BREAKER_FAILURES: "1000",
+    });
+    hanging.faults.voidsHang = true;
+    const first = await checkout.client.initiateCheckout(checkoutRequest(await newCustomer("retried"), "retried"));
+    const checkoutId = first.checkout?.checkoutId ?? "";
+    await eventually("the compensation to be flagged", async () => {
+      const { checkout: c } = await checkout.client.getCheckout({ checkoutId });
+      return c?.needsAttention ? c : undefined;
+    });
+
+    hanging.faults.voidsHang = false;
+    const { checkout: retried } = await checkout.client.retryCheckout({ checkoutId });
+    expect([retried?.status, retried?.needsAttention]).toEqual([CheckoutStatus.FAILED, false]);
+    expect(await downstream.effectsOf(checkoutId)).toEqual({ reservations: ["RELEASED"], payments: ["VOIDED"] });
+
+    const again = await checkout.client.retryCheckout({ checkoutId }).catch((err: unknown) => ConnectError.from(err));
+    expect(again).toBeInstanceOf(ConnectError);
+    expect([(again as ConnectError).code, errorReason(again as ConnectError)]).toEqual([
+      Code.FailedPrecondition,
+      "CHECKOUT_FINISHED",
+    ]);
   });
 });

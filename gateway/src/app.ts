@@ -25,6 +25,7 @@ import { userAssertion } from "./middleware/user-assertion.js";
 import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
+import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
@@ -182,6 +183,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   // Operators' routes: one guard for all of /admin, so a route added there cannot forget it.
   api.use("/admin/*", ...authenticated, adminOnly());
   api.route("/admin/orders", adminOrderRoutes(clients));
+  api.route("/admin/checkouts", adminCheckoutRoutes(clients));
 
   app.route("/api/v1", api);
   registerSecuritySchemes(app);

@@ -227,6 +227,10 @@ function compare(doc: Json, input: RestInput, field: DescField, where: string): 
     }
     return;
   }
+  if (field.fieldKind === "enum") {
+    compareEnum(input, field, rules, where);
+    return;
+  }
   expect(constraintsOf(resolve(doc, input.schema)), where).toEqual(keywordsOf(rules, where));
   const zero =
     field.fieldKind === "list"
@@ -247,6 +251,40 @@ function compare(doc: Json, input: RestInput, field: DescField, where: string): 
     expect(gateway, `${where} = ${JSON.stringify(sent)}: the gateway and the service agree`).toBe(
       serviceAccepts(field, value),
     );
+  }
+}
+
+/**
+ * An enum travels by its values' names without the enum's prefix (COMPLETED for
+ * CHECKOUT_STATUS_COMPLETED); its zero value stands for "absent". Only `defined_only` (plus
+ * in / not_in) can be said of such a name, and REST lists exactly the names the service takes.
+ */
+function compareEnum(
+  input: RestInput,
+  field: DescField & { fieldKind: "enum" },
+  rules: Map<string, unknown>,
+  where: string,
+) {
+  const prefix = `${field.enum.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}_`;
+  const restName = (protoName: string) => protoName.slice(prefix.length);
+  for (const rule of rules.keys()) {
+    if (!["ignore", "enum.defined_only", "enum.in", "enum.not_in"].includes(rule)) {
+      throw new Error(`${where}: rule ${rule} has no JSON Schema keyword`);
+    }
+  }
+  const accepted = field.enum.values.filter((v) => v.number !== 0 && serviceAccepts(field, v.number));
+  expect(input.schema.enum, `${where}: REST names the values the service accepts`).toEqual(
+    accepted.map((v) => restName(v.name)),
+  );
+  expect(input.required, `${where}: optional, its zero value meaning "absent"`).toBe(false);
+  for (const v of field.enum.values) {
+    const name = restName(v.name);
+    expect(input.zod.safeParse(name).success, `${where} = ${name}`).toBe(
+      v.number !== 0 && serviceAccepts(field, v.number),
+    );
+  }
+  for (const sent of ["", "0", "1", "completed", field.enum.values[1]?.name ?? "", "UNKNOWN"]) {
+    expect(input.zod.safeParse(sent).success, `${where} = ${JSON.stringify(sent)}`).toBe(false);
   }
 }
 

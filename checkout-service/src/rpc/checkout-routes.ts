@@ -1,5 +1,13 @@
 import { create } from "@bufbuild/protobuf";
-import { actingUser, fromShippingAddressProto, isUuid, newestFirstPageToken, pageSize } from "@checkout-saga/shared";
+import {
+  actingUser,
+  callActor,
+  fromShippingAddressProto,
+  isUuid,
+  type Logger,
+  newestFirstPageToken,
+  pageSize,
+} from "@checkout-saga/shared";
 import {
   CheckoutService,
   InitiateCheckoutResponseSchema,
@@ -15,10 +23,11 @@ export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
   notifications: PaymentNotifications;
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
+  logger: Logger;
 }
 
 /** Checkouts of the user the call acts for (checkout-call-policy.ts); "" there: an admin's call, any user's. */
-export function checkoutRoutes({ commands, notifications, store }: CheckoutRoutesDeps) {
+export function checkoutRoutes({ commands, notifications, store, logger }: CheckoutRoutesDeps) {
   /** Unknown, malformed and other users' checkouts all look the same: not found. */
   async function findCheckout(checkoutId: string, userId = "") {
     const session = isUuid(checkoutId) ? await store.load(checkoutId) : undefined;
@@ -54,6 +63,15 @@ export function checkoutRoutes({ commands, notifications, store }: CheckoutRoute
       async advanceCheckout(req) {
         await findCheckout(req.checkoutId);
         return { checkout: toCheckoutMessage(await commands.advance(req.checkoutId), { history: true }) };
+      },
+
+      async retryCheckout(req, ctx) {
+        await findCheckout(req.checkoutId);
+        const actor = callActor(ctx);
+        logger.info({ checkoutId: req.checkoutId, actor }, "checkout retried by an operator");
+        const session = await commands.retry(req.checkoutId);
+        logger.info({ checkoutId: session.id, status: session.status, actor }, `retried checkout: ${session.status}`);
+        return { checkout: toCheckoutMessage(session, { history: true }) };
       },
 
       async listCheckouts(req, ctx) {

@@ -212,6 +212,32 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
       }
       return driveLeased(deps, session, owner, 1);
     },
+
+    /**
+     * An operator's "retry now": drives an unfinished checkout at once, as recovery would on its
+     * next pass, instead of waiting for it (a compensation that needs attention rests between
+     * passes). It ends where recovery's drive would: final, waiting, or flagged again.
+     */
+    async retry(checkoutId: string): Promise<CheckoutSession> {
+      const session = await store.load(checkoutId);
+      if (!session) throw checkoutNotFound(checkoutId);
+      const metadata = { checkout_id: checkoutId, checkout_status: session.status };
+      if (isFinished(session.status)) {
+        throw failedPrecondition("CHECKOUT_FINISHED", `checkout ${checkoutId} is ${session.status}: nothing to retry`, {
+          metadata,
+        });
+      }
+      if (session.stepMode) {
+        throw failedPrecondition("STEP_MODE", "this checkout is in step mode: AdvanceCheckout steps it", { metadata });
+      }
+      const owner = newLeaseOwner();
+      if (!(await store.claimLease(checkoutId, owner))) {
+        throw new DomainError("aborted", "CHECKOUT_BUSY", "another driver is moving this checkout right now", {
+          metadata,
+        });
+      }
+      return driveLeased(deps, session, owner, Number.POSITIVE_INFINITY);
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { type Checkout, CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
-import { CHECKOUT_STATUSES, type CheckoutJson } from "../openapi/schemas.js";
+import { type AdminCheckoutJson, CHECKOUT_STATUSES, type CheckoutJson } from "../openapi/schemas.js";
 import { isoTime, moneyJson, totalsJson } from "./json.js";
 
 /** "INVENTORY_RESERVED": the plain state name, as the contract's state machine spells it. */
@@ -43,6 +43,18 @@ export function checkoutJson(c: Checkout, options: { history: boolean }): Checko
           })),
         }
       : {}),
+  };
+}
+
+/** A checkout as operators see it: the customer's view plus whose it is, its saga's ids and its attention flag. */
+export function adminCheckoutJson(c: Checkout, options: { history: boolean }): AdminCheckoutJson {
+  return {
+    ...checkoutJson(c, options),
+    user_id: c.userId,
+    reservation_id: c.reservationId,
+    payment_id: c.paymentId,
+    step_mode: c.stepMode,
+    needs_attention: c.needsAttention,
   };
 }
 

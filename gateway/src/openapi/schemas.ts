@@ -222,6 +222,37 @@ export const CheckoutSchema = z
     },
   });
 
+/** A checkout as operators see it: whose it is, its saga's ids and whether it needs attention. */
+const adminCheckoutExample = {
+  checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
+  user_id: "alice",
+  status: "COMPENSATING",
+  total: usd(129999),
+  totals: { subtotal: usd(129999), points_redeemed: usd(0), total: usd(129999), tax: null },
+  items: [checkoutItemExample],
+  reservation_id: "5f0e2a8e-0c41-4c55-9a3e-2f8f3b1d6c10",
+  payment_id: "",
+  step_mode: false,
+  needs_attention: true,
+  created_at: "2026-01-01T00:00:00.000Z",
+  updated_at: "2026-01-01T00:00:02.000Z",
+};
+
+export const AdminCheckoutSchema = CheckoutSchema.extend({
+  user_id: z.string(),
+  reservation_id: z.string().openapi({ description: "Empty until the stock is reserved" }),
+  payment_id: z.string().openapi({ description: "Empty until a charge was made" }),
+  step_mode: z.boolean(),
+  needs_attention: z.boolean().openapi({
+    description:
+      "Its compensation keeps failing: recovery retries it now and then; retry it now after fixing the cause",
+  }),
+}).openapi("AdminCheckout", { example: adminCheckoutExample });
+
+export const AdminCheckoutPageSchema = z
+  .object({ items: z.array(AdminCheckoutSchema), next_page_token: z.string().nullable() })
+  .openapi("AdminCheckoutPage", { example: { items: [adminCheckoutExample], next_page_token: null } });
+
 export const AddressSchema = z
   .object({
     name: z.string(),
@@ -431,6 +462,8 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Transition: TransitionSchema,
   Totals: TotalsSchema,
   Checkout: CheckoutSchema,
+  AdminCheckout: AdminCheckoutSchema,
+  AdminCheckoutPage: AdminCheckoutPageSchema,
   NextAction: NextActionSchema,
   KonbiniDisplayDetails: KonbiniDisplayDetailsSchema,
   PaymentWebhook: PaymentWebhookSchema,
@@ -448,6 +481,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
 };
 
 export type MoneyJson = z.infer<typeof MoneySchema>;
+export type AdminCheckoutJson = z.infer<typeof AdminCheckoutSchema>;
 export type ProductJson = z.infer<typeof ProductSchema>;
 export type CartJson = z.infer<typeof CartSchema>;
 export type CartLineJson = z.infer<typeof CartLineSchema>;

@@ -7,6 +7,8 @@ import {
 import {
   GetCheckoutRequestSchema,
   InitiateCheckoutRequestSchema,
+  ListCheckoutsRequestSchema,
+  RetryCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
 import {
@@ -69,6 +71,13 @@ export const requestBindings = {
     bodyExample: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: exampleAddress },
   }),
   getCheckout: bindRpcRequest(GetCheckoutRequestSchema, {
+    params: { id: "checkout_id" },
+    paramExamples: { id: checkoutId },
+  }),
+  listAdminCheckouts: bindRpcRequest(ListCheckoutsRequestSchema, {
+    query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
+  }),
+  retryCheckout: bindRpcRequest(RetryCheckoutRequestSchema, {
     params: { id: "checkout_id" },
     paramExamples: { id: checkoutId },
   }),

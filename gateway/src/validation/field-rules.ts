@@ -32,6 +32,8 @@ export type FieldSpec =
   | { kind: "string"; minLength?: number; maxLength?: number; pattern?: string; oneOf?: string[] }
   | { kind: "integer"; minimum: number; maximum: number }
   | { kind: "boolean" }
+  /** A proto enum, by its values' short names (`COMPLETED` for CHECKOUT_STATUS_COMPLETED); never its zero value. */
+  | { kind: "enum"; values: Array<{ name: string; number: number }> }
   | { kind: "message"; message: DescMessage }
   | { kind: "list"; minItems?: number; maxItems?: number; items: FieldSpec };
 
@@ -132,6 +134,10 @@ export function fieldRule(field: DescField): FieldRule {
     if (rules.type.case !== undefined) refuse(rules.type.case);
     return { spec: messageSpec(field.message, refuse), required: rules.required };
   }
+  if (field.fieldKind === "enum") {
+    const spec = enumSpec(field, rules, refuse);
+    return { spec, required: rules.required };
+  }
   if (field.fieldKind !== "scalar") return refuse(`on a ${field.fieldKind} field`);
   if (rules.required) refuse("required on a scalar");
   const spec = scalarSpec(field.scalar, rules, refuse);
@@ -183,6 +189,28 @@ function scalarSpec(scalar: ScalarType, rules: FieldRules | undefined, refuse: (
     return { kind: "boolean" };
   }
   return refuse(`on a ${ScalarType[scalar]} field`);
+}
+
+/**
+ * An enum REST names by its values' short names (protobuf-es's localName: the enum's prefix
+ * dropped). Only defined values can be named, so the rules must say `defined_only`; the zero
+ * value (UNSPECIFIED) stands for "absent" and is not one of them: REST leaves the member out.
+ */
+function enumSpec(
+  field: DescField & { fieldKind: "enum" },
+  rules: FieldRules,
+  refuse: (what: string) => never,
+): FieldSpec {
+  const r = typedRules(rules, "enum", refuse);
+  for (const name of r.keys()) if (!["defined_only", "in", "not_in"].includes(name)) refuse(`enum.${name}`);
+  if (r.get("defined_only") !== true)
+    refuse("enum without defined_only: REST names values, it cannot send undefined numbers");
+  const only = r.get("in") as number[] | undefined;
+  const not = (r.get("not_in") as number[] | undefined) ?? [];
+  const values = field.enum.values
+    .filter((v) => v.number !== 0 && (only === undefined || only.includes(v.number)) && !not.includes(v.number))
+    .map((v) => ({ name: v.localName, number: v.number }));
+  return { kind: "enum", values };
 }
 
 /** Whether the field's zero value ("" / 0 / false) passes its rules: then REST may leave it out. */

@@ -142,6 +142,8 @@ function toInit(value: unknown, field: DescField): unknown {
   }
   if (field.fieldKind === "message") return messageInit(value, field.message);
   if (field.fieldKind === "scalar") return scalarInit(value, field.scalar);
+  // The rules allowed only defined values' short names (field-rules.ts).
+  if (field.fieldKind === "enum") return field.enum.values.find((v) => v.localName === value)?.number;
   throw new Error(`${field.parent.typeName}.${field.name}: a ${field.fieldKind} field has no REST form`);
 }
 

@@ -83,6 +83,13 @@ const integerTextSchema = (spec: Extract<FieldSpec, { kind: "integer" }>) =>
     .pipe(integerSchema(spec))
     .openapi({ type: "integer", minimum: spec.minimum, maximum: spec.maximum });
 
+/** A boolean sent as text (query, header): exactly `true` or `false`. */
+const booleanTextSchema = () =>
+  z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .transform((text) => text === "true")
+    .openapi({ type: "boolean" });
+
 /** A value of the field's kind, checked by its rules; nested messages become named components. */
 function valueSchema(spec: FieldSpec, where: ValueLocation): z.ZodType {
   switch (spec.kind) {
@@ -91,8 +98,9 @@ function valueSchema(spec: FieldSpec, where: ValueLocation): z.ZodType {
     case "integer":
       return where === "body" ? integerSchema(spec) : integerTextSchema(spec);
     case "boolean":
-      if (where !== "body") throw new Error("a boolean outside a JSON body has no REST form here");
-      return z.boolean();
+      return where === "body" ? z.boolean() : booleanTextSchema();
+    case "enum":
+      return z.enum(spec.values.map((v) => v.name) as [string, ...string[]]);
     case "message":
       if (where !== "body") throw new Error(`${spec.message.typeName} outside a JSON body has no REST form`);
       return messageSchema(spec.message);

@@ -1,5 +1,6 @@
 import {
   actingUser,
+  callActor,
   invalidArgument,
   isUuid,
   type Logger,
@@ -11,7 +12,6 @@ import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import type { OrderMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
-import { callActor } from "./call-actor.js";
 import { toOrderMessage } from "./order-message.js";
 
 /**

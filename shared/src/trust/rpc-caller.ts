@@ -39,3 +39,13 @@ export function rpcCaller(ctx: HandlerContext): RpcCaller {
 
 /** The user the call acts for (see `RpcCaller.userId`): what handlers use instead of the request's `user_id`. */
 export const actingUser = (ctx: HandlerContext): string => rpcCaller(ctx).userId;
+
+/**
+ * Who makes a change, for audit records and logs: the person the gateway asserted (an admin),
+ * else the calling service's identity (`developer` from buf curl; `unverified` when credentials
+ * are off and the call carried none).
+ */
+export function callActor(ctx: HandlerContext): string {
+  const caller = rpcCaller(ctx);
+  return caller.assertedUser !== "" ? `user:${caller.assertedUser}` : `service:${caller.identity ?? "unverified"}`;
+}

@@ -1,0 +1,120 @@
+import { create } from "@bufbuild/protobuf";
+import { DomainError, toConnectError } from "@checkout-saga/shared";
+import {
+  CheckoutStatus,
+  type ListCheckoutsRequest,
+  type RetryCheckoutRequest,
+  RetryCheckoutResponseSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { describe, expect, it } from "vitest";
+import { buildCheckout, type Json, problemOf, startTestGateway } from "./fixture.js";
+
+/*
+ * The operators' checkout routes in front of a checkout service that records what it was asked:
+ * the admin guard, the query as the RPC request it becomes (enum and boolean parameters
+ * included), the operator's shape of a checkout, and the service's refusals as problems.
+ */
+
+function gatewayRecording() {
+  const listed: ListCheckoutsRequest[] = [];
+  const retried: RetryCheckoutRequest[] = [];
+  const gateway = startTestGateway({
+    services: () => ({
+      checkout: {
+        listCheckouts(req) {
+          listed.push(req);
+          const stuck = buildCheckout({ status: CheckoutStatus.COMPENSATING });
+          return {
+            checkouts: [{ ...stuck, userId: "bob", needsAttention: true, reservationId: "r-1" }],
+            nextPageToken: "",
+          };
+        },
+        retryCheckout(req) {
+          retried.push(req);
+          if (req.checkoutId.startsWith("0")) {
+            throw toConnectError(
+              new DomainError("failed_precondition", "CHECKOUT_FINISHED", `checkout ${req.checkoutId} is COMPLETED`),
+            );
+          }
+          return create(RetryCheckoutResponseSchema, {
+            checkout: { ...buildCheckout({ status: CheckoutStatus.FAILED }), checkoutId: req.checkoutId },
+          });
+        },
+      },
+    }),
+  });
+  return { gateway, listed, retried };
+}
+
+async function devToken(gateway: ReturnType<typeof startTestGateway>, userId: string, roles?: string[]) {
+  const res = await gateway.call("POST", "/dev/token", { user: null, body: { user_id: userId, roles } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as Json).token as string;
+}
+
+const as = (token: string) => ({ user: null, headers: { authorization: `Bearer ${token}` } });
+
+describe("GET /admin/checkouts", () => {
+  it("lists every user's checkouts for an admin, filtered by state, user and attention", async () => {
+    const { gateway, listed } = gatewayRecording();
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    const res = await gateway.call(
+      "GET",
+      "/admin/checkouts?status=COMPENSATING&needs_attention=true&user_id=bob",
+      as(admin),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Json;
+    expect(body.items).toMatchObject([
+      { user_id: "bob", status: "COMPENSATING", needs_attention: true, reservation_id: "r-1", step_mode: false },
+    ]);
+    expect(body.next_page_token).toBeNull();
+    expect(listed.map((r) => [r.status, r.needsAttention, r.userId])).toEqual([
+      [CheckoutStatus.COMPENSATING, true, "bob"],
+    ]);
+  });
+
+  it("refuses a customer (403) and parameters the document does not allow (400), asking nothing", async () => {
+    const { gateway, listed } = gatewayRecording();
+    const customer = await devToken(gateway, "alice");
+    const refused = await gateway.call("GET", "/admin/checkouts", as(customer));
+    expect(refused.status).toBe(403);
+    expect((await problemOf(refused)).type).toMatch(/admin-role-required$/);
+
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    for (const query of [
+      "status=CHECKOUT_STATUS_FAILED",
+      "status=UNSPECIFIED",
+      "status=failed",
+      "needs_attention=yes",
+    ]) {
+      const res = await gateway.call("GET", `/admin/checkouts?${query}`, as(admin));
+      expect([query, res.status]).toEqual([query, 400]);
+    }
+    expect(listed).toEqual([]);
+  });
+});
+
+describe("POST /admin/checkouts/{id}/retry", () => {
+  it("answers the checkout as the drive left it, with its history; a finished one is a 409 problem", async () => {
+    const { gateway, retried } = gatewayRecording();
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    const id = "9b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
+    const res = await gateway.call("POST", `/admin/checkouts/${id}/retry`, as(admin));
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Json).toMatchObject({ checkout_id: id, status: "FAILED", history: [] });
+
+    const finished = await gateway.call(
+      "POST",
+      "/admin/checkouts/0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42/retry",
+      as(admin),
+    );
+    expect(finished.status).toBe(409);
+    expect((await problemOf(finished)).type).toMatch(/checkout-finished$/);
+    expect(retried.map((r) => r.checkoutId)).toEqual([id, "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42"]);
+
+    const customer = await devToken(gateway, "alice");
+    expect((await gateway.call("POST", `/admin/checkouts/${id}/retry`, as(customer))).status).toBe(403);
+    expect(retried).toHaveLength(2);
+  });
+});
