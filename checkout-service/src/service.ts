@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import {
   type BusReadiness,
   busReadiness,
+  createOutboxQueries,
   createOutboxRelay,
   createOutboxRetention,
   createOutboxSignal,
@@ -179,6 +180,7 @@ export async function startCheckoutService(
         commands,
         notifications: createPaymentNotifications({ ...drivers, payments }),
         store,
+        outboxStatus: () => createOutboxQueries(sql).status(),
         logger,
       }),
       callPolicy: checkoutCallPolicy,

@@ -90,6 +90,12 @@ describe("checkout saga over RPC, on PostgreSQL", () => {
     await eventually("the row marked published", async () =>
       (await outboxOf(id))[0]?.published_at ? true : undefined,
     );
+
+    // Operators see it go out: GetOutboxStatus reads the same outbox.
+    const { status } = await checkout.client.getOutboxStatus({});
+    const [published] = await db`select max(id)::text as id from outbox where published_at is not null`;
+    expect(status).toMatchObject({ topic: "checkout-events", lastPublishedId: published?.id });
+    expect(status?.publishedLast5Minutes).toBeGreaterThanOrEqual(1n);
   });
 
   it("never returns or stores the payment token in the clear outside its column", async () => {

@@ -27,6 +27,7 @@ import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
+import { adminOutboxRoutes } from "./routes/admin-outbox.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { devPaymentRoutes } from "./routes/dev-payments.js";
@@ -184,6 +185,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   api.use("/admin/*", ...authenticated, adminOnly());
   api.route("/admin/orders", adminOrderRoutes(clients));
   api.route("/admin/checkouts", adminCheckoutRoutes(clients));
+  api.route("/admin/outbox", adminOutboxRoutes(clients));
 
   app.route("/api/v1", api);
   registerSecuritySchemes(app);

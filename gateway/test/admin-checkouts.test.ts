@@ -6,6 +6,7 @@ import {
   type RetryCheckoutRequest,
   RetryCheckoutResponseSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { buildCheckout, type Json, problemOf, startTestGateway } from "./fixture.js";
 
@@ -116,5 +117,51 @@ describe("POST /admin/checkouts/{id}/retry", () => {
     const customer = await devToken(gateway, "alice");
     expect((await gateway.call("POST", `/admin/checkouts/${id}/retry`, as(customer))).status).toBe(403);
     expect(retried).toHaveLength(2);
+  });
+});
+
+describe("GET /admin/outbox", () => {
+  it("shows each outbox's figures, and a service that does not answer as an error beside them", async () => {
+    const answering = startTestGateway({
+      services: () => ({
+        checkout: {
+          getOutboxStatus: () => ({
+            status: { topic: "checkout-events", pending: 2n, oldestPendingAgeSeconds: 1.5, publishedLastMinute: 7n },
+          }),
+        },
+      }),
+    });
+    const admin = await devToken(answering, "ops", ["admin"]);
+    const res = await answering.call("GET", "/admin/outbox", as(admin));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).outboxes).toEqual([
+      {
+        service: "checkout-service",
+        topic: "checkout-events",
+        pending: 2,
+        oldest_pending_at: null,
+        oldest_pending_age_seconds: null,
+        last_published_id: null,
+        last_published_at: null,
+        published_last_minute: 7,
+        published_last_5_minutes: 0,
+      },
+    ]);
+
+    const down = startTestGateway({
+      services: () => ({
+        checkout: {
+          getOutboxStatus() {
+            throw new ConnectError("checkout-service is unavailable", Code.Unavailable);
+          },
+        },
+      }),
+    });
+    const answer = await down.call("GET", "/admin/outbox", as(await devToken(down, "ops", ["admin"])));
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as Json).outboxes).toEqual([
+      { service: "checkout-service", error: "checkout-service is unavailable" },
+    ]);
+    expect((await down.call("GET", "/admin/outbox", as(await devToken(down, "alice")))).status).toBe(403);
   });
 });

@@ -24,6 +24,7 @@ export * from "./outbox/outbox-queries.js";
 export * from "./outbox/outbox-relay.js";
 export * from "./outbox/outbox-retention.js";
 export * from "./outbox/outbox-signal.js";
+export * from "./outbox/outbox-status-message.js";
 export * from "./outbox/outbox-table.js";
 export * from "./outbox/outbox-writer.js";
 export * from "./page-token.js";

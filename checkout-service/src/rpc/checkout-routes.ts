@@ -1,12 +1,15 @@
 import { create } from "@bufbuild/protobuf";
 import {
   actingUser,
+  CHECKOUT_EVENTS_TOPIC,
   callActor,
   fromShippingAddressProto,
   isUuid,
   type Logger,
   newestFirstPageToken,
+  type OutboxStatus,
   pageSize,
+  toOutboxStatusMessage,
 } from "@checkout-saga/shared";
 import {
   CheckoutService,
@@ -23,11 +26,13 @@ export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
   notifications: PaymentNotifications;
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
+  /** The outbox's status, for operators. */
+  outboxStatus: () => Promise<OutboxStatus>;
   logger: Logger;
 }
 
 /** Checkouts of the user the call acts for (checkout-call-policy.ts); "" there: an admin's call, any user's. */
-export function checkoutRoutes({ commands, notifications, store, logger }: CheckoutRoutesDeps) {
+export function checkoutRoutes({ commands, notifications, store, outboxStatus, logger }: CheckoutRoutesDeps) {
   /** Unknown, malformed and other users' checkouts all look the same: not found. */
   async function findCheckout(checkoutId: string, userId = "") {
     const session = isUuid(checkoutId) ? await store.load(checkoutId) : undefined;
@@ -72,6 +77,10 @@ export function checkoutRoutes({ commands, notifications, store, logger }: Check
         const session = await commands.retry(req.checkoutId);
         logger.info({ checkoutId: session.id, status: session.status, actor }, `retried checkout: ${session.status}`);
         return { checkout: toCheckoutMessage(session, { history: true }) };
+      },
+
+      async getOutboxStatus() {
+        return { status: toOutboxStatusMessage(CHECKOUT_EVENTS_TOPIC, await outboxStatus()) };
       },
 
       async listCheckouts(req, ctx) {

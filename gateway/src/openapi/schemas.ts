@@ -253,6 +253,45 @@ export const AdminCheckoutPageSchema = z
   .object({ items: z.array(AdminCheckoutSchema), next_page_token: z.string().nullable() })
   .openapi("AdminCheckoutPage", { example: { items: [adminCheckoutExample], next_page_token: null } });
 
+const outboxExample = {
+  service: "checkout-service",
+  topic: "checkout-events",
+  pending: 3,
+  oldest_pending_at: "2026-01-01T00:00:00.000Z",
+  oldest_pending_age_seconds: 0.42,
+  last_published_id: "10234",
+  last_published_at: "2026-01-01T00:00:00.200Z",
+  published_last_minute: 240,
+  published_last_5_minutes: 1180,
+};
+
+export const OutboxStatusSchema = z
+  .object({
+    service: z.string(),
+    topic: z.string(),
+    pending: z.int().openapi({ description: "Rows the relay has not published yet" }),
+    oldest_pending_at: iso("2026-01-01T00:00:00.000Z").nullable(),
+    oldest_pending_age_seconds: z.number().nullable().openapi({ description: "By the database's clock" }),
+    last_published_id: z.string().nullable(),
+    last_published_at: iso("2026-01-01T00:00:00.200Z").nullable(),
+    published_last_minute: z.int(),
+    published_last_5_minutes: z.int(),
+  })
+  .openapi("OutboxStatus", { example: outboxExample });
+
+export const OutboxesSchema = z
+  .object({
+    outboxes: z.array(
+      z.union([
+        OutboxStatusSchema,
+        z.object({ service: z.string(), error: z.string().openapi({ description: "Why it did not answer" }) }),
+      ]),
+    ),
+  })
+  .openapi("Outboxes", {
+    example: { outboxes: [outboxExample, { service: "orders-service", error: "orders-service is unavailable" }] },
+  });
+
 export const AddressSchema = z
   .object({
     name: z.string(),
@@ -464,6 +503,8 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Checkout: CheckoutSchema,
   AdminCheckout: AdminCheckoutSchema,
   AdminCheckoutPage: AdminCheckoutPageSchema,
+  OutboxStatus: OutboxStatusSchema,
+  Outboxes: OutboxesSchema,
   NextAction: NextActionSchema,
   KonbiniDisplayDetails: KonbiniDisplayDetailsSchema,
   PaymentWebhook: PaymentWebhookSchema,
@@ -482,6 +523,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
 
 export type MoneyJson = z.infer<typeof MoneySchema>;
 export type AdminCheckoutJson = z.infer<typeof AdminCheckoutSchema>;
+export type OutboxStatusJson = z.infer<typeof OutboxStatusSchema>;
 export type ProductJson = z.infer<typeof ProductSchema>;
 export type CartJson = z.infer<typeof CartSchema>;
 export type CartLineJson = z.infer<typeof CartLineSchema>;

@@ -5,13 +5,15 @@
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file checkoutsaga/common/v1/common.proto.
  */
 export const file_checkoutsaga_common_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("CiNjaGVja291dHNhZ2EvY29tbW9uL3YxL2NvbW1vbi5wcm90bxIWY2hlY2tvdXRzYWdhLmNvbW1vbi52MSJCCgVNb25leRIjCghjdXJyZW5jeRgBIAEoCUIRukgOcgwyCl5bQS1aXXszfSQSFAoMYW1vdW50X21pbm9yGAIgASgDInsKB1RheExpbmUSFAoMcmF0ZV9wZXJjZW50GAEgASgFEi4KB3RheGFibGUYAiABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EioKA3RheBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkiUAoMVGF4QnJlYWtkb3duEhAKCGluY2x1ZGVkGAEgASgIEi4KBWxpbmVzGAIgAygLMh8uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5UYXhMaW5lItIBCgZUb3RhbHMSLwoIc3VidG90YWwYASABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjYKD3BvaW50c19yZWRlZW1lZBgCIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSLAoFdG90YWwYAyABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjEKA3RheBgEIAEoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVGF4QnJlYWtkb3duIl8KDExpbmVRdWFudGl0eRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIcCghxdWFudGl0eRgCIAEoBUIKukgHGgUY5wcoASKGCAoPU2hpcHBpbmdBZGRyZXNzEpMBCgRuYW1lGAEgASgJQoQBukiAAXJ+EAEYZDJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEkEKBXBob25lGAIgASgJQjK6SC9yLRAEGCAyJ15cKz9bMC05KCkuLV0oPzpbMC05ICgpLi1dKlswLTkoKS4tXSk/JBKaAQoLcG9zdGFsX2NvZGUYAyABKAlChAG6SIABcn4QARgQMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSlQEKBnJlZ2lvbhgEIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKTAQoEY2l0eRgFIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKVAQoFbGluZTEYBiABKAlChQG6SIEBcn8QARjIATJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEpIBCgVsaW5lMhgHIAEoCUKCAbpIf3J9GMgBMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSIgoHY291bnRyeRgIIAEoCUIRukgOcgwyCl5bQS1aXXsyfSQiyAEKC0Vycm9yRGV0YWlsEg4KBnJlYXNvbhgBIAEoCRJDCghtZXRhZGF0YRgCIAMoCzIxLmNoZWNrb3V0c2FnYS5jb21tb24udjEuRXJyb3JEZXRhaWwuTWV0YWRhdGFFbnRyeRIzCgVsaW5lcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJICgxMaW5lU2hvcnRhZ2USEgoKcHJvZHVjdF9pZBgBIAEoCRIRCglyZXF1ZXN0ZWQYAiABKAUSEQoJYXZhaWxhYmxlGAMgASgFYgZwcm90bzM", [file_buf_validate_validate]);
+  fileDesc("CiNjaGVja291dHNhZ2EvY29tbW9uL3YxL2NvbW1vbi5wcm90bxIWY2hlY2tvdXRzYWdhLmNvbW1vbi52MSJCCgVNb25leRIjCghjdXJyZW5jeRgBIAEoCUIRukgOcgwyCl5bQS1aXXszfSQSFAoMYW1vdW50X21pbm9yGAIgASgDInsKB1RheExpbmUSFAoMcmF0ZV9wZXJjZW50GAEgASgFEi4KB3RheGFibGUYAiABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EioKA3RheBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkiUAoMVGF4QnJlYWtkb3duEhAKCGluY2x1ZGVkGAEgASgIEi4KBWxpbmVzGAIgAygLMh8uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5UYXhMaW5lItIBCgZUb3RhbHMSLwoIc3VidG90YWwYASABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjYKD3BvaW50c19yZWRlZW1lZBgCIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSLAoFdG90YWwYAyABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjEKA3RheBgEIAEoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVGF4QnJlYWtkb3duIl8KDExpbmVRdWFudGl0eRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIcCghxdWFudGl0eRgCIAEoBUIKukgHGgUY5wcoASKGCAoPU2hpcHBpbmdBZGRyZXNzEpMBCgRuYW1lGAEgASgJQoQBukiAAXJ+EAEYZDJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEkEKBXBob25lGAIgASgJQjK6SC9yLRAEGCAyJ15cKz9bMC05KCkuLV0oPzpbMC05ICgpLi1dKlswLTkoKS4tXSk/JBKaAQoLcG9zdGFsX2NvZGUYAyABKAlChAG6SIABcn4QARgQMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSlQEKBnJlZ2lvbhgEIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKTAQoEY2l0eRgFIAEoCUKEAbpIgAFyfhABGGQyeF4oPzpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0oPzpbXlx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSpbXiBceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0pPyk/JBKVAQoFbGluZTEYBiABKAlChQG6SIEBcn8QARjIATJ4Xig/OlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSg/OlteXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKlteIFx4MDAtXHgxRlx4N0YtXHg5RuKAqi3igK7igaYt4oGpXSk/KT8kEpIBCgVsaW5lMhgHIAEoCUKCAbpIf3J9GMgBMnheKD86W14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKD86W15ceDAwLVx4MUZceDdGLVx4OUbigKot4oCu4oGmLeKBqV0qW14gXHgwMC1ceDFGXHg3Ri1ceDlG4oCqLeKAruKBpi3igaldKT8pPyQSIgoHY291bnRyeRgIIAEoCUIRukgOcgwyCl5bQS1aXXsyfSQiyAEKC0Vycm9yRGV0YWlsEg4KBnJlYXNvbhgBIAEoCRJDCghtZXRhZGF0YRgCIAMoCzIxLmNoZWNrb3V0c2FnYS5jb21tb24udjEuRXJyb3JEZXRhaWwuTWV0YWRhdGFFbnRyeRIzCgVsaW5lcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJICgxMaW5lU2hvcnRhZ2USEgoKcHJvZHVjdF9pZBgBIAEoCRIRCglyZXF1ZXN0ZWQYAiABKAUSEQoJYXZhaWxhYmxlGAMgASgFIpwCCgxPdXRib3hTdGF0dXMSDQoFdG9waWMYASABKAkSDwoHcGVuZGluZxgCIAEoAxI1ChFvbGRlc3RfcGVuZGluZ19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoab2xkZXN0X3BlbmRpbmdfYWdlX3NlY29uZHMYBCABKAESGQoRbGFzdF9wdWJsaXNoZWRfaWQYBSABKAkSNQoRbGFzdF9wdWJsaXNoZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEh0KFXB1Ymxpc2hlZF9sYXN0X21pbnV0ZRgHIAEoAxIgChhwdWJsaXNoZWRfbGFzdF81X21pbnV0ZXMYCCABKANiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * An amount of money: integer minor units (cents, yen) plus an ISO 4217 code. Never a float.
@@ -294,4 +296,65 @@ export type LineShortage = Message<"checkoutsaga.common.v1.LineShortage"> & {
  */
 export const LineShortageSchema: GenMessage<LineShortage> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_common_v1_common, 7);
+
+/**
+ * A service's transactional outbox at a glance, for operators: what waits for the relay, how
+ * long the oldest has waited, and how fast rows go out (by the database's clock).
+ *
+ * @generated from message checkoutsaga.common.v1.OutboxStatus
+ */
+export type OutboxStatus = Message<"checkoutsaga.common.v1.OutboxStatus"> & {
+  /**
+   * The topic the relay publishes to.
+   *
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * @generated from field: int64 pending = 2;
+   */
+  pending: bigint;
+
+  /**
+   * Unset when nothing is pending.
+   *
+   * @generated from field: google.protobuf.Timestamp oldest_pending_at = 3;
+   */
+  oldestPendingAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: double oldest_pending_age_seconds = 4;
+   */
+  oldestPendingAgeSeconds: number;
+
+  /**
+   * Empty until a row was published.
+   *
+   * @generated from field: string last_published_id = 5;
+   */
+  lastPublishedId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_published_at = 6;
+   */
+  lastPublishedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: int64 published_last_minute = 7;
+   */
+  publishedLastMinute: bigint;
+
+  /**
+   * @generated from field: int64 published_last_5_minutes = 8;
+   */
+  publishedLast5Minutes: bigint;
+};
+
+/**
+ * Describes the message checkoutsaga.common.v1.OutboxStatus.
+ * Use `create(OutboxStatusSchema)` to create a new message.
+ */
+export const OutboxStatusSchema: GenMessage<OutboxStatus> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_common_v1_common, 8);
 
