@@ -39,3 +39,13 @@ export function rpcCaller(ctx: HandlerContext): RpcCaller {
 
 /** The user the call acts for (see `RpcCaller.userId`): what handlers use instead of the request's `user_id`. */
 export const actingUser = (ctx: HandlerContext): string => rpcCaller(ctx).userId;
+
+/**
+ * Who makes a change, for audit records: the person the gateway asserted (`user:<id>`, an
+ * admin), else the calling service's identity (`service:developer` from buf curl;
+ * `service:unverified` when credentials are off and the call carried none).
+ */
+export function callActor(ctx: HandlerContext): string {
+  const caller = rpcCaller(ctx);
+  return caller.assertedUser !== "" ? `user:${caller.assertedUser}` : `service:${caller.identity ?? "unverified"}`;
+}
