@@ -77,7 +77,7 @@ describe("CreateProduct", () => {
   it("adds a sellable product with its prices and puts its initial stock in the inventory service", async () => {
     const products = await productsAs(admin);
     const { product } = await products.createProduct({ ...teaCup, taxClass: "reduced" });
-    expect(product).toMatchObject({ name: "Tea cup", sellable: true, price: { currency: "USD", amountMinor: 2400n } });
+    expect(product).toMatchObject({ name: "Tea cup", offSale: false, price: { currency: "USD", amountMinor: 2400n } });
     expect(product?.prices.map((p) => [p.currency, p.amountMinor])).toEqual([
       ["JPY", 3300n],
       ["USD", 2400n],
@@ -108,7 +108,7 @@ describe("CreateProduct", () => {
     });
     const after = await (await productsAs()).listProducts({ pageSize: 100 });
     expect(after.products).toHaveLength(before);
-    expect(after.products.find((p) => p.id === "1")?.sellable).toBe(true);
+    expect(after.products.find((p) => p.id === "1")?.offSale).toBe(false);
   });
 
   it("refuses two prices in one currency before anything is written", async () => {
@@ -145,7 +145,7 @@ describe("UpdateProduct", () => {
     expect(product?.prices).toHaveLength(1);
     // Unset fields stay as they are.
     const offSale = await products.updateProduct({ id: "2", sellable: false });
-    expect(offSale.product).toMatchObject({ sellable: false, description: "Wireless, now with USB-C" });
+    expect(offSale.product).toMatchObject({ offSale: true, description: "Wireless, now with USB-C" });
     // As the cart asks before writing a line.
     const cart = createServiceClient(ProductService, await trust.transportAs("cart-service", productsUrl));
     expect(await cart.validateProducts({ ids: ["1", "2"], currency: "USD" })).toMatchObject({

@@ -23,6 +23,6 @@ export function toProductMessage(p: Product, currency: string): ProductMessage {
     prices: p.prices.map(toMoneyProto),
     taxClass: taxClassMessage[p.taxClass],
     imageUrl: p.imageUrl,
-    sellable: p.sellable,
+    offSale: !p.sellable,
   });
 }
