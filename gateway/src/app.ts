@@ -26,6 +26,7 @@ import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openap
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
+import { adminProductRoutes } from "./routes/admin-products.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { devPaymentRoutes } from "./routes/dev-payments.js";
@@ -182,6 +183,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   // Operators' routes: one guard for all of /admin, so a route added there cannot forget it.
   api.use("/admin/*", ...authenticated, adminOnly());
   api.route("/admin/orders", adminOrderRoutes(clients));
+  api.route("/admin/products", adminProductRoutes(clients));
 
   app.route("/api/v1", api);
   registerSecuritySchemes(app);
