@@ -45,7 +45,7 @@ export function openSqliteCatalog(file: string, seed: Product[]): SqliteCatalog 
         .run();
     }
   };
-  const record = (tx: Tx, change: Omit<ProductChange, "at"> & { at: Date }) =>
+  const record = (tx: Tx, change: ProductChange) =>
     tx
       .insert(productChanges)
       .values({ ...change, details: JSON.stringify(change.details), at: change.at.toISOString() })
