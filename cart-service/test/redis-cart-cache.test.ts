@@ -97,7 +97,7 @@ describe("Redis cart cache", () => {
         return loaded;
       },
     };
-    const products = { check: async () => ({ missing: [], unpriced: [] }) };
+    const products = { check: async () => ({ missing: [], unpriced: [], unsellable: [] }) };
     const now = () => new Date();
     const instanceA = createCarts({
       store: gatedStore,

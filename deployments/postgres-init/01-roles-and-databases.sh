@@ -9,4 +9,5 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
   -v inventory_password="$INVENTORY_DB_PASSWORD" \
   -v payment_password="$PAYMENT_DB_PASSWORD" \
   -v orders_password="$ORDERS_DB_PASSWORD" \
+  -v product_password="$PRODUCT_DB_PASSWORD" \
   -f /docker-entrypoint-initdb.d/roles-and-databases.psql

@@ -33,6 +33,9 @@ import {
  * Keep this list short, with the reason next to each entry.
  */
 const KEEP_DEFAULT: Record<string, Record<string, string>> = {
+  "product-service": {
+    PRODUCT_DATABASE_PATH: "embedded mode's SQLite file; in containers the catalog lives in PostgreSQL",
+  },
   "cart-service": {
     CART_DATABASE_PATH: "embedded mode's SQLite file; in containers carts live in MongoDB (MONGODB_URI)",
     CART_CONSUMER_DELAY_MS:

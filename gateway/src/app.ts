@@ -28,6 +28,7 @@ import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
 import { adminOutboxRoutes } from "./routes/admin-outbox.js";
+import { adminProductRoutes } from "./routes/admin-products.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { devPaymentRoutes } from "./routes/dev-payments.js";
@@ -186,6 +187,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   api.route("/admin/orders", adminOrderRoutes(clients));
   api.route("/admin/checkouts", adminCheckoutRoutes(clients));
   api.route("/admin/outbox", adminOutboxRoutes(clients));
+  api.route("/admin/products", adminProductRoutes(clients));
 
   app.route("/api/v1", api);
   registerSecuritySchemes(app);

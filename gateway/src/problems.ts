@@ -27,6 +27,8 @@
  * | cart-conflict               | 409 | the cart kept changing under concurrent writes; try again |
  * | order-not-shippable         | 409 | ship an order that is not CONFIRMED (`order_id`, `order_status`) |
  * | order-not-deliverable       | 409 | deliver an order that is not SHIPPED (`order_id`, `order_status`) |
+ * | product-not-sellable        | 409 | add to a cart, or check out, a product an admin took off sale (`product_id`) |
+ * | stock-below-reserved        | 409 | an admin stock adjustment would leave fewer units on hand than checkouts hold (`product_id`, `reserved`, `lines`: the most that may be taken off as `available`) |
  * | conflict                    | 409 | another conflicting write (a service's FAILED_PRECONDITION / ABORTED without a known reason) |
  * | request-timeout             | 408 | the request line, headers or body did not arrive in time (Node's HTTP server) |
  * | payload-too-large           | 413 | the body exceeds GATEWAY_MAX_BODY_BYTES (`max_bytes`) |
@@ -35,6 +37,7 @@
  * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
  * | invalid-payment-method      | 422 | the payment method's members do not fit together: a card without a token or with a store, konbini with a token |
+ * | duplicate-currency          | 422 | an admin gave a product two prices in one currency (`currency`) |
  * | product-not-priced          | 422 | a product has no price in the cart's currency (`product_id`, `product_ids`, `currency`) |
  * | konbini-currency-unsupported | 422 | konbini takes JPY only (`currency`, `accepted`) |
  * | konbini-amount-out-of-range  | 422 | konbini takes totals of ¥120..¥300,000 (`amount_minor`, `min_amount_minor`, `max_amount_minor`) |
@@ -43,6 +46,7 @@
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |
  * | internal-error              | 500 | a fault of ours; details only in the logs (`request_id`) |
  * | step-failed                 | 503 | a service was briefly unavailable, nothing charged; retry with the same key after `Retry-After` (`checkout_id`) |
+ * | inventory-service-unavailable | 503 | a new product's stock could not be set; nothing was added to the catalog |
  * | service-unavailable         | 503 | a downstream service is unreachable, or readiness failed (`unavailable`) |
  * | upstream-timeout            | 504 | a downstream service did not answer in time |
  *
@@ -84,6 +88,9 @@ const titles: Record<string, string> = {
   "admin-role-required": "Admin role required",
   "order-not-shippable": "Order cannot be shipped",
   "order-not-deliverable": "Order cannot be delivered",
+  "product-not-sellable": "Product not for sale",
+  "stock-below-reserved": "Stock cannot go below what is reserved",
+  "duplicate-currency": "Two prices in one currency",
   "cart-line-limit": "Too many cart lines",
   "rate-limited": "Too many requests",
   "header-fields-too-large": "Request headers too large",

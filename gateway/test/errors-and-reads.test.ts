@@ -164,6 +164,7 @@ describe("products", () => {
       ],
       tax_class: "standard",
       image_url: "/l.png",
+      sellable: true,
       available: 5,
     });
   });

@@ -198,33 +198,57 @@ const zodMember = (object: z.ZodType, name: string): z.ZodType => {
   return member;
 };
 
+/** Compares a REST object with the message it stands for, member by member. */
+function compareMembers(doc: Json, object: Json, zod: z.ZodType, message: DescMessage, path: string, where: string) {
+  expect(Object.keys(object.properties).sort(), `${where}: the members are the message's fields`).toEqual(
+    message.fields.map((f) => f.name).sort(),
+  );
+  expect(constraintsOf(object), where).toEqual({});
+  for (const f of message.fields) {
+    compare(
+      doc,
+      {
+        path: `${path}.${f.name}`,
+        required: (object.required ?? []).includes(f.name),
+        schema: object.properties[f.name],
+        zod: zodMember(zod, f.name),
+        text: false,
+      },
+      f,
+      `${where}.${f.name}`,
+    );
+  }
+}
+
 /** Compares a REST input with the RPC field it feeds, recursing into messages. */
 function compare(doc: Json, input: RestInput, field: DescField, where: string): void {
   const rules = rulesOf(field);
   const ignored = rules.get("ignore") === Ignore.IF_ZERO_VALUE;
   if (field.fieldKind === "message") {
     expect(input.required, `${where}: required as its rule says`).toBe(rules.get("required") === true);
-    const object = resolve(doc, input.schema);
     const inner = (input.zod as unknown as { unwrap?: () => z.ZodType }).unwrap?.() ?? input.zod;
-    expect(Object.keys(object.properties).sort(), `${where}: the members are the message's fields`).toEqual(
-      field.message.fields.map((f) => f.name).sort(),
+    compareMembers(doc, resolve(doc, input.schema), inner, field.message, input.path, where);
+    return;
+  }
+  if (field.fieldKind === "list" && field.listKind === "message") {
+    // A list of messages (a product's prices): the list's own bounds, then each item as its message.
+    const { items, ...list } = constraintsOf(resolve(doc, input.schema));
+    expect(list, where).toEqual(keywordsOf(rules, where));
+    expect(input.required, `${where}: REST requires it exactly when the service refuses an empty list`).toBe(
+      !ignored && !serviceAccepts(field, []),
     );
-    expect(constraintsOf(object), where).toEqual({});
-    for (const f of field.message.fields) {
-      const member = object.properties[f.name];
-      compare(
-        doc,
-        {
-          path: `${input.path}.${f.name}`,
-          required: (object.required ?? []).includes(f.name),
-          schema: member,
-          zod: zodMember(inner, f.name),
-          text: false,
-        },
-        f,
-        `${where}.${f.name}`,
-      );
-    }
+    expect(items, `${where}: items are objects with no constraints of their own`).toEqual({});
+    // Optional and array wrappers both unwrap (zod 4): down to the item's object schema.
+    let element = input.zod as unknown as { unwrap?: () => unknown; shape?: unknown };
+    while (element.shape === undefined && element.unwrap) element = element.unwrap() as typeof element;
+    compareMembers(
+      doc,
+      resolve(doc, resolve(doc, input.schema).items),
+      element as unknown as z.ZodType,
+      field.message,
+      `${input.path}[]`,
+      where,
+    );
     return;
   }
   if (field.fieldKind === "enum") {

@@ -46,7 +46,7 @@ export function startInventoryService(
       const inventory = createPostgresInventory(sql, deps.clock ?? systemClock);
       scope.periodic(() => startReservationSweeper({ inventory, intervalMs: config.sweepIntervalMs, logger }));
       return {
-        routes: inventoryRoutes(inventory, { defaultTtlSeconds: config.reservationTtlSeconds }),
+        routes: inventoryRoutes(inventory, { defaultTtlSeconds: config.reservationTtlSeconds, logger }),
         callPolicy: inventoryCallPolicy,
         checks: { database: postgresReadiness(sql) },
       };

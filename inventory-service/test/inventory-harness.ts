@@ -4,6 +4,7 @@ import {
   createServiceClient,
   createServiceTransport,
   errorDetail,
+  type RpcCredentialSettings,
   type Sql,
 } from "@checkout-saga/shared";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
@@ -28,6 +29,8 @@ export function movableClock(): MovableClock {
 
 export interface InventoryHarness {
   readonly databaseUrl: string;
+  /** The service's RPC address. */
+  readonly url: string;
   readonly client: Client<typeof InventoryService>;
   readonly clock: MovableClock;
   /** Direct access to the service's database, to arrange stock and check invariants. */
@@ -40,7 +43,7 @@ export interface InventoryHarness {
 
 /** The real service on a fresh database (or the given one), on a free port, with a Connect client. */
 export async function startInventoryHarness(
-  options: { sweepIntervalMs?: number; databaseUrl?: string } = {},
+  options: { sweepIntervalMs?: number; databaseUrl?: string; credentials?: RpcCredentialSettings } = {},
 ): Promise<InventoryHarness> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase("inventory"));
   const clock = movableClock();
@@ -51,7 +54,7 @@ export async function startInventoryHarness(
       reservationTtlSeconds: 300,
       // An hour: effectively off unless a test asks for sweeping.
       sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000,
-      credentials: CREDENTIALS_OFF,
+      credentials: options.credentials ?? CREDENTIALS_OFF,
       logLevel: "silent",
     },
     testLogger("inventory-service"),
@@ -61,6 +64,7 @@ export async function startInventoryHarness(
   const sql = createPostgres(databaseUrl, { max: 2 });
   return {
     databaseUrl,
+    url: `http://127.0.0.1:${service.port}`,
     client,
     clock,
     sql,

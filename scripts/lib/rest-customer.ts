@@ -38,8 +38,9 @@ export class RestCustomer {
     return reply;
   }
 
-  async signIn(): Promise<void> {
-    const r = await this.call("POST", "/dev/token", { user_id: this.userId });
+  /** A dev token for this user, with `roles` (e.g. `admin`) when given. */
+  async signIn(roles?: string[]): Promise<void> {
+    const r = await this.call("POST", "/dev/token", { user_id: this.userId, ...(roles ? { roles } : {}) });
     if (r.status !== 200 && r.status !== 201) throw new Error(`no dev token for ${this.userId}: ${JSON.stringify(r)}`);
     this.token = r.body.token;
   }

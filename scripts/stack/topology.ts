@@ -51,7 +51,9 @@ export const SERVICES: ServiceSpec[] = [
     port: 50051,
     adminPortVar: "PRODUCT_ADMIN_PORT",
     adminPort: 9451,
+    // It calls inventory only for an admin's new product, so it need not wait for it.
     after: [],
+    database: "product",
   },
   {
     name: "inventory-service",
@@ -119,7 +121,7 @@ export const SERVICES: ServiceSpec[] = [
   },
 ];
 
-export const DATABASES = ["checkout", "inventory", "payment", "orders"] as const;
+export const DATABASES = ["checkout", "inventory", "payment", "orders", "product"] as const;
 export type DatabaseName = (typeof DATABASES)[number];
 
 /**

@@ -47,7 +47,7 @@ function isTooling(relative: string): boolean {
     segments.includes("dev") ||
     /\.(test|contract)\.ts$/.test(relative) ||
     path.basename(relative) === "testing.ts" ||
-    relative === "drizzle.config.ts"
+    /^drizzle(\.[a-z]+)?\.config\.ts$/.test(relative)
   );
 }
 

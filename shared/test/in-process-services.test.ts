@@ -61,6 +61,8 @@ describe("in-process services", () => {
             getProducts: {},
             listProducts: {},
             validateProducts: {},
+            createProduct: {},
+            updateProduct: {},
           }),
           checks: {},
         };

@@ -55,6 +55,8 @@ async function startProducts(credentials: RpcCredentialSettings): Promise<string
         getProducts: {},
         listProducts: {},
         validateProducts: {},
+        createProduct: {},
+        updateProduct: {},
       }),
       checks: {},
     }),

@@ -11,6 +11,8 @@ const callPolicy = defineCallPolicy(ProductService, {
   getProducts: {},
   listProducts: {},
   validateProducts: {},
+  createProduct: {},
+  updateProduct: {},
 });
 
 /** Whether something accepts TCP connections on the port right now. */

@@ -10,7 +10,7 @@ export function createProductCatalogClient(transport: Transport): ProductCatalog
     async check(productIds, currency) {
       try {
         const res = await client.validateProducts({ ids: productIds, currency });
-        return { missing: res.invalidIds, unpriced: res.unpricedIds };
+        return { missing: res.invalidIds, unpriced: res.unpricedIds, unsellable: res.unsellableIds };
       } catch (err) {
         // The caller cannot fix this; say which dependency failed and keep the cause for logs.
         throw new DomainError(

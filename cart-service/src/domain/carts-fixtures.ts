@@ -62,12 +62,13 @@ export const brokenCache: CartCache = {
   invalidate: () => Promise.reject(new Error("cache down")),
 };
 
-/** Products "1".."3" are sold in USD and JPY, "7" in USD only. */
-const catalog = (known: string[], usdOnly = ["7"]): ProductCatalog => ({
+/** Products "1".."3" are sold in USD and JPY, "7" in USD only; "8" exists but is off sale. */
+const catalog = (known: string[], usdOnly = ["7"], offSale = ["8"]): ProductCatalog => ({
   async check(ids, currency) {
     return {
-      missing: ids.filter((id) => !known.includes(id) && !usdOnly.includes(id)),
+      missing: ids.filter((id) => !known.includes(id) && !usdOnly.includes(id) && !offSale.includes(id)),
       unpriced: ids.filter((id) => usdOnly.includes(id) && currency !== "USD"),
+      unsellable: ids.filter((id) => offSale.includes(id)),
     };
   },
 });

@@ -48,6 +48,12 @@ describe("cart use cases", () => {
     expect(store.carts.get("u1")?.version).toBe(version);
   });
 
+  it("refuses to add a product an admin took off sale, and writes nothing", async () => {
+    const { carts, store } = setup();
+    expect(await failure(carts.addItem("u1", "8", 1))).toBe("failed_precondition/PRODUCT_NOT_SELLABLE");
+    expect(store.carts.get("u1")).toBeUndefined();
+  });
+
   it("refuses a currency a line's product is not sold in, and such a product in a cart of that currency", async () => {
     const { carts, store } = setup();
     await carts.addItem("u1", "7", 1);

@@ -193,13 +193,23 @@ export function createCarts(deps: CartsDeps): Carts {
     }
   }
 
-  /** Refuses products that do not exist (NOT_FOUND) or have no price in `currency` (PRODUCT_NOT_PRICED). */
-  async function requireSellable(productIds: string[], currency: string): Promise<void> {
+  /**
+   * Refuses products that do not exist (NOT_FOUND), are off sale when `adding` them
+   * (PRODUCT_NOT_SELLABLE; lines already in the cart may stay, the checkout refuses them), or have
+   * no price in `currency` (PRODUCT_NOT_PRICED).
+   */
+  async function requireSellable(productIds: string[], currency: string, adding: boolean): Promise<void> {
     if (productIds.length === 0) return;
-    const { missing, unpriced } = await products.check(productIds, currency);
+    const { missing, unpriced, unsellable } = await products.check(productIds, currency);
     const [gone] = missing;
     if (gone !== undefined) {
       throw notFound("PRODUCT_NOT_FOUND", `product ${gone} does not exist`, { metadata: { product_id: gone } });
+    }
+    const [offSale] = unsellable;
+    if (adding && offSale !== undefined) {
+      throw failedPrecondition("PRODUCT_NOT_SELLABLE", `product ${offSale} is not for sale`, {
+        metadata: { product_id: offSale },
+      });
     }
     const [first] = unpriced;
     if (first !== undefined) {
@@ -223,7 +233,7 @@ export function createCarts(deps: CartsDeps): Carts {
     async addItem(userId, productId, quantity) {
       const loaded = await store.load(userId);
       const currency = currencyOf(loaded);
-      await requireSellable([productId], currency);
+      await requireSellable([productId], currency, true);
       return write(
         userId,
         (current) => {
@@ -238,7 +248,7 @@ export function createCarts(deps: CartsDeps): Carts {
       currencyExponent(currency);
       const before = await store.load(userId);
       const checked = new Set(before?.items.map((l) => l.productId));
-      await requireSellable([...checked], currency);
+      await requireSellable([...checked], currency, false);
       return write(
         userId,
         (current) => {

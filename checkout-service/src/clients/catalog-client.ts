@@ -15,6 +15,7 @@ export function createCatalogClient(transport: Transport, timeoutMs: number, ret
           name: p.name,
           ...(p.price ? { price: fromMoneyProto(p.price) } : {}),
           taxClass: p.taxClass === TaxClass.REDUCED ? ("reduced" as const) : ("standard" as const),
+          sellable: !p.offSale,
         }));
       } catch (err) {
         throw lookupFailure("product", err);

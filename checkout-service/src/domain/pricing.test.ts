@@ -5,8 +5,8 @@ import { priceCart } from "./pricing.js";
 
 const usd = (amountMinor: number) => ({ currency: "USD", amountMinor });
 const yen = (amountMinor: number) => ({ currency: "JPY", amountMinor });
-const laptop: CatalogEntry = { id: "1", name: "Laptop", price: usd(129999), taxClass: "standard" };
-const mouse: CatalogEntry = { id: "2", name: "Mouse", price: usd(2999), taxClass: "standard" };
+const laptop: CatalogEntry = { id: "1", name: "Laptop", price: usd(129999), taxClass: "standard", sellable: true };
+const mouse: CatalogEntry = { id: "2", name: "Mouse", price: usd(2999), taxClass: "standard", sellable: true };
 
 describe("priceCart", () => {
   it("prices lines from the catalog and sums them in minor units; USD carries no tax breakdown", () => {
@@ -33,8 +33,8 @@ describe("priceCart", () => {
         { productId: "6", quantity: 3 },
       ],
       [
-        { id: "2", name: "Mouse", price: yen(1000), taxClass: "standard" },
-        { id: "6", name: "Matcha", price: yen(1620), taxClass: "reduced" },
+        { id: "2", name: "Mouse", price: yen(1000), taxClass: "standard", sellable: true },
+        { id: "6", name: "Matcha", price: yen(1620), taxClass: "reduced", sellable: true },
       ],
       "JPY",
     );
@@ -75,6 +75,12 @@ describe("priceCart", () => {
         reason: "PRODUCT_NOT_PRICED",
         context: { metadata: { product_id: "1", currency: "JPY" } },
       }),
+    );
+  });
+
+  it("names a product an admin took off sale, even one already in the cart", () => {
+    expect(() => priceCart([{ productId: "1", quantity: 1 }], [{ ...laptop, sellable: false }], "USD")).toThrow(
+      expect.objectContaining({ reason: "PRODUCT_NOT_SELLABLE", context: { metadata: { product_id: "1" } } }),
     );
   });
 });

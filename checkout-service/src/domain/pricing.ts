@@ -19,6 +19,8 @@ export interface CatalogEntry {
   name: string;
   price?: Amount;
   taxClass: TaxClass;
+  /** False once an admin took it off sale. */
+  sellable: boolean;
 }
 
 export interface PricedCart {
@@ -30,8 +32,8 @@ export interface PricedCart {
 
 /**
  * Prices the cart in its currency from the catalog, server-side: the client never states a
- * price. An empty cart, a product no longer in the catalog or no longer sold in the cart's
- * currency stops the checkout. The totals carry the tax contained per rate (consumption tax).
+ * price. An empty cart, a product no longer in the catalog, taken off sale by an admin, or no
+ * longer sold in the cart's currency stops the checkout. The totals carry the tax contained per rate (consumption tax).
  */
 export function priceCart(lines: CartLine[], catalog: CatalogEntry[], currency: string): PricedCart {
   if (lines.length === 0) throw failedPrecondition("CART_EMPTY", "the cart is empty");
@@ -41,6 +43,11 @@ export function priceCart(lines: CartLine[], catalog: CatalogEntry[], currency: 
     if (!product) {
       throw failedPrecondition("PRODUCT_NOT_FOUND", `product ${line.productId} is no longer in the catalog`, {
         metadata: { product_id: line.productId },
+      });
+    }
+    if (!product.sellable) {
+      throw failedPrecondition("PRODUCT_NOT_SELLABLE", `product ${product.id} is not for sale`, {
+        metadata: { product_id: product.id },
       });
     }
     const price = product.price;

@@ -15,6 +15,7 @@ export function productJson(p: Product, available: number): ProductJson {
     prices: p.prices.map(moneyJson),
     tax_class: p.taxClass === TaxClass.REDUCED ? "reduced" : "standard",
     image_url: p.imageUrl,
+    sellable: !p.offSale,
     available,
   };
 }

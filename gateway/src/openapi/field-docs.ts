@@ -50,6 +50,28 @@ const docs: Record<string, FieldDocs> = {
     description: "The `next_page_token` of the previous page",
   },
   "checkoutsaga.orders.v1.ListOrdersRequest.page_token": { description: "The `next_page_token` of the previous page" },
+  "checkoutsaga.product.v1.PriceInput": { example: { currency: "JPY", amount_minor: 3300 } },
+  "checkoutsaga.product.v1.PriceInput.amount_minor": {
+    description: "In the currency's minor units (JPY has none: 3300 is ¥3,300; USD has two)",
+  },
+  "checkoutsaga.product.v1.CreateProductRequest.prices": { description: "One price per currency it is sold in" },
+  "checkoutsaga.product.v1.CreateProductRequest.tax_class": {
+    description: "Which tax rate applies (JPY: standard 10%, reduced 8%); prices include the tax",
+    default: "standard",
+  },
+  "checkoutsaga.product.v1.CreateProductRequest.initial_stock": {
+    description: "Units for sale from the start (set in the inventory service before the product appears)",
+  },
+  "checkoutsaga.product.v1.UpdateProductRequest.prices": {
+    description: "When given, replaces every price; left out or empty, the prices stay",
+  },
+  "checkoutsaga.product.v1.UpdateProductRequest.sellable": {
+    description: "false takes the product off sale (still listed, cannot be added to a cart or bought)",
+  },
+  "checkoutsaga.inventory.v1.AdjustStockRequest.adjust": {
+    description: "Units put on the shelf; negative takes them off, never below what checkouts hold",
+    example: 24,
+  },
 };
 
 /** The docs of a field (`pkg.Message.field`) or message (`pkg.Message`); none when it has none. */

@@ -29,6 +29,7 @@ const productExample = {
   prices: [jpy(189800), usd(129999)],
   tax_class: "standard" as const,
   image_url: "/images/laptop.png",
+  sellable: true,
   available: 5,
 };
 
@@ -51,9 +52,21 @@ export const ProductSchema = z
       .enum(["standard", "reduced"])
       .openapi({ description: "Which tax rate applies (JPY: standard 10%, reduced 8%); prices include the tax" }),
     image_url: z.string(),
+    sellable: z.boolean().openapi({
+      description:
+        "False once an admin took it off sale: still listed, but it cannot be added to a cart or bought (409 product-not-sellable)",
+    }),
     available: z.int().min(0).openapi({ description: "The inventory service's current available count" }),
   })
   .openapi("Product", { example: productExample });
+
+export const StockSchema = z
+  .object({
+    product_id: z.string(),
+    available: z.int().min(0).openapi({ description: "Units for sale" }),
+    reserved: z.int().min(0).openapi({ description: "Units held by checkouts under way" }),
+  })
+  .openapi("Stock", { example: { product_id: "2", available: 210, reserved: 3 } });
 
 export const ProductPageSchema = z
   .object({ items: z.array(ProductSchema), next_page_token: z.string().nullable() })
@@ -495,6 +508,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Money: MoneySchema,
   Product: ProductSchema,
   ProductPage: ProductPageSchema,
+  Stock: StockSchema,
   CartLine: CartLineSchema,
   Cart: CartSchema,
   CheckoutItem: CheckoutItemSchema,

@@ -11,6 +11,7 @@ import {
   RetryCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
+import { AdjustStockRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import {
   DeliverOrderRequestSchema,
   GetOrderRequestSchema,
@@ -19,8 +20,10 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PayKonbiniRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
 import {
+  CreateProductRequestSchema,
   GetProductRequestSchema,
   ListProductsRequestSchema,
+  UpdateProductRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import { exampleAddress } from "../openapi/field-docs.js";
 import { bindRpcRequest } from "../validation/rpc-binding.js";
@@ -96,6 +99,42 @@ export const requestBindings = {
     body: { reason: "reason" },
     bodyName: "DeliverOrder",
     bodyExample: { reason: "signed for by the customer" },
+  }),
+  createProduct: bindRpcRequest(CreateProductRequestSchema, {
+    body: {
+      name: "name",
+      description: "description",
+      prices: "prices",
+      tax_class: "tax_class",
+      image_url: "image_url",
+      initial_stock: "initial_stock",
+    },
+    bodyName: "NewProduct",
+    bodyExample: {
+      name: "Tea cup",
+      description: "Hand-thrown stoneware",
+      prices: [
+        { currency: "JPY", amount_minor: 3300 },
+        { currency: "USD", amount_minor: 2400 },
+      ],
+      tax_class: "standard",
+      image_url: "https://images.example.com/products/tea-cup.jpg",
+      initial_stock: 10,
+    },
+  }),
+  updateProduct: bindRpcRequest(UpdateProductRequestSchema, {
+    params: { id: "id" },
+    paramExamples: { id: "2" },
+    body: { prices: "prices", description: "description", sellable: "sellable" },
+    bodyName: "ProductChange",
+    bodyExample: { prices: [{ currency: "USD", amount_minor: 3499 }], sellable: true },
+  }),
+  adjustStock: bindRpcRequest(AdjustStockRequestSchema, {
+    params: { id: "product_id" },
+    paramExamples: { id: "2" },
+    body: { adjust: "adjust", reason: "reason" },
+    bodyName: "StockAdjustment",
+    bodyExample: { adjust: 24, reason: "delivery from the supplier" },
   }),
   payKonbini: bindRpcRequest(PayKonbiniRequestSchema, {
     params: { confirmation_number: "confirmation_number" },

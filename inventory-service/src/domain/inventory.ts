@@ -1,5 +1,6 @@
 import type { Reservation, StockLevel } from "./reservation.js";
 import type { ReserveCommand } from "./reserve-request.js";
+import type { StockAdjustment } from "./stock-adjustment.js";
 import type { ReturnCommand, StockReturn } from "./stock-return.js";
 
 /**
@@ -24,6 +25,8 @@ export interface Inventory {
    * decideReturn); answers the return and the reservation as it now stands.
    */
   returnStock(command: ReturnCommand): Promise<{ stockReturn: StockReturn; reservation: Reservation }>;
+  /** Puts units on or takes them off the shelf, never below what is reserved (see adjustedStock); records it. */
+  adjustStock(adjustment: StockAdjustment): Promise<StockLevel>;
   /** Stock of the given products (unknown ones omitted), or of every product when none are given. */
   getStock(productIds: string[]): Promise<StockLevel[]>;
   /** Expires up to `limit` held reservations past their expiry, giving their stock back; returns how many. */

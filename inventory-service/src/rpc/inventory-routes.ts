@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { callActor, type Logger } from "@checkout-saga/shared";
 import { LineQuantitySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import {
   InventoryService,
@@ -11,6 +12,7 @@ import {
   StockSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
+
 import type { Inventory } from "../domain/inventory.js";
 import type { Reservation, ReservationStatus } from "../domain/reservation.js";
 import { parseReserveCommand } from "../domain/reserve-request.js";
@@ -19,6 +21,8 @@ import { parseReturnCommand, type StockReturn } from "../domain/stock-return.js"
 export interface InventoryRoutesOptions {
   /** Hold duration when a Reserve asks for 0 seconds. */
   defaultTtlSeconds: number;
+  /** Every stock adjustment is logged with who made it. */
+  logger: Logger;
 }
 
 export function inventoryRoutes(inventory: Inventory, options: InventoryRoutesOptions) {
@@ -56,6 +60,21 @@ export function inventoryRoutes(inventory: Inventory, options: InventoryRoutesOp
           }),
         );
         return { stockReturn: toReturnMessage(stockReturn), reservation: toMessage(reservation) };
+      },
+      async adjustStock(req, ctx) {
+        const actor = callActor(ctx);
+        const stock = await inventory.adjustStock({
+          productId: req.productId,
+          adjust: req.adjust,
+          reason: req.reason,
+          actor,
+        });
+        options.logger.info(
+          { productId: req.productId, adjust: req.adjust, reason: req.reason, actor, stock },
+          "stock adjusted by %s",
+          actor,
+        );
+        return { stock: create(StockSchema, stock) };
       },
     });
 }

@@ -14,6 +14,7 @@ import {
 } from "../domain/reservation-transitions.js";
 import { checkReturnable, type StockReturn, sameReturn, withReturned } from "../domain/stock-return.js";
 import { findShortages, outOfStock } from "../domain/stock-shortage.js";
+import { adjustStockInPostgres } from "./postgres-stock-adjustment.js";
 
 /** A pool or an open transaction: reads work on either. */
 type Queryable = postgres.ISql;
@@ -203,6 +204,8 @@ export function createPostgresInventory(sql: Sql, clock: Clock): Inventory {
         return { stockReturn, reservation: withReturned(reservation, command.lines) };
       });
     },
+
+    adjustStock: (adjustment) => adjustStockInPostgres(sql, clock, adjustment),
 
     async getStock(productIds) {
       const rows =

@@ -80,3 +80,19 @@ export const stockReturnLines = pgTable(
     check("stock_return_lines_quantity_positive", sql`${t.quantity} > 0`),
   ],
 );
+
+/** Stock put on or taken off the shelf by hand: one row per adjustment, with why and who. */
+export const stockAdjustments = pgTable(
+  "stock_adjustments",
+  {
+    id: uuid("id").primaryKey(),
+    productId: text("product_id")
+      .notNull()
+      .references(() => stock.productId),
+    adjust: integer("adjust").notNull(),
+    reason: text("reason").notNull(),
+    actor: text("actor").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("stock_adjustments_product_id_idx").on(t.productId, t.createdAt)],
+);

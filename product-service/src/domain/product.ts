@@ -9,6 +9,8 @@ export interface Product {
   prices: Amount[];
   taxClass: TaxClass;
   imageUrl: string;
+  /** False once an admin takes it off sale: still shown, never added to a cart or bought. */
+  sellable: boolean;
 }
 
 /** The product's price in `currency`, or undefined when it is not sold in it (never a converted guess). */
@@ -21,12 +23,39 @@ export interface ProductPage {
   nextCursor?: string;
 }
 
-/** Read side of the catalog, whatever stores it. */
+/** One recorded change to the catalog: who made it (`user:<id>` for an admin) and what it set. */
+export interface ProductChange {
+  productId: string;
+  actor: string;
+  action: "created" | "updated";
+  /** What the change set, as the admin sent it (prices in minor units). */
+  details: Record<string, unknown>;
+  at: Date;
+}
+
+/**
+ * The catalog, whatever stores it (SQLite in embedded mode, PostgreSQL in production). Every
+ * write records a ProductChange in the same transaction, so no change goes unattributed.
+ */
 export interface Catalog {
   get(id: string): Promise<Product | undefined>;
   getMany(ids: string[]): Promise<Product[]>;
   /** Products ordered by id, after `afterId`. */
   list(limit: number, afterId?: string): Promise<ProductPage>;
+  /** Adds a product (its id new to the catalog). */
+  create(product: Product, actor: string, at: Date): Promise<void>;
+  /** Applies `patch` to the product; undefined when there is no such product. */
+  update(id: string, patch: ProductPatch, actor: string, at: Date): Promise<Product | undefined>;
+  /** The product's changes, oldest first. */
+  changes(productId: string): Promise<ProductChange[]>;
+}
+
+/** What an admin may change of a product; absent members stay as they are. */
+export interface ProductPatch {
+  /** Replaces every price. */
+  prices?: Amount[];
+  description?: string;
+  sellable?: boolean;
 }
 
 /** The catalog a fresh install starts with: USD and JPY (tax-inclusive) prices, as the contract lists them. */
@@ -55,5 +84,6 @@ function product(
       .sort((a, b) => a.currency.localeCompare(b.currency)),
     taxClass,
     imageUrl: `https://images.example.com/products/${id}.jpg`,
+    sellable: true,
   };
 }

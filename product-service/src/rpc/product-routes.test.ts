@@ -1,14 +1,23 @@
 import { domainErrorInterceptor } from "@checkout-saga/shared";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
+import { testLogger } from "@checkout-saga/shared/testing";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
+import { createCatalogAdmin } from "../domain/catalog-admin.js";
 import { seedProducts } from "../domain/product.js";
 import { openSqliteCatalog } from "../store/sqlite-catalog.js";
 import { productRoutes } from "./product-routes.js";
 
 function client(storeCurrency = "USD") {
   const catalog = openSqliteCatalog(":memory:", seedProducts);
-  const transport = createRouterTransport(productRoutes(catalog, { storeCurrency }), {
+  const admin = createCatalogAdmin({
+    catalog,
+    stock: { add: async () => {} },
+    now: () => new Date(),
+    newId: () => "p-new",
+  });
+  const routes = productRoutes(catalog, admin, { storeCurrency, logger: testLogger("product-service") });
+  const transport = createRouterTransport(routes, {
     router: { interceptors: [domainErrorInterceptor] },
   });
   return createClient(ProductService, transport);

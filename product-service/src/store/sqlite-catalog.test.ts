@@ -6,48 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { seedProducts } from "../domain/product.js";
 import { openSqliteCatalog, type SqliteCatalog } from "./sqlite-catalog.js";
 
+// What every adapter does is in catalog.contract.ts (test/sqlite-catalog.contract.test.ts); this is the file's own history.
 describe("SQLite catalog", () => {
   let catalog: SqliteCatalog | undefined;
   afterEach(() => catalog?.close());
-
-  it("finds products by id, one or many, with every price, and leaves unknown ids out", async () => {
-    catalog = openSqliteCatalog(":memory:", seedProducts);
-    expect(await catalog.get("2")).toEqual(seedProducts.find((p) => p.id === "2"));
-    expect(await catalog.get("nope")).toBeUndefined();
-    const many = await catalog.getMany(["3", "nope", "1"]);
-    expect(many.map((p) => p.id).sort()).toEqual(["1", "3"]);
-    expect(many.find((p) => p.id === "1")?.prices).toEqual([
-      { currency: "JPY", amountMinor: 189800 },
-      { currency: "USD", amountMinor: 129999 },
-    ]);
-    expect(await catalog.getMany([])).toEqual([]);
-  });
-
-  it("seeds the contract's catalog: USD and JPY, Matcha at the reduced rate", async () => {
-    catalog = openSqliteCatalog(":memory:", seedProducts);
-    const matcha = (await catalog.list(100)).products.find((p) => p.name === "Matcha");
-    expect(matcha).toMatchObject({
-      taxClass: "reduced",
-      prices: [
-        { currency: "JPY", amountMinor: 1620 },
-        { currency: "USD", amountMinor: 1499 },
-      ],
-    });
-    expect((await catalog.get("1"))?.taxClass).toBe("standard");
-  });
-
-  it("lists products by id, a page at a time", async () => {
-    catalog = openSqliteCatalog(":memory:", seedProducts);
-    const first = await catalog.list(2);
-    expect(first.products.map((p) => p.id)).toEqual(["1", "2"]);
-    expect(first.nextCursor).toBe("2");
-    expect(first.products[0]).toEqual(seedProducts[0]);
-    const rest = await catalog.list(100, "2");
-    expect(rest.products.map((p) => p.id)).toEqual(["3", "4", "5", "6"]);
-    const all = await catalog.list(100);
-    expect(all.products).toHaveLength(seedProducts.length);
-    expect(all.nextCursor).toBeUndefined();
-  });
 
   it("keeps an existing file's single-currency prices through the migration", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "catalog-"));

@@ -32,3 +32,4 @@ export const CREDENTIALS_OFF: RpcCredentialSettings = { required: false };
 
 /** Keeps finished spans in memory: pass one to `startTracing` to assert on what was traced. */
 export { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+export { createTestRpcTrust } from "./test-rpc-trust.js";

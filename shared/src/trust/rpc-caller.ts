@@ -41,9 +41,9 @@ export function rpcCaller(ctx: HandlerContext): RpcCaller {
 export const actingUser = (ctx: HandlerContext): string => rpcCaller(ctx).userId;
 
 /**
- * Who makes a change, for audit records and logs: the person the gateway asserted (an admin),
- * else the calling service's identity (`developer` from buf curl; `unverified` when credentials
- * are off and the call carried none).
+ * Who makes a change, for audit records: the person the gateway asserted (`user:<id>`, an
+ * admin), else the calling service's identity (`service:developer` from buf curl;
+ * `service:unverified` when credentials are off and the call carried none).
  */
 export function callActor(ctx: HandlerContext): string {
   const caller = rpcCaller(ctx);

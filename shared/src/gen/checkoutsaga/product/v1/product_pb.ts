@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/product/v1/product.proto.
  */
 export const file_checkoutsaga_product_v1_product: GenFile = /*@__PURE__*/
-  fileDesc("CiVjaGVja291dHNhZ2EvcHJvZHVjdC92MS9wcm9kdWN0LnByb3RvEhdjaGVja291dHNhZ2EucHJvZHVjdC52MSLeAQoHUHJvZHVjdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEiwKBXByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIRCglpbWFnZV91cmwYBSABKAkSLQoGcHJpY2VzGAYgAygLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI0Cgl0YXhfY2xhc3MYByABKA4yIS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5UYXhDbGFzcyJeChFHZXRQcm9kdWN0UmVxdWVzdBIpCgJpZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHgoIY3VycmVuY3kYAiABKAlCDLpICdgBAXIEiIgnASJHChJHZXRQcm9kdWN0UmVzcG9uc2USMQoHcHJvZHVjdBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QiZwoSR2V0UHJvZHVjdHNSZXF1ZXN0EjEKA2lkcxgBIAMoCUIkukghkgEeEGQiGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEh4KCGN1cnJlbmN5GAIgASgJQgy6SAnYAQFyBIiIJwEiXgoTR2V0UHJvZHVjdHNSZXNwb25zZRIyCghwcm9kdWN0cxgBIAMoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QSEwoLbWlzc2luZ19pZHMYAiADKAkiiQEKE0xpc3RQcm9kdWN0c1JlcXVlc3QSHwoJcGFnZV9zaXplGAEgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgCIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQSHgoIY3VycmVuY3kYAyABKAlCDLpICdgBAXIEiIgnASJjChRMaXN0UHJvZHVjdHNSZXNwb25zZRIyCghwcm9kdWN0cxgBIAMoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImwKF1ZhbGlkYXRlUHJvZHVjdHNSZXF1ZXN0EjEKA2lkcxgBIAMoCUIkukghkgEeEGQiGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEh4KCGN1cnJlbmN5GAIgASgJQgy6SAnYAQFyBIiIJwEiVAoYVmFsaWRhdGVQcm9kdWN0c1Jlc3BvbnNlEg0KBXZhbGlkGAEgASgIEhMKC2ludmFsaWRfaWRzGAIgAygJEhQKDHVucHJpY2VkX2lkcxgDIAMoCSpUCghUYXhDbGFzcxIZChVUQVhfQ0xBU1NfVU5TUEVDSUZJRUQQABIWChJUQVhfQ0xBU1NfU1RBTkRBUkQQARIVChFUQVhfQ0xBU1NfUkVEVUNFRBACMscDCg5Qcm9kdWN0U2VydmljZRJlCgpHZXRQcm9kdWN0EiouY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuR2V0UHJvZHVjdFJlcXVlc3QaKy5jaGVja291dHNhZ2EucHJvZHVjdC52MS5HZXRQcm9kdWN0UmVzcG9uc2USaAoLR2V0UHJvZHVjdHMSKy5jaGVja291dHNhZ2EucHJvZHVjdC52MS5HZXRQcm9kdWN0c1JlcXVlc3QaLC5jaGVja291dHNhZ2EucHJvZHVjdC52MS5HZXRQcm9kdWN0c1Jlc3BvbnNlEmsKDExpc3RQcm9kdWN0cxIsLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaLS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5MaXN0UHJvZHVjdHNSZXNwb25zZRJ3ChBWYWxpZGF0ZVByb2R1Y3RzEjAuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuVmFsaWRhdGVQcm9kdWN0c1JlcXVlc3QaMS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5WYWxpZGF0ZVByb2R1Y3RzUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_rules, file_checkoutsaga_common_v1_common]);
+  fileDesc("CiVjaGVja291dHNhZ2EvcHJvZHVjdC92MS9wcm9kdWN0LnByb3RvEhdjaGVja291dHNhZ2EucHJvZHVjdC52MSLwAQoHUHJvZHVjdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEiwKBXByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIRCglpbWFnZV91cmwYBSABKAkSLQoGcHJpY2VzGAYgAygLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRI0Cgl0YXhfY2xhc3MYByABKA4yIS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5UYXhDbGFzcxIQCghvZmZfc2FsZRgIIAEoCCJeChFHZXRQcm9kdWN0UmVxdWVzdBIpCgJpZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHgoIY3VycmVuY3kYAiABKAlCDLpICdgBAXIEiIgnASJHChJHZXRQcm9kdWN0UmVzcG9uc2USMQoHcHJvZHVjdBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QiZwoSR2V0UHJvZHVjdHNSZXF1ZXN0EjEKA2lkcxgBIAMoCUIkukghkgEeEGQiGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEh4KCGN1cnJlbmN5GAIgASgJQgy6SAnYAQFyBIiIJwEiXgoTR2V0UHJvZHVjdHNSZXNwb25zZRIyCghwcm9kdWN0cxgBIAMoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QSEwoLbWlzc2luZ19pZHMYAiADKAkiiQEKE0xpc3RQcm9kdWN0c1JlcXVlc3QSHwoJcGFnZV9zaXplGAEgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgCIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQSHgoIY3VycmVuY3kYAyABKAlCDLpICdgBAXIEiIgnASJjChRMaXN0UHJvZHVjdHNSZXNwb25zZRIyCghwcm9kdWN0cxgBIAMoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImwKF1ZhbGlkYXRlUHJvZHVjdHNSZXF1ZXN0EjEKA2lkcxgBIAMoCUIkukghkgEeEGQiGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEh4KCGN1cnJlbmN5GAIgASgJQgy6SAnYAQFyBIiIJwEibAoYVmFsaWRhdGVQcm9kdWN0c1Jlc3BvbnNlEg0KBXZhbGlkGAEgASgIEhMKC2ludmFsaWRfaWRzGAIgAygJEhQKDHVucHJpY2VkX2lkcxgDIAMoCRIWCg51bnNlbGxhYmxlX2lkcxgEIAMoCSJOCgpQcmljZUlucHV0EhsKCGN1cnJlbmN5GAEgASgJQgm6SAZyBIiIJwESIwoMYW1vdW50X21pbm9yGAIgASgFQg26SAoaCBiAqNa5BygBIrICChRDcmVhdGVQcm9kdWN0UmVxdWVzdBIYCgRuYW1lGAEgASgJQgq6SAdyBRABGMgBEh0KC2Rlc2NyaXB0aW9uGAIgASgJQgi6SAVyAxjQDxI/CgZwcmljZXMYAyADKAsyIy5jaGVja291dHNhZ2EucHJvZHVjdC52MS5QcmljZUlucHV0Qgq6SAeSAQQIARAUEi4KCXRheF9jbGFzcxgEIAEoCUIbukgY2AEBchNSCHN0YW5kYXJkUgdyZWR1Y2VkEkwKCWltYWdlX3VybBgFIAEoCUI5ukg22AEBcjEYgBAyLF5odHRwcz86Ly9bQS1aYS16MC05Ll9+Oi8/I0AhJCYnKCkqKyw7PSUtXSskEiIKDWluaXRpYWxfc3RvY2sYBiABKAVCC7pICBoGGMCEPSgAIkoKFUNyZWF0ZVByb2R1Y3RSZXNwb25zZRIxCgdwcm9kdWN0GAEgASgLMiAuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuUHJvZHVjdCLYAQoUVXBkYXRlUHJvZHVjdFJlcXVlc3QSKQoCaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEj0KBnByaWNlcxgCIAMoCzIjLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByaWNlSW5wdXRCCLpIBZIBAhAUEiIKC2Rlc2NyaXB0aW9uGAMgASgJQgi6SAVyAxjQD0gAiAEBEhUKCHNlbGxhYmxlGAQgASgISAGIAQFCDgoMX2Rlc2NyaXB0aW9uQgsKCV9zZWxsYWJsZSJKChVVcGRhdGVQcm9kdWN0UmVzcG9uc2USMQoHcHJvZHVjdBgBIAEoCzIgLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlByb2R1Y3QqVAoIVGF4Q2xhc3MSGQoVVEFYX0NMQVNTX1VOU1BFQ0lGSUVEEAASFgoSVEFYX0NMQVNTX1NUQU5EQVJEEAESFQoRVEFYX0NMQVNTX1JFRFVDRUQQAjKnBQoOUHJvZHVjdFNlcnZpY2USZQoKR2V0UHJvZHVjdBIqLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkdldFByb2R1Y3RSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuR2V0UHJvZHVjdFJlc3BvbnNlEmgKC0dldFByb2R1Y3RzEisuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuR2V0UHJvZHVjdHNSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuR2V0UHJvZHVjdHNSZXNwb25zZRJrCgxMaXN0UHJvZHVjdHMSLC5jaGVja291dHNhZ2EucHJvZHVjdC52MS5MaXN0UHJvZHVjdHNSZXF1ZXN0Gi0uY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuTGlzdFByb2R1Y3RzUmVzcG9uc2USdwoQVmFsaWRhdGVQcm9kdWN0cxIwLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLlZhbGlkYXRlUHJvZHVjdHNSZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuVmFsaWRhdGVQcm9kdWN0c1Jlc3BvbnNlEm4KDUNyZWF0ZVByb2R1Y3QSLS5jaGVja291dHNhZ2EucHJvZHVjdC52MS5DcmVhdGVQcm9kdWN0UmVxdWVzdBouLmNoZWNrb3V0c2FnYS5wcm9kdWN0LnYxLkNyZWF0ZVByb2R1Y3RSZXNwb25zZRJuCg1VcGRhdGVQcm9kdWN0Ei0uY2hlY2tvdXRzYWdhLnByb2R1Y3QudjEuVXBkYXRlUHJvZHVjdFJlcXVlc3QaLi5jaGVja291dHNhZ2EucHJvZHVjdC52MS5VcGRhdGVQcm9kdWN0UmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_rules, file_checkoutsaga_common_v1_common]);
 
 /**
  * @generated from message checkoutsaga.product.v1.Product
@@ -58,6 +58,16 @@ export type Product = Message<"checkoutsaga.product.v1.Product"> & {
    * @generated from field: checkoutsaga.product.v1.TaxClass tax_class = 7;
    */
   taxClass: TaxClass;
+
+  /**
+   * True when an admin took it off sale: it is still shown (a cart holding it can say why), but
+   * it cannot be added to a cart or bought (FAILED_PRECONDITION, PRODUCT_NOT_SELLABLE). Stated
+   * negatively so that a product service from before this field (which never sets it) reads as
+   * "on sale" to newer callers during a rolling upgrade.
+   *
+   * @generated from field: bool off_sale = 8;
+   */
+  offSale: boolean;
 };
 
 /**
@@ -255,6 +265,13 @@ export type ValidateProductsResponse = Message<"checkoutsaga.product.v1.Validate
    * @generated from field: repeated string unpriced_ids = 3;
    */
   unpricedIds: string[];
+
+  /**
+   * Products that exist but are not sellable (not counted in valid).
+   *
+   * @generated from field: repeated string unsellable_ids = 4;
+   */
+  unsellableIds: string[];
 };
 
 /**
@@ -263,6 +280,149 @@ export type ValidateProductsResponse = Message<"checkoutsaga.product.v1.Validate
  */
 export const ValidateProductsResponseSchema: GenMessage<ValidateProductsResponse> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_product_v1_product, 8);
+
+/**
+ * One price of a product being written. int32 (not Money's int64): up to 2,000,000,000 minor
+ * units, which the REST API can state as a plain JSON integer.
+ *
+ * @generated from message checkoutsaga.product.v1.PriceInput
+ */
+export type PriceInput = Message<"checkoutsaga.product.v1.PriceInput"> & {
+  /**
+   * @generated from field: string currency = 1;
+   */
+  currency: string;
+
+  /**
+   * @generated from field: int32 amount_minor = 2;
+   */
+  amountMinor: number;
+};
+
+/**
+ * Describes the message checkoutsaga.product.v1.PriceInput.
+ * Use `create(PriceInputSchema)` to create a new message.
+ */
+export const PriceInputSchema: GenMessage<PriceInput> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_product_v1_product, 9);
+
+/**
+ * @generated from message checkoutsaga.product.v1.CreateProductRequest
+ */
+export type CreateProductRequest = Message<"checkoutsaga.product.v1.CreateProductRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * One per currency it is sold in.
+   *
+   * @generated from field: repeated checkoutsaga.product.v1.PriceInput prices = 3;
+   */
+  prices: PriceInput[];
+
+  /**
+   * "standard" or "reduced"; empty means standard.
+   *
+   * @generated from field: string tax_class = 4;
+   */
+  taxClass: string;
+
+  /**
+   * http(s) URL of its picture; empty: none.
+   *
+   * @generated from field: string image_url = 5;
+   */
+  imageUrl: string;
+
+  /**
+   * Units on the shelf from the start (0: none yet).
+   *
+   * @generated from field: int32 initial_stock = 6;
+   */
+  initialStock: number;
+};
+
+/**
+ * Describes the message checkoutsaga.product.v1.CreateProductRequest.
+ * Use `create(CreateProductRequestSchema)` to create a new message.
+ */
+export const CreateProductRequestSchema: GenMessage<CreateProductRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_product_v1_product, 10);
+
+/**
+ * @generated from message checkoutsaga.product.v1.CreateProductResponse
+ */
+export type CreateProductResponse = Message<"checkoutsaga.product.v1.CreateProductResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.product.v1.Product product = 1;
+   */
+  product?: Product | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.product.v1.CreateProductResponse.
+ * Use `create(CreateProductResponseSchema)` to create a new message.
+ */
+export const CreateProductResponseSchema: GenMessage<CreateProductResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_product_v1_product, 11);
+
+/**
+ * @generated from message checkoutsaga.product.v1.UpdateProductRequest
+ */
+export type UpdateProductRequest = Message<"checkoutsaga.product.v1.UpdateProductRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * When given, replaces every price: one per currency it is to be sold in.
+   *
+   * @generated from field: repeated checkoutsaga.product.v1.PriceInput prices = 2;
+   */
+  prices: PriceInput[];
+
+  /**
+   * @generated from field: optional string description = 3;
+   */
+  description?: string | undefined;
+
+  /**
+   * @generated from field: optional bool sellable = 4;
+   */
+  sellable?: boolean | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.product.v1.UpdateProductRequest.
+ * Use `create(UpdateProductRequestSchema)` to create a new message.
+ */
+export const UpdateProductRequestSchema: GenMessage<UpdateProductRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_product_v1_product, 12);
+
+/**
+ * @generated from message checkoutsaga.product.v1.UpdateProductResponse
+ */
+export type UpdateProductResponse = Message<"checkoutsaga.product.v1.UpdateProductResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.product.v1.Product product = 1;
+   */
+  product?: Product | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.product.v1.UpdateProductResponse.
+ * Use `create(UpdateProductResponseSchema)` to create a new message.
+ */
+export const UpdateProductResponseSchema: GenMessage<UpdateProductResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_product_v1_product, 13);
 
 /**
  * Which rate of a currency's tax table applies to a product.
@@ -334,6 +494,29 @@ export const ProductService: GenService<{
     methodKind: "unary";
     input: typeof ValidateProductsRequestSchema;
     output: typeof ValidateProductsResponseSchema;
+  },
+  /**
+   * Admin only: adds a sellable product with `initial_stock` units. The stock row is made first
+   * (InventoryService.AdjustStock), the catalog row last, so a failure on the way leaves nothing
+   * a customer can see or buy. Two prices in one currency: INVALID_ARGUMENT (DUPLICATE_CURRENCY).
+   *
+   * @generated from rpc checkoutsaga.product.v1.ProductService.CreateProduct
+   */
+  createProduct: {
+    methodKind: "unary";
+    input: typeof CreateProductRequestSchema;
+    output: typeof CreateProductResponseSchema;
+  },
+  /**
+   * Admin only: changes the product's prices (the set given replaces every price), description
+   * or sellability; fields left unset stay as they are. Unknown id: NOT_FOUND (PRODUCT_NOT_FOUND).
+   *
+   * @generated from rpc checkoutsaga.product.v1.ProductService.UpdateProduct
+   */
+  updateProduct: {
+    methodKind: "unary";
+    input: typeof UpdateProductRequestSchema;
+    output: typeof UpdateProductResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_product_v1_product, 0);
