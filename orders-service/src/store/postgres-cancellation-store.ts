@@ -22,15 +22,16 @@ interface CancellationRow {
   failure: SagaFailure | null;
   needs_attention: boolean;
   compensation_attempts: number;
-  created_at: Date;
-  updated_at: Date;
+  // Strings or Dates, whatever parsers drizzle set on the shared client: read through new Date().
+  created_at: Date | string;
+  updated_at: Date | string;
 }
 
 interface TransitionRow {
   from_status: string | null;
   to_status: string;
   reason: string;
-  at: Date;
+  at: Date | string;
 }
 
 /** The columns of a cancellation with those of its order that the saga needs. */
@@ -49,16 +50,17 @@ export function createPostgresCancellationStore(
   sql: Sql,
   options: { leaseMs: number; outboxSignal: OutboxSignal },
 ): CancellationStore {
-  const json = (value: object) => sql.json(value as postgres.JSONValue);
+  // JSON goes as text, whatever (de)serializers drizzle set on the shared client.
+  const json = (value: object) => JSON.stringify(value);
   const leaseUntil = () => sql`now() + ${options.leaseMs} * interval '1 millisecond'`;
 
   /** The SET list of every guarded write: patch fields, the lease (renewed or let go), the time. */
   const applyPatch = (patch: CancellationPatch = {}, lease: "renew" | "release" = "renew", at?: Date) => sql`
-    failure = coalesce(${patch.failure ? json(patch.failure) : null}::jsonb, failure),
+    failure = coalesce(${patch.failure ? json(patch.failure) : null}::text::jsonb, failure),
     needs_attention = coalesce(${patch.needsAttention ?? null}::boolean, needs_attention),
     compensation_attempts = coalesce(${patch.compensationAttempts ?? null}::int, compensation_attempts),
     ${lease === "renew" ? sql`lease_expires_at = ${leaseUntil()}` : sql`lease_owner = null, lease_expires_at = null`},
-    updated_at = ${at ? sql`${at}::timestamptz` : sql`now()`}`;
+    updated_at = ${at ? sql`${at.toISOString()}::timestamptz` : sql`now()`}`;
 
   async function load(id: string, tx: Sql | postgres.TransactionSql = sql): Promise<Cancellation | undefined> {
     const [row] = await tx.unsafe<CancellationRow[]>(`${SELECT_CANCELLATION} where c.id = $1`, [id]);
@@ -82,7 +84,7 @@ export function createPostgresCancellationStore(
         if (updated.count === 0) return false;
         await tx`
           insert into order_cancellation_transitions (cancellation_id, seq, from_status, to_status, reason, at)
-          select ${id}, base.seq + hop.n, hop.from_status, hop.to_status, hop.reason, ${at}::timestamptz
+          select ${id}, base.seq + hop.n, hop.from_status, hop.to_status, hop.reason, ${at.toISOString()}::timestamptz
           from (select coalesce(max(seq), 0) as seq from order_cancellation_transitions where cancellation_id = ${id}) base,
             unnest(${states.slice(0, -1)}::text[], ${states.slice(1)}::text[], ${reasons}::text[])
               with ordinality as hop(from_status, to_status, reason, n)`;
@@ -149,14 +151,14 @@ export function createPostgresCancellationStore(
           insert into order_cancellations (id, order_id, status, requested_by, idempotency_key, request_fingerprint,
             reason, lines, currency, refund_minor, lease_owner, lease_expires_at, created_at, updated_at)
           values (${id}, ${request.orderId}, 'REQUESTED', ${key.requestedBy}, ${key.key}, ${key.fingerprint},
-            ${request.reason}, ${json(plan.lines)}::jsonb, ${plan.refund.currency}, ${plan.refund.amountMinor},
-            ${owner}, ${leaseUntil()}, ${at}::timestamptz, ${at}::timestamptz)
+            ${request.reason}, ${json(plan.lines)}::text::jsonb, ${plan.refund.currency}, ${plan.refund.amountMinor},
+            ${owner}, ${leaseUntil()}, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz)
           on conflict (requested_by, idempotency_key) do nothing`;
         if (inserted.count === 0) return "conflict" as const;
         const created = "cancellation requested";
         await tx`
           insert into order_cancellation_transitions (cancellation_id, seq, from_status, to_status, reason, at)
-          values (${id}, 1, null, 'REQUESTED', ${created}, ${at}::timestamptz)`;
+          values (${id}, 1, null, 'REQUESTED', ${created}, ${at.toISOString()}::timestamptz)`;
         const cancellation = await load(id, tx);
         if (!cancellation) throw new Error(`cancellation ${id} was created but cannot be read`);
         return cancellation;
@@ -208,13 +210,13 @@ function toCancellation(row: CancellationRow, history: TransitionRow[]): Cancell
     ...(row.failure ? { failure: row.failure } : {}),
     needsAttention: row.needs_attention,
     compensationAttempts: row.compensation_attempts,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
     history: history.map((t) => ({
       ...(t.from_status === null ? {} : { from: toStatus(t.from_status) }),
       to: toStatus(t.to_status),
       reason: t.reason,
-      at: t.at,
+      at: new Date(t.at),
     })),
   };
 }

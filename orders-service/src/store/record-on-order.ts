@@ -54,9 +54,9 @@ export async function recordOnOrder(tx: postgres.TransactionSql, cancellation: C
     status = change.to;
     await tx`
       insert into order_status_history (order_id, from_status, to_status, reason, actor, at)
-      values (${cancellation.orderId}, ${change.from ?? null}, ${change.to}, ${change.reason}, ${change.actor}, ${at}::timestamptz)`;
+      values (${cancellation.orderId}, ${change.from ?? null}, ${change.to}, ${change.reason}, ${change.actor}, ${at.toISOString()}::timestamptz)`;
     await writeOutboxMessage(tx, orderStatusChangedEvent(ref, change));
   }
-  await tx`update orders set status = ${status}, updated_at = ${at}::timestamptz where id = ${cancellation.orderId}`;
+  await tx`update orders set status = ${status}, updated_at = ${at.toISOString()}::timestamptz where id = ${cancellation.orderId}`;
   await writeOutboxMessage(tx, orderCancelledEvent({ ...ref, status }, cancellation, at));
 }
