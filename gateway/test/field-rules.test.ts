@@ -227,6 +227,35 @@ function compare(doc: Json, input: RestInput, field: DescField, where: string): 
     }
     return;
   }
+  if (field.fieldKind === "list" && field.listKind === "message") {
+    // A list of messages: its own rules here, each element's against the element message.
+    const { items, ...list } = resolve(doc, input.schema);
+    expect(constraintsOf(list), where).toEqual(keywordsOf(rules, where));
+    const element = (input.zod as unknown as { unwrap?: () => z.ZodType }).unwrap?.() ?? input.zod;
+    const object = resolve(doc, items);
+    const zodElement = (element as unknown as { element: z.ZodType }).element;
+    expect(Object.keys(object.properties).sort(), `${where}[]: the members are the message's fields`).toEqual(
+      field.message.fields.map((f) => f.name).sort(),
+    );
+    for (const f of field.message.fields) {
+      compare(
+        doc,
+        {
+          path: `${input.path}[].${f.name}`,
+          required: (object.required ?? []).includes(f.name),
+          schema: object.properties[f.name],
+          zod: zodMember(zodElement, f.name),
+          text: false,
+        },
+        f,
+        `${where}[].${f.name}`,
+      );
+    }
+    expect(input.required, `${where}: REST requires it exactly when the service refuses it empty`).toBe(
+      !ignored && !serviceAccepts(field, []),
+    );
+    return;
+  }
   expect(constraintsOf(resolve(doc, input.schema)), where).toEqual(keywordsOf(rules, where));
   const zero =
     field.fieldKind === "list"

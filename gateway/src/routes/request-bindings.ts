@@ -10,6 +10,7 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
 import {
+  CancelOrderRequestSchema,
   DeliverOrderRequestSchema,
   GetOrderRequestSchema,
   ListOrdersRequestSchema,
@@ -87,6 +88,14 @@ export const requestBindings = {
     body: { reason: "reason" },
     bodyName: "DeliverOrder",
     bodyExample: { reason: "signed for by the customer" },
+  }),
+  cancelOrder: bindRpcRequest(CancelOrderRequestSchema, {
+    headers: { "Idempotency-Key": "idempotency_key" },
+    params: { id: "order_id" },
+    paramExamples: { id: orderId },
+    body: { lines: "lines", reason: "reason" },
+    bodyName: "CancelOrder",
+    bodyExample: { lines: [{ product_id: "2", quantity: 1 }], reason: "ordered one too many" },
   }),
   payKonbini: bindRpcRequest(PayKonbiniRequestSchema, {
     params: { confirmation_number: "confirmation_number" },

@@ -50,7 +50,8 @@ export async function cancelOrder(
       reason: req.reason,
     },
     userId: userId === "" ? undefined : userId,
-    requestedBy: callActor(ctx),
+    // The user the call acts for owns the key (keys are scoped to the user); an admin's call, its asserted admin.
+    requestedBy: userId === "" ? callActor(ctx) : `user:${userId}`,
     idempotencyKey: req.idempotencyKey,
   });
   const bytes = result.kind === "replayed" ? result.response : encodeCancelResponse(result.cancellation);
