@@ -32,11 +32,9 @@ export async function startCancellationDownstream() {
     for (const s of started.reverse()) await s.stop();
   };
   try {
+    const inventoryDatabaseUrl = await createTestDatabase("cancel_inventory");
     const inventory = await startInventoryService(
-      loadInventoryConfig({
-        INVENTORY_PORT: "0",
-        INVENTORY_DATABASE_URL: await createTestDatabase("cancel_inventory"),
-      }),
+      loadInventoryConfig({ INVENTORY_PORT: "0", INVENTORY_DATABASE_URL: inventoryDatabaseUrl }),
       logger,
     );
     started.push(inventory);
@@ -58,6 +56,15 @@ export async function startCancellationDownstream() {
     const payments = createServiceClient(PaymentService, createServiceTransport(urls.payment));
     return {
       urls,
+      /** Another inventory service on the same stock, at `port`: one that comes up late. */
+      async startInventoryAt(port: number) {
+        const late = await startInventoryService(
+          loadInventoryConfig({ INVENTORY_PORT: String(port), INVENTORY_DATABASE_URL: inventoryDatabaseUrl }),
+          logger,
+        );
+        started.push(late);
+        return late;
+      },
       /** Stock held, sold and charged for `lines`, as a completed checkout leaves it: its id and payment id. */
       async purchase(lines: PurchaseLine[], currency = "USD") {
         const checkoutId = randomUUID();
