@@ -20,8 +20,9 @@ export interface CancellationCommandsDeps {
 export const newLeaseOwner = (): string => `driver-${randomUUID()}`;
 
 /**
- * Drives a cancellation whose lease `owner` holds, and lets the lease go unless the final
- * transition already did. Shared by CancelOrder and recovery.
+ * Drives a cancellation whose lease `owner` holds, then lets the lease go (a no-op when the
+ * final transition already did; needed when the repeat of a key finds it finished). Shared by
+ * CancelOrder and recovery.
  */
 export async function driveLeased(
   deps: Pick<CancellationCommandsDeps, "store" | "saga" | "logger">,
@@ -29,17 +30,12 @@ export async function driveLeased(
   owner: string,
 ): Promise<Cancellation> {
   const id = typeof cancellation === "string" ? cancellation : cancellation.id;
-  let finished = false;
   try {
-    const driven = await deps.saga.drive(cancellation, owner);
-    finished = isFinished(driven.status);
-    return driven;
+    return await deps.saga.drive(cancellation, owner);
   } finally {
-    if (!finished) {
-      await deps.store
-        .releaseLease(id, owner)
-        .catch((err) => deps.logger.warn({ err, cancellationId: id }, "could not release a lease; it will expire"));
-    }
+    await deps.store
+      .releaseLease(id, owner)
+      .catch((err) => deps.logger.warn({ err, cancellationId: id }, "could not release a lease; it will expire"));
   }
 }
 
