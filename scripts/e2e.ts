@@ -4,7 +4,8 @@ import { E2EFailure, runE2EScenario } from "./lib/e2e-scenario.js";
 const usage = `usage: npm run e2e -- [--base-url URL]
 
 Runs the end-to-end scenario against a running system (npm start, or npm run stack -- up):
-token → cart → checkout → order → cart emptied → idempotent replay → declined payment →
+token → cart → checkout → order → cart emptied → idempotent replay → cancel a line (refund, stock
+back) → cancel the rest (CANCELLED) → a shipped order refused (409) → declined payment →
 JPY with tax per rate → konbini paid later (202, dev route, COMPLETED) → konbini expired
 (FAILED, stock back; only where KONBINI_EXPIRES_AFTER_SECONDS is 20 or less, else skipped).
 Exits 0 when every expectation holds, 1 at the first broken one (and says which), 2 on bad arguments.

@@ -54,6 +54,8 @@ export function parseCompose(text: string): Map<string, ComposeService> {
     if (block === "environment") {
       const m = /^ {6}([A-Za-z_][A-Za-z0-9_]*): ?(.*)$/.exec(line);
       if (!m) throw new Error(`${where}: environment entries must be "NAME: value" lines, got "${line.trim()}"`);
+      // A repeated key is valid YAML whose last value silently wins: refuse it.
+      if (current.environment.has(m[1]!)) throw new Error(`${where}: ${m[1]} is set twice`);
       current.environment.set(m[1]!, m[2]!.replace(/^"(.*)"$/, "$1"));
     } else if (block === "depends_on") {
       if (indent === 6) {
@@ -113,6 +115,7 @@ export function parseManifests(file: string): Manifest[] {
           const started = /^- name: ([A-Za-z_][A-Za-z0-9_]*)$/.exec(item)?.[1];
           const value = /^value: "?([^"]*)"?$/.exec(item)?.[1];
           const ref = /^(configMapKeyRef|secretKeyRef): \{ name: ([\w.-]+), key: ([\w.-]+) \}$/.exec(item);
+          if (started && env.has(started)) throw new Error(`${file} ${name}: ${started} is set twice`);
           if (started) entry = started;
           else if (entry === undefined) fail(line);
           else if (value !== undefined) env.set(entry, { from: "value", value });

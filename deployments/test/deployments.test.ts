@@ -44,6 +44,9 @@ const KEEP_DEFAULT: Record<string, Record<string, string>> = {
   "checkout-service": {
     CHECKOUT_CRASH_AT: "a fault-injection hook for the crash-recovery tests; never set in a deployment",
   },
+  "orders-service": {
+    ORDERS_CRASH_AT: "a fault-injection hook for the cancellation crash tests; never set in a deployment",
+  },
   "payment-service": {
     GATEWAY_PORT: "only builds PAYMENT_WEBHOOK_URL's default for one machine; containers set the URL",
     AUTH_DEV_TOKENS:

@@ -14,6 +14,7 @@ import { printable } from "./validation/rule-schemas.js";
 const unprocessableReasons = new Set([
   "CART_LINE_LIMIT",
   "CART_EMPTY",
+  "CANCEL_EXCEEDS_ORDER",
   "IDEMPOTENCY_KEY_REUSED",
   "INVALID_PAYMENT_METHOD",
   "PRODUCT_NOT_PRICED",

@@ -7,7 +7,7 @@
  * | --------------------------- | ------ | ---- |
  * | invalid-json                | 400 | the body is not JSON |
  * | validation-error            | 400 | a parameter, header or member is missing, unknown, of the wrong type or breaks its field rule (`errors`: [{path, in, message, rule?}]; `rule` when a service refused it) |
- * | idempotency-key-missing     | 400 | POST /checkout without `Idempotency-Key` |
+ * | idempotency-key-missing     | 400 | POST /checkout or POST /orders/{id}/cancel without `Idempotency-Key` |
  * | invalid-idempotency-key     | 400 | the key is not 1..255 printable ASCII characters without a comma |
  * | bad-request                 | 4xx | a request the HTTP layer itself refused |
  * | invalid-page-token          | 400 | a page token the service did not issue |
@@ -29,6 +29,7 @@
  * | order-not-deliverable       | 409 | deliver an order that is not SHIPPED (`order_id`, `order_status`) |
  * | product-not-sellable        | 409 | add to a cart, or check out, a product an admin took off sale (`product_id`) |
  * | stock-below-reserved        | 409 | an admin stock adjustment would leave fewer units on hand than checkouts hold (`product_id`, `reserved`, `lines`: the most that may be taken off as `available`) |
+ * | order-not-cancellable       | 409 | cancel an order that is not CONFIRMED, or has nothing left to cancel (`order_id`, `order_status`) |
  * | conflict                    | 409 | another conflicting write (a service's FAILED_PRECONDITION / ABORTED without a known reason) |
  * | request-timeout             | 408 | the request line, headers or body did not arrive in time (Node's HTTP server) |
  * | payload-too-large           | 413 | the body exceeds GATEWAY_MAX_BODY_BYTES (`max_bytes`) |
@@ -36,6 +37,7 @@
  * | cart-empty                  | 422 | checkout of an empty cart |
  * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
+ * | cancel-exceeds-order        | 422 | a cancellation asks more units of a product than the order has left (`lines`: product_id, requested, available) |
  * | invalid-payment-method      | 422 | the payment method's members do not fit together: a card without a token or with a store, konbini with a token |
  * | duplicate-currency          | 422 | an admin gave a product two prices in one currency (`currency`) |
  * | product-not-priced          | 422 | a product has no price in the cart's currency (`product_id`, `product_ids`, `currency`) |
@@ -91,6 +93,8 @@ const titles: Record<string, string> = {
   "product-not-sellable": "Product not for sale",
   "stock-below-reserved": "Stock cannot go below what is reserved",
   "duplicate-currency": "Two prices in one currency",
+  "order-not-cancellable": "Order cannot be cancelled",
+  "cancel-exceeds-order": "More units than the order has left",
   "cart-line-limit": "Too many cart lines",
   "rate-limited": "Too many requests",
   "header-fields-too-large": "Request headers too large",

@@ -7,6 +7,7 @@ import {
   createOutboxRetention,
   createOutboxSignal,
   createPostgres,
+  defaultPorts,
   type EventPublisher,
   type EventSubscriber,
   type InProcessServices,
@@ -16,11 +17,19 @@ import {
   startService,
   tracedEventHandler,
 } from "@checkout-saga/shared";
-import { DEFAULT_ORDERS_OUTBOX, type OrdersConfig } from "./config.js";
+import { createCancellationCommands } from "./cancellation/cancellation-commands.js";
+import { crashAt } from "./cancellation/cancellation-faults.js";
+import { startCancellationRecovery } from "./cancellation/cancellation-recovery.js";
+import { createCancellationSaga, DEFAULT_STEP_POLICY } from "./cancellation/cancellation-saga.js";
+import { createInventoryClient } from "./clients/inventory-client.js";
+import { createPaymentClient } from "./clients/payment-client.js";
+import { DEFAULT_CANCELLATION, DEFAULT_ORDERS_OUTBOX, type OrdersConfig } from "./config.js";
 import { createOrderFromCheckoutHandler } from "./events/create-order-from-checkout.js";
+import { encodeCancelResponse } from "./rpc/cancel-order.js";
 import { ordersCallPolicy } from "./rpc/orders-call-policy.js";
 import { ordersRoutes } from "./rpc/orders-routes.js";
 import { migrateOrdersDatabase } from "./store/migrate-orders-database.js";
+import { createPostgresCancellationStore } from "./store/postgres-cancellation-store.js";
 import { createPostgresOrderStore } from "./store/postgres-order-store.js";
 
 export type OrdersService = StartedService;
@@ -32,10 +41,12 @@ export const ORDERS_CONSUMER_GROUP = "orders-service";
 const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
 
 /**
- * Migrates the database, serves OrdersService, consumes checkout events from `deps.events` and
- * relays its own outbox (order-events) to the same bus: the in-process one in embedded mode,
- * Kafka in production. `stop` closes the servers, then the relay and retention (the batch in
- * flight finishes), then the subscription (the order in flight is committed), then the pool.
+ * Migrates the database, serves OrdersService, consumes checkout events from `deps.events`,
+ * runs the cancellation saga (refunds through the payment service, returns stock through
+ * inventory) with its recovery loop, and relays its own outbox (order-events) to the same bus:
+ * the in-process one in embedded mode, Kafka in production. `stop` closes the servers, then
+ * recovery (drivers stop), the relay and retention (the batch in flight finishes), then the
+ * subscription (the order in flight is committed), then the pool.
  */
 export function startOrdersService(
   config: OrdersConfig,
@@ -55,6 +66,34 @@ export function startOrdersService(
       const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end());
       const outboxSignal = createOutboxSignal();
       const orders = createPostgresOrderStore(sql, { outboxSignal });
+      const settings = config.cancellation ?? DEFAULT_CANCELLATION;
+      if (config.crashAt)
+        logger.warn({ crashAt: config.crashAt }, "ORDERS_CRASH_AT is set: this process will SIGKILL itself");
+      const stopping = new AbortController();
+      const cancellationStore = createPostgresCancellationStore(sql, { leaseMs: settings.leaseMs, outboxSignal });
+      const saga = createCancellationSaga({
+        store: cancellationStore,
+        payments: createPaymentClient(
+          scope.transport(config.paymentUrl ?? `http://127.0.0.1:${defaultPorts.payment}`),
+          settings.callTimeoutMs,
+        ),
+        inventory: createInventoryClient(
+          scope.transport(config.inventoryUrl ?? `http://127.0.0.1:${defaultPorts.inventory}`),
+          settings.callTimeoutMs,
+        ),
+        clock: { now: () => new Date() },
+        logger,
+        leaseMs: settings.leaseMs,
+        policy: { ...DEFAULT_STEP_POLICY, deadlineMs: settings.stepDeadlineMs },
+        signal: stopping.signal,
+        faults: config.crashAt ? crashAt(config.crashAt) : undefined,
+      });
+      const drivers = { store: cancellationStore, saga, logger };
+      const cancellations = createCancellationCommands({
+        ...drivers,
+        clock: { now: () => new Date() },
+        encodeResponse: encodeCancelResponse,
+      });
       const subscription = await deps.events.subscribe({
         topic: CHECKOUT_EVENTS_TOPIC,
         group: ORDERS_CONSUMER_GROUP,
@@ -74,8 +113,21 @@ export function startOrdersService(
           { retentionDays: outbox.retentionDays, intervalMs: OUTBOX_RETENTION_SWEEP_MS },
         ).start(),
       );
+      scope.periodic(() => {
+        const recovery = startCancellationRecovery(drivers, {
+          intervalMs: settings.recoveryIntervalMs,
+          graceMs: settings.recoveryGraceMs,
+          attentionRetryMs: settings.attentionRetryMs,
+        });
+        return {
+          async stop() {
+            stopping.abort();
+            await recovery.stop();
+          },
+        };
+      });
       return {
-        routes: ordersRoutes(orders, logger),
+        routes: ordersRoutes(orders, cancellations, logger),
         callPolicy: ordersCallPolicy,
         // Orders are read while the broker is away; only new ones wait, so it does not decide readiness.
         checks: { database: postgresReadiness(sql), ...busReadiness(deps.events) },

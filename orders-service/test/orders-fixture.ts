@@ -20,13 +20,14 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { CREDENTIALS_OFF, createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
-import { startOrdersService } from "../src/index.js";
+import { type OrdersConfig, startOrdersService } from "../src/index.js";
 
 /**
  * The real service on a fresh database, fed by an in-process bus, with a client over HTTP/2;
- * `orderEvents` collects what its outbox relay published on order-events.
+ * `orderEvents` collects what its outbox relay published on order-events. `settings` adds to
+ * its config (where its cancellations refund and return stock, their timings).
  */
-export async function startTestOrders() {
+export async function startTestOrders(settings: Partial<OrdersConfig> = {}) {
   const logger = testLogger("orders-service");
   const bus = createInProcessEventBus({ logger, maxAttempts: 2 });
   const orderEvents: Array<{ eventId: string; aggregateId: string } & OrderEvent> = [];
@@ -41,7 +42,7 @@ export async function startTestOrders() {
   });
   const databaseUrl = await createTestDatabase("orders");
   const service = await startOrdersService(
-    { port: 0, databaseUrl, credentials: CREDENTIALS_OFF, logLevel: "silent" },
+    { port: 0, databaseUrl, credentials: CREDENTIALS_OFF, logLevel: "silent", ...settings },
     logger,
     { events: bus },
   );
@@ -61,6 +62,8 @@ export interface CheckoutCompletedInput {
   checkoutId?: string;
   userId?: string;
   currency?: string;
+  /** The payment the checkout took; by default a made-up id no payment service knows. */
+  paymentId?: string;
   lines?: Array<{ productId: string; name: string; quantity: number; unitPriceMinor: number }>;
 }
 
@@ -94,7 +97,7 @@ export function checkoutCompleted(input: CheckoutCompletedInput = {}): EventEnve
           }),
         ),
         total: create(MoneySchema, { currency, amountMinor: BigInt(total) }),
-        paymentId: `pay-${checkoutId}`,
+        paymentId: input.paymentId ?? `pay-${checkoutId}`,
         reservationId: `res-${checkoutId}`,
         shippingAddress: create(ShippingAddressSchema, {
           name: "Alice Example",

@@ -166,6 +166,48 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   );
   expect(JSON.stringify(replay.body) === JSON.stringify(first.body), "the same body", replay.body);
 
+  begin("cancel the Mice line: refund of that line, the units back in stock");
+  const cancel = (orderId: string, body: Json, k: string, as = token) =>
+    call("POST", `/orders/${orderId}/cancel`, { token: as, body, headers: { "Idempotency-Key": k } });
+  const miceBefore = await available(token, "2");
+  const partial = await cancel(order.id, { lines: [{ product_id: "2", quantity: 2 }] }, `e2e-${runId}-cancel-1`);
+  expect(partial.status === 202 && partial.body.status === "COMPLETED", "202 with a COMPLETED cancellation", partial);
+  expect(partial.body.refund.amount_minor === 5998, "a refund of 5998 (2 × 29.99)", partial.body.refund);
+  expect((await available(token, "2")) === miceBefore + 2, `Mouse availability back at ${miceBefore + 2}`);
+  const partly = (await call("GET", `/orders/${order.id}`, { token })).body;
+  expect(
+    partly.status === "CONFIRMED" && partly.cancellations.length === 1,
+    "a CONFIRMED order showing its cancellation",
+    partly,
+  );
+
+  begin("cancel the rest: the order is CANCELLED");
+  const whole = await cancel(order.id, {}, `e2e-${runId}-cancel-2`);
+  expect(whole.status === 202 && whole.body.refund.amount_minor === 129999, "202 refunding the Laptop", whole);
+  const cancelled = (await call("GET", `/orders/${order.id}`, { token })).body;
+  const statuses = cancelled.status_history.map((h: Json) => h.to);
+  expect(statuses.join() === "CONFIRMED,CANCELLED", "history CONFIRMED → CANCELLED", cancelled);
+
+  begin("a shipped order cannot be cancelled: 409 order-not-cancellable");
+  const admin: string = (await call("POST", "/dev/token", { body: { user_id: `e2e-ops-${runId}`, roles: ["admin"] } }))
+    .body.token;
+  expect((await call("POST", "/cart/items", { token, body: { product_id: "2", quantity: 1 } })).status === 201, "201");
+  const second = await call("POST", "/checkout", {
+    token,
+    body: checkoutBody,
+    headers: { "Idempotency-Key": `e2e-${runId}-ship` },
+  });
+  expect(second.status === 201, "201 for a second purchase", second);
+  const shippable = await poll("the second order", async () => {
+    const r = await call("GET", "/orders", { token });
+    return r.body.items.find((o: Json) => o.checkout_id === second.body.checkout_id);
+  });
+  const shipped = await call("POST", `/admin/orders/${shippable.id}/ship`, { token: admin, body: {} });
+  expect(shipped.status === 200, "200 shipping it as an admin", shipped);
+  const refused = await cancel(shippable.id, {}, `e2e-${runId}-cancel-3`);
+  expect(refused.status === 409, "409 cancelling a SHIPPED order", refused);
+  expect(String(refused.body.type).endsWith("/order-not-cancellable"), "problem order-not-cancellable", refused.body);
+
   begin("a declined card gets 402 and the stock comes back");
   const before = await available(token, "3");
   const add = await call("POST", "/cart/items", { token, body: { product_id: "3", quantity: 1 } });

@@ -94,7 +94,7 @@ export const SERVICES: ServiceSpec[] = [
     port: 50055,
     adminPortVar: "ORDERS_ADMIN_PORT",
     adminPort: 9455,
-    after: [],
+    after: ["inventory-service", "payment-service"],
     database: "orders",
     kafkaUser: "orders-service",
   },

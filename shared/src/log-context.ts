@@ -6,6 +6,8 @@ export interface LogContext {
   requestId?: string;
   userId?: string;
   checkoutId?: string;
+  /** An order cancellation being driven (orders-service's cancellation saga). */
+  cancellationId?: string;
 }
 
 /** Header that carries the request id from the gateway through every service. */
@@ -41,11 +43,12 @@ export function inNewLogContext<T>(fields: LogContext, fn: () => T): T {
  * `trace_id` when tracing is on; what is unknown is left out.
  */
 export function logContextFields(): Record<string, string> {
-  const { requestId, userId, checkoutId } = requestContext();
+  const { requestId, userId, checkoutId, cancellationId } = requestContext();
   const fields: Record<string, string> = {};
   if (requestId) fields.request_id = requestId;
   if (userId) fields.user_id = userId;
   if (checkoutId) fields.checkout_id = checkoutId;
+  if (cancellationId) fields.cancellation_id = cancellationId;
   const traceId = activeTraceId();
   if (traceId) fields.trace_id = traceId;
   return fields;

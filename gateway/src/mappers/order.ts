@@ -1,4 +1,9 @@
-import { type Order, type OrderItem, OrderStatus } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import {
+  type Order,
+  type OrderCancellation,
+  type OrderItem,
+  OrderStatus,
+} from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { OrderJson } from "../openapi/schemas.js";
 import { addressJson } from "./address.js";
 import { isoTime, moneyJson, totalsJson } from "./json.js";
@@ -34,14 +39,17 @@ export function orderJson(o: Order): OrderJson {
       reason: h.reason,
       at: isoTime(h.at),
     })),
-    cancellations: o.cancellations.map((x) => ({
-      cancellation_id: x.cancellationId,
-      status: x.status,
-      refund: moneyJson(x.refund),
-      lines: x.lines.map(itemJson),
-    })),
+    cancellations: o.cancellations.map(cancellationJson),
     shipping_address: o.shippingAddress ? addressJson(o.shippingAddress) : null,
     created_at: isoTime(o.createdAt),
     updated_at: isoTime(o.updatedAt),
   };
 }
+
+/** A cancellation, on its order and as POST /orders/{id}/cancel answers it. */
+export const cancellationJson = (x: OrderCancellation) => ({
+  cancellation_id: x.cancellationId,
+  status: x.status,
+  refund: moneyJson(x.refund),
+  lines: x.lines.map(itemJson),
+});

@@ -28,6 +28,7 @@ const docs: Record<string, FieldDocs> = {
   "checkoutsaga.common.v1.ShippingAddress.region": { description: "Prefecture or state" },
   "checkoutsaga.common.v1.ShippingAddress.country": { description: "ISO 3166-1 alpha-2", example: "JP" },
   "checkoutsaga.payment.v1.PaymentMethod": { example: { type: "card", token: "tok_visa" } },
+  "checkoutsaga.common.v1.LineQuantity": { example: { product_id: "2", quantity: 1 } },
   "checkoutsaga.payment.v1.PaymentMethod.token": {
     description:
       "Required for a card, left out for konbini. Test tokens: tok_visa succeeds; tok_chargeDeclined, " +

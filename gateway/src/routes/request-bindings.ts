@@ -13,6 +13,7 @@ import {
 import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
 import { AdjustStockRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import {
+  CancelOrderRequestSchema,
   DeliverOrderRequestSchema,
   GetOrderRequestSchema,
   ListOrdersRequestSchema,
@@ -135,6 +136,14 @@ export const requestBindings = {
     body: { adjust: "adjust", reason: "reason" },
     bodyName: "StockAdjustment",
     bodyExample: { adjust: 24, reason: "delivery from the supplier" },
+  }),
+  cancelOrder: bindRpcRequest(CancelOrderRequestSchema, {
+    headers: { "Idempotency-Key": "idempotency_key" },
+    params: { id: "order_id" },
+    paramExamples: { id: orderId },
+    body: { lines: "lines", reason: "reason" },
+    bodyName: "CancelOrder",
+    bodyExample: { lines: [{ product_id: "2", quantity: 1 }], reason: "ordered one too many" },
   }),
   payKonbini: bindRpcRequest(PayKonbiniRequestSchema, {
     params: { confirmation_number: "confirmation_number" },

@@ -119,7 +119,7 @@ function idempotencyKeyProblem(sent: unknown): ProblemError {
       problem(
         "idempotency-key-missing",
         400,
-        "POST /checkout needs an Idempotency-Key header (1..255 printable ASCII characters, no comma, no space at either end)",
+        "this request needs an Idempotency-Key header (1..255 printable ASCII characters, no comma, no space at either end)",
       ),
     );
   }

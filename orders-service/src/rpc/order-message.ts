@@ -9,7 +9,7 @@ import {
   OrderStatusChangeSchema,
   OrderStatus as OrderStatusProto,
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
-import type { Order, OrderLine, OrderStatus } from "../domain/order.js";
+import type { Order, OrderCancellation, OrderLine, OrderStatus } from "../domain/order.js";
 
 const protoByStatus: Record<OrderStatus, OrderStatusProto> = {
   CONFIRMED: OrderStatusProto.CONFIRMED,
@@ -45,18 +45,20 @@ export function toOrderMessage(o: Order): OrderMessage {
         at: timestampFromDate(h.at),
       }),
     ),
-    cancellations: o.cancellations.map((c) =>
-      create(OrderCancellationSchema, {
-        cancellationId: c.cancellationId,
-        status: c.status,
-        refund: toMoneyProto(c.refund),
-        lines: c.lines.map(toItem),
-        createdAt: timestampFromDate(c.createdAt),
-      }),
-    ),
+    cancellations: o.cancellations.map(toCancellationMessage),
     shippingAddress: toShippingAddressProto(o.shippingAddress),
     paymentId: o.paymentId,
     createdAt: timestampFromDate(o.createdAt),
     updatedAt: timestampFromDate(o.updatedAt),
   });
 }
+
+/** A cancellation as the order (and CancelOrder's answer) shows it. */
+export const toCancellationMessage = (c: OrderCancellation) =>
+  create(OrderCancellationSchema, {
+    cancellationId: c.cancellationId,
+    status: c.status,
+    refund: toMoneyProto(c.refund),
+    lines: c.lines.map(toItem),
+    createdAt: timestampFromDate(c.createdAt),
+  });

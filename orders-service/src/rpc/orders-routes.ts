@@ -10,15 +10,18 @@ import {
 } from "@checkout-saga/shared";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import type { CancellationCommands } from "../cancellation/cancellation-commands.js";
 import type { OrderMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
+import { cancelOrder } from "./cancel-order.js";
 import { toOrderMessage } from "./order-message.js";
 
 /**
  * Orders of the user the call acts for (orders-call-policy.ts); "" there: an admin's call, any
- * user's. Shipping and delivering are admins' (the policy), logged with who made them.
+ * user's. Shipping and delivering are admins' (the policy), logged with who made them; a
+ * cancellation runs the cancellation saga (cancel-order.ts).
  */
-export function ordersRoutes(orders: OrderStore, logger: Logger) {
+export function ordersRoutes(orders: OrderStore, cancellations: CancellationCommands, logger: Logger) {
   async function move(req: { orderId: string; reason: string }, ctx: HandlerContext, move: OrderMove) {
     const actor = callActor(ctx);
     const order = isUuid(req.orderId)
@@ -58,6 +61,7 @@ export function ordersRoutes(orders: OrderStore, logger: Logger) {
 
       shipOrder: (req, ctx) => move(req, ctx, "ship"),
       deliverOrder: (req, ctx) => move(req, ctx, "deliver"),
+      cancelOrder: (req, ctx) => cancelOrder(cancellations, req, ctx),
     });
 }
 

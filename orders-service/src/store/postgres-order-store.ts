@@ -1,4 +1,5 @@
 import {
+  failedPrecondition,
   newTimeOrderedId,
   type OutboxSignal,
   outboxInsertFor,
@@ -7,15 +8,23 @@ import {
 } from "@checkout-saga/shared";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { type Order, type PlacedOrderLine, type StatusChange, totalsOfTotal } from "../domain/order.js";
+import type postgres from "postgres";
+import {
+  type Order,
+  type OrderCancellation,
+  type PlacedOrderLine,
+  type StatusChange,
+  totalsOfTotal,
+} from "../domain/order.js";
 import { ORDER_PLACED, planMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { orderStatusChangedEvent } from "../events/order-status-changed-event.js";
-import { orderLines, orderStatusHistory, orders } from "./schema.js";
+import { orderCancellations, orderLines, orderStatusHistory, orders } from "./schema.js";
 
 type OrderRow = typeof orders.$inferSelect;
 type LineRow = typeof orderLines.$inferSelect;
 type HistoryRow = typeof orderStatusHistory.$inferSelect;
+type CancellationRow = typeof orderCancellations.$inferSelect;
 
 /** Groups rows by their order id, keeping their order. */
 function byOrderId<R extends { orderId: string }>(rows: R[]): Map<string, R[]> {
@@ -44,7 +53,7 @@ export function createPostgresOrderStore(
   async function complete(rows: OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [lines, history] = await Promise.all([
+    const [lines, history, cancellations] = await Promise.all([
       db
         .select()
         .from(orderLines)
@@ -55,10 +64,18 @@ export function createPostgresOrderStore(
         .from(orderStatusHistory)
         .where(inArray(orderStatusHistory.orderId, ids))
         .orderBy(asc(orderStatusHistory.orderId), asc(orderStatusHistory.id)),
+      db
+        .select()
+        .from(orderCancellations)
+        .where(inArray(orderCancellations.orderId, ids))
+        .orderBy(asc(orderCancellations.orderId), asc(orderCancellations.createdAt), asc(orderCancellations.id)),
     ]);
     const linesOf = byOrderId(lines);
     const historyOf = byOrderId(history);
-    return rows.map((r) => toOrder(r, linesOf.get(r.id) ?? [], historyOf.get(r.id) ?? []));
+    const cancellationsOf = byOrderId(cancellations);
+    return rows.map((r) =>
+      toOrder(r, linesOf.get(r.id) ?? [], historyOf.get(r.id) ?? [], cancellationsOf.get(r.id) ?? []),
+    );
   }
 
   async function get(id: string): Promise<Order | undefined> {
@@ -142,6 +159,7 @@ export function createPostgresOrderStore(
         if (!row) return "missing";
         const planned = planMove({ id, status: row.status }, move, by);
         if (!planned) return "unchanged";
+        if (move === "ship") await refuseWhileCancelling(tx, id);
         const change: StatusChange = { ...planned, at: now() };
         await tx`
           with moved as (
@@ -165,7 +183,21 @@ export function createPostgresOrderStore(
   };
 }
 
-function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[]): Order {
+/**
+ * A cancellation still running may take back any unit: shipping waits for it to end, so what
+ * ships is never refunded too. The order's row lock (held by the caller) keeps new ones out.
+ */
+async function refuseWhileCancelling(tx: postgres.TransactionSql, orderId: string): Promise<void> {
+  const [running] = await tx<{ id: string }[]>`
+    select id from order_cancellations where order_id = ${orderId} and status not in ('COMPLETED', 'FAILED') limit 1`;
+  if (running) {
+    throw failedPrecondition("ORDER_NOT_SHIPPABLE", `order ${orderId} has cancellation ${running.id} running`, {
+      metadata: { order_id: orderId, cancellation_id: running.id },
+    });
+  }
+}
+
+function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[], cancellations: CancellationRow[]): Order {
   return {
     id: r.id,
     checkoutId: r.checkoutId,
@@ -191,8 +223,15 @@ function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[]): Order {
         at: h.at,
       }),
     ),
-    // The cancellation saga (issue #14, item 2) records them; none before it exists.
-    cancellations: [],
+    cancellations: cancellations.map(
+      (c): OrderCancellation => ({
+        cancellationId: c.id,
+        status: c.status,
+        refund: { currency: c.currency, amountMinor: c.refundMinor },
+        lines: c.lines,
+        createdAt: c.createdAt,
+      }),
+    ),
     shippingAddress: r.shippingAddress,
     paymentId: r.paymentId,
     createdAt: r.createdAt,

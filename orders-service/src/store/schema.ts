@@ -1,9 +1,12 @@
+import type { SagaFailure } from "@checkout-saga/shared";
 import { outboxTable, type Totals } from "@checkout-saga/shared";
 import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -11,9 +14,12 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { ShippingAddress } from "../domain/order.js";
+import type { OrderLine, ShippingAddress } from "../domain/order.js";
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 
 // Millisecond precision: page tokens carry created_at as a JS Date, which has no microseconds.
 const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -87,6 +93,64 @@ export const orderStatusHistory = pgTable(
     at: timestampMs("at").notNull().defaultNow(),
   },
   (t) => [index("order_status_history_order_idx").on(t.orderId, t.id)],
+);
+
+/**
+ * One row per cancellation: the cancellation saga's persisted state, its lease, and the
+ * Idempotency-Key (scoped to who asked) with the first answer it replays.
+ */
+export const orderCancellations = pgTable(
+  "order_cancellations",
+  {
+    id: uuid("id").primaryKey(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    status: text("status").notNull(),
+    /** `user:<id>` or `service:<name>`: who asked, and the scope of the idempotency key. */
+    requestedBy: text("requested_by").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** SHA-256 of the normalized request. */
+    requestFingerprint: text("request_fingerprint").notNull(),
+    /** The encoded CancelOrderResponse of the first call, once it answered. */
+    response: bytea("response"),
+    reason: text("reason").notNull(),
+    /** The units taken back, at their bought prices (JSON of OrderLine[]). */
+    lines: jsonb("lines").$type<OrderLine[]>().notNull(),
+    currency: text("currency").notNull(),
+    refundMinor: bigint("refund_minor", { mode: "number" }).notNull(),
+    failure: jsonb("failure").$type<SagaFailure>(),
+    needsAttention: boolean("needs_attention").notNull().default(false),
+    compensationAttempts: integer("compensation_attempts").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestampMs("lease_expires_at"),
+    createdAt: timestampMs("created_at").notNull().defaultNow(),
+    updatedAt: timestampMs("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    unique("order_cancellations_idempotency_key").on(t.requestedBy, t.idempotencyKey),
+    index("order_cancellations_order_idx").on(t.orderId, t.createdAt),
+    // Recovery and the in-flight check scan only what is still moving.
+    index("order_cancellations_unfinished_idx").on(t.updatedAt).where(sql`${t.status} not in ('COMPLETED', 'FAILED')`),
+    check("order_cancellations_refund_check", sql`${t.refundMinor} >= 0`),
+  ],
+);
+
+/** Every transition of every cancellation, with time and reason. */
+export const orderCancellationTransitions = pgTable(
+  "order_cancellation_transitions",
+  {
+    cancellationId: uuid("cancellation_id")
+      .notNull()
+      .references(() => orderCancellations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    /** Null for the row that records the cancellation's creation. */
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    reason: text("reason").notNull(),
+    at: timestampMs("at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.cancellationId, t.seq] })],
 );
 
 /** OrderStatusChanged and OrderCancelled on their way to `order-events` (the shared relay). */

@@ -5,7 +5,7 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import type { Money, ShippingAddress, Totals } from "../../common/v1/common_pb.js";
+import type { LineQuantity, Money, ShippingAddress, Totals } from "../../common/v1/common_pb.js";
 import { file_checkoutsaga_common_v1_common } from "../../common/v1/common_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/orders/v1/orders.proto.
  */
 export const file_checkoutsaga_orders_v1_orders: GenFile = /*@__PURE__*/
-  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSKOAQoJT3JkZXJJdGVtEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIaChJjYW5jZWxsZWRfcXVhbnRpdHkYBSABKAUivgEKEU9yZGVyU3RhdHVzQ2hhbmdlEjEKBGZyb20YASABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEi8KAnRvGAIgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIOCgZyZWFzb24YAyABKAkSDQoFYWN0b3IYBCABKAkSJgoCYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIs0BChFPcmRlckNhbmNlbGxhdGlvbhIXCg9jYW5jZWxsYXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEi0KBnJlZnVuZBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK6BAoFT3JkZXISCgoCaWQYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIzCgZzdGF0dXMYBCABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEiwKBXRvdGFsGAUgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIwCgVpdGVtcxgGIAMoCzIhLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJJdGVtEkEKEHNoaXBwaW5nX2FkZHJlc3MYByABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxISCgpwYXltZW50X2lkGAggASgJEi4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnRvdGFscxgLIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzEkEKDnN0YXR1c19oaXN0b3J5GAwgAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1c0NoYW5nZRJACg1jYW5jZWxsYXRpb25zGA0gAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiJ4Cg9HZXRPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIkAKEEdldE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyItQBChFMaXN0T3JkZXJzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBI1CgtjaGVja291dF9pZBgCIAEoCUIgukgd2AEBchgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHwoJcGFnZV9zaXplGAMgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgEIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiXAoSTGlzdE9yZGVyc1Jlc3BvbnNlEi0KBm9yZGVycxgBIAMoCzIdLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl0KEFNoaXBPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQQoRU2hpcE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyImAKE0RlbGl2ZXJPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRAoURGVsaXZlck9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyKpkBCgtPcmRlclN0YXR1cxIcChhPUkRFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZPUkRFUl9TVEFUVVNfQ09ORklSTUVEEAESGAoUT1JERVJfU1RBVFVTX1NISVBQRUQQAhIaChZPUkRFUl9TVEFUVVNfREVMSVZFUkVEEAMSGgoWT1JERVJfU1RBVFVTX0NBTkNFTExFRBAEMqADCg1PcmRlcnNTZXJ2aWNlEl0KCEdldE9yZGVyEicuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPcmRlclJlcXVlc3QaKC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE9yZGVyUmVzcG9uc2USYwoKTGlzdE9yZGVycxIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuTGlzdE9yZGVyc1JlcXVlc3QaKi5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RPcmRlcnNSZXNwb25zZRJgCglTaGlwT3JkZXISKC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLlNoaXBPcmRlclJlcXVlc3QaKS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLlNoaXBPcmRlclJlc3BvbnNlEmkKDERlbGl2ZXJPcmRlchIrLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuRGVsaXZlck9yZGVyUmVxdWVzdBosLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuRGVsaXZlck9yZGVyUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSKOAQoJT3JkZXJJdGVtEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIaChJjYW5jZWxsZWRfcXVhbnRpdHkYBSABKAUivgEKEU9yZGVyU3RhdHVzQ2hhbmdlEjEKBGZyb20YASABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEi8KAnRvGAIgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIOCgZyZWFzb24YAyABKAkSDQoFYWN0b3IYBCABKAkSJgoCYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIs0BChFPcmRlckNhbmNlbGxhdGlvbhIXCg9jYW5jZWxsYXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEi0KBnJlZnVuZBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK6BAoFT3JkZXISCgoCaWQYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIzCgZzdGF0dXMYBCABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEiwKBXRvdGFsGAUgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIwCgVpdGVtcxgGIAMoCzIhLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJJdGVtEkEKEHNoaXBwaW5nX2FkZHJlc3MYByABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxISCgpwYXltZW50X2lkGAggASgJEi4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnRvdGFscxgLIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzEkEKDnN0YXR1c19oaXN0b3J5GAwgAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1c0NoYW5nZRJACg1jYW5jZWxsYXRpb25zGA0gAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiJ4Cg9HZXRPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIkAKEEdldE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyItQBChFMaXN0T3JkZXJzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBI1CgtjaGVja291dF9pZBgCIAEoCUIgukgd2AEBchgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHwoJcGFnZV9zaXplGAMgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgEIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiXAoSTGlzdE9yZGVyc1Jlc3BvbnNlEi0KBm9yZGVycxgBIAMoCzIdLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl0KEFNoaXBPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQQoRU2hpcE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyImAKE0RlbGl2ZXJPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRAoURGVsaXZlck9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyIr8CChJDYW5jZWxPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEmkKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUJQukhNcksQARj/ATJEXltceDIxLVx4MkJceDJELVx4N0VdKD86W1x4MjAtXHgyQlx4MkQtXHg3RV0qW1x4MjEtXHgyQlx4MkQtXHg3RV0pPyQSPQoFbGluZXMYBCADKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLkxpbmVRdWFudGl0eUIIukgFkgECEGQSGAoGcmVhc29uGAUgASgJQgi6SAVyAxj0AyJoChNDYW5jZWxPcmRlclJlc3BvbnNlEj8KDGNhbmNlbGxhdGlvbhgBIAEoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24SEAoIcmVwbGF5ZWQYAiABKAgqmQEKC09yZGVyU3RhdHVzEhwKGE9SREVSX1NUQVRVU19VTlNQRUNJRklFRBAAEhoKFk9SREVSX1NUQVRVU19DT05GSVJNRUQQARIYChRPUkRFUl9TVEFUVVNfU0hJUFBFRBACEhoKFk9SREVSX1NUQVRVU19ERUxJVkVSRUQQAxIaChZPUkRFUl9TVEFUVVNfQ0FOQ0VMTEVEEAQyiAQKDU9yZGVyc1NlcnZpY2USXQoIR2V0T3JkZXISJy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE9yZGVyUmVxdWVzdBooLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuR2V0T3JkZXJSZXNwb25zZRJjCgpMaXN0T3JkZXJzEikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5MaXN0T3JkZXJzUmVxdWVzdBoqLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuTGlzdE9yZGVyc1Jlc3BvbnNlEmAKCVNoaXBPcmRlchIoLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuU2hpcE9yZGVyUmVxdWVzdBopLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuU2hpcE9yZGVyUmVzcG9uc2USaQoMRGVsaXZlck9yZGVyEisuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5EZWxpdmVyT3JkZXJSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5EZWxpdmVyT3JkZXJSZXNwb25zZRJmCgtDYW5jZWxPcmRlchIqLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5DYW5jZWxPcmRlclJlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.orders.v1.OrderItem
@@ -111,7 +111,8 @@ export type OrderCancellation = Message<"checkoutsaga.orders.v1.OrderCancellatio
   cancellationId: string;
 
   /**
-   * The cancellation saga's state.
+   * The cancellation saga's state: REQUESTED, REFUNDED, STOCK_RETURNED, COMPLETED (recorded on
+   * the order), or COMPENSATING, FAILED (the refund was refused; nothing was taken back).
    *
    * @generated from field: string status = 2;
    */
@@ -405,6 +406,75 @@ export const DeliverOrderResponseSchema: GenMessage<DeliverOrderResponse> = /*@_
   messageDesc(file_checkoutsaga_orders_v1_orders, 11);
 
 /**
+ * @generated from message checkoutsaga.orders.v1.CancelOrderRequest
+ */
+export type CancelOrderRequest = Message<"checkoutsaga.orders.v1.CancelOrderRequest"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The user is the caller's user assertion's; set, it must be that user (see the call policy).
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * Scoped to the caller: the same key and request answer the first call's cancellation again.
+   *
+   * @generated from field: string idempotency_key = 3;
+   */
+  idempotencyKey: string;
+
+  /**
+   * The units to cancel, per product; none: everything the order has left to cancel.
+   *
+   * @generated from field: repeated checkoutsaga.common.v1.LineQuantity lines = 4;
+   */
+  lines: LineQuantity[];
+
+  /**
+   * Why, for the status history and the OrderCancelled event.
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.CancelOrderRequest.
+ * Use `create(CancelOrderRequestSchema)` to create a new message.
+ */
+export const CancelOrderRequestSchema: GenMessage<CancelOrderRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 12);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.CancelOrderResponse
+ */
+export type CancelOrderResponse = Message<"checkoutsaga.orders.v1.CancelOrderResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.orders.v1.OrderCancellation cancellation = 1;
+   */
+  cancellation?: OrderCancellation | undefined;
+
+  /**
+   * True when this is the stored answer of an earlier call with the same key.
+   *
+   * @generated from field: bool replayed = 2;
+   */
+  replayed: boolean;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.CancelOrderResponse.
+ * Use `create(CancelOrderResponseSchema)` to create a new message.
+ */
+export const CancelOrderResponseSchema: GenMessage<CancelOrderResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 13);
+
+/**
  * @generated from enum checkoutsaga.orders.v1.OrderStatus
  */
 export enum OrderStatus {
@@ -485,6 +555,20 @@ export const OrdersService: GenService<{
     methodKind: "unary";
     input: typeof DeliverOrderRequestSchema;
     output: typeof DeliverOrderResponseSchema;
+  },
+  /**
+   * The order's owner (or an admin): takes lines back through the cancellation saga (refund,
+   * return to stock, record) and answers the cancellation as it stands when the call ends.
+   * FAILED_PRECONDITION ORDER_NOT_CANCELLABLE unless the order is CONFIRMED; CANCEL_EXCEEDS_ORDER
+   * for a line asking more than it has left; IDEMPOTENCY_KEY_REUSED for the key with another
+   * request; ABORTED IDEMPOTENCY_KEY_IN_FLIGHT while the key's first call still runs.
+   *
+   * @generated from rpc checkoutsaga.orders.v1.OrdersService.CancelOrder
+   */
+  cancelOrder: {
+    methodKind: "unary";
+    input: typeof CancelOrderRequestSchema;
+    output: typeof CancelOrderResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_orders_v1_orders, 0);
