@@ -13,8 +13,8 @@ import { isolatedStackEnv } from "./lib/stack-process.js";
  */
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const { stackDir, env, gatewayUrl } = await isolatedStackEnv("checkout-saga-stack-", E2E_SYSTEM_SETTINGS);
-const stack = (command: string, stdout: "inherit" | "pipe" = "inherit") =>
-  spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), command], {
+const stack = (command: string, stdout: "inherit" | "pipe" = "inherit", args: string[] = []) =>
+  spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack.ts"), command, ...args], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", stdout, "inherit"],
@@ -31,7 +31,22 @@ try {
   if (up.status !== 0)
     throw new E2EFailure(`stack up exited with ${up.status}; logs in ${path.join(stackDir, "logs")}`);
   console.log("\n== e2e scenario against the stack");
-  await runE2EScenario(gatewayUrl);
+  const { userId } = await runE2EScenario(gatewayUrl);
+  passed++;
+  console.log("\n== the orders service's events on Kafka (stack console-consumer --topic order-events)");
+  // The scenario cancelled an order line by line: its OrderCancelled and OrderStatusChanged
+  // events went out through the orders outbox, keyed by the user. The values are protobuf; their
+  // type names are plain bytes in the envelope.
+  const consumed = stack("console-consumer", "pipe", ["--topic", "order-events"]);
+  const userEvents = (consumed.stdout?.toString() ?? "").split("\n").filter((line) => line.startsWith(`${userId}\t`));
+  const cancelled = userEvents.filter((line) => line.includes("OrderCancelled")).length;
+  const changed = userEvents.filter((line) => line.includes("OrderStatusChanged")).length;
+  if (cancelled < 2 || changed < 1) {
+    throw new E2EFailure(
+      `order-events holds ${cancelled} OrderCancelled and ${changed} OrderStatusChanged for ${userId}, expected 2 and at least 1`,
+    );
+  }
+  console.log(`✔ order-events: ${cancelled} OrderCancelled and ${changed} OrderStatusChanged for ${userId}`);
   passed++;
   console.log("\n== service credentials on every port of the stack");
   await checkStackCredentials({ env, upOutput });

@@ -24,8 +24,10 @@ credential (npm run rpc-credentials -- --help for fresh ones, and a user's asser
   status                     each process and server with its address and health
   stop <name> [--signal KILL]  stop one service or server (for fault drills)
   start <name>               start it again with the same settings
-  console-consumer [args]    Kafka's own console consumer on checkout-events of this stack, as
-                             its admin (--from-beginning, keys shown; extra args go to the tool)
+  console-consumer [--topic T] [args]
+                             Kafka's own console consumer on checkout-events (or topic T, e.g.
+                             order-events) of this stack, as its admin (--from-beginning, keys
+                             shown; extra args go to the tool)
   outbox <args>              the outbox CLI (npm run outbox) with this stack's settings for it:
                              the checkout database as checkout_service, Kafka as outbox-cli
   env <name>                 the server settings the stack gives <name> (a service, or
@@ -193,6 +195,11 @@ async function main() {
       const kafka = ((await command("status")).body as Status).components.find((c) => c.name === "kafka");
       if (kafka?.state !== "running") throw new Error("kafka is not running in this stack");
       const { location } = await installKafka();
+      const args = [name, ...rest].filter((a): a is string => a !== undefined);
+      const topicAt = args.indexOf("--topic");
+      const topic = topicAt >= 0 ? args[topicAt + 1] : "checkout-events";
+      if (!topic) throw new UserError("--topic needs a topic name, e.g. --topic order-events");
+      if (topicAt >= 0) args.splice(topicAt, 2);
       const tool = spawnSync(
         "java",
         [
@@ -205,13 +212,13 @@ async function main() {
           "--consumer.config",
           path.join(stackDir, "kafka", "admin-client.properties"),
           "--topic",
-          "checkout-events",
+          topic,
           "--from-beginning",
           "--property",
           "print.key=true",
           "--timeout-ms",
           "10000",
-          ...[name, ...rest].filter((a): a is string => a !== undefined),
+          ...args,
         ],
         { stdio: ["inherit", "inherit", "pipe"] },
       );

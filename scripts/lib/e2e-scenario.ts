@@ -36,6 +36,8 @@ interface Reply {
 }
 
 export interface E2EResult {
+  /** The user the scenario bought and cancelled as. */
+  userId: string;
   token: string;
   orderId: string;
 }
@@ -379,5 +381,5 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   }
 
   log("✔ end-to-end scenario passed");
-  return { token, orderId: order.id };
+  return { userId: user, token, orderId: order.id };
 }
