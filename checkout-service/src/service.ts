@@ -15,6 +15,7 @@ import {
   type ServiceParts,
   type ServiceScope,
   type StartedService,
+  startSagaRecovery,
   startService,
 } from "@checkout-saga/shared";
 import { createCartClient } from "./clients/cart-client.js";
@@ -29,8 +30,7 @@ import { createCheckoutMetrics } from "./metrics/checkout-metrics.js";
 import { checkoutCallPolicy } from "./rpc/checkout-call-policy.js";
 import { encodeInitiateResponse } from "./rpc/checkout-message.js";
 import { checkoutRoutes } from "./rpc/checkout-routes.js";
-import { createCheckoutCommands } from "./saga/checkout-commands.js";
-import { startCheckoutRecovery } from "./saga/checkout-recovery.js";
+import { createCheckoutCommands, driveLeased } from "./saga/checkout-commands.js";
 import { createCheckoutSaga, DEFAULT_STEP_POLICIES } from "./saga/checkout-saga.js";
 import { createPaymentNotifications } from "./saga/payment-notifications.js";
 import { crashAt, noFaults } from "./saga/saga-faults.js";
@@ -162,11 +162,20 @@ export async function startCheckoutService(
     );
 
     scope.periodic(() => {
-      const recovery = startCheckoutRecovery(drivers, {
-        intervalMs: config.recoveryIntervalMs,
-        graceMs: config.recoveryGraceMs,
-        attentionRetryMs: config.attentionRetryMs,
-      });
+      const recovery = startSagaRecovery(
+        {
+          name: "checkout",
+          idField: "checkoutId",
+          store: drivers.store,
+          drive: (id, owner) => driveLeased(drivers, id, owner, Number.POSITIVE_INFINITY),
+          logger,
+        },
+        {
+          intervalMs: config.recoveryIntervalMs,
+          graceMs: config.recoveryGraceMs,
+          attentionRetryMs: config.attentionRetryMs,
+        },
+      );
       return {
         async stop() {
           stopping.abort();

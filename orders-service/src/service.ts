@@ -14,12 +14,12 @@ import {
   type Logger,
   postgresReadiness,
   type StartedService,
+  startSagaRecovery,
   startService,
   tracedEventHandler,
 } from "@checkout-saga/shared";
-import { createCancellationCommands } from "./cancellation/cancellation-commands.js";
+import { createCancellationCommands, driveLeased } from "./cancellation/cancellation-commands.js";
 import { crashAt } from "./cancellation/cancellation-faults.js";
-import { startCancellationRecovery } from "./cancellation/cancellation-recovery.js";
 import { createCancellationSaga, DEFAULT_STEP_POLICY } from "./cancellation/cancellation-saga.js";
 import { createInventoryClient } from "./clients/inventory-client.js";
 import { createPaymentClient } from "./clients/payment-client.js";
@@ -114,11 +114,20 @@ export function startOrdersService(
         ).start(),
       );
       scope.periodic(() => {
-        const recovery = startCancellationRecovery(drivers, {
-          intervalMs: settings.recoveryIntervalMs,
-          graceMs: settings.recoveryGraceMs,
-          attentionRetryMs: settings.attentionRetryMs,
-        });
+        const recovery = startSagaRecovery(
+          {
+            name: "cancellation",
+            idField: "cancellationId",
+            store: drivers.store,
+            drive: (id, owner) => driveLeased(drivers, id, owner),
+            logger,
+          },
+          {
+            intervalMs: settings.recoveryIntervalMs,
+            graceMs: settings.recoveryGraceMs,
+            attentionRetryMs: settings.attentionRetryMs,
+          },
+        );
         return {
           async stop() {
             stopping.abort();

@@ -1,5 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { DomainError, failedPrecondition, type Logger, newTimeOrderedId, notFound } from "@checkout-saga/shared";
+import {
+  DomainError,
+  failedPrecondition,
+  type Logger,
+  newLeaseOwner,
+  newTimeOrderedId,
+  notFound,
+} from "@checkout-saga/shared";
 import { buyableLines } from "../domain/buyable-lines.js";
 import {
   type CheckoutRequest,
@@ -32,7 +38,6 @@ export interface CheckoutCommandsDeps {
 }
 
 /** A lease holder's name: unique per drive, so two drives in one process never share a lease. */
-export const newLeaseOwner = (): string => `driver-${randomUUID()}`;
 
 /**
  * Drives a checkout whose lease `owner` holds (given as its id, or as its creator just wrote

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { DomainError, isUuid, type Logger } from "@checkout-saga/shared";
-import { type CheckoutCommandsDeps, driveLeased, newLeaseOwner } from "./checkout-commands.js";
+import { DomainError, isUuid, type Logger, newLeaseOwner } from "@checkout-saga/shared";
+import { type CheckoutCommandsDeps, driveLeased } from "./checkout-commands.js";
 import type { CheckoutSession } from "./checkout-saga.js";
 import { isFinished } from "./checkout-saga.js";
 import type { CheckoutStore, PaymentNotification } from "./checkout-store.js";

@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { DomainError, failedPrecondition, type Logger, newTimeOrderedId } from "@checkout-saga/shared";
+import { DomainError, failedPrecondition, type Logger, newLeaseOwner, newTimeOrderedId } from "@checkout-saga/shared";
 import { type CancellationRequest, normalizeRequest, requestFingerprint } from "../domain/cancellation.js";
 import { type Cancellation, type CancellationSaga, isFinished } from "./cancellation-saga.js";
 import type { CancellationStore, KeyedCancellation } from "./cancellation-store.js";
@@ -17,7 +16,6 @@ export interface CancellationCommandsDeps {
 }
 
 /** A lease holder's name: unique per drive, so two drives in one process never share a lease. */
-export const newLeaseOwner = (): string => `driver-${randomUUID()}`;
 
 /**
  * Drives a cancellation whose lease `owner` holds, then lets the lease go (a no-op when the
