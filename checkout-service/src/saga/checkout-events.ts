@@ -1,12 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
-  buildEnvelope,
   CHECKOUT_EVENTS_TOPIC,
-  currentTraceContext,
-  encodeEnvelope,
   type OutboxMessage,
+  outboxEvent,
   toMoneyProto,
   toShippingAddressProto,
   toTotalsProto,
@@ -58,28 +55,12 @@ export function checkoutEndedEvent(session: CheckoutRecord, at: Date): OutboxMes
             failedAt: timestampFromDate(at),
           }),
         };
-  const trace = currentTraceContext();
-  const envelope = buildEnvelope({
-    eventId: randomUUID(),
+  return outboxEvent({
     aggregateId: session.id,
-    occurredAt: at,
     correlationId: session.id,
-    ...trace,
-    payload,
-  });
-  return {
-    eventId: envelope.eventId,
-    eventType: envelope.type,
-    aggregateId: session.id,
+    occurredAt: at,
     topic: CHECKOUT_EVENTS_TOPIC,
     key: session.userId,
-    payload: encodeEnvelope(envelope),
-    headers: {
-      "event-id": envelope.eventId,
-      "event-type": envelope.type,
-      "content-type": "application/x-protobuf",
-      ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
-      ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
-    },
-  };
+    payload,
+  });
 }

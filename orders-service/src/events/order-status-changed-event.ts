@@ -1,13 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import {
-  buildEnvelope,
-  currentTraceContext,
-  encodeEnvelope,
-  ORDER_EVENTS_TOPIC,
-  type OutboxMessage,
-} from "@checkout-saga/shared";
+import { ORDER_EVENTS_TOPIC, type OutboxMessage, outboxEvent } from "@checkout-saga/shared";
 import {
   type EventEnvelope,
   OrderStatusChangedSchema,
@@ -45,28 +38,12 @@ export function orderEventMessage(
   occurredAt: Date,
   payload: OrderEventPayload,
 ): OutboxMessage {
-  const trace = currentTraceContext();
-  const envelope = buildEnvelope({
-    eventId: randomUUID(),
+  return outboxEvent({
     aggregateId: order.id,
-    occurredAt,
     correlationId: order.checkoutId,
-    ...trace,
-    payload,
-  });
-  return {
-    eventId: envelope.eventId,
-    eventType: envelope.type,
-    aggregateId: order.id,
+    occurredAt,
     topic: ORDER_EVENTS_TOPIC,
     key: order.userId,
-    payload: encodeEnvelope(envelope),
-    headers: {
-      "event-id": envelope.eventId,
-      "event-type": envelope.type,
-      "content-type": "application/x-protobuf",
-      ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
-      ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
-    },
-  };
+    payload,
+  });
 }
