@@ -35,12 +35,12 @@ try {
   passed++;
   console.log("\n== the orders service's events on Kafka (stack console-consumer --topic order-events)");
   // The scenario cancelled an order line by line: its OrderCancelled and OrderStatusChanged
-  // events went out through the orders outbox, keyed by the user. The values are protobuf; their
-  // type names are plain bytes in the envelope.
+  // events went out through the orders outbox, keyed by the user. The tool prints a line per
+  // event: its headers (event-type among them), a tab, its key.
   const consumed = stack("console-consumer", "pipe", ["--topic", "order-events"]);
-  const userEvents = (consumed.stdout?.toString() ?? "").split("\n").filter((line) => line.startsWith(`${userId}\t`));
-  const cancelled = userEvents.filter((line) => line.includes("OrderCancelled")).length;
-  const changed = userEvents.filter((line) => line.includes("OrderStatusChanged")).length;
+  const userEvents = (consumed.stdout?.toString() ?? "").split("\n").filter((line) => line.endsWith(`\t${userId}`));
+  const cancelled = userEvents.filter((line) => line.includes("event-type:OrderCancelled,")).length;
+  const changed = userEvents.filter((line) => line.includes("event-type:OrderStatusChanged,")).length;
   if (cancelled < 2 || changed < 1) {
     throw new E2EFailure(
       `order-events holds ${cancelled} OrderCancelled and ${changed} OrderStatusChanged for ${userId}, expected 2 and at least 1`,

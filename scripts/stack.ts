@@ -26,8 +26,9 @@ credential (npm run rpc-credentials -- --help for fresh ones, and a user's asser
   start <name>               start it again with the same settings
   console-consumer [--topic T] [args]
                              Kafka's own console consumer on checkout-events (or topic T, e.g.
-                             order-events) of this stack, as its admin (--from-beginning, keys
-                             shown; extra args go to the tool)
+                             order-events) of this stack, as its admin: from the beginning, a line
+                             per event with its headers (event-type, …) and key; the protobuf
+                             value only with --property print.value=true (extra args go to the tool)
   outbox <args>              the outbox CLI (npm run outbox) with this stack's settings for it:
                              the checkout database as checkout_service, Kafka as outbox-cli
   env <name>                 the server settings the stack gives <name> (a service, or
@@ -216,6 +217,11 @@ async function main() {
           "--from-beginning",
           "--property",
           "print.key=true",
+          // The values are protobuf envelopes, unreadable on a terminal; the headers name each event.
+          "--property",
+          "print.headers=true",
+          "--property",
+          "print.value=false",
           "--timeout-ms",
           "10000",
           ...args,
