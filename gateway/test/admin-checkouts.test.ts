@@ -8,7 +8,7 @@ import {
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { buildCheckout, type Json, problemOf, startTestGateway } from "./fixture.js";
+import { buildCheckout, type FakeServices, type Json, problemOf, startTestGateway } from "./fixture.js";
 
 /*
  * The operators' checkout routes in front of a checkout service that records what it was asked:
@@ -122,13 +122,18 @@ describe("POST /admin/checkouts/{id}/retry", () => {
 
 describe("GET /admin/outbox", () => {
   it("shows each outbox's figures, and a service that does not answer as an error beside them", async () => {
+    const ordersAnswering = (defaults: FakeServices) => ({
+      ...defaults.orders,
+      getOutboxStatus: () => ({ status: { topic: "order-events", lastPublishedId: "42", publishedLast5Minutes: 3n } }),
+    });
     const answering = startTestGateway({
-      services: () => ({
+      services: (defaults) => ({
         checkout: {
           getOutboxStatus: () => ({
             status: { topic: "checkout-events", pending: 2n, oldestPendingAgeSeconds: 1.5, publishedLastMinute: 7n },
           }),
         },
+        orders: ordersAnswering(defaults),
       }),
     });
     const admin = await devToken(answering, "ops", ["admin"]);
@@ -146,21 +151,34 @@ describe("GET /admin/outbox", () => {
         published_last_minute: 7,
         published_last_5_minutes: 0,
       },
+      {
+        service: "orders-service",
+        topic: "order-events",
+        pending: 0,
+        oldest_pending_at: null,
+        oldest_pending_age_seconds: null,
+        last_published_id: "42",
+        last_published_at: null,
+        published_last_minute: 0,
+        published_last_5_minutes: 3,
+      },
     ]);
 
     const down = startTestGateway({
-      services: () => ({
+      services: (defaults) => ({
         checkout: {
           getOutboxStatus() {
             throw new ConnectError("checkout-service is unavailable", Code.Unavailable);
           },
         },
+        orders: ordersAnswering(defaults),
       }),
     });
     const answer = await down.call("GET", "/admin/outbox", as(await devToken(down, "ops", ["admin"])));
     expect(answer.status).toBe(200);
-    expect(((await answer.json()) as Json).outboxes).toEqual([
+    expect(((await answer.json()) as Json).outboxes).toMatchObject([
       { service: "checkout-service", error: "checkout-service is unavailable" },
+      { service: "orders-service", topic: "order-events", last_published_id: "42" },
     ]);
     expect((await down.call("GET", "/admin/outbox", as(await devToken(down, "alice")))).status).toBe(403);
   });

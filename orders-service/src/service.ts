@@ -3,6 +3,7 @@ import {
   busReadiness,
   CHECKOUT_EVENTS_TOPIC,
   consumerMetrics,
+  createOutboxQueries,
   createOutboxRelay,
   createOutboxRetention,
   createOutboxSignal,
@@ -136,7 +137,7 @@ export function startOrdersService(
         };
       });
       return {
-        routes: ordersRoutes(orders, cancellations, logger),
+        routes: ordersRoutes(orders, cancellations, () => createOutboxQueries(sql).status(), logger),
         callPolicy: ordersCallPolicy,
         // Orders are read while the broker is away; only new ones wait, so it does not decide readiness.
         checks: { database: postgresReadiness(sql), ...busReadiness(deps.events) },

@@ -45,6 +45,22 @@ describe("OrderStatusChanged on order-events (the orders outbox, relayed to the 
     expect(published.map(at)).toEqual(order?.statusHistory.map((h) => (h.at ? timestampDate(h.at) : undefined)));
   });
 
+  it("shows operators its outbox draining: nothing pending once the relay published", async () => {
+    const event = checkoutCompleted({ userId: "hana" });
+    await publish(t.bus, event);
+    const [placed] = (await t.client.listOrders({ userId: "hana", checkoutId: event.aggregateId })).orders;
+    await eventsOf(placed!.id, 1);
+    const deadline = Date.now() + 10_000;
+    let status = (await t.client.getOutboxStatus({})).status;
+    while (status?.pending !== 0n && Date.now() < deadline) {
+      await sleep(20);
+      status = (await t.client.getOutboxStatus({})).status;
+    }
+    expect(status).toMatchObject({ topic: "order-events", pending: 0n });
+    expect(status?.lastPublishedId).not.toBe("");
+    expect(status?.publishedLast5Minutes).toBeGreaterThanOrEqual(1n);
+  });
+
   it("announces nothing for a redelivered checkout or a retried or refused move", async () => {
     const event = checkoutCompleted({ userId: "hank" });
     await publish(t.bus, event);

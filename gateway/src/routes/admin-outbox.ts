@@ -38,11 +38,14 @@ function statusJson(service: string, s: OutboxStatus | undefined): OutboxStatusJ
 }
 
 /** Operators' view of the outboxes (mounted under /admin/outbox). */
-export function adminOutboxRoutes(clients: Pick<GatewayClients, "checkout">): OpenAPIHono<GatewayEnv> {
+export function adminOutboxRoutes(clients: Pick<GatewayClients, "checkout" | "orders">): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>();
 
   app.openapi(getOutboxesRoute, async (c) => {
-    const sources = [{ service: "checkout-service", read: () => clients.checkout.getOutboxStatus({}, callOptions(c)) }];
+    const sources = [
+      { service: "checkout-service", read: () => clients.checkout.getOutboxStatus({}, callOptions(c)) },
+      { service: "orders-service", read: () => clients.orders.getOutboxStatus({}, callOptions(c)) },
+    ];
     const answers = await Promise.allSettled(sources.map((s) => s.read()));
     const outboxes = answers.map((answer, i) => {
       const { service } = sources[i] as (typeof sources)[number];

@@ -11,4 +11,5 @@ export const ordersCallPolicy = defineCallPolicy(OrdersService, {
   shipOrder: { gateway: "admin", developer: "admin" },
   deliverOrder: { gateway: "admin", developer: "admin" },
   cancelOrder: { gateway: "user-or-admin", developer: "user-or-admin" },
+  getOutboxStatus: { gateway: "admin", developer: "admin" },
 });

@@ -6,7 +6,10 @@ import {
   type Logger,
   newestFirstPageToken,
   notFound,
+  ORDER_EVENTS_TOPIC,
+  type OutboxStatus,
   pageSize,
+  toOutboxStatusMessage,
 } from "@checkout-saga/shared";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
@@ -21,7 +24,12 @@ import { toOrderMessage } from "./order-message.js";
  * user's. Shipping and delivering are admins' (the policy), logged with who made them; a
  * cancellation runs the cancellation saga (cancel-order.ts).
  */
-export function ordersRoutes(orders: OrderStore, cancellations: CancellationCommands, logger: Logger) {
+export function ordersRoutes(
+  orders: OrderStore,
+  cancellations: CancellationCommands,
+  outboxStatus: () => Promise<OutboxStatus>,
+  logger: Logger,
+) {
   async function move(req: { orderId: string; reason: string }, ctx: HandlerContext, move: OrderMove) {
     const actor = callActor(ctx);
     const order = isUuid(req.orderId)
@@ -34,6 +42,10 @@ export function ordersRoutes(orders: OrderStore, cancellations: CancellationComm
 
   return (router: ConnectRouter) =>
     router.service(OrdersService, {
+      async getOutboxStatus() {
+        return { status: toOutboxStatusMessage(ORDER_EVENTS_TOPIC, await outboxStatus()) };
+      },
+
       async getOrder(req, ctx) {
         const userId = actingUser(ctx);
         const order = isUuid(req.orderId) ? await orders.get(req.orderId.toLowerCase()) : undefined;

@@ -88,7 +88,8 @@ export function createOutboxQueries(sql: Sql) {
       from outbox where published_at is null`;
     return {
       count: Number(row?.count ?? 0),
-      oldestAt: row?.oldest ?? undefined,
+      // new Date(): a client drizzle also wraps hands timestamps back as text.
+      oldestAt: row?.oldest ? new Date(row.oldest) : undefined,
       oldestAgeSeconds: row?.age ?? undefined,
     };
   }
@@ -111,7 +112,7 @@ export function createOutboxQueries(sql: Sql) {
         oldestPendingAt: waiting.oldestAt,
         oldestPendingAgeSeconds: waiting.oldestAgeSeconds,
         lastPublishedId: last?.id,
-        lastPublishedAt: last?.published_at,
+        lastPublishedAt: last ? new Date(last.published_at) : undefined,
         publishedLastMinute: Number(rate?.minute ?? 0),
         publishedLast5Minutes: Number(rate?.five ?? 0),
       };
