@@ -25,6 +25,7 @@ import { userAssertion } from "./middleware/user-assertion.js";
 import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
+import { adminCancellationRoutes } from "./routes/admin-cancellations.js";
 import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
 import { adminOutboxRoutes } from "./routes/admin-outbox.js";
@@ -186,6 +187,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   api.use("/admin/*", ...authenticated, adminOnly());
   api.route("/admin/orders", adminOrderRoutes(clients));
   api.route("/admin/checkouts", adminCheckoutRoutes(clients));
+  api.route("/admin/cancellations", adminCancellationRoutes(clients));
   api.route("/admin/outbox", adminOutboxRoutes(clients));
   api.route("/admin/products", adminProductRoutes(clients));
 

@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
-import { createPostgres, type Sql } from "@checkout-saga/shared";
+import { createPostgres, errorDetail, type Sql } from "@checkout-saga/shared";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEFAULT_CANCELLATION } from "../src/config.js";
 import { startCancellationDownstream } from "./cancellation-downstream.js";
@@ -73,6 +74,15 @@ it("flags a stock return that keeps failing and finishes it once inventory is ba
       select status, needs_attention from order_cancellations where id = ${id}`
     )[0];
   expect(await row()).toEqual({ status: "REFUNDED", needs_attention: true });
+  // Operators find it among those needing attention, with whose order it is.
+  const flagged = await t.client.listCancellations({ needsAttention: true });
+  expect(flagged.cancellations.find((c) => c.cancellationId === id)).toMatchObject({
+    orderId,
+    userId: "gina",
+    status: "REFUNDED",
+    needsAttention: true,
+  });
+  expect((await t.client.listCancellations({ status: "COMPLETED", userId: "gina" })).cancellations).toEqual([]);
   // Shipping waits for it: what ships must not be refunded too.
   await expect(t.client.shipOrder({ orderId })).rejects.toThrow(/cancellation .* running/);
 
@@ -85,4 +95,20 @@ it("flags a stock return that keeps failing and finishes it once inventory is ba
   expect((await downstream.paymentOf(paymentId)).refunds).toHaveLength(1);
   const { order } = await t.client.getOrder({ orderId });
   expect(order?.items.map((i) => i.cancelledQuantity)).toEqual([2]);
+
+  expect((await t.client.listCancellations({ status: "COMPLETED", userId: "gina" })).cancellations).toMatchObject([
+    { cancellationId: id, needsAttention: false },
+  ]);
+  // Nothing is left to retry once it ended; an unknown id is not found.
+  const finished = await t.client
+    .retryCancellation({ cancellationId: id })
+    .catch((err: unknown) => ConnectError.from(err));
+  expect([(finished as ConnectError).code, errorDetail(finished)?.reason]).toEqual([
+    Code.FailedPrecondition,
+    "CANCELLATION_FINISHED",
+  ]);
+  const unknown = await t.client
+    .retryCancellation({ cancellationId: "01a23401-0000-7000-8000-000000000000" })
+    .catch((err: unknown) => ConnectError.from(err));
+  expect((unknown as ConnectError).code).toBe(Code.NotFound);
 }, 60_000);

@@ -53,3 +53,13 @@ export const cancellationJson = (x: OrderCancellation) => ({
   refund: moneyJson(x.refund),
   lines: x.lines.map(itemJson),
 });
+
+/** A cancellation as operators see it: the customer's view plus whose order and its attention flag. */
+export const adminCancellationJson = (x: OrderCancellation) => ({
+  ...cancellationJson(x),
+  order_id: x.orderId,
+  user_id: x.userId,
+  needs_attention: x.needsAttention,
+  failure_reason: x.failureReason || null,
+  created_at: isoTime(x.createdAt),
+});

@@ -350,6 +350,34 @@ export const OrderCancellationSchema = z
     },
   });
 
+const adminCancellationExample = {
+  cancellation_id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e",
+  status: "REFUNDED",
+  refund: usd(2999),
+  lines: [{ product_id: "2", name: "Mouse", quantity: 1, cancelled_quantity: 1, unit_price: usd(2999) }],
+  order_id: "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11",
+  user_id: "alice",
+  needs_attention: true,
+  failure_reason: null,
+  created_at: "2026-01-02T00:00:00.000Z",
+};
+
+/** A cancellation as operators see it: whose order, and whether a step keeps failing. */
+export const AdminCancellationSchema = OrderCancellationSchema.extend({
+  order_id: z.string(),
+  user_id: z.string(),
+  needs_attention: z.boolean().openapi({
+    description:
+      "A step after the refund keeps failing: recovery retries it now and then; retry it now after fixing the cause",
+  }),
+  failure_reason: z.string().nullable().openapi({ description: "Why it FAILED (the refund was refused)" }),
+  created_at: iso("2026-01-02T00:00:00.000Z").nullable(),
+}).openapi("AdminCancellation", { example: adminCancellationExample });
+
+export const AdminCancellationPageSchema = z
+  .object({ items: z.array(AdminCancellationSchema), next_page_token: z.string().nullable() })
+  .openapi("AdminCancellationPage", { example: { items: [adminCancellationExample], next_page_token: null } });
+
 const orderExample = {
   id: "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11",
   checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
@@ -527,6 +555,8 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Address: AddressSchema,
   OrderStatusChange: OrderStatusChangeSchema,
   OrderCancellation: OrderCancellationSchema,
+  AdminCancellation: AdminCancellationSchema,
+  AdminCancellationPage: AdminCancellationPageSchema,
   Order: OrderSchema,
   OrderPage: OrderPageSchema,
   DevToken: DevTokenSchema,

@@ -16,7 +16,9 @@ import {
   CancelOrderRequestSchema,
   DeliverOrderRequestSchema,
   GetOrderRequestSchema,
+  ListCancellationsRequestSchema,
   ListOrdersRequestSchema,
+  RetryCancellationRequestSchema,
   ShipOrderRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PayKonbiniRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
@@ -84,6 +86,13 @@ export const requestBindings = {
   retryCheckout: bindRpcRequest(RetryCheckoutRequestSchema, {
     params: { id: "checkout_id" },
     paramExamples: { id: checkoutId },
+  }),
+  listAdminCancellations: bindRpcRequest(ListCancellationsRequestSchema, {
+    query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
+  }),
+  retryCancellation: bindRpcRequest(RetryCancellationRequestSchema, {
+    params: { id: "cancellation_id" },
+    paramExamples: { id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e" },
   }),
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),

@@ -1,4 +1,11 @@
-import { DomainError, failedPrecondition, type Logger, newLeaseOwner, newTimeOrderedId } from "@checkout-saga/shared";
+import {
+  DomainError,
+  failedPrecondition,
+  type Logger,
+  newLeaseOwner,
+  newTimeOrderedId,
+  notFound,
+} from "@checkout-saga/shared";
 import { type CancellationRequest, normalizeRequest, requestFingerprint } from "../domain/cancellation.js";
 import { type Cancellation, type CancellationSaga, isFinished } from "./cancellation-saga.js";
 import type { CancellationStore, KeyedCancellation } from "./cancellation-store.js";
@@ -106,6 +113,37 @@ export function createCancellationCommands(deps: CancellationCommandsDeps) {
         "cancellation requested",
       );
       return answer(created, owner);
+    },
+
+    /** Operators' listing of every user's cancellations (ListCancellations). */
+    list: (query: Parameters<CancellationStore["list"]>[0]) => store.list(query),
+
+    /**
+     * An operator's "retry now": drives an unfinished cancellation at once, as recovery would on
+     * its next pass (a step that needs attention rests between passes), instead of waiting.
+     */
+    async retry(cancellationId: string): Promise<Cancellation> {
+      const current = await store.load(cancellationId);
+      if (!current) {
+        throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${cancellationId} does not exist`, {
+          metadata: { cancellation_id: cancellationId },
+        });
+      }
+      const metadata = { cancellation_id: cancellationId, cancellation_status: current.status };
+      if (isFinished(current.status)) {
+        throw failedPrecondition(
+          "CANCELLATION_FINISHED",
+          `cancellation ${cancellationId} is ${current.status}: nothing to retry`,
+          { metadata },
+        );
+      }
+      const owner = newLeaseOwner();
+      if (!(await store.claimLease(cancellationId, owner))) {
+        throw new DomainError("aborted", "CANCELLATION_BUSY", "another driver is moving this cancellation right now", {
+          metadata,
+        });
+      }
+      return driveLeased(deps, cancellationId, owner);
     },
   };
 }

@@ -31,6 +31,14 @@ export interface CancellationStore extends CancellationSagaStore {
   storeResponse(cancellationId: string, response: Uint8Array): Promise<void>;
   claimLease(cancellationId: string, owner: string): Promise<boolean>;
   releaseLease(cancellationId: string, owner: string): Promise<void>;
+  /** Every user's cancellations for operators, newest first (history left out), after the page position. */
+  list(query: {
+    status?: string;
+    needsAttention: boolean;
+    userId?: string;
+    limit: number;
+    after?: { createdAt: Date; id: string };
+  }): Promise<Cancellation[]>;
   /** Unfinished cancellations nobody drives: lease free or expired, untouched for `graceMs` (flagged ones for `attentionRetryMs`). */
   findRecoverable(options: { graceMs: number; attentionRetryMs: number; limit: number }): Promise<string[]>;
 }

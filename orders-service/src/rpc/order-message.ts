@@ -9,6 +9,7 @@ import {
   OrderStatusChangeSchema,
   OrderStatus as OrderStatusProto,
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
+import type { Cancellation } from "../cancellation/cancellation-saga.js";
 import type { Order, OrderCancellation, OrderLine, OrderStatus } from "../domain/order.js";
 
 const protoByStatus: Record<OrderStatus, OrderStatusProto> = {
@@ -61,4 +62,20 @@ export const toCancellationMessage = (c: OrderCancellation) =>
     refund: toMoneyProto(c.refund),
     lines: c.lines.map(toItem),
     createdAt: timestampFromDate(c.createdAt),
+  });
+
+/** A cancellation as operators see it: the customer's view plus whose, which order, and whether it is stuck. */
+export const toOperatorCancellationMessage = (c: Cancellation) =>
+  create(OrderCancellationSchema, {
+    ...toCancellationMessage({
+      cancellationId: c.id,
+      status: c.status,
+      refund: c.refund,
+      lines: c.lines,
+      createdAt: c.createdAt,
+    }),
+    orderId: c.orderId,
+    userId: c.userId,
+    needsAttention: c.needsAttention,
+    failureReason: c.failure?.code ?? "",
   });

@@ -11,5 +11,7 @@ export const ordersCallPolicy = defineCallPolicy(OrdersService, {
   shipOrder: { gateway: "admin", developer: "admin" },
   deliverOrder: { gateway: "admin", developer: "admin" },
   cancelOrder: { gateway: "user-or-admin", developer: "user-or-admin" },
+  listCancellations: { gateway: "admin", developer: "admin" },
+  retryCancellation: { gateway: "admin", developer: "admin" },
   getOutboxStatus: { gateway: "admin", developer: "admin" },
 });

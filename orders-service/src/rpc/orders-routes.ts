@@ -17,7 +17,7 @@ import type { CancellationCommands } from "../cancellation/cancellation-commands
 import type { OrderMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { cancelOrder } from "./cancel-order.js";
-import { toOrderMessage } from "./order-message.js";
+import { toOperatorCancellationMessage, toOrderMessage } from "./order-message.js";
 
 /**
  * Orders of the user the call acts for (orders-call-policy.ts); "" there: an admin's call, any
@@ -74,6 +74,39 @@ export function ordersRoutes(
       shipOrder: (req, ctx) => move(req, ctx, "ship"),
       deliverOrder: (req, ctx) => move(req, ctx, "deliver"),
       cancelOrder: (req, ctx) => cancelOrder(cancellations, req, ctx),
+
+      async listCancellations(req) {
+        const limit = pageSize(req.pageSize);
+        const rows = await cancellations.list({
+          status: req.status || undefined,
+          needsAttention: req.needsAttention,
+          userId: req.userId || undefined,
+          limit: limit + 1,
+          after: newestFirstPageToken.decode(req.pageToken),
+        });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          cancellations: page.map(toOperatorCancellationMessage),
+          nextPageToken: rows.length > limit && last ? newestFirstPageToken.encode(last) : "",
+        };
+      },
+
+      async retryCancellation(req, ctx) {
+        if (!isUuid(req.cancellationId)) {
+          throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${req.cancellationId} does not exist`, {
+            metadata: { cancellation_id: req.cancellationId },
+          });
+        }
+        const actor = callActor(ctx);
+        logger.info({ cancellationId: req.cancellationId, actor }, "cancellation retried by an operator");
+        const retried = await cancellations.retry(req.cancellationId.toLowerCase());
+        logger.info(
+          { cancellationId: retried.id, status: retried.status, actor },
+          `retried cancellation: ${retried.status}`,
+        );
+        return { cancellation: toOperatorCancellationMessage(retried) };
+      },
     });
 }
 

@@ -181,6 +181,27 @@ export function createPostgresCancellationStore(
       await sql`update order_cancellations set response = ${Buffer.from(response)} where id = ${id} and response is null`;
     },
 
+    async list({ status, needsAttention, userId, limit, after }) {
+      const conditions: string[] = ["true"];
+      const params: unknown[] = [];
+      const param = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      if (status) conditions.push(`c.status = ${param(status)}`);
+      if (needsAttention) conditions.push("c.needs_attention");
+      if (userId) conditions.push(`o.user_id = ${param(userId)}`);
+      if (after)
+        conditions.push(
+          `(c.created_at, c.id) < (${param(after.createdAt.toISOString())}::timestamptz, ${param(after.id)}::uuid)`,
+        );
+      const rows = await sql.unsafe<CancellationRow[]>(
+        `${SELECT_CANCELLATION} where ${conditions.join(" and ")} order by c.created_at desc, c.id desc limit ${param(limit)}`,
+        params as never[],
+      );
+      return rows.map((row) => toCancellation(row, []));
+    },
+
     async findRecoverable({ graceMs, attentionRetryMs, limit }) {
       const rows = await sql<{ id: string }[]>`
         select id from order_cancellations

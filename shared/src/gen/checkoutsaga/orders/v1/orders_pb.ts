@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/orders/v1/orders.proto.
  */
 export const file_checkoutsaga_orders_v1_orders: GenFile = /*@__PURE__*/
-  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSKOAQoJT3JkZXJJdGVtEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIaChJjYW5jZWxsZWRfcXVhbnRpdHkYBSABKAUivgEKEU9yZGVyU3RhdHVzQ2hhbmdlEjEKBGZyb20YASABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEi8KAnRvGAIgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIOCgZyZWFzb24YAyABKAkSDQoFYWN0b3IYBCABKAkSJgoCYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIs0BChFPcmRlckNhbmNlbGxhdGlvbhIXCg9jYW5jZWxsYXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEi0KBnJlZnVuZBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK6BAoFT3JkZXISCgoCaWQYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIzCgZzdGF0dXMYBCABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEiwKBXRvdGFsGAUgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIwCgVpdGVtcxgGIAMoCzIhLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJJdGVtEkEKEHNoaXBwaW5nX2FkZHJlc3MYByABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxISCgpwYXltZW50X2lkGAggASgJEi4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnRvdGFscxgLIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzEkEKDnN0YXR1c19oaXN0b3J5GAwgAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1c0NoYW5nZRJACg1jYW5jZWxsYXRpb25zGA0gAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiJ4Cg9HZXRPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIkAKEEdldE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyItQBChFMaXN0T3JkZXJzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBI1CgtjaGVja291dF9pZBgCIAEoCUIgukgd2AEBchgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHwoJcGFnZV9zaXplGAMgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgEIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiXAoSTGlzdE9yZGVyc1Jlc3BvbnNlEi0KBm9yZGVycxgBIAMoCzIdLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl0KEFNoaXBPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQQoRU2hpcE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyImAKE0RlbGl2ZXJPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRAoURGVsaXZlck9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyIr8CChJDYW5jZWxPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEmkKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUJQukhNcksQARj/ATJEXltceDIxLVx4MkJceDJELVx4N0VdKD86W1x4MjAtXHgyQlx4MkQtXHg3RV0qW1x4MjEtXHgyQlx4MkQtXHg3RV0pPyQSPQoFbGluZXMYBCADKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLkxpbmVRdWFudGl0eUIIukgFkgECEGQSGAoGcmVhc29uGAUgASgJQgi6SAVyAxj0AyJoChNDYW5jZWxPcmRlclJlc3BvbnNlEj8KDGNhbmNlbGxhdGlvbhgBIAEoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24SEAoIcmVwbGF5ZWQYAiABKAgiGAoWR2V0T3V0Ym94U3RhdHVzUmVxdWVzdCJPChdHZXRPdXRib3hTdGF0dXNSZXNwb25zZRI0CgZzdGF0dXMYASABKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLk91dGJveFN0YXR1cyqZAQoLT3JkZXJTdGF0dXMSHAoYT1JERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWT1JERVJfU1RBVFVTX0NPTkZJUk1FRBABEhgKFE9SREVSX1NUQVRVU19TSElQUEVEEAISGgoWT1JERVJfU1RBVFVTX0RFTElWRVJFRBADEhoKFk9SREVSX1NUQVRVU19DQU5DRUxMRUQQBDL8BAoNT3JkZXJzU2VydmljZRJdCghHZXRPcmRlchInLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuR2V0T3JkZXJSZXF1ZXN0GiguY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPcmRlclJlc3BvbnNlEmMKCkxpc3RPcmRlcnMSKS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiouY2hlY2tvdXRzYWdhLm9yZGVycy52MS5MaXN0T3JkZXJzUmVzcG9uc2USYAoJU2hpcE9yZGVyEiguY2hlY2tvdXRzYWdhLm9yZGVycy52MS5TaGlwT3JkZXJSZXF1ZXN0GikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5TaGlwT3JkZXJSZXNwb25zZRJpCgxEZWxpdmVyT3JkZXISKy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkRlbGl2ZXJPcmRlclJlcXVlc3QaLC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkRlbGl2ZXJPcmRlclJlc3BvbnNlEmYKC0NhbmNlbE9yZGVyEiouY2hlY2tvdXRzYWdhLm9yZGVycy52MS5DYW5jZWxPcmRlclJlcXVlc3QaKy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkNhbmNlbE9yZGVyUmVzcG9uc2UScgoPR2V0T3V0Ym94U3RhdHVzEi4uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPdXRib3hTdGF0dXNSZXF1ZXN0Gi8uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPdXRib3hTdGF0dXNSZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSKOAQoJT3JkZXJJdGVtEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIaChJjYW5jZWxsZWRfcXVhbnRpdHkYBSABKAUivgEKEU9yZGVyU3RhdHVzQ2hhbmdlEjEKBGZyb20YASABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEi8KAnRvGAIgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIOCgZyZWFzb24YAyABKAkSDQoFYWN0b3IYBCABKAkSJgoCYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqECChFPcmRlckNhbmNlbGxhdGlvbhIXCg9jYW5jZWxsYXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEi0KBnJlZnVuZBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghvcmRlcl9pZBgGIAEoCRIPCgd1c2VyX2lkGAcgASgJEhcKD25lZWRzX2F0dGVudGlvbhgIIAEoCBIWCg5mYWlsdXJlX3JlYXNvbhgJIAEoCSK6BAoFT3JkZXISCgoCaWQYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIzCgZzdGF0dXMYBCABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEiwKBXRvdGFsGAUgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIwCgVpdGVtcxgGIAMoCzIhLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJJdGVtEkEKEHNoaXBwaW5nX2FkZHJlc3MYByABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxISCgpwYXltZW50X2lkGAggASgJEi4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnRvdGFscxgLIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzEkEKDnN0YXR1c19oaXN0b3J5GAwgAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1c0NoYW5nZRJACg1jYW5jZWxsYXRpb25zGA0gAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiJ4Cg9HZXRPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIkAKEEdldE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyItQBChFMaXN0T3JkZXJzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBI1CgtjaGVja291dF9pZBgCIAEoCUIgukgd2AEBchgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHwoJcGFnZV9zaXplGAMgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgEIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiXAoSTGlzdE9yZGVyc1Jlc3BvbnNlEi0KBm9yZGVycxgBIAMoCzIdLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl0KEFNoaXBPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQQoRU2hpcE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyImAKE0RlbGl2ZXJPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRAoURGVsaXZlck9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyIr8CChJDYW5jZWxPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEmkKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUJQukhNcksQARj/ATJEXltceDIxLVx4MkJceDJELVx4N0VdKD86W1x4MjAtXHgyQlx4MkQtXHg3RV0qW1x4MjEtXHgyQlx4MkQtXHg3RV0pPyQSPQoFbGluZXMYBCADKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLkxpbmVRdWFudGl0eUIIukgFkgECEGQSGAoGcmVhc29uGAUgASgJQgi6SAVyAxj0AyJoChNDYW5jZWxPcmRlclJlc3BvbnNlEj8KDGNhbmNlbGxhdGlvbhgBIAEoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24SEAoIcmVwbGF5ZWQYAiABKAgiGAoWR2V0T3V0Ym94U3RhdHVzUmVxdWVzdCJPChdHZXRPdXRib3hTdGF0dXNSZXNwb25zZRI0CgZzdGF0dXMYASABKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLk91dGJveFN0YXR1cyKdAgoYTGlzdENhbmNlbGxhdGlvbnNSZXF1ZXN0El4KBnN0YXR1cxgBIAEoCUJOukhL2AEBckZSCVJFUVVFU1RFRFIIUkVGVU5ERURSDlNUT0NLX1JFVFVSTkVEUglDT01QTEVURURSDENPTVBFTlNBVElOR1IGRkFJTEVEEhcKD25lZWRzX2F0dGVudGlvbhgCIAEoCBI0Cgd1c2VyX2lkGAMgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBIfCglwYWdlX3NpemUYBCABKAVCDLpICdgBARoEGGQoARIxCgpwYWdlX3Rva2VuGAUgASgJQh26SBrYAQFyFRiACDIQXltBLVphLXowLTlfLV0rJCJ2ChlMaXN0Q2FuY2VsbGF0aW9uc1Jlc3BvbnNlEkAKDWNhbmNlbGxhdGlvbnMYASADKAsyKS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyQ2FuY2VsbGF0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJSChhSZXRyeUNhbmNlbGxhdGlvblJlcXVlc3QSNgoPY2FuY2VsbGF0aW9uX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCJcChlSZXRyeUNhbmNlbGxhdGlvblJlc3BvbnNlEj8KDGNhbmNlbGxhdGlvbhgBIAEoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24qmQEKC09yZGVyU3RhdHVzEhwKGE9SREVSX1NUQVRVU19VTlNQRUNJRklFRBAAEhoKFk9SREVSX1NUQVRVU19DT05GSVJNRUQQARIYChRPUkRFUl9TVEFUVVNfU0hJUFBFRBACEhoKFk9SREVSX1NUQVRVU19ERUxJVkVSRUQQAxIaChZPUkRFUl9TVEFUVVNfQ0FOQ0VMTEVEEAQy8AYKDU9yZGVyc1NlcnZpY2USXQoIR2V0T3JkZXISJy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE9yZGVyUmVxdWVzdBooLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuR2V0T3JkZXJSZXNwb25zZRJjCgpMaXN0T3JkZXJzEikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5MaXN0T3JkZXJzUmVxdWVzdBoqLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuTGlzdE9yZGVyc1Jlc3BvbnNlEmAKCVNoaXBPcmRlchIoLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuU2hpcE9yZGVyUmVxdWVzdBopLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuU2hpcE9yZGVyUmVzcG9uc2USaQoMRGVsaXZlck9yZGVyEisuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5EZWxpdmVyT3JkZXJSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5EZWxpdmVyT3JkZXJSZXNwb25zZRJmCgtDYW5jZWxPcmRlchIqLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5DYW5jZWxPcmRlclJlc3BvbnNlEngKEUxpc3RDYW5jZWxsYXRpb25zEjAuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5MaXN0Q2FuY2VsbGF0aW9uc1JlcXVlc3QaMS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RDYW5jZWxsYXRpb25zUmVzcG9uc2USeAoRUmV0cnlDYW5jZWxsYXRpb24SMC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLlJldHJ5Q2FuY2VsbGF0aW9uUmVxdWVzdBoxLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuUmV0cnlDYW5jZWxsYXRpb25SZXNwb25zZRJyCg9HZXRPdXRib3hTdGF0dXMSLi5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE91dGJveFN0YXR1c1JlcXVlc3QaLy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE91dGJveFN0YXR1c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.orders.v1.OrderItem
@@ -132,6 +132,32 @@ export type OrderCancellation = Message<"checkoutsaga.orders.v1.OrderCancellatio
    * @generated from field: google.protobuf.Timestamp created_at = 5;
    */
   createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string order_id = 6;
+   */
+  orderId: string;
+
+  /**
+   * The order's owner.
+   *
+   * @generated from field: string user_id = 7;
+   */
+  userId: string;
+
+  /**
+   * A step after the refund keeps failing: recovery retries it now and then; an operator should look.
+   *
+   * @generated from field: bool needs_attention = 8;
+   */
+  needsAttention: boolean;
+
+  /**
+   * Why it FAILED or is stuck (e.g. REFUND_EXCEEDS_PAYMENT); empty otherwise.
+   *
+   * @generated from field: string failure_reason = 9;
+   */
+  failureReason: string;
 };
 
 /**
@@ -505,6 +531,102 @@ export const GetOutboxStatusResponseSchema: GenMessage<GetOutboxStatusResponse> 
   messageDesc(file_checkoutsaga_orders_v1_orders, 15);
 
 /**
+ * @generated from message checkoutsaga.orders.v1.ListCancellationsRequest
+ */
+export type ListCancellationsRequest = Message<"checkoutsaga.orders.v1.ListCancellationsRequest"> & {
+  /**
+   * A state of the cancellation saga (orders-service/src/cancellation/cancellation-saga.ts; a
+   * test keeps this list equal to its states); empty: any.
+   *
+   * @generated from field: string status = 1;
+   */
+  status: string;
+
+  /**
+   * @generated from field: bool needs_attention = 2;
+   */
+  needsAttention: boolean;
+
+  /**
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.ListCancellationsRequest.
+ * Use `create(ListCancellationsRequestSchema)` to create a new message.
+ */
+export const ListCancellationsRequestSchema: GenMessage<ListCancellationsRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 16);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.ListCancellationsResponse
+ */
+export type ListCancellationsResponse = Message<"checkoutsaga.orders.v1.ListCancellationsResponse"> & {
+  /**
+   * @generated from field: repeated checkoutsaga.orders.v1.OrderCancellation cancellations = 1;
+   */
+  cancellations: OrderCancellation[];
+
+  /**
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.ListCancellationsResponse.
+ * Use `create(ListCancellationsResponseSchema)` to create a new message.
+ */
+export const ListCancellationsResponseSchema: GenMessage<ListCancellationsResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 17);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.RetryCancellationRequest
+ */
+export type RetryCancellationRequest = Message<"checkoutsaga.orders.v1.RetryCancellationRequest"> & {
+  /**
+   * @generated from field: string cancellation_id = 1;
+   */
+  cancellationId: string;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.RetryCancellationRequest.
+ * Use `create(RetryCancellationRequestSchema)` to create a new message.
+ */
+export const RetryCancellationRequestSchema: GenMessage<RetryCancellationRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 18);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.RetryCancellationResponse
+ */
+export type RetryCancellationResponse = Message<"checkoutsaga.orders.v1.RetryCancellationResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.orders.v1.OrderCancellation cancellation = 1;
+   */
+  cancellation?: OrderCancellation | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.RetryCancellationResponse.
+ * Use `create(RetryCancellationResponseSchema)` to create a new message.
+ */
+export const RetryCancellationResponseSchema: GenMessage<RetryCancellationResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 19);
+
+/**
  * @generated from enum checkoutsaga.orders.v1.OrderStatus
  */
 export enum OrderStatus {
@@ -599,6 +721,28 @@ export const OrdersService: GenService<{
     methodKind: "unary";
     input: typeof CancelOrderRequestSchema;
     output: typeof CancelOrderResponseSchema;
+  },
+  /**
+   * Every user's cancellations, newest first, by saga state, user or needs_attention (admin only).
+   *
+   * @generated from rpc checkoutsaga.orders.v1.OrdersService.ListCancellations
+   */
+  listCancellations: {
+    methodKind: "unary";
+    input: typeof ListCancellationsRequestSchema;
+    output: typeof ListCancellationsResponseSchema;
+  },
+  /**
+   * An operator's "retry now" (admin only): drives an unfinished cancellation at once, as
+   * recovery would on its next pass, and returns it as that drive left it. A finished one →
+   * FAILED_PRECONDITION CANCELLATION_FINISHED; one another driver holds → ABORTED CANCELLATION_BUSY.
+   *
+   * @generated from rpc checkoutsaga.orders.v1.OrdersService.RetryCancellation
+   */
+  retryCancellation: {
+    methodKind: "unary";
+    input: typeof RetryCancellationRequestSchema;
+    output: typeof RetryCancellationResponseSchema;
   },
   /**
    * The orders service's outbox (order-events) at a glance (admin only).

@@ -6,6 +6,7 @@ import {
   type RetryCheckoutRequest,
   RetryCheckoutResponseSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import type { ListCancellationsRequest } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { buildCheckout, type FakeServices, type Json, problemOf, startTestGateway } from "./fixture.js";
@@ -181,5 +182,57 @@ describe("GET /admin/outbox", () => {
       { service: "orders-service", topic: "order-events", last_published_id: "42" },
     ]);
     expect((await down.call("GET", "/admin/outbox", as(await devToken(down, "alice")))).status).toBe(403);
+  });
+});
+
+describe("GET /admin/cancellations and POST /admin/cancellations/{id}/retry", () => {
+  it("lists cancellations by state and attention, and maps a finished one's retry to a 409 problem", async () => {
+    const listed: ListCancellationsRequest[] = [];
+    const gateway = startTestGateway({
+      services: (defaults) => ({
+        orders: {
+          ...defaults.orders,
+          listCancellations(req) {
+            listed.push(req);
+            return {
+              cancellations: [
+                {
+                  cancellationId: "c-1",
+                  status: "REFUNDED",
+                  orderId: "o-1",
+                  userId: "bob",
+                  needsAttention: true,
+                  refund: { currency: "USD", amountMinor: 2999n },
+                },
+              ],
+              nextPageToken: "",
+            };
+          },
+          retryCancellation(req) {
+            throw toConnectError(
+              new DomainError("failed_precondition", "CANCELLATION_FINISHED", `${req.cancellationId} is COMPLETED`),
+            );
+          },
+        },
+      }),
+    });
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    const res = await gateway.call("GET", "/admin/cancellations?status=REFUNDED&needs_attention=true", as(admin));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).items).toMatchObject([
+      { cancellation_id: "c-1", order_id: "o-1", user_id: "bob", needs_attention: true, failure_reason: null },
+    ]);
+    expect(listed.map((r) => [r.status, r.needsAttention])).toEqual([["REFUNDED", true]]);
+    expect((await gateway.call("GET", "/admin/cancellations?status=DONE", as(admin))).status).toBe(400);
+    expect(listed).toHaveLength(1);
+
+    const retried = await gateway.call(
+      "POST",
+      "/admin/cancellations/1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e/retry",
+      as(admin),
+    );
+    expect(retried.status).toBe(409);
+    expect((await problemOf(retried)).type).toMatch(/cancellation-finished$/);
+    expect((await gateway.call("GET", "/admin/cancellations", as(await devToken(gateway, "alice")))).status).toBe(403);
   });
 });
