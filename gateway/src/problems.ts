@@ -37,6 +37,7 @@
  * | cart-empty                  | 422 | checkout of an empty cart |
  * | cart-line-limit             | 422 | the cart already holds the maximum number of lines |
  * | idempotency-key-reused      | 422 | the key was used before with a different request |
+ * | adjustment-key-reused       | 422 | a stock adjustment's Idempotency-Key was used before with another adjustment (`product_id`) |
  * | cancel-exceeds-order        | 422 | a cancellation asks more units of a product than the order has left (`lines`: product_id, requested, available) |
  * | invalid-payment-method      | 422 | the payment method's members do not fit together: a card without a token or with a store, konbini with a token |
  * | duplicate-currency          | 422 | an admin gave a product two prices in one currency (`currency`) |
@@ -83,6 +84,7 @@ const titles: Record<string, string> = {
   "reservation-lost": "Reserved stock was lost",
   "idempotency-key-in-flight": "Request with this key in progress",
   "idempotency-key-reused": "Idempotency-Key reused with a different request",
+  "adjustment-key-reused": "Idempotency-Key reused with another stock adjustment",
   "request-timeout": "Request timeout",
   "payload-too-large": "Request body too large",
   "unsupported-media-type": "Unsupported media type",

@@ -42,6 +42,23 @@ describe("AdjustStock", () => {
     ]);
   });
 
+  it("adjusts once per key: retries, even concurrent ones, change nothing; the key with another adjustment is refused", async () => {
+    const asAdmin = await clientAs("gateway", admin);
+    const productId = await inventory.addProduct(5);
+    const delivery = { productId, adjust: 7, reason: "delivery 42", adjustmentKey: "delivery-42" };
+    const answers = await Promise.all([1, 2, 3].map(() => asAdmin.adjustStock(delivery)));
+    expect(answers.map((a) => a.stock?.available)).toEqual([12, 12, 12]);
+    expect((await asAdmin.adjustStock(delivery)).stock?.available).toBe(12);
+    expect(await failureOf(asAdmin.adjustStock({ ...delivery, adjust: 8 }))).toMatchObject({
+      code: Code.FailedPrecondition,
+      reason: "ADJUSTMENT_KEY_REUSED",
+    });
+    const [recorded] = await inventory.sql<{ count: number }[]>`
+      select count(*)::int as count from stock_adjustments where product_id = ${productId}`;
+    expect(recorded?.count).toBe(1);
+    expect(await inventory.stockOf(productId)).toEqual({ available: 12, reserved: 0 });
+  });
+
   it("refuses a customer (PERMISSION_DENIED) and a service with no business adjusting, and changes nothing", async () => {
     const productId = await inventory.addProduct(5);
     const customer = await clientAs("gateway", { userId: "alice", roles: [] });

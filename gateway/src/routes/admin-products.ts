@@ -63,13 +63,20 @@ export const adjustStockRoute = createRoute({
   operationId: "adjustStock",
   summary:
     "Put units on the shelf (a negative `adjust` takes them off); never below what checkouts hold (409 stock-below-reserved)",
+  description:
+    "With an Idempotency-Key, a retry changes nothing and answers the stock as it is; the key with another " +
+    "adjustment is 422 adjustment-key-reused. Without one, every call adjusts.",
   method: "post",
   path: "/{id}/stock",
   middleware: [jsonBody()] as const,
-  request: { params: adjustStock.params, body: jsonRequestBody(adjustStock.body, "How many units, and why") },
+  request: {
+    params: adjustStock.params,
+    headers: adjustStock.headers,
+    body: jsonRequestBody(adjustStock.body, "How many units, and why"),
+  },
   responses: {
-    200: jsonResponse(StockSchema, "The product's stock after the adjustment"),
-    ...problemResponses(404, 409, ...WRITE_PROBLEMS),
+    200: jsonResponse(StockSchema, "The product's stock after the adjustment (or as it is, for a retried key)"),
+    ...problemResponses(404, 409, 422, ...WRITE_PROBLEMS),
   },
 });
 

@@ -140,6 +140,7 @@ export const requestBindings = {
     bodyExample: { prices: [{ currency: "USD", amount_minor: 3499 }], sellable: true },
   }),
   adjustStock: bindRpcRequest(AdjustStockRequestSchema, {
+    headers: { "Idempotency-Key": "adjustment_key" },
     params: { id: "product_id" },
     paramExamples: { id: "2" },
     body: { adjust: "adjust", reason: "reason" },

@@ -8,6 +8,22 @@ export interface StockAdjustment {
   reason: string;
   /** `user:<id>` for an admin, `service:<identity>` for a service acting for one. */
   actor: string;
+  /** The caller's key: a retry with it changes nothing (AdjustStockRequest.adjustment_key). */
+  key?: string;
+}
+
+/**
+ * A retried adjustment, found by its key: the same request changes nothing; the key with
+ * another adjustment is refused, naming the product and the key.
+ */
+export function replayedAdjustment(recorded: { adjust: number; reason: string }, asked: StockAdjustment): void {
+  if (recorded.adjust !== asked.adjust || recorded.reason !== asked.reason) {
+    throw failedPrecondition(
+      "ADJUSTMENT_KEY_REUSED",
+      `the key ${asked.key} already adjusted product ${asked.productId} by ${recorded.adjust} ("${recorded.reason}")`,
+      { metadata: { product_id: asked.productId, adjustment_key: asked.key ?? "" } },
+    );
+  }
 }
 
 /**

@@ -68,6 +68,7 @@ export function inventoryRoutes(inventory: Inventory, options: InventoryRoutesOp
           adjust: req.adjust,
           reason: req.reason,
           actor,
+          ...(req.adjustmentKey === "" ? {} : { key: req.adjustmentKey }),
         });
         options.logger.info(
           { productId: req.productId, adjust: req.adjust, reason: req.reason, actor, stock },

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 /** One row per product; the check constraints make overselling impossible even for a buggy query. */
 export const stock = pgTable(
@@ -92,7 +92,14 @@ export const stockAdjustments = pgTable(
     adjust: integer("adjust").notNull(),
     reason: text("reason").notNull(),
     actor: text("actor").notNull(),
+    /** The caller's key: one adjustment per key and product, however often it is retried. */
+    adjustmentKey: text("adjustment_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
-  (t) => [index("stock_adjustments_product_id_idx").on(t.productId, t.createdAt)],
+  (t) => [
+    index("stock_adjustments_product_id_idx").on(t.productId, t.createdAt),
+    uniqueIndex("stock_adjustments_key_idx")
+      .on(t.productId, t.adjustmentKey)
+      .where(sql`${t.adjustmentKey} is not null`),
+  ],
 );

@@ -9,7 +9,8 @@ export function createInventoryShelfClient(transport: Transport): ShelfStock {
   return {
     async add(productId, units, reason) {
       try {
-        await client.adjustStock({ productId, adjust: units, reason });
+        // Keyed by the new product: a call retried after a lost answer does not add the units twice.
+        await client.adjustStock({ productId, adjust: units, reason, adjustmentKey: `new-product:${productId}` });
       } catch (err) {
         // The admin cannot fix this, but may retry: nothing was added to the catalog.
         throw new DomainError(

@@ -1,0 +1,2 @@
+ALTER TABLE "stock_adjustments" ADD COLUMN "adjustment_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "stock_adjustments_key_idx" ON "stock_adjustments" USING btree ("product_id","adjustment_key") WHERE "stock_adjustments"."adjustment_key" is not null;
