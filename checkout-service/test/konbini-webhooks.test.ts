@@ -34,12 +34,15 @@ import { ADDRESS, eventually } from "./support.js";
  */
 const MOUSE = "2";
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
+/**
+ * Holds the gateway's port while the gateway is down: every connection is reset at once, as if
+ * nothing listened, and no other test can take the port before the gateway binds it.
+ */
+async function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const server = net.createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return { port, release: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 let kafka: RunningKafka;
@@ -48,10 +51,13 @@ let downstream: RealDownstream;
 let checkout: CheckoutProcess | undefined;
 let gateway: Gateway | undefined;
 let gatewayPort: number;
+let gatewayPortHold: Awaited<ReturnType<typeof holdPort>> | undefined;
 let checkoutPort: number;
 let checkoutEnv: Record<string, string>;
 
 const startGatewayNow = async () => {
+  await gatewayPortHold?.release();
+  gatewayPortHold = undefined;
   gateway = await startGateway(
     loadGatewayConfig({
       GATEWAY_PORT: String(gatewayPort),
@@ -70,8 +76,8 @@ beforeAll(async () => {
   kafkaDir = await mkdtemp(path.join(os.tmpdir(), "checkout-konbini-kafka-"));
   kafka = await startKafka({ dataDir: kafkaDir, users: KAFKA_USERS });
   await createKafkaTopics(kafka.admin, [{ topic: CHECKOUT_EVENTS_TOPIC, partitions: 3 }]);
-  gatewayPort = await freePort();
-  checkoutPort = await freePort();
+  gatewayPortHold = await holdPort();
+  gatewayPort = gatewayPortHold.port;
   downstream = await startRealDownstream({
     payment: {
       PAYMENT_WEBHOOK_URL: `http://127.0.0.1:${gatewayPort}${PAYMENT_WEBHOOK_PATH}`,
@@ -84,7 +90,6 @@ beforeAll(async () => {
     CHECKOUT_DATABASE_URL: await createTestDatabase("checkout_konbini_webhooks"),
     ...kafka.env("checkout-service"),
     ...downstream.checkoutEnv,
-    CHECKOUT_PORT: String(checkoutPort),
     CHECKOUT_ADMIN_PORT: "0",
     CHECKOUT_LEASE_MS: "1000",
     CHECKOUT_RECOVERY_INTERVAL_MS: "200",
@@ -96,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await checkout?.stop();
   await gateway?.stop();
+  await gatewayPortHold?.release();
   await downstream?.stop();
   await kafka?.stop();
   if (kafkaDir) await rm(kafkaDir, { recursive: true, force: true });
@@ -129,7 +135,10 @@ it("completes a konbini checkout by webhook after the gateway was down and the c
   expect(delivery).toMatchObject({ status: "PENDING" });
   expect(delivery!.attempts).toBeGreaterThan(0);
 
+  // A port of the process's own choosing each start (no other test can take it meanwhile): the
+  // gateway, started after it, is told which.
   checkout = await startCheckoutProcess(checkoutEnv);
+  checkoutPort = checkout.port;
   await startGatewayNow();
   const done = await eventually(
     "the checkout to complete",
