@@ -7,7 +7,9 @@ Runs the end-to-end scenario against a running system (npm start, or npm run sta
 token → cart → checkout → order → cart emptied → idempotent replay → cancel a line (refund, stock
 back) → cancel the rest (CANCELLED) → a shipped order refused (409) → declined payment →
 JPY with tax per rate → konbini paid later (202, dev route, COMPLETED) → konbini expired
-(FAILED, stock back; only where KONBINI_EXPIRES_AFTER_SECONDS is 20 or less, else skipped).
+(FAILED, stock back; only where KONBINI_EXPIRES_AFTER_SECONDS is 20 or less, else skipped) →
+points (a JPY order earns 132, the next redeems 100 and earns 131, a declined card gives its 50
+back to the same lots, too many points 422, cancelling gives the 100 back and takes the 131).
 Exits 0 when every expectation holds, 1 at the first broken one (and says which), 2 on bad arguments.
 
   --base-url URL   the gateway (default http://127.0.0.1:8080, or E2E_BASE_URL)

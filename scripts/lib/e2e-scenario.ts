@@ -1,16 +1,8 @@
+import { E2EFailure, e2eClient, type Json } from "./e2e-client.js";
+import { runPointsScenario } from "./e2e-points-scenario.js";
 import { TEST_ADDRESS as ADDRESS } from "./test-address.js";
 
-/** Replies are read field by field and checked; their shape is what is under test. */
-// biome-ignore lint/suspicious/noExplicitAny: see above
-type Json = any;
-/**
- * The end-to-end scenario, against a running system of either mode, through the REST API
- * only. Each step states what it expects; the first broken expectation throws an
- * E2EFailure naming the step, and nothing after it runs.
- */
-export class E2EFailure extends Error {
-  override readonly name = "E2EFailure";
-}
+export { E2EFailure };
 
 /**
  * The longest konbini voucher the scenario waits out. A system started with
@@ -29,12 +21,6 @@ export const E2E_SYSTEM_SETTINGS = {
   KONBINI_EXPIRY_SWEEP_INTERVAL_MS: "1000",
 };
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Json;
-}
-
 export interface E2EResult {
   /** The user the scenario bought and cancelled as. */
   userId: string;
@@ -43,67 +29,13 @@ export interface E2EResult {
 }
 
 export async function runE2EScenario(baseUrl: string, log: (line: string) => void = console.log): Promise<E2EResult> {
-  const api = `${baseUrl.replace(/\/$/, "")}/api/v1`;
+  const client = e2eClient(baseUrl, log);
+  const { call, expect, begin, poll, devToken, available, orderOf } = client;
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  let step = "";
-  const expect = (ok: boolean, what: string, got?: unknown) => {
-    if (!ok)
-      throw new E2EFailure(`${step}: expected ${what}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`);
-  };
-  const call = async (
-    method: string,
-    path: string,
-    init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<Reply> => {
-    const headers: Record<string, string> = { ...init.headers };
-    if (init.token) headers.authorization = `Bearer ${init.token}`;
-    if (init.body !== undefined) headers["content-type"] = "application/json";
-    let res: Response;
-    try {
-      res = await fetch(`${api}${path}`, {
-        method,
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      });
-    } catch (err) {
-      throw new E2EFailure(
-        `${step}: ${method} ${api}${path} could not connect (${(err as Error).cause ?? err}). Is the system running? (npm start)`,
-      );
-    }
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    return { status: res.status, headers: res.headers, body };
-  };
-  const begin = (name: string) => {
-    step = name;
-    log(`• ${name}`);
-  };
-  const poll = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new E2EFailure(`${step}: gave up after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const available = async (token: string, productId: string): Promise<number> => {
-    const r = await call("GET", `/products/${productId}`, { token });
-    expect(r.status === 200, `GET /products/${productId} → 200`, r);
-    return r.body.available;
-  };
 
   begin("get a dev token");
   const user = `e2e-${runId}`;
-  const tokenReply = await call("POST", "/dev/token", { body: { user_id: user } });
-  expect(tokenReply.status === 200 || tokenReply.status === 201, "a token (are dev tokens enabled?)", tokenReply);
-  const token: string = tokenReply.body.token;
-  expect(typeof token === "string" && token.length > 0, "a token string", tokenReply.body);
+  const token = await devToken(user);
 
   begin("add a Laptop and two Mice to the cart");
   for (const [productId, quantity] of [
@@ -142,11 +74,7 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   const checkoutId: string = first.body.checkout_id;
 
   begin("wait until the order exists");
-  const order = await poll("the order of this checkout", async () => {
-    const r = await call("GET", "/orders", { token });
-    expect(r.status === 200, "200 from GET /orders", r);
-    return r.body.items.find((o: Json) => o.checkout_id === checkoutId);
-  });
+  const order = await orderOf(token, checkoutId);
   expect(order.status === "CONFIRMED", "a CONFIRMED order", order);
   expect(order.total.amount_minor === 135997, "order total 135997", order.total);
   const one = await call("GET", `/orders/${order.id}`, { token });
@@ -191,8 +119,7 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   expect(statuses.join() === "CONFIRMED,CANCELLED", "history CONFIRMED → CANCELLED", cancelled);
 
   begin("a shipped order cannot be cancelled: 409 order-not-cancellable");
-  const admin: string = (await call("POST", "/dev/token", { body: { user_id: `e2e-ops-${runId}`, roles: ["admin"] } }))
-    .body.token;
+  const admin = await devToken(`e2e-ops-${runId}`, ["admin"]);
   expect((await call("POST", "/cart/items", { token, body: { product_id: "2", quantity: 1 } })).status === 201, "201");
   const second = await call("POST", "/checkout", {
     token,
@@ -200,10 +127,7 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
     headers: { "Idempotency-Key": `e2e-${runId}-ship` },
   });
   expect(second.status === 201, "201 for a second purchase", second);
-  const shippable = await poll("the second order", async () => {
-    const r = await call("GET", "/orders", { token });
-    return r.body.items.find((o: Json) => o.checkout_id === second.body.checkout_id);
-  });
+  const shippable = await orderOf(token, second.body.checkout_id);
   const shipped = await call("POST", `/admin/orders/${shippable.id}/ship`, { token: admin, body: {} });
   expect(shipped.status === 200, "200 shipping it as an admin", shipped);
   const refused = await cancel(shippable.id, {}, `e2e-${runId}-cancel-3`);
@@ -234,8 +158,7 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
   expect(path.includes("COMPENSATING") && path.at(-1) === "FAILED", "history ending COMPENSATING → FAILED", path);
 
   begin("a JPY card purchase of a 10% and an 8% product shows the tax per rate");
-  const jpyUser = `e2e-jpy-${runId}`;
-  const jpyToken: string = (await call("POST", "/dev/token", { body: { user_id: jpyUser } })).body.token;
+  const jpyToken = await devToken(`e2e-jpy-${runId}`);
   const patched = await call("PATCH", "/cart", { token: jpyToken, body: { currency: "JPY" } });
   expect(patched.status === 200 && patched.body.currency === "JPY", "200 and a JPY cart from PATCH /cart", patched);
   for (const [productId, quantity] of [
@@ -268,16 +191,12 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
     totals.tax?.included === true &&
     JSON.stringify(totals.tax.lines) === JSON.stringify(expectedTax);
   expect(taxMatches(jpy.body.totals), `totals ¥7,720 with tax lines ${JSON.stringify(expectedTax)}`, jpy.body.totals);
-  const jpyOrder = await poll("the order of the JPY checkout", async () => {
-    const r = await call("GET", "/orders", { token: jpyToken });
-    return r.body.items?.find((o: Json) => o.checkout_id === jpy.body.checkout_id);
-  });
+  const jpyOrder = await orderOf(jpyToken, jpy.body.checkout_id);
   const jpyOrderFull = await call("GET", `/orders/${jpyOrder.id}`, { token: jpyToken });
   expect(taxMatches(jpyOrderFull.body.totals), "the order's totals as the checkout's", jpyOrderFull.body.totals);
 
   begin("a JPY konbini checkout answers 202 with the voucher; the same key replays it");
-  const konbiniUser = await call("POST", "/dev/token", { body: { user_id: `e2e-konbini-${runId}` } });
-  const konbiniToken: string = konbiniUser.body.token;
+  const konbiniToken = await devToken(`e2e-konbini-${runId}`);
   const konbiniCart = await call("PATCH", "/cart", { token: konbiniToken, body: { currency: "JPY" } });
   expect(konbiniCart.status === 200, "200 from PATCH /cart", konbiniCart);
   const mouseLine = await call("POST", "/cart/items", { token: konbiniToken, body: { product_id: "2", quantity: 1 } });
@@ -330,10 +249,7 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
     `the checkout's tax lines ${JSON.stringify(mouseTax)}`,
     konbiniCheckout.totals,
   );
-  const konbiniOrder = await poll("the order of the konbini checkout", async () => {
-    const r = await call("GET", "/orders", { token: konbiniToken });
-    return r.body.items?.find((o: Json) => o.checkout_id === pending.body.checkout_id);
-  });
+  const konbiniOrder = await orderOf(konbiniToken, pending.body.checkout_id);
   const konbiniOrderFull = await call("GET", `/orders/${konbiniOrder.id}`, { token: konbiniToken });
   expect(
     konbiniOrderFull.status === 200 &&
@@ -379,6 +295,8 @@ export async function runE2EScenario(baseUrl: string, log: (line: string) => voi
     const keyboardAfter = await available(konbiniToken, "3");
     expect(keyboardAfter === keyboardBefore, `Keyboard availability back at ${keyboardBefore}`, keyboardAfter);
   }
+
+  await runPointsScenario(client, runId);
 
   log("✔ end-to-end scenario passed");
   return { userId: user, token, orderId: order.id };
