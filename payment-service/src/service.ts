@@ -16,7 +16,10 @@ import { createPayments } from "./domain/payments.js";
 import { startKonbiniExpirySweeper } from "./konbini-expiry-sweeper.js";
 import { paymentCallPolicy } from "./rpc/payment-call-policy.js";
 import { paymentRoutes } from "./rpc/payment-routes.js";
+import { pointsCallPolicy } from "./rpc/points-call-policy.js";
+import { pointsRoutes } from "./rpc/points-routes.js";
 import { createPostgresPayments } from "./store/postgres-payments.js";
+import { createPostgresPoints } from "./store/postgres-points.js";
 import { createPostgresWebhookDeliveries } from "./store/postgres-webhook-deliveries.js";
 import { startWebhookBacklogGauge } from "./webhooks/webhook-backlog-gauge.js";
 import { createWebhookDeliveryWorker } from "./webhooks/webhook-delivery-worker.js";
@@ -69,6 +72,8 @@ export function startPaymentService(
       });
       scope.periodic(() => startKonbiniExpirySweeper({ payments, intervalMs: config.konbini.sweepIntervalMs, logger }));
 
+      const points = createPostgresPoints(sql, clock);
+
       const deliveries = createPostgresWebhookDeliveries(sql);
       const webhookMetrics = createWebhookMetrics(scope.metrics);
       const { webhooks } = config;
@@ -101,8 +106,11 @@ export function startPaymentService(
         startWebhookBacklogGauge({ deliveries, metrics: webhookMetrics, logger }, { intervalMs: GAUGE_REFRESH_MS }),
       );
       return {
-        routes: paymentRoutes(payments, logger),
-        callPolicy: paymentCallPolicy,
+        routes: (router) => {
+          paymentRoutes(payments, logger)(router);
+          pointsRoutes(points, logger)(router);
+        },
+        callPolicy: [paymentCallPolicy, pointsCallPolicy],
         checks: { database: postgresReadiness(sql) },
       };
     },
