@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Sql } from "@checkout-saga/shared";
 import { and, asc, desc, eq, gt, isNull, lte, sql as raw } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import type { OrderCancellation, PointsAccount, PointsLedger, PointsReason, Redemption } from "../domain/points.js";
+import type { OrderCancellation, PointsAccount, PointsLedger } from "../domain/points.js";
 import {
   afterCancellation,
   type Earning,
@@ -13,9 +13,7 @@ import {
 import {
   balanceOf,
   drawPoints,
-  type LotMove,
   lotExpiry,
-  type PointsLot,
   returnExceedsRedemption,
   returnToLots,
   spendingOrder,
@@ -23,7 +21,19 @@ import {
 } from "../domain/points-lots.js";
 import { checkRepeatedReturn, redemptionStatus, repeatedRedemption } from "../domain/points-redemption.js";
 import {
-  pointsAccounts,
+  expireLot,
+  expireReturnedLate,
+  fromTakeBackRow,
+  lockAccount,
+  lockRedemption,
+  lotsOf,
+  moveLots,
+  record,
+  type Transaction,
+  toEarning,
+  toRedemption,
+} from "./points-rows.js";
+import {
   pointsEarnings,
   pointsEntries,
   pointsLots,
@@ -33,10 +43,6 @@ import {
   pointsTakeBacks,
 } from "./points-schema.js";
 
-type Database = ReturnType<typeof drizzle>;
-type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
-type RedemptionRow = typeof pointsRedemptions.$inferSelect;
-
 /**
  * The points ledger in PostgreSQL. Each method is one transaction; one that changes a user's
  * points first locks the user's account row, so two changes of one user never interleave (a
@@ -45,71 +51,6 @@ type RedemptionRow = typeof pointsRedemptions.$inferSelect;
  */
 export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger {
   const db = drizzle(sql);
-
-  /** Locks (creating it if need be) the account row that serialises the user's changes. */
-  async function lockAccount(tx: Transaction, userId: string) {
-    await tx.insert(pointsAccounts).values({ userId, createdAt: clock() }).onConflictDoNothing();
-    await tx.select().from(pointsAccounts).where(eq(pointsAccounts.userId, userId)).for("update");
-  }
-
-  async function lotsOf(tx: Transaction | Database, userId: string): Promise<PointsLot[]> {
-    const rows = await tx.select().from(pointsLots).where(eq(pointsLots.userId, userId));
-    return rows.map((r) => ({ ...r }));
-  }
-
-  async function record(
-    tx: Transaction,
-    userId: string,
-    entry: { delta: number; reason: PointsReason | string; checkoutId?: string; orderId?: string; at: Date },
-  ) {
-    await tx.insert(pointsEntries).values({
-      userId,
-      delta: entry.delta,
-      reason: entry.reason,
-      checkoutId: entry.checkoutId ?? null,
-      orderId: entry.orderId ?? null,
-      at: entry.at,
-    });
-  }
-
-  const moveLots = (tx: Transaction, moves: LotMove[], sign: 1 | -1) =>
-    Promise.all(
-      moves.map((m) =>
-        tx
-          .update(pointsLots)
-          .set({ remaining: raw`${pointsLots.remaining} + ${sign * m.points}` })
-          .where(eq(pointsLots.id, m.lotId)),
-      ),
-    );
-
-  /**
-   * Points given back to a lot already past its expiry leave the balance at once, with their
-   * own `expired` entry: the sweeper may already have passed that lot.
-   */
-  async function expireReturnedLate(tx: Transaction, userId: string, moves: LotMove[], now: Date) {
-    for (const m of moves) {
-      const [lot] = await tx.select().from(pointsLots).where(eq(pointsLots.id, m.lotId));
-      if (lot && lot.expiresAt <= now && lot.remaining > 0) await expireLot(tx, userId, lot, now);
-    }
-  }
-
-  async function expireLot(
-    tx: Transaction,
-    userId: string,
-    lot: { id: string; remaining: number; checkoutId: string },
-    now: Date,
-  ) {
-    await tx.update(pointsLots).set({ remaining: 0 }).where(eq(pointsLots.id, lot.id));
-    await record(tx, userId, { delta: -lot.remaining, reason: "expired", checkoutId: lot.checkoutId, at: now });
-  }
-
-  const lockRedemption = (tx: Transaction, key: string) =>
-    tx
-      .select()
-      .from(pointsRedemptions)
-      .where(eq(pointsRedemptions.redemptionKey, key))
-      .for("update")
-      .then(([row]) => row && toRedemption(row));
 
   /** Applies one cancellation to its checkout's earning: takes back its share, as far as the balance goes. */
   async function applyTakeBack(tx: Transaction, earning: Earning, cancellation: OrderCancellation, now: Date) {
@@ -176,7 +117,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
 
     redeem(request) {
       return db.transaction(async (tx) => {
-        await lockAccount(tx, request.userId);
+        await lockAccount(tx, request.userId, clock());
         const [existing] = await tx
           .select()
           .from(pointsRedemptions)
@@ -238,7 +179,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
           // A redemption that won the key meanwhile is given back in full by a retry of this call.
           return { redemption: toRedemption(current), returnedNow: 0 };
         }
-        if (found.userId !== null) await lockAccount(tx, found.userId);
+        if (found.userId !== null) await lockAccount(tx, found.userId, now);
         const redemption = await lockRedemption(tx, key);
         if (!redemption) throw new Error(`redemption ${key} vanished`);
         if (request.returnKey !== undefined) {
@@ -303,7 +244,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
 
     earn(checkout) {
       return db.transaction(async (tx) => {
-        await lockAccount(tx, checkout.userId);
+        await lockAccount(tx, checkout.userId, clock());
         const now = clock();
         const points = earnedPoints(checkout.charged);
         const [inserted] = await tx
@@ -350,7 +291,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
 
     takeBack(cancellation) {
       return db.transaction(async (tx) => {
-        await lockAccount(tx, cancellation.userId);
+        await lockAccount(tx, cancellation.userId, clock());
         const now = clock();
         const [recorded] = await tx
           .insert(pointsTakeBacks)
@@ -389,7 +330,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
       for (const candidate of due) {
         // Re-read under the user's lock: another sweeper, or a redemption, may have been first.
         const done = await db.transaction(async (tx) => {
-          await lockAccount(tx, candidate.userId);
+          await lockAccount(tx, candidate.userId, now);
           const [lot] = await tx.select().from(pointsLots).where(eq(pointsLots.id, candidate.id));
           if (!lot || lot.remaining === 0 || lot.expiresAt > now) return false;
           await expireLot(tx, candidate.userId, lot, now);
@@ -399,40 +340,5 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
       }
       return expired;
     },
-  };
-}
-
-function toRedemption(row: RedemptionRow): Redemption {
-  return {
-    redemptionKey: row.redemptionKey,
-    userId: row.userId ?? "",
-    checkoutId: row.checkoutId ?? "",
-    points: row.points,
-    returned: row.returned,
-    status: row.status,
-    createdAt: row.createdAt,
-  };
-}
-
-function toEarning(row: typeof pointsEarnings.$inferSelect): Earning {
-  return {
-    checkoutId: row.checkoutId,
-    userId: row.userId,
-    points: row.points,
-    chargedMinor: row.chargedMinor,
-    refundedMinor: row.refundedMinor,
-    fullyCancelled: row.fullyCancelled,
-  };
-}
-
-function fromTakeBackRow(row: typeof pointsTakeBacks.$inferSelect): OrderCancellation {
-  return {
-    eventId: row.eventId,
-    cancellationId: row.cancellationId,
-    checkoutId: row.checkoutId,
-    orderId: row.orderId,
-    userId: row.userId,
-    refundedMinor: row.refundMinor,
-    ordersLastLines: row.ordersLastLines,
   };
 }
