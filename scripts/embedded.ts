@@ -113,11 +113,14 @@ export async function startEmbeddedSystem(options: {
         inProcess,
       }),
     );
+    // Consumers subscribe before the relay can publish, so no event finds the bus empty.
     service(
       "payment-service",
-      await startPaymentService(loadPaymentConfig(envOf("payment-service")), logger("payment-service"), { inProcess }),
+      await startPaymentService(loadPaymentConfig(envOf("payment-service")), logger("payment-service"), {
+        events: bus,
+        inProcess,
+      }),
     );
-    // Consumers subscribe before the relay can publish, so no event finds the bus empty.
     service(
       "cart-service",
       await startCartService(loadCartConfig(envOf("cart-service")), logger("cart-service"), { events: bus, inProcess }),

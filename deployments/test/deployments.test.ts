@@ -224,7 +224,7 @@ describe("the env scanner", () => {
     const readers = SERVICES.filter((s) => reads.get(s.name)!.names.has("PAYMENT_WEBHOOK_SECRET")).map((s) => s.name);
     expect(readers.sort()).toEqual(["gateway", "payment-service"]);
     const kafkaClients = SERVICES.filter((s) => reads.get(s.name)!.names.has("KAFKA_USERNAME")).map((s) => s.name);
-    expect(kafkaClients.sort()).toEqual(["cart-service", "checkout-service", "orders-service"]);
+    expect(kafkaClients.sort()).toEqual(["cart-service", "checkout-service", "orders-service", "payment-service"]);
     // Read in shared code every service starts through.
     for (const s of SERVICES) expect(reads.get(s.name)!.names, s.name).toContain("RPC_CREDENTIALS");
   });

@@ -26,6 +26,7 @@ describe("loadPaymentConfig", () => {
         retry: { baseDelayMs: 1_000, maxDelayMs: 300_000, maxAttempts: 1_000, maxAgeMs: 259_200_000 },
         pollIntervalMs: 500,
       },
+      points: { expirySweepIntervalMs: 60_000 },
       logLevel: "info",
     });
   });

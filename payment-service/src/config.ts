@@ -3,8 +3,10 @@ import {
   defaultAdminPorts,
   defaultPorts,
   envReader,
+  type KafkaSasl,
   PAYMENT_WEBHOOK_PATH,
   type RpcCredentialSettings,
+  readKafkaSasl,
   readPaymentWebhookSecret,
   rpcCredentialSettings,
 } from "@checkout-saga/shared";
@@ -47,7 +49,15 @@ export interface PaymentConfig {
     sweepIntervalMs: number;
   };
   webhooks: WebhookConfig;
+  points: {
+    /** POINTS_EXPIRY_SWEEP_INTERVAL_MS: how often lots past their expiry leave the balance (with their history entry). */
+    expirySweepIntervalMs: number;
+  };
   logLevel: string;
+  /** Production mode's brokers (points are earned from checkout and order events); embedded mode hands the service an in-process bus instead. */
+  kafkaBrokers?: string;
+  /** Who the service is to the brokers (KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD); anonymous when unset. */
+  kafkaSasl?: KafkaSasl;
 }
 
 /** Konbini vouchers live at most 60 days (what konbini networks allow). */
@@ -72,7 +82,12 @@ export function loadPaymentConfig(env: Record<string, string | undefined>): Paym
       sweepIntervalMs: e.int("KONBINI_EXPIRY_SWEEP_INTERVAL_MS", 5_000, { min: 10, max: 3_600_000 }),
     },
     webhooks: loadWebhookConfig(e),
+    points: {
+      expirySweepIntervalMs: e.int("POINTS_EXPIRY_SWEEP_INTERVAL_MS", 60_000, { min: 10, max: 86_400_000 }),
+    },
     logLevel: e.string("LOG_LEVEL", "info"),
+    kafkaBrokers: e.optionalString("KAFKA_BROKERS"),
+    kafkaSasl: readKafkaSasl(e),
   };
 }
 

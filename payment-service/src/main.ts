@@ -6,5 +6,6 @@ await runProcess({
   name: "payment-service",
   env: process.env,
   loadConfig: loadPaymentConfig,
-  start: (config, { logger }) => startPaymentService(config, logger),
+  kafka: true,
+  start: (config, { logger, events }) => startPaymentService(config, logger, { events }),
 });

@@ -2,8 +2,12 @@ import { randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
+  type BusReadiness,
+  busReadiness,
+  consumerMetrics,
   createOutboxSignal,
   createPostgres,
+  type EventSubscriber,
   type InProcessServices,
   type Logger,
   migratePostgres,
@@ -13,10 +17,15 @@ import {
 } from "@checkout-saga/shared";
 import type { PaymentConfig } from "./config.js";
 import { createPayments } from "./domain/payments.js";
+import { subscribeToPointsEvents } from "./events/points-events-consumer.js";
 import { startKonbiniExpirySweeper } from "./konbini-expiry-sweeper.js";
+import { startPointsExpirySweeper } from "./points-expiry-sweeper.js";
 import { paymentCallPolicy } from "./rpc/payment-call-policy.js";
 import { paymentRoutes } from "./rpc/payment-routes.js";
+import { pointsCallPolicy } from "./rpc/points-call-policy.js";
+import { pointsRoutes } from "./rpc/points-routes.js";
 import { createPostgresPayments } from "./store/postgres-payments.js";
+import { createPostgresPoints } from "./store/postgres-points.js";
 import { createPostgresWebhookDeliveries } from "./store/postgres-webhook-deliveries.js";
 import { startWebhookBacklogGauge } from "./webhooks/webhook-backlog-gauge.js";
 import { createWebhookDeliveryWorker } from "./webhooks/webhook-delivery-worker.js";
@@ -36,14 +45,20 @@ const WEBHOOK_LEASE_MARGIN_MS = 5_000;
 export type PaymentService = StartedService;
 
 /**
- * Migrates the database and serves the mock provider: RPCs, the konbini expiry sweeper and the
- * webhook delivery worker. `stop` closes the servers, then the sweeper and the worker (attempts in
- * flight are cut short and recorded), then the pool.
+ * Migrates the database and serves the mock provider and the points ledger: RPCs, the konbini
+ * and points expiry sweepers, the webhook delivery worker, and the consumer that earns and takes
+ * back points from `deps.events` (the in-process bus in embedded mode, Kafka in production).
+ * `stop` closes the servers, then the sweepers, the worker (attempts in flight are cut short and
+ * recorded) and the subscription (the event in flight is committed), then the pool.
  */
 export function startPaymentService(
   config: PaymentConfig,
   logger: Logger,
-  deps: { inProcess?: InProcessServices } = {},
+  deps: {
+    /** Where points are earned from; absent, none are (a test of the RPCs alone). */
+    events?: EventSubscriber & Partial<BusReadiness>;
+    inProcess?: InProcessServices;
+  } = {},
 ): Promise<PaymentService> {
   return startService({
     inProcess: deps.inProcess,
@@ -53,7 +68,7 @@ export function startPaymentService(
     adminPort: config.adminPort,
     credentials: config.credentials,
     migrate: () => migratePostgres(config.databaseUrl, migrationsFolder, MIGRATION_LOCK_KEY),
-    compose(scope) {
+    async compose(scope) {
       const sql = scope.resource(createPostgres(config.databaseUrl), (pool) => pool.end());
       const clock = () => new Date();
       const webhookQueued = createOutboxSignal();
@@ -68,6 +83,20 @@ export function startPaymentService(
         clock,
       });
       scope.periodic(() => startKonbiniExpirySweeper({ payments, intervalMs: config.konbini.sweepIntervalMs, logger }));
+
+      const points = createPostgresPoints(sql, clock);
+      if (deps.events) {
+        const subscription = await subscribeToPointsEvents({
+          events: deps.events,
+          points,
+          logger,
+          observer: consumerMetrics(scope.metrics),
+        });
+        scope.background(() => subscription.close());
+      }
+      scope.periodic(() =>
+        startPointsExpirySweeper({ points, intervalMs: config.points.expirySweepIntervalMs, logger }),
+      );
 
       const deliveries = createPostgresWebhookDeliveries(sql);
       const webhookMetrics = createWebhookMetrics(scope.metrics);
@@ -101,9 +130,13 @@ export function startPaymentService(
         startWebhookBacklogGauge({ deliveries, metrics: webhookMetrics, logger }, { intervalMs: GAUGE_REFRESH_MS }),
       );
       return {
-        routes: paymentRoutes(payments, logger),
-        callPolicy: paymentCallPolicy,
-        checks: { database: postgresReadiness(sql) },
+        routes: (router) => {
+          paymentRoutes(payments, logger)(router);
+          pointsRoutes(points, logger)(router);
+        },
+        callPolicy: [paymentCallPolicy, pointsCallPolicy],
+        // Payments and points answer while the broker is away; only earning waits, so it does not decide readiness.
+        checks: { database: postgresReadiness(sql), ...(deps.events ? busReadiness(deps.events) : {}) },
       };
     },
   });

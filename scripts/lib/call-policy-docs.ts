@@ -5,6 +5,7 @@ import { checkoutCallPolicy } from "../../checkout-service/src/rpc/checkout-call
 import { inventoryCallPolicy } from "../../inventory-service/src/rpc/inventory-call-policy.js";
 import { ordersCallPolicy } from "../../orders-service/src/rpc/orders-call-policy.js";
 import { paymentCallPolicy } from "../../payment-service/src/rpc/payment-call-policy.js";
+import { pointsCallPolicy } from "../../payment-service/src/rpc/points-call-policy.js";
 import { productCallPolicy } from "../../product-service/src/rpc/product-call-policy.js";
 
 /** Every service's call policy, in the order the docs list them. */
@@ -13,6 +14,7 @@ export const CALL_POLICIES: CallPolicy[] = [
   cartCallPolicy,
   inventoryCallPolicy,
   paymentCallPolicy,
+  pointsCallPolicy,
   ordersCallPolicy,
   checkoutCallPolicy,
 ];

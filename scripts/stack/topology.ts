@@ -74,6 +74,7 @@ export const SERVICES: ServiceSpec[] = [
     adminPort: 9454,
     after: [],
     database: "payment",
+    kafkaUser: "payment-service",
   },
   {
     name: "cart-service",
@@ -152,6 +153,7 @@ export const TOPICS = [
   { topic: "checkout-events", partitions: 6 },
   { topic: "checkout-events.dlq", partitions: 1 },
   { topic: "order-events", partitions: 6 },
+  { topic: "order-events.dlq", partitions: 1 },
 ];
 
 /** A consumer of checkout-events: reads it as its own group and parks poison messages on the dead-letter topic. */
@@ -174,6 +176,15 @@ export const KAFKA_USERS: { name: string; grants: KafkaGrant[] }[] = [
     grants: [...consumerOf("orders-service"), { resource: "topic", name: "order-events", operations: ["write"] }],
   },
   { name: "cart-service", grants: consumerOf("cart-service") },
+  {
+    // Earns points from checkout-events and takes them back from order-events, as one group.
+    name: "payment-service",
+    grants: [
+      ...consumerOf("payment-service"),
+      { resource: "topic", name: "order-events", operations: ["read"] },
+      { resource: "topic", name: "order-events.dlq", operations: ["write"] },
+    ],
+  },
   {
     // The outbox CLI: replays to checkout-events, reads the dead letters with groups of its
     // own (outbox-cli-dead-letters, throwaway outbox-cli-list-*, deleted after) and sends them back.

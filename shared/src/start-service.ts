@@ -32,8 +32,8 @@ export interface ServiceScope {
 /** What a composition hands back: the RPC handlers and what readiness looks at. */
 export interface ServiceParts {
   routes: (router: ConnectRouter) => void;
-  /** Who may call each of its methods, and for which user (declared beside the handlers, in src/rpc). */
-  callPolicy: CallPolicy;
+  /** Who may call each of its methods, and for which user (declared beside the handlers, in src/rpc): one per RPC service it serves. */
+  callPolicy: CallPolicy | readonly CallPolicy[];
   /** The service's dependencies by name (GET /health/ready). */
   checks: Record<string, ReadinessCheck>;
   /** Run inside the standard ones (tracing, request id, metrics, logging, domain errors, the call policy). */

@@ -42,7 +42,11 @@ export interface ConsumerObserver {
 
 export interface EventSubscriber {
   subscribe(options: {
-    topic: string;
+    /**
+     * The topic the group reads, or its topics: a group reading several reads them in one
+     * subscription (Kafka assigns a group's members only the topics its leader subscribed to).
+     */
+    topic: string | readonly string[];
     group: string;
     handler: EventHandler;
     observer?: ConsumerObserver;

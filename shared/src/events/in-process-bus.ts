@@ -13,7 +13,7 @@ import type {
 } from "./event-bus.js";
 
 interface Subscriber {
-  topic: string;
+  topics: readonly string[];
   group: string;
   handler: EventHandler;
   inFlight: Set<Promise<void>>;
@@ -36,16 +36,15 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
   const attempts = new Map<string, number>();
   const deadLetters: DeadLetter[] = [];
 
-  async function deliver(sub: Subscriber, message: EventMessage) {
-    const observe = (outcome: DeliveryOutcome) =>
-      sub.observer?.delivered({ topic: sub.topic, group: sub.group, outcome });
+  async function deliver(sub: Subscriber, topic: string, message: EventMessage) {
+    const observe = (outcome: DeliveryOutcome) => sub.observer?.delivered({ topic, group: sub.group, outcome });
     let event: EventEnvelope;
     try {
       event = decodeEnvelope(message.value);
       if (event.eventId === "") throw new Error("event has no event_id");
     } catch (err) {
       // Retrying cannot make bytes decode: park it at once, as the Kafka adapter does.
-      deadLetters.push({ topic: sub.topic, group: sub.group, message, error: String(err), attempts: 0 });
+      deadLetters.push({ topic, group: sub.group, message, error: String(err), attempts: 0 });
       observe("dead_lettered");
       options.logger.error({ err, group: sub.group }, "undecodable event dead-lettered");
       return;
@@ -69,7 +68,7 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
         throw err;
       }
       attempts.delete(attemptKey);
-      deadLetters.push({ topic: sub.topic, group: sub.group, message, error: String(err), attempts: n });
+      deadLetters.push({ topic, group: sub.group, message, error: String(err), attempts: n });
       observe("dead_lettered");
       options.logger.error({ err, eventId: event.eventId, group: sub.group, attempts: n }, "event dead-lettered");
     }
@@ -78,7 +77,7 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
   return {
     deadLetters,
     async publish(topic, messages) {
-      const subs = [...groups.values()].filter((s) => s.topic === topic);
+      const subs = [...groups.values()].filter((s) => s.topics.includes(topic));
       // Order matters per key only (as on a Kafka partition): keys go in parallel, each key's
       // messages in sequence; groups are independent of each other.
       const byKey = new Map<string, EventMessage[]>();
@@ -89,13 +88,13 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
       }
       await Promise.all(
         [...byKey.values()].map(async (keyed) => {
-          for (const message of keyed) await Promise.all(subs.map((s) => deliver(s, message)));
+          for (const message of keyed) await Promise.all(subs.map((s) => deliver(s, topic, message)));
         }),
       );
     },
     async subscribe({ topic, group, handler, observer }): Promise<Subscription> {
       if (groups.has(group)) throw new Error(`group ${group} is already subscribed`);
-      const sub: Subscriber = { topic, group, handler, inFlight: new Set<Promise<void>>(), observer };
+      const sub: Subscriber = { topics: [topic].flat(), group, handler, inFlight: new Set<Promise<void>>(), observer };
       groups.set(group, sub);
       return {
         async close() {

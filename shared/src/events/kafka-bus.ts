@@ -161,7 +161,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     handler,
     observer,
   }: {
-    topic: string;
+    topic: string | readonly string[];
     group: string;
     handler: EventHandler;
     observer?: ConsumerObserver;
@@ -181,7 +181,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     await consumer.connect();
     try {
       // A new group starts at the beginning: nothing published before its first start is skipped.
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.subscribe({ topics: [topic].flat(), fromBeginning: true });
       await consumer.run({
         // The batch handler resolves each offset as its message is handled and commits them itself.
         autoCommit: false,
@@ -198,8 +198,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): KafkaEventBu
     const sampleLag = observer?.lag
       ? startPeriodicTask(
           async () => {
-            const messages = await consumerLag(topic, group);
-            observer.lag?.({ topic, group, messages });
+            for (const t of [topic].flat()) observer.lag?.({ topic: t, group, messages: await consumerLag(t, group) });
           },
           {
             intervalMs: LAG_SAMPLE_MS,

@@ -23,8 +23,11 @@ export interface RpcTrust {
   readonly signingKey?: KeyObject;
   /** Client side: this process's credential on every call, for the service called (none without a key). */
   readonly clientInterceptors: Interceptor[];
-  /** Server side: every call checked, and its caller decided by `policy` and left for the handler. */
-  serverInterceptor(policy: CallPolicy): Interceptor;
+  /**
+   * Server side: every call checked, and its caller decided by the policy of the service it
+   * calls (one port may serve several) and left for the handler.
+   */
+  serverInterceptor(policies: CallPolicy | readonly CallPolicy[]): Interceptor;
 }
 
 /**
@@ -104,7 +107,8 @@ function createRpcTrust(options: {
     identity,
     signingKey,
     clientInterceptors,
-    serverInterceptor(policy) {
+    serverInterceptor(policies) {
+      const byService = new Map([policies].flat().map((p) => [p.service.typeName, p]));
       return (next) => async (req) => {
         // Reflection only describes the .proto files the repo publishes; left open so `buf curl`
         // works the same with and without --schema (it sends -H headers to the methods only).
@@ -116,7 +120,10 @@ function createRpcTrust(options: {
           requestedUser: typeof userId === "string" ? userId : "",
         };
         const method = `${req.service.typeName}/${req.method.name}`;
-        req.contextValues.set(rpcCallerKey, decideCall(method, policy.method(req.method.localName), presented));
+        req.contextValues.set(
+          rpcCallerKey,
+          decideCall(method, byService.get(req.service.typeName)?.method(req.method.localName), presented),
+        );
         return next(req);
       };
     },
