@@ -62,4 +62,5 @@ export interface DeadLetter {
   message: EventMessage;
   error: string;
   attempts: number;
+  parkedAt: Date;
 }
