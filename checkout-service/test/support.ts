@@ -55,7 +55,7 @@ export async function startCheckout(options: {
     deadLetters: createInProcessDeadLetterReader(bus),
   });
   const client = createServiceClient(CheckoutService, createServiceTransport(`http://127.0.0.1:${service.port}`));
-  return { service, client, received, decode: decodeEnvelope };
+  return { service, client, received, bus, decode: decodeEnvelope };
 }
 
 /**
