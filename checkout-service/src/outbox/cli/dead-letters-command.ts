@@ -31,7 +31,7 @@ function requireKafka(ctx: CliContext): KafkaConnection {
   const kafka = ctx.config.kafka();
   if (!kafka) {
     throw new ConfigError(
-      "KAFKA_BROKERS is not set: dead letters live on Kafka (in embedded mode they stay in the running process and are logged there)",
+      "KAFKA_BROKERS is not set: dead letters live on Kafka (in embedded mode they stay in the running process: GET /api/v1/admin/dead-letters lists them)",
     );
   }
   return kafka;
