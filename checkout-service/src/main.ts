@@ -1,5 +1,6 @@
-import { runProcess } from "@checkout-saga/shared";
+import { createKafkaDeadLetterReader, runProcess } from "@checkout-saga/shared";
 import { loadCheckoutConfig } from "./config.js";
+import { checkoutDeadLetterQueue } from "./outbox/checkout-dead-letters.js";
 import { startCheckoutService } from "./service.js";
 
 await runProcess({
@@ -7,5 +8,10 @@ await runProcess({
   env: process.env,
   loadConfig: loadCheckoutConfig,
   kafka: true,
-  start: (config, { logger, events }) => startCheckoutService(config, logger, { events }),
+  start: (config, { logger, events, kafka }) =>
+    startCheckoutService(config, logger, {
+      events,
+      // Its throwaway list groups are named checkout-service-dead-letters-…, a prefix its Kafka user may read.
+      deadLetters: createKafkaDeadLetterReader(checkoutDeadLetterQueue(kafka, "checkout-service-dead-letters")),
+    }),
 });

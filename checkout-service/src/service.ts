@@ -8,6 +8,7 @@ import {
   createOutboxSignal,
   createPostgres,
   createRetentionSweep,
+  type DeadLetterReader,
   type EventPublisher,
   type InProcessServices,
   type Logger,
@@ -40,6 +41,8 @@ import { createPostgresCheckoutStore } from "./store/postgres-checkout-store.js"
 export interface CheckoutServiceDeps {
   /** Where the outbox relay hands events: the in-process bus in embedded mode, Kafka in production. */
   events: EventPublisher & Partial<BusReadiness>;
+  /** Where consumers of those events park what they give up on: the same bus's, read for operators. */
+  deadLetters: DeadLetterReader;
   /** Embedded mode: where services in this process call each other without the network. */
   inProcess?: InProcessServices;
 }
@@ -190,6 +193,7 @@ export async function startCheckoutService(
         notifications: createPaymentNotifications({ ...drivers, payments }),
         store,
         outboxStatus: () => createOutboxQueries(sql).status(),
+        deadLetters: deps.deadLetters,
         logger,
       }),
       callPolicy: checkoutCallPolicy,

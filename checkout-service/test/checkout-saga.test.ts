@@ -98,6 +98,19 @@ describe("checkout saga over RPC, on PostgreSQL", () => {
     expect(status?.publishedLast5Minutes).toBeGreaterThanOrEqual(1n);
   });
 
+  it("shows operators what a consumer of checkout-events parked (ListDeadLetters), within the field rules", async () => {
+    await checkout.bus.publish("checkout-events", [{ key: "poison-user", value: new Uint8Array([0xff, 0xff]) }]);
+    const { deadLetters, total } = await checkout.client.listDeadLetters({ pageSize: 5 });
+    expect(total).toBe(1n);
+    expect(deadLetters).toMatchObject([
+      { topic: "checkout-events", key: "poison-user", eventId: "", consumerGroup: "test", attempts: 0, pending: true },
+    ]);
+    expect(deadLetters[0]?.position).toBeUndefined();
+    expect(deadLetters[0]?.error).not.toBe("");
+    expect(deadLetters[0]?.parkedAt?.seconds).toBeGreaterThan(0n);
+    expect((await rpcError(checkout.client.listDeadLetters({ pageSize: 101 }))).code).toBe(Code.InvalidArgument);
+  });
+
   it("never returns or stores the payment token in the clear outside its column", async () => {
     const userId = newUser();
     const { checkout: c } = await checkout.client.initiateCheckout(checkoutRequest(userId, "secret"));

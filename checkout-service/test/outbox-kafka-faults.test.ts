@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startOrdersService } from "@checkout-saga/orders-service";
 import {
   CHECKOUT_EVENTS_TOPIC,
+  createKafkaDeadLetterReader,
   createKafkaEventBus,
   createOutboxRelay,
   createOutboxSignal,
@@ -21,10 +22,11 @@ import {
 } from "@checkout-saga/shared";
 import { freePort } from "@checkout-saga/shared/dev";
 import { CREDENTIALS_OFF, createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
-import { Kafka, logLevel } from "kafkajs";
+import { type Admin, Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
 import { KAFKA_USERS } from "../../scripts/stack/topology.js";
+import { checkoutDeadLetterQueue } from "../src/outbox/checkout-dead-letters.js";
 import { migrateCheckoutDatabase } from "../src/store/migrate-checkout-database.js";
 import { createPostgresCheckoutStore } from "../src/store/postgres-checkout-store.js";
 import { completeCheckout, runOutboxCli, writePoisonEvent } from "./outbox-fixture.js";
@@ -137,16 +139,21 @@ describe("outbox relay and consumers on real Kafka", () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   }
 
-  /** Messages on the topic so far (sum of the partitions' high watermarks). */
-  async function topicSize(topic: string): Promise<number> {
+  async function asBrokerAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = new Kafka({ clientId: "test-admin", ...kafka!.admin, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+      return await use(admin);
     } finally {
       await admin.disconnect();
     }
   }
+
+  /** Messages on the topic so far (sum of the partitions' high watermarks). */
+  const topicSize = (topic: string) =>
+    asBrokerAdmin(async (admin) => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0));
+
+  const consumerGroups = () => asBrokerAdmin(async (admin) => (await admin.listGroups()).groups.map((g) => g.groupId));
 
   it("relay killed between the broker's ack and marking the batch: nothing lost, consumers absorb the duplicates", async () => {
     const checkouts = [];
@@ -182,6 +189,7 @@ describe("outbox relay and consumers on real Kafka", () => {
   }, 60_000);
 
   it("parks a poison event on the dead-letter topic while later events of its key are still handled", async () => {
+    const testStarted = new Date();
     const relay = startRelay();
     const poison = await writePoisonEvent(sql, "poison-user");
     signal.notify();
@@ -235,6 +243,34 @@ describe("outbox relay and consumers on real Kafka", () => {
       30_000,
     );
     expect(again.map((e) => e.pending)).toEqual([false, true]);
+
+    // ListDeadLetters' reader, as the checkout service's Kafka user, sees the same two and which was sent back.
+    const reader = createKafkaDeadLetterReader(
+      checkoutDeadLetterQueue(kafka!.connection("checkout-service"), "checkout-service-dead-letters"),
+    );
+    const seen = await reader.list({ limit: 10, includeRepublished: true });
+    expect(seen.total).toBe(2);
+    const onDlq = { topic: deadLetterTopic(CHECKOUT_EVENTS_TOPIC), partition: 0 };
+    const parked = {
+      topic: CHECKOUT_EVENTS_TOPIC,
+      key: "poison-user",
+      eventId: poison.eventId,
+      group: "orders-service",
+      attempts: CONSUMER_MAX_ATTEMPTS,
+      position: expect.objectContaining(onDlq),
+    };
+    expect(seen.deadLetters).toMatchObject([
+      { ...parked, pending: false },
+      { ...parked, pending: true },
+    ]);
+    expect(seen.deadLetters[0]?.error).toContain("checkout_id is missing");
+    expect(seen.deadLetters[0]!.parkedAt.getTime()).toBeGreaterThanOrEqual(testStarted.getTime());
+    expect(seen.deadLetters[1]!.parkedAt.getTime()).toBeGreaterThanOrEqual(seen.deadLetters[0]!.parkedAt.getTime());
+    const pendingOnly = await reader.list({ limit: 10, includeRepublished: false });
+    expect(pendingOnly).toMatchObject({ total: 1, deadLetters: [{ ...parked, pending: true }] });
+    expect(pendingOnly.deadLetters[0]?.position?.offset).toBe(seen.deadLetters[1]?.position?.offset);
+    // Its throwaway groups are gone once it answered.
+    expect((await consumerGroups()).filter((g) => g.startsWith("checkout-service-dead-letters"))).toEqual([]);
     await stopRelay(relay);
   }, 90_000);
 

@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import {
+  createInProcessDeadLetterReader,
   createInProcessEventBus,
   createServiceClient,
   createServiceTransport,
@@ -49,9 +50,12 @@ export async function startCheckout(options: {
     CHECKOUT_BREAKER_FAILURES: "1000",
     ...options.env,
   });
-  const service = await startCheckoutService(config, testLogger("checkout"), { events: options.events ?? bus });
+  const service = await startCheckoutService(config, testLogger("checkout"), {
+    events: options.events ?? bus,
+    deadLetters: createInProcessDeadLetterReader(bus),
+  });
   const client = createServiceClient(CheckoutService, createServiceTransport(`http://127.0.0.1:${service.port}`));
-  return { service, client, received, decode: decodeEnvelope };
+  return { service, client, received, bus, decode: decodeEnvelope };
 }
 
 /**

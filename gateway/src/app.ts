@@ -27,6 +27,7 @@ import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminCancellationRoutes } from "./routes/admin-cancellations.js";
 import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
+import { adminDeadLetterRoutes } from "./routes/admin-dead-letters.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
 import { adminOutboxRoutes } from "./routes/admin-outbox.js";
 import { adminProductRoutes } from "./routes/admin-products.js";
@@ -189,6 +190,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   api.route("/admin/checkouts", adminCheckoutRoutes(clients));
   api.route("/admin/cancellations", adminCancellationRoutes(clients));
   api.route("/admin/outbox", adminOutboxRoutes(clients));
+  api.route("/admin/dead-letters", adminDeadLetterRoutes(clients));
   api.route("/admin/products", adminProductRoutes(clients));
 
   app.route("/api/v1", api);

@@ -1,8 +1,11 @@
 import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { DomainError, toConnectError } from "@checkout-saga/shared";
 import {
   CheckoutStatus,
   type ListCheckoutsRequest,
+  type ListDeadLettersRequest,
+  ListDeadLettersResponseSchema,
   type RetryCheckoutRequest,
   RetryCheckoutResponseSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
@@ -234,5 +237,67 @@ describe("GET /admin/cancellations and POST /admin/cancellations/{id}/retry", ()
     expect(retried.status).toBe(409);
     expect((await problemOf(retried)).type).toMatch(/cancellation-finished$/);
     expect((await gateway.call("GET", "/admin/cancellations", as(await devToken(gateway, "alice")))).status).toBe(403);
+  });
+});
+
+describe("GET /admin/dead-letters", () => {
+  it("shows an admin the poison message a consumer parked; a customer is refused and nothing is asked", async () => {
+    const asked: ListDeadLettersRequest[] = [];
+    const gateway = startTestGateway({
+      services: () => ({
+        checkout: {
+          listDeadLetters(req) {
+            asked.push(req);
+            return create(ListDeadLettersResponseSchema, {
+              deadLetters: [
+                {
+                  topic: "checkout-events",
+                  position: { topic: "checkout-events.dlq", partition: 0, offset: 17n },
+                  key: "alice",
+                  consumerGroup: "orders-service",
+                  error: "undecodable: premature EOF",
+                  parkedAt: timestampFromDate(new Date("2026-11-30T08:00:00.000Z")),
+                  pending: true,
+                },
+              ],
+              total: 3n,
+            });
+          },
+        },
+      }),
+    });
+
+    const customer = await devToken(gateway, "alice");
+    const refused = await gateway.call("GET", "/admin/dead-letters", as(customer));
+    expect(refused.status).toBe(403);
+    expect((await problemOf(refused)).type).toMatch(/admin-role-required$/);
+    expect(asked).toEqual([]);
+
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    const res = await gateway.call("GET", "/admin/dead-letters?limit=1&include_republished=true", as(admin));
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Json).toEqual({
+      items: [
+        {
+          topic: "checkout-events",
+          position: { topic: "checkout-events.dlq", partition: 0, offset: 17 },
+          key: "alice",
+          event_id: null,
+          event_type: null,
+          consumer_group: "orders-service",
+          error: "undecodable: premature EOF",
+          attempts: 0,
+          parked_at: "2026-11-30T08:00:00.000Z",
+          pending: true,
+        },
+      ],
+      total: 3,
+    });
+    expect(asked.map((r) => [r.pageSize, r.includeRepublished])).toEqual([[1, true]]);
+
+    const tooMany = await gateway.call("GET", "/admin/dead-letters?limit=101", as(admin));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(asked).toHaveLength(1);
   });
 });

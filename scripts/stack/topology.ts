@@ -168,8 +168,18 @@ const consumerOf = (group: string): KafkaGrant[] => [
  * READ and WRITE imply DESCRIBE). Topics are created by the provisioning admin, never by these.
  */
 export const KAFKA_USERS: { name: string; grants: KafkaGrant[] }[] = [
-  // The outbox relay: produces (idempotently) to checkout-events.
-  { name: "checkout-service", grants: [{ resource: "topic", name: "checkout-events", operations: ["write"] }] },
+  {
+    // The outbox relay produces (idempotently) to checkout-events; ListDeadLetters reads the
+    // dead letters with throwaway groups of its own (checkout-service-dead-letters-list-*,
+    // deleted after) and asks the CLI's republish group (outbox-cli-dead-letters) which it sent back.
+    name: "checkout-service",
+    grants: [
+      { resource: "topic", name: "checkout-events", operations: ["write"] },
+      { resource: "topic", name: "checkout-events.dlq", operations: ["read"] },
+      { resource: "group", name: "checkout-service-dead-letters", prefixed: true, operations: ["read", "delete"] },
+      { resource: "group", name: "outbox-cli-dead-letters", operations: ["describe"] },
+    ],
+  },
   {
     // Consumes checkout-events; its outbox relay produces (idempotently) to order-events.
     name: "orders-service",

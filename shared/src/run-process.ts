@@ -1,6 +1,6 @@
 import { ConfigError } from "./config.js";
 import { createKafkaEventBus, type KafkaEventBus } from "./events/kafka-bus.js";
-import { type KafkaSasl, parseKafkaBrokers } from "./events/kafka-wiring.js";
+import { type KafkaConnection, type KafkaSasl, parseKafkaBrokers } from "./events/kafka-wiring.js";
 import { type Running, runUntilSignalled, stopInOrder } from "./lifecycle.js";
 import { createLogger, type Logger } from "./logger.js";
 import { startTracing, tracesExporterFromEnv } from "./tracing.js";
@@ -39,7 +39,8 @@ export interface KafkaProcessConfig extends ProcessConfig {
  */
 export interface KafkaProcessDefinition<C extends KafkaProcessConfig> extends ProcessDefinitionBase<C> {
   kafka: true;
-  start(config: C, context: { logger: Logger; events: KafkaEventBus }): Promise<Running>;
+  /** `kafka` is where `events` connects, for a process that reads the broker beyond its bus (dead letters). */
+  start(config: C, context: { logger: Logger; events: KafkaEventBus; kafka: KafkaConnection }): Promise<Running>;
 }
 
 /**
@@ -68,10 +69,13 @@ export function runProcess<C extends KafkaProcessConfig>(
       stops.unshift(() => tracing.stop());
       let running: Running;
       if (definition.kafka) {
-        const brokers = parseKafkaBrokers(config.kafkaBrokers, name);
-        const events = createKafkaEventBus({ brokers, sasl: config.kafkaSasl, clientId: name, logger });
+        const kafka: KafkaConnection = {
+          brokers: parseKafkaBrokers(config.kafkaBrokers, name),
+          sasl: config.kafkaSasl,
+        };
+        const events = createKafkaEventBus({ ...kafka, clientId: name, logger });
         stops.unshift(() => events.close());
-        running = await definition.start(config, { logger, events });
+        running = await definition.start(config, { logger, events, kafka });
       } else {
         running = await definition.start(config, { logger });
       }

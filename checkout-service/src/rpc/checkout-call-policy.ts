@@ -13,6 +13,7 @@ export const checkoutCallPolicy = defineCallPolicy(CheckoutService, {
   listCheckouts: { gateway: "user-or-admin", developer: "user-or-admin" },
   retryCheckout: { gateway: "admin", developer: "admin" },
   getOutboxStatus: { gateway: "admin", developer: "admin" },
+  listDeadLetters: { gateway: "admin", developer: "admin" },
   // The gateway passes on a webhook it verified; no user is involved.
   recordPaymentNotification: { gateway: "service", developer: "service" },
 });

@@ -3,6 +3,7 @@ import {
   actingUser,
   CHECKOUT_EVENTS_TOPIC,
   callActor,
+  type DeadLetterReader,
   fromShippingAddressProto,
   isUuid,
   type Logger,
@@ -21,6 +22,7 @@ import type { CheckoutSagaStore } from "../saga/checkout-saga.js";
 import type { PaymentNotifications } from "../saga/payment-notifications.js";
 import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
 import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
+import { toDeadLetterMessage } from "./dead-letter-message.js";
 
 export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
@@ -28,11 +30,20 @@ export interface CheckoutRoutesDeps {
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
   /** The outbox's status, for operators. */
   outboxStatus: () => Promise<OutboxStatus>;
+  /** What consumers of checkout-events parked, for operators. */
+  deadLetters: DeadLetterReader;
   logger: Logger;
 }
 
 /** Checkouts of the user the call acts for (checkout-call-policy.ts); "" there: an admin's call, any user's. */
-export function checkoutRoutes({ commands, notifications, store, outboxStatus, logger }: CheckoutRoutesDeps) {
+export function checkoutRoutes({
+  commands,
+  notifications,
+  store,
+  outboxStatus,
+  deadLetters,
+  logger,
+}: CheckoutRoutesDeps) {
   /** Unknown, malformed and other users' checkouts all look the same: not found. */
   async function findCheckout(checkoutId: string, userId = "") {
     const session = isUuid(checkoutId) ? await store.load(checkoutId) : undefined;
@@ -81,6 +92,14 @@ export function checkoutRoutes({ commands, notifications, store, outboxStatus, l
 
       async getOutboxStatus() {
         return { status: toOutboxStatusMessage(CHECKOUT_EVENTS_TOPIC, await outboxStatus()) };
+      },
+
+      async listDeadLetters(req) {
+        const parked = await deadLetters.list({
+          limit: pageSize(req.pageSize),
+          includeRepublished: req.includeRepublished,
+        });
+        return { deadLetters: parked.deadLetters.map(toDeadLetterMessage), total: BigInt(parked.total) };
       },
 
       async listCheckouts(req, ctx) {

@@ -305,6 +305,44 @@ export const OutboxesSchema = z
     example: { outboxes: [outboxExample, { service: "orders-service", error: "orders-service is unavailable" }] },
   });
 
+const deadLetterExample = {
+  topic: "checkout-events",
+  position: { topic: "checkout-events.dlq", partition: 0, offset: 17 },
+  key: "alice",
+  event_id: "5b1f0c1e-7a51-4f5e-9c8b-0d4e3f2a1b6c",
+  event_type: "CheckoutCompleted",
+  consumer_group: "orders-service",
+  error: "Error: order lines do not match the catalog",
+  attempts: 5,
+  parked_at: "2026-01-01T00:00:00.000Z",
+  pending: true,
+};
+
+export const DeadLetterSchema = z
+  .object({
+    topic: z.string().openapi({ description: "The topic it was consumed from" }),
+    position: z
+      .object({ topic: z.string(), partition: z.int(), offset: z.int() })
+      .nullable()
+      .openapi({ description: "Where it sits on the dead-letter topic; null in embedded mode (kept in memory)" }),
+    key: z.string(),
+    event_id: z.string().nullable().openapi({ description: "null when its bytes do not decode as an event" }),
+    event_type: z.string().nullable(),
+    consumer_group: z.string().openapi({ description: "The consumer group that gave up on it" }),
+    error: z.string().openapi({ description: "The handler's last error" }),
+    attempts: z.int().openapi({ description: "How often the handler ran (0: it never decoded)" }),
+    parked_at: iso("2026-01-01T00:00:00.000Z").nullable(),
+    pending: z.boolean().openapi({ description: "Not yet sent back to its topic" }),
+  })
+  .openapi("DeadLetter", { example: deadLetterExample });
+
+export const DeadLettersSchema = z
+  .object({
+    items: z.array(DeadLetterSchema),
+    total: z.int().openapi({ description: "How many matched; `items` are the oldest `limit` of them" }),
+  })
+  .openapi("DeadLetters", { example: { items: [deadLetterExample], total: 1 } });
+
 export const AddressSchema = z
   .object({
     name: z.string(),
@@ -547,6 +585,8 @@ export const componentSchemas: Record<string, z.ZodType> = {
   AdminCheckoutPage: AdminCheckoutPageSchema,
   OutboxStatus: OutboxStatusSchema,
   Outboxes: OutboxesSchema,
+  DeadLetter: DeadLetterSchema,
+  DeadLetters: DeadLettersSchema,
   NextAction: NextActionSchema,
   KonbiniDisplayDetails: KonbiniDisplayDetailsSchema,
   PaymentWebhook: PaymentWebhookSchema,
@@ -568,6 +608,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
 export type MoneyJson = z.infer<typeof MoneySchema>;
 export type AdminCheckoutJson = z.infer<typeof AdminCheckoutSchema>;
 export type OutboxStatusJson = z.infer<typeof OutboxStatusSchema>;
+export type DeadLetterJson = z.infer<typeof DeadLetterSchema>;
 export type ProductJson = z.infer<typeof ProductSchema>;
 export type CartJson = z.infer<typeof CartSchema>;
 export type CartLineJson = z.infer<typeof CartLineSchema>;

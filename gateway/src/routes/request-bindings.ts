@@ -8,6 +8,7 @@ import {
   GetCheckoutRequestSchema,
   InitiateCheckoutRequestSchema,
   ListCheckoutsRequestSchema,
+  ListDeadLettersRequestSchema,
   RetryCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
@@ -86,6 +87,9 @@ export const requestBindings = {
   retryCheckout: bindRpcRequest(RetryCheckoutRequestSchema, {
     params: { id: "checkout_id" },
     paramExamples: { id: checkoutId },
+  }),
+  listDeadLetters: bindRpcRequest(ListDeadLettersRequestSchema, {
+    query: { limit: "page_size", include_republished: "include_republished" },
   }),
   listAdminCancellations: bindRpcRequest(ListCancellationsRequestSchema, {
     query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },

@@ -66,4 +66,5 @@ export interface DeadLetter {
   message: EventMessage;
   error: string;
   attempts: number;
+  parkedAt: Date;
 }

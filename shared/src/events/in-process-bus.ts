@@ -44,7 +44,14 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
       if (event.eventId === "") throw new Error("event has no event_id");
     } catch (err) {
       // Retrying cannot make bytes decode: park it at once, as the Kafka adapter does.
-      deadLetters.push({ topic, group: sub.group, message, error: String(err), attempts: 0 });
+      deadLetters.push({
+        topic,
+        group: sub.group,
+        message,
+        error: String(err),
+        attempts: 0,
+        parkedAt: new Date(),
+      });
       observe("dead_lettered");
       options.logger.error({ err, group: sub.group }, "undecodable event dead-lettered");
       return;
@@ -68,7 +75,14 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
         throw err;
       }
       attempts.delete(attemptKey);
-      deadLetters.push({ topic, group: sub.group, message, error: String(err), attempts: n });
+      deadLetters.push({
+        topic,
+        group: sub.group,
+        message,
+        error: String(err),
+        attempts: n,
+        parkedAt: new Date(),
+      });
       observe("dead_lettered");
       options.logger.error({ err, eventId: event.eventId, group: sub.group, attempts: n }, "event dead-lettered");
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type IHeaders, Kafka, type KafkaMessage, logLevel } from "kafkajs";
-import { decodeEnvelope } from "../events/envelope.js";
+import { type DeadLetterReader, describeEventBytes, selectParked } from "../events/dead-letter-reader.js";
 import type { EventMessage, EventPublisher } from "../events/event-bus.js";
 import {
   DEAD_LETTER_HEADERS,
@@ -19,6 +19,8 @@ export interface DeadLetterEntry {
   key: string;
   eventId?: string;
   eventType?: string;
+  /** When the consumer that gave up produced it to the dead-letter topic. */
+  parkedAt: Date;
   reason: DeadLetterReason;
   /** The message as it was first published: dead-letter headers removed. */
   original: EventMessage;
@@ -140,15 +142,7 @@ export function createDeadLetterQueue(options: DeadLetterQueueOptions) {
       Object.entries(headers).filter(([name]) => !DEAD_LETTER_HEADER_NAMES.has(name)),
     );
     const value = new Uint8Array(message.value ?? Buffer.alloc(0));
-    let eventId: string | undefined;
-    let eventType: string | undefined;
-    try {
-      const envelope = decodeEnvelope(value);
-      eventId = envelope.eventId || undefined;
-      eventType = envelope.type || undefined;
-    } catch {
-      // Undecodable bytes: reported without an event id.
-    }
+    const { eventId, eventType } = describeEventBytes(value);
     const key = message.key?.toString() ?? "";
     return {
       partition,
@@ -157,6 +151,7 @@ export function createDeadLetterQueue(options: DeadLetterQueueOptions) {
       key,
       eventId,
       eventType,
+      parkedAt: new Date(Number(message.timestamp)),
       reason: readDeadLetterReason(message.headers),
       original: { key, value, headers: original },
     };
@@ -224,6 +219,31 @@ export function createDeadLetterQueue(options: DeadLetterQueueOptions) {
 
 /** A dead-letter topic's reader and republisher. */
 export type DeadLetterQueue = ReturnType<typeof createDeadLetterQueue>;
+
+/**
+ * Production's dead letters: a Kafka dead-letter topic read whole on every call (a throwaway
+ * group from the beginning, see `list`), which suits a topic that stays small because an
+ * operator empties it; `pending` is from the republish group's committed offsets.
+ */
+export function createKafkaDeadLetterReader(queue: Pick<DeadLetterQueue, "topic" | "list">): DeadLetterReader {
+  return {
+    async list(query) {
+      const parked = (await queue.list()).map((d) => ({
+        topic: d.reason.topic,
+        position: { topic: queue.topic, partition: d.partition, offset: d.offset },
+        key: d.key,
+        eventId: d.eventId,
+        eventType: d.eventType,
+        group: d.reason.group,
+        error: d.reason.error,
+        attempts: d.reason.attempts,
+        parkedAt: d.parkedAt,
+        pending: d.pending,
+      }));
+      return selectParked(parked, query);
+    },
+  };
+}
 
 function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,19 +1,16 @@
 import {
   CHECKOUT_EVENTS_TOPIC,
   ConfigError,
-  createDeadLetterQueue,
   createKafkaEventBus,
   createLogger,
   type KafkaConnection,
   type RepublishOutcome,
 } from "@checkout-saga/shared";
+import { checkoutDeadLetterQueue } from "../checkout-dead-letters.js";
 import { helpOption, jsonOption, parseLimit, parseOptions, UsageError } from "./cli-args.js";
 import type { CliContext } from "./cli-context.js";
 import { deadLetterJson, formatDeadLetter } from "./format.js";
 import { usage } from "./usage.js";
-
-/** The consumer group `dead-letters republish` reads the dead-letter topic as; its offsets mark what was sent back. */
-export const DEAD_LETTER_REPUBLISH_GROUP = "outbox-cli-dead-letters";
 
 /** Kafka client id of the CLI's dead-letter reads (and prefix of `list`'s throwaway groups). */
 const CLIENT_ID = "outbox-cli";
@@ -30,20 +27,11 @@ export async function deadLettersCommand(args: string[], ctx: CliContext): Promi
   throw new UsageError(`unknown dead-letters subcommand "${sub}"`, usage.deadLetters);
 }
 
-function checkoutDeadLetters(kafka: KafkaConnection) {
-  return createDeadLetterQueue({
-    ...kafka,
-    topic: CHECKOUT_EVENTS_TOPIC,
-    clientId: CLIENT_ID,
-    republishGroup: DEAD_LETTER_REPUBLISH_GROUP,
-  });
-}
-
 function requireKafka(ctx: CliContext): KafkaConnection {
   const kafka = ctx.config.kafka();
   if (!kafka) {
     throw new ConfigError(
-      "KAFKA_BROKERS is not set: dead letters live on Kafka (in embedded mode they stay in the running process and are logged there)",
+      "KAFKA_BROKERS is not set: dead letters live on Kafka (in embedded mode they stay in the running process: GET /api/v1/admin/dead-letters lists them)",
     );
   }
   return kafka;
@@ -57,7 +45,7 @@ async function listDeadLetters(args: string[], ctx: CliContext): Promise<void> {
   );
   if (opts.help) return ctx.print(usage.deadLettersList);
   const limit = parseLimit(opts.limit, 100, 100_000, usage.deadLettersList);
-  const queue = checkoutDeadLetters(requireKafka(ctx));
+  const queue = checkoutDeadLetterQueue(requireKafka(ctx), CLIENT_ID);
   const entries = (await queue.list()).filter((d) => opts.all || d.pending).slice(0, limit);
   if (opts.json) return ctx.print(JSON.stringify(entries.map(deadLetterJson)));
   for (const entry of entries) ctx.print(formatDeadLetter(entry));
@@ -73,7 +61,7 @@ async function republishDeadLetters(args: string[], ctx: CliContext): Promise<vo
   if (opts.help) return ctx.print(usage.deadLettersRepublish);
   const dryRun = opts["dry-run"] ?? false;
   const kafka = requireKafka(ctx);
-  const queue = checkoutDeadLetters(kafka);
+  const queue = checkoutDeadLetterQueue(kafka, CLIENT_ID);
   const bus = dryRun
     ? undefined
     : createKafkaEventBus({ ...kafka, clientId: CLIENT_ID, logger: createLogger("outbox-cli", { level: "silent" }) });

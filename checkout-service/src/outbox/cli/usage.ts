@@ -66,7 +66,8 @@ service's relay sends them again within its poll interval.`,
   list                       messages on checkout-events.dlq
   republish [--dry-run]      send pending dead letters back to checkout-events
 
-Needs KAFKA_BROKERS (in embedded mode dead letters stay in memory; the service logs each).`,
+Needs KAFKA_BROKERS (in embedded mode dead letters stay in the running process: the service
+logs each, and GET /api/v1/admin/dead-letters lists them).`,
 
   deadLettersList: `usage: npm run outbox -- dead-letters list [--all] [--limit N] [--json]
 

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/checkout/v1/checkout.proto.
  */
 export const file_checkoutsaga_checkout_v1_checkout: GenFile = /*@__PURE__*/
-  fileDesc("CidjaGVja291dHNhZ2EvY2hlY2tvdXQvdjEvY2hlY2tvdXQucHJvdG8SGGNoZWNrb3V0c2FnYS5jaGVja291dC52MSJ1CgxDaGVja291dEl0ZW0SEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjEKCnVuaXRfcHJpY2UYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5IpABCg9DaGVja291dEZhaWx1cmUSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjcKCXNob3J0YWdlcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlEhQKDGRlY2xpbmVfY29kZRgEIAEoCRIPCgdoZWxkX2J5GAUgAygJIrIBCgpUcmFuc2l0aW9uEjYKBGZyb20YASABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSNAoCdG8YAiABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSDgoGcmVhc29uGAMgASgJEiYKAmF0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLeBQoIQ2hlY2tvdXQSEwoLY2hlY2tvdXRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRI4CgZzdGF0dXMYAyABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSLAoFdG90YWwYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjUKBWl0ZW1zGAUgAygLMiYuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0SXRlbRI6CgdmYWlsdXJlGAYgASgLMikuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0RmFpbHVyZRI1CgdoaXN0b3J5GAcgAygLMiQuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlRyYW5zaXRpb24SFgoOcmVzZXJ2YXRpb25faWQYCCABKAkSEgoKcGF5bWVudF9pZBgJIAEoCRIRCglzdGVwX21vZGUYCiABKAgSFwoPbmVlZHNfYXR0ZW50aW9uGAsgASgIEkEKEHNoaXBwaW5nX2FkZHJlc3MYDCABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0ChBwYXltZW50X2RlYWRsaW5lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CgtuZXh0X2FjdGlvbhgQIAEoCzIkLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5OZXh0QWN0aW9uEi4KBnRvdGFscxgRIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzIlwKCk5leHRBY3Rpb24SDAoEdHlwZRgBIAEoCRJACgdrb25iaW5pGAIgASgLMi8uY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLktvbmJpbmlEaXNwbGF5RGV0YWlscyJzChVLb25iaW5pRGlzcGxheURldGFpbHMSGwoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCRINCgVzdG9yZRgCIAEoCRIuCgpleHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKCAwoXSW5pdGlhdGVDaGVja291dFJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSaQoPaWRlbXBvdGVuY3lfa2V5GAIgASgJQlC6SE1ySxABGP8BMkReW1x4MjEtXHgyQlx4MkQtXHg3RV0oPzpbXHgyMC1ceDJCXHgyRC1ceDdFXSpbXHgyMS1ceDJCXHgyRC1ceDdFXSk/JBJGCg5wYXltZW50X21ldGhvZBgDIAEoCzImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRNZXRob2RCBrpIA8gBARJJChBzaGlwcGluZ19hZGRyZXNzGAQgASgLMicuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5TaGlwcGluZ0FkZHJlc3NCBrpIA8gBARIRCglzdGVwX21vZGUYBSABKAgSIAoGcG9pbnRzGAYgASgDQhC6SA0iCxj/////////DygAImIKGEluaXRpYXRlQ2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dBIQCghyZXBsYXllZBgCIAEoCCJ+ChJHZXRDaGVja291dFJlcXVlc3QSMgoLY2hlY2tvdXRfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIksKE0dldENoZWNrb3V0UmVzcG9uc2USNAoIY2hlY2tvdXQYASABKAsyIi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXQiTAoWQWR2YW5jZUNoZWNrb3V0UmVxdWVzdBIyCgtjaGVja291dF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiTwoXQWR2YW5jZUNoZWNrb3V0UmVzcG9uc2USNAoIY2hlY2tvdXQYASABKAsyIi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXQiSgoUUmV0cnlDaGVja291dFJlcXVlc3QSMgoLY2hlY2tvdXRfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIk0KFVJldHJ5Q2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCIYChZHZXRPdXRib3hTdGF0dXNSZXF1ZXN0Ik8KF0dldE91dGJveFN0YXR1c1Jlc3BvbnNlEjQKBnN0YXR1cxgBIAEoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuT3V0Ym94U3RhdHVzIv0BChRMaXN0Q2hlY2tvdXRzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBJCCgZzdGF0dXMYAiABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXNCCLpIBYIBAhABEhcKD25lZWRzX2F0dGVudGlvbhgDIAEoCBIfCglwYWdlX3NpemUYBCABKAVCDLpICdgBARoEGGQoARIxCgpwYWdlX3Rva2VuGAUgASgJQh26SBrYAQFyFRiACDIQXltBLVphLXowLTlfLV0rJCJnChVMaXN0Q2hlY2tvdXRzUmVzcG9uc2USNQoJY2hlY2tvdXRzGAEgAygLMiIuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSLyAQogUmVjb3JkUGF5bWVudE5vdGlmaWNhdGlvblJlcXVlc3QSHgoKd2ViaG9va19pZBgBIAEoCUIKukgHcgUQARj/ARJHCgR0eXBlGAIgASgJQjm6SDZyNFIRcGF5bWVudC5zdWNjZWVkZWRSD3BheW1lbnQuZXhwaXJlZFIOcGF5bWVudC5mYWlsZWQSMQoKcGF5bWVudF9pZBgDIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSMgoLY2hlY2tvdXRfaWQYBCABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIoIBCiFSZWNvcmRQYXltZW50Tm90aWZpY2F0aW9uUmVzcG9uc2USFgoOZmlyc3RfZGVsaXZlcnkYASABKAgSDwoHaWdub3JlZBgCIAEoCBI0CghjaGVja291dBgDIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCrEAgoOQ2hlY2tvdXRTdGF0dXMSHwobQ0hFQ0tPVVRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHQoZQ0hFQ0tPVVRfU1RBVFVTX0lOSVRJQVRFRBABEiYKIkNIRUNLT1VUX1NUQVRVU19JTlZFTlRPUllfUkVTRVJWRUQQAhIjCh9DSEVDS09VVF9TVEFUVVNfUEFZTUVOVF9QRU5ESU5HEAMSJQohQ0hFQ0tPVVRfU1RBVFVTX1BBWU1FTlRfQ09NUExFVEVEEAQSHQoZQ0hFQ0tPVVRfU1RBVFVTX0NPTVBMRVRFRBAFEiAKHENIRUNLT1VUX1NUQVRVU19DT01QRU5TQVRJTkcQBhIaChZDSEVDS09VVF9TVEFUVVNfRkFJTEVEEAcSIQodQ0hFQ0tPVVRfU1RBVFVTX0xJTkVTX0NMQUlNRUQQCDLjBgoPQ2hlY2tvdXRTZXJ2aWNlEnkKEEluaXRpYXRlQ2hlY2tvdXQSMS5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuSW5pdGlhdGVDaGVja291dFJlcXVlc3QaMi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuSW5pdGlhdGVDaGVja291dFJlc3BvbnNlEmoKC0dldENoZWNrb3V0EiwuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkdldENoZWNrb3V0UmVxdWVzdBotLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5HZXRDaGVja291dFJlc3BvbnNlEnYKD0FkdmFuY2VDaGVja291dBIwLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5BZHZhbmNlQ2hlY2tvdXRSZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkFkdmFuY2VDaGVja291dFJlc3BvbnNlEnAKDUxpc3RDaGVja291dHMSLi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuTGlzdENoZWNrb3V0c1JlcXVlc3QaLy5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuTGlzdENoZWNrb3V0c1Jlc3BvbnNlEnAKDVJldHJ5Q2hlY2tvdXQSLi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuUmV0cnlDaGVja291dFJlcXVlc3QaLy5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuUmV0cnlDaGVja291dFJlc3BvbnNlEnYKD0dldE91dGJveFN0YXR1cxIwLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5HZXRPdXRib3hTdGF0dXNSZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkdldE91dGJveFN0YXR1c1Jlc3BvbnNlEpQBChlSZWNvcmRQYXltZW50Tm90aWZpY2F0aW9uEjouY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlJlY29yZFBheW1lbnROb3RpZmljYXRpb25SZXF1ZXN0GjsuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlJlY29yZFBheW1lbnROb3RpZmljYXRpb25SZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_checkoutsaga_payment_v1_payment, file_google_protobuf_timestamp]);
+  fileDesc("CidjaGVja291dHNhZ2EvY2hlY2tvdXQvdjEvY2hlY2tvdXQucHJvdG8SGGNoZWNrb3V0c2FnYS5jaGVja291dC52MSJ1CgxDaGVja291dEl0ZW0SEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjEKCnVuaXRfcHJpY2UYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5IpABCg9DaGVja291dEZhaWx1cmUSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjcKCXNob3J0YWdlcxgDIAMoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTGluZVNob3J0YWdlEhQKDGRlY2xpbmVfY29kZRgEIAEoCRIPCgdoZWxkX2J5GAUgAygJIrIBCgpUcmFuc2l0aW9uEjYKBGZyb20YASABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSNAoCdG8YAiABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSDgoGcmVhc29uGAMgASgJEiYKAmF0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLeBQoIQ2hlY2tvdXQSEwoLY2hlY2tvdXRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRI4CgZzdGF0dXMYAyABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXMSLAoFdG90YWwYBCABKAsyHS5jaGVja291dHNhZ2EuY29tbW9uLnYxLk1vbmV5EjUKBWl0ZW1zGAUgAygLMiYuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0SXRlbRI6CgdmYWlsdXJlGAYgASgLMikuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0RmFpbHVyZRI1CgdoaXN0b3J5GAcgAygLMiQuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlRyYW5zaXRpb24SFgoOcmVzZXJ2YXRpb25faWQYCCABKAkSEgoKcGF5bWVudF9pZBgJIAEoCRIRCglzdGVwX21vZGUYCiABKAgSFwoPbmVlZHNfYXR0ZW50aW9uGAsgASgIEkEKEHNoaXBwaW5nX2FkZHJlc3MYDCABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0ChBwYXltZW50X2RlYWRsaW5lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI5CgtuZXh0X2FjdGlvbhgQIAEoCzIkLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5OZXh0QWN0aW9uEi4KBnRvdGFscxgRIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzIlwKCk5leHRBY3Rpb24SDAoEdHlwZRgBIAEoCRJACgdrb25iaW5pGAIgASgLMi8uY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLktvbmJpbmlEaXNwbGF5RGV0YWlscyJzChVLb25iaW5pRGlzcGxheURldGFpbHMSGwoTY29uZmlybWF0aW9uX251bWJlchgBIAEoCRINCgVzdG9yZRgCIAEoCRIuCgpleHBpcmVzX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKCAwoXSW5pdGlhdGVDaGVja291dFJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSaQoPaWRlbXBvdGVuY3lfa2V5GAIgASgJQlC6SE1ySxABGP8BMkReW1x4MjEtXHgyQlx4MkQtXHg3RV0oPzpbXHgyMC1ceDJCXHgyRC1ceDdFXSpbXHgyMS1ceDJCXHgyRC1ceDdFXSk/JBJGCg5wYXltZW50X21ldGhvZBgDIAEoCzImLmNoZWNrb3V0c2FnYS5wYXltZW50LnYxLlBheW1lbnRNZXRob2RCBrpIA8gBARJJChBzaGlwcGluZ19hZGRyZXNzGAQgASgLMicuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5TaGlwcGluZ0FkZHJlc3NCBrpIA8gBARIRCglzdGVwX21vZGUYBSABKAgSIAoGcG9pbnRzGAYgASgDQhC6SA0iCxj/////////DygAImIKGEluaXRpYXRlQ2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dBIQCghyZXBsYXllZBgCIAEoCCJ+ChJHZXRDaGVja291dFJlcXVlc3QSMgoLY2hlY2tvdXRfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIksKE0dldENoZWNrb3V0UmVzcG9uc2USNAoIY2hlY2tvdXQYASABKAsyIi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXQiTAoWQWR2YW5jZUNoZWNrb3V0UmVxdWVzdBIyCgtjaGVja291dF9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiTwoXQWR2YW5jZUNoZWNrb3V0UmVzcG9uc2USNAoIY2hlY2tvdXQYASABKAsyIi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXQiSgoUUmV0cnlDaGVja291dFJlcXVlc3QSMgoLY2hlY2tvdXRfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIk0KFVJldHJ5Q2hlY2tvdXRSZXNwb25zZRI0CghjaGVja291dBgBIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCIYChZHZXRPdXRib3hTdGF0dXNSZXF1ZXN0Ik8KF0dldE91dGJveFN0YXR1c1Jlc3BvbnNlEjQKBnN0YXR1cxgBIAEoCzIkLmNoZWNrb3V0c2FnYS5jb21tb24udjEuT3V0Ym94U3RhdHVzIlYKFkxpc3REZWFkTGV0dGVyc1JlcXVlc3QSHwoJcGFnZV9zaXplGAEgASgFQgy6SAnYAQEaBBhkKAESGwoTaW5jbHVkZV9yZXB1Ymxpc2hlZBgCIAEoCCJkChdMaXN0RGVhZExldHRlcnNSZXNwb25zZRI6CgxkZWFkX2xldHRlcnMYASADKAsyJC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuRGVhZExldHRlchINCgV0b3RhbBgCIAEoAyKHAgoKRGVhZExldHRlchINCgV0b3BpYxgBIAEoCRI+Cghwb3NpdGlvbhgCIAEoCzIsLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5EZWFkTGV0dGVyUG9zaXRpb24SCwoDa2V5GAMgASgJEhAKCGV2ZW50X2lkGAQgASgJEhIKCmV2ZW50X3R5cGUYBSABKAkSFgoOY29uc3VtZXJfZ3JvdXAYBiABKAkSDQoFZXJyb3IYByABKAkSEAoIYXR0ZW1wdHMYCCABKAUSLQoJcGFya2VkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdwZW5kaW5nGAogASgIIkYKEkRlYWRMZXR0ZXJQb3NpdGlvbhINCgV0b3BpYxgBIAEoCRIRCglwYXJ0aXRpb24YAiABKAUSDgoGb2Zmc2V0GAMgASgDIv0BChRMaXN0Q2hlY2tvdXRzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBJCCgZzdGF0dXMYAiABKA4yKC5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuQ2hlY2tvdXRTdGF0dXNCCLpIBYIBAhABEhcKD25lZWRzX2F0dGVudGlvbhgDIAEoCBIfCglwYWdlX3NpemUYBCABKAVCDLpICdgBARoEGGQoARIxCgpwYWdlX3Rva2VuGAUgASgJQh26SBrYAQFyFRiACDIQXltBLVphLXowLTlfLV0rJCJnChVMaXN0Q2hlY2tvdXRzUmVzcG9uc2USNQoJY2hlY2tvdXRzGAEgAygLMiIuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkNoZWNrb3V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSLyAQogUmVjb3JkUGF5bWVudE5vdGlmaWNhdGlvblJlcXVlc3QSHgoKd2ViaG9va19pZBgBIAEoCUIKukgHcgUQARj/ARJHCgR0eXBlGAIgASgJQjm6SDZyNFIRcGF5bWVudC5zdWNjZWVkZWRSD3BheW1lbnQuZXhwaXJlZFIOcGF5bWVudC5mYWlsZWQSMQoKcGF5bWVudF9pZBgDIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSMgoLY2hlY2tvdXRfaWQYBCABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIoIBCiFSZWNvcmRQYXltZW50Tm90aWZpY2F0aW9uUmVzcG9uc2USFgoOZmlyc3RfZGVsaXZlcnkYASABKAgSDwoHaWdub3JlZBgCIAEoCBI0CghjaGVja291dBgDIAEoCzIiLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5DaGVja291dCrEAgoOQ2hlY2tvdXRTdGF0dXMSHwobQ0hFQ0tPVVRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHQoZQ0hFQ0tPVVRfU1RBVFVTX0lOSVRJQVRFRBABEiYKIkNIRUNLT1VUX1NUQVRVU19JTlZFTlRPUllfUkVTRVJWRUQQAhIjCh9DSEVDS09VVF9TVEFUVVNfUEFZTUVOVF9QRU5ESU5HEAMSJQohQ0hFQ0tPVVRfU1RBVFVTX1BBWU1FTlRfQ09NUExFVEVEEAQSHQoZQ0hFQ0tPVVRfU1RBVFVTX0NPTVBMRVRFRBAFEiAKHENIRUNLT1VUX1NUQVRVU19DT01QRU5TQVRJTkcQBhIaChZDSEVDS09VVF9TVEFUVVNfRkFJTEVEEAcSIQodQ0hFQ0tPVVRfU1RBVFVTX0xJTkVTX0NMQUlNRUQQCDLbBwoPQ2hlY2tvdXRTZXJ2aWNlEnkKEEluaXRpYXRlQ2hlY2tvdXQSMS5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuSW5pdGlhdGVDaGVja291dFJlcXVlc3QaMi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuSW5pdGlhdGVDaGVja291dFJlc3BvbnNlEmoKC0dldENoZWNrb3V0EiwuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkdldENoZWNrb3V0UmVxdWVzdBotLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5HZXRDaGVja291dFJlc3BvbnNlEnYKD0FkdmFuY2VDaGVja291dBIwLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5BZHZhbmNlQ2hlY2tvdXRSZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkFkdmFuY2VDaGVja291dFJlc3BvbnNlEnAKDUxpc3RDaGVja291dHMSLi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuTGlzdENoZWNrb3V0c1JlcXVlc3QaLy5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuTGlzdENoZWNrb3V0c1Jlc3BvbnNlEnAKDVJldHJ5Q2hlY2tvdXQSLi5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuUmV0cnlDaGVja291dFJlcXVlc3QaLy5jaGVja291dHNhZ2EuY2hlY2tvdXQudjEuUmV0cnlDaGVja291dFJlc3BvbnNlEnYKD0dldE91dGJveFN0YXR1cxIwLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5HZXRPdXRib3hTdGF0dXNSZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkdldE91dGJveFN0YXR1c1Jlc3BvbnNlEnYKD0xpc3REZWFkTGV0dGVycxIwLmNoZWNrb3V0c2FnYS5jaGVja291dC52MS5MaXN0RGVhZExldHRlcnNSZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLkxpc3REZWFkTGV0dGVyc1Jlc3BvbnNlEpQBChlSZWNvcmRQYXltZW50Tm90aWZpY2F0aW9uEjouY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlJlY29yZFBheW1lbnROb3RpZmljYXRpb25SZXF1ZXN0GjsuY2hlY2tvdXRzYWdhLmNoZWNrb3V0LnYxLlJlY29yZFBheW1lbnROb3RpZmljYXRpb25SZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_checkoutsaga_payment_v1_payment, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.CheckoutItem
@@ -510,6 +510,159 @@ export const GetOutboxStatusResponseSchema: GenMessage<GetOutboxStatusResponse> 
   messageDesc(file_checkoutsaga_checkout_v1_checkout, 15);
 
 /**
+ * @generated from message checkoutsaga.checkout.v1.ListDeadLettersRequest
+ */
+export type ListDeadLettersRequest = Message<"checkoutsaga.checkout.v1.ListDeadLettersRequest"> & {
+  /**
+   * At most this many (default 20).
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * Also those already sent back with `npm run outbox -- dead-letters republish`.
+   *
+   * @generated from field: bool include_republished = 2;
+   */
+  includeRepublished: boolean;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.ListDeadLettersRequest.
+ * Use `create(ListDeadLettersRequestSchema)` to create a new message.
+ */
+export const ListDeadLettersRequestSchema: GenMessage<ListDeadLettersRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 16);
+
+/**
+ * @generated from message checkoutsaga.checkout.v1.ListDeadLettersResponse
+ */
+export type ListDeadLettersResponse = Message<"checkoutsaga.checkout.v1.ListDeadLettersResponse"> & {
+  /**
+   * @generated from field: repeated checkoutsaga.checkout.v1.DeadLetter dead_letters = 1;
+   */
+  deadLetters: DeadLetter[];
+
+  /**
+   * How many matched, of which dead_letters are the oldest page_size.
+   *
+   * @generated from field: int64 total = 2;
+   */
+  total: bigint;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.ListDeadLettersResponse.
+ * Use `create(ListDeadLettersResponseSchema)` to create a new message.
+ */
+export const ListDeadLettersResponseSchema: GenMessage<ListDeadLettersResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 17);
+
+/**
+ * A message a consumer group gave up on, decoded as far as it decodes.
+ *
+ * @generated from message checkoutsaga.checkout.v1.DeadLetter
+ */
+export type DeadLetter = Message<"checkoutsaga.checkout.v1.DeadLetter"> & {
+  /**
+   * The topic it was consumed from.
+   *
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * Where it sits on the dead-letter topic; unset where the bus keeps it in memory.
+   *
+   * @generated from field: checkoutsaga.checkout.v1.DeadLetterPosition position = 2;
+   */
+  position?: DeadLetterPosition | undefined;
+
+  /**
+   * @generated from field: string key = 3;
+   */
+  key: string;
+
+  /**
+   * Empty when its bytes do not decode as an event.
+   *
+   * @generated from field: string event_id = 4;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string event_type = 5;
+   */
+  eventType: string;
+
+  /**
+   * @generated from field: string consumer_group = 6;
+   */
+  consumerGroup: string;
+
+  /**
+   * Why the group gave up: the handler's last error.
+   *
+   * @generated from field: string error = 7;
+   */
+  error: string;
+
+  /**
+   * How often the handler ran (0: the message never decoded).
+   *
+   * @generated from field: int32 attempts = 8;
+   */
+  attempts: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp parked_at = 9;
+   */
+  parkedAt?: Timestamp | undefined;
+
+  /**
+   * Not yet sent back to its topic.
+   *
+   * @generated from field: bool pending = 10;
+   */
+  pending: boolean;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.DeadLetter.
+ * Use `create(DeadLetterSchema)` to create a new message.
+ */
+export const DeadLetterSchema: GenMessage<DeadLetter> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 18);
+
+/**
+ * @generated from message checkoutsaga.checkout.v1.DeadLetterPosition
+ */
+export type DeadLetterPosition = Message<"checkoutsaga.checkout.v1.DeadLetterPosition"> & {
+  /**
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * @generated from field: int32 partition = 2;
+   */
+  partition: number;
+
+  /**
+   * @generated from field: int64 offset = 3;
+   */
+  offset: bigint;
+};
+
+/**
+ * Describes the message checkoutsaga.checkout.v1.DeadLetterPosition.
+ * Use `create(DeadLetterPositionSchema)` to create a new message.
+ */
+export const DeadLetterPositionSchema: GenMessage<DeadLetterPosition> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 19);
+
+/**
  * @generated from message checkoutsaga.checkout.v1.ListCheckoutsRequest
  */
 export type ListCheckoutsRequest = Message<"checkoutsaga.checkout.v1.ListCheckoutsRequest"> & {
@@ -544,7 +697,7 @@ export type ListCheckoutsRequest = Message<"checkoutsaga.checkout.v1.ListCheckou
  * Use `create(ListCheckoutsRequestSchema)` to create a new message.
  */
 export const ListCheckoutsRequestSchema: GenMessage<ListCheckoutsRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 16);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 20);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.ListCheckoutsResponse
@@ -568,7 +721,7 @@ export type ListCheckoutsResponse = Message<"checkoutsaga.checkout.v1.ListChecko
  * Use `create(ListCheckoutsResponseSchema)` to create a new message.
  */
 export const ListCheckoutsResponseSchema: GenMessage<ListCheckoutsResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 17);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 21);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.RecordPaymentNotificationRequest
@@ -604,7 +757,7 @@ export type RecordPaymentNotificationRequest = Message<"checkoutsaga.checkout.v1
  * Use `create(RecordPaymentNotificationRequestSchema)` to create a new message.
  */
 export const RecordPaymentNotificationRequestSchema: GenMessage<RecordPaymentNotificationRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 18);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 22);
 
 /**
  * @generated from message checkoutsaga.checkout.v1.RecordPaymentNotificationResponse
@@ -637,7 +790,7 @@ export type RecordPaymentNotificationResponse = Message<"checkoutsaga.checkout.v
  * Use `create(RecordPaymentNotificationResponseSchema)` to create a new message.
  */
 export const RecordPaymentNotificationResponseSchema: GenMessage<RecordPaymentNotificationResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_checkout_v1_checkout, 19);
+  messageDesc(file_checkoutsaga_checkout_v1_checkout, 23);
 
 /**
  * @generated from enum checkoutsaga.checkout.v1.CheckoutStatus
@@ -769,6 +922,17 @@ export const CheckoutService: GenService<{
     methodKind: "unary";
     input: typeof GetOutboxStatusRequestSchema;
     output: typeof GetOutboxStatusResponseSchema;
+  },
+  /**
+   * The messages consumers gave up on and parked (admin only), oldest first: checkout-events.dlq
+   * in production, the in-process bus's memory in embedded mode.
+   *
+   * @generated from rpc checkoutsaga.checkout.v1.CheckoutService.ListDeadLetters
+   */
+  listDeadLetters: {
+    methodKind: "unary";
+    input: typeof ListDeadLettersRequestSchema;
+    output: typeof ListDeadLettersResponseSchema;
   },
   /**
    * The payment provider's notification (a verified webhook, passed on by the gateway) that a

@@ -1,0 +1,56 @@
+import type { DeadLetter } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { GatewayClients } from "../clients.js";
+import { callOptions, type GatewayEnv } from "../context.js";
+import { isoTime } from "../mappers/json.js";
+import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { type DeadLetterJson, DeadLettersSchema } from "../openapi/schemas.js";
+import { requestBindings } from "./request-bindings.js";
+
+const { listDeadLetters } = requestBindings;
+
+export const listDeadLettersRoute = createRoute({
+  tags: ["admin"],
+  security: bearerSecurity,
+  operationId: "listDeadLetters",
+  summary: "The checkout events consumers gave up on and parked, oldest first: which group, why and when",
+  description:
+    "Production reads checkout-events.dlq; embedded mode, the in-process bus's memory. Pending ones only " +
+    "unless `include_republished`; `npm run outbox -- dead-letters republish` sends them back.",
+  method: "get",
+  path: "/",
+  request: { query: listDeadLetters.query },
+  responses: {
+    200: jsonResponse(DeadLettersSchema, "The dead letters"),
+    ...problemResponses(400, 403, ...AUTHENTICATED_PROBLEMS),
+  },
+});
+
+function deadLetterJson(d: DeadLetter): DeadLetterJson {
+  return {
+    topic: d.topic,
+    position: d.position
+      ? { topic: d.position.topic, partition: d.position.partition, offset: Number(d.position.offset) }
+      : null,
+    key: d.key,
+    event_id: d.eventId || null,
+    event_type: d.eventType || null,
+    consumer_group: d.consumerGroup,
+    error: d.error,
+    attempts: d.attempts,
+    parked_at: isoTime(d.parkedAt),
+    pending: d.pending,
+  };
+}
+
+/** Operators' view of the dead letters (mounted under /admin/dead-letters). */
+export function adminDeadLetterRoutes(clients: Pick<GatewayClients, "checkout">): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>();
+
+  app.openapi(listDeadLettersRoute, async (c) => {
+    const res = await clients.checkout.listDeadLetters(listDeadLetters.rpcRequest(c), callOptions(c));
+    return c.json({ items: res.deadLetters.map(deadLetterJson), total: Number(res.total) }, 200);
+  });
+
+  return app;
+}
