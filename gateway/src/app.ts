@@ -1,5 +1,6 @@
 import { type Logger, Registry, type UserAssertions } from "@checkout-saga/shared";
 import type { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import type { PointsService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/points_pb";
 import type { Client } from "@connectrpc/connect";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -38,6 +39,7 @@ import { devTokenRoutes } from "./routes/dev-token.js";
 import { healthRoutes } from "./routes/health.js";
 import { orderRoutes } from "./routes/orders.js";
 import { paymentWebhookRoutes } from "./routes/payment-webhooks.js";
+import { pointsRoutes } from "./routes/points.js";
 import { productRoutes } from "./routes/products.js";
 import { refuseInvalid } from "./validation/validation-problem.js";
 
@@ -46,6 +48,8 @@ export interface GatewayDeps {
   clients: GatewayClients;
   /** The payment service, for the dev pay route only (mounted with dev routes when given). */
   payments?: Client<typeof PaymentService>;
+  /** The payment service's points ledger, for GET /points. */
+  points: Client<typeof PointsService>;
   config: GatewayConfig;
   logger: Logger;
   /** Redis shared by every instance for rate-limit counters (REDIS_URL); in memory without it. */
@@ -178,6 +182,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     ["/cart", cartRoutes(clients)],
     ["/checkout", checkoutRoutes(clients, { deadlineMs: config.checkoutTimeoutMs })],
     ["/orders", orderRoutes(clients)],
+    ["/points", pointsRoutes(deps.points)],
   ];
   for (const [path, routes] of resources) {
     // Hono's "/cart/*" also matches "/cart" itself.

@@ -4,6 +4,7 @@ import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import { PointsService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/points_pb";
 import { ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import type { Client, Interceptor } from "@connectrpc/connect";
 import type { GatewayConfig } from "./config.js";
@@ -37,11 +38,20 @@ export function createGatewayClients(
   };
 }
 
-/** PaymentService, for the dev pay route: the gateway calls nothing else of the provider. */
-export function createPaymentClient(
+/** What the gateway calls of the payment service, on one transport: the dev pay route's PaymentService and GET /points' PointsService. */
+export interface PaymentServiceClients {
+  payments: Client<typeof PaymentService>;
+  points: Client<typeof PointsService>;
+}
+
+export function createPaymentServiceClients(
   url: string,
   base: ServiceTransportFactory = createServiceTransport,
   credentials: Interceptor[] = [],
-): Client<typeof PaymentService> {
-  return createServiceClient(PaymentService, base(url, credentials));
+): PaymentServiceClients {
+  const transport = base(url, credentials);
+  return {
+    payments: createServiceClient(PaymentService, transport),
+    points: createServiceClient(PointsService, transport),
+  };
 }

@@ -39,7 +39,7 @@ export interface GatewayConfig {
   jwks: JwksSettings | undefined;
   /** Mounts the dev routes: POST /api/v1/dev/token and POST /api/v1/dev/payments/konbini/{n}/pay. */
   devTokens: boolean;
-  /** The payment service (PAYMENT_URL): only the dev pay route calls it. */
+  /** The payment service (PAYMENT_URL): GET /points (its PointsService) and the dev pay route call it. */
   paymentUrl: string;
   /** PAYMENT_WEBHOOK_SECRET: verifies the provider's signed webhooks (Standard Webhooks, `whsec_…`). */
   paymentWebhookSecret: string;

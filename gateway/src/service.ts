@@ -11,7 +11,7 @@ import {
 import { serve } from "@hono/node-server";
 import { createGatewayApp } from "./app.js";
 import { answerClientErrors, MAX_HEADER_BYTES } from "./client-errors.js";
-import { createGatewayClients, createPaymentClient } from "./clients.js";
+import { createGatewayClients, createPaymentServiceClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import { discardUnreadBodies } from "./lingering-close.js";
 import { createRateLimitRedis, redisReady } from "./rate-limit/redis-client.js";
@@ -46,12 +46,16 @@ export async function startGateway(
   if (redis && !(await redisReady(redis, REDIS_READY_TIMEOUT_MS))) {
     logger.warn("rate-limit Redis is not reachable yet: requests are limited per instance until it is");
   }
+  const paymentService = createPaymentServiceClients(
+    config.paymentUrl,
+    deps.inProcess?.transport,
+    trust.clientInterceptors,
+  );
   const app = createGatewayApp({
     clients: createGatewayClients(config.serviceUrls, deps.inProcess?.transport, trust.clientInterceptors),
-    // Only the dev pay route calls the payment service: no client at all unless dev routes are on.
-    payments: config.devTokens
-      ? createPaymentClient(config.paymentUrl, deps.inProcess?.transport, trust.clientInterceptors)
-      : undefined,
+    // The dev pay route exists only with dev routes on: no PaymentService client otherwise.
+    payments: config.devTokens ? paymentService.payments : undefined,
+    points: paymentService.points,
     userAssertions: trust.signingKey && createUserAssertions({ key: trust.signingKey }),
     config,
     logger,

@@ -55,6 +55,7 @@ describe("POST /orders/{id}/cancel", () => {
     expect(cancellation).toMatchObject({
       status: "COMPLETED",
       refund: usd(5998),
+      points_returned: 0,
       lines: [{ product_id: "2", name: "Mouse", quantity: 2, unit_price: usd(2999) }],
     });
     expect(first.headers.get("Idempotent-Replayed")).toBeNull();

@@ -18,6 +18,7 @@ import { MoneySchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/co
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrderSchema, OrderStatus, OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import { PointsService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/points_pb";
 import {
   type Product,
   ProductSchema,
@@ -80,6 +81,8 @@ export interface FakeServices {
   inventory: Partial<ServiceImpl<typeof InventoryService>>;
   checkout: Partial<ServiceImpl<typeof CheckoutService>>;
   orders: Partial<ServiceImpl<typeof OrdersService>>;
+  /** The payment service's ledger: not one of GatewayClients, its own dep (GET /points). */
+  points: Partial<ServiceImpl<typeof PointsService>>;
 }
 
 /** What the fakes saw, so tests can check what the gateway sent downstream. */
@@ -212,6 +215,9 @@ export function defaultServices(seen: Seen): FakeServices {
         return { order };
       },
     },
+    points: {
+      getPoints: () => ({ balance: 0n, lots: [], history: [] }),
+    },
   };
 }
 
@@ -282,6 +288,10 @@ export function startTestGateway(
   const app = createGatewayApp({
     clients: buildClients(services),
     payments: unknownVouchers,
+    points: createClient(
+      PointsService,
+      createRouterTransport((router) => router.service(PointsService, services.points)),
+    ),
     config,
     logger: options.logger ?? testLogger("gateway"),
     ...options.deps,

@@ -24,6 +24,7 @@ import { crashAt } from "./cancellation/cancellation-faults.js";
 import { createCancellationSaga, DEFAULT_STEP_POLICY } from "./cancellation/cancellation-saga.js";
 import { createInventoryClient } from "./clients/inventory-client.js";
 import { createPaymentClient } from "./clients/payment-client.js";
+import { createPointsClient } from "./clients/points-client.js";
 import { DEFAULT_CANCELLATION, DEFAULT_ORDERS_OUTBOX, type OrdersConfig } from "./config.js";
 import { createOrderFromCheckoutHandler } from "./events/create-order-from-checkout.js";
 import { encodeCancelResponse } from "./rpc/cancel-order.js";
@@ -43,8 +44,8 @@ const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
 
 /**
  * Migrates the database, serves OrdersService, consumes checkout events from `deps.events`,
- * runs the cancellation saga (refunds through the payment service, returns stock through
- * inventory) with its recovery loop, and relays its own outbox (order-events) to the same bus:
+ * runs the cancellation saga (refunds and points returns through the payment service, stock
+ * returns through inventory) with its recovery loop, and relays its own outbox (order-events) to the same bus:
  * the in-process one in embedded mode, Kafka in production. `stop` closes the servers, then
  * recovery (drivers stop), the relay and retention (the batch in flight finishes), then the
  * subscription (the order in flight is committed), then the pool.
@@ -72,12 +73,12 @@ export function startOrdersService(
         logger.warn({ crashAt: config.crashAt }, "ORDERS_CRASH_AT is set: this process will SIGKILL itself");
       const stopping = new AbortController();
       const cancellationStore = createPostgresCancellationStore(sql, { leaseMs: settings.leaseMs, outboxSignal });
+      // The payment service serves both the refunds and the points ledger.
+      const payment = scope.transport(config.paymentUrl ?? `http://127.0.0.1:${defaultPorts.payment}`);
       const saga = createCancellationSaga({
         store: cancellationStore,
-        payments: createPaymentClient(
-          scope.transport(config.paymentUrl ?? `http://127.0.0.1:${defaultPorts.payment}`),
-          settings.callTimeoutMs,
-        ),
+        payments: createPaymentClient(payment, settings.callTimeoutMs),
+        points: createPointsClient(payment, settings.callTimeoutMs),
         inventory: createInventoryClient(
           scope.transport(config.inventoryUrl ?? `http://127.0.0.1:${defaultPorts.inventory}`),
           settings.callTimeoutMs,

@@ -65,13 +65,13 @@ export async function startCancellationDownstream() {
         started.push(late);
         return late;
       },
-      /** Stock held, sold and charged for `lines`, as a completed checkout leaves it: its id and payment id. */
-      async purchase(lines: PurchaseLine[], currency = "USD") {
+      /** Stock held, sold and charged for `lines` (less the points redeemed), as a completed checkout leaves it: its id and payment id. */
+      async purchase(lines: PurchaseLine[], currency = "USD", pointsRedeemed = 0) {
         const checkoutId = randomUUID();
         const items = lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
         await stock.reserve({ checkoutId, items });
         await stock.confirm({ checkoutId });
-        const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+        const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0) - pointsRedeemed;
         const { payment: charged } = await payments.charge({
           idempotencyKey: checkoutId,
           checkoutId,

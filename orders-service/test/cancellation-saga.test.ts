@@ -184,6 +184,40 @@ describe("cancelling an order on real servers", () => {
     ).toMatchObject({ code: Code.FailedPrecondition, reason: "ORDER_NOT_CANCELLABLE" });
   });
 
+  it("refunds an order paid partly in points its money share, then waits flagged while the points cannot go back", async () => {
+    // ¥8,960 of mice, 1,000 of it in points: one mouse is ¥3,980 back in money and 500 points.
+    const yenMice = { productId: "2", name: "Mouse", quantity: 2, unitPriceMinor: 4480 };
+    const { checkoutId, paymentId } = await downstream.purchase([yenMice], "JPY", 1000);
+    await publish(
+      t.bus,
+      checkoutCompleted({
+        checkoutId,
+        userId: "grace",
+        paymentId,
+        currency: "JPY",
+        lines: [yenMice],
+        pointsRedeemed: 1000,
+      }),
+    );
+    const { orders } = await t.client.listOrders({ userId: "grace", checkoutId });
+    const res = await t.client.cancelOrder({
+      orderId: orders[0]?.id ?? "",
+      userId: "grace",
+      idempotencyKey: "one-mouse",
+      lines: [{ productId: "2", quantity: 1 }],
+    });
+    // No redemption under this checkout (nor, before the ledger, a PointsService): the return
+    // fails, and past the refund the cancellation waits for recovery rather than giving up.
+    expect(res.cancellation).toMatchObject({
+      status: "REFUNDED",
+      refund: { currency: "JPY", amountMinor: 3980n },
+      pointsReturned: 500n,
+    });
+    expect((await downstream.paymentOf(paymentId)).refunded?.amountMinor).toBe(3980n);
+    const { cancellations } = await t.client.listCancellations({ userId: "grace", needsAttention: true });
+    expect(cancellations.map((c) => [c.status, c.pointsReturned])).toEqual([["REFUNDED", 500n]]);
+  });
+
   it("fails a cancellation whose refund is refused, taking nothing back", async () => {
     // An order whose payment the payment service never took: the refund is refused.
     const event = checkoutCompleted({ userId: "frank" });

@@ -12,7 +12,11 @@ import {
   ORDER_EVENTS_TOPIC,
   type OrderEvent,
 } from "@checkout-saga/shared";
-import { MoneySchema, ShippingAddressSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
+import {
+  MoneySchema,
+  ShippingAddressSchema,
+  TotalsSchema,
+} from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import {
   CheckoutCompletedSchema,
   type EventEnvelope,
@@ -65,6 +69,8 @@ export interface CheckoutCompletedInput {
   /** The payment the checkout took; by default a made-up id no payment service knows. */
   paymentId?: string;
   lines?: Array<{ productId: string; name: string; quantity: number; unitPriceMinor: number }>;
+  /** Points the checkout redeemed: the total charged is the lines' sum less them (then the event carries totals). */
+  pointsRedeemed?: number;
 }
 
 export const defaultLines = [
@@ -72,12 +78,14 @@ export const defaultLines = [
   { productId: "2", name: "Mouse", quantity: 2, unitPriceMinor: 2999 },
 ];
 
-/** A CheckoutCompleted envelope as the checkout service writes it; the total is the lines' sum. */
+/** A CheckoutCompleted envelope as the checkout service writes it; the total is the lines' sum less the points redeemed. */
 export function checkoutCompleted(input: CheckoutCompletedInput = {}): EventEnvelope {
   const checkoutId = input.checkoutId ?? `chk-${randomUUID()}`;
   const currency = input.currency ?? "USD";
   const lines = input.lines ?? defaultLines;
-  const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+  const subtotal = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+  const points = input.pointsRedeemed ?? 0;
+  const money = (amountMinor: number) => create(MoneySchema, { currency, amountMinor: BigInt(amountMinor) });
   const completedAt = new Date();
   return buildEnvelope({
     eventId: input.eventId ?? randomUUID(),
@@ -93,10 +101,19 @@ export function checkoutCompleted(input: CheckoutCompletedInput = {}): EventEnve
             productId: l.productId,
             name: l.name,
             quantity: l.quantity,
-            unitPrice: create(MoneySchema, { currency, amountMinor: BigInt(l.unitPriceMinor) }),
+            unitPrice: money(l.unitPriceMinor),
           }),
         ),
-        total: create(MoneySchema, { currency, amountMinor: BigInt(total) }),
+        total: money(subtotal - points),
+        ...(points > 0
+          ? {
+              totals: create(TotalsSchema, {
+                subtotal: money(subtotal),
+                pointsRedeemed: money(points),
+                total: money(subtotal - points),
+              }),
+            }
+          : {}),
         paymentId: input.paymentId ?? `pay-${checkoutId}`,
         reservationId: `res-${checkoutId}`,
         shippingAddress: create(ShippingAddressSchema, {

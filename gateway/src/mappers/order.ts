@@ -51,6 +51,7 @@ export const cancellationJson = (x: OrderCancellation) => ({
   cancellation_id: x.cancellationId,
   status: x.status,
   refund: moneyJson(x.refund),
+  points_returned: Number(x.pointsReturned),
   lines: x.lines.map(itemJson),
 });
 

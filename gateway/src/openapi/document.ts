@@ -36,6 +36,7 @@ export function openApiDocument(app: OpenAPIHono<GatewayEnv>) {
       { name: "cart" },
       { name: "checkout" },
       { name: "orders" },
+      { name: "points" },
       { name: "admin", description: "For operators: needs a bearer token whose `roles` contain `admin`" },
       { name: "dev" },
       { name: "health" },

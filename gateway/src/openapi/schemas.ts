@@ -378,12 +378,22 @@ const OrderItemSchema = z.object({
 });
 
 export const OrderCancellationSchema = z
-  .object({ cancellation_id: z.string(), status: z.string(), refund: MoneySchema, lines: z.array(OrderItemSchema) })
+  .object({
+    cancellation_id: z.string(),
+    status: z.string(),
+    refund: MoneySchema,
+    points_returned: z.int().openapi({
+      description:
+        "Redeemed points given back: the lines' share of the points the order was paid with (refund + points_returned = the lines' price)",
+    }),
+    lines: z.array(OrderItemSchema),
+  })
   .openapi("OrderCancellation", {
     example: {
       cancellation_id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e",
       status: "COMPLETED",
       refund: usd(2999),
+      points_returned: 0,
       lines: [{ product_id: "2", name: "Mouse", quantity: 1, cancelled_quantity: 1, unit_price: usd(2999) }],
     },
   });
@@ -392,6 +402,7 @@ const adminCancellationExample = {
   cancellation_id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e",
   status: "REFUNDED",
   refund: usd(2999),
+  points_returned: 0,
   lines: [{ product_id: "2", name: "Mouse", quantity: 1, cancelled_quantity: 1, unit_price: usd(2999) }],
   order_id: "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11",
   user_id: "alice",
@@ -570,6 +581,46 @@ export const ProblemSchema = z
   });
 
 /** Every named response schema, by component name (tests check each example against its schema). */
+const pointsLotExample = {
+  points: 1898,
+  earned_at: "2026-01-01T00:00:03.000Z",
+  expires_at: "2027-01-01T00:00:03.000Z",
+};
+const pointsEntryExample = {
+  delta: 1898,
+  reason: "earned",
+  checkout_id: "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42",
+  at: "2026-01-01T00:00:03.000Z",
+};
+
+export const PointsLotSchema = z
+  .object({
+    points: z.int().openapi({ description: "Points the lot still holds" }),
+    earned_at: iso("2026-01-01T00:00:03.000Z").nullable(),
+    expires_at: iso("2027-01-01T00:00:03.000Z").nullable(),
+  })
+  .openapi("PointsLot", { example: pointsLotExample });
+
+export const PointsEntrySchema = z
+  .object({
+    delta: z.int().openapi({
+      description: "Earned and returned points are positive; redeemed, taken back and expired negative",
+    }),
+    reason: z.string().openapi({ description: "earned, redeemed, returned, taken_back or expired", example: "earned" }),
+    checkout_id: z.string().optional(),
+    order_id: z.string().optional(),
+    at: iso("2026-01-01T00:00:03.000Z").nullable(),
+  })
+  .openapi("PointsEntry", { example: pointsEntryExample });
+
+export const PointsSchema = z
+  .object({
+    balance: z.int().openapi({ description: "Unexpired points; 1 point = ¥1" }),
+    lots: z.array(PointsLotSchema).openapi({ description: "Unexpired lots, soonest expiry first" }),
+    history: z.array(PointsEntrySchema).openapi({ description: "Latest changes, newest first" }),
+  })
+  .openapi("Points", { example: { balance: 1898, lots: [pointsLotExample], history: [pointsEntryExample] } });
+
 export const componentSchemas: Record<string, z.ZodType> = {
   Money: MoneySchema,
   Product: ProductSchema,
@@ -599,6 +650,9 @@ export const componentSchemas: Record<string, z.ZodType> = {
   AdminCancellationPage: AdminCancellationPageSchema,
   Order: OrderSchema,
   OrderPage: OrderPageSchema,
+  PointsLot: PointsLotSchema,
+  PointsEntry: PointsEntrySchema,
+  Points: PointsSchema,
   DevToken: DevTokenSchema,
   Health: HealthSchema,
   FieldError: FieldErrorSchema,
@@ -617,4 +671,5 @@ export type CheckoutJson = z.infer<typeof CheckoutSchema>;
 export type TotalsJson = z.infer<typeof TotalsSchema>;
 export type DevPaymentJson = z.infer<typeof DevPaymentSchema>;
 export type OrderJson = z.infer<typeof OrderSchema>;
+export type PointsJson = z.infer<typeof PointsSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;

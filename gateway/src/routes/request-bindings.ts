@@ -23,6 +23,7 @@ import {
   ShipOrderRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PayKonbiniRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import { GetPointsRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/points_pb";
 import {
   CreateProductRequestSchema,
   GetProductRequestSchema,
@@ -100,6 +101,7 @@ export const requestBindings = {
   }),
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
+  getPoints: bindRpcRequest(GetPointsRequestSchema, { query: { history_limit: "history_limit" } }),
   shipOrder: bindRpcRequest(ShipOrderRequestSchema, {
     params: { id: "order_id" },
     paramExamples: { id: orderId },

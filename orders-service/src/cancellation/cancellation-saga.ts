@@ -14,6 +14,7 @@ import type { CancellationStepDeps } from "./cancellation-step.js";
 import type { CancellationFailure, CancellationPatch, CancellationRecord } from "./ports.js";
 import { recordCancellation } from "./steps/record-cancellation.js";
 import { refundPayment } from "./steps/refund-payment.js";
+import { returnPoints } from "./steps/return-points.js";
 import { returnStock } from "./steps/return-stock.js";
 
 /** How the steps retry their calls within one drive before they wait, flagged, for recovery. */
@@ -28,12 +29,9 @@ export interface CancellationStepPolicy {
  *
  * The refund is the pivot and the first step: before it nothing was done, so a refused refund
  * fails the cancellation with nothing to undo; after it the saga only moves forward, a step that
- * keeps failing flagged as needing attention and retried by recovery.
- *
- * Points (issue #15) belong here when they exist: "return redeemed points" and "take back earned
- * points" as steps after the refund (forward-only, idempotent by the cancellation id), and the
- * refund of an order whose total is below its subtotal (points paid part of it) capped at what
- * was charged, the rest given back as points. Today every order's total is its subtotal.
+ * keeps failing flagged as needing attention and retried by recovery. An order paid partly in
+ * points gives the lines' value back split pro rata (domain/cancellation.ts, splitRefund): the
+ * money by the refund, the points by the step after it.
  */
 export const cancellationSaga = (policy: CancellationStepPolicy) =>
   defineSaga({
@@ -41,6 +39,7 @@ export const cancellationSaga = (policy: CancellationStepPolicy) =>
     initial: "REQUESTED",
     steps: [
       { ...refundPayment, enters: "REFUNDED", ...policy, pivot: true },
+      { ...returnPoints, enters: "POINTS_RETURNED", ...policy },
       { ...returnStock, enters: "STOCK_RETURNED", ...policy },
       { ...recordCancellation, enters: "COMPLETED" },
     ],
@@ -93,7 +92,7 @@ export type CancellationSaga = SagaDriver<CancellationStatus, Cancellation>;
 /** Nothing to undo before the pivot, so a compensation pass cannot fail; the engine still wants a policy. */
 const COMPENSATION_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 
-/** The cancellation saga on the shared engine, wired to its store and the payment and inventory services. */
+/** The cancellation saga on the shared engine, wired to its store, the payment service (money and points) and inventory. */
 export function createCancellationSaga(deps: CancellationSagaDeps): CancellationSaga {
   return createSagaDriver<
     CancellationStatus,
@@ -105,7 +104,7 @@ export function createCancellationSaga(deps: CancellationSagaDeps): Cancellation
   >({
     definition: cancellationSaga(deps.policy),
     store: deps.store,
-    deps: { payments: deps.payments, inventory: deps.inventory },
+    deps: { payments: deps.payments, points: deps.points, inventory: deps.inventory },
     clock: deps.clock,
     logger: deps.logger,
     settings: { leaseMs: deps.leaseMs, compensationRetry: COMPENSATION_RETRY },

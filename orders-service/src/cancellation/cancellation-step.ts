@@ -3,6 +3,7 @@ import type {
   CancellationFailure,
   CancellationPatch,
   CancellationRecord,
+  PointsReturnPort,
   RefundPort,
   StockReturnPort,
 } from "./ports.js";
@@ -10,6 +11,7 @@ import type {
 /** What the cancellation saga's steps call. */
 export interface CancellationStepDeps {
   payments: RefundPort;
+  points: PointsReturnPort;
   inventory: StockReturnPort;
 }
 

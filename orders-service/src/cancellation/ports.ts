@@ -19,6 +19,8 @@ export interface CancellationRecord<State extends string = string> extends SagaI
   /** The units taken back, at the prices they were bought for. */
   lines: OrderLine[];
   refund: Amount;
+  /** Redeemed points it gives back (the lines' value not refunded in money); 0 for an order paid without points. */
+  pointsReturned: number;
   createdAt: Date;
 }
 
@@ -39,4 +41,15 @@ export interface RefundPort {
 /** InventoryService.ReturnStock: sold units back in stock, once per key. */
 export interface StockReturnPort {
   returnStock(request: { checkoutId: string; returnKey: string; lines: LineQuantity[]; reason: string }): Promise<void>;
+}
+
+/** PointsService.ReturnPoints as the cancellation uses it: part of the checkout's redemption given back, once per key. */
+export interface PointsReturnPort {
+  returnPoints(request: {
+    checkoutId: string;
+    points: number;
+    returnKey: string;
+    orderId: string;
+    reason: string;
+  }): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Amount, failedPrecondition, multiplyMoney, sumMoney } from "@checkout-saga/shared";
+import { type Amount, failedPrecondition, money, type Totals } from "@checkout-saga/shared";
 import type { OrderLine, OrderStatus, PlacedOrderLine } from "./order.js";
 import { type PlannedChange, planMove } from "./order-status.js";
 
@@ -16,10 +16,11 @@ export interface CancellationRequest {
   reason: string;
 }
 
-/** The lines a cancellation takes back (bought prices) and what it refunds for them. */
+/** The lines a cancellation takes back (bought prices), the money it refunds and the redeemed points it returns for them. */
 export interface CancellationPlan {
   lines: OrderLine[];
   refund: Amount;
+  pointsReturned: number;
 }
 
 /** The order as a new cancellation is checked against it, read under the order's row lock. */
@@ -28,6 +29,17 @@ export interface CancellableOrder {
   status: OrderStatus;
   currency: string;
   lines: PlacedOrderLine[];
+  /** How it was paid: `subtotal` = `total` charged + points redeemed. */
+  totals: Pick<Totals, "subtotal" | "total">;
+}
+
+/** A cancellation of the order decided before this one and not FAILED: it takes (or took) its lines back. */
+export interface EarlierCancellation {
+  lines: readonly OrderLine[];
+  /** Minor units of money it refunds. */
+  refund: number;
+  /** Not yet COMPLETED: its units are not on the order's lines yet. */
+  running: boolean;
 }
 
 /** Request lines naming one product several times are added up; sorted by product id, so equal requests compare equal. */
@@ -49,27 +61,63 @@ export function requestFingerprint(request: CancellationRequest): string {
 }
 
 /** Units per product that running (not yet COMPLETED or FAILED) cancellations are taking back. */
-export function unitsInFlight(running: readonly { lines: readonly LineQuantity[] }[]): Map<string, number> {
+function unitsInFlight(earlier: readonly EarlierCancellation[]): Map<string, number> {
   const units = new Map<string, number>();
-  for (const c of running) for (const l of c.lines) units.set(l.productId, (units.get(l.productId) ?? 0) + l.quantity);
+  for (const c of earlier) {
+    if (!c.running) continue;
+    for (const l of c.lines) units.set(l.productId, (units.get(l.productId) ?? 0) + l.quantity);
+  }
   return units;
+}
+
+/** Minor units of the lines' bought price. */
+const boughtValue = (lines: readonly OrderLine[]): number =>
+  lines.reduce((sum, l) => sum + l.unitPrice.amountMinor * l.quantity, 0);
+
+/** How a cancellation's lines' value is given back: money refunded, redeemed points returned. */
+export interface RefundSplit {
+  refund: number;
+  points: number;
+}
+
+/**
+ * Splits the value of the lines a cancellation takes back between money and points, pro rata to
+ * how the order was paid (subtotal S = charged T + points P). It is cumulative, so rounding never
+ * drifts: with Vc the value cancelled once this one is done and Vp before it, the money is
+ * floor(T·Vc/S) − floor(T·Vp/S), the rest of the lines' value is points. The money before is
+ * what earlier cancellations do refund (floor(T·Vp/S) unless one of them failed meanwhile), so
+ * the whole order cancelled refunds exactly T and returns exactly P.
+ */
+export function splitRefund(
+  totals: { subtotal: number; charged: number },
+  before: { value: number; refunded: number },
+  value: number,
+): RefundSplit {
+  // No points: the money is the lines' value, as it always was (and a free order divides by nothing).
+  if (totals.charged === totals.subtotal) return { refund: value, points: 0 };
+  // BigInt: T·Vc can pass 2^53 for large yen orders.
+  const chargedUpTo = Number((BigInt(totals.charged) * BigInt(before.value + value)) / BigInt(totals.subtotal));
+  const refund = Math.min(Math.max(chargedUpTo - before.refunded, 0), value);
+  return { refund, points: value - refund };
 }
 
 /**
  * Decides a new cancellation of `order`: only while it is CONFIRMED, and never more units of a
  * product than it has left — bought, minus cancelled, minus what running cancellations take —
  * so cancellations checked one after another under the order's lock can never over-cancel.
- * Without request lines it takes everything left. The refund is those lines' bought price.
+ * Without request lines it takes everything left. Those lines' bought price is given back as
+ * money and points, in the share the order was paid with (splitRefund), counting every earlier
+ * cancellation that has not failed.
  */
 export function planCancellation(
   order: CancellableOrder,
-  inFlight: ReadonlyMap<string, number>,
+  earlier: readonly EarlierCancellation[],
   request: CancellationRequest,
 ): CancellationPlan {
   if (order.status !== "CONFIRMED") {
     throw notCancellable(order, `order ${order.id} is ${order.status}: only a CONFIRMED order can be cancelled`);
   }
-  const left = leftToCancel(order, inFlight);
+  const left = leftToCancel(order, unitsInFlight(earlier));
   const wanted = normalizeRequest(request).lines ?? [...left].map(([productId, quantity]) => ({ productId, quantity }));
   const excess = wanted.flatMap(({ productId, quantity }) => {
     const available = left.get(productId) ?? 0;
@@ -89,13 +137,15 @@ export function planCancellation(
       `order ${order.id} has nothing left to cancel: every unit is cancelled or being cancelled`,
     );
   }
-  return {
-    lines,
-    refund: sumMoney(
-      lines.map((l) => multiplyMoney(l.unitPrice, l.quantity)),
-      order.currency,
-    ),
-  };
+  const split = splitRefund(
+    { subtotal: order.totals.subtotal.amountMinor, charged: order.totals.total.amountMinor },
+    {
+      value: earlier.reduce((sum, c) => sum + boughtValue(c.lines), 0),
+      refunded: earlier.reduce((sum, c) => sum + c.refund, 0),
+    },
+    boughtValue(lines),
+  );
+  return { lines, refund: money(order.currency, split.refund), pointsReturned: split.points };
 }
 
 /** Units of each product the order still has to cancel (products of several lines added up). */

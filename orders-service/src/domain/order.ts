@@ -28,11 +28,13 @@ export interface PlacedOrderLine extends OrderLine {
   cancelledQuantity: number;
 }
 
-/** Some or all lines taken back, refunded and restocked by the cancellation saga. */
+/** Some or all lines taken back, refunded (in money and points) and restocked by the cancellation saga. */
 export interface OrderCancellation {
   cancellationId: string;
   status: string;
   refund: Amount;
+  /** Redeemed points it gives back with the refund; 0 for an order paid without points. */
+  pointsReturned: number;
   lines: OrderLine[];
   createdAt: Date;
 }

@@ -8,7 +8,7 @@ import { orderEventMessage } from "./order-status-changed-event.js";
 /** OrderCancelled for the outbox: written with the completed cancellation it announces, once. */
 export function orderCancelledEvent(
   order: { id: string; userId: string; checkoutId: string; status: OrderStatus },
-  cancellation: { id: string; lines: OrderLine[]; refund: Amount; reason: string },
+  cancellation: { id: string; lines: OrderLine[]; refund: Amount; pointsReturned: number; reason: string },
   at: Date,
 ): OutboxMessage {
   return orderEventMessage(order, at, {
@@ -29,6 +29,8 @@ export function orderCancelledEvent(
       orderStatus: order.status,
       reason: cancellation.reason,
       cancelledAt: timestampFromDate(at),
+      checkoutId: order.checkoutId,
+      pointsReturned: BigInt(cancellation.pointsReturned),
     }),
   });
 }

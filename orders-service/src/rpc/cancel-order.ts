@@ -8,20 +8,14 @@ import {
 import type { HandlerContext } from "@connectrpc/connect";
 import type { CancellationCommands } from "../cancellation/cancellation-commands.js";
 import type { Cancellation } from "../cancellation/cancellation-saga.js";
-import { toCancellationMessage } from "./order-message.js";
+import { toCustomerCancellationMessage } from "./order-message.js";
 
 /** CancelOrder's answer for a cancellation as a drive left it; these bytes are what its key replays. */
 export function encodeCancelResponse(c: Cancellation): Uint8Array {
   return toBinary(
     CancelOrderResponseSchema,
     create(CancelOrderResponseSchema, {
-      cancellation: toCancellationMessage({
-        cancellationId: c.id,
-        status: c.status,
-        refund: c.refund,
-        lines: c.lines,
-        createdAt: c.createdAt,
-      }),
+      cancellation: toCustomerCancellationMessage(c),
       replayed: false,
     }),
   );

@@ -60,20 +60,26 @@ export const toCancellationMessage = (c: OrderCancellation) =>
     cancellationId: c.cancellationId,
     status: c.status,
     refund: toMoneyProto(c.refund),
+    pointsReturned: BigInt(c.pointsReturned),
     lines: c.lines.map(toItem),
     createdAt: timestampFromDate(c.createdAt),
+  });
+
+/** The saga's cancellation as its customer sees it (CancelOrder's answer). */
+export const toCustomerCancellationMessage = (c: Cancellation) =>
+  toCancellationMessage({
+    cancellationId: c.id,
+    status: c.status,
+    refund: c.refund,
+    pointsReturned: c.pointsReturned,
+    lines: c.lines,
+    createdAt: c.createdAt,
   });
 
 /** A cancellation as operators see it: the customer's view plus whose, which order, and whether it is stuck. */
 export const toOperatorCancellationMessage = (c: Cancellation) =>
   create(OrderCancellationSchema, {
-    ...toCancellationMessage({
-      cancellationId: c.id,
-      status: c.status,
-      refund: c.refund,
-      lines: c.lines,
-      createdAt: c.createdAt,
-    }),
+    ...toCustomerCancellationMessage(c),
     orderId: c.orderId,
     userId: c.userId,
     needsAttention: c.needsAttention,

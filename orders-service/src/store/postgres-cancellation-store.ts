@@ -1,10 +1,10 @@
-import { notFound, type OutboxSignal, type SagaFailure, type Sql } from "@checkout-saga/shared";
+import { notFound, type OutboxSignal, type SagaFailure, type Sql, type Totals } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import { type Cancellation, type CancellationStatus, isCancellationStatus } from "../cancellation/cancellation-saga.js";
 import type { CancellationStore } from "../cancellation/cancellation-store.js";
 import type { CancellationPatch } from "../cancellation/ports.js";
-import { planCancellation, unitsInFlight } from "../domain/cancellation.js";
-import type { OrderLine, OrderStatus } from "../domain/order.js";
+import { planCancellation } from "../domain/cancellation.js";
+import { type OrderLine, type OrderStatus, totalsOfTotal } from "../domain/order.js";
 import { readOrderLines, recordOnOrder } from "./record-on-order.js";
 
 interface CancellationRow {
@@ -19,6 +19,7 @@ interface CancellationRow {
   lines: OrderLine[];
   currency: string;
   refund_minor: string | number;
+  points_returned: string | number;
   failure: SagaFailure | null;
   needs_attention: boolean;
   compensation_attempts: number;
@@ -37,7 +38,7 @@ interface TransitionRow {
 /** The columns of a cancellation with those of its order that the saga needs. */
 const SELECT_CANCELLATION = `
   select c.id, c.order_id, o.user_id, o.checkout_id, o.payment_id, c.status, c.requested_by, c.reason, c.lines,
-    c.currency, c.refund_minor, c.failure, c.needs_attention, c.compensation_attempts, c.created_at, c.updated_at
+    c.currency, c.refund_minor, c.points_returned, c.failure, c.needs_attention, c.compensation_attempts, c.created_at, c.updated_at
   from order_cancellations c join orders o on o.id = c.order_id`;
 
 /**
@@ -124,8 +125,16 @@ export function createPostgresCancellationStore(
     async create({ id, request, userId, key, at }, owner) {
       return sql.begin(async (tx) => {
         // The order's row lock serializes its cancellations: each is checked against the ones before.
-        const [order] = await tx<{ status: OrderStatus; user_id: string; currency: string }[]>`
-          select status, user_id, currency from orders where id = ${request.orderId} for update`;
+        const [order] = await tx<
+          {
+            status: OrderStatus;
+            user_id: string;
+            currency: string;
+            total_minor: string | number;
+            totals: Totals | null;
+          }[]
+        >`
+          select status, user_id, currency, total_minor, totals from orders where id = ${request.orderId} for update`;
         if (!order || (userId !== undefined && order.user_id !== userId)) {
           throw notFound("ORDER_NOT_FOUND", `order ${request.orderId} does not exist`, {
             metadata: { order_id: request.orderId },
@@ -134,25 +143,26 @@ export function createPostgresCancellationStore(
         const taken = await tx<{ id: string }[]>`
           select id from order_cancellations where requested_by = ${key.requestedBy} and idempotency_key = ${key.key}`;
         if (taken.length > 0) return "conflict" as const;
-        const running = await tx<{ lines: OrderLine[] }[]>`
-          select lines from order_cancellations
-          where order_id = ${request.orderId} and status not in ('COMPLETED', 'FAILED')`;
+        const earlier = await tx<{ lines: OrderLine[]; refund_minor: string | number; status: string }[]>`
+          select lines, refund_minor, status from order_cancellations
+          where order_id = ${request.orderId} and status <> 'FAILED'`;
         const plan = planCancellation(
           {
             id: request.orderId,
             status: order.status,
             currency: order.currency,
             lines: await readOrderLines(tx, request.orderId),
+            totals: order.totals ?? totalsOfTotal({ currency: order.currency, amountMinor: Number(order.total_minor) }),
           },
-          unitsInFlight(running),
+          earlier.map((c) => ({ lines: c.lines, refund: Number(c.refund_minor), running: c.status !== "COMPLETED" })),
           request,
         );
         const inserted = await tx`
           insert into order_cancellations (id, order_id, status, requested_by, idempotency_key, request_fingerprint,
-            reason, lines, currency, refund_minor, lease_owner, lease_expires_at, created_at, updated_at)
+            reason, lines, currency, refund_minor, points_returned, lease_owner, lease_expires_at, created_at, updated_at)
           values (${id}, ${request.orderId}, 'REQUESTED', ${key.requestedBy}, ${key.key}, ${key.fingerprint},
             ${request.reason}, ${json(plan.lines)}::text::jsonb, ${plan.refund.currency}, ${plan.refund.amountMinor},
-            ${owner}, ${leaseUntil()}, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz)
+            ${plan.pointsReturned}, ${owner}, ${leaseUntil()}, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz)
           on conflict (requested_by, idempotency_key) do nothing`;
         if (inserted.count === 0) return "conflict" as const;
         const created = "cancellation requested";
@@ -228,6 +238,7 @@ function toCancellation(row: CancellationRow, history: TransitionRow[]): Cancell
     reason: row.reason,
     lines: row.lines,
     refund: { currency: row.currency, amountMinor: Number(row.refund_minor) },
+    pointsReturned: Number(row.points_returned),
     ...(row.failure ? { failure: row.failure } : {}),
     needsAttention: row.needs_attention,
     compensationAttempts: row.compensation_attempts,

@@ -228,6 +228,7 @@ function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[], cancellat
         cancellationId: c.id,
         status: c.status,
         refund: { currency: c.currency, amountMinor: c.refundMinor },
+        pointsReturned: c.pointsReturned,
         lines: c.lines,
         createdAt: c.createdAt,
       }),

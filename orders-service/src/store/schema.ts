@@ -119,6 +119,8 @@ export const orderCancellations = pgTable(
     lines: jsonb("lines").$type<OrderLine[]>().notNull(),
     currency: text("currency").notNull(),
     refundMinor: bigint("refund_minor", { mode: "number" }).notNull(),
+    /** Redeemed points it gives back: the lines' value not refunded in money. */
+    pointsReturned: bigint("points_returned", { mode: "number" }).notNull().default(0),
     failure: jsonb("failure").$type<SagaFailure>(),
     needsAttention: boolean("needs_attention").notNull().default(false),
     compensationAttempts: integer("compensation_attempts").notNull().default(0),
@@ -133,6 +135,7 @@ export const orderCancellations = pgTable(
     // Recovery and the in-flight check scan only what is still moving.
     index("order_cancellations_unfinished_idx").on(t.updatedAt).where(sql`${t.status} not in ('COMPLETED', 'FAILED')`),
     check("order_cancellations_refund_check", sql`${t.refundMinor} >= 0`),
+    check("order_cancellations_points_returned_check", sql`${t.pointsReturned} >= 0`),
   ],
 );
 

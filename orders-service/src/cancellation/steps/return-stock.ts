@@ -2,10 +2,10 @@ import { done, rethrowIfStopped } from "@checkout-saga/shared";
 import { type CancellationStep, errorMessage, flagAndWait } from "../cancellation-step.js";
 
 /**
- * REFUNDED → STOCK_RETURNED: put the cancelled units back in stock, return key = the
+ * POINTS_RETURNED → STOCK_RETURNED: put the cancelled units back in stock, return key = the
  * cancellation id, so a retried call never counts twice. Past the refund the cancellation only
  * moves forward: a failure of any kind (inventory down, or a refusal that needs a person) leaves
- * it REFUNDED, flagged as needing attention, and recovery tries again.
+ * it POINTS_RETURNED, flagged as needing attention, and recovery tries again.
  */
 export const returnStock: CancellationStep = {
   name: "return stock",

@@ -1,0 +1,2 @@
+ALTER TABLE "order_cancellations" ADD COLUMN "points_returned" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "order_cancellations" ADD CONSTRAINT "order_cancellations_points_returned_check" CHECK ("order_cancellations"."points_returned" >= 0);
