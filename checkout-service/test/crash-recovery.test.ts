@@ -140,7 +140,7 @@ const cases: Array<{
   {
     point: "after-reserve",
     token: "tok_visa",
-    leftBehind: { status: "LINES_CLAIMED", reservations: ["HELD"], payments: [] },
+    leftBehind: { status: "POINTS_REDEEMED", reservations: ["HELD"], payments: [] },
     final: "COMPLETED",
   },
   {
