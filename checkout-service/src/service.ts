@@ -25,6 +25,7 @@ import { DOWNSTREAMS, downstreamBreakers } from "./clients/downstream-breakers.j
 import { downstreamReadiness } from "./clients/downstream-readiness.js";
 import { createInventoryClient } from "./clients/inventory-client.js";
 import { createPaymentClient } from "./clients/payment-client.js";
+import { createPointsClient } from "./clients/points-client.js";
 import type { CheckoutConfig } from "./config.js";
 import { startCheckoutGauges } from "./metrics/checkout-gauges.js";
 import { createCheckoutMetrics } from "./metrics/checkout-metrics.js";
@@ -101,10 +102,13 @@ export async function startCheckoutService(
       logger.warn({ crashAt: config.crashAt }, "CHECKOUT_CRASH_AT is set: this process will SIGKILL itself");
     const cart = createCartClient(scope.transport(config.cartUrl, breakers.cart), LOOKUP_TIMEOUT_MS, LOOKUP_RETRY);
     const clock = { now: () => new Date() };
-    const payments = createPaymentClient(scope.transport(config.paymentUrl, breakers.payment), config.paymentTimeoutMs);
+    // The points ledger lives in the payment service's process: one transport, one breaker.
+    const paymentTransport = scope.transport(config.paymentUrl, breakers.payment);
+    const payments = createPaymentClient(paymentTransport, config.paymentTimeoutMs);
     const saga = createCheckoutSaga({
       store,
       cart,
+      points: createPointsClient(paymentTransport, config.paymentTimeoutMs),
       inventory: createInventoryClient(
         scope.transport(config.inventoryUrl, breakers.inventory),
         config.inventoryTimeoutMs,

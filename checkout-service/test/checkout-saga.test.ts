@@ -72,13 +72,14 @@ describe("checkout saga over RPC, on PostgreSQL", () => {
     expect(got?.history.map((t) => [t.from, t.to])).toEqual([
       [CheckoutStatus.UNSPECIFIED, CheckoutStatus.INITIATED],
       [CheckoutStatus.INITIATED, CheckoutStatus.LINES_CLAIMED],
-      [CheckoutStatus.LINES_CLAIMED, CheckoutStatus.INVENTORY_RESERVED],
+      [CheckoutStatus.LINES_CLAIMED, CheckoutStatus.POINTS_REDEEMED],
+      [CheckoutStatus.POINTS_REDEEMED, CheckoutStatus.INVENTORY_RESERVED],
       [CheckoutStatus.INVENTORY_RESERVED, CheckoutStatus.PAYMENT_PENDING],
       [CheckoutStatus.PAYMENT_PENDING, CheckoutStatus.PAYMENT_COMPLETED],
       [CheckoutStatus.PAYMENT_COMPLETED, CheckoutStatus.COMPLETED],
     ]);
     const historyRows = await db`select seq from checkout_transitions where checkout_id = ${id} order by seq`;
-    expect(historyRows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(historyRows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
 
     const rows = await outboxOf(id);
     expect(rows.map((r) => [r.event_type, r.message_key])).toEqual([["CheckoutCompleted", userId]]);
@@ -143,6 +144,7 @@ describe("checkout saga over RPC, on PostgreSQL", () => {
     expect(c?.history.map((t) => t.to)).toEqual([
       CheckoutStatus.INITIATED,
       CheckoutStatus.LINES_CLAIMED,
+      CheckoutStatus.POINTS_REDEEMED,
       CheckoutStatus.COMPENSATING,
       CheckoutStatus.FAILED,
     ]);

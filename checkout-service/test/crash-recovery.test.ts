@@ -20,6 +20,8 @@ import { checkoutRequest, eventually } from "./support.js";
  */
 
 const MOUSE = "2";
+/** ¥13,200: a card order of it earns 132 points. */
+const KEYBOARD = "3";
 
 let kafka: RunningKafka;
 let kafkaDir: string;
@@ -138,7 +140,7 @@ const cases: Array<{
   {
     point: "after-reserve",
     token: "tok_visa",
-    leftBehind: { status: "LINES_CLAIMED", reservations: ["HELD"], payments: [] },
+    leftBehind: { status: "POINTS_REDEEMED", reservations: ["HELD"], payments: [] },
     final: "COMPLETED",
   },
   {
@@ -247,5 +249,59 @@ describe("SIGKILL at a crash point, then a restart (separate process, real servi
     expect((response as InitiateCheckoutResponse).replayed).toBe(false);
     expect(response.checkout?.checkoutId).toBe(crashed.id);
     await expectCleanEnd(crashed.id, userId, "COMPLETED", { reservations: ["CONFIRMED"], payments: ["SUCCEEDED"] });
+  });
+
+  /**
+   * Points (issue #15): the user earned 132 points (a ¥13,200 card order) and redeems some of
+   * them; the process dies between the ledger's answer and the commit recording it. Whatever the
+   * crash, the balance ends exactly right: taken once for a completed checkout, all back (to the
+   * same lot) for a failed one. Needs the points ledger (payment-service's PointsService).
+   */
+  async function checkoutWithPoints(userId: string, token: string, points: number) {
+    await downstream.earnPoints(userId, 13_200);
+    const earned = await downstream.pointsOf(userId);
+    expect(earned.balance).toBe(132);
+    await downstream.fillCart(userId, KEYBOARD, 1, "JPY");
+    return { earned, request: checkoutRequest(userId, `key-${userId}`, { token, points }) };
+  }
+
+  it("after-redeem: the points are taken once, and recovery charges only the rest", async () => {
+    const userId = "crash-after-redeem";
+    const { request } = await checkoutWithPoints(userId, "tok_visa", 100);
+
+    const crashed = await crashAt("after-redeem", request);
+    expect(crashed.status).toBe("LINES_CLAIMED");
+    expect((await downstream.pointsOf(userId)).balance).toBe(32);
+
+    await startService();
+    await eventually(
+      `recovery to finish checkout ${crashed.id}`,
+      async () => ((await statusOf(crashed.id)) === "COMPLETED" ? true : undefined),
+      60_000,
+    );
+    await expectCleanEnd(crashed.id, userId, "COMPLETED", { reservations: ["CONFIRMED"], payments: ["SUCCEEDED"] });
+    expect((await downstream.pointsOf(userId)).balance).toBe(32);
+    const [charged] = await downstream.paymentDb<{ amount_minor: string }[]>`
+      select amount_minor from payments where checkout_id = ${crashed.id}`;
+    expect(Number(charged?.amount_minor)).toBe(13_100);
+  });
+
+  it("during-redeem-compensation: a declined card gives the 50 points back once, to the same lot", async () => {
+    const userId = "crash-redeem-compensation";
+    const { earned, request } = await checkoutWithPoints(userId, "tok_chargeDeclined", 50);
+
+    const crashed = await crashAt("during-redeem-compensation", request);
+    expect(crashed.status).toBe("COMPENSATING");
+    expect(await downstream.pointsOf(userId)).toEqual(earned);
+
+    await startService();
+    await eventually(
+      `recovery to finish checkout ${crashed.id}`,
+      async () => ((await statusOf(crashed.id)) === "FAILED" ? true : undefined),
+      60_000,
+    );
+    await expectCleanEnd(crashed.id, userId, "FAILED", { reservations: ["RELEASED"], payments: ["DECLINED"] });
+    // The same lot with its expiry, holding all 132 again: the repeated return gave nothing more.
+    expect(await downstream.pointsOf(userId)).toEqual(earned);
   });
 });

@@ -113,6 +113,7 @@ describe("a payment service that hangs", () => {
     expect(failed.history.map((t) => CheckoutStatus[t.to])).toEqual([
       "INITIATED",
       "LINES_CLAIMED",
+      "POINTS_REDEEMED",
       "INVENTORY_RESERVED",
       "PAYMENT_PENDING",
       "COMPENSATING",

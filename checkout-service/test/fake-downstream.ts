@@ -20,31 +20,44 @@ import {
   PaymentService,
   PaymentStatus,
 } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
+import {
+  PointsService,
+  RedemptionSchema,
+  RedemptionStatus,
+} from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/points_pb";
 import { ProductSchema, ProductService } from "@checkout-saga/shared/gen/checkoutsaga/product/v1/product_pb";
 import { testLogger } from "@checkout-saga/shared/testing";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 
 /**
- * Small in-memory stand-ins for Cart, Product, Inventory and Payment, served by real RPC
+ * Small in-memory stand-ins for Cart, Product, Inventory, Payment and Points, served by real RPC
  * servers, with a log of every saga call and switches to inject failures. (The real services
  * are built in parallel; these follow their protos.)
  */
 export function createFakeWorld() {
   const world = {
     carts: new Map<string, Array<{ productId: string; quantity: number }>>(),
+    /** A cart's currency, by user; USD when not set. */
+    cartCurrencies: new Map<string, string>(),
     /** Claims on cart lines by checkout id; "released" ones refuse a later claim. */
     claims: new Map<
       string,
       { userId: string; lines: Array<{ productId: string; quantity: number }>; state: "held" | "released" }
     >(),
-    products: new Map([
-      ["1", { name: "Laptop", priceMinor: 129999 }],
-      ["2", { name: "Mouse", priceMinor: 2999 }],
+    products: new Map<string, { name: string; prices: Record<string, number> }>([
+      ["1", { name: "Laptop", prices: { USD: 129999 } }],
+      ["2", { name: "Mouse", prices: { USD: 2999 } }],
+      ["3", { name: "Keyboard", prices: { USD: 8999, JPY: 13_200 } }],
     ]),
     stock: new Map([
       ["1", 1_000],
       ["2", 1_000],
+      ["3", 1_000],
     ]),
+    /** Points balances by user: a single lot each, enough for the saga's calls. */
+    points: new Map<string, number>(),
+    /** Redemptions by key (the checkout id), as the ledger keeps them. */
+    redemptions: new Map<string, { userId: string; points: number; returned: number; status: RedemptionStatus }>(),
     reservations: new Map<
       string,
       { id: string; items: Array<{ productId: string; quantity: number }>; status: ReservationStatus }
@@ -91,7 +104,7 @@ function routes(world: FakeWorld) {
         const items = (world.carts.get(req.userId) ?? []).map((i) => ({ ...i, addedAt: timestampNow() }));
         // Claims are recorded but never reported: as if the cart consumer settled each checkout at
         // once and the test refilled the cart, so one user can check out again and again.
-        return { cart: { userId: req.userId, currency: "USD", items } };
+        return { cart: { userId: req.userId, currency: world.cartCurrencies.get(req.userId) ?? "USD", items } };
       },
       // The real cart refuses what other checkouts hold (cart-service's tests, the double-purchase drills).
       async claimCartLines(req) {
@@ -112,13 +125,15 @@ function routes(world: FakeWorld) {
     router.service(ProductService, {
       async getProducts(req) {
         const known = req.ids.filter((id) => world.products.has(id));
+        const currency = req.currency || "USD";
         return {
           products: known.map((id) => {
             const p = world.products.get(id)!;
+            const amountMinor = p.prices[currency];
             return create(ProductSchema, {
               id,
               name: p.name,
-              price: toMoneyProto({ currency: "USD", amountMinor: p.priceMinor }),
+              price: amountMinor === undefined ? undefined : toMoneyProto({ currency, amountMinor }),
             });
           }),
           missingIds: req.ids.filter((id) => !world.products.has(id)),
@@ -220,6 +235,64 @@ function routes(world: FakeWorld) {
         return { payment: paymentMessage(payment) };
       },
     });
+    router.service(PointsService, pointsService(world));
+  };
+}
+
+/** The points ledger, as payment-service's PointsService answers (points.proto). */
+function pointsService(world: FakeWorld) {
+  const message = (key: string) => {
+    const r = world.redemptions.get(key)!;
+    return create(RedemptionSchema, {
+      redemptionKey: key,
+      userId: r.userId,
+      checkoutId: key,
+      points: BigInt(r.points),
+      returned: BigInt(r.returned),
+      status: r.status,
+    });
+  };
+  return {
+    async redeemPoints(req: { userId: string; redemptionKey: string; points: bigint }) {
+      world.calls.push({ method: "redeemPoints", checkoutId: req.redemptionKey });
+      if (!world.redemptions.has(req.redemptionKey)) {
+        const balance = world.points.get(req.userId) ?? 0;
+        const points = Number(req.points);
+        if (points > balance) {
+          throw failedPrecondition("POINTS_INSUFFICIENT", "not enough points", {
+            metadata: { requested: String(points), balance: String(balance) },
+          });
+        }
+        world.points.set(req.userId, balance - points);
+        world.redemptions.set(req.redemptionKey, {
+          userId: req.userId,
+          points,
+          returned: 0,
+          status: RedemptionStatus.REDEEMED,
+        });
+      }
+      return { redemption: message(req.redemptionKey) };
+    },
+    async returnPoints(req: { redemptionKey: string; points: bigint }) {
+      world.calls.push({ method: "returnPoints", checkoutId: req.redemptionKey });
+      if (req.points !== 0n) throw new Error("the saga returns all of a redemption");
+      const r = world.redemptions.get(req.redemptionKey);
+      if (!r) {
+        // As the real ledger: a VOIDED redemption, so a redemption arriving later takes nothing.
+        world.redemptions.set(req.redemptionKey, {
+          userId: "",
+          points: 0,
+          returned: 0,
+          status: RedemptionStatus.VOIDED,
+        });
+        return { redemption: message(req.redemptionKey), returnedNow: 0n };
+      }
+      const now = r.points - r.returned;
+      world.points.set(r.userId, (world.points.get(r.userId) ?? 0) + now);
+      r.returned = r.points;
+      if (r.status === RedemptionStatus.REDEEMED) r.status = RedemptionStatus.RETURNED;
+      return { redemption: message(req.redemptionKey), returnedNow: BigInt(now) };
+    },
   };
 }
 

@@ -6,15 +6,21 @@ import { loadInventoryConfig, startInventoryService } from "@checkout-saga/inven
 import { loadPaymentConfig, startPaymentService } from "@checkout-saga/payment-service";
 import { loadProductConfig, startProductService } from "@checkout-saga/product-service";
 import {
+  CHECKOUT_EVENTS_TOPIC,
+  checkoutTotals,
   createInProcessEventBus,
   createServiceClient,
   createServiceTransport,
   DEV_PAYMENT_WEBHOOK_SECRET,
+  type EventSubscriber,
+  newTimeOrderedId,
   type Running,
 } from "@checkout-saga/shared";
 import { CartService } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import { PointsService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/points_pb";
 import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
 import postgres from "postgres";
+import { checkoutEndedEvent } from "../src/saga/checkout-events.js";
 
 /**
  * The real product, cart, inventory and payment services, in this process, each on port 0
@@ -47,6 +53,12 @@ export async function startRealDownstream(
       logger,
     );
     started.push(inventory);
+    // The points ledger earns from CheckoutCompleted (issue #15): its payment service listens
+    // here, where earnPoints publishes; the checkouts under test publish to Kafka, earning nothing.
+    const paymentEvents = createInProcessEventBus({ logger });
+    const paymentDeps: Parameters<typeof startPaymentService>[2] & { events?: EventSubscriber } = {
+      events: paymentEvents,
+    };
     const payment = await startPaymentService(
       loadPaymentConfig({
         PAYMENT_PORT: "0",
@@ -57,6 +69,7 @@ export async function startRealDownstream(
         ...env.payment,
       }),
       logger,
+      paymentDeps,
     );
     started.push(payment);
     const cart = await startCartService(
@@ -76,6 +89,7 @@ export async function startRealDownstream(
       payment: `http://127.0.0.1:${payment.port}`,
     };
     const carts = createServiceClient(CartService, createServiceTransport(urls.cart));
+    const points = createServiceClient(PointsService, createServiceTransport(urls.payment));
 
     return {
       urls,
@@ -93,6 +107,55 @@ export async function startRealDownstream(
       async fillCart(userId: string, productId: string, quantity: number, currency?: string) {
         if (currency) await carts.setCartCurrency({ userId, currency });
         await carts.addItem({ userId, productId, quantity });
+      },
+      /**
+       * Gives the user the points a completed JPY card checkout of `chargedYen` earns (1%, one
+       * lot), as the ledger learns of it: a CheckoutCompleted event. Answers that checkout's id.
+       */
+      async earnPoints(userId: string, chargedYen: number) {
+        const total = { currency: "JPY", amountMinor: chargedYen };
+        const id = newTimeOrderedId();
+        const at = new Date();
+        const event = checkoutEndedEvent(
+          {
+            id,
+            userId,
+            status: "COMPLETED",
+            total,
+            totals: checkoutTotals([{ amount: total, taxClass: "standard" }], "JPY"),
+            items: [{ productId: "3", name: "Keyboard", quantity: 1, unitPriceMinor: chargedYen }],
+            shippingAddress: {
+              name: "Ada",
+              phone: "+81-3-0000-0000",
+              postalCode: "100-0001",
+              region: "Tokyo",
+              city: "Chiyoda",
+              line1: "1-1",
+              line2: "",
+              country: "JP",
+            },
+            paymentMethod: { type: "card", token: "tok_visa" },
+            stepMode: false,
+            needsAttention: false,
+            compensationAttempts: 0,
+            createdAt: at,
+            updatedAt: at,
+            history: [],
+          },
+          at,
+        );
+        await paymentEvents.publish(CHECKOUT_EVENTS_TOPIC, [
+          { key: event.key, value: event.payload, headers: event.headers },
+        ]);
+        return id;
+      },
+      /** The user's balance and unexpired lots, as the ledger holds them. */
+      async pointsOf(userId: string) {
+        const res = await points.getPoints({ userId });
+        return {
+          balance: Number(res.balance),
+          lots: res.lots.map((l) => ({ lotId: l.lotId, points: Number(l.points), expiresAt: l.expiresAt?.seconds })),
+        };
       },
       /** Sets a product's stock: `available` for sale, nothing reserved. */
       async setStock(productId: string, available: number) {

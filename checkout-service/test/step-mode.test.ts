@@ -27,12 +27,13 @@ describe("step mode", () => {
     expect(world.callsOf("reserve", id)).toHaveLength(0);
 
     const seen: CheckoutStatus[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       const { checkout: c } = await checkout.client.advanceCheckout({ checkoutId: id });
       seen.push(c!.status);
     }
     expect(seen).toEqual([
       CheckoutStatus.LINES_CLAIMED,
+      CheckoutStatus.POINTS_REDEEMED,
       CheckoutStatus.INVENTORY_RESERVED,
       CheckoutStatus.PAYMENT_PENDING,
       CheckoutStatus.PAYMENT_COMPLETED,
@@ -49,6 +50,7 @@ describe("step mode", () => {
     expect(done?.history.map((t) => t.to)).toEqual([
       CheckoutStatus.INITIATED,
       CheckoutStatus.LINES_CLAIMED,
+      CheckoutStatus.POINTS_REDEEMED,
       CheckoutStatus.INVENTORY_RESERVED,
       CheckoutStatus.PAYMENT_PENDING,
       CheckoutStatus.PAYMENT_COMPLETED,

@@ -88,13 +88,18 @@ export const ADDRESS = {
   country: "US",
 };
 
-export const checkoutRequest = (userId: string, key: string, over: { token?: string; stepMode?: boolean } = {}) =>
+export const checkoutRequest = (
+  userId: string,
+  key: string,
+  over: { token?: string; stepMode?: boolean; points?: number } = {},
+) =>
   create(InitiateCheckoutRequestSchema, {
     userId,
     idempotencyKey: key,
     paymentMethod: { type: "card", token: over.token ?? "tok_visa" },
     shippingAddress: ADDRESS,
     stepMode: over.stepMode ?? false,
+    points: BigInt(over.points ?? 0),
   });
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */

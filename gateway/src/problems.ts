@@ -43,7 +43,10 @@
  * | duplicate-currency          | 422 | an admin gave a product two prices in one currency (`currency`) |
  * | product-not-priced          | 422 | a product has no price in the cart's currency (`product_id`, `product_ids`, `currency`) |
  * | konbini-currency-unsupported | 422 | konbini takes JPY only (`currency`, `accepted`) |
- * | konbini-amount-out-of-range  | 422 | konbini takes totals of ¥120..¥300,000 (`amount_minor`, `min_amount_minor`, `max_amount_minor`) |
+ * | konbini-amount-out-of-range  | 422 | konbini takes totals of ¥120..¥300,000 (`amount_minor`, `min_amount_minor`, `max_amount_minor`); with points, the rest left to pay |
+ * | points-currency-unsupported | 422 | points pay for JPY carts only (`currency`, `accepted`) |
+ * | points-exceed-total         | 422 | more points than the checkout's total (`requested`, `total_minor`) |
+ * | points-insufficient         | 422 | more points than the user's balance; the checkout FAILED, nothing reserved (`checkout_id`, `requested`, `balance`) |
  * | rate-limited                | 429 | too many requests (`Retry-After`) |
  * | header-fields-too-large     | 431 | the request line and headers exceed 16 KiB (Node's HTTP server) |
  * | client-closed-request       | 499 | the client went away before the answer (nobody reads it) |
@@ -98,6 +101,9 @@ const titles: Record<string, string> = {
   "order-not-cancellable": "Order cannot be cancelled",
   "cancel-exceeds-order": "More units than the order has left",
   "cart-line-limit": "Too many cart lines",
+  "points-currency-unsupported": "Points pay for JPY only",
+  "points-exceed-total": "More points than the total",
+  "points-insufficient": "Not enough points",
   "rate-limited": "Too many requests",
   "header-fields-too-large": "Request headers too large",
   "client-closed-request": "Client closed the request",

@@ -8,8 +8,9 @@ import {
   NextActionSchema,
   TransitionSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { TotalsSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import { describe, expect, it } from "vitest";
-import { buildCheckout, CHECKOUT_BODY, type Json, problemOf, startTestGateway } from "./fixture.js";
+import { buildCheckout, CHECKOUT_BODY, type Json, jpy, problemOf, startTestGateway } from "./fixture.js";
 
 const body = CHECKOUT_BODY;
 const KEY = { "Idempotency-Key": "order-1" };
@@ -30,11 +31,22 @@ function gatewayAnswering(checkout: Checkout) {
   });
 }
 
-const failed = (code: string, extra: Partial<{ message: string; declineCode: string; shortages: Json[] }> = {}) =>
+const failed = (
+  code: string,
+  extra: Partial<{ message: string; declineCode: string; shortages: Json[]; pointsBalance: bigint }> = {},
+  checkout: Partial<Checkout> = {},
+) =>
   buildCheckout({
+    ...checkout,
     status: CheckoutStatus.FAILED,
     failure: create(CheckoutFailureSchema, { code, message: extra.message ?? "", ...extra }),
   });
+
+/** A ¥13,200 Keyboard of which `points` are paid in points. */
+const paidWithPoints = (points: number) => ({
+  total: jpy(13_200 - points),
+  totals: create(TotalsSchema, { subtotal: jpy(13_200), pointsRedeemed: jpy(points), total: jpy(13_200 - points) }),
+});
 
 describe("POST /checkout", () => {
   it("passes the caller, key, payment method and address to InitiateCheckout", async () => {
@@ -224,6 +236,16 @@ describe("POST /checkout", () => {
         422,
         "konbini-amount-out-of-range",
       ],
+      [
+        new DomainError("failed_precondition", "POINTS_EXCEED_TOTAL", "more points than the total"),
+        422,
+        "points-exceed-total",
+      ],
+      [
+        new DomainError("failed_precondition", "POINTS_CURRENCY_UNSUPPORTED", "points pay for JPY carts only"),
+        422,
+        "points-currency-unsupported",
+      ],
     ];
     for (const [err, status, slug] of cases) {
       const res = await refusing(err).call("POST", "/checkout", { body, headers: KEY });
@@ -232,6 +254,54 @@ describe("POST /checkout", () => {
       expect(p.type).toBe(`https://checkout-saga.dev/problems/${slug}`);
       expect(p.code).toBe(err.reason);
     }
+  });
+
+  it("passes the points to redeem on; none when the body has none", async () => {
+    const gw = startTestGateway();
+    await gw.call("POST", "/checkout", { body: { ...body, points: 100 }, headers: KEY });
+    await gw.call("POST", "/checkout", { body, headers: { "Idempotency-Key": "order-2" } });
+    expect(gw.seen.checkoutRequests.map((r) => r.points)).toEqual([100n, 0n]);
+  });
+
+  it.each([-1, 1.5, "100", 2 ** 53])(
+    "refuses points %j by the field's rule, before calling the service",
+    async (points) => {
+      const gw = startTestGateway();
+      const res = await gw.call("POST", "/checkout", { body: { ...body, points }, headers: KEY });
+      expect(res.status).toBe(400);
+      expect((await problemOf(res)).errors[0]).toMatchObject({ path: "points", in: "body" });
+      expect(gw.seen.checkoutRequests).toHaveLength(0);
+    },
+  );
+
+  it("COMPLETED with points → 201 whose totals show the points and the rest charged", async () => {
+    const gw = gatewayAnswering(buildCheckout(paidWithPoints(100)));
+    const res = await gw.call("POST", "/checkout", { body: { ...body, points: 100 }, headers: KEY });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as Json).totals).toMatchObject({
+      subtotal: { currency: "JPY", amount_minor: 13_200 },
+      points_redeemed: { currency: "JPY", amount_minor: 100 },
+      total: { currency: "JPY", amount_minor: 13_100 },
+    });
+  });
+
+  it("POINTS_INSUFFICIENT → 422 problem naming what was asked and the balance, replayed identically", async () => {
+    const gw = gatewayAnswering(
+      failed("POINTS_INSUFFICIENT", { message: "100 points were asked for", pointsBalance: 40n }, paidWithPoints(100)),
+    );
+    const res = await gw.call("POST", "/checkout", { body: { ...body, points: 100 }, headers: KEY });
+    expect(res.status).toBe(422);
+    const p = await problemOf(res);
+    expect(p).toMatchObject({
+      type: "https://checkout-saga.dev/problems/points-insufficient",
+      checkout_id: "co-1",
+      code: "POINTS_INSUFFICIENT",
+      requested: 100,
+      balance: 40,
+    });
+    const replay = await gw.call("POST", "/checkout", { body: { ...body, points: 100 }, headers: KEY });
+    expect([replay.status, replay.headers.get("idempotent-replayed")]).toEqual([422, "true"]);
+    expect({ ...(await problemOf(replay)), request_id: undefined }).toEqual({ ...p, request_id: undefined });
   });
 
   it("requires an Idempotency-Key of printable ASCII, before calling the service", async () => {

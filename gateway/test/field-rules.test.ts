@@ -82,6 +82,9 @@ function setRules(rules: Message, schema: DescMessage, prefix = ""): Map<string,
 
 const rulesOf = (field: DescField) => setRules(getOption(field, fieldRulesOption), FieldRulesSchema);
 
+/** The integer rules a JSON number's bounds state (int64 within ±(2^53 - 1)). */
+const INTEGER_RULES = new Set(["int32", "int64"]);
+
 /** The JSON Schema keywords a set of rules means; throws on a rule that has none. */
 function keywordsOf(rules: Map<string, unknown>, where: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -96,10 +99,10 @@ function keywordsOf(rules: Map<string, unknown>, where: string): Record<string, 
     else if (type === "string" && name === "pattern") out.pattern = value;
     else if (type === "string" && name === "in") out.enum = value;
     else if (type === "string" && name === "iso4217_currency" && value === true) out.enum = [...CURRENCY_CODES];
-    else if (type === "int32" && name === "gte") out.minimum = n();
-    else if (type === "int32" && name === "lte") out.maximum = n();
-    else if (type === "int32" && name === "gt") out.minimum = n() + 1;
-    else if (type === "int32" && name === "lt") out.maximum = n() - 1;
+    else if (INTEGER_RULES.has(type!) && name === "gte") out.minimum = n();
+    else if (INTEGER_RULES.has(type!) && name === "lte") out.maximum = n();
+    else if (INTEGER_RULES.has(type!) && name === "gt") out.minimum = n() + 1;
+    else if (INTEGER_RULES.has(type!) && name === "lt") out.maximum = n() - 1;
     else if (type === "repeated" && name === "min_items") out.minItems = n();
     else if (type === "repeated" && name === "max_items") out.maxItems = n();
     else if (type === "repeated" && name.startsWith("items.")) {
@@ -130,7 +133,9 @@ function constraintsOf(schema: Json): Record<string, unknown> {
 
 /** Whether the service accepts `value` in `field` (only violations of that field count). */
 function serviceAccepts(field: DescField, value: unknown): boolean {
-  const message = create(field.parent, { [field.localName]: value } as never);
+  // An int64 is a bigint in the message; the samples are JSON numbers.
+  const int64 = field.fieldKind === "scalar" && field.scalar === ScalarType.INT64 && typeof value === "number";
+  const message = create(field.parent, { [field.localName]: int64 ? BigInt(value) : value } as never);
   const result = validator.validate(field.parent, message);
   if (result.kind === "valid") return true;
   if (result.kind === "error") throw result.error;
@@ -141,8 +146,9 @@ function serviceAccepts(field: DescField, value: unknown): boolean {
 function samples(rules: Map<string, unknown>, scalar: ScalarType = ScalarType.STRING): unknown[] {
   if (scalar === ScalarType.BOOL) return [true, false];
   if (scalar !== ScalarType.STRING) {
-    const lo = Number(rules.get("int32.gte") ?? 0);
-    const hi = Number(rules.get("int32.lte") ?? 0);
+    const type = scalar === ScalarType.INT64 ? "int64" : "int32";
+    const lo = Number(rules.get(`${type}.gte`) ?? 0);
+    const hi = Number(rules.get(`${type}.lte`) ?? 0);
     return [lo - 1, lo, lo + 1, hi - 1, hi, hi + 1, 0, -1, 2 ** 31 - 1];
   }
   const min = Number(rules.get("string.min_len") ?? 0);

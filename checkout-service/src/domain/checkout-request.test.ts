@@ -21,6 +21,7 @@ const input = (over: Partial<InitiateCheckoutInput> = {}): InitiateCheckoutInput
     country: "US",
   },
   stepMode: false,
+  points: 0,
   ...over,
 });
 
@@ -77,6 +78,10 @@ describe("checkPaymentTakesTotal", () => {
     expect(() => checkPaymentTakesTotal(konbini, yen(300_000))).not.toThrow();
     expect(() => checkPaymentTakesTotal({ type: "card", token: "tok_visa" }, yen(1))).not.toThrow();
   });
+
+  it("takes a total of zero (paid in points) with konbini: no payment is made", () => {
+    expect(() => checkPaymentTakesTotal(konbini, yen(0))).not.toThrow();
+  });
 });
 
 describe("requestFingerprint", () => {
@@ -92,5 +97,12 @@ describe("requestFingerprint", () => {
     expect(fp({ stepMode: true })).not.toBe(fp());
     const base = input();
     expect(fp({ shippingAddress: { ...base.shippingAddress!, line2: "Apt 2" } })).not.toBe(fp());
+  });
+
+  it("differs when the points differ, and is the fingerprint from before points without any", () => {
+    expect(fp({ points: 100 })).not.toBe(fp());
+    expect(fp({ points: 100 })).not.toBe(fp({ points: 50 }));
+    // The canonical JSON as it was before points existed: keys stored then still match.
+    expect(fp()).toBe("7d9670f5716ebe13e8785ac59937161ceae88e304a9dd88f8d2660f8683dc1e7");
   });
 });

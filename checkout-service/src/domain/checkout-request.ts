@@ -17,6 +17,8 @@ export interface InitiateCheckoutInput {
   paymentMethod?: PaymentMethodFields;
   shippingAddress?: ShippingAddress;
   stepMode: boolean;
+  /** Points to redeem; 0: none. */
+  points: number;
 }
 
 /** An InitiateCheckout the saga can run. */
@@ -26,6 +28,8 @@ export interface CheckoutRequest {
   paymentMethod: PaymentMethod;
   shippingAddress: ShippingAddress;
   stepMode: boolean;
+  /** Points to redeem; 0: none. Whether the cart takes them is known once it is priced (redeemPointsFrom). */
+  points: number;
 }
 
 /** Address fields in the order the fingerprint reads them. */
@@ -65,16 +69,18 @@ export function parseCheckoutRequest(input: InitiateCheckoutInput): CheckoutRequ
         : { type: "card", token: paymentMethod.token },
     shippingAddress: { ...shippingAddress },
     stepMode: input.stepMode,
+    points: input.points,
   };
 }
 
 /**
- * Refuses, before anything is reserved, a konbini checkout whose priced total the provider would
- * refuse (JPY only, ¥120..¥300,000: shared/konbini.ts): FAILED_PRECONDITION (a 422), naming the
- * limits. A card takes any total.
+ * Refuses, before anything is reserved, a konbini checkout whose priced total (what is left after
+ * points) the provider would refuse (JPY only, ¥120..¥300,000: shared/konbini.ts):
+ * FAILED_PRECONDITION (a 422), naming the limits. A card takes any total; a total of zero (paid
+ * in points) takes no payment at all.
  */
 export function checkPaymentTakesTotal(method: PaymentMethod, total: Amount): void {
-  if (method.type !== "konbini") return;
+  if (method.type !== "konbini" || total.amountMinor === 0) return;
   if (total.currency !== KONBINI_CURRENCY) {
     throw failedPrecondition(
       "KONBINI_CURRENCY_UNSUPPORTED",
@@ -100,7 +106,8 @@ export function checkPaymentTakesTotal(method: PaymentMethod, total: Amount): vo
 
 /**
  * What makes two requests "the same" for an idempotency key: SHA-256 of a canonical JSON of
- * the payment method, address and step mode (keys in a fixed order).
+ * the payment method, address, step mode and points (keys in a fixed order). Points enter only
+ * when some are redeemed, so keys stored before points existed still match their requests.
  */
 export function requestFingerprint(request: CheckoutRequest): string {
   const a = request.shippingAddress;
@@ -108,6 +115,7 @@ export function requestFingerprint(request: CheckoutRequest): string {
     ["payment_method", paymentMethodFingerprint(request.paymentMethod)],
     ["shipping_address", ADDRESS_FIELDS.map((field) => a[field])],
     ["step_mode", request.stepMode],
+    ...(request.points > 0 ? [["points", request.points]] : []),
   ]);
   return createHash("sha256").update(canonical).digest("hex");
 }

@@ -34,8 +34,8 @@ export interface LineShortage {
 }
 
 /**
- * Why a checkout failed; `code` is stable (CHECKOUT_IN_PROGRESS, OUT_OF_STOCK, PAYMENT_DECLINED,
- * PAYMENT_EXPIRED, PAYMENT_FAILED, RESERVATION_LOST, STEP_FAILED).
+ * Why a checkout failed; `code` is stable (CHECKOUT_IN_PROGRESS, POINTS_INSUFFICIENT,
+ * OUT_OF_STOCK, PAYMENT_DECLINED, PAYMENT_EXPIRED, PAYMENT_FAILED, RESERVATION_LOST, STEP_FAILED).
  */
 export interface CheckoutFailure {
   code: string;
@@ -44,6 +44,8 @@ export interface CheckoutFailure {
   declineCode?: string;
   /** CHECKOUT_IN_PROGRESS: the checkouts holding the cart lines. */
   heldBy?: string[];
+  /** POINTS_INSUFFICIENT: the user's balance when the redemption was refused. */
+  pointsBalance?: number;
 }
 
 export interface Transition<Status extends string = string> {

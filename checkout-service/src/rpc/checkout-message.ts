@@ -53,6 +53,7 @@ export function toCheckoutMessage(session: CheckoutSession, options: { history: 
         shortages: (failure.shortages ?? []).map((s) => create(LineShortageSchema, s)),
         declineCode: failure.declineCode ?? "",
         heldBy: failure.heldBy ?? [],
+        pointsBalance: BigInt(failure.pointsBalance ?? 0),
       }),
     history: options.history
       ? session.history.map((t) =>

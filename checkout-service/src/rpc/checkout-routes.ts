@@ -64,6 +64,8 @@ export function checkoutRoutes({
           },
           shippingAddress: req.shippingAddress && fromShippingAddressProto(req.shippingAddress),
           stepMode: req.stepMode,
+          // The field rule caps it at 2^53 - 1: exact as a number.
+          points: Number(req.points),
         });
         if (result.kind === "replayed") return { ...decodeInitiateResponse(result.response), replayed: true };
         return create(InitiateCheckoutResponseSchema, {

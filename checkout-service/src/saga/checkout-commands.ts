@@ -14,6 +14,7 @@ import {
   parseCheckoutRequest,
   requestFingerprint,
 } from "../domain/checkout-request.js";
+import { redeemPointsFrom } from "../domain/points.js";
 import { type PricedCart, priceCart } from "../domain/pricing.js";
 import type { CheckoutSession } from "../saga/checkout-saga.js";
 import { isRetryableFailure, isSettledOutcome } from "./checkout-outcome.js";
@@ -117,25 +118,34 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
     });
   }
 
-  /** What the cart holds that no other checkout does, priced by the catalog. */
-  async function priceBuyableLines(userId: string): Promise<PricedCart> {
-    const cart = await deps.cart.getCart(userId);
+  /**
+   * What the cart holds that no other checkout does, priced by the catalog, less the points
+   * redeemed. Refused before anything is reserved: points the cart cannot take, a total the
+   * payment method cannot take (konbini's currency and limits).
+   */
+  async function priceCheckout(request: CheckoutRequest): Promise<PricedCart> {
+    const cart = await deps.cart.getCart(request.userId);
     // What other checkouts hold (running, or bought and not yet removed by the cart consumer) is not for sale.
     const { lines, heldBy } = buyableLines(cart.lines, cart.held);
     if (lines.length === 0) throw await nothingToBuy(heldBy);
-    return priceCart(
-      lines,
-      await deps.catalog.getProducts(
-        lines.map((l) => l.productId),
+    const priced = redeemPointsFrom(
+      priceCart(
+        lines,
+        await deps.catalog.getProducts(
+          lines.map((l) => l.productId),
+          cart.currency,
+        ),
         cart.currency,
       ),
-      cart.currency,
+      request.points,
     );
+    checkPaymentTakesTotal(request.paymentMethod, priced.total);
+    return priced;
   }
 
   /** A new attempt for a key whose checkout failed for a passing reason: priced afresh, created, driven. */
   async function startAttempt(request: CheckoutRequest, fingerprint: string, retryOf: string) {
-    return createAndDrive(request, fingerprint, await priceBuyableLines(request.userId), retryOf);
+    return createAndDrive(request, fingerprint, await priceCheckout(request), retryOf);
   }
 
   /**
@@ -185,12 +195,11 @@ export function createCheckoutCommands(deps: CheckoutCommandsDeps) {
       const fingerprint = requestFingerprint(request);
       // Most keys are new: price and create first, and read the key only when the create finds
       // it taken, or when nothing could be priced — a replay still answers when the cart is
-      // empty by now, or the cart or catalog is down.
+      // empty by now, or the cart or catalog is down; a refusal (points, konbini) too, unless
+      // the key answers first.
       let priced: PricedCart;
       try {
-        priced = await priceBuyableLines(request.userId);
-        // Refused before anything is reserved (konbini's currency and limits), unless the key answers first.
-        checkPaymentTakesTotal(request.paymentMethod, priced.total);
+        priced = await priceCheckout(request);
       } catch (err) {
         const existing = await store.findIdempotencyKey(request.userId, request.idempotencyKey);
         if (existing) return resume(existing, request, fingerprint);

@@ -8,6 +8,7 @@ import { type CheckoutStatus, checkoutMachine, isFinished } from "./checkout-sag
 const CHECKOUT_STATUSES: CheckoutStatus[] = [
   "INITIATED",
   "LINES_CLAIMED",
+  "POINTS_REDEEMED",
   "INVENTORY_RESERVED",
   "PAYMENT_PENDING",
   "PAYMENT_COMPLETED",
@@ -31,8 +32,10 @@ describe("checkout state machine (derived from the saga definition)", () => {
       [
         "INITIATED → LINES_CLAIMED",
         "INITIATED → COMPENSATING",
-        "LINES_CLAIMED → INVENTORY_RESERVED",
+        "LINES_CLAIMED → POINTS_REDEEMED",
         "LINES_CLAIMED → COMPENSATING",
+        "POINTS_REDEEMED → INVENTORY_RESERVED",
+        "POINTS_REDEEMED → COMPENSATING",
         "INVENTORY_RESERVED → PAYMENT_PENDING",
         "INVENTORY_RESERVED → COMPENSATING",
         "PAYMENT_PENDING → PAYMENT_COMPLETED",
@@ -48,6 +51,7 @@ describe("checkout state machine (derived from the saga definition)", () => {
     const path: CheckoutStatus[] = [
       "INITIATED",
       "LINES_CLAIMED",
+      "POINTS_REDEEMED",
       "INVENTORY_RESERVED",
       "PAYMENT_PENDING",
       "PAYMENT_COMPLETED",
@@ -58,7 +62,7 @@ describe("checkout state machine (derived from the saga definition)", () => {
     }
   });
 
-  it.each(["INITIATED", "LINES_CLAIMED", "INVENTORY_RESERVED", "PAYMENT_PENDING"] as const)(
+  it.each(["INITIATED", "LINES_CLAIMED", "POINTS_REDEEMED", "INVENTORY_RESERVED", "PAYMENT_PENDING"] as const)(
     "lets %s turn to compensation",
     (from) => {
       expect(() => assertTransition(from, "COMPENSATING", "STEP_FAILED")).not.toThrow();
@@ -80,6 +84,7 @@ describe("checkout state machine (derived from the saga definition)", () => {
   it.each([
     ["INITIATED", "PAYMENT_PENDING"],
     ["INITIATED", "INVENTORY_RESERVED"],
+    ["LINES_CLAIMED", "INVENTORY_RESERVED"],
     ["INITIATED", "COMPLETED"],
     ["INVENTORY_RESERVED", "PAYMENT_COMPLETED"],
     ["PAYMENT_PENDING", "COMPLETED"],

@@ -1,8 +1,11 @@
 import {
+  type Amount,
+  checkoutTotals,
   createSagaDriver,
   decodeEnvelope,
   defineSaga,
   failedPrecondition,
+  fromTotalsProto,
   type OutboxMessage,
   toConnectError,
 } from "@checkout-saga/shared";
@@ -10,6 +13,7 @@ import { testLogger } from "@checkout-saga/shared/testing";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { CheckoutFailure } from "../domain/checkout-session.js";
+import { redeemPointsFrom } from "../domain/points.js";
 import { checkoutEndedEvent } from "./checkout-events.js";
 import {
   type CheckoutEnded,
@@ -21,7 +25,15 @@ import {
   type SagaSettings,
 } from "./checkout-saga.js";
 import { type CheckoutStepDeps, compensateWith } from "./checkout-step.js";
-import type { CartClaimPort, InventoryPort, PaymentPort, PaymentResult, SessionPatch } from "./ports.js";
+import type {
+  CartClaimPort,
+  InventoryPort,
+  PaymentPort,
+  PaymentResult,
+  PointsPort,
+  RedemptionStatus,
+  SessionPatch,
+} from "./ports.js";
 import type { SagaFaults } from "./saga-faults.js";
 
 const OWNER = "driver-1";
@@ -63,6 +75,14 @@ function buildSession(over: Partial<CheckoutSession> = {}): CheckoutSession {
     history: [],
     ...over,
   };
+}
+
+/** A JPY checkout of one Keyboard (¥13,200) that redeems `points`. */
+function buildPointsSession(points: number, over: Partial<CheckoutSession> = {}): CheckoutSession {
+  const subtotal = checkoutTotals([{ amount: { currency: "JPY", amountMinor: 13_200 }, taxClass: "standard" }], "JPY");
+  const items = [{ productId: "3", name: "Keyboard", quantity: 1, unitPriceMinor: 13_200 }];
+  const { total, totals } = redeemPointsFrom({ items, total: subtotal.total, totals: subtotal }, points);
+  return buildSession({ items, total, totals, ...over });
 }
 
 /** In-memory SagaStore with the Postgres store's guard: expected status and lease owner. */
@@ -125,10 +145,24 @@ function downstream() {
       maybeFail("release");
     },
   };
+  let redemptionStatus: RedemptionStatus = "redeemed";
+  const redeemed: Array<{ userId: string; checkoutId: string; points: number }> = [];
+  const points: PointsPort = {
+    async redeem(input) {
+      maybeFail("redeem");
+      redeemed.push(input);
+      return redemptionStatus;
+    },
+    async returnAll() {
+      maybeFail("returnPoints");
+    },
+  };
   const chargeKeys: string[] = [];
+  const chargeAmounts: Amount[] = [];
   const payments: PaymentPort = {
     async charge(input) {
       chargeKeys.push(input.idempotencyKey);
+      chargeAmounts.push(input.amount);
       maybeFail("charge");
       return chargeResult;
     },
@@ -145,11 +179,17 @@ function downstream() {
   };
   return {
     cart,
+    points,
     inventory,
     payments,
     calls,
     chargeKeys,
+    chargeAmounts,
+    redeemed,
     failures,
+    answerRedeem(status: RedemptionStatus) {
+      redemptionStatus = status;
+    },
     answerCharge(result: PaymentResult) {
       chargeResult = result;
     },
@@ -175,6 +215,7 @@ describe("checkout saga", () => {
     const saga = createCheckoutSaga({
       store,
       cart: fakes.cart,
+      points: fakes.points,
       inventory: fakes.inventory,
       payments: fakes.payments,
       clock: { now: () => clockNow },
@@ -196,6 +237,7 @@ describe("checkout saga", () => {
     expect(done.status).toBe("COMPLETED");
     expect(path(done)).toEqual([
       "LINES_CLAIMED",
+      "POINTS_REDEEMED",
       "INVENTORY_RESERVED",
       "PAYMENT_PENDING",
       "PAYMENT_COMPLETED",
@@ -216,7 +258,14 @@ describe("checkout saga", () => {
     expect(fakes.calls).toEqual(["claim", "reserve", "charge", "release", "releaseClaim"]);
     expect(done.status).toBe("FAILED");
     expect(done.failure).toMatchObject({ code: "PAYMENT_DECLINED", declineCode: "card_declined" });
-    expect(path(done)).toEqual(["LINES_CLAIMED", "INVENTORY_RESERVED", "PAYMENT_PENDING", "COMPENSATING", "FAILED"]);
+    expect(path(done)).toEqual([
+      "LINES_CLAIMED",
+      "POINTS_REDEEMED",
+      "INVENTORY_RESERVED",
+      "PAYMENT_PENDING",
+      "COMPENSATING",
+      "FAILED",
+    ]);
     expect(eventTypes(state.outbox)).toEqual(["CheckoutFailed"]);
   });
 
@@ -242,7 +291,7 @@ describe("checkout saga", () => {
     current = () => state.session.status;
     await drive();
     expect(reached).toEqual([
-      { point: "after-reserve", calls: "claim,reserve", status: "LINES_CLAIMED" },
+      { point: "after-reserve", calls: "claim,reserve", status: "POINTS_REDEEMED" },
       { point: "during-charge", calls: "claim,reserve,charge", status: "PAYMENT_PENDING" },
       { point: "after-charge", calls: "claim,reserve,charge", status: "PAYMENT_PENDING" },
       { point: "during-compensation", calls: "claim,reserve,charge,confirm,refund", status: "COMPENSATING" },
@@ -262,7 +311,7 @@ describe("checkout saga", () => {
       code: "OUT_OF_STOCK",
       shortages: [{ productId: "2", requested: 2, available: 1 }],
     });
-    expect(path(done)).toEqual(["LINES_CLAIMED", "COMPENSATING", "FAILED"]);
+    expect(path(done)).toEqual(["LINES_CLAIMED", "POINTS_REDEEMED", "COMPENSATING", "FAILED"]);
   });
 
   it("retries a retryable reserve failure and then goes on", async () => {
@@ -296,7 +345,9 @@ describe("checkout saga", () => {
     expect(done.failure?.code).toBe("STEP_FAILED");
     expect(fakes.calls).toEqual(["charge", "charge", "charge", "voidCharge", "release", "releaseClaim"]);
     expect(new Set(fakes.chargeKeys)).toEqual(new Set(["c-1"]));
-    expect(done.history.at(-1)?.reason).toBe("compensated: charge voided, stock released, cart lines released");
+    expect(done.history.at(-1)?.reason).toBe(
+      "compensated: charge voided, stock released, no points to return, cart lines released",
+    );
   });
 
   it.each([
@@ -309,7 +360,9 @@ describe("checkout saga", () => {
     const { drive } = sagaFor(buildSession({ status: "PAYMENT_PENDING", paymentDeadline: new Date(0) }));
     const done = await drive();
     expect(done.status).toBe("FAILED");
-    expect(done.history.at(-1)?.reason).toBe(`compensated: ${undone}, stock released, cart lines released`);
+    expect(done.history.at(-1)?.reason).toBe(
+      `compensated: ${undone}, stock released, no points to return, cart lines released`,
+    );
   });
 
   it("never ends FAILED while the void answers that money is still taken", async () => {
@@ -374,8 +427,106 @@ describe("checkout saga", () => {
   it("makes exactly one transition per step when asked to", async () => {
     const { drive } = sagaFor(buildSession());
     expect((await drive(1)).status).toBe("LINES_CLAIMED");
+    expect((await drive(1)).status).toBe("POINTS_REDEEMED");
     expect((await drive(1)).status).toBe("INVENTORY_RESERVED");
     expect(fakes.calls).toEqual(["claim", "reserve"]);
+  });
+
+  it("redeems points before reserving, charges the rest, and announces the points in the totals", async () => {
+    const { drive, state } = sagaFor(buildPointsSession(100));
+    const done = await drive();
+    expect(done.status).toBe("COMPLETED");
+    expect(fakes.calls).toEqual(["claim", "redeem", "reserve", "charge", "confirm"]);
+    expect(fakes.redeemed).toEqual([{ userId: "u-1", checkoutId: "c-1", points: 100 }]);
+    expect(fakes.chargeAmounts).toEqual([{ currency: "JPY", amountMinor: 13_100 }]);
+    const completed = decodeEnvelope(state.outbox[0]!.payload).payload;
+    expect(completed.case).toBe("checkoutCompleted");
+    const totals = completed.case === "checkoutCompleted" ? fromTotalsProto(completed.value.totals!) : undefined;
+    expect(totals).toMatchObject({
+      subtotal: { currency: "JPY", amountMinor: 13_200 },
+      pointsRedeemed: { currency: "JPY", amountMinor: 100 },
+      total: { currency: "JPY", amountMinor: 13_100 },
+    });
+  });
+
+  it("too few points: FAILED POINTS_INSUFFICIENT naming the balance, nothing reserved, nothing to give back", async () => {
+    fakes.failures.redeem = () =>
+      toConnectError(
+        failedPrecondition("POINTS_INSUFFICIENT", "not enough points", {
+          metadata: { requested: "100", balance: "40" },
+        }),
+      );
+    const { drive, state } = sagaFor(buildPointsSession(100));
+    const done = await drive();
+    expect(done.status).toBe("FAILED");
+    expect(done.failure).toMatchObject({ code: "POINTS_INSUFFICIENT", pointsBalance: 40 });
+    expect(fakes.calls).toEqual(["claim", "redeem", "releaseClaim"]);
+    expect(path(done)).toEqual(["LINES_CLAIMED", "COMPENSATING", "FAILED"]);
+    expect(eventTypes(state.outbox)).toEqual(["CheckoutFailed"]);
+  });
+
+  it("a declined card gives the redeemed points back, after the stock and before the cart lines", async () => {
+    fakes.answerCharge({ paymentId: "p-1", status: "declined", declineCode: "card_declined" });
+    const { drive } = sagaFor(buildPointsSession(50));
+    const done = await drive();
+    expect(done.failure?.code).toBe("PAYMENT_DECLINED");
+    expect(fakes.calls).toEqual(["claim", "redeem", "reserve", "charge", "release", "returnPoints", "releaseClaim"]);
+    expect(done.history.at(-1)?.reason).toBe("compensated: stock released, points returned, cart lines released");
+  });
+
+  it("a redemption whose answer was lost is given back by key (the ledger voids it if it never came)", async () => {
+    fakes.failures.redeem = unavailable;
+    const { drive } = sagaFor(buildPointsSession(100));
+    const done = await drive();
+    expect(done.failure?.code).toBe("STEP_FAILED");
+    expect(fakes.calls).toEqual(["claim", "redeem", "redeem", "redeem", "returnPoints", "releaseClaim"]);
+  });
+
+  it("a redemption already voided by an earlier compensation does not go on", async () => {
+    fakes.answerRedeem("voided");
+    const { drive } = sagaFor(buildPointsSession(100));
+    const done = await drive();
+    expect(done.failure).toMatchObject({ code: "STEP_FAILED", message: expect.stringMatching(/voided/) });
+    expect(fakes.calls).not.toContain("reserve");
+  });
+
+  it.each([
+    ["card", { type: "card", token: "tok_visa" }],
+    ["konbini", { type: "konbini" }],
+  ] as const)("paid entirely in points (%s): no payment is made and the checkout completes", async (_n, method) => {
+    const { drive } = sagaFor(buildPointsSession(13_200, { paymentMethod: method }));
+    const done = await drive();
+    expect(done.status).toBe("COMPLETED");
+    expect(done.paymentId).toBeUndefined();
+    expect(fakes.calls).toEqual(["claim", "redeem", "reserve", "confirm"]);
+  });
+
+  it("paid entirely in points and then the stock was lost: gives the points back, refunds nothing", async () => {
+    fakes.failures.confirm = () => toConnectError(failedPrecondition("RESERVATION_EXPIRED", "the reservation expired"));
+    const { drive } = sagaFor(buildPointsSession(13_200));
+    const done = await drive();
+    expect(done.failure?.code).toBe("RESERVATION_LOST");
+    expect(fakes.calls).toEqual(["claim", "redeem", "reserve", "confirm", "release", "returnPoints", "releaseClaim"]);
+  });
+
+  it("passes the redemption's crash points after it took and after it gave back the points", async () => {
+    const reached: Array<{ point: string; calls: string; status: string }> = [];
+    let current = () => "";
+    const faults: SagaFaults = {
+      reached: (point) => reached.push({ point, calls: fakes.calls.join(","), status: current() }),
+    };
+    fakes.answerCharge({ paymentId: "p-1", status: "declined", declineCode: "card_declined" });
+    const { drive, state } = sagaFor(buildPointsSession(50), undefined, faults);
+    current = () => state.session.status;
+    await drive();
+    expect(reached.filter((r) => r.point.includes("redeem"))).toEqual([
+      { point: "after-redeem", calls: "claim,redeem", status: "LINES_CLAIMED" },
+      {
+        point: "during-redeem-compensation",
+        calls: "claim,redeem,reserve,charge,release,returnPoints",
+        status: "COMPENSATING",
+      },
+    ]);
   });
 
   it("stops without moving when another driver holds the checkout", async () => {
@@ -401,6 +552,7 @@ describe("checkout saga compensation order", () => {
   const steps = checkoutSaga(settings.steps).steps;
   const undoCall: Record<string, string> = {
     "release cart lines": "releaseClaim",
+    "return points": "returnPoints",
     "release stock": "release",
     "refund payment": "refund",
   };
@@ -419,7 +571,7 @@ describe("checkout saga compensation order", () => {
         ...checkoutSaga(settings.steps),
         steps: injected.map((s, i) => (i === done + 1 && i > 0 ? { ...s, turnsBackOn: ["INJECTED"] } : s)),
       });
-      const { store } = memoryStore(buildSession());
+      const { store } = memoryStore(buildPointsSession(100));
       const saga = createSagaDriver<
         CheckoutStatus,
         CheckoutFailure,
@@ -430,7 +582,13 @@ describe("checkout saga compensation order", () => {
       >({
         definition,
         store,
-        deps: { cart: fakes.cart, inventory: fakes.inventory, payments: fakes.payments, ...settings },
+        deps: {
+          cart: fakes.cart,
+          points: fakes.points,
+          inventory: fakes.inventory,
+          payments: fakes.payments,
+          ...settings,
+        },
         clock: { now: () => new Date() },
         logger: testLogger(),
         settings: { leaseMs: 30_000, compensationRetry: settings.compensationRetry },

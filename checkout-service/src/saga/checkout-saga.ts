@@ -19,13 +19,14 @@ import type { Clock, SessionPatch } from "./ports.js";
 import { chargePayment } from "./steps/charge-payment.js";
 import { claimCartLines } from "./steps/claim-cart-lines.js";
 import { confirmReservation } from "./steps/confirm-reservation.js";
+import { redeemPoints } from "./steps/redeem-points.js";
 import { reserveStock } from "./steps/reserve-stock.js";
 import { startCharge } from "./steps/start-charge.js";
 
 /** How the steps retry their downstream calls (from config; tests shorten them). */
 export interface CheckoutStepPolicies {
   /**
-   * Claim, reserve and confirm (cart and inventory): before the charge a failure compensates
+   * Claim, redeem, reserve and confirm (cart, points and inventory): before the charge a failure compensates
    * the checkout, so they ride through a downstream restart, retrying until their deadline
    * (CHECKOUT_RESERVE_DEADLINE_MS); confirm likewise, so a paid checkout completes in the request.
    */
@@ -48,6 +49,7 @@ export const checkoutSaga = (policies: CheckoutStepPolicies) =>
     initial: "INITIATED",
     steps: [
       { ...claimCartLines, enters: "LINES_CLAIMED", ...policies.prepare },
+      { ...redeemPoints, enters: "POINTS_REDEEMED", ...policies.prepare },
       { ...reserveStock, enters: "INVENTORY_RESERVED", ...policies.prepare },
       { ...startCharge, enters: "PAYMENT_PENDING" },
       { ...chargePayment, enters: "PAYMENT_COMPLETED", ...policies.charge, pivot: true },
@@ -106,6 +108,7 @@ export interface SagaSettings {
 export interface CheckoutSagaDeps {
   store: CheckoutSagaStore;
   cart: CheckoutStepDeps["cart"];
+  points: CheckoutStepDeps["points"];
   inventory: CheckoutStepDeps["inventory"];
   payments: CheckoutStepDeps["payments"];
   clock: Clock;
@@ -137,6 +140,7 @@ export function createCheckoutSaga(deps: CheckoutSagaDeps): CheckoutSaga {
     store: deps.store,
     deps: {
       cart: deps.cart,
+      points: deps.points,
       inventory: deps.inventory,
       payments: deps.payments,
       paymentDeadlineMs: deps.settings.paymentDeadlineMs,

@@ -1,10 +1,11 @@
 import { failed, type SagaStepBody, type StepContext, type StepResult } from "@checkout-saga/shared";
 import type { CheckoutFailure, CheckoutRecord, PaymentMethod } from "../domain/checkout-session.js";
-import type { CartClaimPort, InventoryPort, PaymentPort, SessionPatch } from "./ports.js";
+import type { CartClaimPort, InventoryPort, PaymentPort, PointsPort, SessionPatch } from "./ports.js";
 
 /** What the checkout saga's steps call. */
 export interface CheckoutStepDeps {
   cart: CartClaimPort;
+  points: PointsPort;
   inventory: InventoryPort;
   payments: PaymentPort;
   /** How long a card charge may stay unsettled before the checkout gives up on it. */
@@ -36,7 +37,7 @@ export type CheckoutStep = SagaStepBody<CheckoutRecord, SessionPatch, CheckoutSt
 export function compensateWith(
   code: string,
   message: string,
-  extra: Pick<CheckoutFailure, "shortages" | "declineCode" | "heldBy"> = {},
+  extra: Pick<CheckoutFailure, "shortages" | "declineCode" | "heldBy" | "pointsBalance"> = {},
   options: { patch?: SessionPatch; reason?: string } = {},
 ): CheckoutStepResult {
   return failed<SessionPatch, CheckoutFailure>({ code, message, ...extra }, options.patch, options.reason);

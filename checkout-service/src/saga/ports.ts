@@ -44,6 +44,28 @@ export interface PaymentPort {
   getPayment(paymentId: string): Promise<PaymentResult>;
 }
 
+/** What the points ledger (payment-service's PointsService) answered about a checkout's redemption. */
+export type RedemptionStatus = "redeemed" | "returned" | "voided";
+
+/**
+ * The user's points, redeemed as a tender; keyed by checkout id (one redemption per checkout).
+ * Rejects with the service's ConnectError (with its ErrorDetail), so the saga can tell
+ * POINTS_INSUFFICIENT from a timeout.
+ */
+export interface PointsPort {
+  /**
+   * Takes `points` from the user's lots. Idempotent by checkout: a repeat answers the same
+   * redemption. Fewer points than asked → POINTS_INSUFFICIENT (metadata: requested, balance),
+   * nothing taken; a checkout whose redemption was voided answers "voided", nothing taken.
+   */
+  redeem(input: { userId: string; checkoutId: string; points: number }): Promise<RedemptionStatus>;
+  /**
+   * Gives back all the checkout's redemption still holds, to the lots it came from. Idempotent;
+   * with no redemption yet it voids the key, so one still in flight or arriving later takes nothing.
+   */
+  returnAll(checkoutId: string, reason: string): Promise<void>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -37,7 +37,7 @@ const descriptions: Record<number, string> = {
   409: "out-of-stock (`lines`), checkout-in-progress (`held_by`), reservation-lost, idempotency-key-in-flight, cart-line-quantity-limit (the line would pass 99), cart-conflict, conflict",
   413: "payload-too-large (`max_bytes`)",
   415: "unsupported-media-type: the body is not application/json",
-  422: "cart-empty, cart-line-limit, idempotency-key-reused, invalid-payment-method (a card without a token or with a store, konbini with a token), konbini-currency-unsupported, konbini-amount-out-of-range (konbini takes JPY, ¥120..¥300,000)",
+  422: "cart-empty, cart-line-limit, idempotency-key-reused, invalid-payment-method (a card without a token or with a store, konbini with a token), konbini-currency-unsupported, konbini-amount-out-of-range (konbini takes JPY, ¥120..¥300,000, after points), points-currency-unsupported (points pay for JPY carts only), points-exceed-total (`requested`, `total_minor`), points-insufficient (`checkout_id`, `requested`, `balance`: the checkout FAILED with nothing reserved)",
   429: "rate-limited (with `Retry-After`)",
   431: "header-fields-too-large: the request line and headers exceed 16 KiB",
   499: "client-closed-request: the client went away before the answer; logged, never read",

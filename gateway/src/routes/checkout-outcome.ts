@@ -16,7 +16,7 @@ export const STEP_FAILED_RETRY_AFTER_SECONDS = 2;
  * replay (the stored outcome) gets exactly the first response's status and body.
  *
  * COMPLETED → 201 · FAILED: PAYMENT_DECLINED → 402, OUT_OF_STOCK, CHECKOUT_IN_PROGRESS and RESERVATION_LOST → 409,
- * STEP_FAILED → 503, another code → 409 · any other state (payment pending, step mode,
+ * POINTS_INSUFFICIENT → 422, STEP_FAILED → 503, another code → 409 · any other state (payment pending, step mode,
  * compensation still running) → 202 with the checkout to poll.
  */
 export function checkoutOutcome(checkout: Checkout): CheckoutOutcome {
@@ -57,6 +57,16 @@ export function checkoutOutcome(checkout: Checkout): CheckoutOutcome {
         problem: problem("checkout-in-progress", 409, failure?.message || "another checkout holds these cart lines", {
           ...context,
           held_by: failure?.heldBy ?? [],
+        }),
+      };
+    case "POINTS_INSUFFICIENT":
+      // The request can never succeed as sent (until the user earns more): 422, replayed as stored.
+      return {
+        kind: "problem",
+        problem: problem("points-insufficient", 422, failure?.message || "the balance is below the points asked for", {
+          ...context,
+          requested: Number(checkout.totals?.pointsRedeemed?.amountMinor ?? 0n),
+          balance: Number(failure?.pointsBalance ?? 0n),
         }),
       };
     case "STEP_FAILED":

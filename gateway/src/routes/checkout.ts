@@ -34,6 +34,7 @@ export const startCheckoutRoute = (deadlineMs: number) =>
     summary: "Check out the caller's cart",
     description:
       "Runs the checkout saga for the current cart. The total comes from the catalog, never from the client. " +
+      "`points` (JPY carts, 1 point = ¥1) pay part or all of it; what is left is charged. " +
       "The same Idempotency-Key and body replays the first outcome with `Idempotent-Replayed: true`.",
     method: "post",
     path: "/",
@@ -41,7 +42,7 @@ export const startCheckoutRoute = (deadlineMs: number) =>
     middleware: [routeDeadline(deadlineMs), jsonBody()] as const,
     request: {
       headers: startCheckout.headers,
-      body: jsonRequestBody(startCheckout.body, "Payment method and shipping address"),
+      body: jsonRequestBody(startCheckout.body, "Payment method, shipping address and the points to redeem"),
     },
     responses: {
       201: jsonResponse(CheckoutSchema, "COMPLETED: the order is placed", {

@@ -74,7 +74,12 @@ export const requestBindings = {
   }),
   startCheckout: bindRpcRequest(InitiateCheckoutRequestSchema, {
     headers: { "Idempotency-Key": "idempotency_key" },
-    body: { payment_method: "payment_method", shipping_address: "shipping_address", step_mode: "step_mode" },
+    body: {
+      payment_method: "payment_method",
+      shipping_address: "shipping_address",
+      step_mode: "step_mode",
+      points: "points",
+    },
     bodyName: "CheckoutRequest",
     bodyExample: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: exampleAddress },
   }),

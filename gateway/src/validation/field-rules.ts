@@ -158,6 +158,13 @@ function typedRules(rules: FieldRules, expected: string, refuse: (what: string) 
 
 const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v));
 
+/** The integer scalars REST sends as JSON numbers, by the name of their rules. */
+const INTEGER_TYPES = new Map([
+  [ScalarType.INT32, "int32"],
+  [ScalarType.UINT32, "uint32"],
+  [ScalarType.INT64, "int64"],
+]);
+
 function scalarSpec(scalar: ScalarType, rules: FieldRules | undefined, refuse: (what: string) => never): FieldSpec {
   const none = (): Map<string, unknown> => new Map();
   if (scalar === ScalarType.STRING) {
@@ -175,13 +182,18 @@ function scalarSpec(scalar: ScalarType, rules: FieldRules | undefined, refuse: (
       oneOf: r.get("iso4217_currency") === true ? [...CURRENCY_CODES] : oneOf,
     };
   }
-  if (scalar === ScalarType.INT32 || scalar === ScalarType.UINT32) {
-    const r = rules ? typedRules(rules, scalar === ScalarType.INT32 ? "int32" : "uint32", refuse) : none();
-    for (const name of r.keys()) if (!["gte", "gt", "lte", "lt"].includes(name)) refuse(`int32.${name}`);
+  const integerType = INTEGER_TYPES.get(scalar);
+  if (integerType) {
+    const r = rules ? typedRules(rules, integerType, refuse) : none();
+    for (const name of r.keys()) if (!["gte", "gt", "lte", "lt"].includes(name)) refuse(`${integerType}.${name}`);
     // Integers: an exclusive bound is the inclusive one next to it.
     const minimum = num(r.get("gte")) ?? (r.has("gt") ? Number(r.get("gt")) + 1 : undefined);
     const maximum = num(r.get("lte")) ?? (r.has("lt") ? Number(r.get("lt")) - 1 : undefined);
     if (minimum === undefined || maximum === undefined) return refuse("set (none): a REST integer states its bounds");
+    // A JSON number is exact only up to 2^53 - 1: an int64 must be bounded within it.
+    if (!Number.isSafeInteger(minimum) || !Number.isSafeInteger(maximum)) {
+      return refuse(`${integerType} bounds beyond ±(2^53 - 1), which a JSON number cannot hold exactly`);
+    }
     return { kind: "integer", minimum, maximum };
   }
   if (scalar === ScalarType.BOOL) {

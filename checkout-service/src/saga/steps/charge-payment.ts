@@ -1,4 +1,5 @@
 import { done, isPeerReset, isRetryable, rethrowIfStopped, waitFor } from "@checkout-saga/shared";
+import { nothingToCharge } from "../../domain/points.js";
 import { type CheckoutStep, compensateWith, errorMessage } from "../checkout-step.js";
 
 const COMPENSATION_REASON = "checkout compensation";
@@ -8,6 +9,7 @@ const COMPENSATION_REASON = "checkout compensation";
  * across retries. A konbini charge answers PENDING with a voucher: the step keeps it, sets the
  * deadline to its expiry plus the margin, and waits; a webhook (or recovery past the deadline)
  * runs the step again, and the repeated charge tells the outcome (SUCCEEDED, EXPIRED, VOIDED).
+ * A checkout paid entirely in points charges nothing: no payment is made.
  * Undo: refund, or void by key when the charge's answer never came or the voucher is unpaid.
  */
 export const chargePayment: CheckoutStep = {
@@ -17,6 +19,7 @@ export const chargePayment: CheckoutStep = {
 
   async action(ctx) {
     const { session } = ctx;
+    if (nothingToCharge(session)) return done("paid in points; nothing to charge");
     const pastDeadline = session.paymentDeadline !== undefined && ctx.now() > session.paymentDeadline;
     try {
       const payment = await ctx.call(() =>
@@ -107,6 +110,7 @@ export const chargePayment: CheckoutStep = {
     name: "refund payment",
     async run(ctx) {
       const { session } = ctx;
+      if (nothingToCharge(session)) return "nothing charged";
       if (session.paymentId && session.paymentMethod.type !== "konbini") {
         await ctx.deps.payments.refund(session.paymentId, COMPENSATION_REASON);
         return "payment refunded";
