@@ -50,16 +50,15 @@ export async function startCancellationDownstream() {
       logger,
     );
     started.push(inventory);
-    const payment = await startPaymentService(
+    const paymentDatabaseUrl = await createTestDatabase("cancel_payment");
+    const paymentConfig = (port: number) =>
       loadPaymentConfig({
-        PAYMENT_PORT: "0",
-        PAYMENT_DATABASE_URL: await createTestDatabase("cancel_payment"),
+        PAYMENT_PORT: String(port),
+        PAYMENT_DATABASE_URL: paymentDatabaseUrl,
         PAYMENT_WEBHOOK_SECRET: DEV_PAYMENT_WEBHOOK_SECRET,
         GATEWAY_PORT: "0",
-      }),
-      logger,
-      { events: bus },
-    );
+      });
+    const payment = await startPaymentService(paymentConfig(0), logger, { events: bus });
     started.push(payment);
     const urls = {
       inventory: `http://127.0.0.1:${inventory.port}`,
@@ -78,6 +77,12 @@ export async function startCancellationDownstream() {
           loadInventoryConfig({ INVENTORY_PORT: String(port), INVENTORY_DATABASE_URL: inventoryDatabaseUrl }),
           logger,
         );
+        started.push(late);
+        return late;
+      },
+      /** Another payment service on the same payments and points, at `port` (RPCs only: the first one earns). */
+      async startPaymentAt(port: number) {
+        const late = await startPaymentService(paymentConfig(port), logger);
         started.push(late);
         return late;
       },
@@ -114,6 +119,8 @@ export async function startCancellationDownstream() {
         await stock.reserve({ checkoutId, items });
         await stock.confirm({ checkoutId });
         const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0) - pointsRedeemed;
+        // Paid entirely in points: the checkout skips the charge, and the order has no payment.
+        if (total === 0) return { checkoutId, paymentId: "" };
         const { payment: charged } = await payments.charge({
           idempotencyKey: checkoutId,
           checkoutId,
