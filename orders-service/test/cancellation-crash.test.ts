@@ -1,7 +1,7 @@
 import { createOutboxSignal, createPostgres, type Sql } from "@checkout-saga/shared";
 import { createTestDatabase } from "@checkout-saga/shared/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CrashPoint } from "../src/cancellation/cancellation-faults.js";
+import { CRASH_POINTS, type CrashPoint } from "../src/cancellation/cancellation-faults.js";
 import { draftOrder } from "../src/domain/order.js";
 import { createPostgresOrderStore, migrateOrdersDatabase } from "../src/index.js";
 import { startCancellationDownstream } from "./cancellation-downstream.js";
@@ -11,11 +11,16 @@ import { type OrdersProcess, startOrdersProcess } from "./orders-process.js";
  * SIGKILL between a downstream effect and the commit that records it: orders-service runs as
  * its own process against the real payment and inventory services, dies at a crash point
  * (ORDERS_CRASH_AT), and is started again without the hook. Its recovery loop must finish the
- * cancellation with exactly one refund, one restock and one OrderCancelled.
+ * cancellation with exactly one refund, one points return, one restock and one OrderCancelled.
  */
 
-const mice = { productId: "2", name: "Mouse", quantity: 2, unitPriceMinor: 2999 };
-const laptop = { productId: "1", name: "Laptop", quantity: 1, unitPriceMinor: 129999 };
+// In yen, ¥58,760, 1,000 of it paid in points: the mice (¥8,960) are ¥8,807 back in money,
+// floor(57,760·8,960/58,760), and the other 153 in points.
+const mice = { productId: "2", name: "Mouse", quantity: 2, unitPriceMinor: 4480 };
+const laptop = { productId: "1", name: "Laptop", quantity: 1, unitPriceMinor: 49800 };
+const POINTS_REDEEMED = 1000;
+const MICE_REFUND = 8807n;
+const MICE_POINTS = 153n;
 
 let downstream: Awaited<ReturnType<typeof startCancellationDownstream>>;
 let databaseUrl: string;
@@ -53,20 +58,31 @@ async function startService(env: Record<string, string> = {}) {
   return p;
 }
 
-/** A laptop and two mice bought for real (held, sold, charged) and placed as `userId`'s order. */
+/**
+ * A laptop and two mice bought for real by `userId`, who first earned a lot of 2,000 points and
+ * redeemed 1,000 of them on it (redeemed, held, sold, charged), placed as their order.
+ */
 async function placeOrder(userId: string) {
-  const { checkoutId, paymentId } = await downstream.purchase([laptop, mice]);
+  const earning = await downstream.earnPoints(userId, 200_000);
+  const { checkoutId, paymentId } = await downstream.purchase([laptop, mice], "JPY", {
+    userId,
+    points: POINTS_REDEEMED,
+  });
   const orders = createPostgresOrderStore(db, { outboxSignal: createOutboxSignal() });
+  const subtotal = laptop.unitPriceMinor + 2 * mice.unitPriceMinor;
+  const yen = (amountMinor: number) => ({ currency: "JPY", amountMinor });
+  const charged = yen(subtotal - POINTS_REDEEMED);
   const { orderId } = await orders.place(
     draftOrder({
       checkoutId,
       userId,
-      total: { currency: "USD", amountMinor: 129999 + 2 * 2999 },
+      total: charged,
+      totals: { subtotal: yen(subtotal), pointsRedeemed: yen(POINTS_REDEEMED), total: charged, tax: null },
       lines: [laptop, mice].map((l) => ({
         productId: l.productId,
         name: l.name,
         quantity: l.quantity,
-        unitPrice: { currency: "USD", amountMinor: l.unitPriceMinor },
+        unitPrice: yen(l.unitPriceMinor),
       })),
       shippingAddress: {
         name: "Alice Example",
@@ -82,7 +98,7 @@ async function placeOrder(userId: string) {
       sourceEventId: `event-${checkoutId}`,
     }),
   );
-  return { orderId, paymentId };
+  return { orderId, paymentId, checkoutId, earning };
 }
 
 async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -94,17 +110,31 @@ async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, ti
   }
 }
 
-describe.each(["after-refund", "after-return"] as CrashPoint[])("killed at %s", (point) => {
-  it("finishes after a restart: one refund, one restock, one OrderCancelled", async () => {
+/**
+ * Where each crash point leaves things: the state committed last, and the balance (the
+ * downstream effect just answered is done, its commit is not).
+ */
+const LEFT_AT: Record<CrashPoint, { status: string; balance: bigint }> = {
+  "after-refund": { status: "REQUESTED", balance: 1000n },
+  "after-points-return": { status: "REFUNDED", balance: 1000n + MICE_POINTS },
+  "after-return": { status: "POINTS_RETURNED", balance: 1000n + MICE_POINTS },
+};
+
+describe.each(CRASH_POINTS)("killed at %s", (point) => {
+  it("finishes after a restart: one refund, one points return, one restock, one OrderCancelled", async () => {
     const userId = `crash-${point}`;
-    const { orderId, paymentId } = await placeOrder(userId);
+    const { orderId, paymentId, checkoutId, earning } = await placeOrder(userId);
     const miceBefore = await downstream.availableOf("2");
+    const [lot] = (await downstream.pointsOf(userId)).lots;
+    expect([lot?.checkoutId, lot?.points]).toEqual([earning, 1000n]);
     const request = { orderId, userId, idempotencyKey: "cancel-mice", lines: [{ productId: "2", quantity: 2 }] };
 
     const doomed = await startService({ ORDERS_CRASH_AT: point });
     await expect(doomed.client.cancelOrder(request)).rejects.toThrow();
     expect((await doomed.exited).signal, doomed.output()).toBe("SIGKILL");
     processes.delete(doomed);
+    const [left] = await db<{ status: string }[]>`select status from order_cancellations where order_id = ${orderId}`;
+    expect({ status: left?.status, balance: (await downstream.pointsOf(userId)).balance }).toEqual(LEFT_AT[point]);
 
     const restarted = await startService();
     const rows = await eventually(
@@ -118,7 +148,18 @@ describe.each(["after-refund", "after-return"] as CrashPoint[])("killed at %s", 
     ).toEqual(["COMPLETED"]);
 
     const payment = await downstream.paymentOf(paymentId);
-    expect(payment.refunds.map((r) => [r.refundKey, r.amount?.amountMinor])).toEqual([[rows[0]?.id, 5998n]]);
+    expect(payment.refunds.map((r) => [r.refundKey, r.amount?.amountMinor])).toEqual([[rows[0]?.id, MICE_REFUND]]);
+    // The mice's points share back once, to the lot it came from, with that lot's expiry.
+    const points = await downstream.pointsOf(userId);
+    expect(points.balance).toBe(1000n + MICE_POINTS);
+    expect(points.lots.map((l) => [l.checkoutId, l.points, l.expiresAt])).toEqual([
+      [earning, 1000n + MICE_POINTS, lot?.expiresAt],
+    ]);
+    expect(points.history.map((e) => [e.reason, e.delta, e.checkoutId, e.orderId])).toEqual([
+      ["returned", MICE_POINTS, checkoutId, orderId],
+      ["redeemed", -1000n, checkoutId, ""],
+      ["earned", 2000n, earning, ""],
+    ]);
     expect(await downstream.availableOf("2")).toBe(miceBefore + 2);
     const events = await db<{ event_type: string }[]>`
       select event_type from outbox where aggregate_id = ${orderId} order by id`;
@@ -129,7 +170,13 @@ describe.each(["after-refund", "after-return"] as CrashPoint[])("killed at %s", 
 
     // The key's repeat answers the finished cancellation, and nothing is done again.
     const again = await restarted.client.cancelOrder(request);
-    expect(again.cancellation).toMatchObject({ cancellationId: rows[0]?.id, status: "COMPLETED" });
+    expect(again.cancellation).toMatchObject({
+      cancellationId: rows[0]?.id,
+      status: "COMPLETED",
+      refund: { amountMinor: MICE_REFUND },
+      pointsReturned: MICE_POINTS,
+    });
     expect((await downstream.paymentOf(paymentId)).refunds).toHaveLength(1);
+    expect((await downstream.pointsOf(userId)).balance).toBe(1000n + MICE_POINTS);
   }, 90_000);
 });

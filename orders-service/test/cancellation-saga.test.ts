@@ -7,19 +7,24 @@ import { startCancellationDownstream } from "./cancellation-downstream.js";
 import { checkoutCompleted, publish, startTestOrders } from "./orders-fixture.js";
 
 /**
- * The cancellation saga on real servers: orders-service on PostgreSQL, refunding through the
- * real payment service and returning stock to the real inventory service.
+ * The cancellation saga on real servers: orders-service on PostgreSQL, refunding and returning
+ * points through the real payment service (whose points consumer shares the orders' bus) and
+ * returning stock to the real inventory service.
  */
 let downstream: Awaited<ReturnType<typeof startCancellationDownstream>>;
 let t: Awaited<ReturnType<typeof startTestOrders>>;
 
 beforeAll(async () => {
   downstream = await startCancellationDownstream();
-  t = await startTestOrders({
-    paymentUrl: downstream.urls.payment,
-    inventoryUrl: downstream.urls.inventory,
-    cancellation: { ...DEFAULT_CANCELLATION, recoveryIntervalMs: 200, recoveryGraceMs: 0, stepDeadlineMs: 2_000 },
-  });
+  // One bus, as in embedded mode: the payment service earns and takes back points from it.
+  t = await startTestOrders(
+    {
+      paymentUrl: downstream.urls.payment,
+      inventoryUrl: downstream.urls.inventory,
+      cancellation: { ...DEFAULT_CANCELLATION, recoveryIntervalMs: 200, recoveryGraceMs: 0, stepDeadlineMs: 2_000 },
+    },
+    { bus: downstream.bus },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -51,10 +56,10 @@ async function refusal(call: Promise<unknown>) {
 
 const eventsOf = (orderId: string) => t.orderEvents.filter((e) => e.aggregateId === orderId);
 
-/** Waits until the relay has published what `done` looks for. */
-async function published<T>(read: () => T, done: (v: T) => boolean): Promise<T> {
+/** Waits until the relay has published what `done` looks for (or what consuming it changed). */
+async function published<T>(read: () => T | Promise<T>, done: (v: T) => boolean): Promise<T> {
   for (let i = 0; i < 100; i++) {
-    const v = read();
+    const v = await read();
     if (done(v)) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -184,10 +189,16 @@ describe("cancelling an order on real servers", () => {
     ).toMatchObject({ code: Code.FailedPrecondition, reason: "ORDER_NOT_CANCELLABLE" });
   });
 
-  it("refunds an order paid partly in points its money share, then waits flagged while the points cannot go back", async () => {
-    // ¥8,960 of mice, 1,000 of it in points: one mouse is ¥3,980 back in money and 500 points.
+  it("gives an order paid partly in points back its money share and its points, to the lot they came from", async () => {
+    // Grace holds a lot of 2,000 points, earned as the ledger earns (a ¥200,000 CheckoutCompleted).
+    const earning = await downstream.earnPoints("grace", 200_000);
+    const [lot] = (await downstream.pointsOf("grace")).lots;
+    expect([lot?.checkoutId, lot?.points]).toEqual([earning, 2000n]);
+
+    // ¥8,960 of mice, 1,000 of it in points redeemed through the ledger: ¥7,960 charged, which
+    // earns 79 points of its own once the CheckoutCompleted reaches the ledger.
     const yenMice = { productId: "2", name: "Mouse", quantity: 2, unitPriceMinor: 4480 };
-    const { checkoutId, paymentId } = await downstream.purchase([yenMice], "JPY", 1000);
+    const { checkoutId, paymentId } = await downstream.purchase([yenMice], "JPY", { userId: "grace", points: 1000 });
     await publish(
       t.bus,
       checkoutCompleted({
@@ -199,23 +210,66 @@ describe("cancelling an order on real servers", () => {
         pointsRedeemed: 1000,
       }),
     );
+    const lotsOf = async () =>
+      (await downstream.pointsOf("grace")).lots.map((l) => [l.checkoutId, l.points, l.expiresAt?.seconds]);
+    expect(await lotsOf()).toEqual([
+      [earning, 1000n, lot?.expiresAt?.seconds],
+      [checkoutId, 79n, expect.any(BigInt)],
+    ]);
     const { orders } = await t.client.listOrders({ userId: "grace", checkoutId });
-    const res = await t.client.cancelOrder({
-      orderId: orders[0]?.id ?? "",
+    const orderId = orders[0]?.id ?? "";
+
+    // One mouse: ¥3,980 back in money and 500 points back to the lot they came from, with its
+    // expiry; the OrderCancelled takes back floor(79·3,980/7,960) = 39 of the points earned.
+    const first = await t.client.cancelOrder({
+      orderId,
       userId: "grace",
       idempotencyKey: "one-mouse",
       lines: [{ productId: "2", quantity: 1 }],
     });
-    // No redemption under this checkout (nor, before the ledger, a PointsService): the return
-    // fails, and past the refund the cancellation waits for recovery rather than giving up.
-    expect(res.cancellation).toMatchObject({
-      status: "REFUNDED",
+    expect(first.cancellation).toMatchObject({
+      status: "COMPLETED",
       refund: { currency: "JPY", amountMinor: 3980n },
       pointsReturned: 500n,
     });
     expect((await downstream.paymentOf(paymentId)).refunded?.amountMinor).toBe(3980n);
-    const { cancellations } = await t.client.listCancellations({ userId: "grace", needsAttention: true });
-    expect(cancellations.map((c) => [c.status, c.pointsReturned])).toEqual([["REFUNDED", 500n]]);
+    expect(
+      await published(lotsOf, (lots) => lots[1]?.[1] === 40n),
+      "the OrderCancelled took back its share of the earning",
+    ).toEqual([
+      [earning, 1500n, lot?.expiresAt?.seconds],
+      [checkoutId, 40n, expect.any(BigInt)],
+    ]);
+
+    // The other mouse, the order's last line: the rest of the money (the refunds add up to what
+    // was charged), the rest of the points, and every point the order earned taken back.
+    const rest = await t.client.cancelOrder({ orderId, userId: "grace", idempotencyKey: "other-mouse" });
+    expect(rest.cancellation).toMatchObject({
+      status: "COMPLETED",
+      refund: { amountMinor: 3980n },
+      pointsReturned: 500n,
+    });
+    const payment = await downstream.paymentOf(paymentId);
+    expect(payment.refunded?.amountMinor).toBe(payment.amount?.amountMinor);
+    expect(payment.refunded?.amountMinor).toBe(7960n);
+    expect(payment.refunds.map((r) => r.refundKey)).toEqual([
+      first.cancellation?.cancellationId,
+      rest.cancellation?.cancellationId,
+    ]);
+    expect(await published(lotsOf, (lots) => lots.length === 1)).toEqual([[earning, 2000n, lot?.expiresAt?.seconds]]);
+    const account = await downstream.pointsOf("grace");
+    expect(account.balance).toBe(2000n);
+    expect(account.history.map((e) => [e.reason, e.delta, e.checkoutId, e.orderId])).toEqual([
+      ["taken_back", -40n, checkoutId, orderId],
+      ["returned", 500n, checkoutId, orderId],
+      ["taken_back", -39n, checkoutId, orderId],
+      ["returned", 500n, checkoutId, orderId],
+      ["earned", 79n, checkoutId, ""],
+      ["redeemed", -1000n, checkoutId, ""],
+      ["earned", 2000n, earning, ""],
+    ]);
+    const { order } = await t.client.getOrder({ orderId, userId: "grace" });
+    expect(order?.status).toBe(OrderStatus.CANCELLED);
   });
 
   it("fails a cancellation whose refund is refused, taking nothing back", async () => {

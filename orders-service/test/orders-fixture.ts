@@ -29,11 +29,12 @@ import { type OrdersConfig, startOrdersService } from "../src/index.js";
 /**
  * The real service on a fresh database, fed by an in-process bus, with a client over HTTP/2;
  * `orderEvents` collects what its outbox relay published on order-events. `settings` adds to
- * its config (where its cancellations refund and return stock, their timings).
+ * its config (where its cancellations refund and return stock, their timings); `options.bus`
+ * is a bus shared with other services (the payment service's points consumer), else its own.
  */
-export async function startTestOrders(settings: Partial<OrdersConfig> = {}) {
+export async function startTestOrders(settings: Partial<OrdersConfig> = {}, options: { bus?: InProcessEventBus } = {}) {
   const logger = testLogger("orders-service");
-  const bus = createInProcessEventBus({ logger, maxAttempts: 2 });
+  const bus = options.bus ?? createInProcessEventBus({ logger, maxAttempts: 2 });
   const orderEvents: Array<{ eventId: string; aggregateId: string } & OrderEvent> = [];
   await bus.subscribe({
     topic: ORDER_EVENTS_TOPIC,

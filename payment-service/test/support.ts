@@ -4,17 +4,21 @@ import { testLogger } from "@checkout-saga/shared/testing";
 import { ConnectError } from "@connectrpc/connect";
 import { loadPaymentConfig, startPaymentService } from "../src/index.js";
 
+type PaymentDeps = NonNullable<Parameters<typeof startPaymentService>[2]>;
+
 /** The webhook secret tests sign and verify with: whsec_ and the base64 of 32 bytes. */
 export const TEST_WEBHOOK_SECRET = `whsec_${Buffer.from("payment-service-test-webhook-key").toString("base64")}`;
 
 /**
  * A real payment service on a free port against `databaseUrl`, and a Connect client to it.
- * Webhooks go nowhere (they wait in the database) unless `env` gives PAYMENT_WEBHOOK_URL.
+ * Webhooks go nowhere (they wait in the database) unless `env` gives PAYMENT_WEBHOOK_URL;
+ * points are earned only when `deps.events` gives a bus to consume.
  */
 export async function startTestPaymentService(
   databaseUrl: string,
   env: Record<string, string> = {},
   logger: Logger = testLogger("payment-service"),
+  deps: PaymentDeps = {},
 ) {
   const config = loadPaymentConfig({
     PAYMENT_PORT: "0",
@@ -23,7 +27,7 @@ export async function startTestPaymentService(
     GATEWAY_PORT: "0",
     ...env,
   });
-  const service = await startPaymentService(config, logger);
+  const service = await startPaymentService(config, logger, deps);
   const client = createServiceClient(PaymentService, createServiceTransport(`http://127.0.0.1:${service.port}`));
   return { service, client };
 }
