@@ -139,7 +139,8 @@ describe("npm run outbox", () => {
       expect(h.code).toBe(0);
       expect(h.stdout).toContain("usage: npm run outbox --");
     }
-  });
+    // Thirteen CLI processes start at once; on two busy cores that outlasts the default.
+  }, 120_000);
 
   it("names a missing or unreachable setting: CHECKOUT_DATABASE_URL, KAFKA_BROKERS", async () => {
     const [noDb, badDb, noKafka, badKafka] = await Promise.all([

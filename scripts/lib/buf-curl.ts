@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
@@ -37,12 +37,20 @@ export async function run(file: string, args: string[], env?: Record<string, str
 
 /** Package, service and methods as shared/proto declares them: what reflection must list. */
 export function declaredMethods(service: string): string[] {
-  const proto = readFileSync(path.join(repoRoot, `shared/proto/checkoutsaga/${service}/v1/${service}.proto`), "utf8");
-  const pkg = proto.match(/^package ([\w.]+);/m)?.[1];
-  const name = proto.match(/^service (\w+) \{/m)?.[1];
-  const rpcs = [...proto.matchAll(/^\s*rpc (\w+)\(/gm)].map((m) => m[1]);
-  expect(pkg && name && rpcs.length).toBeTruthy();
-  return rpcs.map((rpc) => `${pkg}.${name}/${rpc}`);
+  // Every service its folder's protos declare: payment serves PaymentService and PointsService.
+  const dir = path.join(repoRoot, `shared/proto/checkoutsaga/${service}/v1`);
+  const methods = readdirSync(dir)
+    .filter((file) => file.endsWith(".proto"))
+    .sort()
+    .flatMap((file) => {
+      const proto = readFileSync(path.join(dir, file), "utf8");
+      const pkg = proto.match(/^package ([\w.]+);/m)?.[1];
+      return [...proto.matchAll(/^service (\w+) \{$([\s\S]*?)^\}/gm)].flatMap(([, name, body]) =>
+        [...(body ?? "").matchAll(/^\s*rpc (\w+)\(/gm)].map((m) => `${pkg}.${name}/${m[1]}`),
+      );
+    });
+  expect(methods.length).toBeGreaterThan(0);
+  return methods;
 }
 
 export interface Read {

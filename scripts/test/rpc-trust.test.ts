@@ -357,7 +357,7 @@ describe("the user a call acts for", () => {
     expect(listed.checkouts.map((c) => c.checkoutId).sort()).toEqual([bobsCheckout.checkout_id, stepId].sort());
     // The developer identity is an operator: it steps sagas without asserting anyone.
     const again = await raw("checkout").advanceCheckout({ checkoutId: stepId }, await as(DEVELOPER, "checkout"));
-    expect(again.checkout?.history.at(-1)?.reason).toBe("stock reserved");
+    expect(again.checkout?.history.at(-1)?.reason).toBe("no points to redeem");
   });
 
   it("only the checkout saga touches payments and reservations, not the gateway", async () => {
