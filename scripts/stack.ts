@@ -146,6 +146,8 @@ async function up() {
     if (status.phase !== "starting") {
       printStatus(status);
       if (status.phase === "failed") process.exit(1);
+      const gateway = status.components.find((c) => c.name === "gateway");
+      if (gateway) console.log(`\nAPI reference: ${gateway.address}/docs`);
       // Production mode: credentials on unless the environment given to `up` turned them off.
       if (envReader(process.env).bool("RPC_CREDENTIALS", true)) {
         const services = status.components

@@ -27,6 +27,7 @@ console.log(`
 checkout-saga is running in embedded mode (data in ${dataDir}/).
 
   Gateway: ${url}/api/v1
+  API reference: ${url}/docs (get a token from POST /api/v1/dev/token there, then Authorize)
   Health and metrics: ${Object.entries(system.adminUrls)
     .filter(([name]) => name !== "gateway")
     .map(([name, admin]) => `${name.replace(/-service$/, "")} ${admin}`)

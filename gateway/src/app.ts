@@ -23,7 +23,7 @@ import { problemErrorHandler, problemNotFound } from "./middleware/problem-respo
 import { rateLimit } from "./middleware/rate-limit.js";
 import { requestContext } from "./middleware/request-context.js";
 import { userAssertion } from "./middleware/user-assertion.js";
-import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
+import { API_TITLE, OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openapi/document.js";
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminCancellationRoutes } from "./routes/admin-cancellations.js";
@@ -32,6 +32,7 @@ import { adminDeadLetterRoutes } from "./routes/admin-dead-letters.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
 import { adminOutboxRoutes } from "./routes/admin-outbox.js";
 import { adminProductRoutes } from "./routes/admin-products.js";
+import { apiDocsRoutes, DOCS_PATH } from "./routes/api-docs.js";
 import { cartRoutes } from "./routes/cart.js";
 import { checkoutRoutes } from "./routes/checkout.js";
 import { devPaymentRoutes } from "./routes/dev-payments.js";
@@ -127,6 +128,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
       // An API answers JSON only: nothing in it may load, frame or run anything.
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       crossOriginResourcePolicy: "same-origin",
+      // The one page, the API reference at /docs, sets the policy it needs; nothing else sets one.
+      overwrite: false,
     }),
   );
   if (config.corsAllowedOrigins.length > 0) {
@@ -147,6 +150,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.route("/health", healthRoutes(clients));
   // Prometheus text for scrapers: operations, not part of the documented REST API.
   app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
+  // The interactive reference, for people: a page, not part of the documented REST API either.
+  app.route(DOCS_PATH, apiDocsRoutes({ documentPath: OPENAPI_PATH, title: API_TITLE }));
 
   const api = routesApp();
   // Hono runs handlers in registration order: health, registered first, answers before the

@@ -5,6 +5,9 @@ import { BEARER_SCHEME } from "./responses.js";
 /** The served document's path (also under /api/v1). */
 export const OPENAPI_PATH = "/openapi.json";
 
+/** The API's name, in the document and on its reference page. */
+export const API_TITLE = "checkout-saga REST API";
+
 /** Registers what the routes refer to but do not declare themselves: the bearer scheme. */
 export function registerSecuritySchemes(app: OpenAPIHono<GatewayEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
@@ -24,7 +27,7 @@ export function openApiDocument(app: OpenAPIHono<GatewayEnv>) {
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
-      title: "checkout-saga REST API",
+      title: API_TITLE,
       version: "1.0.0",
       description:
         "The gateway in front of the checkout-saga services. JSON in snake_case; money as integer minor units; " +

@@ -1,0 +1,93 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { Hono } from "hono";
+import type { GatewayEnv } from "../context.js";
+
+/** Where the interactive API reference is served. */
+export const DOCS_PATH = "/docs";
+
+const require = createRequire(import.meta.url);
+const distDir = path.dirname(require.resolve("swagger-ui-dist/swagger-ui-bundle.js"));
+const { version } = require("swagger-ui-dist/package.json") as { version: string };
+
+/** The only files served from swagger-ui-dist, with their content types; the maps are for devtools. */
+const ASSETS: Record<string, string> = {
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+  "swagger-ui-bundle.js.map": "application/json",
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui.css.map": "application/json",
+  "favicon-32x32.png": "image/png",
+};
+
+/**
+ * Nothing but this gateway: the page works with no internet. Swagger UI's stylesheet draws its
+ * icons as data: images; its scripts and styles are files, so no 'unsafe-inline' is needed
+ * (React sets style attributes through the DOM, which style-src does not govern).
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** The page and its start script change with the gateway: always revalidated. */
+const OWN_CACHE_CONTROL = "no-cache";
+/** The library's files sit under its version, so a cached copy is never stale. */
+const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+/**
+ * GET /docs: Swagger UI on the gateway's own OpenAPI document, every file served from here.
+ * Not part of the REST API, so not in the document, like /metrics.
+ */
+export function apiDocsRoutes(options: { documentPath: string; title: string }) {
+  const assets = `${DOCS_PATH}/assets/${version}`;
+  const startScript = `${DOCS_PATH}/start.js`;
+  const page = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title}</title>
+<link rel="stylesheet" href="${assets}/swagger-ui.css">
+<link rel="icon" type="image/png" href="${assets}/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="${assets}/swagger-ui-bundle.js"></script>
+<script src="${startScript}"></script>
+</body>
+</html>
+`;
+  // A file, not an inline script, so the policy needs no 'unsafe-inline'. validatorUrl null:
+  // by default Swagger UI sends the document to validator.swagger.io for a badge.
+  const start = `window.ui = SwaggerUIBundle(${JSON.stringify({
+    url: options.documentPath,
+    dom_id: "#swagger-ui",
+    validatorUrl: null,
+    deepLinking: true,
+  })});\n`;
+
+  const app = new Hono<GatewayEnv>();
+  app.get("/", (c) =>
+    c.html(page, 200, { "Cache-Control": OWN_CACHE_CONTROL, "Content-Security-Policy": CONTENT_SECURITY_POLICY }),
+  );
+  app.get("/start.js", (c) =>
+    c.body(start, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": OWN_CACHE_CONTROL }),
+  );
+  app.get(`/assets/${version}/:file`, async (c) => {
+    const file = c.req.param("file");
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (!type) return c.notFound();
+    return c.body(await readFile(path.join(distDir, file)), 200, {
+      "Content-Type": type,
+      "Cache-Control": ASSET_CACHE_CONTROL,
+    });
+  });
+  return app;
+}
