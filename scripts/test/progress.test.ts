@@ -75,13 +75,14 @@ describe("progress on a terminal", () => {
     vi.advanceTimersByTime(1_000);
     ferret.done();
 
-    const last = (n: number) => stream.writes.at(-n)!;
+    // ESC shown as "^" so the expectations read as what a terminal is told.
+    const last = (n: number) => stream.writes.at(-n)!.replaceAll("\x1b", "^");
     // The spinner moves every 100 ms; each redraw goes back up over the lines it drew before.
     expect(last(2)).toMatch(
-      /^\x1b\[2A\r\x1b\[J. kafka: fetching jars… 3\.0 MB of 6\.0 MB, 1 s\n. ferretdb: go build… 1 s\n$/,
+      /^\^\[2A\r\^\[J. kafka: fetching jars… 3\.0 MB of 6\.0 MB, 1 s\n. ferretdb: go build… 1 s\n$/,
     );
     expect(last(1)).toMatch(
-      /^\x1b\[2A\r\x1b\[J✓ ferretdb: go build \(1 s\)\n. kafka: fetching jars… 3\.0 MB of 6\.0 MB, 1 s\n$/,
+      /^\^\[2A\r\^\[J✓ ferretdb: go build \(1 s\)\n. kafka: fetching jars… 3\.0 MB of 6\.0 MB, 1 s\n$/,
     );
     expect(stream.writes.filter((w) => w.includes("kafka")).length).toBeGreaterThan(9);
   });
