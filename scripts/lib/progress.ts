@@ -10,7 +10,7 @@ export type ProgressEvent =
   | { kind: "start"; id: number; name: string; text: string }
   | { kind: "update"; id: number; text?: string; bytes?: number; total?: number; percent?: number }
   | { kind: "end"; id: number; outcome: "done" | "failed"; text?: string }
-  | { kind: "cached"; name: string; text: string };
+  | { kind: "note"; name: string; text: string };
 
 export interface ProgressStep {
   /** A new phase (`text`, shown at once) or a measure (bytes of `total` if known, or percent). */
@@ -23,6 +23,8 @@ export interface Progress {
   step(name: string, text: string): ProgressStep;
   /** Work found already done: one line, so a warm run says why it was quick. */
   cached(name: string, text: string): void;
+  /** One line about `name` that is not a step of its own. */
+  note(name: string, text: string): void;
   /** Feeds an event from another reporter (its ids are its own). */
   apply(event: ProgressEvent): void;
 }
@@ -102,8 +104,8 @@ export function createProgress(
 
   const emit = (event: ProgressEvent) => {
     options.onEvent?.(event);
-    if (event.kind === "cached") {
-      const final = `${tty ? "✓ " : ""}${event.name}: ${event.text} (cached)\n`;
+    if (event.kind === "note") {
+      const final = `${event.name}: ${event.text}\n`;
       if (tty) redraw(final);
       else stream.write(final);
     } else if (event.kind === "start") {
@@ -149,9 +151,10 @@ export function createProgress(
 
   return {
     step: (name, text) => stepFor(start(name, text)),
-    cached: (name, text) => emit({ kind: "cached", name, text }),
+    cached: (name, text) => emit({ kind: "note", name, text: `${text} (cached)` }),
+    note: (name, text) => emit({ kind: "note", name, text }),
     apply(event) {
-      if (event.kind === "cached") return emit(event);
+      if (event.kind === "note") return emit(event);
       if (event.kind === "start") {
         foreign.set(event.id, start(event.name, event.text));
         return;
