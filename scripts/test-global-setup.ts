@@ -11,8 +11,12 @@ import { createProgress, inStep } from "./lib/progress.js";
 export default async function setup() {
   if (process.env.TEST_DATABASE_URL) return;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-test-pg-"));
-  const server = await inStep(createProgress(), "postgres", "starting the test run's server", () =>
-    startEmbeddedPostgres({ dataDir }),
+  const server = await inStep(
+    createProgress(),
+    "postgres",
+    "starting the test run's server",
+    () => startEmbeddedPostgres({ dataDir }),
+    () => "the test run's server is ready",
   );
   process.env.TEST_DATABASE_URL = server.url("postgres");
   return async () => {
