@@ -73,6 +73,11 @@ function supervisor(): SupervisorState | undefined {
   return state;
 }
 
+/** The ports the running stack recorded; this env's (STACK_*_PORT) when none runs or it recorded none. */
+function serverPorts() {
+  return supervisor()?.ports ?? stackPorts(process.env);
+}
+
 async function command(verb: string, method = "GET"): Promise<{ status: number; body: Json }> {
   const s = supervisor();
   if (!s) throw new Error("the stack is not running (npm run stack -- up)");
@@ -234,7 +239,7 @@ async function main() {
       return process.exit(tool.status ?? 1);
     }
     case "outbox": {
-      const settings = serverEnv("outbox-cli", readStackCredentials(stackDir), stackPorts(process.env));
+      const settings = serverEnv("outbox-cli", readStackCredentials(stackDir), serverPorts());
       const cli = spawnSync(
         process.execPath,
         [
@@ -252,7 +257,7 @@ async function main() {
       if (!CREDENTIALED_PROCESSES.includes(name)) {
         throw new UserError(`no process named ${name}; known: ${CREDENTIALED_PROCESSES.join(", ")}`);
       }
-      const settings = serverEnv(name, readStackCredentials(stackDir), stackPorts(process.env));
+      const settings = serverEnv(name, readStackCredentials(stackDir), serverPorts());
       for (const [key, value] of Object.entries(settings)) console.log(`${key}=${value}`);
       return;
     }

@@ -73,7 +73,8 @@ export function createProgress(
 
   /** TTY: the running steps' lines, redrawn below what has been printed for good. */
   const redraw = (permanent = "") => {
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    // No width known (0 under some pseudo-terminals): assume a common one.
+    const width = Math.max(20, (stream.columns || 100) - 1);
     const up = drawn > 0 ? `\x1b[${drawn}A` : "";
     const spin = SPINNER[frame % SPINNER.length];
     const rows = [...active.values()].map((s) => line(s, `${spin} `).slice(0, width));
