@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, openSync, rmSync } from "node:fs";
 import path from "node:path";
 import { envReader } from "@checkout-saga/shared";
+import { createProgress, type ProgressEvent } from "./lib/progress.js";
 import { credentialBanner } from "./lib/rpc-credential-flags.js";
 import { installKafka } from "./provision/servers.js";
 import { readStackCredentials } from "./stack/infra-credentials.js";
+import { readSupervisorState, type SupervisorState, supervisorStateFile } from "./stack/supervisor-state.js";
 import { CREDENTIALED_PROCESSES, serverEnv, stackDirOf, stackPorts } from "./stack/wiring.js";
 
 /** Replies are read field by field and checked; their shape is what is under test. */
@@ -46,7 +48,7 @@ passes each process its own by env.`;
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const stackDir = stackDirOf(process.env, repoRoot);
-const stateFile = path.join(stackDir, "supervisor.json");
+const stateFile = supervisorStateFile(stackDir);
 
 interface ComponentStatus {
   name: string;
@@ -64,16 +66,16 @@ interface Status {
   components: ComponentStatus[];
 }
 
-function supervisor(): { pid: number; controlPort: number } | undefined {
-  if (!existsSync(stateFile)) return undefined;
-  const s = JSON.parse(readFileSync(stateFile, "utf8")) as { pid: number; controlPort: number };
-  try {
-    process.kill(s.pid, 0);
-    return s;
-  } catch {
-    rmSync(stateFile, { force: true });
-    return undefined;
-  }
+function supervisor(): SupervisorState | undefined {
+  const state = readSupervisorState(stackDir);
+  // A supervisor that died without `down` leaves its file behind.
+  if (!state) rmSync(stateFile, { force: true });
+  return state;
+}
+
+/** The ports the running stack recorded; this env's (STACK_*_PORT) when none runs or it recorded none. */
+function serverPorts() {
+  return supervisor()?.ports ?? stackPorts(process.env);
 }
 
 async function command(verb: string, method = "GET"): Promise<{ status: number; body: Json }> {
@@ -116,7 +118,10 @@ function printStatus(status: Status) {
 }
 
 async function up() {
-  if (!supervisor()) {
+  // The supervisor's progress, from its first event when this call starts it (else from now).
+  let seen = 0;
+  if (supervisor()) seen = ((await command("progress")).body as { next: number }).next;
+  else {
     mkdirSync(path.join(stackDir, "logs"), { recursive: true });
     const log = openSync(path.join(stackDir, "logs", "supervisor.log"), "a");
     const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/stack/supervisor.ts")], {
@@ -136,13 +141,13 @@ async function up() {
     console.log("starting the stack (the first run downloads Kafka and builds FerretDB: a few minutes)…");
   }
   const deadline = Date.now() + 15 * 60_000;
-  let last = "";
+  const progress = createProgress({ stream: process.stdout });
   for (;;) {
-    const { body } = await command("status");
-    const status = body as Status;
-    const progress = status.components.map((c) => `${c.name}:${c.state}`).join(" ");
-    if (progress !== last && process.stdout.isTTY) console.log(progress);
-    last = progress;
+    const status = (await command("status")).body as Status;
+    // Read after the status, so a phase that is over comes with every event that led to it.
+    const { events, next } = (await command(`progress?from=${seen}`)).body as { events: ProgressEvent[]; next: number };
+    for (const event of events) progress.apply(event);
+    seen = next;
     if (status.phase !== "starting") {
       printStatus(status);
       if (status.phase === "failed") process.exit(1);
@@ -236,7 +241,7 @@ async function main() {
       return process.exit(tool.status ?? 1);
     }
     case "outbox": {
-      const settings = serverEnv("outbox-cli", readStackCredentials(stackDir), stackPorts(process.env));
+      const settings = serverEnv("outbox-cli", readStackCredentials(stackDir), serverPorts());
       const cli = spawnSync(
         process.execPath,
         [
@@ -254,7 +259,7 @@ async function main() {
       if (!CREDENTIALED_PROCESSES.includes(name)) {
         throw new UserError(`no process named ${name}; known: ${CREDENTIALED_PROCESSES.join(", ")}`);
       }
-      const settings = serverEnv(name, readStackCredentials(stackDir), stackPorts(process.env));
+      const settings = serverEnv(name, readStackCredentials(stackDir), serverPorts());
       for (const [key, value] of Object.entries(settings)) console.log(`${key}=${value}`);
       return;
     }

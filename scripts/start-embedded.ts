@@ -1,6 +1,7 @@
 import path from "node:path";
 import { ConfigError } from "@checkout-saga/shared";
 import { startEmbeddedSystem } from "./embedded.js";
+import { removeEmbeddedState, writeEmbeddedState } from "./lib/embedded-state.js";
 import { credentialBanner } from "./lib/rpc-credential-flags.js";
 
 /** `npm start`: the whole system in embedded mode, data under .data/, Ctrl-C stops it. */
@@ -15,6 +16,12 @@ try {
 }
 
 const url = system.gatewayUrl;
+// Tools run beside it (npm run outbox) find it by this file.
+await writeEmbeddedState(dataDir, {
+  pid: process.pid,
+  gatewayUrl: url,
+  checkoutDatabaseUrl: system.databaseUrl("checkout"),
+});
 // Off by default here (loopback, one process): buf curl works as it is. On, it needs these.
 let credentials = "";
 if (system.rpcCredentials) {
@@ -49,6 +56,7 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping…`);
+  removeEmbeddedState(dataDir);
   try {
     await system.stop();
     process.exit(0);

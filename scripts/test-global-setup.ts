@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
+import { createProgress, inStep } from "./lib/progress.js";
 
 /**
  * One PostgreSQL server for the whole test run (each test file creates its own database).
@@ -10,7 +11,13 @@ import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 export default async function setup() {
   if (process.env.TEST_DATABASE_URL) return;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "checkout-saga-test-pg-"));
-  const server = await startEmbeddedPostgres({ dataDir });
+  const server = await inStep(
+    createProgress(),
+    "postgres",
+    "starting the test run's server",
+    () => startEmbeddedPostgres({ dataDir }),
+    () => "the test run's server is ready",
+  );
   process.env.TEST_DATABASE_URL = server.url("postgres");
   return async () => {
     await server.stop();

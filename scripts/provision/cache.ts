@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isProcessAlive } from "../lib/process-alive.js";
+import type { ProgressStep } from "../lib/progress.js";
 import { ProvisionError } from "./provision-error.js";
 
 /**
@@ -57,7 +59,7 @@ async function lock(file: string): Promise<() => Promise<void>> {
     }
     const owner = Number((await readFile(file, "utf8").catch(() => "")).trim());
     // An empty file older than a few seconds: its owner died between creating and writing it.
-    const orphaned = owner > 0 ? !isAlive(owner) : Date.now() - (await mtimeMs(file)) > 5_000;
+    const orphaned = owner > 0 ? !isProcessAlive(owner) : Date.now() - (await mtimeMs(file)) > 5_000;
     if (orphaned) {
       await rm(file, { force: true });
       continue;
@@ -73,11 +75,33 @@ async function mtimeMs(file: string): Promise<number> {
   return (await stat(file).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+/**
+ * Reports the growing size of `dir` (a download or build in progress whose tool prints nothing)
+ * to `step` every second, until the returned function is called.
+ */
+export function reportGrowth(dir: string, step: ProgressStep): () => void {
+  let measuring = false;
+  const timer = setInterval(() => {
+    if (measuring) return;
+    measuring = true;
+    void directoryBytes(dir)
+      .then((bytes) => step.update({ bytes }))
+      .finally(() => {
+        measuring = false;
+      });
+  }, 1_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** The bytes of the files under `dir`; files that vanish while it counts (a tool renaming them) are skipped. */
+async function directoryBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += await directoryBytes(full);
+    else total += (await stat(full).catch(() => ({ size: 0 }))).size;
   }
+  return total;
 }

@@ -3,7 +3,8 @@ import path from "node:path";
 import { type EmbeddedPostgresServer, freePort, startEmbeddedPostgres } from "@checkout-saga/shared/dev";
 import { MongoClient } from "mongodb";
 import postgres from "postgres";
-import { ensureCached, provisionCacheDir } from "./cache.js";
+import { createProgress, inStep, type Progress } from "../lib/progress.js";
+import { ensureCached, provisionCacheDir, reportGrowth } from "./cache.js";
 import { ensureDatabaseOwner } from "./postgres-roles.js";
 import type { ProvisionResult } from "./provision-result.js";
 import { assertPortFree, spawnServer, waitUntilReady } from "./server-process.js";
@@ -18,7 +19,7 @@ const GO_HINT =
   "install Go 1.24+ (https://go.dev/dl; Go 1.21+ fetches the toolchain FerretDB asks for by itself), or set MONGODB_URI to an existing server";
 
 /** Builds FerretDB from the Go module proxy into the cache (once per machine). */
-export async function installFerretDb(): Promise<ProvisionResult> {
+export async function installFerretDb(progress: Progress = createProgress()): Promise<ProvisionResult> {
   const cache = provisionCacheDir();
   const home = path.join(cache, `ferretdb-${FERRETDB_VERSION}`);
   const installed = await ensureCached(home, async (scratch) => {
@@ -40,24 +41,40 @@ export async function installFerretDb(): Promise<ProvisionResult> {
     // refuses for FerretDB; downloading the exact version needs no list. FerretDB then wants
     // the version file its release tooling writes, so build from a copy that has it.
     await mkdir(work);
-    const runGo = (args: string[], cwd: string, what: string) => runTool(go, args, { cwd, env, what });
-    const download = await runGo(
-      ["mod", "download", "-json", `${FERRETDB_MODULE}@${FERRETDB_VERSION}`],
+    const module = `${FERRETDB_MODULE}@${FERRETDB_VERSION}`;
+    // go prints nothing while it fetches or compiles; the module and build caches' sizes show it working.
+    const goStep = (text: string, measured: string, args: string[], cwd: string, what: string) =>
+      inStep(progress, "ferretdb", text, async (step) => {
+        const stopReporting = reportGrowth(measured, step);
+        try {
+          return await runTool(go, args, { cwd, env, what });
+        } finally {
+          stopReporting();
+        }
+      });
+    const download = await goStep(
+      `downloading ${module} and its modules (go mod download)`,
+      env.GOMODCACHE,
+      ["mod", "download", "-json", module],
       work,
-      `downloading ${FERRETDB_MODULE}@${FERRETDB_VERSION} from the Go module proxy`,
+      `downloading ${module} from the Go module proxy`,
     );
     const source = path.join(work, "source");
     await cp((JSON.parse(download) as { Dir: string }).Dir, source, { recursive: true });
     await chmodTree(source);
     await writeFile(path.join(source, "build", "version", "version.txt"), `${FERRETDB_VERSION}\n`);
-    await runGo(
+    await goStep(
+      "building the ferretdb binary (go build)",
+      env.GOCACHE,
       ["build", "-trimpath", "-o", path.join(scratch, "bin", "ferretdb"), "./cmd/ferretdb"],
       source,
       `building ${FERRETDB_MODULE}/cmd/ferretdb@${FERRETDB_VERSION}`,
     );
     await rm(work, { recursive: true, force: true });
   });
-  return { what: `ferretdb ${FERRETDB_VERSION}`, installed, location: path.join(home, "bin", "ferretdb") };
+  const location = path.join(home, "bin", "ferretdb");
+  if (!installed) progress.cached("ferretdb", `${FERRETDB_VERSION} binary at ${location}`);
+  return { what: `ferretdb ${FERRETDB_VERSION}`, installed, location };
 }
 
 export interface RunningFerretDb {
@@ -102,68 +119,79 @@ export async function startFerretDb(options: {
   superuserPassword?: string;
   formerSuperuserPasswords?: string[];
   owner?: { role: string; password: string };
+  progress?: Progress;
 }): Promise<RunningFerretDb> {
-  const { location } = await installFerretDb();
+  const progress = options.progress ?? createProgress();
+  const { location } = await installFerretDb(progress);
   const port = options.port ?? (await freePort());
   await assertPortFree(port, "ferretdb");
   const dataDir = path.resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const backend = await startEmbeddedPostgres({
-    dataDir: path.join(dataDir, "postgres"),
-    password: options.superuserPassword,
-    formerPasswords: options.formerSuperuserPasswords,
-  });
-  const { owner } = options;
-  try {
-    if (owner) {
-      await ensureDatabaseOwner(backend.url, {
-        database: BACKEND_DATABASE,
-        ...owner,
-        createOptions: BACKEND_DATABASE_OPTIONS,
-        superuserSchemas: [SUPPORT_SCHEMA],
+  return inStep(
+    progress,
+    "ferretdb",
+    "starting its PostgreSQL",
+    async (step) => {
+      const backend = await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, "postgres"),
+        password: options.superuserPassword,
+        formerPasswords: options.formerSuperuserPasswords,
       });
-    }
-    await ensureBackendDatabase(backend);
-    const logFile = path.join(dataDir, "ferretdb.log");
-    const server = spawnServer({
-      name: "ferretdb",
-      command: location,
-      args: [
-        `--listen-addr=127.0.0.1:${port}`,
-        "--handler=postgresql",
-        `--postgresql-url=${owner ? withoutCredentials(backend.url(BACKEND_DATABASE)) : backend.url(BACKEND_DATABASE)}`,
-        `--state-dir=${dataDir}`,
-        "--telemetry=disable",
-        // Its debug HTTP endpoint defaults to a fixed port (8088), which parallel servers would fight over.
-        "--debug-addr=-",
-        "--log-level=warn",
-      ],
-      logFile,
-    });
-    const uri = `mongodb://127.0.0.1:${port}/`;
-    const uriFor = (database: string) => {
-      if (!owner) return `${uri}${database}`;
-      const user = `${encodeURIComponent(owner.role)}:${encodeURIComponent(owner.password)}`;
-      return `mongodb://${user}@127.0.0.1:${port}/${database}?authMechanism=PLAIN`;
-    };
-    await waitUntilReady(server, () => pingMongo(uriFor("admin")), {
-      timeoutMs: options.readyTimeoutMs ?? 30_000,
-      logFile,
-    });
-    let stopping: Promise<void> | undefined;
-    return {
-      uri,
-      uriFor,
-      port,
-      stop: () => {
-        stopping ??= server.stop().finally(() => backend.stop());
-        return stopping;
-      },
-    };
-  } catch (err) {
-    await backend.stop();
-    throw err;
-  }
+      const { owner } = options;
+      try {
+        if (owner) {
+          await ensureDatabaseOwner(backend.url, {
+            database: BACKEND_DATABASE,
+            ...owner,
+            createOptions: BACKEND_DATABASE_OPTIONS,
+            superuserSchemas: [SUPPORT_SCHEMA],
+          });
+        }
+        await ensureBackendDatabase(backend);
+        step.update({ text: `starting on 127.0.0.1:${port}` });
+        const logFile = path.join(dataDir, "ferretdb.log");
+        const server = spawnServer({
+          name: "ferretdb",
+          command: location,
+          args: [
+            `--listen-addr=127.0.0.1:${port}`,
+            "--handler=postgresql",
+            `--postgresql-url=${owner ? withoutCredentials(backend.url(BACKEND_DATABASE)) : backend.url(BACKEND_DATABASE)}`,
+            `--state-dir=${dataDir}`,
+            "--telemetry=disable",
+            // Its debug HTTP endpoint defaults to a fixed port (8088), which parallel servers would fight over.
+            "--debug-addr=-",
+            "--log-level=warn",
+          ],
+          logFile,
+        });
+        const uri = `mongodb://127.0.0.1:${port}/`;
+        const uriFor = (database: string) => {
+          if (!owner) return `${uri}${database}`;
+          const user = `${encodeURIComponent(owner.role)}:${encodeURIComponent(owner.password)}`;
+          return `mongodb://${user}@127.0.0.1:${port}/${database}?authMechanism=PLAIN`;
+        };
+        await waitUntilReady(server, () => pingMongo(uriFor("admin")), {
+          timeoutMs: options.readyTimeoutMs ?? 30_000,
+          logFile,
+        });
+        let stopping: Promise<void> | undefined;
+        return {
+          uri,
+          uriFor,
+          port,
+          stop: () => {
+            stopping ??= server.stop().finally(() => backend.stop());
+            return stopping;
+          },
+        };
+      } catch (err) {
+        await backend.stop();
+        throw err;
+      }
+    },
+    (running) => `ready at ${running.uri}`,
+  );
 }
 
 /** A PostgreSQL URL without its user and password. */

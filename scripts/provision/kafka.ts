@@ -5,7 +5,8 @@ import path from "node:path";
 import type { KafkaConnection, KafkaSasl } from "@checkout-saga/shared";
 import { freePort } from "@checkout-saga/shared/dev";
 import { Kafka, logLevel } from "kafkajs";
-import { ensureCached, provisionCacheDir } from "./cache.js";
+import { createProgress, inStep, type Progress } from "../lib/progress.js";
+import { ensureCached, provisionCacheDir, reportGrowth } from "./cache.js";
 import { ensureAcls, ensureScramUsers, type KafkaUser, quietKafka } from "./kafka-access.js";
 import { ProvisionError } from "./provision-error.js";
 import type { ProvisionResult } from "./provision-result.js";
@@ -60,7 +61,7 @@ const POM = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 /** The Kafka broker's jars, from Maven Central into the cache (once per machine). */
-export async function installKafka(): Promise<ProvisionResult> {
+export async function installKafka(progress: Progress = createProgress()): Promise<ProvisionResult> {
   const cache = provisionCacheDir();
   // The pom's hash in the name: a changed dependency list gets a fresh folder, never a stale one.
   const pomHash = createHash("sha256").update(POM).digest("hex").slice(0, 8);
@@ -73,24 +74,41 @@ export async function installKafka(): Promise<ProvisionResult> {
     );
     const mvn = requireTool("mvn", "to fetch the Kafka jars from Maven Central", "`apt-get install -y maven`");
     await writeFile(path.join(scratch, "pom.xml"), POM);
-    await runTool(
-      mvn,
-      [
-        "-B",
-        "-q",
-        "--no-transfer-progress",
-        // A throwaway local repository: the copied jars are all that is kept.
-        `-Dmaven.repo.local=${path.join(scratch, "maven-repository")}`,
-        "dependency:copy-dependencies",
-        "-DincludeScope=runtime",
-        `-DoutputDirectory=${path.join(scratch, "libs")}`,
-      ],
-      { cwd: scratch, what: `resolving org.apache.kafka:kafka_2.13:${KAFKA_VERSION} from Maven Central` },
+    // A throwaway local repository: the copied jars are all that is kept.
+    const repository = path.join(scratch, "maven-repository");
+    const jars = `the ${KAFKA_VERSION} jars from Maven Central`;
+    await inStep(
+      progress,
+      "kafka",
+      `fetching ${jars}`,
+      async (step) => {
+        // mvn -q prints nothing while it downloads; the repository's size is how far it got.
+        const stopReporting = reportGrowth(repository, step);
+        try {
+          await runTool(
+            mvn,
+            [
+              "-B",
+              "-q",
+              "--no-transfer-progress",
+              `-Dmaven.repo.local=${repository}`,
+              "dependency:copy-dependencies",
+              "-DincludeScope=runtime",
+              `-DoutputDirectory=${path.join(scratch, "libs")}`,
+            ],
+            { cwd: scratch, what: `resolving org.apache.kafka:kafka_2.13:${KAFKA_VERSION} from Maven Central` },
+          );
+        } finally {
+          stopReporting();
+        }
+      },
+      () => `fetched ${jars}`,
     );
-    await rm(path.join(scratch, "maven-repository"), { recursive: true, force: true });
+    await rm(repository, { recursive: true, force: true });
   });
   requireTool("java", "to run Kafka", "install a Java 17+ runtime, e.g. `apt-get install -y openjdk-17-jre-headless`");
   const jars = (await readdir(path.join(home, "libs"))).length;
+  if (!installed) progress.cached("kafka", `${KAFKA_VERSION} (${jars} jars) in ${home}`);
   return { what: `kafka ${KAFKA_VERSION} (${jars} jars)`, installed, location: home };
 }
 
@@ -145,8 +163,10 @@ export async function startKafka(options: {
   readyTimeoutMs?: number;
   secrets?: KafkaInfraSecrets;
   users?: (Omit<KafkaUser, "password"> & { password?: string })[];
+  progress?: Progress;
 }): Promise<RunningKafka> {
-  const { location: home } = await installKafka();
+  const progress = options.progress ?? createProgress();
+  const { location: home } = await installKafka(progress);
   const port = options.port ?? (await freePort());
   const controllerPort = options.controllerPort ?? (await freePort());
   await assertPortFree(port, "kafka");
@@ -195,42 +215,53 @@ export async function startKafka(options: {
   const tool = (what: string, mainClass: string, args: string[]) =>
     runJavaWithArgFile(java, [...jvm, "-cp", classpath, mainClass, ...args], { dataDir, what });
 
-  if (!existsSync(path.join(logDir, "meta.properties"))) {
-    // The users' SCRAM credentials go into the first metadata, so a new cluster needs no admin round trip.
-    const scram = users.flatMap((u) => ["--add-scram", `SCRAM-SHA-256=[name=${u.name},password=${u.password}]`]);
-    await tool("formatting Kafka storage", "kafka.tools.StorageTool", [
-      "format",
-      "-t",
-      clusterId(),
-      "-c",
-      properties,
-      ...scram,
-    ]);
-  }
-
   const logFile = path.join(dataDir, "kafka.log");
-  const server = spawnServer({
-    name: "kafka",
-    command: java,
-    args: [...jvm, "-cp", classpath, "kafka.Kafka", properties],
-    logFile,
-  });
   const brokers = [`127.0.0.1:${port}`];
   const admin = { brokers, sasl: { mechanism: "plain" as const, username: "admin", password: secrets.admin } };
-  await waitUntilReady(server, () => probeKafka(admin), { timeoutMs: options.readyTimeoutMs ?? 90_000, logFile });
-  try {
-    await ensureScramUsers(admin, users, (user) =>
-      tool(`setting the SCRAM credentials of Kafka user ${user.name}`, "kafka.admin.ConfigCommand", [
-        ...["--bootstrap-server", brokers[0]!, "--command-config", adminClientProperties],
-        ...["--alter", "--entity-type", "users", "--entity-name", user.name],
-        ...["--add-config", `SCRAM-SHA-256=[password=${user.password}]`],
-      ]),
-    );
-    await ensureAcls(admin, users);
-  } catch (err) {
-    await server.stop(30_000);
-    throw err;
-  }
+  const server = await inStep(
+    progress,
+    "kafka",
+    `starting on ${brokers[0]}`,
+    async (step) => {
+      if (!existsSync(path.join(logDir, "meta.properties"))) {
+        step.update({ text: "formatting its storage" });
+        // The users' SCRAM credentials go into the first metadata, so a new cluster needs no admin round trip.
+        const scram = users.flatMap((u) => ["--add-scram", `SCRAM-SHA-256=[name=${u.name},password=${u.password}]`]);
+        await tool("formatting Kafka storage", "kafka.tools.StorageTool", [
+          "format",
+          "-t",
+          clusterId(),
+          "-c",
+          properties,
+          ...scram,
+        ]);
+        step.update({ text: `starting on ${brokers[0]}` });
+      }
+      const server = spawnServer({
+        name: "kafka",
+        command: java,
+        args: [...jvm, "-cp", classpath, "kafka.Kafka", properties],
+        logFile,
+      });
+      await waitUntilReady(server, () => probeKafka(admin), { timeoutMs: options.readyTimeoutMs ?? 90_000, logFile });
+      step.update({ text: "setting its users and ACLs" });
+      try {
+        await ensureScramUsers(admin, users, (user) =>
+          tool(`setting the SCRAM credentials of Kafka user ${user.name}`, "kafka.admin.ConfigCommand", [
+            ...["--bootstrap-server", brokers[0]!, "--command-config", adminClientProperties],
+            ...["--alter", "--entity-type", "users", "--entity-name", user.name],
+            ...["--add-config", `SCRAM-SHA-256=[password=${user.password}]`],
+          ]),
+        );
+        await ensureAcls(admin, users);
+      } catch (err) {
+        await server.stop(30_000);
+        throw err;
+      }
+      return server;
+    },
+    () => `ready at ${brokers[0]}`,
+  );
 
   const userNamed = (name?: string) => {
     const user = name === undefined ? users[0] : users.find((u) => u.name === name);

@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { freePort } from "@checkout-saga/shared/dev";
+import { createProgress, inStep, type Progress } from "../lib/progress.js";
 import { ProvisionError } from "./provision-error.js";
 import type { ProvisionResult } from "./provision-result.js";
 import { writePrivateFile } from "./secrets-file.js";
@@ -14,9 +15,12 @@ import { findTool, runTool } from "./tools.js";
  * (the package is not started by the install; we run our own). `apt-get update` runs only
  * when the install fails, so a warm machine makes no network call.
  */
-export async function installRedis(): Promise<ProvisionResult> {
+export async function installRedis(progress: Progress = createProgress()): Promise<ProvisionResult> {
   const existing = findTool("redis-server");
-  if (existing) return { what: "redis-server", installed: false, location: existing };
+  if (existing) {
+    progress.cached("redis", `redis-server at ${existing}`);
+    return { what: "redis-server", installed: false, location: existing };
+  }
   const aptGet = findTool("apt-get");
   if (!aptGet) {
     throw new ProvisionError(
@@ -31,12 +35,15 @@ export async function installRedis(): Promise<ProvisionResult> {
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const install = () =>
     runTool(aptGet, ["install", "-y", "-q", "redis-server"], { env, what: "apt-get install redis-server" });
-  try {
-    await install();
-  } catch {
-    await runTool(aptGet, ["update", "-q"], { env, what: "apt-get update" });
-    await install();
-  }
+  await inStep(progress, "redis", "installing redis-server (apt-get install)", async (step) => {
+    try {
+      await install();
+    } catch {
+      step.update({ text: "refreshing the package lists (apt-get update), then installing redis-server" });
+      await runTool(aptGet, ["update", "-q"], { env, what: "apt-get update" });
+      await install();
+    }
+  });
   const installed = findTool("redis-server");
   if (!installed) throw new ProvisionError("apt-get installed redis-server but it is not on PATH");
   return { what: "redis-server", installed: true, location: installed };
@@ -73,8 +80,10 @@ export async function startRedis(options: {
   dataDir: string;
   readyTimeoutMs?: number;
   users?: RedisUser[];
+  progress?: Progress;
 }): Promise<RunningRedis> {
-  const { location } = await installRedis();
+  const progress = options.progress ?? createProgress();
+  const { location } = await installRedis(progress);
   const port = options.port ?? (await freePort());
   await assertPortFree(port, "redis");
   const dataDir = path.resolve(options.dataDir);
@@ -111,7 +120,14 @@ export async function startRedis(options: {
     return `redis://${encodeURIComponent(user.name)}:${encodeURIComponent(user.password)}@127.0.0.1:${port}`;
   };
   const first = users[0];
-  await waitUntilReady(server, () => pingRedis(port, first), { timeoutMs: options.readyTimeoutMs ?? 15_000, logFile });
+  await inStep(
+    progress,
+    "redis",
+    `starting on 127.0.0.1:${port}`,
+    () =>
+      waitUntilReady(server, () => pingRedis(port, first), { timeoutMs: options.readyTimeoutMs ?? 15_000, logFile }),
+    () => `ready at redis://127.0.0.1:${port}`,
+  );
   return {
     url: first ? urlFor(first.name) : `redis://127.0.0.1:${port}`,
     urlFor,

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { ensureCached, provisionCacheDir } from "./cache.js";
+import { createProgress, inStep, type Progress } from "../lib/progress.js";
+import { ensureCached, provisionCacheDir, reportGrowth } from "./cache.js";
 import { ProvisionError } from "./provision-error.js";
 import type { ProvisionResult } from "./provision-result.js";
 import { findTool, runTool } from "./tools.js";
@@ -11,9 +12,6 @@ import { findTool, runTool } from "./tools.js";
 export const SCHEMATHESIS_VERSION = "4.32.5";
 
 const REQUIREMENTS = path.join(import.meta.dirname, "schemathesis-requirements.txt");
-
-/** Lines a person watching a cold run reads, so a minute of pip is not a silent minute. */
-const progress = (line: string) => process.stderr.write(`schemathesis: ${line}\n`);
 
 /** The venv's python, with which the fuzzer runs as `python -m schemathesis.cli`. */
 export interface Schemathesis extends ProvisionResult {
@@ -28,8 +26,8 @@ export interface Schemathesis extends ProvisionResult {
  * The venv is built in a scratch folder and renamed into place, so it is never seen half made;
  * its console scripts keep the scratch path, hence `python -m schemathesis.cli`.
  */
-export async function installSchemathesis(): Promise<Schemathesis> {
-  const python = await requirePython();
+export async function installSchemathesis(progress: Progress = createProgress()): Promise<Schemathesis> {
+  const python = await requirePython(progress);
   const pythonVersion = (
     await runTool(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
       what: "asking python3 its version",
@@ -42,27 +40,37 @@ export async function installSchemathesis(): Promise<Schemathesis> {
 
   // A venv outlives nothing of the Python it was made from: if that is gone, make it again.
   if (existsSync(home) && !(await imports(venvPython))) {
-    progress(`the venv at ${home} no longer runs; making it again`);
+    progress.note("schemathesis", `the venv at ${home} no longer runs; making it again`);
     await rm(home, { recursive: true, force: true });
   }
-  const started = Date.now();
   const installed = await ensureCached(home, async (scratch) => {
-    progress(`creating a venv with ${python} (Python ${pythonVersion}) at ${home}`);
-    await createVenv(python, scratch);
-    progress(`installing schemathesis ${SCHEMATHESIS_VERSION} and its pinned dependencies from PyPI`);
-    try {
-      await runTool(
-        path.join(scratch, "bin", "python"),
-        ["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--quiet", "-r", REQUIREMENTS],
-        { what: `pip install -r ${path.relative(process.cwd(), REQUIREMENTS)}` },
-      );
-    } catch (err) {
-      throw new ProvisionError(
-        `could not install schemathesis ${SCHEMATHESIS_VERSION} from PyPI (is PyPI reachable, or PIP_INDEX_URL set to a mirror?)\n${(err as Error).message}`,
-      );
-    }
+    await inStep(progress, "schemathesis", `creating a venv with ${python} (Python ${pythonVersion})`, () =>
+      createVenv(python, scratch, progress),
+    );
+    // pip --quiet prints nothing while it downloads; the venv's size shows it working.
+    await inStep(
+      progress,
+      "schemathesis",
+      `installing ${SCHEMATHESIS_VERSION} and its pinned dependencies from PyPI (pip)`,
+      async (step) => {
+        const stopReporting = reportGrowth(scratch, step);
+        try {
+          await runTool(
+            path.join(scratch, "bin", "python"),
+            ["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--quiet", "-r", REQUIREMENTS],
+            { what: `pip install -r ${path.relative(process.cwd(), REQUIREMENTS)}` },
+          );
+        } catch (err) {
+          throw new ProvisionError(
+            `could not install schemathesis ${SCHEMATHESIS_VERSION} from PyPI (is PyPI reachable, or PIP_INDEX_URL set to a mirror?)\n${(err as Error).message}`,
+          );
+        } finally {
+          stopReporting();
+        }
+      },
+    );
   });
-  if (installed) progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!installed) progress.cached("schemathesis", `${SCHEMATHESIS_VERSION} in ${home}`);
   if (!(await imports(venvPython))) {
     throw new ProvisionError(`the venv at ${home} cannot import schemathesis; remove it and run again`);
   }
@@ -76,10 +84,10 @@ const imports = (python: string) =>
   );
 
 /** python3 on PATH, installed from Debian's packages when missing and we may (root, apt-get). */
-async function requirePython(): Promise<string> {
+async function requirePython(progress: Progress): Promise<string> {
   const found = findTool("python3");
   if (found) return found;
-  await aptInstall(["python3", "python3-venv"], "python3 is missing");
+  await aptInstall(["python3", "python3-venv"], "python3 is missing", progress);
   const installed = findTool("python3");
   if (!installed) throw new ProvisionError("apt-get installed python3 but it is not on PATH");
   return installed;
@@ -89,7 +97,7 @@ async function requirePython(): Promise<string> {
  * `python3 -m venv`, with pip. Debian splits venv's pip bootstrap (ensurepip) into the
  * python3-venv package; without it venv fails, and we install that package once.
  */
-async function createVenv(python: string, dir: string): Promise<void> {
+async function createVenv(python: string, dir: string, progress: Progress): Promise<void> {
   const create = () => runTool(python, ["-m", "venv", dir], { what: `${python} -m venv` });
   try {
     await create();
@@ -97,26 +105,27 @@ async function createVenv(python: string, dir: string): Promise<void> {
     // Debian's python3 says "ensurepip is not available"; without venv at all, "No module named venv".
     if (!/ensurepip|No module named venv/i.test((err as Error).message)) throw err;
     await rm(dir, { recursive: true, force: true });
-    await aptInstall(["python3-venv"], `${python} -m venv cannot make a venv with pip (no ensurepip)`);
+    await aptInstall(["python3-venv"], `${python} -m venv cannot make a venv with pip (no ensurepip)`, progress);
     await create();
   }
 }
 
 /** Installs Debian packages; `apt-get update` only when the install fails (a warm list is enough). */
-async function aptInstall(packages: string[], why: string): Promise<void> {
+async function aptInstall(packages: string[], why: string, progress: Progress): Promise<void> {
   const aptGet = findTool("apt-get");
   const hint = `install ${packages.join(" ")} with the system's package manager`;
   if (!aptGet) throw new ProvisionError(`${why} and apt-get is not available: ${hint}`);
   if (process.getuid?.() !== 0)
     throw new ProvisionError(`${why} and installing needs root: sudo apt-get install -y ${packages.join(" ")}`);
-  progress(`${why}: apt-get install ${packages.join(" ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const install = () =>
     runTool(aptGet, ["install", "-y", "-q", ...packages], { env, what: `apt-get install ${packages.join(" ")}` });
-  try {
-    await install();
-  } catch {
-    await runTool(aptGet, ["update", "-q"], { env, what: "apt-get update" });
-    await install();
-  }
+  await inStep(progress, "schemathesis", `${why}: apt-get install ${packages.join(" ")}`, async () => {
+    try {
+      await install();
+    } catch {
+      await runTool(aptGet, ["update", "-q"], { env, what: "apt-get update" });
+      await install();
+    }
+  });
 }

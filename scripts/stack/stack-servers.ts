@@ -1,5 +1,6 @@
 import path from "node:path";
 import { startEmbeddedPostgres } from "@checkout-saga/shared/dev";
+import { inStep, type Progress } from "../lib/progress.js";
 import { closeMaintenanceDatabase, ensureDatabaseOwner } from "../provision/postgres-roles.js";
 import { createKafkaTopics, startFerretDb, startKafka, startRedis } from "../provision/servers.js";
 import type { StackCredentials } from "./infra-credentials.js";
@@ -14,6 +15,7 @@ export interface StackServerContext {
   stackDir: string;
   ports: StackPorts;
   credentials: StackCredentials;
+  progress: Progress;
 }
 
 /** The superuser password of every PostgreSQL the stack made before it generated credentials. */
@@ -23,32 +25,42 @@ const PASSWORD_BEFORE_CREDENTIALS = "postgres";
  * PostgreSQL: the superuser (provisioning only) has the generated password (one from before
  * credentials is replaced), and each service database is owned by its role.
  */
-export async function startStackPostgres({ stackDir, ports, credentials }: StackServerContext) {
-  const pg = await startEmbeddedPostgres({
-    dataDir: path.join(stackDir, "postgres"),
-    port: ports.postgres,
-    password: credentials.postgres.superuser,
-    formerPasswords: [PASSWORD_BEFORE_CREDENTIALS],
-  });
-  try {
-    await closeMaintenanceDatabase(pg.url);
-    for (const db of DATABASES) {
-      await ensureDatabaseOwner(pg.url, {
-        database: db,
-        role: databaseRole(db),
-        password: credentials.postgres.roles[db],
+export function startStackPostgres({ stackDir, ports, credentials, progress }: StackServerContext) {
+  return inStep(
+    progress,
+    "postgres",
+    `starting on 127.0.0.1:${ports.postgres}`,
+    async (step) => {
+      const pg = await startEmbeddedPostgres({
+        dataDir: path.join(stackDir, "postgres"),
+        port: ports.postgres,
+        password: credentials.postgres.superuser,
+        formerPasswords: [PASSWORD_BEFORE_CREDENTIALS],
       });
-    }
-  } catch (err) {
-    await pg.stop();
-    throw err;
-  }
-  return pg;
+      try {
+        step.update({ text: "giving each service database its owner role" });
+        await closeMaintenanceDatabase(pg.url);
+        for (const db of DATABASES) {
+          await ensureDatabaseOwner(pg.url, {
+            database: db,
+            role: databaseRole(db),
+            password: credentials.postgres.roles[db],
+          });
+        }
+      } catch (err) {
+        await pg.stop();
+        throw err;
+      }
+      return pg;
+    },
+    () => `ready at postgres://127.0.0.1:${ports.postgres}`,
+  );
 }
 
 /** Redis: one ACL user per client, the default user off. */
-export function startStackRedis({ stackDir, ports, credentials }: StackServerContext) {
+export function startStackRedis({ stackDir, ports, credentials, progress }: StackServerContext) {
   return startRedis({
+    progress,
     port: ports.redis,
     dataDir: path.join(stackDir, "redis"),
     users: REDIS_USERS.map((u) => ({ name: u.name, keys: u.keys, password: credentials.redis[u.name]! })),
@@ -56,8 +68,9 @@ export function startStackRedis({ stackDir, ports, credentials }: StackServerCon
 }
 
 /** Kafka: SASL only, a SCRAM user with its ACLs per client, topics created by the admin. */
-export async function startStackKafka({ stackDir, ports, credentials }: StackServerContext) {
+export async function startStackKafka({ stackDir, ports, credentials, progress }: StackServerContext) {
   const kafka = await startKafka({
+    progress,
     port: ports.kafka,
     controllerPort: ports.kafkaController,
     dataDir: path.join(stackDir, "kafka"),
@@ -65,7 +78,7 @@ export async function startStackKafka({ stackDir, ports, credentials }: StackSer
     users: KAFKA_USERS.map((u) => ({ ...u, password: credentials.kafka.users[u.name]! })),
   });
   try {
-    await createKafkaTopics(kafka.admin, TOPICS);
+    await inStep(progress, "kafka", "creating its topics", () => createKafkaTopics(kafka.admin, TOPICS));
   } catch (err) {
     await kafka.stop();
     throw err;
@@ -78,8 +91,9 @@ export async function startStackKafka({ stackDir, ports, credentials }: StackSer
  * stopping `postgres` in a drill leaves carts up, as a MongoDB of their own would. The cart
  * service's login is the role that owns FerretDB's database.
  */
-export function startStackFerretDb({ stackDir, ports, credentials }: StackServerContext) {
+export function startStackFerretDb({ stackDir, ports, credentials, progress }: StackServerContext) {
   return startFerretDb({
+    progress,
     port: ports.ferretdb,
     dataDir: path.join(stackDir, "ferretdb"),
     superuserPassword: credentials.ferretdb.superuser,

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { mkdirSync, openSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { ensureRpcKeys, rpcKeyFiles } from "@checkout-saga/shared";
+import { createProgress, inStep, type ProgressEvent } from "../lib/progress.js";
 import { ensureStackCredentials } from "./infra-credentials.js";
 import {
   prepareExternalKafka,
@@ -12,6 +13,7 @@ import {
   startStackPostgres,
   startStackRedis,
 } from "./stack-servers.js";
+import { writeSupervisorState } from "./supervisor-state.js";
 import { DATABASES, RPC_IDENTITIES, SERVER_NAMES, SERVICES, type ServerName, type ServiceSpec } from "./topology.js";
 import { serverEnv, stackDirOf, stackPorts } from "./wiring.js";
 
@@ -28,6 +30,12 @@ mkdirSync(logDir, { recursive: true });
 const credentials = await ensureStackCredentials(stackDir);
 /** Each identity's private key and the trust bundle (`npm run rpc-credentials` reads them too). */
 const rpcKeys = rpcKeyFiles(path.join(stackDir, "rpc-keys"));
+/**
+ * Plain progress lines into supervisor.log (our stdout), and every event kept: `stack up`
+ * replays them on the terminal it runs in (GET /progress?from=N).
+ */
+const progressEvents: ProgressEvent[] = [];
+const progress = createProgress({ stream: process.stdout, onEvent: (e) => progressEvents.push(e) });
 
 interface Component {
   name: string;
@@ -195,11 +203,18 @@ function serviceComponent(spec: ServiceSpec): Component {
         c.detail = signal ? `killed by ${signal}` : `exit code ${code}`;
         c.pid = undefined;
       });
-      await waitFor(
+      await inStep(
+        progress,
         spec.name,
-        () => tcpOpen(servicePort(spec)),
-        60_000,
-        () => (c.state === "exited" ? `${c.detail}; see ${path.join(logDir, `${spec.name}.log`)}` : undefined),
+        "starting",
+        () =>
+          waitFor(
+            spec.name,
+            () => tcpOpen(servicePort(spec)),
+            60_000,
+            () => (c.state === "exited" ? `${c.detail}; see ${path.join(logDir, `${spec.name}.log`)}` : undefined),
+          ),
+        () => `ready at ${urlOf(spec)}`,
       );
       c.state = "running";
     },
@@ -241,7 +256,7 @@ function externalServer(name: string, url: string, prepare: () => Promise<void> 
   return c;
 }
 
-const servers = { stackDir, ports, credentials };
+const servers = { stackDir, ports, credentials, progress };
 const components: Component[] = [
   external.has("postgres")
     ? externalServer("postgres", databaseUrls[0]!)
@@ -310,6 +325,10 @@ const control = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const [, verb, name] = url.pathname.split("/");
     if (verb === "status") return reply(200, { phase, failure: failure ?? null, components: await status() });
+    if (verb === "progress") {
+      const from = Number(url.searchParams.get("from") ?? 0);
+      return reply(200, { events: progressEvents.slice(from), next: progressEvents.length });
+    }
     if (verb === "down" && req.method === "POST") {
       reply(202, { stopping: true });
       await down();
@@ -332,7 +351,7 @@ const control = http.createServer(async (req, res) => {
 control.listen(0, "127.0.0.1", () => {
   const address = control.address();
   const controlPort = typeof address === "object" && address ? address.port : 0;
-  writeFileSync(path.join(stackDir, "supervisor.json"), JSON.stringify({ pid: process.pid, controlPort }));
+  writeSupervisorState(stackDir, { pid: process.pid, controlPort, ports });
   up().then(
     () => {
       phase = "ready";

@@ -11,12 +11,41 @@ export interface OutboxCliConfig {
   kafka(): KafkaConnection | undefined;
 }
 
-/** Reads the CLI's environment; a missing or malformed setting throws ConfigError naming it, when first needed. */
-export function loadOutboxCliConfig(env: Record<string, string | undefined>): OutboxCliConfig {
-  const e = envReader(env);
+/** A running local system the CLI can talk to: its settings (as env) and a line naming it. */
+export interface FoundSystem {
+  description: string;
+  env: Record<string, string>;
+}
+
+/**
+ * How the CLI finds a running system when the env names none: `find` returns it or throws a
+ * ConfigError saying how to start one; `found` hears which one, once, when first used.
+ */
+export interface SystemFinder {
+  find(): FoundSystem;
+  found(description: string): void;
+}
+
+/**
+ * Reads the CLI's environment; a missing or malformed setting throws ConfigError naming it, when
+ * first needed. With a `finder`, an env that sets neither CHECKOUT_DATABASE_URL nor KAFKA_BROKERS
+ * takes its settings from the running system it finds (the env, when it names either, wins whole:
+ * a database from one system and a broker from another would not agree).
+ */
+export function loadOutboxCliConfig(env: Record<string, string | undefined>, finder?: SystemFinder): OutboxCliConfig {
+  const chosen = finder && env.CHECKOUT_DATABASE_URL === undefined && env.KAFKA_BROKERS === undefined;
+  let reader: ReturnType<typeof envReader> | undefined;
+  const settings = () => {
+    if (!reader) {
+      const system = chosen ? finder.find() : undefined;
+      if (system) finder?.found(system.description);
+      reader = envReader({ ...env, ...system?.env });
+    }
+    return reader;
+  };
   return {
     databaseUrl() {
-      const url = e.optionalString("CHECKOUT_DATABASE_URL");
+      const url = settings().optionalString("CHECKOUT_DATABASE_URL");
       if (!url) {
         throw new ConfigError(
           "CHECKOUT_DATABASE_URL is required: the checkout service's PostgreSQL database, e.g. postgres://checkout_service:<password>@127.0.0.1:15432/checkout",
@@ -25,6 +54,7 @@ export function loadOutboxCliConfig(env: Record<string, string | undefined>): Ou
       return url;
     },
     kafka() {
+      const e = settings();
       const raw = e.optionalString("KAFKA_BROKERS");
       if (raw === undefined) return undefined;
       const sasl = readKafkaSasl(e);

