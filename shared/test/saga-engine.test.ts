@@ -223,6 +223,27 @@ describe("saga engine", () => {
     expect(end.history).toEqual(store.instance.history);
   });
 
+  it("writes a step local for some instances with the one before for those only", async () => {
+    const localFor = (id: string) =>
+      defineSaga<SagaDefinition<State, Instance, Patch, Deps>>({
+        ...saga,
+        steps: saga.steps.map((s) =>
+          s.name === "step c"
+            ? { ...s, localWhen: { test: (i: Instance) => i.id === id, when: `the id is ${id}` } }
+            : s,
+        ),
+      });
+    const picked = driverFor({ log: [] }, memoryStore(), localFor("s-1"));
+    await picked.driver.drive("s-1", "me");
+    expect(picked.store.writes).toEqual([["A_DONE"], ["B_DONE", "C_DONE"], ["D_DONE"], ["E_DONE"]]);
+    const passed = driverFor({ log: [] }, memoryStore(), localFor("another"));
+    await passed.driver.drive("s-1", "me");
+    expect(passed.store.writes).toEqual([["A_DONE"], ["B_DONE"], ["C_DONE"], ["D_DONE"], ["E_DONE"]]);
+    // The docs say when.
+    const edge = sagaMachine(localFor("s-1")).edges.find((e) => e.step === "step c" && e.kind === "step");
+    expect(edge?.localWhen).toBe("the id is s-1");
+  });
+
   it("keeps a local step its own transition in step mode", async () => {
     const deps: Deps = { log: [] };
     const store = memoryStore();

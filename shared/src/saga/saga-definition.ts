@@ -95,6 +95,11 @@ export interface SagaStepBody<Instance, Patch, Deps, Failure extends SagaFailure
    * for both, each still its own history row), unless driven one step at a time.
    */
   local?: boolean;
+  /**
+   * Local for the instances `test` picks only (a checkout with no points to redeem calls
+   * nothing); `when` says which, in words, for the docs.
+   */
+  localWhen?: { test: (instance: Instance) => boolean; when: string };
 }
 
 /** A step as the saga's definition places it: the state it enters, how it retries, whether it is the pivot. */

@@ -9,7 +9,7 @@ export function sagaMermaid(machine: SagaMachine<string>): string {
   for (const edge of machine.edges) {
     const label =
       edge.kind === "step"
-        ? `${edge.step}${edge.local ? " (local)" : ""}`
+        ? `${edge.step}${edge.local ? " (local)" : edge.localWhen ? ` (local when ${edge.localWhen})` : ""}`
         : edge.kind === "fail"
           ? `${edge.step} fails${edge.onlyOn ? ` (${edge.onlyOn.join(", ")} only)` : ""}`
           : `undo: ${edge.compensations?.join(" → ") || "nothing"}`;
@@ -36,7 +36,8 @@ export function sagaTable(machine: SagaMachine<string>): string {
       const failure = fail
         ? `${fail.to}${fail.onlyOn ? ` (only ${fail.onlyOn.join(", ")})` : ""}`
         : "retried (past the pivot)";
-      const runs = `${step.step ?? ""}${step.local ? " (local: written in one commit with the step before)" : ""}`;
+      const local = step.local ? "local" : step.localWhen ? `local when ${step.localWhen}` : undefined;
+      const runs = `${step.step ?? ""}${local ? ` (${local}: written in one commit with the step before)` : ""}`;
       rows.push([name, runs, step.to, failure, step.compensation ?? "—"]);
     } else if (undo) {
       const plan = undo.compensations?.join(" → ") || "nothing";

@@ -319,7 +319,7 @@ export function createSagaDriver<
     const hops = [hopFor(from, step, result)];
     let next = afterHop(instance, hops[0] as Hop, now);
     const local = result.kind === "done" && budget > 1 ? stepByState.get(next.status) : undefined;
-    if (local?.local) {
+    if (local && (local.local || local.localWhen?.test(next))) {
       // Nothing leaves the process between the two: one commit records both. A local step
       // that waits is simply run again by the next drive.
       const localResult = await local.action(context(next, owner, local));

@@ -13,6 +13,8 @@ export interface SagaEdge<State extends string> {
   compensation?: string;
   /** Step edges: the step calls nothing outside, so its transition is written with the one before it. */
   local?: boolean;
+  /** Step edges: local only for some instances, these (in words). */
+  localWhen?: string;
   /** Compensate edges: the undos that may run on it, in the order they would. */
   compensations?: readonly string[];
 }
@@ -57,6 +59,7 @@ export function sagaMachine<State extends string>(definition: AnyDefinition<Stat
       step: step.name,
       compensation: step.compensation?.name,
       ...(step.local ? { local: true } : {}),
+      ...(step.localWhen ? { localWhen: step.localWhen.when } : {}),
     });
     if (i <= pivot) edges.push({ from, to: definition.compensating, kind: "fail", step: step.name });
     else if (step.turnsBackOn?.length) {

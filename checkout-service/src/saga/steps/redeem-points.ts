@@ -10,6 +10,8 @@ import { type CheckoutStep, compensateWith, errorMessage } from "../checkout-ste
  */
 export const redeemPoints: CheckoutStep = {
   name: "redeem points",
+  // Without points it decides from the session alone: written with the claim, in one commit.
+  localWhen: { test: (session) => pointsRedeemed(session) === 0, when: "no points are redeemed" },
   // The ledger refused: nothing was taken. Any other failure may have taken the points.
   changesNothingOn: ["POINTS_INSUFFICIENT"],
 
