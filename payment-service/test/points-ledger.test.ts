@@ -176,4 +176,47 @@ describe("the payment-service consumer", () => {
     expect(bus.deadLetters).toEqual([]);
     await subscription.close();
   });
+
+  it("leaves the ledger untouched for a checkout and a cancellation in another currency", async () => {
+    const bus = createInProcessEventBus({ logger: testLogger() });
+    const subscription = await subscribeToPointsEvents({ events: bus, points: ledger, logger: testLogger() });
+    const completed = buildEnvelope({
+      eventId: "evt-usd-completed",
+      aggregateId: "usd-1",
+      occurredAt: now,
+      payload: {
+        case: "checkoutCompleted",
+        value: create(CheckoutCompletedSchema, {
+          checkoutId: "usd-1",
+          userId: "usd-user",
+          total: { currency: "USD", amountMinor: 20_000n },
+        }),
+      },
+    });
+    const cancelled = buildEnvelope({
+      eventId: "evt-usd-cancelled",
+      aggregateId: "order-usd-1",
+      occurredAt: now,
+      payload: {
+        case: "orderCancelled",
+        value: create(OrderCancelledSchema, {
+          orderId: "order-usd-1",
+          userId: "usd-user",
+          cancellationId: "usd-c1",
+          checkoutId: "usd-1",
+          refund: { currency: "USD", amountMinor: 5_000n },
+          orderStatus: "CANCELLED",
+        }),
+      },
+    });
+    await bus.publish(CHECKOUT_EVENTS_TOPIC, [{ key: "usd-user", value: encodeEnvelope(completed) }]);
+    await bus.publish(ORDER_EVENTS_TOPIC, [{ key: "usd-user", value: encodeEnvelope(cancelled) }]);
+    const rows = await sql<{ n: number }[]>`
+      select (select count(*) from points_earnings where checkout_id = 'usd-1')
+        + (select count(*) from points_take_backs where checkout_id = 'usd-1')
+        + (select count(*) from points_accounts where user_id = 'usd-user') as n`;
+    expect(Number(rows[0]?.n)).toBe(0);
+    expect(bus.deadLetters).toEqual([]);
+    await subscription.close();
+  });
 });

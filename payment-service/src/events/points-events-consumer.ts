@@ -40,6 +40,8 @@ export function createPointsEventHandler(deps: { points: PointsLedger; logger: L
     switch (payload.case) {
       case "checkoutCompleted": {
         const checkout = completedCheckout(event, payload.value);
+        // Only yen earns: any other checkout costs the ledger no transaction (nor its cancellations).
+        if (checkout.charged.currency !== POINTS_CURRENCY) return;
         const { earned, created } = await points.earn(checkout);
         logger.info(
           { eventId: event.eventId, checkoutId: checkout.checkoutId, earned, created },
@@ -50,6 +52,7 @@ export function createPointsEventHandler(deps: { points: PointsLedger; logger: L
       case "orderCancelled": {
         // Cancellations from before points existed name no checkout, which earned nothing.
         if (payload.value.checkoutId === "") return;
+        if (payload.value.refund && payload.value.refund.currency !== POINTS_CURRENCY) return;
         const cancellation = orderCancellation(event, payload.value);
         const outcome = await points.takeBack(cancellation);
         logger.info(
