@@ -136,39 +136,52 @@ describe("expiry", () => {
   });
 });
 
+/** A CheckoutCompleted envelope charging `total` (currency, minor units). */
+const completedEvent = (checkoutId: string, userId: string, total: { currency: string; amountMinor: bigint }) =>
+  buildEnvelope({
+    eventId: `evt-completed-${checkoutId}`,
+    aggregateId: checkoutId,
+    occurredAt: now,
+    payload: { case: "checkoutCompleted", value: create(CheckoutCompletedSchema, { checkoutId, userId, total }) },
+  });
+
+/** An OrderCancelled envelope for `checkoutId`'s order, refunding `refund`. */
+const cancelledEvent = (
+  checkoutId: string,
+  userId: string,
+  cancellationId: string,
+  refund: { currency: string; amountMinor: bigint },
+  orderStatus: string,
+) =>
+  buildEnvelope({
+    eventId: `evt-cancelled-${cancellationId}`,
+    aggregateId: `order-${checkoutId}`,
+    occurredAt: now,
+    payload: {
+      case: "orderCancelled",
+      value: create(OrderCancelledSchema, {
+        orderId: `order-${checkoutId}`,
+        userId,
+        cancellationId,
+        checkoutId,
+        refund,
+        orderStatus,
+      }),
+    },
+  });
+
 describe("the payment-service consumer", () => {
   it("earns from CheckoutCompleted and takes back from OrderCancelled on the in-process bus", async () => {
     const bus = createInProcessEventBus({ logger: testLogger() });
     const subscription = await subscribeToPointsEvents({ events: bus, points: ledger, logger: testLogger() });
-    const completed = buildEnvelope({
-      eventId: "evt-completed",
-      aggregateId: "bus-1",
-      occurredAt: now,
-      payload: {
-        case: "checkoutCompleted",
-        value: create(CheckoutCompletedSchema, {
-          checkoutId: "bus-1",
-          userId: "bus-user",
-          total: { currency: "JPY", amountMinor: 20_000n },
-        }),
-      },
-    });
-    const cancelled = buildEnvelope({
-      eventId: "evt-cancelled",
-      aggregateId: "order-bus-1",
-      occurredAt: now,
-      payload: {
-        case: "orderCancelled",
-        value: create(OrderCancelledSchema, {
-          orderId: "order-bus-1",
-          userId: "bus-user",
-          cancellationId: "bus-c1",
-          checkoutId: "bus-1",
-          refund: { currency: "JPY", amountMinor: 5_000n },
-          orderStatus: "CONFIRMED",
-        }),
-      },
-    });
+    const completed = completedEvent("bus-1", "bus-user", { currency: "JPY", amountMinor: 20_000n });
+    const cancelled = cancelledEvent(
+      "bus-1",
+      "bus-user",
+      "bus-c1",
+      { currency: "JPY", amountMinor: 5_000n },
+      "CONFIRMED",
+    );
     await bus.publish(ORDER_EVENTS_TOPIC, [{ key: "bus-user", value: encodeEnvelope(cancelled) }]);
     await bus.publish(CHECKOUT_EVENTS_TOPIC, [{ key: "bus-user", value: encodeEnvelope(completed) }]);
     await bus.publish(CHECKOUT_EVENTS_TOPIC, [{ key: "bus-user", value: encodeEnvelope(completed) }]);
@@ -180,35 +193,14 @@ describe("the payment-service consumer", () => {
   it("leaves the ledger untouched for a checkout and a cancellation in another currency", async () => {
     const bus = createInProcessEventBus({ logger: testLogger() });
     const subscription = await subscribeToPointsEvents({ events: bus, points: ledger, logger: testLogger() });
-    const completed = buildEnvelope({
-      eventId: "evt-usd-completed",
-      aggregateId: "usd-1",
-      occurredAt: now,
-      payload: {
-        case: "checkoutCompleted",
-        value: create(CheckoutCompletedSchema, {
-          checkoutId: "usd-1",
-          userId: "usd-user",
-          total: { currency: "USD", amountMinor: 20_000n },
-        }),
-      },
-    });
-    const cancelled = buildEnvelope({
-      eventId: "evt-usd-cancelled",
-      aggregateId: "order-usd-1",
-      occurredAt: now,
-      payload: {
-        case: "orderCancelled",
-        value: create(OrderCancelledSchema, {
-          orderId: "order-usd-1",
-          userId: "usd-user",
-          cancellationId: "usd-c1",
-          checkoutId: "usd-1",
-          refund: { currency: "USD", amountMinor: 5_000n },
-          orderStatus: "CANCELLED",
-        }),
-      },
-    });
+    const completed = completedEvent("usd-1", "usd-user", { currency: "USD", amountMinor: 20_000n });
+    const cancelled = cancelledEvent(
+      "usd-1",
+      "usd-user",
+      "usd-c1",
+      { currency: "USD", amountMinor: 5_000n },
+      "CANCELLED",
+    );
     await bus.publish(CHECKOUT_EVENTS_TOPIC, [{ key: "usd-user", value: encodeEnvelope(completed) }]);
     await bus.publish(ORDER_EVENTS_TOPIC, [{ key: "usd-user", value: encodeEnvelope(cancelled) }]);
     const rows = await sql<{ n: number }[]>`
