@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
@@ -11,6 +10,7 @@ import {
   type Sql,
 } from "@checkout-saga/shared";
 import { CheckoutCompletedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
+import { runTypeScript } from "@checkout-saga/shared/testing";
 import { checkoutEndedEvent } from "../src/saga/checkout-events.js";
 import type { CheckoutSession } from "../src/saga/checkout-saga.js";
 import type { CheckoutStore } from "../src/saga/checkout-store.js";
@@ -94,25 +94,5 @@ const CLI = fileURLToPath(new URL("../src/outbox/cli/main.ts", import.meta.url))
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Runs the outbox CLI as `npm run outbox --` does (a tsx process), with exactly `env` plus PATH. */
-export function runOutboxCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+export const runOutboxCli = (args: string[], env: Record<string, string>) =>
+  runTypeScript(CLI, args, { cwd: ROOT, env });

@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { runTypeScript } from "@checkout-saga/shared/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
 import { embeddedStateFile, writeEmbeddedState } from "../lib/embedded-state.js";
@@ -83,25 +84,8 @@ describe("finding the running local system", () => {
 });
 
 /** `npm run outbox -- …` with exactly `env` (and PATH). */
-function npmRunOutbox(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/outbox.ts"), ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const npmRunOutbox = (args: string[], env: Record<string, string | undefined>) =>
+  runTypeScript(path.join(repoRoot, "scripts/outbox.ts"), args, { cwd: repoRoot, env });
 
 describe("npm run outbox beside npm start", () => {
   it("finds it with nothing set, says so, and no longer once it stopped", { timeout: 180_000 }, async () => {
