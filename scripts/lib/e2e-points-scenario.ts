@@ -3,13 +3,15 @@ import { TEST_ADDRESS as ADDRESS } from "./test-address.js";
 
 /** The Keyboard's JPY price: one is bought per checkout below. */
 const KEYBOARD_JPY = 13_200;
+const MOUSE_JPY = 4_480;
 const DAY_MS = 86_400_000;
 
 /**
  * Points, as issue #15's "Done when" walks them, on a user of its own: a ¥13,200 card order earns
  * 132; the next redeems 100, is charged ¥13,100 and earns 131 (163); a declined card that tried to
  * redeem 50 leaves 163 in the same lots with the same expiry; more than the balance is refused
- * before anything is reserved; cancelling the second order gives its 100 back and takes its 131.
+ * before anything is reserved; cancelling the second order gives its 100 back and takes its 131;
+ * konbini with 100 points issues a voucher for the rest, and paying it earns 1% of that.
  */
 export async function runPointsScenario(client: E2EClient, runId: string): Promise<void> {
   const { call, expect, begin, poll, devToken, available, orderOf } = client;
@@ -108,4 +110,27 @@ export async function runPointsScenario(client: E2EClient, runId: string): Promi
   expect(cancelled.body.refund.amount_minor === KEYBOARD_JPY - 100, "¥13,100 refunded in money", cancelled.body.refund);
   expect(cancelled.body.points_returned === 100, "100 points returned", cancelled.body);
   await balanceReaches(132);
+
+  begin("points: konbini with points: the voucher is for the rest, and paying it earns on the rest");
+  // The Keyboard the refused checkout left in the cart goes: this one buys a Mouse alone.
+  const removed = await call("DELETE", "/cart/items/3", { token });
+  expect(removed.status === 200, "200 removing the Keyboard", removed);
+  const mouse = await call("POST", "/cart/items", { token, body: { product_id: "2", quantity: 1 } });
+  expect(mouse.status === 201, "201 adding a Mouse", mouse);
+  const konbini = await call("POST", "/checkout", {
+    token,
+    body: { payment_method: { type: "konbini" }, shipping_address: ADDRESS, points: 100 },
+    headers: { "Idempotency-Key": `e2e-${runId}-points-konbini` },
+  });
+  expect(konbini.status === 202, "202 Accepted", konbini);
+  expect(
+    konbini.body.totals.points_redeemed.amount_minor === 100 && konbini.body.total.amount_minor === MOUSE_JPY - 100,
+    "a voucher for ¥4,380 after 100 points",
+    konbini.body,
+  );
+  await balanceReaches(32);
+  const paid = await call("POST", `/dev/payments/konbini/${konbini.body.next_action.konbini.confirmation_number}/pay`);
+  expect(paid.status === 200, "200 paying at the till", paid);
+  // floor(4,380 / 100) = 43 earned on what was paid in money.
+  await balanceReaches(32 + 43);
 }
