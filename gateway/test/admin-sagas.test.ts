@@ -3,6 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { DomainError, toConnectError } from "@checkout-saga/shared";
 import {
   CheckoutStatus,
+  type GetCheckoutRequest,
   type ListCheckoutsRequest,
   type ListDeadLettersRequest,
   ListDeadLettersResponseSchema,
@@ -23,9 +24,15 @@ import { buildCheckout, type FakeServices, type Json, problemOf, startTestGatewa
 function gatewayRecording() {
   const listed: ListCheckoutsRequest[] = [];
   const retried: RetryCheckoutRequest[] = [];
+  const read: GetCheckoutRequest[] = [];
   const gateway = startTestGateway({
     services: () => ({
       checkout: {
+        getCheckout(req) {
+          read.push(req);
+          const stuck = buildCheckout({ status: CheckoutStatus.COMPENSATING });
+          return { checkout: { ...stuck, checkoutId: req.checkoutId, userId: "bob", paymentId: "p-1" } };
+        },
         listCheckouts(req) {
           listed.push(req);
           const stuck = buildCheckout({ status: CheckoutStatus.COMPENSATING });
@@ -48,7 +55,7 @@ function gatewayRecording() {
       },
     }),
   });
-  return { gateway, listed, retried };
+  return { gateway, listed, retried, read };
 }
 
 async function devToken(gateway: ReturnType<typeof startTestGateway>, userId: string, roles?: string[]) {
@@ -97,6 +104,26 @@ describe("GET /admin/checkouts", () => {
       expect([query, res.status]).toEqual([query, 400]);
     }
     expect(listed).toEqual([]);
+  });
+});
+
+describe("GET /admin/checkouts/{id}", () => {
+  it("reads any user's checkout for an admin, with its history and saga ids; a customer is refused", async () => {
+    const { gateway, read } = gatewayRecording();
+    const id = "9b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
+    const res = await gateway.call("GET", `/admin/checkouts/${id}`, as(await devToken(gateway, "ops", ["admin"])));
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Json).toMatchObject({
+      checkout_id: id,
+      user_id: "bob",
+      payment_id: "p-1",
+      history: [],
+    });
+    expect(read.map((r) => [r.checkoutId, r.userId])).toEqual([[id, ""]]);
+
+    const customer = await devToken(gateway, "alice");
+    expect((await gateway.call("GET", `/admin/checkouts/${id}`, as(customer))).status).toBe(403);
+    expect(read).toHaveLength(1);
   });
 });
 

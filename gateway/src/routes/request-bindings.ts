@@ -36,6 +36,10 @@ import { bindRpcRequest } from "../validation/rpc-binding.js";
 const page = { limit: "page_size", page_token: "page_token" };
 const checkoutId = "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
 const orderId = "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11";
+const checkoutById = bindRpcRequest(GetCheckoutRequestSchema, {
+  params: { id: "checkout_id" },
+  paramExamples: { id: checkoutId },
+});
 
 /**
  * Every route input and the RPC request field it becomes, by operationId: the one place REST
@@ -83,10 +87,9 @@ export const requestBindings = {
     bodyName: "CheckoutRequest",
     bodyExample: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: exampleAddress },
   }),
-  getCheckout: bindRpcRequest(GetCheckoutRequestSchema, {
-    params: { id: "checkout_id" },
-    paramExamples: { id: checkoutId },
-  }),
+  getCheckout: checkoutById,
+  // The same RPC request: an admin's call names no user, so it reads any user's checkout.
+  getAdminCheckout: checkoutById,
   listAdminCheckouts: bindRpcRequest(ListCheckoutsRequestSchema, {
     query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
   }),
