@@ -6,6 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -15,6 +16,7 @@ import { createTokenVerifier } from "./auth/tokens.js";
 import type { GatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayEnv } from "./context.js";
+import { inspectorRoutes } from "./inspector/inspector-routes.js";
 import { adminOnly } from "./middleware/admin-only.js";
 import { bearerAuth } from "./middleware/auth.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
@@ -88,6 +90,9 @@ const CORS_RESPONSE_HEADERS = [
   "WWW-Authenticate",
 ];
 
+/** The saga inspector's page and assets: a web page, not the JSON API, so another header policy. */
+const INSPECTOR_PATHS = "/inspector/*";
+
 /** An OpenAPIHono whose failed validations become validation-error problems. */
 const routesApp = () => new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid });
 
@@ -123,9 +128,29 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.notFound(problemNotFound());
   app.use(httpMetrics({ registry: metrics }));
   app.use(
+    except(
+      INSPECTOR_PATHS,
+      secureHeaders({
+        // An API answers JSON only: nothing in it may load, frame or run anything.
+        contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+        crossOriginResourcePolicy: "same-origin",
+      }),
+    ),
+  );
+  app.use(
+    INSPECTOR_PATHS,
     secureHeaders({
-      // An API answers JSON only: nothing in it may load, frame or run anything.
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      // The inspector page: its scripts, styles and data from this origin only, never framed.
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
       crossOriginResourcePolicy: "same-origin",
     }),
   );
@@ -145,6 +170,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(methodNotAllowed(() => app.routes));
 
   app.route("/health", healthRoutes(clients));
+  // The operators' page; its data calls go to /api/v1/admin like any admin client's.
+  app.route("/inspector", inspectorRoutes());
   // Prometheus text for scrapers: operations, not part of the documented REST API.
   app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
 

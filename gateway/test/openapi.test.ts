@@ -95,8 +95,14 @@ describe("GET /openapi.json", () => {
     const served = gw.app.routes
       .filter((r) => r.method !== "ALL")
       // The document itself, the undocumented second copy of the health probes, and the
-      // Prometheus scrape endpoint (operations, not the REST API).
-      .filter((r) => !r.path.endsWith("/openapi.json") && !r.path.startsWith("/api/v1/health") && r.path !== "/metrics")
+      // Prometheus scrape endpoint (operations, not the REST API), and the inspector's web page.
+      .filter(
+        (r) =>
+          !r.path.endsWith("/openapi.json") &&
+          !r.path.startsWith("/api/v1/health") &&
+          r.path !== "/metrics" &&
+          !r.path.startsWith("/inspector"),
+      )
       .map((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, "{$1}")}`);
     expect([...new Set(served)].sort()).toEqual(documented);
     expect(documented).toEqual(
