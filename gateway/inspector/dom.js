@@ -21,7 +21,7 @@ export function h(tag, attrs = {}, ...children) {
 export function renderIfChanged(el, key, build) {
   if (el.dataset.key === key) return;
   el.dataset.key = key;
-  el.replaceChildren(...[build()].flat());
+  el.replaceChildren(...[build()].flat().filter((child) => child !== null && child !== undefined));
 }
 
 /** "3.2 s", "4 min 10 s", "2 h 5 min": a duration an operator reads at a glance. */

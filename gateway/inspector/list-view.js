@@ -100,7 +100,7 @@ export function sagaListView(root, { kind, params }) {
               h(
                 "th",
                 { scope: "row" },
-                h("a", { href: `#/${kind}/${encodeURIComponent(saga.id(x))}` }, saga.id(x).slice(0, 8)),
+                h("a", { href: `#/${kind}/${encodeURIComponent(saga.id(x))}` }, h("code", {}, saga.id(x))),
                 x.needs_attention ? h("span", { class: "badge warn attention" }, "needs attention") : null,
               ),
               saga.cells(x).map((c) => h("td", {}, c)),

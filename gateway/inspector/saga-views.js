@@ -124,7 +124,7 @@ export function checkoutView(root, context) {
       ["User", x.user_id],
       ["Reservation", x.reservation_id],
       ["Payment", x.payment_id],
-      ["Points redeemed", x.totals?.points_redeemed ? String(x.totals.points_redeemed) : ""],
+      ["Points redeemed", x.totals?.points_redeemed?.amount_minor ? money(x.totals.points_redeemed) : ""],
       ["Total", money(x.total)],
       ["Decline code", x.decline_code],
       ["Failure", x.failure_detail],

@@ -1,0 +1,134 @@
+import { access, mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
+import { RestCustomer } from "../lib/rest-customer.js";
+import { TEST_ADDRESS } from "../lib/test-address.js";
+
+/*
+ * The saga inspector in a real browser (issue #16): Debian's chromium driven by playwright-core
+ * against an embedded system started as `npm start` starts it. Checkouts are driven through
+ * REST; the page is signed into with a dev admin token and read by the data attributes its
+ * diagram carries. Any console error or page error fails the test. Screenshots of every view go
+ * to test-results/inspector/.
+ */
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = path.resolve(import.meta.dirname, "../../test-results/inspector");
+
+let system: Awaited<ReturnType<typeof startEmbeddedProcess>> | undefined;
+let isolated: Awaited<ReturnType<typeof isolatedEmbeddedEnv>> | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const consoleErrors: string[] = [];
+const checkouts = { completed: "", declined: "" };
+
+/** One checkout through REST: a Mouse in the cart, paid with `card`; answers its id. */
+async function checkout(customer: RestCustomer, card: string, key: string): Promise<string> {
+  expect((await customer.addItem("2")).status).toBe(201);
+  const body = { payment_method: { type: "card", token: card }, shipping_address: TEST_ADDRESS };
+  const r = await customer.call("POST", "/checkout", body, { "Idempotency-Key": key });
+  expect([201, 402]).toContain(r.status);
+  return r.body.checkout_id as string;
+}
+
+beforeAll(async () => {
+  await access(CHROMIUM).catch(() => {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run this test`);
+  });
+  await rm(SHOTS, { recursive: true, force: true });
+  await mkdir(SHOTS, { recursive: true });
+  isolated = await isolatedEmbeddedEnv("checkout-saga-inspector-", { RATE_LIMIT_PER_MINUTE: "0" });
+  system = await startEmbeddedProcess(isolated.env);
+  const customer = new RestCustomer(`${isolated.gatewayUrl}/api/v1`, "inspected-customer");
+  await customer.signIn();
+  checkouts.completed = await checkout(customer, "tok_visa", "inspector-completed");
+  checkouts.declined = await checkout(customer, "tok_chargeDeclined", "inspector-declined");
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (system) await interruptEmbeddedProcess(system);
+  if (isolated) await rm(isolated.dataDir, { recursive: true, force: true });
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+/** The states and edges the diagram marks for the open saga. */
+async function drawnPath() {
+  const diagram = page.locator("svg.saga-diagram");
+  await diagram.waitFor();
+  return {
+    visited: await diagram
+      .locator(".state[data-visited]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-state"))),
+    current: await diagram.locator(".state[data-current]").getAttribute("data-state"),
+    taken: await diagram.locator(".edge[data-taken]").evaluateAll((els) => els.map((e) => e.getAttribute("data-edge"))),
+  };
+}
+
+describe("the saga inspector in Chromium", () => {
+  it("signs in with a dev admin token and lists the checkouts", async () => {
+    await page.goto(`${isolated?.gatewayUrl}/inspector/`);
+    await shot("sign-in");
+    await page.getByLabel("Operator name").fill("inspector-test");
+    await page.getByRole("button", { name: "Sign in as admin" }).click();
+    const rows = page.locator('table[data-list="checkouts"] tbody tr[data-id]');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    await shot("checkouts");
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("opens a completed checkout and shows the path it took, ending in COMPLETED", async () => {
+    await page.locator(`tr[data-id="${checkouts.completed}"] a`).click();
+    await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("COMPLETED");
+    const drawn = await drawnPath();
+    expect(drawn.taken).toEqual(
+      expect.arrayContaining([
+        "INITIATED->LINES_CLAIMED",
+        "PAYMENT_PENDING->PAYMENT_COMPLETED",
+        "PAYMENT_COMPLETED->COMPLETED",
+      ]),
+    );
+    expect(drawn.visited).not.toContain("COMPENSATING");
+    await expect.poll(() => page.locator("table.history tbody tr").count()).toBeGreaterThan(3);
+    await shot("checkout-completed");
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("opens a declined checkout and shows COMPENSATING → FAILED", async () => {
+    await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts/${checkouts.declined}`);
+    await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("FAILED");
+    const drawn = await drawnPath();
+    expect(drawn.taken).toEqual(expect.arrayContaining(["PAYMENT_PENDING->COMPENSATING", "COMPENSATING->FAILED"]));
+    expect(drawn.visited).not.toContain("COMPLETED");
+    await expect(page.getByRole("button", { name: "Retry now" }).isVisible()).resolves.toBe(false);
+    await shot("checkout-declined");
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows both outboxes and the dead letters", async () => {
+    await page.getByRole("link", { name: "Outbox" }).click();
+    await expect.poll(() => page.locator("[data-outbox]").count(), { timeout: 10_000 }).toBe(2);
+    await shot("outbox");
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("stays readable on a narrow window", async () => {
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts/${checkouts.declined}`);
+    await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("FAILED");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot("checkout-declined-narrow");
+    expect(consoleErrors).toEqual([]);
+  });
+});
