@@ -4,13 +4,16 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
 import { RestCustomer } from "../lib/rest-customer.js";
+import { type SwitchableProxy, startSwitchableProxy } from "../lib/switchable-proxy.js";
 import { TEST_ADDRESS } from "../lib/test-address.js";
 
 /*
  * The saga inspector in a real browser (issue #16): Debian's chromium driven by playwright-core
  * against an embedded system started as `npm start` starts it. Checkouts are driven through
  * REST; the page is signed into with a dev admin token and read by the data attributes its
- * diagram carries. Any console error or page error fails the test. Screenshots of every view go
+ * diagram carries. The services call each other over the network, the inventory service through
+ * a proxy the test can take down: a compensation that keeps failing is flagged, seen on the page,
+ * and retried from it once the inventory is back. Any console error or page error fails the test. Screenshots of every view go
  * to test-results/inspector/.
  */
 
@@ -20,16 +23,17 @@ const SHOTS = path.resolve(import.meta.dirname, "../../test-results/inspector");
 let system: Awaited<ReturnType<typeof startEmbeddedProcess>> | undefined;
 let isolated: Awaited<ReturnType<typeof isolatedEmbeddedEnv>> | undefined;
 let browser: Browser | undefined;
+let inventory: SwitchableProxy | undefined;
 let page: Page;
 const consoleErrors: string[] = [];
 const checkouts = { completed: "", declined: "" };
 
-/** One checkout through REST: a Mouse in the cart, paid with `card`; answers its id. */
-async function checkout(customer: RestCustomer, card: string, key: string): Promise<string> {
+/** One checkout through REST: a Mouse in the cart, paid by `payment`; answers its id. */
+async function checkout(customer: RestCustomer, payment: object, key: string): Promise<string> {
   expect((await customer.addItem("2")).status).toBe(201);
-  const body = { payment_method: { type: "card", token: card }, shipping_address: TEST_ADDRESS };
+  const body = { payment_method: payment, shipping_address: TEST_ADDRESS };
   const r = await customer.call("POST", "/checkout", body, { "Idempotency-Key": key });
-  expect([201, 402]).toContain(r.status);
+  expect([201, 202, 402]).toContain(r.status);
   return r.body.checkout_id as string;
 }
 
@@ -39,12 +43,23 @@ beforeAll(async () => {
   });
   await rm(SHOTS, { recursive: true, force: true });
   await mkdir(SHOTS, { recursive: true });
-  isolated = await isolatedEmbeddedEnv("checkout-saga-inspector-", { RATE_LIMIT_PER_MINUTE: "0" });
+  isolated = await isolatedEmbeddedEnv("checkout-saga-inspector-", {
+    RATE_LIMIT_PER_MINUTE: "0",
+    EMBEDDED_RPC: "network",
+    // A konbini voucher left unpaid expires in seconds, and its webhook turns the checkout back.
+    KONBINI_EXPIRES_AFTER_SECONDS: "3",
+    KONBINI_EXPIRY_SWEEP_INTERVAL_MS: "500",
+    // Each failed undo counts (no open circuit pausing it), and recovery leaves the flagged one to the operator.
+    CHECKOUT_BREAKER_FAILURES: "1000",
+    CHECKOUT_ATTENTION_RETRY_MS: "600000",
+  });
+  inventory = await startSwitchableProxy(Number(isolated.env.INVENTORY_PORT));
+  isolated.env.INVENTORY_URL = inventory.url;
   system = await startEmbeddedProcess(isolated.env);
   const customer = new RestCustomer(`${isolated.gatewayUrl}/api/v1`, "inspected-customer");
   await customer.signIn();
-  checkouts.completed = await checkout(customer, "tok_visa", "inspector-completed");
-  checkouts.declined = await checkout(customer, "tok_chargeDeclined", "inspector-declined");
+  checkouts.completed = await checkout(customer, { type: "card", token: "tok_visa" }, "inspector-completed");
+  checkouts.declined = await checkout(customer, { type: "card", token: "tok_chargeDeclined" }, "inspector-declined");
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -57,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (system) await interruptEmbeddedProcess(system);
+  await inventory?.down();
   if (isolated) await rm(isolated.dataDir, { recursive: true, force: true });
 });
 
@@ -114,6 +130,36 @@ describe("the saga inspector in Chromium", () => {
     await shot("checkout-declined");
     expect(consoleErrors).toEqual([]);
   });
+
+  it("flags a compensation that keeps failing while the inventory is down; Retry takes it to FAILED in place", async () => {
+    const customer = new RestCustomer(`${isolated?.gatewayUrl}/api/v1`, "stuck-customer");
+    await customer.signIn();
+    expect((await customer.call("PATCH", "/cart", { currency: "JPY" })).status).toBe(200);
+    const stuck = await checkout(customer, { type: "konbini", store: "lawson" }, "inspector-stuck");
+    // Stock is reserved; the voucher expires unpaid, and releasing the stock finds no inventory service.
+    await inventory?.down();
+
+    await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts`);
+    await page.getByLabel("Needs attention only").check();
+    await page.getByRole("button", { name: "Apply" }).click();
+    const flagged = page.locator(`tr[data-id="${stuck}"][data-attention]`);
+    await flagged.waitFor({ timeout: 60_000 });
+    await shot("needs-attention");
+
+    await inventory?.up();
+    await flagged.locator("a").click();
+    await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("COMPENSATING");
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    await page.getByRole("button", { name: "Retry now" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Retry" }).click();
+    await expect.poll(async () => (await drawnPath()).current, { timeout: 20_000 }).toBe("FAILED");
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect((await drawnPath()).taken).toContain("COMPENSATING->FAILED");
+    await shot("retried-to-failed");
+    expect(consoleErrors).toEqual([]);
+  }, 120_000);
 
   it("shows both outboxes and the dead letters", async () => {
     await page.getByRole("link", { name: "Outbox" }).click();
