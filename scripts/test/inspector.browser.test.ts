@@ -149,13 +149,12 @@ describe("the saga inspector in Chromium", () => {
     await inventory?.up();
     await flagged.locator("a").click();
     await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("COMPENSATING");
-    await page.evaluate(() => {
-      (window as unknown as { notReloaded: boolean }).notReloaded = true;
-    });
+    // A marker on the page's global object: a reload would lose it.
+    await page.evaluate("globalThis.notReloaded = true");
     await page.getByRole("button", { name: "Retry now" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Retry" }).click();
     await expect.poll(async () => (await drawnPath()).current, { timeout: 20_000 }).toBe("FAILED");
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate("globalThis.notReloaded")).toBe(true);
     expect((await drawnPath()).taken).toContain("COMPENSATING->FAILED");
     await shot("retried-to-failed");
     expect(consoleErrors).toEqual([]);
@@ -172,7 +171,8 @@ describe("the saga inspector in Chromium", () => {
     await page.setViewportSize({ width: 400, height: 800 });
     await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts/${checkouts.declined}`);
     await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("FAILED");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // Strings, run in the page: this file is type-checked without the DOM's types.
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     await shot("checkout-declined-narrow");
     expect(consoleErrors).toEqual([]);
