@@ -29,6 +29,7 @@ import { OPENAPI_PATH, openApiDocument, registerSecuritySchemes } from "./openap
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminCancellationRoutes } from "./routes/admin-cancellations.js";
+import { adminCheckoutEventRoutes } from "./routes/admin-checkout-events.js";
 import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
 import { adminDeadLetterRoutes } from "./routes/admin-dead-letters.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
@@ -220,6 +221,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   api.use("/admin/*", ...authenticated, adminOnly());
   api.route("/admin/orders", adminOrderRoutes(clients));
   api.route("/admin/checkouts", adminCheckoutRoutes(clients));
+  api.route("/admin/checkouts", adminCheckoutEventRoutes(clients));
   api.route("/admin/cancellations", adminCancellationRoutes(clients));
   api.route("/admin/outbox", adminOutboxRoutes(clients));
   api.route("/admin/dead-letters", adminDeadLetterRoutes(clients));

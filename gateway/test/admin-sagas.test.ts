@@ -4,12 +4,14 @@ import { DomainError, toConnectError } from "@checkout-saga/shared";
 import {
   CheckoutStatus,
   type GetCheckoutRequest,
+  type ListCheckoutEventsRequest,
   type ListCheckoutsRequest,
   type ListDeadLettersRequest,
   ListDeadLettersResponseSchema,
   type RetryCheckoutRequest,
   RetryCheckoutResponseSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { OutboxEventSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import type { ListCancellationsRequest } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
@@ -21,13 +23,30 @@ import { buildCheckout, type FakeServices, type Json, problemOf, startTestGatewa
  * included), the operator's shape of a checkout, and the service's refusals as problems.
  */
 
+const checkoutCompletedRow = create(OutboxEventSchema, {
+  id: "42",
+  eventId: "5b1f0c1e-7a51-4f5e-9c8b-0d4e3f2a1b6c",
+  eventType: "CheckoutCompleted",
+  topic: "checkout-events",
+  key: "bob",
+  createdAt: timestampFromDate(new Date("2026-01-01T00:00:00Z")),
+});
+
 function gatewayRecording() {
   const listed: ListCheckoutsRequest[] = [];
   const retried: RetryCheckoutRequest[] = [];
   const read: GetCheckoutRequest[] = [];
+  const eventsAsked: ListCheckoutEventsRequest[] = [];
   const gateway = startTestGateway({
     services: () => ({
       checkout: {
+        listCheckoutEvents(req) {
+          eventsAsked.push(req);
+          return { events: [checkoutCompletedRow] };
+        },
+        replayCheckoutEvents() {
+          return { requeued: [checkoutCompletedRow] };
+        },
         getCheckout(req) {
           read.push(req);
           const stuck = buildCheckout({ status: CheckoutStatus.COMPENSATING });
@@ -55,7 +74,7 @@ function gatewayRecording() {
       },
     }),
   });
-  return { gateway, listed, retried, read };
+  return { gateway, listed, retried, read, eventsAsked };
 }
 
 async function devToken(gateway: ReturnType<typeof startTestGateway>, userId: string, roles?: string[]) {
@@ -124,6 +143,31 @@ describe("GET /admin/checkouts/{id}", () => {
     const customer = await devToken(gateway, "alice");
     expect((await gateway.call("GET", `/admin/checkouts/${id}`, as(customer))).status).toBe(403);
     expect(read).toHaveLength(1);
+  });
+});
+
+describe("GET /admin/checkouts/{id}/events and POST …/events/replay", () => {
+  it("shows an admin one checkout's outbox rows, pending ones with no published_at, and replays them", async () => {
+    const { gateway, eventsAsked } = gatewayRecording();
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    const id = "9b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
+    const res = await gateway.call("GET", `/admin/checkouts/${id}/events`, as(admin));
+    expect(res.status).toBe(200);
+    const expected = {
+      id: "42",
+      event_type: "CheckoutCompleted",
+      key: "bob",
+      created_at: "2026-01-01T00:00:00.000Z",
+      published_at: null,
+    };
+    expect((await res.json()) as Json).toMatchObject({ items: [expected] });
+    expect(eventsAsked.map((r) => r.checkoutId)).toEqual([id]);
+    const replay = await gateway.call("POST", `/admin/checkouts/${id}/events/replay`, as(admin));
+    expect(replay.status).toBe(200);
+    expect((await replay.json()) as Json).toMatchObject({ items: [expected] });
+
+    const customer = await devToken(gateway, "alice");
+    expect((await gateway.call("POST", `/admin/checkouts/${id}/events/replay`, as(customer))).status).toBe(403);
   });
 });
 

@@ -7,8 +7,10 @@ import {
 import {
   GetCheckoutRequestSchema,
   InitiateCheckoutRequestSchema,
+  ListCheckoutEventsRequestSchema,
   ListCheckoutsRequestSchema,
   ListDeadLettersRequestSchema,
+  ReplayCheckoutEventsRequestSchema,
   RetryCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
@@ -92,6 +94,14 @@ export const requestBindings = {
   getAdminCheckout: checkoutById,
   listAdminCheckouts: bindRpcRequest(ListCheckoutsRequestSchema, {
     query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
+  }),
+  listCheckoutEvents: bindRpcRequest(ListCheckoutEventsRequestSchema, {
+    params: { id: "checkout_id" },
+    paramExamples: { id: checkoutId },
+  }),
+  replayCheckoutEvents: bindRpcRequest(ReplayCheckoutEventsRequestSchema, {
+    params: { id: "checkout_id" },
+    paramExamples: { id: checkoutId },
   }),
   retryCheckout: bindRpcRequest(RetryCheckoutRequestSchema, {
     params: { id: "checkout_id" },
