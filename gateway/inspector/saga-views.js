@@ -1,4 +1,5 @@
 import { api, sagaMachine } from "./api.js";
+import { checkoutEventsSection } from "./checkout-events.js";
 import { drawSaga, pathOf } from "./diagram.js";
 import { duration, h, money, renderIfChanged, stateBadge, time } from "./dom.js";
 
@@ -24,6 +25,8 @@ function historyRows(history, status) {
 }
 
 function sagaDetail(root, { kind, id, confirm, refreshNow }, saga) {
+  // What this kind of saga shows besides its diagram, records and history.
+  const sections = (saga.sections ?? []).map((section) => section({ id, confirm, refreshNow }));
   const heading = h("h2", { tabindex: -1 }, `${saga.title} `, h("code", {}, id));
   const summary = h("div", { class: "summary" });
   const diagram = h("figure", { class: "diagram" }, h("p", { class: "muted" }, "Drawing the saga…"));
@@ -81,6 +84,7 @@ function sagaDetail(root, { kind, id, confirm, refreshNow }, saga) {
         history,
       ),
     ),
+    ...sections.map((section) => section.element),
   );
 
   return async () => {
@@ -104,6 +108,7 @@ function sagaDetail(root, { kind, id, confirm, refreshNow }, saga) {
     renderIfChanged(facts, JSON.stringify(saga.facts(x)), () =>
       saga.facts(x).flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value || "—")]),
     );
+    await Promise.all(sections.map((section) => section.refresh()));
     // Time in the current state grows while it waits: re-rendered each poll.
     history.replaceChildren(
       ...(steps.length
@@ -120,6 +125,7 @@ export function checkoutView(root, context) {
     machine: "checkout",
     path: "/admin/checkouts",
     load: (id) => api(`/admin/checkouts/${encodeURIComponent(id)}`),
+    sections: [checkoutEventsSection],
     facts: (x) => [
       ["User", x.user_id],
       ["Reservation", x.reservation_id],

@@ -116,7 +116,15 @@ describe("the saga inspector in Chromium", () => {
     );
     expect(drawn.visited).not.toContain("COMPENSATING");
     await expect.poll(() => page.locator("table.history tbody tr").count()).toBeGreaterThan(3);
+    const completedEvent = page.locator('table.events tr[data-event="CheckoutCompleted"][data-published]');
+    await completedEvent.waitFor({ timeout: 10_000 });
     await shot("checkout-completed");
+
+    // Sent again: the relay publishes it anew.
+    await page.getByRole("button", { name: "Replay events" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Replay" }).click();
+    await page.getByText("Requeued CheckoutCompleted for the relay.").waitFor();
+    await completedEvent.waitFor({ timeout: 10_000 });
     expect(consoleErrors).toEqual([]);
   });
 
@@ -126,6 +134,7 @@ describe("the saga inspector in Chromium", () => {
     const drawn = await drawnPath();
     expect(drawn.taken).toEqual(expect.arrayContaining(["PAYMENT_PENDING->COMPENSATING", "COMPENSATING->FAILED"]));
     expect(drawn.visited).not.toContain("COMPLETED");
+    await page.locator('table.events tr[data-event="CheckoutFailed"]').waitFor({ timeout: 10_000 });
     await expect(page.getByRole("button", { name: "Retry now" }).isVisible()).resolves.toBe(false);
     await shot("checkout-declined");
     expect(consoleErrors).toEqual([]);
