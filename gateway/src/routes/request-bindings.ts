@@ -118,6 +118,9 @@ export const requestBindings = {
     paramExamples: { id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e" },
   }),
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
+  listAdminOrders: bindRpcRequest(ListOrdersRequestSchema, {
+    query: { ...page, user_id: "user_id", checkout_id: "checkout_id" },
+  }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
   getPoints: bindRpcRequest(GetPointsRequestSchema, { query: { history_limit: "history_limit" } }),
   shipOrder: bindRpcRequest(ShipOrderRequestSchema, {
