@@ -1,8 +1,9 @@
 import { api } from "./api.js";
 import { h, renderIfChanged, time } from "./dom.js";
 
-// A checkout's events in the outbox: published or waiting for the relay, and sending them
-// again (same event ids, so the orders and cart consumers dedupe them).
+// A checkout's events in the outbox: published or waiting for the relay, whether the orders
+// service consumed them (the order a CheckoutCompleted creates), and sending them again (same
+// event ids, so the orders and cart consumers dedupe them).
 
 /** The section for checkout `id`: its element, and its refresh. */
 export function checkoutEventsSection({ id, confirm, refreshNow }) {
@@ -47,18 +48,21 @@ export function checkoutEventsSection({ id, confirm, refreshNow }) {
           h(
             "tr",
             {},
-            ["Event", "Event id", "Written", "Published"].map((c) => h("th", { scope: "col" }, c)),
+            ["Event", "Event id", "Written", "Published", "Orders"].map((c) => h("th", { scope: "col" }, c)),
           ),
         ),
         rows,
       ),
     ),
   );
-  const refresh = async () => {
-    const { items } = await api(`/admin/checkouts/${encodeURIComponent(id)}/events`);
-    renderIfChanged(rows, JSON.stringify(items), () =>
+  const refresh = async (checkout) => {
+    const [{ items }, order] = await Promise.all([
+      api(`/admin/checkouts/${encodeURIComponent(id)}/events`),
+      checkout.status === "COMPLETED" ? orderOf(checkout) : null,
+    ]);
+    renderIfChanged(rows, JSON.stringify([items, order]), () =>
       items.length === 0
-        ? h("tr", {}, h("td", { colspan: 4, class: "empty" }, "None yet: an event is written when the checkout ends."))
+        ? h("tr", {}, h("td", { colspan: 5, class: "empty" }, "None yet: an event is written when the checkout ends."))
         : items.map((e) =>
             h(
               "tr",
@@ -73,9 +77,27 @@ export function checkoutEventsSection({ id, confirm, refreshNow }) {
                   ? h("span", { class: "badge ok" }, `published ${time(e.published_at)}`)
                   : h("span", { class: "badge warn" }, "pending"),
               ),
+              h(
+                "td",
+                { "data-consumed": e.event_type === "CheckoutCompleted" && order !== null },
+                consumption(e, order),
+              ),
             ),
           ),
     );
   };
   return { element, refresh };
+}
+
+/** The order the orders service created from this checkout's CheckoutCompleted, or null while none. */
+async function orderOf(checkout) {
+  const query = new URLSearchParams({ user_id: checkout.user_id, checkout_id: checkout.checkout_id, limit: "1" });
+  const { items } = await api(`/admin/orders?${query}`);
+  return items[0] ?? null;
+}
+
+function consumption(event, order) {
+  if (event.event_type !== "CheckoutCompleted") return h("span", { class: "muted" }, "nothing to do");
+  if (!order) return h("span", { class: "badge warn" }, "no order yet");
+  return [h("span", { class: "badge ok" }, "consumed"), " order ", h("code", {}, order.id), ` ${order.status}`];
 }

@@ -108,7 +108,7 @@ function sagaDetail(root, { kind, id, confirm, refreshNow }, saga) {
     renderIfChanged(facts, JSON.stringify(saga.facts(x)), () =>
       saga.facts(x).flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value || "—")]),
     );
-    await Promise.all(sections.map((section) => section.refresh()));
+    await Promise.all(sections.map((section) => section.refresh(x)));
     // Time in the current state grows while it waits: re-rendered each poll.
     history.replaceChildren(
       ...(steps.length

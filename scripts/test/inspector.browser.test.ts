@@ -118,6 +118,8 @@ describe("the saga inspector in Chromium", () => {
     await expect.poll(() => page.locator("table.history tbody tr").count()).toBeGreaterThan(3);
     const completedEvent = page.locator('table.events tr[data-event="CheckoutCompleted"][data-published]');
     await completedEvent.waitFor({ timeout: 10_000 });
+    // The orders service consumed it: the order it created is shown.
+    await completedEvent.locator("td[data-consumed]").waitFor({ timeout: 10_000 });
     await shot("checkout-completed");
 
     // Sent again: the relay publishes it anew.
