@@ -113,7 +113,7 @@ function sagaDetail(root, { kind, id, confirm, refreshNow }, saga) {
     history.replaceChildren(
       ...(steps.length
         ? historyRows(steps, x.status)
-        : [h("tr", {}, h("td", { colspan: 4, class: "empty" }, "No history kept for this saga."))]),
+        : [h("tr", {}, h("td", { colspan: 4, class: "empty" }, saga.noHistory ?? "No transitions yet."))]),
     );
   };
 }
@@ -145,6 +145,7 @@ export function cancellationView(root, context) {
     noun: "cancellation",
     machine: "cancellation",
     path: "/admin/cancellations",
+    noHistory: "The admin API does not give a cancellation's transitions yet: only where it is now.",
     // No admin read of one cancellation yet: found among the newest.
     load: async (id) => {
       const page = await api("/admin/cancellations?limit=100");

@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
+import { eventually } from "../lib/eventually.js";
 import { RestCustomer } from "../lib/rest-customer.js";
 import { type SwitchableProxy, startSwitchableProxy } from "../lib/switchable-proxy.js";
 import { TEST_ADDRESS } from "../lib/test-address.js";
@@ -27,6 +28,7 @@ let inventory: SwitchableProxy | undefined;
 let page: Page;
 const consoleErrors: string[] = [];
 const checkouts = { completed: "", declined: "" };
+let customer: RestCustomer;
 
 /** One checkout through REST: a Mouse in the cart, paid by `payment`; answers its id. */
 async function checkout(customer: RestCustomer, payment: object, key: string): Promise<string> {
@@ -56,7 +58,7 @@ beforeAll(async () => {
   inventory = await startSwitchableProxy(Number(isolated.env.INVENTORY_PORT));
   isolated.env.INVENTORY_URL = inventory.url;
   system = await startEmbeddedProcess(isolated.env);
-  const customer = new RestCustomer(`${isolated.gatewayUrl}/api/v1`, "inspected-customer");
+  customer = new RestCustomer(`${isolated.gatewayUrl}/api/v1`, "inspected-customer");
   await customer.signIn();
   checkouts.completed = await checkout(customer, { type: "card", token: "tok_visa" }, "inspector-completed");
   checkouts.declined = await checkout(customer, { type: "card", token: "tok_chargeDeclined" }, "inspector-declined");
@@ -77,6 +79,15 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+/** Presses Tab until the focused element matches `selector`: reached by keyboard, as a user would. */
+async function tabTo(selector: string) {
+  for (let presses = 0; presses < 40; presses++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
 
 /** The states and edges the diagram marks for the open saga. */
 async function drawnPath() {
@@ -170,6 +181,43 @@ describe("the saga inspector in Chromium", () => {
     await shot("retried-to-failed");
     expect(consoleErrors).toEqual([]);
   }, 120_000);
+
+  it("opens a cancellation by keyboard alone; Escape leaves a confirmation without acting", async () => {
+    const order = await eventually(
+      async () =>
+        (await customer.call("GET", "/orders")).body.items?.find(
+          (o: { checkout_id: string }) => o.checkout_id === checkouts.completed,
+        ),
+      (o) => o !== undefined,
+      10_000,
+    );
+    const cancelled = await customer.call(
+      "POST",
+      `/orders/${order.id}/cancel`,
+      {},
+      { "Idempotency-Key": "inspector-cancel" },
+    );
+    expect(cancelled.status).toBe(202);
+    const cancellationId = cancelled.body.cancellation_id as string;
+
+    await page.goto(`${isolated?.gatewayUrl}/inspector/#/cancellations`);
+    await page.locator(`table[data-list="cancellations"] tr[data-id="${cancellationId}"]`).waitFor();
+    await tabTo(`tr[data-id="${cancellationId}"] a`);
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("COMPLETED");
+    expect(await page.locator("svg.saga-diagram").getAttribute("data-saga")).toBe("cancellation");
+    await shot("cancellation");
+
+    await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts/${checkouts.completed}`);
+    await page.locator("table.events tr[data-event]").first().waitFor();
+    await tabTo("#replay-events");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("dialog").isVisible()).resolves.toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").isVisible()).toBe(false);
+    expect(await page.evaluate("document.activeElement?.id")).toBe("replay-events");
+    expect(consoleErrors).toEqual([]);
+  });
 
   it("shows both outboxes and the dead letters", async () => {
     await page.getByRole("link", { name: "Outbox" }).click();
