@@ -113,7 +113,7 @@ function sagaDetail(root, { kind, id, confirm, refreshNow }, saga) {
     history.replaceChildren(
       ...(steps.length
         ? historyRows(steps, x.status)
-        : [h("tr", {}, h("td", { colspan: 4, class: "empty" }, saga.noHistory ?? "No transitions yet."))]),
+        : [h("tr", {}, h("td", { colspan: 4, class: "empty" }, "No transitions yet."))]),
     );
   };
 }
@@ -145,14 +145,7 @@ export function cancellationView(root, context) {
     noun: "cancellation",
     machine: "cancellation",
     path: "/admin/cancellations",
-    noHistory: "The admin API does not give a cancellation's transitions yet: only where it is now.",
-    // No admin read of one cancellation yet: found among the newest.
-    load: async (id) => {
-      const page = await api("/admin/cancellations?limit=100");
-      const found = page.items.find((x) => x.cancellation_id === id);
-      if (!found) throw new Error(`cancellation ${id} is not among the newest 100`);
-      return found;
-    },
+    load: (id) => api(`/admin/cancellations/${encodeURIComponent(id)}`),
     facts: (x) => [
       ["User", x.user_id],
       ["Order", x.order_id],

@@ -282,6 +282,20 @@ describe("GET /admin/cancellations and POST /admin/cancellations/{id}/retry", ()
               nextPageToken: "",
             };
           },
+          getCancellation(req) {
+            const at = timestampFromDate(new Date("2026-01-02T00:00:00Z"));
+            return {
+              cancellation: {
+                cancellationId: req.cancellationId,
+                status: "REFUNDED",
+                userId: "bob",
+                history: [
+                  { from: "", to: "REQUESTED", reason: "requested", at },
+                  { from: "REQUESTED", to: "REFUNDED", reason: "refunded", at },
+                ],
+              },
+            };
+          },
           retryCancellation(req) {
             throw toConnectError(
               new DomainError("failed_precondition", "CANCELLATION_FINISHED", `${req.cancellationId} is COMPLETED`),
@@ -293,12 +307,21 @@ describe("GET /admin/cancellations and POST /admin/cancellations/{id}/retry", ()
     const admin = await devToken(gateway, "ops", ["admin"]);
     const res = await gateway.call("GET", "/admin/cancellations?status=REFUNDED&needs_attention=true", as(admin));
     expect(res.status).toBe(200);
-    expect(((await res.json()) as Json).items).toMatchObject([
+    const listedItems = ((await res.json()) as Json).items;
+    expect(listedItems).toMatchObject([
       { cancellation_id: "c-1", order_id: "o-1", user_id: "bob", needs_attention: true, failure_reason: null },
     ]);
+    expect(listedItems[0].history).toBeUndefined();
     expect(listed.map((r) => [r.status, r.needsAttention])).toEqual([["REFUNDED", true]]);
     expect((await gateway.call("GET", "/admin/cancellations?status=DONE", as(admin))).status).toBe(400);
     expect(listed).toHaveLength(1);
+
+    const one = await gateway.call("GET", "/admin/cancellations/1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e", as(admin));
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as Json).history).toEqual([
+      { from: null, to: "REQUESTED", reason: "requested", at: "2026-01-02T00:00:00.000Z" },
+      { from: "REQUESTED", to: "REFUNDED", reason: "refunded", at: "2026-01-02T00:00:00.000Z" },
+    ]);
 
     const retried = await gateway.call(
       "POST",

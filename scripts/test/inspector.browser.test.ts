@@ -206,6 +206,9 @@ describe("the saga inspector in Chromium", () => {
     await page.keyboard.press("Enter");
     await expect.poll(async () => (await drawnPath()).current, { timeout: 10_000 }).toBe("COMPLETED");
     expect(await page.locator("svg.saga-diagram").getAttribute("data-saga")).toBe("cancellation");
+    expect((await drawnPath()).taken).toEqual(
+      expect.arrayContaining(["REQUESTED->REFUNDED", "STOCK_RETURNED->COMPLETED"]),
+    );
     await shot("cancellation");
 
     await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts/${checkouts.completed}`);

@@ -426,6 +426,17 @@ export const OrderCancellationSchema = z
     },
   });
 
+export const CancellationTransitionSchema = z
+  .object({
+    from: z.string().nullable().openapi({ description: "null on the first: the cancellation was REQUESTED" }),
+    to: z.string(),
+    reason: z.string(),
+    at: iso("2026-01-02T00:00:00.010Z").nullable(),
+  })
+  .openapi("CancellationTransition", {
+    example: { from: "REQUESTED", to: "REFUNDED", reason: "refunded", at: "2026-01-02T00:00:00.010Z" },
+  });
+
 const adminCancellationExample = {
   cancellation_id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e",
   status: "REFUNDED",
@@ -449,6 +460,12 @@ export const AdminCancellationSchema = OrderCancellationSchema.extend({
   }),
   failure_reason: z.string().nullable().openapi({ description: "Why it FAILED (the refund was refused)" }),
   created_at: iso("2026-01-02T00:00:00.000Z").nullable(),
+  history: z
+    .array(CancellationTransitionSchema)
+    .optional()
+    .openapi({
+      description: "The saga's transitions, oldest first: on one cancellation and a retry's answer, not in lists",
+    }),
 }).openapi("AdminCancellation", { example: adminCancellationExample });
 
 export const AdminCancellationPageSchema = z
@@ -676,6 +693,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Address: AddressSchema,
   OrderStatusChange: OrderStatusChangeSchema,
   OrderCancellation: OrderCancellationSchema,
+  CancellationTransition: CancellationTransitionSchema,
   AdminCancellation: AdminCancellationSchema,
   AdminCancellationPage: AdminCancellationPageSchema,
   Order: OrderSchema,

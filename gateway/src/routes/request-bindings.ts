@@ -18,6 +18,7 @@ import { AdjustStockRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga
 import {
   CancelOrderRequestSchema,
   DeliverOrderRequestSchema,
+  GetCancellationRequestSchema,
   GetOrderRequestSchema,
   ListCancellationsRequestSchema,
   ListOrdersRequestSchema,
@@ -112,6 +113,10 @@ export const requestBindings = {
   }),
   listAdminCancellations: bindRpcRequest(ListCancellationsRequestSchema, {
     query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
+  }),
+  getCancellation: bindRpcRequest(GetCancellationRequestSchema, {
+    params: { id: "cancellation_id" },
+    paramExamples: { id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e" },
   }),
   retryCancellation: bindRpcRequest(RetryCancellationRequestSchema, {
     params: { id: "cancellation_id" },
