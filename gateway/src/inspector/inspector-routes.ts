@@ -35,8 +35,8 @@ function loadAssets(folder: string): Map<string, Asset> {
  * GET /inspector/: the saga inspector, static files committed under gateway/inspector/. The page
  * is public; every data call it makes carries the operator's admin token to /api/v1/admin.
  */
-export function inspectorRoutes(options: { folder?: string } = {}): Hono<GatewayEnv> {
-  const assets = loadAssets(options.folder ?? new URL("../../inspector", import.meta.url).pathname);
+export function inspectorRoutes(): Hono<GatewayEnv> {
+  const assets = loadAssets(new URL("../../inspector", import.meta.url).pathname);
   const app = new Hono<GatewayEnv>();
   const serve = (c: Context<GatewayEnv>, name: string) => {
     const asset = assets.get(name);
