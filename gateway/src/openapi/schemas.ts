@@ -460,12 +460,9 @@ export const AdminCancellationSchema = OrderCancellationSchema.extend({
   }),
   failure_reason: z.string().nullable().openapi({ description: "Why it FAILED (the refund was refused)" }),
   created_at: iso("2026-01-02T00:00:00.000Z").nullable(),
-  history: z
-    .array(CancellationTransitionSchema)
-    .optional()
-    .openapi({
-      description: "The saga's transitions, oldest first: on one cancellation and a retry's answer, not in lists",
-    }),
+  history: z.array(CancellationTransitionSchema).optional().openapi({
+    description: "The saga's transitions, oldest first: on one cancellation and a retry's answer, not in lists",
+  }),
 }).openapi("AdminCancellation", { example: adminCancellationExample });
 
 export const AdminCancellationPageSchema = z
