@@ -191,12 +191,14 @@ export async function startCheckoutService(
       };
     });
 
+    const outbox = createOutboxQueries(sql);
     return {
       routes: checkoutRoutes({
         commands,
         notifications: createPaymentNotifications({ ...drivers, payments }),
         store,
-        outboxStatus: () => createOutboxQueries(sql).status(),
+        outboxStatus: () => outbox.status(),
+        outbox,
         deadLetters: deps.deadLetters,
         logger,
       }),

@@ -97,6 +97,18 @@ describe("checkout saga over RPC, on PostgreSQL", () => {
     const [published] = await db`select max(id)::text as id from outbox where published_at is not null`;
     expect(status).toMatchObject({ topic: "checkout-events", lastPublishedId: published?.id });
     expect(status?.publishedLast5Minutes).toBeGreaterThanOrEqual(1n);
+
+    // And one checkout's events (ListCheckoutEvents), sent again on request (ReplayCheckoutEvents).
+    const { events } = await checkout.client.listCheckoutEvents({ checkoutId: id });
+    expect(events).toMatchObject([{ eventType: "CheckoutCompleted", topic: "checkout-events", key: userId }]);
+    expect(events[0]?.publishedAt).toBeDefined();
+    const { requeued } = await checkout.client.replayCheckoutEvents({ checkoutId: id });
+    expect(requeued.map((e) => e.eventId)).toEqual([events[0]?.eventId]);
+    await eventually("the same event on the bus again", async () =>
+      checkout.received.filter((e) => e.eventId === events[0]?.eventId).length === 2 ? true : undefined,
+    );
+    const unknown = "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
+    expect((await rpcError(checkout.client.listCheckoutEvents({ checkoutId: unknown }))).code).toBe(Code.NotFound);
   });
 
   it("shows operators what a consumer of checkout-events parked (ListDeadLetters), within the field rules", async () => {

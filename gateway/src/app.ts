@@ -6,6 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -15,6 +16,7 @@ import { createTokenVerifier } from "./auth/tokens.js";
 import type { GatewayClients } from "./clients.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayEnv } from "./context.js";
+import { inspectorRoutes } from "./inspector/inspector-routes.js";
 import { adminOnly } from "./middleware/admin-only.js";
 import { bearerAuth } from "./middleware/auth.js";
 import { httpMetrics } from "./middleware/http-metrics.js";
@@ -27,6 +29,7 @@ import { API_TITLE, OPENAPI_PATH, openApiDocument, registerSecuritySchemes } fro
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminCancellationRoutes } from "./routes/admin-cancellations.js";
+import { adminCheckoutEventRoutes } from "./routes/admin-checkout-events.js";
 import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
 import { adminDeadLetterRoutes } from "./routes/admin-dead-letters.js";
 import { adminOrderRoutes } from "./routes/admin-orders.js";
@@ -89,6 +92,9 @@ const CORS_RESPONSE_HEADERS = [
   "WWW-Authenticate",
 ];
 
+/** The saga inspector's page and assets: a web page, not the JSON API, so another header policy. */
+const INSPECTOR_PATHS = "/inspector/*";
+
 /** An OpenAPIHono whose failed validations become validation-error problems. */
 const routesApp = () => new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid });
 
@@ -124,9 +130,29 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.notFound(problemNotFound());
   app.use(httpMetrics({ registry: metrics }));
   app.use(
+    except(
+      INSPECTOR_PATHS,
+      secureHeaders({
+        // An API answers JSON only: nothing in it may load, frame or run anything.
+        contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+        crossOriginResourcePolicy: "same-origin",
+      }),
+    ),
+  );
+  app.use(
+    INSPECTOR_PATHS,
     secureHeaders({
-      // An API answers JSON only: nothing in it may load, frame or run anything.
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      // The inspector page: its scripts, styles and data from this origin only, never framed.
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
       crossOriginResourcePolicy: "same-origin",
       // The one page, the API reference at /docs, sets the policy it needs; nothing else sets one.
       overwrite: false,
@@ -148,6 +174,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(methodNotAllowed(() => app.routes));
 
   app.route("/health", healthRoutes(clients));
+  // The operators' page; its data calls go to /api/v1/admin like any admin client's.
+  app.route("/inspector", inspectorRoutes());
   // Prometheus text for scrapers: operations, not part of the documented REST API.
   app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
   // The interactive reference, for people: a page, not part of the documented REST API either.
@@ -198,6 +226,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   api.use("/admin/*", ...authenticated, adminOnly());
   api.route("/admin/orders", adminOrderRoutes(clients));
   api.route("/admin/checkouts", adminCheckoutRoutes(clients));
+  api.route("/admin/checkouts", adminCheckoutEventRoutes(clients));
   api.route("/admin/cancellations", adminCancellationRoutes(clients));
   api.route("/admin/outbox", adminOutboxRoutes(clients));
   api.route("/admin/dead-letters", adminDeadLetterRoutes(clients));

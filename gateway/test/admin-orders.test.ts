@@ -45,11 +45,29 @@ async function call(method: string, path: string, token: string, body?: unknown)
 
 /** An order of `userId`, placed the way production places it: from a CheckoutCompleted event. */
 async function placeOrder(userId: string): Promise<string> {
+  return (await placeOrderOf(userId)).orderId;
+}
+
+async function placeOrderOf(userId: string): Promise<{ orderId: string; checkoutId: string }> {
   const event = checkoutCompleted({ userId });
   await publish(orders.bus, event);
   const { orders: placed } = await orders.client.listOrders({ userId, checkoutId: event.aggregateId });
-  return placed[0]!.id;
+  return { orderId: placed[0]!.id, checkoutId: event.aggregateId };
 }
+
+describe("GET /admin/orders", () => {
+  it("finds a user's order by the checkout it came from, for an admin only; the user is required", async () => {
+    const { orderId, checkoutId } = await placeOrderOf("carol");
+    const admin = await devToken("ops", ["admin"]);
+    const res = await call("GET", `/admin/orders?user_id=carol&checkout_id=${checkoutId}`, admin);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).items.map((o: Json) => o.id)).toEqual([orderId]);
+    const refused = await call("GET", `/admin/orders?user_id=carol&checkout_id=${checkoutId}`, await devToken("carol"));
+    expect(refused.status).toBe(403);
+    const unnamed = await call("GET", `/admin/orders?checkout_id=${checkoutId}`, admin);
+    expect(await problemOf(unnamed)).toMatchObject({ status: 400, field: "user_id" });
+  });
+});
 
 describe("POST /admin/orders/{id}/ship and /deliver", () => {
   it("lets an admin ship then deliver an order; its owner sees both in status_history", async () => {

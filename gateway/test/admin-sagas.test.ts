@@ -3,12 +3,15 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { DomainError, toConnectError } from "@checkout-saga/shared";
 import {
   CheckoutStatus,
+  type GetCheckoutRequest,
+  type ListCheckoutEventsRequest,
   type ListCheckoutsRequest,
   type ListDeadLettersRequest,
   ListDeadLettersResponseSchema,
   type RetryCheckoutRequest,
   RetryCheckoutResponseSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { OutboxEventSchema } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import type { ListCancellationsRequest } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
@@ -20,12 +23,35 @@ import { buildCheckout, type FakeServices, type Json, problemOf, startTestGatewa
  * included), the operator's shape of a checkout, and the service's refusals as problems.
  */
 
+const checkoutCompletedRow = create(OutboxEventSchema, {
+  id: "42",
+  eventId: "5b1f0c1e-7a51-4f5e-9c8b-0d4e3f2a1b6c",
+  eventType: "CheckoutCompleted",
+  topic: "checkout-events",
+  key: "bob",
+  createdAt: timestampFromDate(new Date("2026-01-01T00:00:00Z")),
+});
+
 function gatewayRecording() {
   const listed: ListCheckoutsRequest[] = [];
   const retried: RetryCheckoutRequest[] = [];
+  const read: GetCheckoutRequest[] = [];
+  const eventsAsked: ListCheckoutEventsRequest[] = [];
   const gateway = startTestGateway({
     services: () => ({
       checkout: {
+        listCheckoutEvents(req) {
+          eventsAsked.push(req);
+          return { events: [checkoutCompletedRow] };
+        },
+        replayCheckoutEvents() {
+          return { requeued: [checkoutCompletedRow] };
+        },
+        getCheckout(req) {
+          read.push(req);
+          const stuck = buildCheckout({ status: CheckoutStatus.COMPENSATING });
+          return { checkout: { ...stuck, checkoutId: req.checkoutId, userId: "bob", paymentId: "p-1" } };
+        },
         listCheckouts(req) {
           listed.push(req);
           const stuck = buildCheckout({ status: CheckoutStatus.COMPENSATING });
@@ -48,7 +74,7 @@ function gatewayRecording() {
       },
     }),
   });
-  return { gateway, listed, retried };
+  return { gateway, listed, retried, read, eventsAsked };
 }
 
 async function devToken(gateway: ReturnType<typeof startTestGateway>, userId: string, roles?: string[]) {
@@ -97,6 +123,51 @@ describe("GET /admin/checkouts", () => {
       expect([query, res.status]).toEqual([query, 400]);
     }
     expect(listed).toEqual([]);
+  });
+});
+
+describe("GET /admin/checkouts/{id}", () => {
+  it("reads any user's checkout for an admin, with its history and saga ids; a customer is refused", async () => {
+    const { gateway, read } = gatewayRecording();
+    const id = "9b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
+    const res = await gateway.call("GET", `/admin/checkouts/${id}`, as(await devToken(gateway, "ops", ["admin"])));
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Json).toMatchObject({
+      checkout_id: id,
+      user_id: "bob",
+      payment_id: "p-1",
+      history: [],
+    });
+    expect(read.map((r) => [r.checkoutId, r.userId])).toEqual([[id, ""]]);
+
+    const customer = await devToken(gateway, "alice");
+    expect((await gateway.call("GET", `/admin/checkouts/${id}`, as(customer))).status).toBe(403);
+    expect(read).toHaveLength(1);
+  });
+});
+
+describe("GET /admin/checkouts/{id}/events and POST …/events/replay", () => {
+  it("shows an admin one checkout's outbox rows, pending ones with no published_at, and replays them", async () => {
+    const { gateway, eventsAsked } = gatewayRecording();
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    const id = "9b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
+    const res = await gateway.call("GET", `/admin/checkouts/${id}/events`, as(admin));
+    expect(res.status).toBe(200);
+    const expected = {
+      id: "42",
+      event_type: "CheckoutCompleted",
+      key: "bob",
+      created_at: "2026-01-01T00:00:00.000Z",
+      published_at: null,
+    };
+    expect((await res.json()) as Json).toMatchObject({ items: [expected] });
+    expect(eventsAsked.map((r) => r.checkoutId)).toEqual([id]);
+    const replay = await gateway.call("POST", `/admin/checkouts/${id}/events/replay`, as(admin));
+    expect(replay.status).toBe(200);
+    expect((await replay.json()) as Json).toMatchObject({ items: [expected] });
+
+    const customer = await devToken(gateway, "alice");
+    expect((await gateway.call("POST", `/admin/checkouts/${id}/events/replay`, as(customer))).status).toBe(403);
   });
 });
 
@@ -211,6 +282,20 @@ describe("GET /admin/cancellations and POST /admin/cancellations/{id}/retry", ()
               nextPageToken: "",
             };
           },
+          getCancellation(req) {
+            const at = timestampFromDate(new Date("2026-01-02T00:00:00Z"));
+            return {
+              cancellation: {
+                cancellationId: req.cancellationId,
+                status: "REFUNDED",
+                userId: "bob",
+                history: [
+                  { from: "", to: "REQUESTED", reason: "requested", at },
+                  { from: "REQUESTED", to: "REFUNDED", reason: "refunded", at },
+                ],
+              },
+            };
+          },
           retryCancellation(req) {
             throw toConnectError(
               new DomainError("failed_precondition", "CANCELLATION_FINISHED", `${req.cancellationId} is COMPLETED`),
@@ -222,12 +307,21 @@ describe("GET /admin/cancellations and POST /admin/cancellations/{id}/retry", ()
     const admin = await devToken(gateway, "ops", ["admin"]);
     const res = await gateway.call("GET", "/admin/cancellations?status=REFUNDED&needs_attention=true", as(admin));
     expect(res.status).toBe(200);
-    expect(((await res.json()) as Json).items).toMatchObject([
+    const listedItems = ((await res.json()) as Json).items;
+    expect(listedItems).toMatchObject([
       { cancellation_id: "c-1", order_id: "o-1", user_id: "bob", needs_attention: true, failure_reason: null },
     ]);
+    expect(listedItems[0].history).toBeUndefined();
     expect(listed.map((r) => [r.status, r.needsAttention])).toEqual([["REFUNDED", true]]);
     expect((await gateway.call("GET", "/admin/cancellations?status=DONE", as(admin))).status).toBe(400);
     expect(listed).toHaveLength(1);
+
+    const one = await gateway.call("GET", "/admin/cancellations/1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e", as(admin));
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as Json).history).toEqual([
+      { from: null, to: "REQUESTED", reason: "requested", at: "2026-01-02T00:00:00.000Z" },
+      { from: "REQUESTED", to: "REFUNDED", reason: "refunded", at: "2026-01-02T00:00:00.000Z" },
+    ]);
 
     const retried = await gateway.call(
       "POST",

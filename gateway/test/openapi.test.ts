@@ -96,13 +96,15 @@ describe("GET /openapi.json", () => {
     const served = gw.app.routes
       .filter((r) => r.method !== "ALL")
       // The document itself, the undocumented second copy of the health probes, the
-      // Prometheus scrape endpoint (operations, not the REST API) and the reference page.
+      // Prometheus scrape endpoint (operations, not the REST API), the reference page and the
+      // inspector's web page.
       .filter(
         (r) =>
           !r.path.endsWith("/openapi.json") &&
           !r.path.startsWith("/api/v1/health") &&
           r.path !== "/metrics" &&
-          !r.path.startsWith(DOCS_PATH),
+          !r.path.startsWith(DOCS_PATH) &&
+          !r.path.startsWith("/inspector"),
       )
       .map((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, "{$1}")}`);
     expect([...new Set(served)].sort()).toEqual(documented);

@@ -113,6 +113,15 @@ it("flags a stock return that keeps failing and finishes it once inventory is ba
   expect((await t.client.listCancellations({ status: "COMPLETED", userId: "gina" })).cancellations).toMatchObject([
     { cancellationId: id, needsAttention: false },
   ]);
+  // GetCancellation shows operators the path it took, the stuck step's waits included.
+  const { cancellation } = await t.client.getCancellation({ cancellationId: id });
+  expect(cancellation?.history.map((h) => [h.from, h.to])).toEqual([
+    ["", "REQUESTED"],
+    ["REQUESTED", "REFUNDED"],
+    ["REFUNDED", "POINTS_RETURNED"],
+    ["POINTS_RETURNED", "STOCK_RETURNED"],
+    ["STOCK_RETURNED", "COMPLETED"],
+  ]);
   // Nothing is left to retry once it ended; an unknown id is not found.
   const finished = await t.client
     .retryCancellation({ cancellationId: id })
@@ -125,6 +134,10 @@ it("flags a stock return that keeps failing and finishes it once inventory is ba
     .retryCancellation({ cancellationId: "01a23401-0000-7000-8000-000000000000" })
     .catch((err: unknown) => ConnectError.from(err));
   expect((unknown as ConnectError).code).toBe(Code.NotFound);
+  const unread = await t.client
+    .getCancellation({ cancellationId: "01a23401-0000-7000-8000-000000000000" })
+    .catch((err: unknown) => ConnectError.from(err));
+  expect((unread as ConnectError).code).toBe(Code.NotFound);
 }, 60_000);
 
 it("flags a points return the payment service cannot take and gives the points back once it is up", async () => {

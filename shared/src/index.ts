@@ -20,6 +20,7 @@ export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./money.js";
 export * from "./outbox/dead-letter-queue.js";
+export * from "./outbox/outbox-event-message.js";
 export * from "./outbox/outbox-message.js";
 export * from "./outbox/outbox-queries.js";
 export * from "./outbox/outbox-relay.js";

@@ -8,8 +8,10 @@ import {
   isUuid,
   type Logger,
   newestFirstPageToken,
+  type OutboxQueries,
   type OutboxStatus,
   pageSize,
+  toOutboxEventMessage,
   toOutboxStatusMessage,
 } from "@checkout-saga/shared";
 import {
@@ -24,12 +26,17 @@ import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
 import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
 import { toDeadLetterMessage } from "./dead-letter-message.js";
 
+/** More than a checkout ever writes: the list is a bound, not a page. */
+const CHECKOUT_EVENTS_LIMIT = 100;
+
 export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
   notifications: PaymentNotifications;
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
   /** The outbox's status, for operators. */
   outboxStatus: () => Promise<OutboxStatus>;
+  /** One checkout's outbox rows, and sending them again, for operators. */
+  outbox: Pick<OutboxQueries, "list" | "requeue">;
   /** What consumers of checkout-events parked, for operators. */
   deadLetters: DeadLetterReader;
   logger: Logger;
@@ -41,9 +48,17 @@ export function checkoutRoutes({
   notifications,
   store,
   outboxStatus,
+  outbox,
   deadLetters,
   logger,
 }: CheckoutRoutesDeps) {
+  /** One checkout's events, oldest first. */
+  async function eventsOf(checkoutId: string) {
+    const { id } = await findCheckout(checkoutId);
+    const newestFirst = await outbox.list({ aggregateId: id, limit: CHECKOUT_EVENTS_LIMIT });
+    return newestFirst.reverse();
+  }
+
   /** Unknown, malformed and other users' checkouts all look the same: not found. */
   async function findCheckout(checkoutId: string, userId = "") {
     const session = isUuid(checkoutId) ? await store.load(checkoutId) : undefined;
@@ -90,6 +105,21 @@ export function checkoutRoutes({
         const session = await commands.retry(req.checkoutId);
         logger.info({ checkoutId: session.id, status: session.status, actor }, `retried checkout: ${session.status}`);
         return { checkout: toCheckoutMessage(session, { history: true }) };
+      },
+
+      async listCheckoutEvents(req) {
+        return { events: (await eventsOf(req.checkoutId)).map(toOutboxEventMessage) };
+      },
+
+      async replayCheckoutEvents(req, ctx) {
+        const events = await eventsOf(req.checkoutId);
+        const requeued = new Set(await outbox.requeue(events.filter((e) => e.publishedAt).map((e) => e.id)));
+        const replayed = events.filter((e) => requeued.has(e.id));
+        logger.info(
+          { checkoutId: req.checkoutId, actor: callActor(ctx), eventIds: replayed.map((e) => e.eventId) },
+          `checkout events replayed by an operator: ${replayed.length}`,
+        );
+        return { requeued: replayed.map(toOutboxEventMessage) };
       },
 
       async getOutboxStatus() {

@@ -55,12 +55,18 @@ export const cancellationJson = (x: OrderCancellation) => ({
   lines: x.lines.map(itemJson),
 });
 
-/** A cancellation as operators see it: the customer's view plus whose order and its attention flag. */
-export const adminCancellationJson = (x: OrderCancellation) => ({
+/**
+ * A cancellation as operators see it: the customer's view plus whose order and its attention
+ * flag; `history` where the caller asked for the full record.
+ */
+export const adminCancellationJson = (x: OrderCancellation, options: { history: boolean }) => ({
   ...cancellationJson(x),
   order_id: x.orderId,
   user_id: x.userId,
   needs_attention: x.needsAttention,
   failure_reason: x.failureReason || null,
   created_at: isoTime(x.createdAt),
+  ...(options.history
+    ? { history: x.history.map((t) => ({ from: t.from || null, to: t.to, reason: t.reason, at: isoTime(t.at) })) }
+    : {}),
 });

@@ -305,6 +305,34 @@ export const OutboxesSchema = z
     example: { outboxes: [outboxExample, { service: "orders-service", error: "orders-service is unavailable" }] },
   });
 
+const outboxEventExample = {
+  id: "42",
+  event_id: "5b1f0c1e-7a51-4f5e-9c8b-0d4e3f2a1b6c",
+  event_type: "CheckoutCompleted",
+  topic: "checkout-events",
+  key: "alice",
+  created_at: "2026-01-01T00:00:00.000Z",
+  published_at: "2026-01-01T00:00:00.120Z",
+};
+
+export const OutboxEventSchema = z
+  .object({
+    id: z.string().openapi({ description: "The outbox row's id (the outbox CLI's --id)" }),
+    event_id: z.string(),
+    event_type: z.string(),
+    topic: z.string(),
+    key: z.string().openapi({ description: "The partition key: the user id" }),
+    created_at: iso("2026-01-01T00:00:00.000Z").nullable(),
+    published_at: iso("2026-01-01T00:00:00.120Z")
+      .nullable()
+      .openapi({ description: "null while the relay has not published it" }),
+  })
+  .openapi("OutboxEvent", { example: outboxEventExample });
+
+export const OutboxEventsSchema = z
+  .object({ items: z.array(OutboxEventSchema) })
+  .openapi("OutboxEvents", { example: { items: [outboxEventExample] } });
+
 const deadLetterExample = {
   topic: "checkout-events",
   position: { topic: "checkout-events.dlq", partition: 0, offset: 17 },
@@ -398,6 +426,17 @@ export const OrderCancellationSchema = z
     },
   });
 
+export const CancellationTransitionSchema = z
+  .object({
+    from: z.string().nullable().openapi({ description: "null on the first: the cancellation was REQUESTED" }),
+    to: z.string(),
+    reason: z.string(),
+    at: iso("2026-01-02T00:00:00.010Z").nullable(),
+  })
+  .openapi("CancellationTransition", {
+    example: { from: "REQUESTED", to: "REFUNDED", reason: "refunded", at: "2026-01-02T00:00:00.010Z" },
+  });
+
 const adminCancellationExample = {
   cancellation_id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e",
   status: "REFUNDED",
@@ -421,6 +460,9 @@ export const AdminCancellationSchema = OrderCancellationSchema.extend({
   }),
   failure_reason: z.string().nullable().openapi({ description: "Why it FAILED (the refund was refused)" }),
   created_at: iso("2026-01-02T00:00:00.000Z").nullable(),
+  history: z.array(CancellationTransitionSchema).optional().openapi({
+    description: "The saga's transitions, oldest first: on one cancellation and a retry's answer, not in lists",
+  }),
 }).openapi("AdminCancellation", { example: adminCancellationExample });
 
 export const AdminCancellationPageSchema = z
@@ -638,6 +680,8 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Outboxes: OutboxesSchema,
   DeadLetter: DeadLetterSchema,
   DeadLetters: DeadLettersSchema,
+  OutboxEvent: OutboxEventSchema,
+  OutboxEvents: OutboxEventsSchema,
   NextAction: NextActionSchema,
   KonbiniDisplayDetails: KonbiniDisplayDetailsSchema,
   PaymentWebhook: PaymentWebhookSchema,
@@ -646,6 +690,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Address: AddressSchema,
   OrderStatusChange: OrderStatusChangeSchema,
   OrderCancellation: OrderCancellationSchema,
+  CancellationTransition: CancellationTransitionSchema,
   AdminCancellation: AdminCancellationSchema,
   AdminCancellationPage: AdminCancellationPageSchema,
   Order: OrderSchema,
@@ -663,6 +708,7 @@ export type MoneyJson = z.infer<typeof MoneySchema>;
 export type AdminCheckoutJson = z.infer<typeof AdminCheckoutSchema>;
 export type OutboxStatusJson = z.infer<typeof OutboxStatusSchema>;
 export type DeadLetterJson = z.infer<typeof DeadLetterSchema>;
+export type OutboxEventJson = z.infer<typeof OutboxEventSchema>;
 export type ProductJson = z.infer<typeof ProductSchema>;
 export type CartJson = z.infer<typeof CartSchema>;
 export type CartLineJson = z.infer<typeof CartLineSchema>;

@@ -7,7 +7,7 @@ import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses 
 import { AdminCancellationPageSchema, AdminCancellationSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
-const { listAdminCancellations, retryCancellation } = requestBindings;
+const { listAdminCancellations, getCancellation, retryCancellation } = requestBindings;
 
 const adminRoute = { tags: ["admin"], security: bearerSecurity };
 
@@ -21,6 +21,19 @@ export const listAdminCancellationsRoute = createRoute({
   responses: {
     200: jsonResponse(AdminCancellationPageSchema, "A page of cancellations"),
     ...problemResponses(400, 403, ...AUTHENTICATED_PROBLEMS),
+  },
+});
+
+export const getCancellationRoute = createRoute({
+  ...adminRoute,
+  operationId: "getCancellation",
+  summary: "Any user's cancellation with its saga's transitions (what the saga inspector shows)",
+  method: "get",
+  path: "/{id}",
+  request: { params: getCancellation.params },
+  responses: {
+    200: jsonResponse(AdminCancellationSchema, "The cancellation, with its history"),
+    ...problemResponses(400, 403, 404, ...AUTHENTICATED_PROBLEMS),
   },
 });
 
@@ -47,7 +60,17 @@ export function adminCancellationRoutes(clients: Pick<GatewayClients, "orders">)
 
   app.openapi(listAdminCancellationsRoute, async (c) => {
     const res = await clients.orders.listCancellations(listAdminCancellations.rpcRequest(c), callOptions(c));
-    return c.json(page(res.cancellations.map(adminCancellationJson), res.nextPageToken), 200);
+    const items = res.cancellations.map((x) => adminCancellationJson(x, { history: false }));
+    return c.json(page(items, res.nextPageToken), 200);
+  });
+
+  app.openapi(getCancellationRoute, async (c) => {
+    const request = getCancellation.rpcRequest(c);
+    const res = await clients.orders.getCancellation(request, callOptions(c));
+    if (!res.cancellation) {
+      throw new Error(`orders service answered GetCancellation(${request.cancellationId}) without a cancellation`);
+    }
+    return c.json(adminCancellationJson(res.cancellation, { history: true }), 200);
   });
 
   app.openapi(retryCancellationRoute, async (c) => {
@@ -56,7 +79,7 @@ export function adminCancellationRoutes(clients: Pick<GatewayClients, "orders">)
     if (!res.cancellation) {
       throw new Error(`orders service answered RetryCancellation(${request.cancellationId}) without a cancellation`);
     }
-    return c.json(adminCancellationJson(res.cancellation), 200);
+    return c.json(adminCancellationJson(res.cancellation, { history: true }), 200);
   });
 
   return app;

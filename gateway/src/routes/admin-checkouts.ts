@@ -7,7 +7,7 @@ import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses 
 import { AdminCheckoutPageSchema, AdminCheckoutSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
-const { listAdminCheckouts, retryCheckout } = requestBindings;
+const { listAdminCheckouts, getAdminCheckout, retryCheckout } = requestBindings;
 
 const adminRoute = { tags: ["admin"], security: bearerSecurity };
 
@@ -21,6 +21,19 @@ export const listAdminCheckoutsRoute = createRoute({
   responses: {
     200: jsonResponse(AdminCheckoutPageSchema, "A page of checkouts"),
     ...problemResponses(400, 403, ...AUTHENTICATED_PROBLEMS),
+  },
+});
+
+export const getAdminCheckoutRoute = createRoute({
+  ...adminRoute,
+  operationId: "getAdminCheckout",
+  summary: "Any user's checkout with its saga's history, ids and attention flag (what the saga inspector shows)",
+  method: "get",
+  path: "/{id}",
+  request: { params: getAdminCheckout.params },
+  responses: {
+    200: jsonResponse(AdminCheckoutSchema, "The checkout, with its history"),
+    ...problemResponses(400, 403, 404, ...AUTHENTICATED_PROBLEMS),
   },
 });
 
@@ -55,6 +68,15 @@ export function adminCheckoutRoutes(clients: Pick<GatewayClients, "checkout">): 
       ),
       200,
     );
+  });
+
+  app.openapi(getAdminCheckoutRoute, async (c) => {
+    // No user_id: an admin's call reads every user's checkouts.
+    const request = getAdminCheckout.rpcRequest(c);
+    const res = await clients.checkout.getCheckout(request, callOptions(c));
+    if (!res.checkout)
+      throw new Error(`checkout service answered GetCheckout(${request.checkoutId}) without a checkout`);
+    return c.json(adminCheckoutJson(res.checkout, { history: true }), 200);
   });
 
   app.openapi(retryCheckoutRoute, async (c) => {

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
+import { page } from "../mappers/json.js";
 import { orderJson } from "../mappers/order.js";
 import {
   AUTHENTICATED_PROBLEMS,
@@ -9,13 +10,27 @@ import {
   jsonResponse,
   problemResponses,
 } from "../openapi/responses.js";
-import { OrderSchema } from "../openapi/schemas.js";
+import { OrderPageSchema, OrderSchema } from "../openapi/schemas.js";
 import { jsonBody } from "../validation/json-body.js";
 import { requestBindings } from "./request-bindings.js";
 
-const { shipOrder, deliverOrder } = requestBindings;
+const { listAdminOrders, shipOrder, deliverOrder } = requestBindings;
 
 const adminRoute = { tags: ["admin"], security: bearerSecurity };
+
+export const listAdminOrdersRoute = createRoute({
+  ...adminRoute,
+  operationId: "listAdminOrders",
+  summary: "A user's orders, newest first, or the one created from a checkout (its CheckoutCompleted consumed)",
+  description: "The orders service lists one user's orders at a time: `user_id` is required (400 without it).",
+  method: "get",
+  path: "/",
+  request: { query: listAdminOrders.query },
+  responses: {
+    200: jsonResponse(OrderPageSchema, "A page of orders"),
+    ...problemResponses(400, 403, ...AUTHENTICATED_PROBLEMS),
+  },
+});
 
 /** 403: not an admin; 404: no such order; 409: the order is not where the move starts. */
 const MOVE_PROBLEMS = [400, 403, 404, 409, 413, 415, ...AUTHENTICATED_PROBLEMS] as const;
@@ -51,6 +66,12 @@ export const deliverOrderRoute = createRoute({
 /** Operators move any user's order along: shipped, then delivered (mounted under /admin/orders). */
 export function adminOrderRoutes(clients: Pick<GatewayClients, "orders">): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>();
+
+  app.openapi(listAdminOrdersRoute, async (c) => {
+    // The user named in the query, not the caller: an admin reads anyone's.
+    const res = await clients.orders.listOrders(listAdminOrders.rpcRequest(c), callOptions(c));
+    return c.json(page(res.orders.map(orderJson), res.nextPageToken), 200);
+  });
 
   app.openapi(shipOrderRoute, async (c) => {
     const request = shipOrder.rpcRequest(c);

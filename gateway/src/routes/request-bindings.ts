@@ -7,8 +7,10 @@ import {
 import {
   GetCheckoutRequestSchema,
   InitiateCheckoutRequestSchema,
+  ListCheckoutEventsRequestSchema,
   ListCheckoutsRequestSchema,
   ListDeadLettersRequestSchema,
+  ReplayCheckoutEventsRequestSchema,
   RetryCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { IssueDevTokenRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga/gateway/v1/dev_token_pb";
@@ -16,6 +18,7 @@ import { AdjustStockRequestSchema } from "@checkout-saga/shared/gen/checkoutsaga
 import {
   CancelOrderRequestSchema,
   DeliverOrderRequestSchema,
+  GetCancellationRequestSchema,
   GetOrderRequestSchema,
   ListCancellationsRequestSchema,
   ListOrdersRequestSchema,
@@ -36,6 +39,10 @@ import { bindRpcRequest } from "../validation/rpc-binding.js";
 const page = { limit: "page_size", page_token: "page_token" };
 const checkoutId = "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
 const orderId = "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11";
+const checkoutById = bindRpcRequest(GetCheckoutRequestSchema, {
+  params: { id: "checkout_id" },
+  paramExamples: { id: checkoutId },
+});
 
 /**
  * Every route input and the RPC request field it becomes, by operationId: the one place REST
@@ -83,12 +90,19 @@ export const requestBindings = {
     bodyName: "CheckoutRequest",
     bodyExample: { payment_method: { type: "card", token: "tok_visa" }, shipping_address: exampleAddress },
   }),
-  getCheckout: bindRpcRequest(GetCheckoutRequestSchema, {
+  getCheckout: checkoutById,
+  // The same RPC request: an admin's call names no user, so it reads any user's checkout.
+  getAdminCheckout: checkoutById,
+  listAdminCheckouts: bindRpcRequest(ListCheckoutsRequestSchema, {
+    query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
+  }),
+  listCheckoutEvents: bindRpcRequest(ListCheckoutEventsRequestSchema, {
     params: { id: "checkout_id" },
     paramExamples: { id: checkoutId },
   }),
-  listAdminCheckouts: bindRpcRequest(ListCheckoutsRequestSchema, {
-    query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
+  replayCheckoutEvents: bindRpcRequest(ReplayCheckoutEventsRequestSchema, {
+    params: { id: "checkout_id" },
+    paramExamples: { id: checkoutId },
   }),
   retryCheckout: bindRpcRequest(RetryCheckoutRequestSchema, {
     params: { id: "checkout_id" },
@@ -100,11 +114,18 @@ export const requestBindings = {
   listAdminCancellations: bindRpcRequest(ListCancellationsRequestSchema, {
     query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
   }),
+  getCancellation: bindRpcRequest(GetCancellationRequestSchema, {
+    params: { id: "cancellation_id" },
+    paramExamples: { id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e" },
+  }),
   retryCancellation: bindRpcRequest(RetryCancellationRequestSchema, {
     params: { id: "cancellation_id" },
     paramExamples: { id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e" },
   }),
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
+  listAdminOrders: bindRpcRequest(ListOrdersRequestSchema, {
+    query: { ...page, user_id: "user_id", checkout_id: "checkout_id" },
+  }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
   getPoints: bindRpcRequest(GetPointsRequestSchema, { query: { history_limit: "history_limit" } }),
   shipOrder: bindRpcRequest(ShipOrderRequestSchema, {

@@ -56,6 +56,17 @@ export interface CancelOrderInput {
 export function createCancellationCommands(deps: CancellationCommandsDeps) {
   const { store } = deps;
 
+  /** The cancellation with its history; NOT_FOUND for an unknown id. */
+  async function find(cancellationId: string): Promise<Cancellation> {
+    const current = await store.load(cancellationId);
+    if (!current) {
+      throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${cancellationId} does not exist`, {
+        metadata: { cancellation_id: cancellationId },
+      });
+    }
+    return current;
+  }
+
   /** Drives it, then keeps this first answer with its key. */
   async function answer(cancellation: Cancellation, owner: string): Promise<CancelResult> {
     const driven = await driveLeased(deps, cancellation, owner);
@@ -115,6 +126,9 @@ export function createCancellationCommands(deps: CancellationCommandsDeps) {
       return answer(created, owner);
     },
 
+    /** One cancellation with its transitions, for operators (GetCancellation). */
+    get: (cancellationId: string) => find(cancellationId),
+
     /** Operators' listing of every user's cancellations (ListCancellations). */
     list: (query: Parameters<CancellationStore["list"]>[0]) => store.list(query),
 
@@ -123,12 +137,7 @@ export function createCancellationCommands(deps: CancellationCommandsDeps) {
      * its next pass (a step that needs attention rests between passes), instead of waiting.
      */
     async retry(cancellationId: string): Promise<Cancellation> {
-      const current = await store.load(cancellationId);
-      if (!current) {
-        throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${cancellationId} does not exist`, {
-          metadata: { cancellation_id: cancellationId },
-        });
-      }
+      const current = await find(cancellationId);
       const metadata = { cancellation_id: cancellationId, cancellation_status: current.status };
       if (isFinished(current.status)) {
         throw failedPrecondition(

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { toMoneyProto, toShippingAddressProto, toTotalsProto } from "@checkout-saga/shared";
 import {
+  CancellationTransitionSchema,
   OrderCancellationSchema,
   OrderItemSchema,
   type Order as OrderMessage,
@@ -84,4 +85,13 @@ export const toOperatorCancellationMessage = (c: Cancellation) =>
     userId: c.userId,
     needsAttention: c.needsAttention,
     failureReason: c.failure?.code ?? "",
+    // Empty where the store leaves it out (listings).
+    history: c.history.map((t) =>
+      create(CancellationTransitionSchema, {
+        from: t.from ?? "",
+        to: t.to,
+        reason: t.reason,
+        at: timestampFromDate(t.at),
+      }),
+    ),
   });

@@ -92,12 +92,13 @@ export function ordersRoutes(
         };
       },
 
+      async getCancellation(req) {
+        const cancellation = await cancellations.get(knownCancellationId(req.cancellationId));
+        return { cancellation: toOperatorCancellationMessage(cancellation) };
+      },
+
       async retryCancellation(req, ctx) {
-        if (!isUuid(req.cancellationId)) {
-          throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${req.cancellationId} does not exist`, {
-            metadata: { cancellation_id: req.cancellationId },
-          });
-        }
+        knownCancellationId(req.cancellationId);
         const actor = callActor(ctx);
         logger.info({ cancellationId: req.cancellationId, actor }, "cancellation retried by an operator");
         const retried = await cancellations.retry(req.cancellationId.toLowerCase());
@@ -112,3 +113,13 @@ export function ordersRoutes(
 
 const orderNotFound = (orderId: string) =>
   notFound("ORDER_NOT_FOUND", `order ${orderId} does not exist`, { metadata: { order_id: orderId } });
+
+/** The id as the store keys it; one that is no UUID names no cancellation (NOT_FOUND, as an unknown one). */
+function knownCancellationId(cancellationId: string): string {
+  if (!isUuid(cancellationId)) {
+    throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${cancellationId} does not exist`, {
+      metadata: { cancellation_id: cancellationId },
+    });
+  }
+  return cancellationId.toLowerCase();
+}

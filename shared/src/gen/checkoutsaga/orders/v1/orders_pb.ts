@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/orders/v1/orders.proto.
  */
 export const file_checkoutsaga_orders_v1_orders: GenFile = /*@__PURE__*/
-  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSKOAQoJT3JkZXJJdGVtEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIaChJjYW5jZWxsZWRfcXVhbnRpdHkYBSABKAUivgEKEU9yZGVyU3RhdHVzQ2hhbmdlEjEKBGZyb20YASABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEi8KAnRvGAIgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIOCgZyZWFzb24YAyABKAkSDQoFYWN0b3IYBCABKAkSJgoCYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIroCChFPcmRlckNhbmNlbGxhdGlvbhIXCg9jYW5jZWxsYXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEi0KBnJlZnVuZBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghvcmRlcl9pZBgGIAEoCRIPCgd1c2VyX2lkGAcgASgJEhcKD25lZWRzX2F0dGVudGlvbhgIIAEoCBIWCg5mYWlsdXJlX3JlYXNvbhgJIAEoCRIXCg9wb2ludHNfcmV0dXJuZWQYCiABKAMiugQKBU9yZGVyEgoKAmlkGAEgASgJEhMKC2NoZWNrb3V0X2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSMwoGc3RhdHVzGAQgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIsCgV0b3RhbBgFIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFaXRlbXMYBiADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRJBChBzaGlwcGluZ19hZGRyZXNzGAcgASgLMicuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5TaGlwcGluZ0FkZHJlc3MSEgoKcGF5bWVudF9pZBgIIAEoCRIuCgpjcmVhdGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgZ0b3RhbHMYCyABKAsyHi5jaGVja291dHNhZ2EuY29tbW9uLnYxLlRvdGFscxJBCg5zdGF0dXNfaGlzdG9yeRgMIAMoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJTdGF0dXNDaGFuZ2USQAoNY2FuY2VsbGF0aW9ucxgNIAMoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24ieAoPR2V0T3JkZXJSZXF1ZXN0Ei8KCG9yZGVyX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI0Cgd1c2VyX2lkGAIgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCJAChBHZXRPcmRlclJlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlciLUAQoRTGlzdE9yZGVyc1JlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSNQoLY2hlY2tvdXRfaWQYAiABKAlCILpIHdgBAXIYEAEYQDISXltBLVphLXowLTkuXzotXSskEh8KCXBhZ2Vfc2l6ZRgDIAEoBUIMukgJ2AEBGgQYZCgBEjEKCnBhZ2VfdG9rZW4YBCABKAlCHbpIGtgBAXIVGIAIMhBeW0EtWmEtejAtOV8tXSskIlwKEkxpc3RPcmRlcnNSZXNwb25zZRItCgZvcmRlcnMYASADKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJdChBTaGlwT3JkZXJSZXF1ZXN0Ei8KCG9yZGVyX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIYCgZyZWFzb24YAiABKAlCCLpIBXIDGPQDIkEKEVNoaXBPcmRlclJlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlciJgChNEZWxpdmVyT3JkZXJSZXF1ZXN0Ei8KCG9yZGVyX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIYCgZyZWFzb24YAiABKAlCCLpIBXIDGPQDIkQKFERlbGl2ZXJPcmRlclJlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlciK/AgoSQ2FuY2VsT3JkZXJSZXF1ZXN0Ei8KCG9yZGVyX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI0Cgd1c2VyX2lkGAIgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBJpCg9pZGVtcG90ZW5jeV9rZXkYAyABKAlCULpITXJLEAEY/wEyRF5bXHgyMS1ceDJCXHgyRC1ceDdFXSg/OltceDIwLVx4MkJceDJELVx4N0VdKltceDIxLVx4MkJceDJELVx4N0VdKT8kEj0KBWxpbmVzGAQgAygLMiQuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5MaW5lUXVhbnRpdHlCCLpIBZIBAhBkEhgKBnJlYXNvbhgFIAEoCUIIukgFcgMY9AMiaAoTQ2FuY2VsT3JkZXJSZXNwb25zZRI/CgxjYW5jZWxsYXRpb24YASABKAsyKS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyQ2FuY2VsbGF0aW9uEhAKCHJlcGxheWVkGAIgASgIIhgKFkdldE91dGJveFN0YXR1c1JlcXVlc3QiTwoXR2V0T3V0Ym94U3RhdHVzUmVzcG9uc2USNAoGc3RhdHVzGAEgASgLMiQuY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5PdXRib3hTdGF0dXMirgIKGExpc3RDYW5jZWxsYXRpb25zUmVxdWVzdBJvCgZzdGF0dXMYASABKAlCX7pIXNgBAXJXUglSRVFVRVNURURSCFJFRlVOREVEUg9QT0lOVFNfUkVUVVJORURSDlNUT0NLX1JFVFVSTkVEUglDT01QTEVURURSDENPTVBFTlNBVElOR1IGRkFJTEVEEhcKD25lZWRzX2F0dGVudGlvbhgCIAEoCBI0Cgd1c2VyX2lkGAMgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBIfCglwYWdlX3NpemUYBCABKAVCDLpICdgBARoEGGQoARIxCgpwYWdlX3Rva2VuGAUgASgJQh26SBrYAQFyFRiACDIQXltBLVphLXowLTlfLV0rJCJ2ChlMaXN0Q2FuY2VsbGF0aW9uc1Jlc3BvbnNlEkAKDWNhbmNlbGxhdGlvbnMYASADKAsyKS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyQ2FuY2VsbGF0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJSChhSZXRyeUNhbmNlbGxhdGlvblJlcXVlc3QSNgoPY2FuY2VsbGF0aW9uX2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJCJcChlSZXRyeUNhbmNlbGxhdGlvblJlc3BvbnNlEj8KDGNhbmNlbGxhdGlvbhgBIAEoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24qmQEKC09yZGVyU3RhdHVzEhwKGE9SREVSX1NUQVRVU19VTlNQRUNJRklFRBAAEhoKFk9SREVSX1NUQVRVU19DT05GSVJNRUQQARIYChRPUkRFUl9TVEFUVVNfU0hJUFBFRBACEhoKFk9SREVSX1NUQVRVU19ERUxJVkVSRUQQAxIaChZPUkRFUl9TVEFUVVNfQ0FOQ0VMTEVEEAQy8AYKDU9yZGVyc1NlcnZpY2USXQoIR2V0T3JkZXISJy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE9yZGVyUmVxdWVzdBooLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuR2V0T3JkZXJSZXNwb25zZRJjCgpMaXN0T3JkZXJzEikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5MaXN0T3JkZXJzUmVxdWVzdBoqLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuTGlzdE9yZGVyc1Jlc3BvbnNlEmAKCVNoaXBPcmRlchIoLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuU2hpcE9yZGVyUmVxdWVzdBopLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuU2hpcE9yZGVyUmVzcG9uc2USaQoMRGVsaXZlck9yZGVyEisuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5EZWxpdmVyT3JkZXJSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5EZWxpdmVyT3JkZXJSZXNwb25zZRJmCgtDYW5jZWxPcmRlchIqLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuQ2FuY2VsT3JkZXJSZXF1ZXN0GisuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5DYW5jZWxPcmRlclJlc3BvbnNlEngKEUxpc3RDYW5jZWxsYXRpb25zEjAuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5MaXN0Q2FuY2VsbGF0aW9uc1JlcXVlc3QaMS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RDYW5jZWxsYXRpb25zUmVzcG9uc2USeAoRUmV0cnlDYW5jZWxsYXRpb24SMC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLlJldHJ5Q2FuY2VsbGF0aW9uUmVxdWVzdBoxLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuUmV0cnlDYW5jZWxsYXRpb25SZXNwb25zZRJyCg9HZXRPdXRib3hTdGF0dXMSLi5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE91dGJveFN0YXR1c1JlcXVlc3QaLy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkdldE91dGJveFN0YXR1c1Jlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiNjaGVja291dHNhZ2Evb3JkZXJzL3YxL29yZGVycy5wcm90bxIWY2hlY2tvdXRzYWdhLm9yZGVycy52MSKOAQoJT3JkZXJJdGVtEhIKCnByb2R1Y3RfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIxCgp1bml0X3ByaWNlGAQgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIaChJjYW5jZWxsZWRfcXVhbnRpdHkYBSABKAUivgEKEU9yZGVyU3RhdHVzQ2hhbmdlEjEKBGZyb20YASABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEi8KAnRvGAIgASgOMiMuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1cxIOCgZyZWFzb24YAyABKAkSDQoFYWN0b3IYBCABKAkSJgoCYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvsCChFPcmRlckNhbmNlbGxhdGlvbhIXCg9jYW5jZWxsYXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEi0KBnJlZnVuZBgDIAEoCzIdLmNoZWNrb3V0c2FnYS5jb21tb24udjEuTW9uZXkSMAoFbGluZXMYBCADKAsyIS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVySXRlbRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghvcmRlcl9pZBgGIAEoCRIPCgd1c2VyX2lkGAcgASgJEhcKD25lZWRzX2F0dGVudGlvbhgIIAEoCBIWCg5mYWlsdXJlX3JlYXNvbhgJIAEoCRIXCg9wb2ludHNfcmV0dXJuZWQYCiABKAMSPwoHaGlzdG9yeRgLIAMoCzIuLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuQ2FuY2VsbGF0aW9uVHJhbnNpdGlvbiJqChZDYW5jZWxsYXRpb25UcmFuc2l0aW9uEgwKBGZyb20YASABKAkSCgoCdG8YAiABKAkSDgoGcmVhc29uGAMgASgJEiYKAmF0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK6BAoFT3JkZXISCgoCaWQYASABKAkSEwoLY2hlY2tvdXRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIzCgZzdGF0dXMYBCABKA4yIy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyU3RhdHVzEiwKBXRvdGFsGAUgASgLMh0uY2hlY2tvdXRzYWdhLmNvbW1vbi52MS5Nb25leRIwCgVpdGVtcxgGIAMoCzIhLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJJdGVtEkEKEHNoaXBwaW5nX2FkZHJlc3MYByABKAsyJy5jaGVja291dHNhZ2EuY29tbW9uLnYxLlNoaXBwaW5nQWRkcmVzcxISCgpwYXltZW50X2lkGAggASgJEi4KCmNyZWF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnRvdGFscxgLIAEoCzIeLmNoZWNrb3V0c2FnYS5jb21tb24udjEuVG90YWxzEkEKDnN0YXR1c19oaXN0b3J5GAwgAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlclN0YXR1c0NoYW5nZRJACg1jYW5jZWxsYXRpb25zGA0gAygLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiJ4Cg9HZXRPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIkAKEEdldE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyItQBChFMaXN0T3JkZXJzUmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBI1CgtjaGVja291dF9pZBgCIAEoCUIgukgd2AEBchgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSHwoJcGFnZV9zaXplGAMgASgFQgy6SAnYAQEaBBhkKAESMQoKcGFnZV90b2tlbhgEIAEoCUIdukga2AEBchUYgAgyEF5bQS1aYS16MC05Xy1dKyQiXAoSTGlzdE9yZGVyc1Jlc3BvbnNlEi0KBm9yZGVycxgBIAMoCzIdLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl0KEFNoaXBPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiQQoRU2hpcE9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyImAKE0RlbGl2ZXJPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhgKBnJlYXNvbhgCIAEoCUIIukgFcgMY9AMiRAoURGVsaXZlck9yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLk9yZGVyIr8CChJDYW5jZWxPcmRlclJlcXVlc3QSLwoIb3JkZXJfaWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEjQKB3VzZXJfaWQYAiABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEmkKD2lkZW1wb3RlbmN5X2tleRgDIAEoCUJQukhNcksQARj/ATJEXltceDIxLVx4MkJceDJELVx4N0VdKD86W1x4MjAtXHgyQlx4MkQtXHg3RV0qW1x4MjEtXHgyQlx4MkQtXHg3RV0pPyQSPQoFbGluZXMYBCADKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLkxpbmVRdWFudGl0eUIIukgFkgECEGQSGAoGcmVhc29uGAUgASgJQgi6SAVyAxj0AyJoChNDYW5jZWxPcmRlclJlc3BvbnNlEj8KDGNhbmNlbGxhdGlvbhgBIAEoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24SEAoIcmVwbGF5ZWQYAiABKAgiGAoWR2V0T3V0Ym94U3RhdHVzUmVxdWVzdCJPChdHZXRPdXRib3hTdGF0dXNSZXNwb25zZRI0CgZzdGF0dXMYASABKAsyJC5jaGVja291dHNhZ2EuY29tbW9uLnYxLk91dGJveFN0YXR1cyKuAgoYTGlzdENhbmNlbGxhdGlvbnNSZXF1ZXN0Em8KBnN0YXR1cxgBIAEoCUJfukhc2AEBcldSCVJFUVVFU1RFRFIIUkVGVU5ERURSD1BPSU5UU19SRVRVUk5FRFIOU1RPQ0tfUkVUVVJORURSCUNPTVBMRVRFRFIMQ09NUEVOU0FUSU5HUgZGQUlMRUQSFwoPbmVlZHNfYXR0ZW50aW9uGAIgASgIEjQKB3VzZXJfaWQYAyABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEh8KCXBhZ2Vfc2l6ZRgEIAEoBUIMukgJ2AEBGgQYZCgBEjEKCnBhZ2VfdG9rZW4YBSABKAlCHbpIGtgBAXIVGIAIMhBeW0EtWmEtejAtOV8tXSskInYKGUxpc3RDYW5jZWxsYXRpb25zUmVzcG9uc2USQAoNY2FuY2VsbGF0aW9ucxgBIAMoCzIpLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuT3JkZXJDYW5jZWxsYXRpb24SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIlIKGFJldHJ5Q2FuY2VsbGF0aW9uUmVxdWVzdBI2Cg9jYW5jZWxsYXRpb25faWQYASABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIlwKGVJldHJ5Q2FuY2VsbGF0aW9uUmVzcG9uc2USPwoMY2FuY2VsbGF0aW9uGAEgASgLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiJQChZHZXRDYW5jZWxsYXRpb25SZXF1ZXN0EjYKD2NhbmNlbGxhdGlvbl9pZBgBIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiWgoXR2V0Q2FuY2VsbGF0aW9uUmVzcG9uc2USPwoMY2FuY2VsbGF0aW9uGAEgASgLMikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5PcmRlckNhbmNlbGxhdGlvbiqZAQoLT3JkZXJTdGF0dXMSHAoYT1JERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWT1JERVJfU1RBVFVTX0NPTkZJUk1FRBABEhgKFE9SREVSX1NUQVRVU19TSElQUEVEEAISGgoWT1JERVJfU1RBVFVTX0RFTElWRVJFRBADEhoKFk9SREVSX1NUQVRVU19DQU5DRUxMRUQQBDLkBwoNT3JkZXJzU2VydmljZRJdCghHZXRPcmRlchInLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuR2V0T3JkZXJSZXF1ZXN0GiguY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPcmRlclJlc3BvbnNlEmMKCkxpc3RPcmRlcnMSKS5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RPcmRlcnNSZXF1ZXN0GiouY2hlY2tvdXRzYWdhLm9yZGVycy52MS5MaXN0T3JkZXJzUmVzcG9uc2USYAoJU2hpcE9yZGVyEiguY2hlY2tvdXRzYWdhLm9yZGVycy52MS5TaGlwT3JkZXJSZXF1ZXN0GikuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5TaGlwT3JkZXJSZXNwb25zZRJpCgxEZWxpdmVyT3JkZXISKy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkRlbGl2ZXJPcmRlclJlcXVlc3QaLC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkRlbGl2ZXJPcmRlclJlc3BvbnNlEmYKC0NhbmNlbE9yZGVyEiouY2hlY2tvdXRzYWdhLm9yZGVycy52MS5DYW5jZWxPcmRlclJlcXVlc3QaKy5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkNhbmNlbE9yZGVyUmVzcG9uc2USeAoRTGlzdENhbmNlbGxhdGlvbnMSMC5jaGVja291dHNhZ2Eub3JkZXJzLnYxLkxpc3RDYW5jZWxsYXRpb25zUmVxdWVzdBoxLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuTGlzdENhbmNlbGxhdGlvbnNSZXNwb25zZRJ4ChFSZXRyeUNhbmNlbGxhdGlvbhIwLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuUmV0cnlDYW5jZWxsYXRpb25SZXF1ZXN0GjEuY2hlY2tvdXRzYWdhLm9yZGVycy52MS5SZXRyeUNhbmNlbGxhdGlvblJlc3BvbnNlEnIKD0dldENhbmNlbGxhdGlvbhIuLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuR2V0Q2FuY2VsbGF0aW9uUmVxdWVzdBovLmNoZWNrb3V0c2FnYS5vcmRlcnMudjEuR2V0Q2FuY2VsbGF0aW9uUmVzcG9uc2UScgoPR2V0T3V0Ym94U3RhdHVzEi4uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPdXRib3hTdGF0dXNSZXF1ZXN0Gi8uY2hlY2tvdXRzYWdhLm9yZGVycy52MS5HZXRPdXRib3hTdGF0dXNSZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.orders.v1.OrderItem
@@ -166,6 +166,13 @@ export type OrderCancellation = Message<"checkoutsaga.orders.v1.OrderCancellatio
    * @generated from field: int64 points_returned = 10;
    */
   pointsReturned: bigint;
+
+  /**
+   * The saga's transitions, oldest first: filled by GetCancellation and RetryCancellation only.
+   *
+   * @generated from field: repeated checkoutsaga.orders.v1.CancellationTransition history = 11;
+   */
+  history: CancellationTransition[];
 };
 
 /**
@@ -174,6 +181,42 @@ export type OrderCancellation = Message<"checkoutsaga.orders.v1.OrderCancellatio
  */
 export const OrderCancellationSchema: GenMessage<OrderCancellation> = /*@__PURE__*/
   messageDesc(file_checkoutsaga_orders_v1_orders, 2);
+
+/**
+ * One move of the cancellation saga, as its history keeps it.
+ *
+ * @generated from message checkoutsaga.orders.v1.CancellationTransition
+ */
+export type CancellationTransition = Message<"checkoutsaga.orders.v1.CancellationTransition"> & {
+  /**
+   * Empty on the first: the cancellation was REQUESTED.
+   *
+   * @generated from field: string from = 1;
+   */
+  from: string;
+
+  /**
+   * @generated from field: string to = 2;
+   */
+  to: string;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 4;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.CancellationTransition.
+ * Use `create(CancellationTransitionSchema)` to create a new message.
+ */
+export const CancellationTransitionSchema: GenMessage<CancellationTransition> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 3);
 
 /**
  * @generated from message checkoutsaga.orders.v1.Order
@@ -256,7 +299,7 @@ export type Order = Message<"checkoutsaga.orders.v1.Order"> & {
  * Use `create(OrderSchema)` to create a new message.
  */
 export const OrderSchema: GenMessage<Order> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 3);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 4);
 
 /**
  * @generated from message checkoutsaga.orders.v1.GetOrderRequest
@@ -278,7 +321,7 @@ export type GetOrderRequest = Message<"checkoutsaga.orders.v1.GetOrderRequest"> 
  * Use `create(GetOrderRequestSchema)` to create a new message.
  */
 export const GetOrderRequestSchema: GenMessage<GetOrderRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 4);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 5);
 
 /**
  * @generated from message checkoutsaga.orders.v1.GetOrderResponse
@@ -295,7 +338,7 @@ export type GetOrderResponse = Message<"checkoutsaga.orders.v1.GetOrderResponse"
  * Use `create(GetOrderResponseSchema)` to create a new message.
  */
 export const GetOrderResponseSchema: GenMessage<GetOrderResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 5);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 6);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ListOrdersRequest
@@ -331,7 +374,7 @@ export type ListOrdersRequest = Message<"checkoutsaga.orders.v1.ListOrdersReques
  * Use `create(ListOrdersRequestSchema)` to create a new message.
  */
 export const ListOrdersRequestSchema: GenMessage<ListOrdersRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 6);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 7);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ListOrdersResponse
@@ -355,7 +398,7 @@ export type ListOrdersResponse = Message<"checkoutsaga.orders.v1.ListOrdersRespo
  * Use `create(ListOrdersResponseSchema)` to create a new message.
  */
 export const ListOrdersResponseSchema: GenMessage<ListOrdersResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 7);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 8);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ShipOrderRequest
@@ -379,7 +422,7 @@ export type ShipOrderRequest = Message<"checkoutsaga.orders.v1.ShipOrderRequest"
  * Use `create(ShipOrderRequestSchema)` to create a new message.
  */
 export const ShipOrderRequestSchema: GenMessage<ShipOrderRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 8);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 9);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ShipOrderResponse
@@ -396,7 +439,7 @@ export type ShipOrderResponse = Message<"checkoutsaga.orders.v1.ShipOrderRespons
  * Use `create(ShipOrderResponseSchema)` to create a new message.
  */
 export const ShipOrderResponseSchema: GenMessage<ShipOrderResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 9);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 10);
 
 /**
  * @generated from message checkoutsaga.orders.v1.DeliverOrderRequest
@@ -420,7 +463,7 @@ export type DeliverOrderRequest = Message<"checkoutsaga.orders.v1.DeliverOrderRe
  * Use `create(DeliverOrderRequestSchema)` to create a new message.
  */
 export const DeliverOrderRequestSchema: GenMessage<DeliverOrderRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 10);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 11);
 
 /**
  * @generated from message checkoutsaga.orders.v1.DeliverOrderResponse
@@ -437,7 +480,7 @@ export type DeliverOrderResponse = Message<"checkoutsaga.orders.v1.DeliverOrderR
  * Use `create(DeliverOrderResponseSchema)` to create a new message.
  */
 export const DeliverOrderResponseSchema: GenMessage<DeliverOrderResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 11);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 12);
 
 /**
  * @generated from message checkoutsaga.orders.v1.CancelOrderRequest
@@ -482,7 +525,7 @@ export type CancelOrderRequest = Message<"checkoutsaga.orders.v1.CancelOrderRequ
  * Use `create(CancelOrderRequestSchema)` to create a new message.
  */
 export const CancelOrderRequestSchema: GenMessage<CancelOrderRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 12);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 13);
 
 /**
  * @generated from message checkoutsaga.orders.v1.CancelOrderResponse
@@ -506,7 +549,7 @@ export type CancelOrderResponse = Message<"checkoutsaga.orders.v1.CancelOrderRes
  * Use `create(CancelOrderResponseSchema)` to create a new message.
  */
 export const CancelOrderResponseSchema: GenMessage<CancelOrderResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 13);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 14);
 
 /**
  * @generated from message checkoutsaga.orders.v1.GetOutboxStatusRequest
@@ -519,7 +562,7 @@ export type GetOutboxStatusRequest = Message<"checkoutsaga.orders.v1.GetOutboxSt
  * Use `create(GetOutboxStatusRequestSchema)` to create a new message.
  */
 export const GetOutboxStatusRequestSchema: GenMessage<GetOutboxStatusRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 14);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 15);
 
 /**
  * @generated from message checkoutsaga.orders.v1.GetOutboxStatusResponse
@@ -536,7 +579,7 @@ export type GetOutboxStatusResponse = Message<"checkoutsaga.orders.v1.GetOutboxS
  * Use `create(GetOutboxStatusResponseSchema)` to create a new message.
  */
 export const GetOutboxStatusResponseSchema: GenMessage<GetOutboxStatusResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 15);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 16);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ListCancellationsRequest
@@ -576,7 +619,7 @@ export type ListCancellationsRequest = Message<"checkoutsaga.orders.v1.ListCance
  * Use `create(ListCancellationsRequestSchema)` to create a new message.
  */
 export const ListCancellationsRequestSchema: GenMessage<ListCancellationsRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 16);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 17);
 
 /**
  * @generated from message checkoutsaga.orders.v1.ListCancellationsResponse
@@ -598,7 +641,7 @@ export type ListCancellationsResponse = Message<"checkoutsaga.orders.v1.ListCanc
  * Use `create(ListCancellationsResponseSchema)` to create a new message.
  */
 export const ListCancellationsResponseSchema: GenMessage<ListCancellationsResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 17);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 18);
 
 /**
  * @generated from message checkoutsaga.orders.v1.RetryCancellationRequest
@@ -615,7 +658,7 @@ export type RetryCancellationRequest = Message<"checkoutsaga.orders.v1.RetryCanc
  * Use `create(RetryCancellationRequestSchema)` to create a new message.
  */
 export const RetryCancellationRequestSchema: GenMessage<RetryCancellationRequest> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 18);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 19);
 
 /**
  * @generated from message checkoutsaga.orders.v1.RetryCancellationResponse
@@ -632,7 +675,41 @@ export type RetryCancellationResponse = Message<"checkoutsaga.orders.v1.RetryCan
  * Use `create(RetryCancellationResponseSchema)` to create a new message.
  */
 export const RetryCancellationResponseSchema: GenMessage<RetryCancellationResponse> = /*@__PURE__*/
-  messageDesc(file_checkoutsaga_orders_v1_orders, 19);
+  messageDesc(file_checkoutsaga_orders_v1_orders, 20);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.GetCancellationRequest
+ */
+export type GetCancellationRequest = Message<"checkoutsaga.orders.v1.GetCancellationRequest"> & {
+  /**
+   * @generated from field: string cancellation_id = 1;
+   */
+  cancellationId: string;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.GetCancellationRequest.
+ * Use `create(GetCancellationRequestSchema)` to create a new message.
+ */
+export const GetCancellationRequestSchema: GenMessage<GetCancellationRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 21);
+
+/**
+ * @generated from message checkoutsaga.orders.v1.GetCancellationResponse
+ */
+export type GetCancellationResponse = Message<"checkoutsaga.orders.v1.GetCancellationResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.orders.v1.OrderCancellation cancellation = 1;
+   */
+  cancellation?: OrderCancellation | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.orders.v1.GetCancellationResponse.
+ * Use `create(GetCancellationResponseSchema)` to create a new message.
+ */
+export const GetCancellationResponseSchema: GenMessage<GetCancellationResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_orders_v1_orders, 22);
 
 /**
  * @generated from enum checkoutsaga.orders.v1.OrderStatus
@@ -751,6 +828,16 @@ export const OrdersService: GenService<{
     methodKind: "unary";
     input: typeof RetryCancellationRequestSchema;
     output: typeof RetryCancellationResponseSchema;
+  },
+  /**
+   * One cancellation with its saga's transitions (admin only). NOT_FOUND for an unknown one.
+   *
+   * @generated from rpc checkoutsaga.orders.v1.OrdersService.GetCancellation
+   */
+  getCancellation: {
+    methodKind: "unary";
+    input: typeof GetCancellationRequestSchema;
+    output: typeof GetCancellationResponseSchema;
   },
   /**
    * The orders service's outbox (order-events) at a glance (admin only).

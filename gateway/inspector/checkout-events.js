@@ -1,0 +1,103 @@
+import { api } from "./api.js";
+import { h, renderIfChanged, time } from "./dom.js";
+
+// A checkout's events in the outbox: published or waiting for the relay, whether the orders
+// service consumed them (the order a CheckoutCompleted creates), and sending them again (same
+// event ids, so the orders and cart consumers dedupe them).
+
+/** The section for checkout `id`: its element, and its refresh. */
+export function checkoutEventsSection({ id, confirm, refreshNow }) {
+  const rows = h("tbody");
+  const message = h("p", { class: "message", role: "status" });
+  const replay = h("button", { type: "button", class: "quiet", id: "replay-events" }, "Replay events");
+  replay.addEventListener("click", async () => {
+    const ok = await confirm(
+      "Replay this checkout's events?",
+      "Its published events go out again with the same event ids; the orders and cart services skip what they already did. The replay is logged with your name.",
+      "Replay",
+    );
+    if (!ok) return replay.focus();
+    replay.disabled = true;
+    try {
+      const { items } = await api(`/admin/checkouts/${encodeURIComponent(id)}/events/replay`, { method: "POST" });
+      message.textContent = items.length
+        ? `Requeued ${items.map((e) => e.event_type).join(", ")} for the relay.`
+        : "Nothing to replay: no event was published yet.";
+    } catch (error) {
+      message.textContent = `Replay refused: ${error.message}`;
+    } finally {
+      replay.disabled = false;
+      replay.focus();
+      refreshNow();
+    }
+  });
+  const element = h(
+    "section",
+    { "aria-labelledby": "events-title" },
+    h("div", { class: "section-head" }, h("h3", { id: "events-title" }, "Outbox events"), replay),
+    message,
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "events" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Event", "Event id", "Written", "Published", "Orders"].map((c) => h("th", { scope: "col" }, c)),
+          ),
+        ),
+        rows,
+      ),
+    ),
+  );
+  const refresh = async (checkout) => {
+    const [{ items }, order] = await Promise.all([
+      api(`/admin/checkouts/${encodeURIComponent(id)}/events`),
+      checkout.status === "COMPLETED" ? orderOf(checkout) : null,
+    ]);
+    renderIfChanged(rows, JSON.stringify([items, order]), () =>
+      items.length === 0
+        ? h("tr", {}, h("td", { colspan: 5, class: "empty" }, "None yet: an event is written when the checkout ends."))
+        : items.map((e) =>
+            h(
+              "tr",
+              { "data-event": e.event_type, "data-published": e.published_at !== null },
+              h("td", {}, e.event_type),
+              h("td", {}, h("code", {}, e.event_id)),
+              h("td", {}, time(e.created_at)),
+              h(
+                "td",
+                {},
+                e.published_at
+                  ? h("span", { class: "badge ok" }, `published ${time(e.published_at)}`)
+                  : h("span", { class: "badge warn" }, "pending"),
+              ),
+              h(
+                "td",
+                { "data-consumed": e.event_type === "CheckoutCompleted" && order !== null },
+                consumption(e, order),
+              ),
+            ),
+          ),
+    );
+  };
+  return { element, refresh };
+}
+
+/** The order the orders service created from this checkout's CheckoutCompleted, or null while none. */
+async function orderOf(checkout) {
+  const query = new URLSearchParams({ user_id: checkout.user_id, checkout_id: checkout.checkout_id, limit: "1" });
+  const { items } = await api(`/admin/orders?${query}`);
+  return items[0] ?? null;
+}
+
+function consumption(event, order) {
+  if (event.event_type !== "CheckoutCompleted") return h("span", { class: "muted" }, "nothing to do");
+  if (!order) return h("span", { class: "badge warn" }, "no order yet");
+  return [h("span", { class: "badge ok" }, "consumed"), " order ", h("code", {}, order.id), ` ${order.status}`];
+}
