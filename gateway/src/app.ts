@@ -136,6 +136,8 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
         // An API answers JSON only: nothing in it may load, frame or run anything.
         contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
         crossOriginResourcePolicy: "same-origin",
+        // The one page here, the API reference at /docs, sets the policy it needs; nothing else sets one.
+        overwrite: false,
       }),
     ),
   );
@@ -154,8 +156,6 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
         formAction: ["'none'"],
       },
       crossOriginResourcePolicy: "same-origin",
-      // The one page, the API reference at /docs, sets the policy it needs; nothing else sets one.
-      overwrite: false,
     }),
   );
   if (config.corsAllowedOrigins.length > 0) {
