@@ -92,8 +92,11 @@ const CORS_RESPONSE_HEADERS = [
   "WWW-Authenticate",
 ];
 
-/** The saga inspector's page and assets: a web page, not the JSON API, so another header policy. */
-const INSPECTOR_PATHS = "/inspector/*";
+/**
+ * The gateway's web pages and their assets, the saga inspector and the API reference: pages, not
+ * the JSON API, so they get the page policy below instead of the API's.
+ */
+const PAGE_PATHS = ["/inspector/*", DOCS_PATH, `${DOCS_PATH}/*`];
 
 /** An OpenAPIHono whose failed validations become validation-error problems. */
 const routesApp = () => new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid });
@@ -131,33 +134,31 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(httpMetrics({ registry: metrics }));
   app.use(
     except(
-      INSPECTOR_PATHS,
+      PAGE_PATHS,
       secureHeaders({
         // An API answers JSON only: nothing in it may load, frame or run anything.
         contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
         crossOriginResourcePolicy: "same-origin",
-        // The one page here, the API reference at /docs, sets the policy it needs; nothing else sets one.
-        overwrite: false,
       }),
     ),
   );
-  app.use(
-    INSPECTOR_PATHS,
-    secureHeaders({
-      // The inspector page: its scripts, styles and data from this origin only, never framed.
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-      },
-      crossOriginResourcePolicy: "same-origin",
-    }),
-  );
+  // Pages: scripts, styles and data from this gateway only (they work with no internet), never
+  // framed. Images may be data: URLs, as Swagger UI's stylesheet draws its icons; no
+  // 'unsafe-inline', as both pages load their scripts and styles from files.
+  const pagePolicy = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+    },
+    crossOriginResourcePolicy: "same-origin",
+  });
+  for (const path of PAGE_PATHS) app.use(path, pagePolicy);
   if (config.corsAllowedOrigins.length > 0) {
     app.use(
       cors({
