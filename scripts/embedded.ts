@@ -7,7 +7,7 @@ import { loadOrdersConfig, startOrdersService } from "@checkout-saga/orders-serv
 import { loadPaymentConfig, startPaymentService } from "@checkout-saga/payment-service";
 import { loadProductConfig, startProductService } from "@checkout-saga/product-service";
 import {
-  createInProcessDeadLetterReader,
+  createInProcessDeadLetters,
   createInProcessEventBus,
   createInProcessServices,
   createLogger,
@@ -137,7 +137,7 @@ export async function startEmbeddedSystem(options: {
       "checkout-service",
       await startCheckoutService(loadCheckoutConfig(envOf("checkout-service")), logger("checkout-service"), {
         events: bus,
-        deadLetters: createInProcessDeadLetterReader(bus),
+        deadLetters: createInProcessDeadLetters(bus),
         inProcess,
       }),
     );

@@ -8,7 +8,7 @@ import {
   createOutboxSignal,
   createPostgres,
   createRetentionSweep,
-  type DeadLetterReader,
+  type DeadLetters,
   type EventPublisher,
   type InProcessServices,
   type Logger,
@@ -43,7 +43,7 @@ export interface CheckoutServiceDeps {
   /** Where the outbox relay hands events: the in-process bus in embedded mode, Kafka in production. */
   events: EventPublisher & Partial<BusReadiness>;
   /** Where consumers of those events park what they give up on: the same bus's, read for operators. */
-  deadLetters: DeadLetterReader;
+  deadLetters: DeadLetters;
   /** Embedded mode: where services in this process call each other without the network. */
   inProcess?: InProcessServices;
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startOrdersService } from "@checkout-saga/orders-service";
 import {
   CHECKOUT_EVENTS_TOPIC,
-  createKafkaDeadLetterReader,
+  createKafkaDeadLetters,
   createKafkaEventBus,
   createOutboxRelay,
   createOutboxSignal,
@@ -245,8 +245,9 @@ describe("outbox relay and consumers on real Kafka", () => {
     expect(again.map((e) => e.pending)).toEqual([false, true]);
 
     // ListDeadLetters' reader, as the checkout service's Kafka user, sees the same two and which was sent back.
-    const reader = createKafkaDeadLetterReader(
+    const reader = createKafkaDeadLetters(
       checkoutDeadLetterQueue(kafka!.connection("checkout-service"), "checkout-service-dead-letters"),
+      relayBus,
     );
     const seen = await reader.list({ limit: 10, includeRepublished: true });
     expect(seen.total).toBe(2);
@@ -271,8 +272,23 @@ describe("outbox relay and consumers on real Kafka", () => {
     expect(pendingOnly.deadLetters[0]?.position?.offset).toBe(seen.deadLetters[1]?.position?.offset);
     // Its throwaway groups are gone once it answered.
     expect((await consumerGroups()).filter((g) => g.startsWith("checkout-service-dead-letters"))).toEqual([]);
+
+    // RepublishDeadLetters, as the same user, sends the pending copy back through the relay's producer.
+    const sent = await reader.republish();
+    expect(sent).toMatchObject({ republished: [{ ...parked, pending: false }], skipped: [] });
+    expect(sent.republished[0]?.position?.offset).toBe(seen.deadLetters[1]?.position?.offset);
+    expect(await topicSize(CHECKOUT_EVENTS_TOPIC)).toBe(topicBefore + 2);
+    const third = await eventually(
+      "the service's republished copy dead-lettered again",
+      async () => {
+        const all = await reader.list({ limit: 10, includeRepublished: true });
+        return all.total === 3 ? all : undefined;
+      },
+      30_000,
+    );
+    expect(third.deadLetters.map((d) => d.pending)).toEqual([false, false, true]);
     await stopRelay(relay);
-  }, 90_000);
+  }, 120_000);
 
   it("replays a published event to Kafka with the same event id; the consumer keeps one order", async () => {
     const relay = startRelay();

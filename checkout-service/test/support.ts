@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import {
-  createInProcessDeadLetterReader,
+  createInProcessDeadLetters,
   createInProcessEventBus,
   createServiceClient,
   createServiceTransport,
@@ -52,7 +52,7 @@ export async function startCheckout(options: {
   });
   const service = await startCheckoutService(config, testLogger("checkout"), {
     events: options.events ?? bus,
-    deadLetters: createInProcessDeadLetterReader(bus),
+    deadLetters: createInProcessDeadLetters(bus),
   });
   const client = createServiceClient(CheckoutService, createServiceTransport(`http://127.0.0.1:${service.port}`));
   return { service, client, received, bus, decode: decodeEnvelope };

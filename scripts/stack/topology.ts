@@ -171,13 +171,14 @@ export const KAFKA_USERS: { name: string; grants: KafkaGrant[] }[] = [
   {
     // The outbox relay produces (idempotently) to checkout-events; ListDeadLetters reads the
     // dead letters with throwaway groups of its own (checkout-service-dead-letters-list-*,
-    // deleted after) and asks the CLI's republish group (outbox-cli-dead-letters) which it sent back.
+    // deleted after); RepublishDeadLetters reads as the CLI's republish group
+    // (outbox-cli-dead-letters), so both mark what was sent back in one place.
     name: "checkout-service",
     grants: [
       { resource: "topic", name: "checkout-events", operations: ["write"] },
       { resource: "topic", name: "checkout-events.dlq", operations: ["read"] },
       { resource: "group", name: "checkout-service-dead-letters", prefixed: true, operations: ["read", "delete"] },
-      { resource: "group", name: "outbox-cli-dead-letters", operations: ["describe"] },
+      { resource: "group", name: "outbox-cli-dead-letters", operations: ["read"] },
     ],
   },
   {

@@ -2,7 +2,7 @@ export * from "./admin-server.js";
 export * from "./config.js";
 export * from "./consumption-tax.js";
 export * from "./errors.js";
-export * from "./events/dead-letter-reader.js";
+export * from "./events/dead-letters.js";
 export * from "./events/envelope.js";
 export * from "./events/event-bus.js";
 export * from "./events/in-process-bus.js";

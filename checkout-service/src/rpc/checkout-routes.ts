@@ -3,7 +3,7 @@ import {
   actingUser,
   CHECKOUT_EVENTS_TOPIC,
   callActor,
-  type DeadLetterReader,
+  type DeadLetters,
   fromShippingAddressProto,
   isUuid,
   type Logger,
@@ -38,7 +38,7 @@ export interface CheckoutRoutesDeps {
   /** One checkout's outbox rows, and sending them again, for operators. */
   outbox: Pick<OutboxQueries, "list" | "requeue">;
   /** What consumers of checkout-events parked, for operators. */
-  deadLetters: DeadLetterReader;
+  deadLetters: DeadLetters;
   logger: Logger;
 }
 

@@ -22,6 +22,12 @@ interface Subscriber {
 
 export interface InProcessEventBus extends EventPublisher, EventSubscriber {
   readonly deadLetters: readonly DeadLetter[];
+  /**
+   * Takes `parked` out of the dead letters and delivers it to its group's handler again, up to
+   * `maxAttempts` times; one that keeps failing is parked again. False, leaving it as it is,
+   * when it is no longer parked (sent back already) or its group no longer subscribes.
+   */
+  redeliver(parked: DeadLetter): Promise<boolean>;
 }
 
 /**
@@ -90,6 +96,20 @@ export function createInProcessEventBus(options: { logger: Logger; maxAttempts?:
 
   return {
     deadLetters,
+    async redeliver(parked) {
+      const index = deadLetters.indexOf(parked);
+      const sub = groups.get(parked.group);
+      if (index < 0 || !sub) return false;
+      deadLetters.splice(index, 1);
+      // deliver resolves once applied or parked again, and throws on a failure with attempts left.
+      let done = false;
+      while (!done)
+        done = await deliver(sub, parked.topic, parked.message).then(
+          () => true,
+          () => false,
+        );
+      return true;
+    },
     async publish(topic, messages) {
       const subs = [...groups.values()].filter((s) => s.topics.includes(topic));
       // Order matters per key only (as on a Kafka partition): keys go in parallel, each key's

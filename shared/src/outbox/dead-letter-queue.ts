@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type IHeaders, Kafka, type KafkaMessage, logLevel } from "kafkajs";
-import { type DeadLetterReader, describeEventBytes, selectParked } from "../events/dead-letter-reader.js";
+import { type DeadLetters, describeEventBytes, type ParkedMessage, selectParked } from "../events/dead-letters.js";
 import type { EventMessage, EventPublisher } from "../events/event-bus.js";
 import {
   DEAD_LETTER_HEADERS,
@@ -223,24 +223,37 @@ export type DeadLetterQueue = ReturnType<typeof createDeadLetterQueue>;
 /**
  * Production's dead letters: a Kafka dead-letter topic read whole on every call (a throwaway
  * group from the beginning, see `list`), which suits a topic that stays small because an
- * operator empties it; `pending` is from the republish group's committed offsets.
+ * operator empties it; `pending` is from the republish group's committed offsets, which
+ * `republish` advances as it sends each back to its topic through `publisher`.
  */
-export function createKafkaDeadLetterReader(queue: Pick<DeadLetterQueue, "topic" | "list">): DeadLetterReader {
+export function createKafkaDeadLetters(
+  queue: Pick<DeadLetterQueue, "topic" | "list" | "republish">,
+  publisher: EventPublisher,
+): DeadLetters {
+  const parked = (d: DeadLetterEntry): ParkedMessage => ({
+    topic: d.reason.topic,
+    position: { topic: queue.topic, partition: d.partition, offset: d.offset },
+    key: d.key,
+    eventId: d.eventId,
+    eventType: d.eventType,
+    group: d.reason.group,
+    error: d.reason.error,
+    attempts: d.reason.attempts,
+    parkedAt: d.parkedAt,
+    pending: d.pending,
+  });
   return {
     async list(query) {
-      const parked = (await queue.list()).map((d) => ({
-        topic: d.reason.topic,
-        position: { topic: queue.topic, partition: d.partition, offset: d.offset },
-        key: d.key,
-        eventId: d.eventId,
-        eventType: d.eventType,
-        group: d.reason.group,
-        error: d.reason.error,
-        attempts: d.reason.attempts,
-        parkedAt: d.parkedAt,
-        pending: d.pending,
-      }));
-      return selectParked(parked, query);
+      return selectParked((await queue.list()).map(parked), query);
+    },
+    async republish() {
+      const republished: ParkedMessage[] = [];
+      const skipped: ParkedMessage[] = [];
+      // The republish group moves past skipped ones too: no longer pending either way.
+      await queue.republish(publisher, ({ entry, action }) =>
+        (action === "republished" ? republished : skipped).push({ ...parked(entry), pending: false }),
+      );
+      return { republished, skipped };
     },
   };
 }
