@@ -1,5 +1,7 @@
-import { errorDetail } from "@checkout-saga/shared";
+import { create } from "@bufbuild/protobuf";
+import { buildEnvelope, encodeEnvelope, errorDetail } from "@checkout-saga/shared";
 import { CheckoutStatus } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
+import { CheckoutFailedSchema } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import { createTestDatabase } from "@checkout-saga/shared/testing";
 import { Code, ConnectError } from "@connectrpc/connect";
 import postgres from "postgres";
@@ -122,6 +124,47 @@ describe("checkout saga over RPC, on PostgreSQL", () => {
     expect(deadLetters[0]?.error).not.toBe("");
     expect(deadLetters[0]?.parkedAt?.seconds).toBeGreaterThan(0n);
     expect((await rpcError(checkout.client.listDeadLetters({ pageSize: 101 }))).code).toBe(Code.InvalidArgument);
+  });
+
+  it("sends what a consumer parked back to it once fixed (RepublishDeadLetters), skipping bytes that never decode", async () => {
+    let fixed = false;
+    const handled: string[] = [];
+    const flaky = await checkout.bus.subscribe({
+      topic: "checkout-events",
+      group: "flaky",
+      handler: async (event) => {
+        if (!fixed) throw new Error("not fixed yet");
+        handled.push(event.eventId);
+      },
+    });
+    try {
+      const event = buildEnvelope({
+        eventId: "e-republish",
+        aggregateId: "c-republish",
+        occurredAt: new Date(),
+        payload: { case: "checkoutFailed", value: create(CheckoutFailedSchema, { checkoutId: "c-republish" }) },
+      });
+      // The bus parks it after its fifth failure; the relay would retry in between.
+      for (let i = 0; i < 5; i++) {
+        await checkout.bus
+          .publish("checkout-events", [{ key: "flaky-user", value: encodeEnvelope(event) }])
+          .catch(() => {});
+      }
+      await checkout.bus.publish("checkout-events", [{ key: "garbled-user", value: new Uint8Array([0xff]) }]);
+      fixed = true;
+
+      const { republished, skipped } = await checkout.client.republishDeadLetters({});
+      expect(republished).toMatchObject([
+        { consumerGroup: "flaky", eventId: "e-republish", key: "flaky-user", attempts: 5, pending: false },
+      ]);
+      expect(skipped.map((d) => d.eventId)).toContain("");
+      expect(skipped.map((d) => d.key)).toContain("garbled-user");
+      expect(handled).toEqual(["e-republish"]);
+      const left = await checkout.client.listDeadLetters({ pageSize: 100 });
+      expect(left.deadLetters.map((d) => d.eventId)).not.toContain("e-republish");
+    } finally {
+      await flaky.close();
+    }
   });
 
   it("never returns or stores the payment token in the clear outside its column", async () => {

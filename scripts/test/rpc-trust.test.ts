@@ -343,6 +343,9 @@ describe("the user a call acts for", () => {
     expect(await outcome(raw("checkout").advanceCheckout({ checkoutId: stepId }, await as(GATEWAY, "checkout")))).toBe(
       "PermissionDenied ADMIN_ROLE_REQUIRED",
     );
+    expect(await outcome(raw("checkout").republishDeadLetters({}, await as(GATEWAY, "checkout", bob)))).toBe(
+      "PermissionDenied ADMIN_ROLE_REQUIRED",
+    );
 
     const advanced = await raw("checkout").advanceCheckout(
       { checkoutId: stepId },

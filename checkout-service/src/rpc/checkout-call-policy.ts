@@ -14,6 +14,7 @@ export const checkoutCallPolicy = defineCallPolicy(CheckoutService, {
   retryCheckout: { gateway: "admin", developer: "admin" },
   getOutboxStatus: { gateway: "admin", developer: "admin" },
   listDeadLetters: { gateway: "admin", developer: "admin" },
+  republishDeadLetters: { gateway: "admin", developer: "admin" },
   listCheckoutEvents: { gateway: "admin", developer: "admin" },
   replayCheckoutEvents: { gateway: "admin", developer: "admin" },
   // The gateway passes on a webhook it verified; no user is involved.

@@ -37,7 +37,7 @@ export interface CheckoutRoutesDeps {
   outboxStatus: () => Promise<OutboxStatus>;
   /** One checkout's outbox rows, and sending them again, for operators. */
   outbox: Pick<OutboxQueries, "list" | "requeue">;
-  /** What consumers of checkout-events parked, for operators. */
+  /** What consumers of checkout-events parked, for operators to read and send back. */
   deadLetters: DeadLetters;
   logger: Logger;
 }
@@ -132,6 +132,17 @@ export function checkoutRoutes({
           includeRepublished: req.includeRepublished,
         });
         return { deadLetters: parked.deadLetters.map(toDeadLetterMessage), total: BigInt(parked.total) };
+      },
+
+      async republishDeadLetters(_req, ctx) {
+        const actor = callActor(ctx);
+        logger.info({ actor }, "dead letters republished by an operator");
+        const { republished, skipped } = await deadLetters.republish();
+        logger.info(
+          { actor, eventIds: republished.map((d) => d.eventId), skipped: skipped.length },
+          `dead letters republished: ${republished.length}, skipped (undecodable): ${skipped.length}`,
+        );
+        return { republished: republished.map(toDeadLetterMessage), skipped: skipped.map(toDeadLetterMessage) };
       },
 
       async listCheckouts(req, ctx) {
