@@ -8,6 +8,7 @@ import {
   type ListCheckoutsRequest,
   type ListDeadLettersRequest,
   ListDeadLettersResponseSchema,
+  RepublishDeadLettersResponseSchema,
   type RetryCheckoutRequest,
   RetryCheckoutResponseSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
@@ -393,5 +394,55 @@ describe("GET /admin/dead-letters", () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(asked).toHaveLength(1);
+  });
+});
+
+describe("POST /admin/dead-letters/republish", () => {
+  it("sends an admin's dead letters back and answers what went and what was skipped; a customer is refused", async () => {
+    let asked = 0;
+    const parked = {
+      topic: "checkout-events",
+      key: "bob",
+      consumerGroup: "orders-service",
+      error: "Error: order lines do not match",
+      attempts: 5,
+      parkedAt: timestampFromDate(new Date("2026-11-30T08:00:00.000Z")),
+    };
+    const gateway = startTestGateway({
+      services: () => ({
+        checkout: {
+          republishDeadLetters() {
+            asked++;
+            return create(RepublishDeadLettersResponseSchema, {
+              republished: [{ ...parked, eventId: "e-1", eventType: "CheckoutCompleted" }],
+              skipped: [{ ...parked, key: "alice", attempts: 0 }],
+            });
+          },
+        },
+      }),
+    });
+
+    const customer = await devToken(gateway, "alice");
+    const refused = await gateway.call("POST", "/admin/dead-letters/republish", as(customer));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(asked).toBe(0);
+
+    const admin = await devToken(gateway, "ops", ["admin"]);
+    const res = await gateway.call("POST", "/admin/dead-letters/republish", as(admin));
+    expect(res.status).toBe(200);
+    const common = {
+      topic: "checkout-events",
+      position: null,
+      consumer_group: "orders-service",
+      error: "Error: order lines do not match",
+      parked_at: "2026-11-30T08:00:00.000Z",
+      pending: false,
+    };
+    expect((await res.json()) as Json).toEqual({
+      republished: [{ ...common, key: "bob", event_id: "e-1", event_type: "CheckoutCompleted", attempts: 5 }],
+      skipped: [{ ...common, key: "alice", event_id: null, event_type: null, attempts: 0 }],
+    });
+    expect(asked).toBe(1);
   });
 });

@@ -371,6 +371,15 @@ export const DeadLettersSchema = z
   })
   .openapi("DeadLetters", { example: { items: [deadLetterExample], total: 1 } });
 
+export const RepublishedDeadLettersSchema = z
+  .object({
+    republished: z.array(DeadLetterSchema).openapi({ description: "Sent back, oldest first" }),
+    skipped: z.array(DeadLetterSchema).openapi({ description: "Not sent: their bytes do not decode as an event" }),
+  })
+  .openapi("RepublishedDeadLetters", {
+    example: { republished: [{ ...deadLetterExample, pending: false }], skipped: [] },
+  });
+
 export const AddressSchema = z
   .object({
     name: z.string(),
@@ -680,6 +689,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Outboxes: OutboxesSchema,
   DeadLetter: DeadLetterSchema,
   DeadLetters: DeadLettersSchema,
+  RepublishedDeadLetters: RepublishedDeadLettersSchema,
   OutboxEvent: OutboxEventSchema,
   OutboxEvents: OutboxEventsSchema,
   NextAction: NextActionSchema,

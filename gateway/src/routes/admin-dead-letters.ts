@@ -4,7 +4,7 @@ import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { isoTime } from "../mappers/json.js";
 import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
-import { type DeadLetterJson, DeadLettersSchema } from "../openapi/schemas.js";
+import { type DeadLetterJson, DeadLettersSchema, RepublishedDeadLettersSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
 const { listDeadLetters } = requestBindings;
@@ -16,13 +16,30 @@ export const listDeadLettersRoute = createRoute({
   summary: "The checkout events consumers gave up on and parked, oldest first: which group, why and when",
   description:
     "Production reads checkout-events.dlq; embedded mode, the in-process bus's memory. Pending ones only " +
-    "unless `include_republished`; `npm run outbox -- dead-letters republish` sends them back.",
+    "unless `include_republished`; `POST /admin/dead-letters/republish` sends them back.",
   method: "get",
   path: "/",
   request: { query: listDeadLetters.query },
   responses: {
     200: jsonResponse(DeadLettersSchema, "The dead letters"),
     ...problemResponses(400, 403, ...AUTHENTICATED_PROBLEMS),
+  },
+});
+
+export const republishDeadLettersRoute = createRoute({
+  tags: ["admin"],
+  security: bearerSecurity,
+  operationId: "republishDeadLetters",
+  summary: "Send every pending dead letter back once its cause is fixed, with its original event id (groups dedupe)",
+  description:
+    "Production sends them to checkout-events, as `npm run outbox -- dead-letters republish` does; embedded " +
+    "mode delivers each to the group that parked it. Undecodable ones are skipped; one that fails again is " +
+    "parked again. Logged with who asked.",
+  method: "post",
+  path: "/republish",
+  responses: {
+    200: jsonResponse(RepublishedDeadLettersSchema, "What was sent back, and what was skipped"),
+    ...problemResponses(403, ...AUTHENTICATED_PROBLEMS),
   },
 });
 
@@ -43,13 +60,18 @@ function deadLetterJson(d: DeadLetter): DeadLetterJson {
   };
 }
 
-/** Operators' view of the dead letters (mounted under /admin/dead-letters). */
+/** Operators' view of the dead letters, and sending them back (mounted under /admin/dead-letters). */
 export function adminDeadLetterRoutes(clients: Pick<GatewayClients, "checkout">): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>();
 
   app.openapi(listDeadLettersRoute, async (c) => {
     const res = await clients.checkout.listDeadLetters(listDeadLetters.rpcRequest(c), callOptions(c));
     return c.json({ items: res.deadLetters.map(deadLetterJson), total: Number(res.total) }, 200);
+  });
+
+  app.openapi(republishDeadLettersRoute, async (c) => {
+    const res = await clients.checkout.republishDeadLetters({}, callOptions(c));
+    return c.json({ republished: res.republished.map(deadLetterJson), skipped: res.skipped.map(deadLetterJson) }, 200);
   });
 
   return app;
