@@ -36,20 +36,44 @@ function outboxCard(o) {
 }
 
 /** Builds the outbox view in `root`; answers its refresh. */
-export function outboxView(root) {
+export function outboxView(root, { confirm, refreshNow }) {
   const cards = h("div", { class: "cards" });
   const letters = h("tbody");
+  const message = h("p", { class: "message", role: "status" });
+  const republish = h("button", { type: "button", class: "quiet", id: "republish-dead-letters" }, "Republish");
+  republish.addEventListener("click", async () => {
+    const ok = await confirm(
+      "Republish the dead letters?",
+      "Every pending dead letter goes back with its event id, once you have fixed what made it fail; groups that handled it already skip it, and one that fails again is parked again. Undecodable ones are skipped. The republish is logged with your name.",
+      "Republish",
+    );
+    if (!ok) return republish.focus();
+    republish.disabled = true;
+    try {
+      const { republished, skipped } = await api("/admin/dead-letters/republish", { method: "POST" });
+      message.textContent =
+        `Republished ${republished.length} dead letter(s)` +
+        (skipped.length ? `; skipped ${skipped.length} undecodable.` : ".");
+    } catch (error) {
+      message.textContent = `Republish refused: ${error.message}`;
+    } finally {
+      republish.disabled = false;
+      republish.focus();
+      refreshNow();
+    }
+  });
   root.replaceChildren(
     h("h2", { tabindex: -1 }, "Outbox"),
     cards,
-    h("h3", {}, "Dead letters"),
+    h("div", { class: "section-head" }, h("h3", {}, "Dead letters"), republish),
     h(
       "p",
       { class: "muted" },
-      "Events a consumer gave up on. Republish them with ",
+      "Events a consumer gave up on. Fix the cause, then republish them; on Kafka, ",
       h("code", {}, "npm run outbox -- dead-letters republish"),
-      ".",
+      " does the same from a shell.",
     ),
+    message,
     h(
       "div",
       { class: "table-wrap" },
@@ -72,13 +96,14 @@ export function outboxView(root) {
   return async () => {
     const [outboxes, dead] = await Promise.all([api("/admin/outbox"), api("/admin/dead-letters")]);
     renderIfChanged(cards, JSON.stringify(outboxes), () => outboxes.outboxes.map(outboxCard));
+    republish.hidden = dead.total === 0;
     renderIfChanged(letters, JSON.stringify(dead), () =>
       dead.items.length === 0
         ? h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No dead letters."))
         : dead.items.map((d) =>
             h(
               "tr",
-              {},
+              { "data-event-id": d.event_id ?? "" },
               h("td", {}, `${d.event_type ?? "?"} `, h("code", {}, d.event_id ?? d.key)),
               h("td", {}, d.consumer_group),
               h("td", {}, d.error),

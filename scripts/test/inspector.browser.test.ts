@@ -1,7 +1,9 @@
 import { access, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writePoisonEvent } from "../../checkout-service/test/outbox-fixture.js";
 import { interruptEmbeddedProcess, isolatedEmbeddedEnv, startEmbeddedProcess } from "../lib/embedded-process.js";
 import { eventually } from "../lib/eventually.js";
 import { RestCustomer } from "../lib/rest-customer.js";
@@ -222,10 +224,23 @@ describe("the saga inspector in Chromium", () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it("shows both outboxes and the dead letters", async () => {
+  it("shows both outboxes and the dead letters; Republish sends a poison event back, and it is parked again", async () => {
+    const sql = postgres(isolated!.databaseUrl("checkout"), { max: 1, onnotice: () => {} });
+    const poison = await writePoisonEvent(sql, "inspected-poison").finally(() => sql.end());
     await page.getByRole("link", { name: "Outbox" }).click();
     await expect.poll(() => page.locator("[data-outbox]").count(), { timeout: 10_000 }).toBe(2);
+    const parked = page.locator(`table.dead-letters tr[data-event-id="${poison.eventId}"]`);
+    await expect.poll(() => parked.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const groups = await parked.count();
     await shot("outbox");
+
+    await page.locator("#republish-dead-letters").click();
+    await page.getByRole("dialog").getByRole("button", { name: "Republish" }).click();
+    // Still poison: each group that parked it ran it again, and parked it again.
+    await expect
+      .poll(() => page.locator("#view p.message").textContent(), { timeout: 30_000 })
+      .toBe(`Republished ${groups} dead letter(s).`);
+    await expect.poll(() => parked.count(), { timeout: 10_000 }).toBe(groups);
     expect(consoleErrors).toEqual([]);
   });
 
