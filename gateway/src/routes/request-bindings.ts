@@ -1,5 +1,6 @@
 import {
   AddItemRequestSchema,
+  GetCartClaimRequestSchema,
   RemoveItemRequestSchema,
   SetCartCurrencyRequestSchema,
   UpdateQuantityRequestSchema,
@@ -78,6 +79,10 @@ export const requestBindings = {
   removeCartItem: bindRpcRequest(RemoveItemRequestSchema, {
     params: { product_id: "product_id" },
     paramExamples: { product_id: "2" },
+  }),
+  getCartClaim: bindRpcRequest(GetCartClaimRequestSchema, {
+    params: { user_id: "user_id", checkout_id: "checkout_id" },
+    paramExamples: { user_id: "alice", checkout_id: checkoutId },
   }),
   startCheckout: bindRpcRequest(InitiateCheckoutRequestSchema, {
     headers: { "Idempotency-Key": "idempotency_key" },
