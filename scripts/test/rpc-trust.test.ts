@@ -343,6 +343,12 @@ describe("the user a call acts for", () => {
     expect(await outcome(raw("checkout").advanceCheckout({ checkoutId: stepId }, await as(GATEWAY, "checkout")))).toBe(
       "PermissionDenied ADMIN_ROLE_REQUIRED",
     );
+    // Whether a cart consumed a checkout is an operator's question, not even its user's.
+    const bobsClaim = { userId: bob.userId, checkoutId: bobsCheckout.checkout_id };
+    expect(await outcome(raw("cart").getCartClaim(bobsClaim, await as(GATEWAY, "cart", bob)))).toBe(
+      "PermissionDenied ADMIN_ROLE_REQUIRED",
+    );
+    expect(await outcome(raw("cart").getCartClaim(bobsClaim, await as(GATEWAY, "cart", admin)))).toBe("ok");
 
     const advanced = await raw("checkout").advanceCheckout(
       { checkoutId: stepId },
