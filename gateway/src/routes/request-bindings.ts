@@ -22,6 +22,7 @@ import {
   GetCancellationRequestSchema,
   GetOrderRequestSchema,
   ListCancellationsRequestSchema,
+  ListOrderEventsRequestSchema,
   ListOrdersRequestSchema,
   RetryCancellationRequestSchema,
   ShipOrderRequestSchema,
@@ -130,6 +131,10 @@ export const requestBindings = {
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
   listAdminOrders: bindRpcRequest(ListOrdersRequestSchema, {
     query: { ...page, user_id: "user_id", checkout_id: "checkout_id" },
+  }),
+  listOrderEvents: bindRpcRequest(ListOrderEventsRequestSchema, {
+    params: { id: "order_id" },
+    paramExamples: { id: orderId },
   }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
   getPoints: bindRpcRequest(GetPointsRequestSchema, { query: { history_limit: "history_limit" } }),
