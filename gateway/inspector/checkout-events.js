@@ -1,5 +1,6 @@
 import { api } from "./api.js";
 import { h, renderIfChanged, time } from "./dom.js";
+import { eventRow, eventsTable, noEventsRow } from "./outbox-events.js";
 
 // A checkout's events in the outbox: published or waiting for the relay, whether the orders
 // service consumed them (the order a CheckoutCompleted creates) and the cart service did (the
@@ -37,24 +38,7 @@ export function checkoutEventsSection({ id, confirm, refreshNow }) {
     { "aria-labelledby": "events-title" },
     h("div", { class: "section-head" }, h("h3", { id: "events-title" }, "Outbox events"), replay),
     message,
-    h(
-      "div",
-      { class: "table-wrap" },
-      h(
-        "table",
-        { class: "events" },
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            ["Event", "Event id", "Written", "Published", "Orders", "Cart"].map((c) => h("th", { scope: "col" }, c)),
-          ),
-        ),
-        rows,
-      ),
-    ),
+    eventsTable(rows, ["Orders", "Cart"]),
   );
   const refresh = async (checkout) => {
     const [{ items }, order, claim] = await Promise.all([
@@ -64,21 +48,10 @@ export function checkoutEventsSection({ id, confirm, refreshNow }) {
     ]);
     renderIfChanged(rows, JSON.stringify([items, order, claim]), () =>
       items.length === 0
-        ? h("tr", {}, h("td", { colspan: 6, class: "empty" }, "None yet: an event is written when the checkout ends."))
+        ? noEventsRow(6, "None yet: an event is written when the checkout ends.")
         : items.map((e) =>
-            h(
-              "tr",
-              { "data-event": e.event_type, "data-published": e.published_at !== null },
-              h("td", {}, e.event_type),
-              h("td", {}, h("code", {}, e.event_id)),
-              h("td", {}, time(e.created_at)),
-              h(
-                "td",
-                {},
-                e.published_at
-                  ? h("span", { class: "badge ok" }, `published ${time(e.published_at)}`)
-                  : h("span", { class: "badge warn" }, "pending"),
-              ),
+            eventRow(
+              e,
               h(
                 "td",
                 { "data-consumed": e.event_type === "CheckoutCompleted" && order !== null },

@@ -215,6 +215,8 @@ describe("the saga inspector in Chromium", () => {
     expect((await drawnPath()).taken).toEqual(
       expect.arrayContaining(["REQUESTED->REFUNDED", "STOCK_RETURNED->COMPLETED"]),
     );
+    // Its own event: the orders service wrote OrderCancelled, and its relay published it.
+    await page.locator('table.events tr[data-event="OrderCancelled"][data-published]').waitFor({ timeout: 10_000 });
     await shot("cancellation");
 
     await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts/${checkouts.completed}`);
