@@ -349,6 +349,9 @@ describe("the user a call acts for", () => {
       "PermissionDenied ADMIN_ROLE_REQUIRED",
     );
     expect(await outcome(raw("cart").getCartClaim(bobsClaim, await as(GATEWAY, "cart", admin)))).toBe("ok");
+    expect(
+      await outcome(raw("orders").listOrderEvents({ orderId: bobsOrder.id }, await as(GATEWAY, "orders", bob))),
+    ).toBe("PermissionDenied ADMIN_ROLE_REQUIRED");
 
     const advanced = await raw("checkout").advanceCheckout(
       { checkoutId: stepId },
