@@ -1,5 +1,5 @@
 import { errorDetail } from "@checkout-saga/shared";
-import type { Cart } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
+import { type Cart, ClaimState } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { testLogger } from "@checkout-saga/shared/testing";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,6 +119,8 @@ describe("checkout events settle and release claims", () => {
     await client.addItem({ userId: "gus", productId: "3", quantity: 1 });
     await client.addItem({ userId: "gus", productId: "2", quantity: 1 });
     await client.getCart({ userId: "gus" }); // warm the cache
+    const claimOf = () => client.getCartClaim({ userId: "gus", checkoutId: "co-mouse" });
+    expect((await claimOf()).state).toBe(ClaimState.HELD);
 
     const event = completed("gus", "co-mouse", [["2", 1]]);
     await publish("gus", "evt-gus-1", event);
@@ -128,6 +130,10 @@ describe("checkout events settle and release claims", () => {
       ["3", 1],
     ]);
     expect(settled?.claims).toEqual([]);
+    const settlement = await claimOf();
+    expect(settlement.state).toBe(ClaimState.SETTLED);
+    expect(settlement.lines.map((l) => [l.productId, l.quantity])).toEqual([["2", 1]]);
+    expect(settlement.changedAt).toBeDefined();
 
     await publish("gus", "evt-gus-1", event);
     await publish("gus", "evt-gus-1-again", event);
@@ -145,6 +151,8 @@ describe("checkout events settle and release claims", () => {
     const after = (await client.getCart({ userId: "hal" })).cart;
     expect(after?.claims).toEqual([]);
     expect(quantities(after)).toEqual([["1", 1]]);
+    expect((await client.getCartClaim({ userId: "hal", checkoutId: "co-declined" })).state).toBe(ClaimState.RELEASED);
+    expect((await client.getCartClaim({ userId: "hal", checkoutId: "co-unheard-of" })).state).toBe(ClaimState.UNKNOWN);
 
     await publish("hal", "evt-hal-2", failed("hal", "co-never-claimed"));
     expect(

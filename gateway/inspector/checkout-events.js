@@ -1,9 +1,11 @@
 import { api } from "./api.js";
 import { h, renderIfChanged, time } from "./dom.js";
+import { eventRow, eventsTable, noEventsRow } from "./outbox-events.js";
 
 // A checkout's events in the outbox: published or waiting for the relay, whether the orders
-// service consumed them (the order a CheckoutCompleted creates), and sending them again (same
-// event ids, so the orders and cart consumers dedupe them).
+// service consumed them (the order a CheckoutCompleted creates) and the cart service did (the
+// checkout's claim on the cart settled or released), and sending them again (same event ids, so
+// the orders and cart consumers dedupe them).
 
 /** The section for checkout `id`: its element, and its refresh. */
 export function checkoutEventsSection({ id, confirm, refreshNow }) {
@@ -36,52 +38,26 @@ export function checkoutEventsSection({ id, confirm, refreshNow }) {
     { "aria-labelledby": "events-title" },
     h("div", { class: "section-head" }, h("h3", { id: "events-title" }, "Outbox events"), replay),
     message,
-    h(
-      "div",
-      { class: "table-wrap" },
-      h(
-        "table",
-        { class: "events" },
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            ["Event", "Event id", "Written", "Published", "Orders"].map((c) => h("th", { scope: "col" }, c)),
-          ),
-        ),
-        rows,
-      ),
-    ),
+    eventsTable(rows, ["Orders", "Cart"]),
   );
   const refresh = async (checkout) => {
-    const [{ items }, order] = await Promise.all([
+    const [{ items }, order, claim] = await Promise.all([
       api(`/admin/checkouts/${encodeURIComponent(id)}/events`),
       checkout.status === "COMPLETED" ? orderOf(checkout) : null,
+      claimOf(checkout),
     ]);
-    renderIfChanged(rows, JSON.stringify([items, order]), () =>
+    renderIfChanged(rows, JSON.stringify([items, order, claim]), () =>
       items.length === 0
-        ? h("tr", {}, h("td", { colspan: 5, class: "empty" }, "None yet: an event is written when the checkout ends."))
+        ? noEventsRow(6, "None yet: an event is written when the checkout ends.")
         : items.map((e) =>
-            h(
-              "tr",
-              { "data-event": e.event_type, "data-published": e.published_at !== null },
-              h("td", {}, e.event_type),
-              h("td", {}, h("code", {}, e.event_id)),
-              h("td", {}, time(e.created_at)),
-              h(
-                "td",
-                {},
-                e.published_at
-                  ? h("span", { class: "badge ok" }, `published ${time(e.published_at)}`)
-                  : h("span", { class: "badge warn" }, "pending"),
-              ),
+            eventRow(
+              e,
               h(
                 "td",
                 { "data-consumed": e.event_type === "CheckoutCompleted" && order !== null },
                 consumption(e, order),
               ),
+              cartCell(e, claim),
             ),
           ),
     );
@@ -100,4 +76,26 @@ function consumption(event, order) {
   if (event.event_type !== "CheckoutCompleted") return h("span", { class: "muted" }, "nothing to do");
   if (!order) return h("span", { class: "badge warn" }, "no order yet");
   return [h("span", { class: "badge ok" }, "consumed"), " order ", h("code", {}, order.id), ` ${order.status}`];
+}
+
+/** What the cart service did with the checkout's claim on the user's cart (UNKNOWN: it has no record). */
+function claimOf(checkout) {
+  return api(`/admin/carts/${encodeURIComponent(checkout.user_id)}/claims/${encodeURIComponent(checkout.checkout_id)}`);
+}
+
+/** The claim state each event the cart consumes leaves behind. */
+const CART_OUTCOME = { CheckoutCompleted: "SETTLED", CheckoutFailed: "RELEASED" };
+
+function cartCell(event, claim) {
+  const expected = CART_OUTCOME[event.event_type];
+  if (!expected) return h("td", {}, h("span", { class: "muted" }, "nothing to do"));
+  const label = {
+    SETTLED: `settled at ${time(claim.changed_at)}`,
+    RELEASED: `released at ${time(claim.changed_at)}`,
+    HELD: "still held",
+    UNKNOWN: "no record",
+  }[claim.state];
+  // Released before a completion, or settled before a failure, is a finding too: not "ok".
+  const badge = claim.state === expected ? "badge ok" : "badge warn";
+  return h("td", { "data-cart": claim.state }, h("span", { class: badge }, label));
 }

@@ -2,6 +2,7 @@ import { api, sagaMachine } from "./api.js";
 import { checkoutEventsSection } from "./checkout-events.js";
 import { drawSaga, pathOf } from "./diagram.js";
 import { duration, h, money, renderIfChanged, stateBadge, time } from "./dom.js";
+import { orderEventsSection } from "./order-events.js";
 
 // One saga: its diagram with the path it took, what it touched, its history and the retry
 // action. Checkouts and cancellations share the view; each says how it loads and what it shows.
@@ -146,6 +147,7 @@ export function cancellationView(root, context) {
     machine: "cancellation",
     path: "/admin/cancellations",
     load: (id) => api(`/admin/cancellations/${encodeURIComponent(id)}`),
+    sections: [orderEventsSection],
     facts: (x) => [
       ["User", x.user_id],
       ["Order", x.order_id],

@@ -29,6 +29,7 @@ import { API_TITLE, OPENAPI_PATH, openApiDocument, registerSecuritySchemes } fro
 import { ProblemError, problem } from "./problems.js";
 import { createRateLimiter } from "./rate-limit/limiter.js";
 import { adminCancellationRoutes } from "./routes/admin-cancellations.js";
+import { adminCartRoutes } from "./routes/admin-carts.js";
 import { adminCheckoutEventRoutes } from "./routes/admin-checkout-events.js";
 import { adminCheckoutRoutes } from "./routes/admin-checkouts.js";
 import { adminDeadLetterRoutes } from "./routes/admin-dead-letters.js";
@@ -226,6 +227,7 @@ export function createGatewayApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   // Operators' routes: one guard for all of /admin, so a route added there cannot forget it.
   api.use("/admin/*", ...authenticated, adminOnly());
   api.route("/admin/orders", adminOrderRoutes(clients));
+  api.route("/admin/carts", adminCartRoutes(clients));
   api.route("/admin/checkouts", adminCheckoutRoutes(clients));
   api.route("/admin/checkouts", adminCheckoutEventRoutes(clients));
   api.route("/admin/cancellations", adminCancellationRoutes(clients));

@@ -69,6 +69,24 @@ describe("GET /admin/orders", () => {
   });
 });
 
+describe("GET /admin/orders/{id}/events", () => {
+  it("lists an order's outbox events oldest first for an admin only; an unknown order is 404", async () => {
+    const orderId = await placeOrder("dora");
+    // Shipped behind the gateway's back: the admin-change log the ship test reads stays its own.
+    await orders.client.shipOrder({ orderId });
+    const admin = await devToken("ops", ["admin"]);
+    const res = await call("GET", `/admin/orders/${orderId}/events`, admin);
+    expect(res.status).toBe(200);
+    const items = ((await res.json()) as Json).items as Json[];
+    expect(items.at(-1)).toMatchObject({ event_type: "OrderStatusChanged", topic: "order-events", key: "dora" });
+    expect(items.at(-1).created_at).toMatch(/^\d{4}-/);
+
+    expect((await call("GET", `/admin/orders/${orderId}/events`, await devToken("dora"))).status).toBe(403);
+    const unknown = await call("GET", "/admin/orders/6f1c7f2e-0000-4000-8000-000000000000/events", admin);
+    expect(unknown.status).toBe(404);
+  });
+});
+
 describe("POST /admin/orders/{id}/ship and /deliver", () => {
   it("lets an admin ship then deliver an order; its owner sees both in status_history", async () => {
     const orderId = await placeOrder("alice");

@@ -16,7 +16,7 @@ import { OutboxEventSchema } from "@checkout-saga/shared/gen/checkoutsaga/common
 import type { ListCancellationsRequest } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { buildCheckout, type FakeServices, type Json, problemOf, startTestGateway } from "./fixture.js";
+import { as, buildCheckout, devToken, type FakeServices, type Json, problemOf, startTestGateway } from "./fixture.js";
 
 /*
  * The operators' checkout routes in front of a checkout service that records what it was asked:
@@ -77,14 +77,6 @@ function gatewayRecording() {
   });
   return { gateway, listed, retried, read, eventsAsked };
 }
-
-async function devToken(gateway: ReturnType<typeof startTestGateway>, userId: string, roles?: string[]) {
-  const res = await gateway.call("POST", "/dev/token", { user: null, body: { user_id: userId, roles } });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as Json).token as string;
-}
-
-const as = (token: string) => ({ user: null, headers: { authorization: `Bearer ${token}` } });
 
 describe("GET /admin/checkouts", () => {
   it("lists every user's checkouts for an admin, filtered by state, user and attention", async () => {

@@ -314,6 +314,16 @@ export function startTestGateway(
   };
 }
 
+/** A dev token for `userId` with `roles`, from the gateway's own dev route. */
+export async function devToken(gateway: TestGateway, userId: string, roles?: string[]): Promise<string> {
+  const res = await gateway.call("POST", "/dev/token", { user: null, body: { user_id: userId, roles } });
+  if (res.status !== 200) throw new Error(`POST /dev/token answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as Json).token as string;
+}
+
+/** A call's options carrying `token` instead of the default user's. */
+export const as = (token: string) => ({ user: null, headers: { authorization: `Bearer ${token}` } });
+
 /** A decoded JSON response body: tests read into it freely and assertions check it. */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies under test are checked by assertions, not types
 export type Json = any;

@@ -138,7 +138,7 @@ export function startOrdersService(
         };
       });
       return {
-        routes: ordersRoutes(orders, cancellations, () => createOutboxQueries(sql).status(), logger),
+        routes: ordersRoutes(orders, cancellations, createOutboxQueries(sql), logger),
         callPolicy: ordersCallPolicy,
         // Orders are read while the broker is away; only new ones wait, so it does not decide readiness.
         checks: { database: postgresReadiness(sql), ...busReadiness(deps.events) },

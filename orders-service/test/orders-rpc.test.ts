@@ -190,3 +190,26 @@ describe("ShipOrder and DeliverOrder", () => {
     });
   });
 });
+
+describe("ListOrderEvents", () => {
+  it("lists one order's outbox events oldest first, a move's event last", async () => {
+    const placed = await placeOrder("gina");
+    const before = (await t.client.listOrderEvents({ orderId: placed.id })).events;
+    await t.client.shipOrder({ orderId: placed.id });
+    const after = (await t.client.listOrderEvents({ orderId: placed.id })).events;
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(before.length).map((e) => [e.eventType, e.topic, e.key])).toEqual([
+      ["OrderStatusChanged", "order-events", "gina"],
+    ]);
+    expect(after.map((e) => Number(e.id))).toEqual(after.map((e) => Number(e.id)).sort((a, b) => a - b));
+  });
+
+  it("reports an unknown order as not found", async () => {
+    for (const orderId of ["not-a-uuid", "6f1c7f2e-0000-4000-8000-000000000000"]) {
+      expect(await rpcError(t.client.listOrderEvents({ orderId }))).toEqual({
+        code: Code.NotFound,
+        reason: "ORDER_NOT_FOUND",
+      });
+    }
+  });
+});

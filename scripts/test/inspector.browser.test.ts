@@ -133,6 +133,10 @@ describe("the saga inspector in Chromium", () => {
     await completedEvent.waitFor({ timeout: 10_000 });
     // The orders service consumed it: the order it created is shown.
     await completedEvent.locator("td[data-consumed]").waitFor({ timeout: 10_000 });
+    // And the cart service did: the checkout's claim on the cart is settled.
+    const cart = completedEvent.locator('td[data-cart="SETTLED"]');
+    await cart.waitFor({ timeout: 10_000 });
+    expect(await cart.textContent()).toMatch(/^settled at /);
     await shot("checkout-completed");
 
     // Sent again: the relay publishes it anew.
@@ -149,7 +153,9 @@ describe("the saga inspector in Chromium", () => {
     const drawn = await drawnPath();
     expect(drawn.taken).toEqual(expect.arrayContaining(["PAYMENT_PENDING->COMPENSATING", "COMPENSATING->FAILED"]));
     expect(drawn.visited).not.toContain("COMPLETED");
-    await page.locator('table.events tr[data-event="CheckoutFailed"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('table.events tr[data-event="CheckoutFailed"] td[data-cart="RELEASED"]')
+      .waitFor({ timeout: 10_000 });
     await expect(page.getByRole("button", { name: "Retry now" }).isVisible()).resolves.toBe(false);
     await shot("checkout-declined");
     expect(consoleErrors).toEqual([]);
@@ -211,6 +217,8 @@ describe("the saga inspector in Chromium", () => {
     expect((await drawnPath()).taken).toEqual(
       expect.arrayContaining(["REQUESTED->REFUNDED", "STOCK_RETURNED->COMPLETED"]),
     );
+    // Its own event: the orders service wrote OrderCancelled, and its relay published it.
+    await page.locator('table.events tr[data-event="OrderCancelled"][data-published]').waitFor({ timeout: 10_000 });
     await shot("cancellation");
 
     await page.goto(`${isolated?.gatewayUrl}/inspector/#/checkouts/${checkouts.completed}`);

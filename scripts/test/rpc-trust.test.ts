@@ -346,6 +346,15 @@ describe("the user a call acts for", () => {
     expect(await outcome(raw("checkout").republishDeadLetters({}, await as(GATEWAY, "checkout", bob)))).toBe(
       "PermissionDenied ADMIN_ROLE_REQUIRED",
     );
+    // Whether a cart consumed a checkout is an operator's question, not even its user's.
+    const bobsClaim = { userId: bob.userId, checkoutId: bobsCheckout.checkout_id };
+    expect(await outcome(raw("cart").getCartClaim(bobsClaim, await as(GATEWAY, "cart", bob)))).toBe(
+      "PermissionDenied ADMIN_ROLE_REQUIRED",
+    );
+    expect(await outcome(raw("cart").getCartClaim(bobsClaim, await as(GATEWAY, "cart", admin)))).toBe("ok");
+    expect(
+      await outcome(raw("orders").listOrderEvents({ orderId: bobsOrder.id }, await as(GATEWAY, "orders", bob))),
+    ).toBe("PermissionDenied ADMIN_ROLE_REQUIRED");
 
     const advanced = await raw("checkout").advanceCheckout(
       { checkoutId: stepId },

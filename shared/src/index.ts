@@ -19,6 +19,7 @@ export * from "./log-context.js";
 export * from "./logger.js";
 export * from "./metrics.js";
 export * from "./money.js";
+export * from "./outbox/aggregate-events.js";
 export * from "./outbox/dead-letter-queue.js";
 export * from "./outbox/outbox-event-message.js";
 export * from "./outbox/outbox-message.js";

@@ -152,7 +152,7 @@ describe("settleClaim", () => {
         claim("b", "held", [["3", 1]]),
       ],
     };
-    const settled = settleClaim(cart, "a", t1);
+    const settled = settleClaim(cart, "a", [], t1);
     expect(settled).toEqual({
       items: [line("1", 2), line("3", 2)],
       claims: [
@@ -169,19 +169,28 @@ describe("settleClaim", () => {
       ],
     });
     // Nothing is subtracted twice: the settled claim refuses to settle again.
-    expect(settled && settleClaim(settled, "a", t1)).toBeUndefined();
+    expect(settled && settleClaim(settled, "a", [], t1)).toBeUndefined();
     // What the other checkout holds stays held.
     expect(settled && unclaimedQuantity(settled.items, settled.claims, "3")).toBe(1);
   });
 
   it("clamps at 0 when the user lowered the line meanwhile", () => {
-    const settled = settleClaim({ items: [line("1", 1)], claims: [claim("a", "held", [["1", 3]])] }, "a", t1);
+    const settled = settleClaim({ items: [line("1", 1)], claims: [claim("a", "held", [["1", 3]])] }, "a", [], t1);
     expect(settled?.items).toEqual([]);
   });
 
-  it("is undefined without a held claim", () => {
-    expect(settleClaim({ items: [line("1", 1)], claims: [] }, "a", t1)).toBeUndefined();
-    expect(settleClaim({ items: [line("1", 1)], claims: [claim("a", "released", [])] }, "a", t1)).toBeUndefined();
+  it("settles a checkout without a held claim with the lines it bought, recording it", () => {
+    const bought = wanted(["1", 1]);
+    const settledClaim = claim("a", "settled", [["1", 1]], t1);
+    expect(settleClaim({ items: [line("1", 2)], claims: [] }, "a", bought, t1)).toEqual({
+      items: [line("1", 1)],
+      claims: [settledClaim],
+    });
+    // A released claim is replaced, not joined by a second record of the checkout.
+    expect(settleClaim({ items: [line("1", 2)], claims: [claim("a", "released", [])] }, "a", bought, t1)).toEqual({
+      items: [line("1", 1)],
+      claims: [settledClaim],
+    });
   });
 });
 

@@ -101,18 +101,24 @@ export function releaseClaim(claims: CartClaim[], checkoutId: string, now: Date)
 /**
  * The checkout completed: its held claim's lines leave the cart (clamped at 0, emptied lines
  * dropped) and the claim is marked settled, in one change, so they are subtracted exactly
- * once. Undefined when the checkout holds no claim.
+ * once. A checkout that held no claim (it began before claims existed, or, against the saga's
+ * rules, its claim was released) has the lines it `bought` taken out instead, and is recorded
+ * as settled with them, so operators can see the cart consumed its completion. Undefined when
+ * the claim is already settled.
  */
 export function settleClaim(
   cart: { items: CartLine[]; claims: CartClaim[] },
   checkoutId: string,
+  bought: ClaimedLine[],
   now: Date,
 ): { items: CartLine[]; claims: CartClaim[] } | undefined {
   const existing = findClaim(cart.claims, checkoutId);
-  if (existing?.state !== "held") return undefined;
+  if (existing?.state === "settled") return undefined;
+  const lines = existing?.state === "held" ? existing.lines : bought;
+  const settled: CartClaim = { checkoutId, lines, state: "settled", at: now };
   return {
-    items: subtractCheckedOut(cart.items, existing.lines),
-    claims: cart.claims.map((c) => (c === existing ? { ...c, state: "settled", at: now } : c)),
+    items: subtractCheckedOut(cart.items, lines),
+    claims: existing ? cart.claims.map((c) => (c === existing ? settled : c)) : [...cart.claims, settled],
   };
 }
 

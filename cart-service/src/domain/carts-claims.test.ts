@@ -6,6 +6,12 @@ import { failure, setup } from "./carts-fixtures.js";
 
 const lines = (...l: Array<[string, number]>) => l.map(([productId, quantity]) => ({ productId, quantity }));
 const quantities = (cart: Cart) => cart.items.map((l) => [l.productId, l.quantity]);
+const completed = (eventId: string, checkoutId: string, l: Array<[string, number]>) => ({
+  eventId,
+  userId: "u1",
+  checkoutId,
+  lines: lines(...l),
+});
 const holders = (cart: Cart) =>
   cart.claims.map((c) => [c.checkoutId, ...c.lines.map((l) => `${l.productId}x${l.quantity}`)]);
 
@@ -96,13 +102,6 @@ describe("releasing a claim", () => {
 });
 
 describe("a completed checkout with a claim", () => {
-  const completed = (eventId: string, checkoutId: string, l: Array<[string, number]>) => ({
-    eventId,
-    userId: "u1",
-    checkoutId,
-    lines: lines(...l),
-  });
-
   it("is sold once: a later checkout sees it gone at once, and the consumer settles it exactly once", async () => {
     const { carts, store } = setup();
     // Buy a Mouse (1); the checkout completes, but its event has not reached the cart yet.
@@ -154,5 +153,42 @@ describe("a completed checkout with a claim", () => {
     await carts.applyCheckoutCompleted(completed("e1", "a", [["1", 1]]));
     expect(await carts.claimLines("u1", "a", lines(["1", 1]))).toMatchObject({ state: "settled" });
     expect((await carts.getCart("u1")).claims).toEqual([]);
+  });
+});
+
+describe("reading a checkout's claim", () => {
+  it("answers held, then settled with when, from the store", async () => {
+    const { carts } = setup();
+    await carts.addItem("u1", "1", 2);
+    await carts.claimLines("u1", "a", lines(["1", 1]));
+    expect(await carts.getClaim("u1", "a")).toMatchObject({ state: "held", lines: lines(["1", 1]) });
+    await carts.getCart("u1");
+    await carts.applyCheckoutCompleted(completed("e1", "a", [["1", 1]]));
+    // Not the cache's copy, which keeps held claims only.
+    expect(await carts.getClaim("u1", "a")).toMatchObject({ state: "settled", at: expect.any(Date) });
+  });
+
+  it("answers released after the checkout's undo", async () => {
+    const { carts } = setup();
+    await carts.addItem("u1", "1", 1);
+    await carts.claimLines("u1", "a", lines(["1", 1]));
+    await carts.releaseClaim("u1", "a");
+    expect(await carts.getClaim("u1", "a")).toMatchObject({ state: "released" });
+  });
+
+  it("records as settled a completed checkout that held no claim", async () => {
+    const { carts } = setup();
+    await carts.addItem("u1", "1", 3);
+    expect(await carts.applyCheckoutCompleted(completed("e1", "old", [["1", 1]]))).toBe("applied");
+    expect(await carts.getClaim("u1", "old")).toMatchObject({ state: "settled", lines: lines(["1", 1]) });
+    // The settlement dedupes by checkout too, not only by event id.
+    expect(await carts.applyCheckoutCompleted(completed("e1-copy", "old", [["1", 1]]))).toBe("already-applied");
+  });
+
+  it("answers nothing for a checkout the cart has no record of, or a user without a cart", async () => {
+    const { carts } = setup();
+    expect(await carts.getClaim("u1", "a")).toBeUndefined();
+    await carts.addItem("u1", "1", 1);
+    expect(await carts.getClaim("u1", "a")).toBeUndefined();
   });
 });

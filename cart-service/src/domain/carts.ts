@@ -17,9 +17,16 @@ import {
   type ClaimedLine,
   removeLine,
   setLineQuantity,
-  subtractCheckedOut,
 } from "./cart.js";
-import { claimLines, heldClaims, pruneClaims, releaseClaim, requireClaimLines, settleClaim } from "./cart-claims.js";
+import {
+  claimLines,
+  findClaim,
+  heldClaims,
+  pruneClaims,
+  releaseClaim,
+  requireClaimLines,
+  settleClaim,
+} from "./cart-claims.js";
 import type { ProductCatalog } from "./product-catalog.js";
 
 /** How many applied event ids a cart remembers: redeliveries arrive long before 50 newer checkouts. */
@@ -37,7 +44,7 @@ export interface CheckoutCompletedEvent {
 /**
  * `settled`: the checkout's held claim left the cart. `applied`: the checkout held no claim
  * (it began before claims existed), so the event's lines left the cart. `already-applied`: a
- * redelivery, nothing changed. `no-cart`: the user has no cart.
+ * redelivery or a checkout already settled, nothing changed. `no-cart`: the user has no cart.
  */
 export type CheckoutCompletedOutcome = "settled" | "applied" | "already-applied" | "no-cart";
 
@@ -68,9 +75,15 @@ export interface Carts {
   releaseClaim(userId: string, checkoutId: string): Promise<ReleaseOutcome>;
   /**
    * Takes a completed checkout's lines out of the user's cart exactly once: its held claim's
-   * lines, settling the claim; without a claim, the event's lines, once per event id.
+   * lines; without a claim, the event's lines. Either way the claim is settled in the same
+   * write, and the event id remembered.
    */
   applyCheckoutCompleted(event: CheckoutCompletedEvent): Promise<CheckoutCompletedOutcome>;
+  /**
+   * The checkout's claim on the user's cart, in any state, from the store (the cache keeps
+   * held claims only); undefined when the cart has no record of the checkout.
+   */
+  getClaim(userId: string, checkoutId: string): Promise<CartClaim | undefined>;
 }
 
 export interface CartsDeps {
@@ -305,6 +318,11 @@ export function createCarts(deps: CartsDeps): Carts {
       return outcome;
     },
 
+    async getClaim(userId, checkoutId) {
+      const stored = await store.load(userId);
+      return stored && findClaim(stored.claims, checkoutId);
+    },
+
     async applyCheckoutCompleted(event) {
       // An event is not a request: no field rules checked it on its way here.
       for (const [field, value] of [
@@ -325,20 +343,14 @@ export function createCarts(deps: CartsDeps): Carts {
           outcome = "no-cart";
           return undefined;
         }
-        const claim = current.claims.find((c) => c.checkoutId === event.checkoutId);
-        if (current.appliedEventIds.includes(event.eventId) || claim?.state === "settled") {
+        const claim = findClaim(current.claims, event.checkoutId);
+        const settled = settleClaim(current, event.checkoutId, event.lines, now());
+        if (current.appliedEventIds.includes(event.eventId) || !settled) {
           outcome = "already-applied";
           return undefined;
         }
-        const settled = settleClaim(current, event.checkoutId, now());
-        if (settled) {
-          outcome = "settled";
-          return { ...settled, eventId: event.eventId };
-        }
-        // No held claim: a checkout that began before claims existed (or, against the saga's
-        // rules, one whose claim was released). What it bought still leaves the cart, once.
-        outcome = "applied";
-        return { items: subtractCheckedOut(current.items, event.lines), eventId: event.eventId };
+        outcome = claim?.state === "held" ? "settled" : "applied";
+        return { ...settled, eventId: event.eventId };
       });
       return outcome;
     },

@@ -9,12 +9,16 @@ import {
   CartSchema,
   CartService,
   ClaimLineSchema,
+  ClaimState as ClaimStateMessage,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import type { ConnectRouter } from "@connectrpc/connect";
-import type { Cart, CartClaim } from "../domain/cart.js";
+import type { Cart, CartClaim, ClaimState } from "../domain/cart.js";
 import type { Carts } from "../domain/carts.js";
 
-/** The cart of the user the call acts for (cart-call-policy.ts), never simply the request's `user_id`. */
+/**
+ * The cart of the user the call acts for (cart-call-policy.ts), never simply the request's
+ * `user_id`; only GetCartClaim, admin only, reads the user the request names.
+ */
 export function cartRoutes(carts: Carts) {
   return (router: ConnectRouter) =>
     router.service(CartService, {
@@ -44,6 +48,15 @@ export function cartRoutes(carts: Carts) {
         await carts.releaseClaim(actingUser(ctx), req.checkoutId);
         return {};
       },
+      async getCartClaim(req) {
+        const claim = await carts.getClaim(req.userId, req.checkoutId);
+        if (!claim) return { state: ClaimStateMessage.UNKNOWN };
+        return {
+          state: CLAIM_STATES[claim.state],
+          lines: claim.lines.map(toClaimLineMessage),
+          changedAt: timestampFromDate(claim.at),
+        };
+      },
     });
 }
 
@@ -59,9 +72,16 @@ function toMessage(cart: Cart): CartMessage {
   });
 }
 
+const CLAIM_STATES: Record<ClaimState, ClaimStateMessage> = {
+  held: ClaimStateMessage.HELD,
+  settled: ClaimStateMessage.SETTLED,
+  released: ClaimStateMessage.RELEASED,
+};
+
 function toClaimMessage(claim: CartClaim): CartClaimMessage {
-  return create(CartClaimSchema, {
-    checkoutId: claim.checkoutId,
-    lines: claim.lines.map((l) => create(ClaimLineSchema, { productId: l.productId, quantity: l.quantity })),
-  });
+  return create(CartClaimSchema, { checkoutId: claim.checkoutId, lines: claim.lines.map(toClaimLineMessage) });
+}
+
+function toClaimLineMessage(line: CartClaim["lines"][number]) {
+  return create(ClaimLineSchema, { productId: line.productId, quantity: line.quantity });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DomainError } from "@checkout-saga/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CartClaim } from "../domain/cart.js";
-import { claimLines } from "../domain/cart-claims.js";
+import { claimLines, findClaim, releaseClaim, settleClaim } from "../domain/cart-claims.js";
 import type { CartStore, StoredCart } from "./cart-store.js";
 
 /** A store under test and how to dispose of it. */
@@ -77,6 +77,28 @@ export function describeCartStoreContract(name: string, makeStore: CartStoreFact
       const loaded = await store.load(v1.userId);
       expect(loaded).toEqual(v3);
       expect(loaded?.claims[0]?.at).toBeInstanceOf(Date);
+    });
+
+    it("keeps a settlement and its event id from one write, for the claim read, and refuses a release based on the held claim", async () => {
+      const held = buildStoredCart({ items: [line("1", 2)], claims: [claim("checkout-a", "held", [["1", 1]])] });
+      await store.save(held, 0);
+      const settledAt = new Date("2026-02-01T13:00:00.007Z");
+      const settled = settleClaim(held, "checkout-a", [], settledAt);
+      if (!settled) throw new Error("the held claim did not settle");
+      expect(await store.save({ ...held, ...settled, version: 2, appliedEventIds: ["event-1"] }, 1)).toBe(true);
+      // The saga's undo, decided on the copy from before the settlement, must not win.
+      const released = releaseClaim(held.claims, "checkout-a", settledAt);
+      expect(await store.save({ ...held, claims: released ?? [], version: 2 }, 1)).toBe(false);
+
+      const loaded = await store.load(held.userId);
+      expect(loaded?.appliedEventIds).toEqual(["event-1"]);
+      expect(loaded && findClaim(loaded.claims, "checkout-a")).toEqual({
+        checkoutId: "checkout-a",
+        lines: [{ productId: "1", quantity: 1 }],
+        state: "settled",
+        at: settledAt,
+      });
+      expect(loaded?.items).toEqual([line("1", 1)]);
     });
 
     it("lets exactly one of 10 checkouts racing for the cart's last unit claim it", async () => {

@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import {
   actingUser,
+  aggregateEvents,
   CHECKOUT_EVENTS_TOPIC,
   callActor,
   type DeadLetters,
@@ -25,9 +26,6 @@ import type { PaymentNotifications } from "../saga/payment-notifications.js";
 import type { CheckoutQueries } from "../store/postgres-checkout-store.js";
 import { decodeInitiateResponse, statusFromMessage, toCheckoutMessage } from "./checkout-message.js";
 import { toDeadLetterMessage } from "./dead-letter-message.js";
-
-/** More than a checkout ever writes: the list is a bound, not a page. */
-const CHECKOUT_EVENTS_LIMIT = 100;
 
 export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
@@ -55,8 +53,7 @@ export function checkoutRoutes({
   /** One checkout's events, oldest first. */
   async function eventsOf(checkoutId: string) {
     const { id } = await findCheckout(checkoutId);
-    const newestFirst = await outbox.list({ aggregateId: id, limit: CHECKOUT_EVENTS_LIMIT });
-    return newestFirst.reverse();
+    return aggregateEvents(outbox, id);
   }
 
   /** Unknown, malformed and other users' checkouts all look the same: not found. */

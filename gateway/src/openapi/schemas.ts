@@ -1,3 +1,4 @@
+import { ClaimStateSchema } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { CheckoutStatusSchema } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { z } from "@hono/zod-openapi";
 import { exampleAddress } from "./field-docs.js";
@@ -100,6 +101,31 @@ export const CartSchema = z
     total: MoneySchema,
   })
   .openapi("Cart", { example: cartExample });
+
+/** cart.proto's ClaimState names; UNSPECIFIED is never answered. */
+const CLAIM_STATES = ClaimStateSchema.values.map((v) => v.localName).filter((n) => n !== "UNSPECIFIED") as [
+  string,
+  ...string[],
+];
+
+export const CartClaimSchema = z
+  .object({
+    state: z.enum(CLAIM_STATES).openapi({
+      description:
+        "HELD: the checkout's outcome is not consumed yet; SETTLED: CheckoutCompleted was, the lines left the cart; " +
+        "RELEASED: the checkout was undone (ReleaseCartClaim or CheckoutFailed), the lines stayed; " +
+        "UNKNOWN: the cart has no record of the checkout",
+    }),
+    lines: z.array(z.object({ product_id: z.string(), quantity: z.int() })),
+    changed_at: iso("2026-01-01T00:00:01.500Z").nullable().openapi({ description: "When it reached its state" }),
+  })
+  .openapi("CartClaim", {
+    example: {
+      state: "SETTLED",
+      lines: [{ product_id: "2", quantity: 1 }],
+      changed_at: "2026-01-01T00:00:01.500Z",
+    },
+  });
 
 /** The saga's states as checkout.proto's CheckoutStatus names them: one source for the wire and the document. */
 export const CHECKOUT_STATUSES = CheckoutStatusSchema.values.map((v) => v.localName) as [string, ...string[]];
@@ -679,6 +705,7 @@ export const componentSchemas: Record<string, z.ZodType> = {
   Stock: StockSchema,
   CartLine: CartLineSchema,
   Cart: CartSchema,
+  CartClaim: CartClaimSchema,
   CheckoutItem: CheckoutItemSchema,
   Transition: TransitionSchema,
   Totals: TotalsSchema,
@@ -721,6 +748,7 @@ export type DeadLetterJson = z.infer<typeof DeadLetterSchema>;
 export type OutboxEventJson = z.infer<typeof OutboxEventSchema>;
 export type ProductJson = z.infer<typeof ProductSchema>;
 export type CartJson = z.infer<typeof CartSchema>;
+export type CartClaimJson = z.infer<typeof CartClaimSchema>;
 export type CartLineJson = z.infer<typeof CartLineSchema>;
 export type AddressJson = z.infer<typeof AddressSchema>;
 export type CheckoutJson = z.infer<typeof CheckoutSchema>;

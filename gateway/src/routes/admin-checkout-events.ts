@@ -1,10 +1,9 @@
-import type { OutboxEvent } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/common_pb";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
-import { isoTime } from "../mappers/json.js";
+import { outboxEventJson } from "../mappers/outbox.js";
 import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
-import { type OutboxEventJson, OutboxEventsSchema } from "../openapi/schemas.js";
+import { OutboxEventsSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
 const { listCheckoutEvents, replayCheckoutEvents } = requestBindings;
@@ -39,18 +38,6 @@ export const replayCheckoutEventsRoute = createRoute({
     ...problemResponses(400, 403, 404, ...AUTHENTICATED_PROBLEMS),
   },
 });
-
-function outboxEventJson(e: OutboxEvent): OutboxEventJson {
-  return {
-    id: e.id,
-    event_id: e.eventId,
-    event_type: e.eventType,
-    topic: e.topic,
-    key: e.key,
-    created_at: isoTime(e.createdAt),
-    published_at: isoTime(e.publishedAt),
-  };
-}
 
 /** A checkout's events, for operators: what it told the other services, and sending it again (mounted under /admin/checkouts). */
 export function adminCheckoutEventRoutes(clients: Pick<GatewayClients, "checkout">): OpenAPIHono<GatewayEnv> {

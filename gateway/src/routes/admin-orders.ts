@@ -3,6 +3,7 @@ import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { page } from "../mappers/json.js";
 import { orderJson } from "../mappers/order.js";
+import { outboxEventJson } from "../mappers/outbox.js";
 import {
   AUTHENTICATED_PROBLEMS,
   bearerSecurity,
@@ -10,11 +11,11 @@ import {
   jsonResponse,
   problemResponses,
 } from "../openapi/responses.js";
-import { OrderPageSchema, OrderSchema } from "../openapi/schemas.js";
+import { OrderPageSchema, OrderSchema, OutboxEventsSchema } from "../openapi/schemas.js";
 import { jsonBody } from "../validation/json-body.js";
 import { requestBindings } from "./request-bindings.js";
 
-const { listAdminOrders, shipOrder, deliverOrder } = requestBindings;
+const { listAdminOrders, listOrderEvents, shipOrder, deliverOrder } = requestBindings;
 
 const adminRoute = { tags: ["admin"], security: bearerSecurity };
 
@@ -29,6 +30,20 @@ export const listAdminOrdersRoute = createRoute({
   responses: {
     200: jsonResponse(OrderPageSchema, "A page of orders"),
     ...problemResponses(400, 403, ...AUTHENTICATED_PROBLEMS),
+  },
+});
+
+export const listOrderEventsRoute = createRoute({
+  ...adminRoute,
+  operationId: "listOrderEvents",
+  summary:
+    "One order's events in the orders service's outbox, oldest first: its status changes and its cancellations' OrderCancelled, published or waiting for the relay",
+  method: "get",
+  path: "/{id}/events",
+  request: { params: listOrderEvents.params },
+  responses: {
+    200: jsonResponse(OutboxEventsSchema, "The order's events"),
+    ...problemResponses(400, 403, 404, ...AUTHENTICATED_PROBLEMS),
   },
 });
 
@@ -63,7 +78,7 @@ export const deliverOrderRoute = createRoute({
   responses: { 200: jsonResponse(OrderSchema, "The order, delivered"), ...problemResponses(...MOVE_PROBLEMS) },
 });
 
-/** Operators move any user's order along: shipped, then delivered (mounted under /admin/orders). */
+/** Operators list any user's orders, read an order's events and move it along: shipped, then delivered (mounted under /admin/orders). */
 export function adminOrderRoutes(clients: Pick<GatewayClients, "orders">): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>();
 
@@ -71,6 +86,11 @@ export function adminOrderRoutes(clients: Pick<GatewayClients, "orders">): OpenA
     // The user named in the query, not the caller: an admin reads anyone's.
     const res = await clients.orders.listOrders(listAdminOrders.rpcRequest(c), callOptions(c));
     return c.json(page(res.orders.map(orderJson), res.nextPageToken), 200);
+  });
+
+  app.openapi(listOrderEventsRoute, async (c) => {
+    const res = await clients.orders.listOrderEvents(listOrderEvents.rpcRequest(c), callOptions(c));
+    return c.json({ items: res.events.map(outboxEventJson) }, 200);
   });
 
   app.openapi(shipOrderRoute, async (c) => {

@@ -1,5 +1,6 @@
 import {
   AddItemRequestSchema,
+  GetCartClaimRequestSchema,
   RemoveItemRequestSchema,
   SetCartCurrencyRequestSchema,
   UpdateQuantityRequestSchema,
@@ -21,6 +22,7 @@ import {
   GetCancellationRequestSchema,
   GetOrderRequestSchema,
   ListCancellationsRequestSchema,
+  ListOrderEventsRequestSchema,
   ListOrdersRequestSchema,
   RetryCancellationRequestSchema,
   ShipOrderRequestSchema,
@@ -79,6 +81,10 @@ export const requestBindings = {
     params: { product_id: "product_id" },
     paramExamples: { product_id: "2" },
   }),
+  getCartClaim: bindRpcRequest(GetCartClaimRequestSchema, {
+    params: { user_id: "user_id", checkout_id: "checkout_id" },
+    paramExamples: { user_id: "alice", checkout_id: checkoutId },
+  }),
   startCheckout: bindRpcRequest(InitiateCheckoutRequestSchema, {
     headers: { "Idempotency-Key": "idempotency_key" },
     body: {
@@ -125,6 +131,10 @@ export const requestBindings = {
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
   listAdminOrders: bindRpcRequest(ListOrdersRequestSchema, {
     query: { ...page, user_id: "user_id", checkout_id: "checkout_id" },
+  }),
+  listOrderEvents: bindRpcRequest(ListOrderEventsRequestSchema, {
+    params: { id: "order_id" },
+    paramExamples: { id: orderId },
   }),
   getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
   getPoints: bindRpcRequest(GetPointsRequestSchema, { query: { history_limit: "history_limit" } }),

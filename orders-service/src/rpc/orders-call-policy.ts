@@ -13,6 +13,7 @@ export const ordersCallPolicy = defineCallPolicy(OrdersService, {
   cancelOrder: { gateway: "user-or-admin", developer: "user-or-admin" },
   listCancellations: { gateway: "admin", developer: "admin" },
   retryCancellation: { gateway: "admin", developer: "admin" },
+  listOrderEvents: { gateway: "admin", developer: "admin" },
   getCancellation: { gateway: "admin", developer: "admin" },
   getOutboxStatus: { gateway: "admin", developer: "admin" },
 });

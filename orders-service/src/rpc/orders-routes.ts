@@ -1,5 +1,6 @@
 import {
   actingUser,
+  aggregateEvents,
   callActor,
   invalidArgument,
   isUuid,
@@ -7,8 +8,9 @@ import {
   newestFirstPageToken,
   notFound,
   ORDER_EVENTS_TOPIC,
-  type OutboxStatus,
+  type OutboxQueries,
   pageSize,
+  toOutboxEventMessage,
   toOutboxStatusMessage,
 } from "@checkout-saga/shared";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
@@ -27,7 +29,8 @@ import { toOperatorCancellationMessage, toOrderMessage } from "./order-message.j
 export function ordersRoutes(
   orders: OrderStore,
   cancellations: CancellationCommands,
-  outboxStatus: () => Promise<OutboxStatus>,
+  /** The outbox's status and one order's rows, for operators. */
+  outbox: Pick<OutboxQueries, "status" | "list">,
   logger: Logger,
 ) {
   async function move(req: { orderId: string; reason: string }, ctx: HandlerContext, move: OrderMove) {
@@ -43,7 +46,13 @@ export function ordersRoutes(
   return (router: ConnectRouter) =>
     router.service(OrdersService, {
       async getOutboxStatus() {
-        return { status: toOutboxStatusMessage(ORDER_EVENTS_TOPIC, await outboxStatus()) };
+        return { status: toOutboxStatusMessage(ORDER_EVENTS_TOPIC, await outbox.status()) };
+      },
+
+      async listOrderEvents(req) {
+        const order = isUuid(req.orderId) ? await orders.get(req.orderId.toLowerCase()) : undefined;
+        if (!order) throw orderNotFound(req.orderId);
+        return { events: (await aggregateEvents(outbox, order.id)).map(toOutboxEventMessage) };
       },
 
       async getOrder(req, ctx) {

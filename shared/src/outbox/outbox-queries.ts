@@ -63,8 +63,8 @@ interface RecordRow {
   aggregate_id: string;
   topic: string;
   message_key: string;
-  created_at: Date;
-  published_at: Date | null;
+  created_at: Date | string;
+  published_at: Date | string | null;
 }
 
 interface EventRow extends RecordRow {
@@ -175,6 +175,7 @@ function selectorCondition(sql: Sql, s: OutboxReplaySelector) {
 }
 
 function toRecord(r: RecordRow): OutboxRecord {
+  // A client drizzle wraps (the orders service's) reads timestamps back as strings, not Dates.
   return {
     id: String(r.id),
     eventId: r.event_id,
@@ -182,7 +183,7 @@ function toRecord(r: RecordRow): OutboxRecord {
     aggregateId: r.aggregate_id,
     topic: r.topic,
     key: r.message_key,
-    createdAt: r.created_at,
-    publishedAt: r.published_at ?? undefined,
+    createdAt: new Date(r.created_at),
+    publishedAt: r.published_at === null ? undefined : new Date(r.published_at),
   };
 }

@@ -2,8 +2,8 @@
 // @generated from file checkoutsaga/cart/v1/cart.proto (package checkoutsaga.cart.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { file_checkoutsaga_common_v1_rules } from "../../common/v1/rules_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file checkoutsaga/cart/v1/cart.proto.
  */
 export const file_checkoutsaga_cart_v1_cart: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK5AQoEQ2FydBIPCgd1c2VyX2lkGAEgASgJEi0KBWl0ZW1zGAIgAygLMh4uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydEl0ZW0SLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoGY2xhaW1zGAQgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltEhAKCGN1cnJlbmN5GAUgASgJIlsKCUNsYWltTGluZRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIbCghxdWFudGl0eRgCIAEoBUIJukgGGgQYYygBIlAKCUNhcnRDbGFpbRITCgtjaGVja291dF9pZBgBIAEoCRIuCgVsaW5lcxgCIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSJGCg5HZXRDYXJ0UmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCI7Cg9HZXRDYXJ0UmVzcG9uc2USKAoEY2FydBgBIAEoCzIaLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNhcnQilgEKDkFkZEl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhsKCHF1YW50aXR5GAMgASgFQgm6SAYaBBhjKAEiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ip0BChVVcGRhdGVRdWFudGl0eVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMQoKcHJvZHVjdF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGwoIcXVhbnRpdHkYAyABKAVCCbpIBhoEGGMoASJCChZVcGRhdGVRdWFudGl0eVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0InwKEVJlbW92ZUl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIj4KElJlbW92ZUl0ZW1SZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJIChBDbGVhckNhcnRSZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIj0KEUNsZWFyQ2FydFJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0ImsKFlNldENhcnRDdXJyZW5jeVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSGwoIY3VycmVuY3kYAiABKAlCCbpIBnIEiIgnASJDChdTZXRDYXJ0Q3VycmVuY3lSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCK6AQoVQ2xhaW1DYXJ0TGluZXNSZXF1ZXN0EjEKB3VzZXJfaWQYASABKAlCILpIHXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjIKC2NoZWNrb3V0X2lkGAIgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI6CgVsaW5lcxgDIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZUIKukgHkgEECAEQMiJIChZDbGFpbUNhcnRMaW5lc1Jlc3BvbnNlEi4KBWNsYWltGAEgASgLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltIoABChdSZWxlYXNlQ2FydENsYWltUmVxdWVzdBIxCgd1c2VyX2lkGAEgASgJQiC6SB1yGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBIyCgtjaGVja291dF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiGgoYUmVsZWFzZUNhcnRDbGFpbVJlc3BvbnNlMrkGCgtDYXJ0U2VydmljZRJWCgdHZXRDYXJ0EiQuY2hlY2tvdXRzYWdhLmNhcnQudjEuR2V0Q2FydFJlcXVlc3QaJS5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0UmVzcG9uc2USVgoHQWRkSXRlbRIkLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkFkZEl0ZW1SZXF1ZXN0GiUuY2hlY2tvdXRzYWdhLmNhcnQudjEuQWRkSXRlbVJlc3BvbnNlEmsKDlVwZGF0ZVF1YW50aXR5EisuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXNwb25zZRJfCgpSZW1vdmVJdGVtEicuY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVtb3ZlSXRlbVJlcXVlc3QaKC5jaGVja291dHNhZ2EuY2FydC52MS5SZW1vdmVJdGVtUmVzcG9uc2USXAoJQ2xlYXJDYXJ0EiYuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xlYXJDYXJ0UmVxdWVzdBonLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsZWFyQ2FydFJlc3BvbnNlEm4KD1NldENhcnRDdXJyZW5jeRIsLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlNldENhcnRDdXJyZW5jeVJlcXVlc3QaLS5jaGVja291dHNhZ2EuY2FydC52MS5TZXRDYXJ0Q3VycmVuY3lSZXNwb25zZRJrCg5DbGFpbUNhcnRMaW5lcxIrLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltQ2FydExpbmVzUmVxdWVzdBosLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltQ2FydExpbmVzUmVzcG9uc2UScQoQUmVsZWFzZUNhcnRDbGFpbRItLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbGVhc2VDYXJ0Q2xhaW1SZXF1ZXN0Gi4uY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVsZWFzZUNhcnRDbGFpbVJlc3BvbnNlYgZwcm90bzM", [file_buf_validate_validate, file_checkoutsaga_common_v1_rules, file_google_protobuf_timestamp]);
+  fileDesc("Ch9jaGVja291dHNhZ2EvY2FydC92MS9jYXJ0LnByb3RvEhRjaGVja291dHNhZ2EuY2FydC52MSJeCghDYXJ0SXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEiwKCGFkZGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK5AQoEQ2FydBIPCgd1c2VyX2lkGAEgASgJEi0KBWl0ZW1zGAIgAygLMh4uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydEl0ZW0SLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoGY2xhaW1zGAQgAygLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltEhAKCGN1cnJlbmN5GAUgASgJIlsKCUNsYWltTGluZRIxCgpwcm9kdWN0X2lkGAEgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBIbCghxdWFudGl0eRgCIAEoBUIJukgGGgQYYygBIlAKCUNhcnRDbGFpbRITCgtjaGVja291dF9pZBgBIAEoCRIuCgVsaW5lcxgCIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZSJGCg5HZXRDYXJ0UmVxdWVzdBI0Cgd1c2VyX2lkGAEgASgJQiO6SCDYAQFyGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJCI7Cg9HZXRDYXJ0UmVzcG9uc2USKAoEY2FydBgBIAEoCzIaLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNhcnQilgEKDkFkZEl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskEhsKCHF1YW50aXR5GAMgASgFQgm6SAYaBBhjKAEiOwoPQWRkSXRlbVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0Ip0BChVVcGRhdGVRdWFudGl0eVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMQoKcHJvZHVjdF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQSGwoIcXVhbnRpdHkYAyABKAVCCbpIBhoEGGMoASJCChZVcGRhdGVRdWFudGl0eVJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0InwKEVJlbW92ZUl0ZW1SZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjEKCnByb2R1Y3RfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIj4KElJlbW92ZUl0ZW1SZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCJIChBDbGVhckNhcnRSZXF1ZXN0EjQKB3VzZXJfaWQYASABKAlCI7pIINgBAXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskIj0KEUNsZWFyQ2FydFJlc3BvbnNlEigKBGNhcnQYASABKAsyGi5jaGVja291dHNhZ2EuY2FydC52MS5DYXJ0ImsKFlNldENhcnRDdXJyZW5jeVJlcXVlc3QSNAoHdXNlcl9pZBgBIAEoCUIjukgg2AEBchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSGwoIY3VycmVuY3kYAiABKAlCCbpIBnIEiIgnASJDChdTZXRDYXJ0Q3VycmVuY3lSZXNwb25zZRIoCgRjYXJ0GAEgASgLMhouY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydCK6AQoVQ2xhaW1DYXJ0TGluZXNSZXF1ZXN0EjEKB3VzZXJfaWQYASABKAlCILpIHXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjIKC2NoZWNrb3V0X2lkGAIgASgJQh26SBpyGBABGEAyEl5bQS1aYS16MC05Ll86LV0rJBI6CgVsaW5lcxgDIAMoCzIfLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltTGluZUIKukgHkgEECAEQMiJIChZDbGFpbUNhcnRMaW5lc1Jlc3BvbnNlEi4KBWNsYWltGAEgASgLMh8uY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2FydENsYWltIoABChdSZWxlYXNlQ2FydENsYWltUmVxdWVzdBIxCgd1c2VyX2lkGAEgASgJQiC6SB1yGxABGIABMhReW0EtWmEtejAtOS5fQDp8LV0rJBIyCgtjaGVja291dF9pZBgCIAEoCUIdukgachgQARhAMhJeW0EtWmEtejAtOS5fOi1dKyQiGgoYUmVsZWFzZUNhcnRDbGFpbVJlc3BvbnNlInwKE0dldENhcnRDbGFpbVJlcXVlc3QSMQoHdXNlcl9pZBgBIAEoCUIgukgdchsQARiAATIUXltBLVphLXowLTkuX0A6fC1dKyQSMgoLY2hlY2tvdXRfaWQYAiABKAlCHbpIGnIYEAEYQDISXltBLVphLXowLTkuXzotXSskIqcBChRHZXRDYXJ0Q2xhaW1SZXNwb25zZRIvCgVzdGF0ZRgBIAEoDjIgLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltU3RhdGUSLgoFbGluZXMYAiADKAsyHy5jaGVja291dHNhZ2EuY2FydC52MS5DbGFpbUxpbmUSLgoKY2hhbmdlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqiwEKCkNsYWltU3RhdGUSGwoXQ0xBSU1fU1RBVEVfVU5TUEVDSUZJRUQQABIXChNDTEFJTV9TVEFURV9VTktOT1dOEAESFAoQQ0xBSU1fU1RBVEVfSEVMRBACEhcKE0NMQUlNX1NUQVRFX1NFVFRMRUQQAxIYChRDTEFJTV9TVEFURV9SRUxFQVNFRBAEMqAHCgtDYXJ0U2VydmljZRJWCgdHZXRDYXJ0EiQuY2hlY2tvdXRzYWdhLmNhcnQudjEuR2V0Q2FydFJlcXVlc3QaJS5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0UmVzcG9uc2USVgoHQWRkSXRlbRIkLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkFkZEl0ZW1SZXF1ZXN0GiUuY2hlY2tvdXRzYWdhLmNhcnQudjEuQWRkSXRlbVJlc3BvbnNlEmsKDlVwZGF0ZVF1YW50aXR5EisuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXF1ZXN0GiwuY2hlY2tvdXRzYWdhLmNhcnQudjEuVXBkYXRlUXVhbnRpdHlSZXNwb25zZRJfCgpSZW1vdmVJdGVtEicuY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVtb3ZlSXRlbVJlcXVlc3QaKC5jaGVja291dHNhZ2EuY2FydC52MS5SZW1vdmVJdGVtUmVzcG9uc2USXAoJQ2xlYXJDYXJ0EiYuY2hlY2tvdXRzYWdhLmNhcnQudjEuQ2xlYXJDYXJ0UmVxdWVzdBonLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsZWFyQ2FydFJlc3BvbnNlEm4KD1NldENhcnRDdXJyZW5jeRIsLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlNldENhcnRDdXJyZW5jeVJlcXVlc3QaLS5jaGVja291dHNhZ2EuY2FydC52MS5TZXRDYXJ0Q3VycmVuY3lSZXNwb25zZRJrCg5DbGFpbUNhcnRMaW5lcxIrLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltQ2FydExpbmVzUmVxdWVzdBosLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkNsYWltQ2FydExpbmVzUmVzcG9uc2UScQoQUmVsZWFzZUNhcnRDbGFpbRItLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLlJlbGVhc2VDYXJ0Q2xhaW1SZXF1ZXN0Gi4uY2hlY2tvdXRzYWdhLmNhcnQudjEuUmVsZWFzZUNhcnRDbGFpbVJlc3BvbnNlEmUKDEdldENhcnRDbGFpbRIpLmNoZWNrb3V0c2FnYS5jYXJ0LnYxLkdldENhcnRDbGFpbVJlcXVlc3QaKi5jaGVja291dHNhZ2EuY2FydC52MS5HZXRDYXJ0Q2xhaW1SZXNwb25zZWIGcHJvdG8z", [file_buf_validate_validate, file_checkoutsaga_common_v1_rules, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message checkoutsaga.cart.v1.CartItem
@@ -459,6 +459,106 @@ export const ReleaseCartClaimResponseSchema: GenMessage<ReleaseCartClaimResponse
   messageDesc(file_checkoutsaga_cart_v1_cart, 19);
 
 /**
+ * @generated from message checkoutsaga.cart.v1.GetCartClaimRequest
+ */
+export type GetCartClaimRequest = Message<"checkoutsaga.cart.v1.GetCartClaimRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string checkout_id = 2;
+   */
+  checkoutId: string;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.GetCartClaimRequest.
+ * Use `create(GetCartClaimRequestSchema)` to create a new message.
+ */
+export const GetCartClaimRequestSchema: GenMessage<GetCartClaimRequest> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 20);
+
+/**
+ * @generated from message checkoutsaga.cart.v1.GetCartClaimResponse
+ */
+export type GetCartClaimResponse = Message<"checkoutsaga.cart.v1.GetCartClaimResponse"> & {
+  /**
+   * @generated from field: checkoutsaga.cart.v1.ClaimState state = 1;
+   */
+  state: ClaimState;
+
+  /**
+   * The lines claimed (for a checkout that held no claim when it completed: the lines it
+   * bought). Empty when unknown, or released before any claim.
+   *
+   * @generated from field: repeated checkoutsaga.cart.v1.ClaimLine lines = 2;
+   */
+  lines: ClaimLine[];
+
+  /**
+   * When the claim reached its state; unset when unknown.
+   *
+   * @generated from field: google.protobuf.Timestamp changed_at = 3;
+   */
+  changedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message checkoutsaga.cart.v1.GetCartClaimResponse.
+ * Use `create(GetCartClaimResponseSchema)` to create a new message.
+ */
+export const GetCartClaimResponseSchema: GenMessage<GetCartClaimResponse> = /*@__PURE__*/
+  messageDesc(file_checkoutsaga_cart_v1_cart, 21);
+
+/**
+ * @generated from enum checkoutsaga.cart.v1.ClaimState
+ */
+export enum ClaimState {
+  /**
+   * @generated from enum value: CLAIM_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The cart has no record of the checkout: it never claimed, the user has no cart, or the
+   * record was pruned (released and settled claims are kept 7 days, the newest 20 per cart).
+   *
+   * @generated from enum value: CLAIM_STATE_UNKNOWN = 1;
+   */
+  UNKNOWN = 1,
+
+  /**
+   * The checkout holds these lines; its CheckoutCompleted or CheckoutFailed is not consumed yet.
+   *
+   * @generated from enum value: CLAIM_STATE_HELD = 2;
+   */
+  HELD = 2,
+
+  /**
+   * CheckoutCompleted was consumed: the lines left the cart.
+   *
+   * @generated from enum value: CLAIM_STATE_SETTLED = 3;
+   */
+  SETTLED = 3,
+
+  /**
+   * The checkout was undone (its compensation's ReleaseCartClaim or a consumed CheckoutFailed,
+   * whichever came first): the lines stayed in the cart.
+   *
+   * @generated from enum value: CLAIM_STATE_RELEASED = 4;
+   */
+  RELEASED = 4,
+}
+
+/**
+ * Describes the enum checkoutsaga.cart.v1.ClaimState.
+ */
+export const ClaimStateSchema: GenEnum<ClaimState> = /*@__PURE__*/
+  enumDesc(file_checkoutsaga_cart_v1_cart, 0);
+
+/**
  * Shopping carts. At most 50 distinct lines; quantity 1..99 per line.
  *
  * @generated from service checkoutsaga.cart.v1.CartService
@@ -551,6 +651,18 @@ export const CartService: GenService<{
     methodKind: "unary";
     input: typeof ReleaseCartClaimRequestSchema;
     output: typeof ReleaseCartClaimResponseSchema;
+  },
+  /**
+   * Admin only: where the checkout's claim on the user's cart stands, so an operator sees
+   * whether the cart consumed the checkout's CheckoutCompleted (settled) or its undo (released).
+   * Answers CLAIM_STATE_UNKNOWN, never NOT_FOUND, when the cart has no record of the checkout.
+   *
+   * @generated from rpc checkoutsaga.cart.v1.CartService.GetCartClaim
+   */
+  getCartClaim: {
+    methodKind: "unary";
+    input: typeof GetCartClaimRequestSchema;
+    output: typeof GetCartClaimResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_checkoutsaga_cart_v1_cart, 0);
