@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  DEFAULT_COMPENSATION_POLICY,
   defaultAdminPorts,
   defaultPorts,
   envReader,
@@ -31,6 +32,8 @@ export interface CheckoutConfig {
   recoveryGraceMs: number;
   /** How often recovery retries a compensation that needs attention. */
   attentionRetryMs: number;
+  /** How long a compensation waits out a downstream that is away (a restart) before its failures count toward the flag. */
+  compensationPatienceMs: number;
   /** How long claiming the cart's lines, reserving and confirming stock retry a downstream that is away (a restart). */
   reserveDeadlineMs: number;
   /** How long the charge keeps retrying a payment service that is away before the checkout waits in PAYMENT_PENDING. */
@@ -87,6 +90,11 @@ export function loadCheckoutConfig(env: Record<string, string | undefined>): Che
     recoveryIntervalMs: e.int("CHECKOUT_RECOVERY_INTERVAL_MS", 5_000, { min: 10 }),
     recoveryGraceMs: e.int("CHECKOUT_RECOVERY_GRACE_MS", 3_000, { min: 0 }),
     attentionRetryMs: e.int("CHECKOUT_ATTENTION_RETRY_MS", 60_000, { min: 0 }),
+    compensationPatienceMs: e.int(
+      "CHECKOUT_COMPENSATION_PATIENCE_MS",
+      DEFAULT_COMPENSATION_POLICY.transientPatienceMs,
+      { min: 0 },
+    ),
     reserveDeadlineMs: e.int("CHECKOUT_RESERVE_DEADLINE_MS", 30_000, { min: 0 }),
     chargeDeadlineMs: e.int("CHECKOUT_CHARGE_DEADLINE_MS", 60_000, { min: 0 }),
     paymentDeadlineMs: e.int("CHECKOUT_PAYMENT_DEADLINE_MS", 900_000, { min: 1 }),

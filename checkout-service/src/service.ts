@@ -8,6 +8,7 @@ import {
   createOutboxSignal,
   createPostgres,
   createRetentionSweep,
+  DEFAULT_COMPENSATION_POLICY,
   type DeadLetters,
   type EventPublisher,
   type InProcessServices,
@@ -53,7 +54,6 @@ export type CheckoutService = StartedService;
 /** Cart and catalog lookups happen while the customer waits: short deadline, few retries. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 const LOOKUP_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
-const COMPENSATION_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 /** How often published outbox rows and processed payment notifications past retention are swept. */
 const RETENTION_SWEEP_MS = 10 * 60_000;
 /** How often the outbox and needs-attention gauges are refreshed from the database. */
@@ -126,7 +126,7 @@ export async function startCheckoutService(
           prepare: { ...DEFAULT_STEP_POLICIES.prepare, deadlineMs: config.reserveDeadlineMs },
           charge: { ...DEFAULT_STEP_POLICIES.charge, deadlineMs: config.chargeDeadlineMs },
         },
-        compensationRetry: COMPENSATION_RETRY,
+        compensationRetry: { ...DEFAULT_COMPENSATION_POLICY, transientPatienceMs: config.compensationPatienceMs },
       },
       signal: stopping.signal,
       faults: config.crashAt ? crashAt(config.crashAt) : noFaults,

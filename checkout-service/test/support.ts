@@ -48,6 +48,8 @@ export async function startCheckout(options: {
     CHECKOUT_RECOVERY_INTERVAL_MS: "200",
     // Tests here inject downstream failures on purpose; circuit breakers have tests of their own.
     CHECKOUT_BREAKER_FAILURES: "1000",
+    // ...and a downstream that stays away: its compensations count every failure at once.
+    CHECKOUT_COMPENSATION_PATIENCE_MS: "0",
     ...options.env,
   });
   const service = await startCheckoutService(config, testLogger("checkout"), {

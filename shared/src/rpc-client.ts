@@ -1,5 +1,5 @@
 import type { DescService } from "@bufbuild/protobuf";
-import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
+import { type Client, Code, ConnectError, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { REQUEST_ID_HEADER, requestContext } from "./log-context.js";
 import { rpcClientTracing } from "./rpc-tracing.js";
@@ -22,8 +22,38 @@ export function createServiceTransport(baseUrl: string, interceptors: Intercepto
     httpVersion: "2",
     useBinaryFormat: true,
     defaultTimeoutMs: RPC_DEFAULT_TIMEOUT_MS,
-    interceptors: rpcClientInterceptors(interceptors),
+    // Innermost, so the caller's own interceptors (its circuit breaker) see the corrected code.
+    interceptors: [...rpcClientInterceptors(interceptors), refusedStreamIsUnavailable],
   });
+}
+
+/**
+ * A stream the server refused (RST_STREAM REFUSED_STREAM, e.g. opened as a stopping server sent
+ * GOAWAY) was never processed, so it is safe to retry (RFC 9113 §8.7). connect-node maps that
+ * reset code to Unavailable, but Node reports the stream's error first and it arrives as
+ * Internal, which no retry or breaker would touch; this restores Unavailable.
+ */
+export const refusedStreamIsUnavailable: Interceptor = (next) => async (req) => {
+  try {
+    return await next(req);
+  } catch (err) {
+    if (err instanceof ConnectError && err.code === Code.Internal && isRefusedStream(err.cause)) {
+      throw new ConnectError(err.rawMessage, Code.Unavailable, err.metadata, undefined, err);
+    }
+    throw err;
+  }
+};
+
+/** Whether Node's stream error for a refused stream is in `reason`'s cause chain. */
+function isRefusedStream(reason: unknown): boolean {
+  for (let depth = 0; reason instanceof Error && depth < 5; depth++, reason = reason.cause) {
+    if (
+      (reason as NodeJS.ErrnoException).code === "ERR_HTTP2_STREAM_ERROR" &&
+      reason.message.includes("REFUSED_STREAM")
+    )
+      return true;
+  }
+  return false;
 }
 
 /** What every call a service makes passes through, over the network or in process: tracing, then request id, then the caller's own. */

@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import {
   createSagaDriver,
@@ -120,6 +121,7 @@ function driverFor(
   deps: Deps,
   store: MemoryStore = memoryStore(),
   definition: SagaDefinition<State, Instance, Patch, Deps> = saga,
+  transientPatienceMs = 0,
 ) {
   const driver = createSagaDriver({
     definition,
@@ -127,7 +129,10 @@ function driverFor(
     deps,
     clock: { now: () => new Date() },
     logger: testLogger(),
-    settings: { leaseMs: 30_000, compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+    settings: {
+      leaseMs: 30_000,
+      compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, transientPatienceMs },
+    },
     signal: new AbortController().signal,
     announce: (instance) => `${instance.status} announced`,
     idField: "checkoutId",
@@ -175,7 +180,10 @@ describe("saga engine", () => {
       ...{ definition: nothingDone, store: memoryStore(), deps },
       clock: { now: () => new Date() },
       logger: testLogger(),
-      settings: { leaseMs: 30_000, compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+      settings: {
+        leaseMs: 30_000,
+        compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, transientPatienceMs: 0 },
+      },
       signal: new AbortController().signal,
       announce: () => "x",
       idField: "checkoutId",
@@ -289,7 +297,10 @@ describe("saga engine", () => {
       deps: { log: [] },
       clock: { now: () => new Date() },
       logger: testLogger(),
-      settings: { leaseMs: 30_000, compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } },
+      settings: {
+        leaseMs: 30_000,
+        compensationRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, transientPatienceMs: 0 },
+      },
       signal: new AbortController().signal,
       announce: () => "x",
       idField: "checkoutId",
@@ -312,6 +323,35 @@ describe("saga engine", () => {
     // Each pass reruns the plan from the top (undos are idempotent); the ninth gets through.
     expect(deps.log.filter((x) => x === "undo b")).toHaveLength(9);
     expect(deps.log.at(-1)).toBe("undo a");
+  });
+
+  it("waits out a downstream that is restarting without spending compensation attempts", async () => {
+    let refusals = 8;
+    const deps: Deps = {
+      log: [],
+      failAt: "b",
+      undoFails: {
+        a: () =>
+          refusals-- > 0
+            ? new ConnectError("Stream closed with error code NGHTTP2_REFUSED_STREAM", Code.Unavailable)
+            : (undefined as unknown as Error),
+      },
+    };
+    const { driver, store } = driverFor(deps, memoryStore(), saga, 60_000);
+    const end = await driver.drive("s-1", "me");
+    expect([end.status, end.needsAttention, store.instance.compensationAttempts]).toEqual(["UNDONE", false, 0]);
+    expect(deps.log.at(-1)).toBe("undo a");
+  });
+
+  it("counts a downstream that stays unreachable past its patience, and flags it", async () => {
+    const deps: Deps = {
+      log: [],
+      failAt: "b",
+      undoFails: { a: () => new ConnectError("connect ECONNREFUSED", Code.Unavailable) },
+    };
+    const { driver, store } = driverFor(deps, memoryStore(), saga, 0);
+    const end = await driver.drive("s-1", "me");
+    expect([end.status, end.needsAttention, store.instance.compensationAttempts]).toEqual(["UNDOING", true, 3]);
   });
 
   it("flags an undo that keeps failing as needing attention and stays compensating", async () => {

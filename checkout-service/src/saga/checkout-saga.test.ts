@@ -46,7 +46,7 @@ const settings: SagaSettings = {
     prepare: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 60_000 },
     charge: { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, deadlineMs: 60_000 },
   },
-  compensationRetry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2 },
+  compensationRetry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2, transientPatienceMs: 0 },
 };
 
 function buildSession(over: Partial<CheckoutSession> = {}): CheckoutSession {

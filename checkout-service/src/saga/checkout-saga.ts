@@ -1,4 +1,5 @@
 import {
+  type CompensationPolicy,
   createSagaDriver,
   defineSaga,
   isFinal,
@@ -102,7 +103,7 @@ export interface SagaSettings {
   paymentMarginMs: number;
   steps: CheckoutStepPolicies;
   /** Passes of a compensation before it is flagged as needing attention. */
-  compensationRetry: RetryPolicy;
+  compensationRetry: CompensationPolicy;
 }
 
 export interface CheckoutSagaDeps {

@@ -1,5 +1,6 @@
 import {
   createSagaDriver,
+  DEFAULT_COMPENSATION_POLICY,
   defineSaga,
   isFinal,
   type Logger,
@@ -90,7 +91,6 @@ export interface CancellationSagaDeps extends CancellationStepDeps {
 export type CancellationSaga = SagaDriver<CancellationStatus, Cancellation>;
 
 /** Nothing to undo before the pivot, so a compensation pass cannot fail; the engine still wants a policy. */
-const COMPENSATION_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 
 /** The cancellation saga on the shared engine, wired to its store, the payment service (money and points) and inventory. */
 export function createCancellationSaga(deps: CancellationSagaDeps): CancellationSaga {
@@ -107,7 +107,7 @@ export function createCancellationSaga(deps: CancellationSagaDeps): Cancellation
     deps: { payments: deps.payments, points: deps.points, inventory: deps.inventory },
     clock: deps.clock,
     logger: deps.logger,
-    settings: { leaseMs: deps.leaseMs, compensationRetry: COMPENSATION_RETRY },
+    settings: { leaseMs: deps.leaseMs, compensationRetry: DEFAULT_COMPENSATION_POLICY },
     signal: deps.signal,
     announce: (cancellation, at) => ({ cancellation, at }),
     idField: "cancellationId",

@@ -66,10 +66,27 @@ export interface SagaObserver<State extends string> {
   transitioned(transition: SagaTransition<State>): void;
 }
 
+/**
+ * How a compensation retries: `attempts` failed passes before the instance is flagged as needing
+ * attention, with backoff between them. Transient failures (Unavailable, timed out, reset: a
+ * downstream restarting, say) are waited out for up to `transientPatienceMs` per drive before
+ * they count as attempts, so a restart never flags an instance.
+ */
+export interface CompensationPolicy extends RetryPolicy {
+  transientPatienceMs: number;
+}
+
+/** The services' compensation policy: five passes, and a minute's patience with a downstream that is down. */
+export const DEFAULT_COMPENSATION_POLICY: CompensationPolicy = {
+  attempts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  transientPatienceMs: 60_000,
+};
+
 export interface SagaDriverSettings {
   leaseMs: number;
-  /** Passes of the compensation before the instance is flagged as needing attention. */
-  compensationRetry: RetryPolicy;
+  compensationRetry: CompensationPolicy;
 }
 
 export interface SagaDriverDeps<
@@ -161,6 +178,9 @@ export function createSagaDriver<
       work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
 
+  /** A failure that may not have reached the downstream, or may pass a moment later. */
+  const isTransient = (err: unknown): boolean => isRetryable(err) || (!signal.aborted && isPeerReset(err));
+
   const enteredAt = (instance: Instance) => instance.history.at(-1)?.at ?? instance.updatedAt;
 
   function context(instance: Instance, owner: string, step?: Step): StepContext<Instance, Patch, Deps> {
@@ -181,7 +201,7 @@ export function createSagaDriver<
                 now,
                 signal,
                 waitOutOpenCircuit: step?.deadlineMs !== undefined,
-                retryable: (err) => isRetryable(err) || (!signal.aborted && isPeerReset(err)),
+                retryable: isTransient,
               })
             : fn(),
         ),
@@ -222,7 +242,9 @@ export function createSagaDriver<
   async function compensate(ctx: StepContext<Instance, Patch, Deps>): Promise<StepResult<Patch, Failure>> {
     const plan = compensationPlan(definition, ctx.session);
     const policy = settings.compensationRetry;
+    const patientUntil = ctx.now().getTime() + policy.transientPatienceMs;
     let attempts = ctx.session.compensationAttempts;
+    let transientTries = 0;
     for (;;) {
       try {
         const undone: string[] = [];
@@ -242,6 +264,13 @@ export function createSagaDriver<
         // than the cooldown would otherwise use them all up and flag the instance).
         if (isCircuitOpen(err)) {
           await ctx.pause(policy.maxDelayMs);
+          continue;
+        }
+        // Nor is a transient failure: a restarting downstream (its stream refused, the connection
+        // reset) answers a moment later, so it is waited for a while before it counts.
+        if (isTransient(err) && ctx.now().getTime() < patientUntil) {
+          transientTries++;
+          await ctx.pause(backoffDelay(transientTries, policy));
           continue;
         }
         attempts++;
