@@ -18,21 +18,20 @@ interface CancellationRow {
   reason: string;
   lines: OrderLine[];
   currency: string;
-  refund_minor: string | number;
-  points_returned: string | number;
+  refund_minor: string;
+  points_returned: string;
   failure: SagaFailure | null;
   needs_attention: boolean;
   compensation_attempts: number;
-  // Strings or Dates, whatever parsers drizzle set on the shared client: read through new Date().
-  created_at: Date | string;
-  updated_at: Date | string;
+  created_at: Date;
+  updated_at: Date;
 }
 
 interface TransitionRow {
   from_status: string | null;
   to_status: string;
   reason: string;
-  at: Date | string;
+  at: Date;
 }
 
 /** The columns of a cancellation with those of its order that the saga needs. */
@@ -51,7 +50,7 @@ export function createPostgresCancellationStore(
   sql: Sql,
   options: { leaseMs: number; outboxSignal: OutboxSignal },
 ): CancellationStore {
-  // JSON goes as text, whatever (de)serializers drizzle set on the shared client.
+  // JSON goes as a text parameter cast to jsonb: a jsonb parameter would be stringified again.
   const json = (value: object) => JSON.stringify(value);
   const leaseUntil = () => sql`now() + ${options.leaseMs} * interval '1 millisecond'`;
 
@@ -130,7 +129,7 @@ export function createPostgresCancellationStore(
             status: OrderStatus;
             user_id: string;
             currency: string;
-            total_minor: string | number;
+            total_minor: string;
             totals: Totals | null;
           }[]
         >`
@@ -143,7 +142,7 @@ export function createPostgresCancellationStore(
         const taken = await tx<{ id: string }[]>`
           select id from order_cancellations where requested_by = ${key.requestedBy} and idempotency_key = ${key.key}`;
         if (taken.length > 0) return "conflict" as const;
-        const earlier = await tx<{ lines: OrderLine[]; refund_minor: string | number; status: string }[]>`
+        const earlier = await tx<{ lines: OrderLine[]; refund_minor: string; status: string }[]>`
           select lines, refund_minor, status from order_cancellations
           where order_id = ${request.orderId} and status <> 'FAILED'`;
         const plan = planCancellation(
@@ -242,13 +241,13 @@ function toCancellation(row: CancellationRow, history: TransitionRow[]): Cancell
     ...(row.failure ? { failure: row.failure } : {}),
     needsAttention: row.needs_attention,
     compensationAttempts: row.compensation_attempts,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
     history: history.map((t) => ({
       ...(t.from_status === null ? {} : { from: toStatus(t.from_status) }),
       to: toStatus(t.to_status),
       reason: t.reason,
-      at: new Date(t.at),
+      at: t.at,
     })),
   };
 }

@@ -3,15 +3,17 @@ import {
   newTimeOrderedId,
   type OutboxSignal,
   outboxInsertFor,
+  type ShippingAddress,
   type Sql,
+  type Totals,
   writeOutboxMessage,
 } from "@checkout-saga/shared";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import {
   type Order,
   type OrderCancellation,
+  type OrderLine,
+  type OrderStatus,
   type PlacedOrderLine,
   type StatusChange,
   totalsOfTotal,
@@ -19,20 +21,72 @@ import {
 import { ORDER_PLACED, planMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { orderStatusChangedEvent } from "../events/order-status-changed-event.js";
-import { orderCancellations, orderLines, orderStatusHistory, orders } from "./schema.js";
 
-type OrderRow = typeof orders.$inferSelect;
-type LineRow = typeof orderLines.$inferSelect;
-type HistoryRow = typeof orderStatusHistory.$inferSelect;
-type CancellationRow = typeof orderCancellations.$inferSelect;
+/** The columns read back, as postgres.js hands them: int8 as text (every digit kept), jsonb parsed. */
+interface OrderRow {
+  id: string;
+  checkout_id: string;
+  user_id: string;
+  status: OrderStatus;
+  currency: string;
+  total_minor: string;
+  totals: Totals | null;
+  payment_id: string;
+  shipping_address: ShippingAddress;
+  created_at: Date;
+  updated_at: Date;
+}
+const ORDER_COLUMNS = [
+  "id",
+  "checkout_id",
+  "user_id",
+  "status",
+  "currency",
+  "total_minor",
+  "totals",
+  "payment_id",
+  "shipping_address",
+  "created_at",
+  "updated_at",
+];
+
+interface LineRow {
+  order_id: string;
+  product_id: string;
+  name: string;
+  quantity: number;
+  cancelled_quantity: number;
+  currency: string;
+  unit_price_minor: string;
+}
+
+interface HistoryRow {
+  order_id: string;
+  from_status: OrderStatus | null;
+  to_status: OrderStatus;
+  reason: string;
+  actor: string;
+  at: Date;
+}
+
+interface CancellationRow {
+  order_id: string;
+  id: string;
+  status: string;
+  currency: string;
+  refund_minor: string;
+  points_returned: string;
+  lines: OrderLine[];
+  created_at: Date;
+}
 
 /** Groups rows by their order id, keeping their order. */
-function byOrderId<R extends { orderId: string }>(rows: R[]): Map<string, R[]> {
+function byOrderId<R extends { order_id: string }>(rows: R[]): Map<string, R[]> {
   const out = new Map<string, R[]>();
   for (const r of rows) {
-    const group = out.get(r.orderId);
+    const group = out.get(r.order_id);
     if (group) group.push(r);
-    else out.set(r.orderId, [r]);
+    else out.set(r.order_id, [r]);
   }
   return out;
 }
@@ -40,35 +94,31 @@ function byOrderId<R extends { orderId: string }>(rows: R[]): Map<string, R[]> {
 /**
  * Orders in PostgreSQL (migrated beforehand by migrateOrdersDatabase). Every status change is
  * written with its history row and its OrderStatusChanged outbox row in one transaction; the
- * `outboxSignal` is rung after the commit so the relay publishes at once.
+ * `outboxSignal` is rung after the commit so the relay publishes at once. Plain SQL on the
+ * service's one pool: drizzle would rewire the pool's date and JSON (de)serializers for every
+ * other query on it (the cancellations, the outbox).
  */
 export function createPostgresOrderStore(
   client: Sql,
   options: { outboxSignal: OutboxSignal; now?: () => Date },
 ): OrderStore {
-  const db = drizzle(client);
   const now = options.now ?? (() => new Date());
+  const columns = client(ORDER_COLUMNS);
 
   /** The orders of `rows` with their lines and history, each read in one query for the lot. */
   async function complete(rows: OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [lines, history, cancellations] = await Promise.all([
-      db
-        .select()
-        .from(orderLines)
-        .where(inArray(orderLines.orderId, ids))
-        .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo)),
-      db
-        .select()
-        .from(orderStatusHistory)
-        .where(inArray(orderStatusHistory.orderId, ids))
-        .orderBy(asc(orderStatusHistory.orderId), asc(orderStatusHistory.id)),
-      db
-        .select()
-        .from(orderCancellations)
-        .where(inArray(orderCancellations.orderId, ids))
-        .orderBy(asc(orderCancellations.orderId), asc(orderCancellations.createdAt), asc(orderCancellations.id)),
+      client<LineRow[]>`
+        select order_id, product_id, name, quantity, cancelled_quantity, currency, unit_price_minor
+        from order_lines where order_id = any(${ids}::uuid[]) order by order_id, line_no`,
+      client<HistoryRow[]>`
+        select order_id, from_status, to_status, reason, actor, at
+        from order_status_history where order_id = any(${ids}::uuid[]) order by order_id, id`,
+      client<CancellationRow[]>`
+        select order_id, id, status, currency, refund_minor, points_returned, lines, created_at
+        from order_cancellations where order_id = any(${ids}::uuid[]) order by order_id, created_at, id`,
     ]);
     const linesOf = byOrderId(lines);
     const historyOf = byOrderId(history);
@@ -79,16 +129,14 @@ export function createPostgresOrderStore(
   }
 
   async function get(id: string): Promise<Order | undefined> {
-    const rows = await db.select().from(orders).where(eq(orders.id, id));
+    const rows = await client<OrderRow[]>`select ${columns} from orders where id = ${id}`;
     return (await complete(rows))[0];
   }
 
   return {
     async place(draft) {
       // One statement, one round trip: the order, its lines, its first history entry and its
-      // event, or nothing when the checkout already has one (a redelivered event). Plain SQL,
-      // as drizzle has no INSERT in a WITH; JSON goes as text, whatever (de)serializers drizzle
-      // set on the client.
+      // event, or nothing when the checkout already has one (a redelivered event).
       const lines = draft.lines;
       const orderId = newTimeOrderedId();
       const first: StatusChange = { ...ORDER_PLACED, at: now() };
@@ -121,7 +169,8 @@ export function createPostgresOrderStore(
         return { orderId: placed.id, created: true };
       }
       // The conflicting insert waited for the other transaction, so its row is visible now.
-      const [existing] = await db.select({ id: orders.id }).from(orders).where(eq(orders.checkoutId, draft.checkoutId));
+      const [existing] = await client<{ id: string }[]>`
+        select id from orders where checkout_id = ${draft.checkoutId}`;
       if (!existing) throw new Error(`order for checkout ${draft.checkoutId} conflicted but cannot be read`);
       return { orderId: existing.id, created: false };
     },
@@ -129,20 +178,13 @@ export function createPostgresOrderStore(
     get,
 
     async list({ userId, checkoutId, limit, after }) {
-      const rows = await db
-        .select()
-        .from(orders)
-        .where(
-          and(
-            eq(orders.userId, userId),
-            checkoutId === undefined ? undefined : eq(orders.checkoutId, checkoutId),
-            after === undefined
-              ? undefined
-              : sql`(${orders.createdAt}, ${orders.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`,
-          ),
-        )
-        .orderBy(desc(orders.createdAt), desc(orders.id))
-        .limit(limit + 1);
+      const rows = await client<OrderRow[]>`
+        select ${columns} from orders
+        where user_id = ${userId}
+          ${checkoutId === undefined ? client`` : client`and checkout_id = ${checkoutId}`}
+          ${after === undefined ? client`` : client`and (created_at, id) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`}
+        order by created_at desc, id desc
+        limit ${limit + 1}`;
       const page = await complete(rows.slice(0, limit));
       const last = page.at(-1);
       return {
@@ -154,7 +196,7 @@ export function createPostgresOrderStore(
     async move(id, move, by) {
       const moved = await client.begin(async (tx) => {
         // Row lock: two concurrent moves see each other's result instead of both passing the check.
-        const [row] = await tx<{ status: OrderRow["status"]; user_id: string; checkout_id: string }[]>`
+        const [row] = await tx<{ status: OrderStatus; user_id: string; checkout_id: string }[]>`
           select status, user_id, checkout_id from orders where id = ${id} for update`;
         if (!row) return "missing";
         const planned = planMove({ id, status: row.status }, move, by);
@@ -198,26 +240,27 @@ async function refuseWhileCancelling(tx: postgres.TransactionSql, orderId: strin
 }
 
 function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[], cancellations: CancellationRow[]): Order {
+  const total = { currency: r.currency, amountMinor: Number(r.total_minor) };
   return {
     id: r.id,
-    checkoutId: r.checkoutId,
-    userId: r.userId,
+    checkoutId: r.checkout_id,
+    userId: r.user_id,
     status: r.status,
-    total: { currency: r.currency, amountMinor: r.totalMinor },
-    totals: r.totals ?? totalsOfTotal({ currency: r.currency, amountMinor: r.totalMinor }),
+    total,
+    totals: r.totals ?? totalsOfTotal(total),
     lines: lines.map(
       (l): PlacedOrderLine => ({
-        productId: l.productId,
+        productId: l.product_id,
         name: l.name,
         quantity: l.quantity,
-        cancelledQuantity: l.cancelledQuantity,
-        unitPrice: { currency: l.currency, amountMinor: l.unitPriceMinor },
+        cancelledQuantity: l.cancelled_quantity,
+        unitPrice: { currency: l.currency, amountMinor: Number(l.unit_price_minor) },
       }),
     ),
     statusHistory: history.map(
       (h): StatusChange => ({
-        ...(h.fromStatus === null ? {} : { from: h.fromStatus }),
-        to: h.toStatus,
+        ...(h.from_status === null ? {} : { from: h.from_status }),
+        to: h.to_status,
         reason: h.reason,
         actor: h.actor,
         at: h.at,
@@ -227,15 +270,15 @@ function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[], cancellat
       (c): OrderCancellation => ({
         cancellationId: c.id,
         status: c.status,
-        refund: { currency: c.currency, amountMinor: c.refundMinor },
-        pointsReturned: c.pointsReturned,
+        refund: { currency: c.currency, amountMinor: Number(c.refund_minor) },
+        pointsReturned: Number(c.points_returned),
         lines: c.lines,
-        createdAt: c.createdAt,
+        createdAt: c.created_at,
       }),
     ),
-    shippingAddress: r.shippingAddress,
-    paymentId: r.paymentId,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
+    shippingAddress: r.shipping_address,
+    paymentId: r.payment_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }

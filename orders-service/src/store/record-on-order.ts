@@ -15,7 +15,7 @@ export async function readOrderLines(tx: postgres.TransactionSql, orderId: strin
       quantity: number;
       cancelled_quantity: number;
       currency: string;
-      unit_price_minor: string | number;
+      unit_price_minor: string;
     }[]
   >`
     select product_id, name, quantity, cancelled_quantity, currency, unit_price_minor

@@ -63,8 +63,8 @@ interface RecordRow {
   aggregate_id: string;
   topic: string;
   message_key: string;
-  created_at: Date | string;
-  published_at: Date | string | null;
+  created_at: Date;
+  published_at: Date | null;
 }
 
 interface EventRow extends RecordRow {
@@ -88,8 +88,7 @@ export function createOutboxQueries(sql: Sql) {
       from outbox where published_at is null`;
     return {
       count: Number(row?.count ?? 0),
-      // new Date(): a client drizzle also wraps hands timestamps back as text.
-      oldestAt: row?.oldest ? new Date(row.oldest) : undefined,
+      oldestAt: row?.oldest ?? undefined,
       oldestAgeSeconds: row?.age ?? undefined,
     };
   }
@@ -112,7 +111,7 @@ export function createOutboxQueries(sql: Sql) {
         oldestPendingAt: waiting.oldestAt,
         oldestPendingAgeSeconds: waiting.oldestAgeSeconds,
         lastPublishedId: last?.id,
-        lastPublishedAt: last ? new Date(last.published_at) : undefined,
+        lastPublishedAt: last?.published_at,
         publishedLastMinute: Number(rate?.minute ?? 0),
         publishedLast5Minutes: Number(rate?.five ?? 0),
       };
@@ -175,7 +174,6 @@ function selectorCondition(sql: Sql, s: OutboxReplaySelector) {
 }
 
 function toRecord(r: RecordRow): OutboxRecord {
-  // A client drizzle wraps (the orders service's) reads timestamps back as strings, not Dates.
   return {
     id: String(r.id),
     eventId: r.event_id,
@@ -183,7 +181,7 @@ function toRecord(r: RecordRow): OutboxRecord {
     aggregateId: r.aggregate_id,
     topic: r.topic,
     key: r.message_key,
-    createdAt: new Date(r.created_at),
-    publishedAt: r.published_at === null ? undefined : new Date(r.published_at),
+    createdAt: r.created_at,
+    publishedAt: r.published_at ?? undefined,
   };
 }

@@ -1,8 +1,8 @@
 import type postgres from "postgres";
 import type { OutboxMessage } from "./outbox-message.js";
 
-// Headers go as JSON text cast in SQL, not as `sql.json`: a client that drizzle also wraps has
-// its JSON serializers replaced by pass-through ones, which would send the object unserialized.
+// Headers go as JSON text cast in SQL, not as `sql.json`: it works the same on a pool that
+// drizzle also wraps (drizzle replaces its JSON serializers with pass-through ones).
 
 /**
  * Inserts one outbox row inside the caller's transaction, next to the state change it
