@@ -53,8 +53,10 @@ beforeAll(async () => {
     // A konbini voucher left unpaid expires in seconds, and its webhook turns the checkout back.
     KONBINI_EXPIRES_AFTER_SECONDS: "3",
     KONBINI_EXPIRY_SWEEP_INTERVAL_MS: "500",
-    // Each failed undo counts (no open circuit pausing it), and recovery leaves the flagged one to the operator.
+    // Each failed undo counts (no open circuit or patience with an unreachable inventory pausing
+    // it), and recovery leaves the flagged one to the operator.
     CHECKOUT_BREAKER_FAILURES: "1000",
+    CHECKOUT_COMPENSATION_PATIENCE_MS: "0",
     CHECKOUT_ATTENTION_RETRY_MS: "600000",
   });
   inventory = await startSwitchableProxy(Number(isolated.env.INVENTORY_PORT));
