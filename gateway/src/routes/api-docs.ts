@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Hono } from "hono";
 import type { GatewayEnv } from "../context.js";
+import { servePageFiles } from "../page-files.js";
 
 /** Where the interactive API reference is served. */
 export const DOCS_PATH = "/docs";
@@ -11,14 +11,14 @@ const require = createRequire(import.meta.url);
 const distDir = path.dirname(require.resolve("swagger-ui-dist/swagger-ui-bundle.js"));
 const { version } = require("swagger-ui-dist/package.json") as { version: string };
 
-/** The only files served from swagger-ui-dist, with their content types; the maps are for devtools. */
-const ASSETS: Record<string, string> = {
-  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-  "swagger-ui-bundle.js.map": "application/json",
-  "swagger-ui.css": "text/css; charset=utf-8",
-  "swagger-ui.css.map": "application/json",
-  "favicon-32x32.png": "image/png",
-};
+/** The only files served from swagger-ui-dist; the maps are for devtools. */
+const ASSETS = [
+  "swagger-ui-bundle.js",
+  "swagger-ui-bundle.js.map",
+  "swagger-ui.css",
+  "swagger-ui.css.map",
+  "favicon-32x32.png",
+];
 
 /** The page and its start script change with the gateway: always revalidated. */
 const OWN_CACHE_CONTROL = "no-cache";
@@ -63,14 +63,10 @@ export function apiDocsRoutes(options: { documentPath: string; title: string }) 
   app.get("/start.js", (c) =>
     c.body(start, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": OWN_CACHE_CONTROL }),
   );
-  app.get(`/assets/${version}/:file`, async (c) => {
-    const file = c.req.param("file");
-    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
-    if (!type) return c.notFound();
-    return c.body(await readFile(path.join(distDir, file)), 200, {
-      "Content-Type": type,
-      "Cache-Control": ASSET_CACHE_CONTROL,
-    });
-  });
+  const serveAsset = servePageFiles(
+    new Map(ASSETS.map((name) => [name, path.join(distDir, name)])),
+    ASSET_CACHE_CONTROL,
+  );
+  app.get(`/assets/${version}/:file`, (c) => serveAsset(c, c.req.param("file")));
   return app;
 }
