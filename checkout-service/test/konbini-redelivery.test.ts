@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
-import { type Gateway, loadGatewayConfig, startGateway } from "@checkout-saga/gateway";
+import type { Gateway } from "@checkout-saga/gateway";
 import {
   createServiceClient,
   createServiceTransport,
@@ -13,13 +13,14 @@ import {
   InitiateCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
-import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
+import { createTestDatabase } from "@checkout-saga/shared/testing";
 import { Code, ConnectError } from "@connectrpc/connect";
 import postgres from "postgres";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RealDownstream, startRealDownstream } from "./real-downstream.js";
 import { ADDRESS, startCheckout } from "./support.js";
+import { startGatewayFor } from "./webhook-gateway.js";
 
 /**
  * Redeliveries of a konbini payment's webhook that the first delivery did not settle, on the
@@ -40,17 +41,10 @@ beforeAll(async () => {
   downstream = await startRealDownstream({});
   const databaseUrl = await createTestDatabase("checkout_konbini_redelivery");
   checkout = await startCheckout({ databaseUrl, env: downstream.checkoutEnv });
-  gateway = await startGateway(
-    loadGatewayConfig({
-      GATEWAY_PORT: "0",
-      GATEWAY_HOST: "127.0.0.1",
-      AUTH_DEV_TOKENS: "true",
-      RATE_LIMIT_PER_MINUTE: "0",
-      CHECKOUT_URL: `http://127.0.0.1:${checkout.service.port}`,
-      PAYMENT_URL: downstream.urls.payment,
-    }),
-    testLogger("gateway"),
-  );
+  gateway = await startGatewayFor({
+    checkoutUrl: `http://127.0.0.1:${checkout.service.port}`,
+    paymentUrl: downstream.urls.payment,
+  });
   db = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   await downstream.setStock(MOUSE, 10);
 }, 600_000);

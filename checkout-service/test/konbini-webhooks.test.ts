@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { create } from "@bufbuild/protobuf";
-import { type Gateway, loadGatewayConfig, startGateway } from "@checkout-saga/gateway";
+import type { Gateway } from "@checkout-saga/gateway";
 import {
   CHECKOUT_EVENTS_TOPIC,
   createServiceClient,
@@ -17,7 +17,7 @@ import {
   InitiateCheckoutRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
-import { createTestDatabase, testLogger } from "@checkout-saga/shared/testing";
+import { createTestDatabase } from "@checkout-saga/shared/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createKafkaTopics, type RunningKafka, startKafka } from "../../scripts/provision/servers.js";
@@ -25,6 +25,7 @@ import { KAFKA_USERS } from "../../scripts/stack/topology.js";
 import { type CheckoutProcess, startCheckoutProcess } from "./checkout-process.js";
 import { type RealDownstream, startRealDownstream } from "./real-downstream.js";
 import { ADDRESS, eventually } from "./support.js";
+import { startGatewayFor } from "./webhook-gateway.js";
 
 /**
  * The webhook path on real servers: the payment service delivers its signed notifications to a
@@ -58,17 +59,11 @@ let checkoutEnv: Record<string, string>;
 const startGatewayNow = async () => {
   await gatewayPortHold?.release();
   gatewayPortHold = undefined;
-  gateway = await startGateway(
-    loadGatewayConfig({
-      GATEWAY_PORT: String(gatewayPort),
-      GATEWAY_HOST: "127.0.0.1",
-      AUTH_DEV_TOKENS: "true",
-      RATE_LIMIT_PER_MINUTE: "0",
-      CHECKOUT_URL: `http://127.0.0.1:${checkoutPort}`,
-      PAYMENT_URL: downstream.urls.payment,
-    }),
-    testLogger("gateway"),
-  );
+  gateway = await startGatewayFor({
+    port: gatewayPort,
+    checkoutUrl: `http://127.0.0.1:${checkoutPort}`,
+    paymentUrl: downstream.urls.payment,
+  });
 };
 
 beforeAll(async () => {
