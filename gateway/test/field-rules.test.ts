@@ -443,12 +443,12 @@ describe("one source of field rules", () => {
       ],
       [
         { userId: "u", productId: "x".repeat(65), quantity: 1 },
-        { path: "product_id", in: "path", rule: "string.max_len" },
+        { path: "product_id", in: "path", rule: "string.resource_id" },
       ],
       // The user the gateway took from the token.
       [
         { userId: "no spaces", productId: "2", quantity: 1 },
-        { path: "Authorization", in: "header", rule: "string.pattern" },
+        { path: "Authorization", in: "header", rule: "string.user_id" },
       ],
     ] as const;
     for (const [sent, named] of cases) {
