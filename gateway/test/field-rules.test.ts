@@ -24,7 +24,7 @@ import {
   UpdateQuantityRequestSchema,
 } from "@checkout-saga/shared/gen/checkoutsaga/cart/v1/cart_pb";
 import { CheckoutService } from "@checkout-saga/shared/gen/checkoutsaga/checkout/v1/checkout_pb";
-import { iso4217_currency } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/rules_pb";
+import { iso4217_currency, resource_id, user_id } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/rules_pb";
 import { InventoryService } from "@checkout-saga/shared/gen/checkoutsaga/inventory/v1/inventory_pb";
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import { PaymentService } from "@checkout-saga/shared/gen/checkoutsaga/payment/v1/payment_pb";
@@ -34,6 +34,7 @@ import type { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { USER_ID_PATTERN } from "../src/auth/tokens.js";
 import { requestBindings } from "../src/routes/request-bindings.js";
+import { PREDEFINED_STRING_RULES } from "../src/validation/field-rules.js";
 import type { RpcBinding } from "../src/validation/rpc-binding.js";
 import { type Json, problemOf, startTestGateway } from "./fixture.js";
 
@@ -56,6 +57,9 @@ const services: DescService[] = [
 ];
 const validator = createRequestValidator();
 
+/** Our predefined string rules (common/v1/rules.proto). */
+const PREDEFINED = [iso4217_currency, resource_id, user_id];
+
 /** Every rule a rules message sets, as `string.min_len` → value (nested rule messages flattened). */
 function setRules(rules: Message, schema: DescMessage, prefix = ""): Map<string, unknown> {
   const out = new Map<string, unknown>();
@@ -72,11 +76,14 @@ function setRules(rules: Message, schema: DescMessage, prefix = ""): Map<string,
       out.set(name, r.get(f));
     }
   }
-  // Our predefined rule arrives as an extension, which reflection does not list; any other
+  // Our predefined rules arrive as extensions, which reflection does not list; any other
   // extension is one this oracle cannot name, and fails below as a rule with no keyword.
-  if (schema.typeName === StringRulesSchema.typeName && hasExtension(rules as never, iso4217_currency))
-    out.set(`${prefix}iso4217_currency`, getExtension(rules as never, iso4217_currency));
-  for (const u of rules.$unknown ?? []) if (u.no !== iso4217_currency.number) out.set(`${prefix}extension ${u.no}`, u);
+  if (schema.typeName === StringRulesSchema.typeName) {
+    for (const rule of PREDEFINED)
+      if (hasExtension(rules as never, rule)) out.set(`${prefix}${rule.name}`, getExtension(rules as never, rule));
+  }
+  for (const u of rules.$unknown ?? [])
+    if (!PREDEFINED.some((rule) => rule.number === u.no)) out.set(`${prefix}extension ${u.no}`, u);
   return out;
 }
 
@@ -99,6 +106,9 @@ function keywordsOf(rules: Map<string, unknown>, where: string): Record<string, 
     else if (type === "string" && name === "pattern") out.pattern = value;
     else if (type === "string" && name === "in") out.enum = value;
     else if (type === "string" && name === "iso4217_currency" && value === true) out.enum = [...CURRENCY_CODES];
+    // Their CEL's REST form; gateway/test/predefined-rules.test.ts holds each to its CEL by behaviour.
+    else if (type === "string" && (name === "resource_id" || name === "user_id") && value === true)
+      Object.assign(out, PREDEFINED_STRING_RULES[name]);
     else if (INTEGER_RULES.has(type!) && name === "gte") out.minimum = n();
     else if (INTEGER_RULES.has(type!) && name === "lte") out.maximum = n();
     else if (INTEGER_RULES.has(type!) && name === "gt") out.minimum = n() + 1;
@@ -151,8 +161,9 @@ function samples(rules: Map<string, unknown>, scalar: ScalarType = ScalarType.ST
     const hi = Number(rules.get(`${type}.lte`) ?? 0);
     return [lo - 1, lo, lo + 1, hi - 1, hi, hi + 1, 0, -1, 2 ** 31 - 1];
   }
-  const min = Number(rules.get("string.min_len") ?? 0);
-  const max = Number(rules.get("string.max_len") ?? 300);
+  const { minLength, maxLength } = keywordsOf(rules, "samples");
+  const min = Number(minLength ?? 0);
+  const max = Number(maxLength ?? 300);
   const lengths = [0, 1, 2, 3, 4, min - 1, min, min + 1, max - 1, max, max + 1].filter((n) => n >= 0);
   const out: unknown[] = [
     ...[
@@ -432,12 +443,12 @@ describe("one source of field rules", () => {
       ],
       [
         { userId: "u", productId: "x".repeat(65), quantity: 1 },
-        { path: "product_id", in: "path", rule: "string.max_len" },
+        { path: "product_id", in: "path", rule: "string.resource_id" },
       ],
       // The user the gateway took from the token.
       [
         { userId: "no spaces", productId: "2", quantity: 1 },
-        { path: "Authorization", in: "header", rule: "string.pattern" },
+        { path: "Authorization", in: "header", rule: "string.user_id" },
       ],
     ] as const;
     for (const [sent, named] of cases) {

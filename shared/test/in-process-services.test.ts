@@ -128,7 +128,7 @@ describe("in-process services", () => {
       const refusal = await failureOf(client.getProduct(large));
       expect([refusal.code, refusal.detail?.metadata]).toEqual([
         Code.InvalidArgument,
-        { field: "id", rule: "string.max_len" },
+        { field: "id", rule: "string.resource_id" },
       ]);
     }
   });

@@ -17,7 +17,7 @@ import {
   message as messageRulesOption,
 } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { CURRENCY_CODES } from "@checkout-saga/shared";
-import { iso4217_currency } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/rules_pb";
+import { iso4217_currency, resource_id, user_id } from "@checkout-saga/shared/gen/checkoutsaga/common/v1/rules_pb";
 
 /*
  * The request field rules the services enforce (buf.validate options in shared/proto), read
@@ -54,7 +54,24 @@ export const fieldName = (field: DescField): string => `${field.parent.typeName}
  * Our predefined rules (shared/proto/checkoutsaga/common/v1/rules.proto), by the name they go by
  * here; they arrive as extensions of the rules message, which reflection does not list.
  */
-const PREDEFINED_RULES = [{ name: "iso4217_currency", extension: iso4217_currency }] as const;
+const PREDEFINED_RULES = [
+  { name: "iso4217_currency", extension: iso4217_currency },
+  { name: "resource_id", extension: resource_id },
+  { name: "user_id", extension: user_id },
+] as const;
+
+/**
+ * The predefined string rules REST states as plain keywords: what their CEL in rules.proto
+ * checks, written here once for the document and zod (gateway/test/predefined-rules.test.ts
+ * keeps each equal to its CEL by behaviour).
+ */
+export const PREDEFINED_STRING_RULES = {
+  resource_id: { minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9._:-]+$" },
+  user_id: { minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9._@:|-]+$" },
+} as const satisfies Record<string, { minLength: number; maxLength: number; pattern: string }>;
+
+const isPredefinedStringRule = (name: string): name is keyof typeof PREDEFINED_STRING_RULES =>
+  Object.hasOwn(PREDEFINED_STRING_RULES, name);
 
 /** The rules a rules message sets, by rule name (`min_len`, `lte`, `items`, `iso4217_currency`, …). */
 function setRules(rules: Message, refuse: (what: string) => never): Map<string, unknown> {
@@ -165,12 +182,28 @@ const INTEGER_TYPES = new Map([
   [ScalarType.INT64, "int64"],
 ]);
 
+/** The string rules REST can state. */
+const STRING_RULES = [
+  "min_len",
+  "max_len",
+  "len",
+  "pattern",
+  "in",
+  "iso4217_currency",
+  ...Object.keys(PREDEFINED_STRING_RULES),
+];
+
 function scalarSpec(scalar: ScalarType, rules: FieldRules | undefined, refuse: (what: string) => never): FieldSpec {
   const none = (): Map<string, unknown> => new Map();
   if (scalar === ScalarType.STRING) {
     const r = rules ? typedRules(rules, "string", refuse) : none();
-    for (const name of r.keys())
-      if (!["min_len", "max_len", "len", "pattern", "in", "iso4217_currency"].includes(name)) refuse(`string.${name}`);
+    for (const name of r.keys()) if (!STRING_RULES.includes(name)) refuse(`string.${name}`);
+    const predefined = [...r.keys()].filter(isPredefinedStringRule).find((name) => r.get(name) === true);
+    if (predefined) {
+      // Its keywords stand for the whole rule: a rule beside it would have to be merged into them.
+      if (r.size > 1) refuse(`string.${predefined} beside other string rules`);
+      return { kind: "string", ...PREDEFINED_STRING_RULES[predefined] };
+    }
     const len = num(r.get("len"));
     const oneOf = r.get("in") as string[] | undefined;
     if (r.get("iso4217_currency") === true && oneOf !== undefined) refuse("string.in beside iso4217_currency");

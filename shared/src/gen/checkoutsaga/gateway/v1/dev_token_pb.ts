@@ -5,13 +5,14 @@
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { file_checkoutsaga_common_v1_rules } from "../../common/v1/rules_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file checkoutsaga/gateway/v1/dev_token.proto.
  */
 export const file_checkoutsaga_gateway_v1_dev_token: GenFile = /*@__PURE__*/
-  fileDesc("CidjaGVja291dHNhZ2EvZ2F0ZXdheS92MS9kZXZfdG9rZW4ucHJvdG8SF2NoZWNrb3V0c2FnYS5nYXRld2F5LnYxIn4KFElzc3VlRGV2VG9rZW5SZXF1ZXN0EjEKB3VzZXJfaWQYASABKAlCILpIHXIbEAEYgAEyFF5bQS1aYS16MC05Ll9AOnwtXSskEjMKBXJvbGVzGAIgAygJQiS6SCGSAR4QICIachgQARhAMhJeW2Etel1bYS16MC05Xy1dKiRiBnByb3RvMw", [file_buf_validate_validate]);
+  fileDesc("CidjaGVja291dHNhZ2EvZ2F0ZXdheS92MS9kZXZfdG9rZW4ucHJvdG8SF2NoZWNrb3V0c2FnYS5nYXRld2F5LnYxImcKFElzc3VlRGV2VG9rZW5SZXF1ZXN0EhoKB3VzZXJfaWQYASABKAlCCbpIBnIEmIgnARIzCgVyb2xlcxgCIAMoCUIkukghkgEeECAiGnIYEAEYQDISXlthLXpdW2EtejAtOV8tXSokYgZwcm90bzM", [file_buf_validate_validate, file_checkoutsaga_common_v1_rules]);
 
 /**
  * The body of the gateway's POST /api/v1/dev/token (dev tokens on only): no RPC takes it, but
