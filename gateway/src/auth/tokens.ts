@@ -1,5 +1,6 @@
 import type { webcrypto } from "node:crypto";
 import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
+import { PREDEFINED_STRING_RULES } from "../validation/field-rules.js";
 
 /** How long a dev token lives. */
 export const DEV_TOKEN_TTL_SECONDS = 3600;
@@ -7,8 +8,14 @@ export const DEV_TOKEN_TTL_SECONDS = 3600;
 /** Clocks of issuer and gateway may disagree this much. */
 export const CLOCK_SKEW_SECONDS = 30;
 
-/** A user id as it may appear in `sub`: what the services accept as a key, nothing stranger. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9._@:|-]{1,128}$/;
+const USER_ID = PREDEFINED_STRING_RULES.user_id;
+const USER_ID_CHARACTERS = new RegExp(USER_ID.pattern, "u");
+
+/** Whether `sub` is a user id the services accept as a key (the user_id field rule), nothing stranger. */
+export function isUserId(sub: string): boolean {
+  const length = [...sub].length;
+  return length >= USER_ID.minLength && length <= USER_ID.maxLength && USER_ID_CHARACTERS.test(sub);
+}
 
 /** Why a bearer token was refused; the message is safe to show the caller. */
 export class InvalidTokenError extends Error {
@@ -68,7 +75,7 @@ function userOf(payload: JWTPayload, now: Date): AuthenticatedUser {
   if (payload.iat !== undefined && payload.iat - CLOCK_SKEW_SECONDS > Math.floor(now.getTime() / 1000)) {
     throw new InvalidTokenError("the token was issued in the future");
   }
-  if (typeof payload.sub !== "string" || !USER_ID_PATTERN.test(payload.sub)) {
+  if (typeof payload.sub !== "string" || !isUserId(payload.sub)) {
     throw new InvalidTokenError("the token's sub claim is missing or not a valid user id");
   }
   const { roles = [] } = payload;
