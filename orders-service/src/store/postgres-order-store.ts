@@ -14,13 +14,13 @@ import {
   type OrderCancellation,
   type OrderLine,
   type OrderStatus,
-  type PlacedOrderLine,
   type StatusChange,
   totalsOfTotal,
 } from "../domain/order.js";
 import { ORDER_PLACED, planMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { orderStatusChangedEvent } from "../events/order-status-changed-event.js";
+import { type OrderLineRow, toPlacedOrderLine } from "./record-on-order.js";
 
 /** The columns read back, as postgres.js hands them: int8 as text (every digit kept), jsonb parsed. */
 interface OrderRow {
@@ -50,14 +50,8 @@ const ORDER_COLUMNS = [
   "updated_at",
 ];
 
-interface LineRow {
+interface LineRow extends OrderLineRow {
   order_id: string;
-  product_id: string;
-  name: string;
-  quantity: number;
-  cancelled_quantity: number;
-  currency: string;
-  unit_price_minor: string;
 }
 
 interface HistoryRow {
@@ -248,15 +242,7 @@ function toOrder(r: OrderRow, lines: LineRow[], history: HistoryRow[], cancellat
     status: r.status,
     total,
     totals: r.totals ?? totalsOfTotal(total),
-    lines: lines.map(
-      (l): PlacedOrderLine => ({
-        productId: l.product_id,
-        name: l.name,
-        quantity: l.quantity,
-        cancelledQuantity: l.cancelled_quantity,
-        unitPrice: { currency: l.currency, amountMinor: Number(l.unit_price_minor) },
-      }),
-    ),
+    lines: lines.map(toPlacedOrderLine),
     statusHistory: history.map(
       (h): StatusChange => ({
         ...(h.from_status === null ? {} : { from: h.from_status }),

@@ -6,27 +6,30 @@ import type { OrderStatus, PlacedOrderLine, StatusChange } from "../domain/order
 import { orderCancelledEvent } from "../events/order-cancelled-event.js";
 import { orderStatusChangedEvent } from "../events/order-status-changed-event.js";
 
+/** An order line's row as postgres.js reads it (int8 as text). */
+export interface OrderLineRow {
+  product_id: string;
+  name: string;
+  quantity: number;
+  cancelled_quantity: number;
+  currency: string;
+  unit_price_minor: string;
+}
+
+export const toPlacedOrderLine = (r: OrderLineRow): PlacedOrderLine => ({
+  productId: r.product_id,
+  name: r.name,
+  quantity: r.quantity,
+  cancelledQuantity: r.cancelled_quantity,
+  unitPrice: { currency: r.currency, amountMinor: Number(r.unit_price_minor) },
+});
+
 /** An order's lines in line order, as the cancellation rules read them. */
 export async function readOrderLines(tx: postgres.TransactionSql, orderId: string): Promise<PlacedOrderLine[]> {
-  const rows = await tx<
-    {
-      product_id: string;
-      name: string;
-      quantity: number;
-      cancelled_quantity: number;
-      currency: string;
-      unit_price_minor: string;
-    }[]
-  >`
+  const rows = await tx<OrderLineRow[]>`
     select product_id, name, quantity, cancelled_quantity, currency, unit_price_minor
     from order_lines where order_id = ${orderId} order by line_no`;
-  return rows.map((r) => ({
-    productId: r.product_id,
-    name: r.name,
-    quantity: r.quantity,
-    cancelledQuantity: r.cancelled_quantity,
-    unitPrice: { currency: r.currency, amountMinor: Number(r.unit_price_minor) },
-  }));
+  return rows.map(toPlacedOrderLine);
 }
 
 /**
