@@ -1,4 +1,4 @@
-import { eq, sql as raw } from "drizzle-orm";
+import { and, eq, gt, sql as raw } from "drizzle-orm";
 import type { drizzle } from "drizzle-orm/postgres-js";
 import type { OrderCancellation, PointsReason, Redemption } from "../domain/points.js";
 import type { Earning } from "../domain/points-earning.js";
@@ -23,9 +23,12 @@ export async function lockAccount(tx: Transaction, userId: string, now: Date) {
   await tx.select().from(pointsAccounts).where(eq(pointsAccounts.userId, userId)).for("update");
 }
 
-export async function lotsOf(tx: Transaction, userId: string): Promise<PointsLot[]> {
-  const rows = await tx.select().from(pointsLots).where(eq(pointsLots.userId, userId));
-  return rows.map((r) => ({ ...r }));
+/** The user's lots that still hold points at `now`: lots are never deleted, so the rest only grow. */
+export function spendableLotsOf(tx: Transaction, userId: string, now: Date): Promise<PointsLot[]> {
+  return tx
+    .select()
+    .from(pointsLots)
+    .where(and(eq(pointsLots.userId, userId), gt(pointsLots.remaining, 0), gt(pointsLots.expiresAt, now)));
 }
 
 export async function record(

@@ -26,9 +26,9 @@ import {
   fromTakeBackRow,
   lockAccount,
   lockRedemption,
-  lotsOf,
   moveLots,
   record,
+  spendableLotsOf,
   type Transaction,
   toEarning,
   toRedemption,
@@ -62,7 +62,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
       .set({ refundedMinor: next.refundedMinor, fullyCancelled: next.fullyCancelled })
       .where(eq(pointsEarnings.checkoutId, earning.checkoutId));
     // The checkout's own lot first: those are the points being taken back.
-    const lots = await lotsOf(tx, earning.userId);
+    const lots = await spendableLotsOf(tx, earning.userId, now);
     const own = lots.filter((l) => l.checkoutId === earning.checkoutId);
     const fromOwn = takeUpTo(own, due, now);
     const takenOwn = fromOwn.reduce((s, m) => s + m.points, 0);
@@ -92,7 +92,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
       return db.transaction(
         async (tx): Promise<PointsAccount> => {
           const now = clock();
-          const lots = await lotsOf(tx, userId);
+          const lots = await spendableLotsOf(tx, userId, now);
           const history = await tx
             .select()
             .from(pointsEntries)
@@ -117,15 +117,10 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
 
     redeem(request) {
       return db.transaction(async (tx) => {
-        await lockAccount(tx, request.userId, clock());
-        const [existing] = await tx
-          .select()
-          .from(pointsRedemptions)
-          .where(eq(pointsRedemptions.redemptionKey, request.redemptionKey));
-        if (existing) return repeatedRedemption(toRedemption(existing), request);
         const now = clock();
-        const moves = drawPoints(await lotsOf(tx, request.userId), request.points, now);
-        // A void committed meanwhile (it takes no account lock) wins the key: nothing is taken.
+        await lockAccount(tx, request.userId, now);
+        // The key first: a repeat, or a void committed meanwhile (it takes no account lock), holds
+        // it and nothing is taken. Too few points roll this insert back with the rest.
         const [inserted] = await tx
           .insert(pointsRedemptions)
           .values({
@@ -139,13 +134,14 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
           .onConflictDoNothing()
           .returning();
         if (!inserted) {
-          const [winner] = await tx
+          const [holder] = await tx
             .select()
             .from(pointsRedemptions)
             .where(eq(pointsRedemptions.redemptionKey, request.redemptionKey));
-          if (!winner) throw new Error(`redemption ${request.redemptionKey} conflicted, yet is not there`);
-          return repeatedRedemption(toRedemption(winner), request);
+          if (!holder) throw new Error(`redemption ${request.redemptionKey} conflicted, yet is not there`);
+          return repeatedRedemption(toRedemption(holder), request);
         }
+        const moves = drawPoints(await spendableLotsOf(tx, request.userId, now), request.points, now);
         await moveLots(tx, moves, -1);
         await tx
           .insert(pointsRedemptionDraws)
