@@ -34,6 +34,7 @@ export * from "./page-token.js";
 export * from "./payment-method.js";
 export * from "./payment-webhooks.js";
 export * from "./periodic-task.js";
+export * from "./points.js";
 export * from "./postgres.js";
 export * from "./readiness.js";
 export { createRequestValidator } from "./request-validation.js";

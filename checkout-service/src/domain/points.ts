@@ -1,9 +1,6 @@
-import { failedPrecondition, money } from "@checkout-saga/shared";
+import { failedPrecondition, money, POINTS_CURRENCY } from "@checkout-saga/shared";
 import type { CheckoutRecord } from "./checkout-session.js";
 import type { PricedCart } from "./pricing.js";
-
-/** Points are held and redeemed in yen only: 1 point = ¥1. */
-export const POINTS_CURRENCY = "JPY";
 
 /**
  * Takes the points a checkout redeems off its priced total, before anything is reserved:

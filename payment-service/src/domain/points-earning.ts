@@ -1,5 +1,4 @@
-/** Points are a JPY tender (1 point = ¥1): only checkouts charged in yen earn them. */
-export const POINTS_CURRENCY = "JPY";
+import { POINTS_CURRENCY } from "@checkout-saga/shared";
 
 /** A completed checkout earns 1% of what was charged (not of what points paid), rounded down. */
 export function earnedPoints(charged: { currency: string; amountMinor: number }): number {

@@ -6,6 +6,7 @@ import {
   type EventSubscriber,
   type Logger,
   ORDER_EVENTS_TOPIC,
+  POINTS_CURRENCY,
   type Subscription,
   tracedEventHandler,
 } from "@checkout-saga/shared";
@@ -15,7 +16,6 @@ import type {
   OrderCancelled,
 } from "@checkout-saga/shared/gen/checkoutsaga/events/v1/events_pb";
 import type { CompletedCheckout, OrderCancellation, PointsLedger } from "../domain/points.js";
-import { POINTS_CURRENCY } from "../domain/points-earning.js";
 
 /** The consumer group the payment service reads checkout and order events as. */
 export const PAYMENT_CONSUMER_GROUP = "payment-service";
