@@ -197,7 +197,6 @@ export async function startCheckoutService(
         commands,
         notifications: createPaymentNotifications({ ...drivers, payments }),
         store,
-        outboxStatus: () => outbox.status(),
         outbox,
         deadLetters: deps.deadLetters,
         logger,

@@ -10,7 +10,6 @@ import {
   type Logger,
   newestFirstPageToken,
   type OutboxQueries,
-  type OutboxStatus,
   pageSize,
   toOutboxEventMessage,
   toOutboxStatusMessage,
@@ -31,25 +30,15 @@ export interface CheckoutRoutesDeps {
   commands: CheckoutCommands;
   notifications: PaymentNotifications;
   store: Pick<CheckoutSagaStore, "load"> & CheckoutQueries;
-  /** The outbox's status, for operators. */
-  outboxStatus: () => Promise<OutboxStatus>;
-  /** One checkout's outbox rows, and sending them again, for operators. */
-  outbox: Pick<OutboxQueries, "list" | "requeue">;
+  /** The outbox's status, one checkout's rows, and sending them again, for operators. */
+  outbox: Pick<OutboxQueries, "status" | "list" | "requeue">;
   /** What consumers of checkout-events parked, for operators to read and send back. */
   deadLetters: DeadLetters;
   logger: Logger;
 }
 
 /** Checkouts of the user the call acts for (checkout-call-policy.ts); "" there: an admin's call, any user's. */
-export function checkoutRoutes({
-  commands,
-  notifications,
-  store,
-  outboxStatus,
-  outbox,
-  deadLetters,
-  logger,
-}: CheckoutRoutesDeps) {
+export function checkoutRoutes({ commands, notifications, store, outbox, deadLetters, logger }: CheckoutRoutesDeps) {
   /** One checkout's events, oldest first. */
   async function eventsOf(checkoutId: string) {
     const { id } = await findCheckout(checkoutId);
@@ -120,7 +109,7 @@ export function checkoutRoutes({
       },
 
       async getOutboxStatus() {
-        return { status: toOutboxStatusMessage(CHECKOUT_EVENTS_TOPIC, await outboxStatus()) };
+        return { status: toOutboxStatusMessage(CHECKOUT_EVENTS_TOPIC, await outbox.status()) };
       },
 
       async listDeadLetters(req) {
