@@ -242,14 +242,24 @@ export function createSagaDriver<
   async function compensate(ctx: StepContext<Instance, Patch, Deps>): Promise<StepResult<Patch, Failure>> {
     const plan = compensationPlan(definition, ctx.session);
     const policy = settings.compensationRetry;
-    const patientUntil = ctx.now().getTime() + policy.transientPatienceMs;
+    const now = () => driverDeps.clock.now().getTime();
+    const patience = new Date(now() + policy.transientPatienceMs);
+    // A transient failure (a restarting downstream: its stream refused, the connection reset)
+    // answers a moment later: that undo alone is tried again, for a while, before it counts.
+    const undoPatiently = (undo: (typeof plan)[number]) =>
+      unlessStopping(
+        withRetry(
+          () => undo.run(ctx),
+          { ...policy, attempts: Number.POSITIVE_INFINITY },
+          { deadline: patience, now, signal, retryable: isTransient },
+        ),
+      );
     let attempts = ctx.session.compensationAttempts;
-    let transientTries = 0;
     for (;;) {
       try {
         const undone: string[] = [];
         for (const undo of plan) {
-          undone.push(await undo.run(ctx));
+          undone.push(await undoPatiently(undo));
           if (undone.length === 1) faults.reached("during-compensation");
         }
         return {
@@ -264,13 +274,6 @@ export function createSagaDriver<
         // than the cooldown would otherwise use them all up and flag the instance).
         if (isCircuitOpen(err)) {
           await ctx.pause(policy.maxDelayMs);
-          continue;
-        }
-        // Nor is a transient failure: a restarting downstream (its stream refused, the connection
-        // reset) answers a moment later, so it is waited for a while before it counts.
-        if (isTransient(err) && ctx.now().getTime() < patientUntil) {
-          transientTries++;
-          await ctx.pause(backoffDelay(transientTries, policy));
           continue;
         }
         attempts++;
