@@ -33,7 +33,7 @@ export function createServiceTransport(baseUrl: string, interceptors: Intercepto
  * reset code to Unavailable, but Node reports the stream's error first and it arrives as
  * Internal, which no retry or breaker would touch; this restores Unavailable.
  */
-export const refusedStreamIsUnavailable: Interceptor = (next) => async (req) => {
+const refusedStreamIsUnavailable: Interceptor = (next) => async (req) => {
   try {
     return await next(req);
   } catch (err) {

@@ -4,7 +4,7 @@ import { CHECKOUT_EVENTS_TOPIC, createDeadLetterQueue, type KafkaConnection } fr
  * The consumer group `dead-letters republish` reads the dead-letter topic as; its offsets mark
  * what was sent back, for the CLI and for the service's ListDeadLetters alike.
  */
-export const DEAD_LETTER_REPUBLISH_GROUP = "outbox-cli-dead-letters";
+const DEAD_LETTER_REPUBLISH_GROUP = "outbox-cli-dead-letters";
 
 /**
  * checkout-events.dlq as `clientId` reads it; `clientId` also prefixes the throwaway groups a

@@ -26,14 +26,14 @@ export interface LotMove {
 }
 
 /** Lots earn for a year: the lot of a checkout completed at `earnedAt` expires 365 days later. */
-export const LOT_LIFETIME_DAYS = 365;
+const LOT_LIFETIME_DAYS = 365;
 
 export function lotExpiry(earnedAt: Date): Date {
   return new Date(earnedAt.getTime() + LOT_LIFETIME_DAYS * 24 * 3600 * 1000);
 }
 
 /** A lot counts towards the balance until the instant it expires. */
-export const isSpendable = (lot: PointsLot, now: Date) => lot.remaining > 0 && lot.expiresAt > now;
+const isSpendable = (lot: PointsLot, now: Date) => lot.remaining > 0 && lot.expiresAt > now;
 
 /** The balance: what the lots not yet expired still hold. */
 export function balanceOf(lots: readonly PointsLot[], now: Date): number {

@@ -1,8 +1,8 @@
 import { and, eq, gt, sql as raw } from "drizzle-orm";
-import type { drizzle } from "drizzle-orm/postgres-js";
 import type { OrderCancellation, PointsReason, Redemption } from "../domain/points.js";
 import type { Earning } from "../domain/points-earning.js";
 import type { LotMove, PointsLot } from "../domain/points-lots.js";
+import type { Transaction } from "./drizzle-transaction.js";
 import {
   pointsAccounts,
   type pointsEarnings,
@@ -13,9 +13,6 @@ import {
 } from "./points-schema.js";
 
 // The row-level steps the points ledger's transactions are made of, and row ↔ domain mappings.
-
-type Database = ReturnType<typeof drizzle>;
-export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 /** Locks (creating it if need be) the account row that serialises the user's changes. */
 export async function lockAccount(tx: Transaction, userId: string, now: Date) {

@@ -10,12 +10,11 @@ import {
 } from "../domain/payment.js";
 import type { PaymentNotification } from "../domain/payment-notification.js";
 import { type ChangePayment, ConfirmationNumberTaken, type PaymentStore } from "../domain/payments.js";
+import type { Transaction } from "./drizzle-transaction.js";
 import { paymentRefunds, payments, webhookDeliveries } from "./schema.js";
 
 type Row = typeof payments.$inferSelect;
 type RefundRow = typeof paymentRefunds.$inferSelect;
-type Database = ReturnType<typeof drizzle>;
-type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface PostgresPaymentsOptions {
   /** Told after a commit that queued a webhook, so this process's delivery worker sends it at once. */

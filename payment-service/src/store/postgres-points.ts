@@ -20,6 +20,7 @@ import {
   takeUpTo,
 } from "../domain/points-lots.js";
 import { checkRepeatedReturn, redemptionStatus, repeatedRedemption } from "../domain/points-redemption.js";
+import type { Transaction } from "./drizzle-transaction.js";
 import {
   expireLot,
   expireReturnedLate,
@@ -29,7 +30,6 @@ import {
   moveLots,
   record,
   spendableLotsOf,
-  type Transaction,
   toEarning,
   toRedemption,
 } from "./points-rows.js";

@@ -1,7 +1,7 @@
 import type { OutboxQueries, OutboxRecord } from "./outbox-queries.js";
 
 /** More than one checkout or order ever writes: the list is a bound, not a page. */
-export const AGGREGATE_EVENTS_LIMIT = 100;
+const AGGREGATE_EVENTS_LIMIT = 100;
 
 /** One aggregate's outbox rows, oldest first, for operators: what it told the other services. */
 export async function aggregateEvents(
