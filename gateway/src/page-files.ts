@@ -38,6 +38,8 @@ export function servePageFiles(files: Map<string, string>, cacheControl: string)
     if (!body) {
       body = readFile(file);
       read.set(name, body);
+      // A failed read is not kept: the next request tries the file again.
+      body.catch(() => read.delete(name));
     }
     return c.body(new Uint8Array(await body), 200, { "Content-Type": type, "Cache-Control": cacheControl });
   };

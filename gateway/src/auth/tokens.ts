@@ -1,6 +1,7 @@
 import type { webcrypto } from "node:crypto";
 import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
 import { PREDEFINED_STRING_RULES } from "../validation/field-rules.js";
+import { stringSchema } from "../validation/rule-schemas.js";
 
 /** How long a dev token lives. */
 export const DEV_TOKEN_TTL_SECONDS = 3600;
@@ -8,14 +9,11 @@ export const DEV_TOKEN_TTL_SECONDS = 3600;
 /** Clocks of issuer and gateway may disagree this much. */
 export const CLOCK_SKEW_SECONDS = 30;
 
-const USER_ID = PREDEFINED_STRING_RULES.user_id;
-const USER_ID_CHARACTERS = new RegExp(USER_ID.pattern, "u");
+/** The user_id field rule, checked as the REST inputs are. */
+const USER_ID = stringSchema({ kind: "string", ...PREDEFINED_STRING_RULES.user_id });
 
-/** Whether `sub` is a user id the services accept as a key (the user_id field rule), nothing stranger. */
-export function isUserId(sub: string): boolean {
-  const length = [...sub].length;
-  return length >= USER_ID.minLength && length <= USER_ID.maxLength && USER_ID_CHARACTERS.test(sub);
-}
+/** Whether `sub` is a user id the services accept as a key, nothing stranger. */
+export const isUserId = (sub: string): boolean => USER_ID.safeParse(sub).success;
 
 /** Why a bearer token was refused; the message is safe to show the caller. */
 export class InvalidTokenError extends Error {

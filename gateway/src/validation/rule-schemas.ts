@@ -38,7 +38,7 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  * set as the rules say. The pattern is read with the `u` flag, by code point as RE2 reads it,
  * and a construct only RE2 knows fails here at start-up; the document states its source.
  */
-function stringSchema(spec: Extract<FieldSpec, { kind: "string" }>): z.ZodType {
+export function stringSchema(spec: Extract<FieldSpec, { kind: "string" }>): z.ZodType {
   if (spec.oneOf) return z.enum(spec.oneOf as [string, ...string[]]);
   const { minLength, maxLength, pattern } = spec;
   const regex = pattern === undefined ? undefined : new RegExp(pattern, "u");
