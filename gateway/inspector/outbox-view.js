@@ -2,6 +2,9 @@ import { api } from "./api.js";
 import { duration, h, renderIfChanged, time } from "./dom.js";
 
 // Both outboxes at a glance (what waits, how long, how fast rows leave) and the dead letters.
+// The outboxes are polled; the dead letters are not: listing them reads the whole dead-letter
+// topic (a throwaway consumer group on Kafka), so they are loaded when the view opens, after a
+// Republish, and when the operator asks ("Refresh dead letters").
 
 function outboxCard(o) {
   if (o.error) {
@@ -41,6 +44,19 @@ export function outboxView(root, { confirm, refreshNow }) {
   const letters = h("tbody");
   const message = h("p", { class: "message", role: "status" });
   const republish = h("button", { type: "button", class: "quiet", id: "republish-dead-letters" }, "Republish");
+  const reload = h("button", { type: "button", class: "quiet", id: "refresh-dead-letters" }, "Refresh dead letters");
+  /** Whether the next refresh loads the dead letters too: on opening, then only when asked. */
+  let lettersDue = true;
+  reload.addEventListener("click", async () => {
+    reload.disabled = true;
+    lettersDue = true;
+    try {
+      await refreshNow();
+    } finally {
+      reload.disabled = false;
+      reload.focus();
+    }
+  });
   republish.addEventListener("click", async () => {
     const ok = await confirm(
       "Republish the dead letters?",
@@ -59,19 +75,20 @@ export function outboxView(root, { confirm, refreshNow }) {
     } finally {
       republish.disabled = false;
       republish.focus();
+      lettersDue = true;
       refreshNow();
     }
   });
   root.replaceChildren(
     h("h2", { tabindex: -1 }, "Outbox"),
     cards,
-    h("div", { class: "section-head" }, h("h3", {}, "Dead letters"), republish),
+    h("div", { class: "section-head" }, h("h3", {}, "Dead letters"), h("div", {}, reload, " ", republish)),
     h(
       "p",
       { class: "muted" },
       "Events a consumer gave up on. Fix the cause, then republish them; on Kafka, ",
       h("code", {}, "npm run outbox -- dead-letters republish"),
-      " does the same from a shell.",
+      " does the same from a shell. Listed when this view opens and after a republish, not live: refresh them to read them again.",
     ),
     message,
     h(
@@ -94,8 +111,18 @@ export function outboxView(root, { confirm, refreshNow }) {
     ),
   );
   return async () => {
-    const [outboxes, dead] = await Promise.all([api("/admin/outbox"), api("/admin/dead-letters")]);
+    const withLetters = lettersDue;
+    lettersDue = false;
+    const [outboxes, dead] = await Promise.all([
+      api("/admin/outbox"),
+      withLetters ? api("/admin/dead-letters") : null,
+    ]).catch((error) => {
+      // Not loaded: the next refresh tries again.
+      if (withLetters) lettersDue = true;
+      throw error;
+    });
     renderIfChanged(cards, JSON.stringify(outboxes), () => outboxes.outboxes.map(outboxCard));
+    if (!dead) return;
     republish.hidden = dead.total === 0;
     renderIfChanged(letters, JSON.stringify(dead), () =>
       dead.items.length === 0

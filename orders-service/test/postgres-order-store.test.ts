@@ -134,6 +134,12 @@ describe("PostgreSQL order store: status history and outbox", () => {
     expect(await outboxOf(orderId)).toHaveLength(2);
   });
 
+  it("tells whether an order exists", async () => {
+    const { orderId } = await store.place(buildDraft());
+    expect(await store.exists(orderId)).toBe(true);
+    expect(await store.exists("6f1c7f2e-0000-4000-8000-000000000000")).toBe(false);
+  });
+
   it("reports an unknown order as undefined", async () => {
     expect(await store.move("6f1c7f2e-0000-4000-8000-000000000000", "ship", { actor: "user:ops" })).toBeUndefined();
   });

@@ -8,6 +8,9 @@ export const BEARER_SCHEME = "bearerAuth";
 /** `security` of a route behind the bearer token. */
 export const bearerSecurity = [{ [BEARER_SCHEME]: [] }];
 
+/** What every admin route shares: the `admin` tag, behind the bearer token (an admin's). */
+export const ADMIN_ROUTE = { tags: ["admin"], security: bearerSecurity };
+
 /** A documented response header. */
 export const responseHeader = (description: string, example?: string) => ({
   description,

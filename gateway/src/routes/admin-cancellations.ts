@@ -3,16 +3,14 @@ import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { page } from "../mappers/json.js";
 import { adminCancellationJson } from "../mappers/order.js";
-import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { ADMIN_ROUTE, AUTHENTICATED_PROBLEMS, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { AdminCancellationPageSchema, AdminCancellationSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
 const { listAdminCancellations, getCancellation, retryCancellation } = requestBindings;
 
-const adminRoute = { tags: ["admin"], security: bearerSecurity };
-
 export const listAdminCancellationsRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "listAdminCancellations",
   summary: "Every user's order cancellations, newest first: by saga state, by user, or those needing attention",
   method: "get",
@@ -25,7 +23,7 @@ export const listAdminCancellationsRoute = createRoute({
 });
 
 export const getCancellationRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "getCancellation",
   summary: "Any user's cancellation with its saga's transitions (what the saga inspector shows)",
   method: "get",
@@ -38,7 +36,7 @@ export const getCancellationRoute = createRoute({
 });
 
 export const retryCancellationRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "retryCancellation",
   summary:
     "Drive an unfinished cancellation now, as recovery would on its next pass (a step that needs attention gets another try)",

@@ -3,15 +3,14 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { isoTime } from "../mappers/json.js";
-import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { ADMIN_ROUTE, AUTHENTICATED_PROBLEMS, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { type CartClaimJson, CartClaimSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
 const { getCartClaim } = requestBindings;
 
 export const getCartClaimRoute = createRoute({
-  tags: ["admin"],
-  security: bearerSecurity,
+  ...ADMIN_ROUTE,
   operationId: "getCartClaim",
   summary: "Whether the user's cart consumed a checkout's outcome: its claim held, settled or released, and when",
   description:

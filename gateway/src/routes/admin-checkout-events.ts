@@ -2,16 +2,14 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { outboxEventJson } from "../mappers/outbox.js";
-import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { ADMIN_ROUTE, AUTHENTICATED_PROBLEMS, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { OutboxEventsSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
 const { listCheckoutEvents, replayCheckoutEvents } = requestBindings;
 
-const adminRoute = { tags: ["admin"], security: bearerSecurity };
-
 export const listCheckoutEventsRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "listCheckoutEvents",
   summary: "One checkout's events in the checkout service's outbox, oldest first: published, or waiting for the relay",
   method: "get",
@@ -24,7 +22,7 @@ export const listCheckoutEventsRoute = createRoute({
 });
 
 export const replayCheckoutEventsRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "replayCheckoutEvents",
   summary: "Send one checkout's published events again, with their original event ids (consumers dedupe them)",
   description:

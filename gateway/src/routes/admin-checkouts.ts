@@ -3,16 +3,14 @@ import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { adminCheckoutJson } from "../mappers/checkout.js";
 import { page } from "../mappers/json.js";
-import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { ADMIN_ROUTE, AUTHENTICATED_PROBLEMS, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { AdminCheckoutPageSchema, AdminCheckoutSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
 const { listAdminCheckouts, getAdminCheckout, retryCheckout } = requestBindings;
 
-const adminRoute = { tags: ["admin"], security: bearerSecurity };
-
 export const listAdminCheckoutsRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "listAdminCheckouts",
   summary: "Every user's checkouts, newest first: by state, by user, or those whose compensation needs attention",
   method: "get",
@@ -25,7 +23,7 @@ export const listAdminCheckoutsRoute = createRoute({
 });
 
 export const getAdminCheckoutRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "getAdminCheckout",
   summary: "Any user's checkout with its saga's history, ids and attention flag (what the saga inspector shows)",
   method: "get",
@@ -38,7 +36,7 @@ export const getAdminCheckoutRoute = createRoute({
 });
 
 export const retryCheckoutRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "retryCheckout",
   summary:
     "Drive an unfinished checkout now, as recovery would on its next pass (a compensation that needs attention gets another try)",

@@ -3,15 +3,14 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { isoTime } from "../mappers/json.js";
-import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { ADMIN_ROUTE, AUTHENTICATED_PROBLEMS, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { type DeadLetterJson, DeadLettersSchema, RepublishedDeadLettersSchema } from "../openapi/schemas.js";
 import { requestBindings } from "./request-bindings.js";
 
 const { listDeadLetters } = requestBindings;
 
 export const listDeadLettersRoute = createRoute({
-  tags: ["admin"],
-  security: bearerSecurity,
+  ...ADMIN_ROUTE,
   operationId: "listDeadLetters",
   summary: "The checkout events consumers gave up on and parked, oldest first: which group, why and when",
   description:
@@ -27,8 +26,7 @@ export const listDeadLettersRoute = createRoute({
 });
 
 export const republishDeadLettersRoute = createRoute({
-  tags: ["admin"],
-  security: bearerSecurity,
+  ...ADMIN_ROUTE,
   operationId: "republishDeadLetters",
   summary: "Send every pending dead letter back once its cause is fixed, with its original event id (groups dedupe)",
   description:

@@ -5,8 +5,8 @@ import { page } from "../mappers/json.js";
 import { orderJson } from "../mappers/order.js";
 import { outboxEventJson } from "../mappers/outbox.js";
 import {
+  ADMIN_ROUTE,
   AUTHENTICATED_PROBLEMS,
-  bearerSecurity,
   jsonRequestBody,
   jsonResponse,
   problemResponses,
@@ -17,10 +17,8 @@ import { requestBindings } from "./request-bindings.js";
 
 const { listAdminOrders, listOrderEvents, shipOrder, deliverOrder } = requestBindings;
 
-const adminRoute = { tags: ["admin"], security: bearerSecurity };
-
 export const listAdminOrdersRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "listAdminOrders",
   summary: "A user's orders, newest first, or the one created from a checkout (its CheckoutCompleted consumed)",
   description: "The orders service lists one user's orders at a time: `user_id` is required (400 without it).",
@@ -34,7 +32,7 @@ export const listAdminOrdersRoute = createRoute({
 });
 
 export const listOrderEventsRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "listOrderEvents",
   summary:
     "One order's events in the orders service's outbox, oldest first: its status changes and its cancellations' OrderCancelled, published or waiting for the relay",
@@ -51,7 +49,7 @@ export const listOrderEventsRoute = createRoute({
 const MOVE_PROBLEMS = [400, 403, 404, 409, 413, 415, ...AUTHENTICATED_PROBLEMS] as const;
 
 export const shipOrderRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "shipOrder",
   summary: "Mark a CONFIRMED order SHIPPED (409 order-not-shippable otherwise; repeating it changes nothing)",
   method: "post",
@@ -65,7 +63,7 @@ export const shipOrderRoute = createRoute({
 });
 
 export const deliverOrderRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "deliverOrder",
   summary: "Mark a SHIPPED order DELIVERED (409 order-not-deliverable otherwise; repeating it changes nothing)",
   method: "post",

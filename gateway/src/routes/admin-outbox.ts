@@ -4,12 +4,11 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { isoTime } from "../mappers/json.js";
-import { AUTHENTICATED_PROBLEMS, bearerSecurity, jsonResponse, problemResponses } from "../openapi/responses.js";
+import { ADMIN_ROUTE, AUTHENTICATED_PROBLEMS, jsonResponse, problemResponses } from "../openapi/responses.js";
 import { OutboxesSchema, type OutboxStatusJson } from "../openapi/schemas.js";
 
 export const getOutboxesRoute = createRoute({
-  tags: ["admin"],
-  security: bearerSecurity,
+  ...ADMIN_ROUTE,
   operationId: "getOutboxes",
   summary: "Every service's transactional outbox: what waits for the relay, how long, and how fast rows go out",
   description:

@@ -4,8 +4,8 @@ import type { GatewayClients } from "../clients.js";
 import { callOptions, type GatewayEnv } from "../context.js";
 import { productJson } from "../mappers/product.js";
 import {
+  ADMIN_ROUTE,
   AUTHENTICATED_PROBLEMS,
-  bearerSecurity,
   jsonRequestBody,
   jsonResponse,
   problemResponses,
@@ -19,12 +19,11 @@ type Clients = Pick<GatewayClients, "product" | "inventory">;
 
 const { createProduct, updateProduct, adjustStock } = requestBindings;
 
-const adminRoute = { tags: ["admin"], security: bearerSecurity };
 /** Every admin write: 403 without the admin role; 413/415 for the body. */
 const WRITE_PROBLEMS = [400, 403, 413, 415, ...AUTHENTICATED_PROBLEMS] as const;
 
 export const createProductRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "createProduct",
   summary:
     "Add a product, on sale at once, with one price per currency and its initial stock (422 duplicate-currency for two prices in one currency)",
@@ -41,7 +40,7 @@ export const createProductRoute = createRoute({
 });
 
 export const updateProductRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "updateProduct",
   summary:
     "Change a product's prices (the list given replaces them all), description or sellability; members left out stay as they are",
@@ -59,7 +58,7 @@ export const updateProductRoute = createRoute({
 });
 
 export const adjustStockRoute = createRoute({
-  ...adminRoute,
+  ...ADMIN_ROUTE,
   operationId: "adjustStock",
   summary:
     "Put units on the shelf (a negative `adjust` takes them off); never below what checkouts hold (409 stock-below-reserved)",

@@ -41,10 +41,12 @@ import { bindRpcRequest } from "../validation/rpc-binding.js";
 const page = { limit: "page_size", page_token: "page_token" };
 const checkoutId = "0b9a3c1e-6f1f-4c0e-9d7e-2b7d8a1f5c42";
 const orderId = "7d0c4c44-0a57-4f0f-8d59-3c3f0e4e9a11";
-const checkoutById = bindRpcRequest(GetCheckoutRequestSchema, {
-  params: { id: "checkout_id" },
-  paramExamples: { id: checkoutId },
-});
+const cancellationId = "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e";
+
+/** The path's `{id}`, bound to the RPC request's `field`, with its example. */
+const idParam = (field: string, example: string) => ({ params: { id: field }, paramExamples: { id: example } });
+
+const checkoutById = bindRpcRequest(GetCheckoutRequestSchema, idParam("checkout_id", checkoutId));
 
 /**
  * Every route input and the RPC request field it becomes, by operationId: the one place REST
@@ -56,8 +58,7 @@ const checkoutById = bindRpcRequest(GetCheckoutRequestSchema, {
 export const requestBindings = {
   listProducts: bindRpcRequest(ListProductsRequestSchema, { query: { ...page, currency: "currency" } }),
   getProduct: bindRpcRequest(GetProductRequestSchema, {
-    params: { id: "id" },
-    paramExamples: { id: "1" },
+    ...idParam("id", "1"),
     query: { currency: "currency" },
   }),
   addCartItem: bindRpcRequest(AddItemRequestSchema, {
@@ -102,52 +103,32 @@ export const requestBindings = {
   listAdminCheckouts: bindRpcRequest(ListCheckoutsRequestSchema, {
     query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
   }),
-  listCheckoutEvents: bindRpcRequest(ListCheckoutEventsRequestSchema, {
-    params: { id: "checkout_id" },
-    paramExamples: { id: checkoutId },
-  }),
-  replayCheckoutEvents: bindRpcRequest(ReplayCheckoutEventsRequestSchema, {
-    params: { id: "checkout_id" },
-    paramExamples: { id: checkoutId },
-  }),
-  retryCheckout: bindRpcRequest(RetryCheckoutRequestSchema, {
-    params: { id: "checkout_id" },
-    paramExamples: { id: checkoutId },
-  }),
+  listCheckoutEvents: bindRpcRequest(ListCheckoutEventsRequestSchema, idParam("checkout_id", checkoutId)),
+  replayCheckoutEvents: bindRpcRequest(ReplayCheckoutEventsRequestSchema, idParam("checkout_id", checkoutId)),
+  retryCheckout: bindRpcRequest(RetryCheckoutRequestSchema, idParam("checkout_id", checkoutId)),
   listDeadLetters: bindRpcRequest(ListDeadLettersRequestSchema, {
     query: { limit: "page_size", include_republished: "include_republished" },
   }),
   listAdminCancellations: bindRpcRequest(ListCancellationsRequestSchema, {
     query: { ...page, status: "status", needs_attention: "needs_attention", user_id: "user_id" },
   }),
-  getCancellation: bindRpcRequest(GetCancellationRequestSchema, {
-    params: { id: "cancellation_id" },
-    paramExamples: { id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e" },
-  }),
-  retryCancellation: bindRpcRequest(RetryCancellationRequestSchema, {
-    params: { id: "cancellation_id" },
-    paramExamples: { id: "1c9e6a52-9f3b-4a57-8e1f-0d2a6b3c4d5e" },
-  }),
+  getCancellation: bindRpcRequest(GetCancellationRequestSchema, idParam("cancellation_id", cancellationId)),
+  retryCancellation: bindRpcRequest(RetryCancellationRequestSchema, idParam("cancellation_id", cancellationId)),
   listOrders: bindRpcRequest(ListOrdersRequestSchema, { query: page }),
   listAdminOrders: bindRpcRequest(ListOrdersRequestSchema, {
     query: { ...page, user_id: "user_id", checkout_id: "checkout_id" },
   }),
-  listOrderEvents: bindRpcRequest(ListOrderEventsRequestSchema, {
-    params: { id: "order_id" },
-    paramExamples: { id: orderId },
-  }),
-  getOrder: bindRpcRequest(GetOrderRequestSchema, { params: { id: "order_id" }, paramExamples: { id: orderId } }),
+  listOrderEvents: bindRpcRequest(ListOrderEventsRequestSchema, idParam("order_id", orderId)),
+  getOrder: bindRpcRequest(GetOrderRequestSchema, idParam("order_id", orderId)),
   getPoints: bindRpcRequest(GetPointsRequestSchema, { query: { history_limit: "history_limit" } }),
   shipOrder: bindRpcRequest(ShipOrderRequestSchema, {
-    params: { id: "order_id" },
-    paramExamples: { id: orderId },
+    ...idParam("order_id", orderId),
     body: { reason: "reason" },
     bodyName: "ShipOrder",
     bodyExample: { reason: "DHL 1234567890" },
   }),
   deliverOrder: bindRpcRequest(DeliverOrderRequestSchema, {
-    params: { id: "order_id" },
-    paramExamples: { id: orderId },
+    ...idParam("order_id", orderId),
     body: { reason: "reason" },
     bodyName: "DeliverOrder",
     bodyExample: { reason: "signed for by the customer" },
@@ -175,24 +156,21 @@ export const requestBindings = {
     },
   }),
   updateProduct: bindRpcRequest(UpdateProductRequestSchema, {
-    params: { id: "id" },
-    paramExamples: { id: "2" },
+    ...idParam("id", "2"),
     body: { prices: "prices", description: "description", sellable: "sellable" },
     bodyName: "ProductChange",
     bodyExample: { prices: [{ currency: "USD", amount_minor: 3499 }], sellable: true },
   }),
   adjustStock: bindRpcRequest(AdjustStockRequestSchema, {
     headers: { "Idempotency-Key": "adjustment_key" },
-    params: { id: "product_id" },
-    paramExamples: { id: "2" },
+    ...idParam("product_id", "2"),
     body: { adjust: "adjust", reason: "reason" },
     bodyName: "StockAdjustment",
     bodyExample: { adjust: 24, reason: "delivery from the supplier" },
   }),
   cancelOrder: bindRpcRequest(CancelOrderRequestSchema, {
     headers: { "Idempotency-Key": "idempotency_key" },
-    params: { id: "order_id" },
-    paramExamples: { id: orderId },
+    ...idParam("order_id", orderId),
     body: { lines: "lines", reason: "reason" },
     bodyName: "CancelOrder",
     bodyExample: { lines: [{ product_id: "2", quantity: 1 }], reason: "ordered one too many" },

@@ -1,12 +1,6 @@
-import {
-  DomainError,
-  failedPrecondition,
-  type Logger,
-  newLeaseOwner,
-  newTimeOrderedId,
-  notFound,
-} from "@checkout-saga/shared";
+import { DomainError, failedPrecondition, type Logger, newLeaseOwner, newTimeOrderedId } from "@checkout-saga/shared";
 import { type CancellationRequest, normalizeRequest, requestFingerprint } from "../domain/cancellation.js";
+import { cancellationNotFound } from "../domain/not-found.js";
 import { type Cancellation, type CancellationSaga, isFinished } from "./cancellation-saga.js";
 import type { CancellationStore, KeyedCancellation } from "./cancellation-store.js";
 
@@ -60,9 +54,7 @@ export function createCancellationCommands(deps: CancellationCommandsDeps) {
   async function find(cancellationId: string): Promise<Cancellation> {
     const current = await store.load(cancellationId);
     if (!current) {
-      throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${cancellationId} does not exist`, {
-        metadata: { cancellation_id: cancellationId },
-      });
+      throw cancellationNotFound(cancellationId);
     }
     return current;
   }

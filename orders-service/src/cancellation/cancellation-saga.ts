@@ -90,8 +90,6 @@ export interface CancellationSagaDeps extends CancellationStepDeps {
 
 export type CancellationSaga = SagaDriver<CancellationStatus, Cancellation>;
 
-/** Nothing to undo before the pivot, so a compensation pass cannot fail; the engine still wants a policy. */
-
 /** The cancellation saga on the shared engine, wired to its store, the payment service (money and points) and inventory. */
 export function createCancellationSaga(deps: CancellationSagaDeps): CancellationSaga {
   return createSagaDriver<
@@ -107,6 +105,8 @@ export function createCancellationSaga(deps: CancellationSagaDeps): Cancellation
     deps: { payments: deps.payments, points: deps.points, inventory: deps.inventory },
     clock: deps.clock,
     logger: deps.logger,
+    // Nothing to undo before the pivot (the first step), so a compensation pass cannot fail; the
+    // engine still wants a policy.
     settings: { leaseMs: deps.leaseMs, compensationRetry: DEFAULT_COMPENSATION_POLICY },
     signal: deps.signal,
     announce: (cancellation, at) => ({ cancellation, at }),

@@ -25,6 +25,8 @@ export interface OrderStore {
    */
   place(draft: OrderDraft): Promise<{ orderId: string; created: boolean }>;
   get(id: string): Promise<Order | undefined>;
+  /** Whether order `id` exists: one cheap read, where `get` reads the order whole. */
+  exists(id: string): Promise<boolean>;
   /** The user's orders, newest first. */
   list(query: OrderQuery): Promise<OrderPage>;
   /**

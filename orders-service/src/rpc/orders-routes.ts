@@ -6,7 +6,6 @@ import {
   isUuid,
   type Logger,
   newestFirstPageToken,
-  notFound,
   ORDER_EVENTS_TOPIC,
   type OutboxQueries,
   pageSize,
@@ -16,6 +15,7 @@ import {
 import { OrdersService } from "@checkout-saga/shared/gen/checkoutsaga/orders/v1/orders_pb";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import type { CancellationCommands } from "../cancellation/cancellation-commands.js";
+import { cancellationNotFound, orderNotFound } from "../domain/not-found.js";
 import type { OrderMove } from "../domain/order-status.js";
 import type { OrderStore } from "../domain/order-store.js";
 import { cancelOrder } from "./cancel-order.js";
@@ -50,9 +50,10 @@ export function ordersRoutes(
       },
 
       async listOrderEvents(req) {
-        const order = isUuid(req.orderId) ? await orders.get(req.orderId.toLowerCase()) : undefined;
-        if (!order) throw orderNotFound(req.orderId);
-        return { events: (await aggregateEvents(outbox, order.id)).map(toOutboxEventMessage) };
+        const orderId = req.orderId.toLowerCase();
+        // Only whether it exists: its lines, history and cancellations are not needed here.
+        if (!isUuid(req.orderId) || !(await orders.exists(orderId))) throw orderNotFound(req.orderId);
+        return { events: (await aggregateEvents(outbox, orderId)).map(toOutboxEventMessage) };
       },
 
       async getOrder(req, ctx) {
@@ -107,10 +108,10 @@ export function ordersRoutes(
       },
 
       async retryCancellation(req, ctx) {
-        knownCancellationId(req.cancellationId);
+        const cancellationId = knownCancellationId(req.cancellationId);
         const actor = callActor(ctx);
         logger.info({ cancellationId: req.cancellationId, actor }, "cancellation retried by an operator");
-        const retried = await cancellations.retry(req.cancellationId.toLowerCase());
+        const retried = await cancellations.retry(cancellationId);
         logger.info(
           { cancellationId: retried.id, status: retried.status, actor },
           `retried cancellation: ${retried.status}`,
@@ -120,15 +121,8 @@ export function ordersRoutes(
     });
 }
 
-const orderNotFound = (orderId: string) =>
-  notFound("ORDER_NOT_FOUND", `order ${orderId} does not exist`, { metadata: { order_id: orderId } });
-
 /** The id as the store keys it; one that is no UUID names no cancellation (NOT_FOUND, as an unknown one). */
 function knownCancellationId(cancellationId: string): string {
-  if (!isUuid(cancellationId)) {
-    throw notFound("CANCELLATION_NOT_FOUND", `cancellation ${cancellationId} does not exist`, {
-      metadata: { cancellation_id: cancellationId },
-    });
-  }
+  if (!isUuid(cancellationId)) throw cancellationNotFound(cancellationId);
   return cancellationId.toLowerCase();
 }

@@ -171,6 +171,11 @@ export function createPostgresOrderStore(
 
     get,
 
+    async exists(id) {
+      const rows = await client`select 1 from orders where id = ${id}`;
+      return rows.length > 0;
+    },
+
     async list({ userId, checkoutId, limit, after }) {
       const rows = await client<OrderRow[]>`
         select ${columns} from orders
