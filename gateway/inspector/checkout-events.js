@@ -40,16 +40,12 @@ export function checkoutEventsSection({ id, confirm, refreshNow }) {
     message,
     eventsTable(rows, ["Orders", "Cart"]),
   );
-  /** The order once found: an order, once created, stays, so it is not asked for again (the status
-   * shown is the one it had then, until the view is opened again). */
-  let found = null;
   const refresh = async (checkout) => {
     const [{ items }, order, claim] = await Promise.all([
       api(`/admin/checkouts/${encodeURIComponent(id)}/events`),
-      found ?? (checkout.status === "COMPLETED" ? orderOf(checkout) : null),
+      checkout.status === "COMPLETED" ? orderOf(checkout) : null,
       claimOf(checkout),
     ]);
-    found = order;
     renderIfChanged(rows, JSON.stringify([items, order, claim]), () =>
       items.length === 0
         ? noEventsRow(6, "None yet: an event is written when the checkout ends.")
