@@ -16,8 +16,6 @@ export interface CancellationCommandsDeps {
   logger: Logger;
 }
 
-/** A lease holder's name: unique per drive, so two drives in one process never share a lease. */
-
 /**
  * Drives a cancellation whose lease `owner` holds, then lets the lease go (a no-op when the
  * final transition already did; needed when the repeat of a key finds it finished). Shared by

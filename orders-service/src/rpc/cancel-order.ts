@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { actingUser, callActor, isUuid, notFound } from "@checkout-saga/shared";
+import { actingUser, callActor, isUuid } from "@checkout-saga/shared";
 import {
   type CancelOrderRequest,
   type CancelOrderResponse,
@@ -8,6 +8,7 @@ import {
 import type { HandlerContext } from "@connectrpc/connect";
 import type { CancellationCommands } from "../cancellation/cancellation-commands.js";
 import type { Cancellation } from "../cancellation/cancellation-saga.js";
+import { orderNotFound } from "../domain/not-found.js";
 import { toCustomerCancellationMessage } from "./order-message.js";
 
 /** CancelOrder's answer for a cancellation as a drive left it; these bytes are what its key replays. */
@@ -31,7 +32,7 @@ export async function cancelOrder(
   ctx: HandlerContext,
 ): Promise<CancelOrderResponse> {
   if (!isUuid(req.orderId)) {
-    throw notFound("ORDER_NOT_FOUND", `order ${req.orderId} does not exist`, { metadata: { order_id: req.orderId } });
+    throw orderNotFound(req.orderId);
   }
   const userId = actingUser(ctx);
   const result = await commands.cancel({

@@ -1,9 +1,10 @@
-import { notFound, type OutboxSignal, type SagaFailure, type Sql, type Totals } from "@checkout-saga/shared";
+import type { OutboxSignal, SagaFailure, Sql, Totals } from "@checkout-saga/shared";
 import type postgres from "postgres";
 import { type Cancellation, type CancellationStatus, isCancellationStatus } from "../cancellation/cancellation-saga.js";
 import type { CancellationStore } from "../cancellation/cancellation-store.js";
 import type { CancellationPatch } from "../cancellation/ports.js";
 import { planCancellation } from "../domain/cancellation.js";
+import { orderNotFound } from "../domain/not-found.js";
 import { type OrderLine, type OrderStatus, totalsOfTotal } from "../domain/order.js";
 import { readOrderLines, recordOnOrder } from "./record-on-order.js";
 
@@ -135,9 +136,7 @@ export function createPostgresCancellationStore(
         >`
           select status, user_id, currency, total_minor, totals from orders where id = ${request.orderId} for update`;
         if (!order || (userId !== undefined && order.user_id !== userId)) {
-          throw notFound("ORDER_NOT_FOUND", `order ${request.orderId} does not exist`, {
-            metadata: { order_id: request.orderId },
-          });
+          throw orderNotFound(request.orderId);
         }
         const taken = await tx<{ id: string }[]>`
           select id from order_cancellations where requested_by = ${key.requestedBy} and idempotency_key = ${key.key}`;
