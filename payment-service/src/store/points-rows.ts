@@ -43,24 +43,27 @@ export async function record(
   });
 }
 
-export const moveLots = (tx: Transaction, moves: LotMove[], sign: 1 | -1) =>
-  Promise.all(
-    moves.map((m) =>
-      tx
-        .update(pointsLots)
-        .set({ remaining: raw`${pointsLots.remaining} + ${sign * m.points}` })
-        .where(eq(pointsLots.id, m.lotId)),
-    ),
-  );
+/** Adds (or takes) each move's points to its lot; answers the lots as they are after. */
+export const moveLots = async (tx: Transaction, moves: LotMove[], sign: 1 | -1): Promise<PointsLot[]> =>
+  (
+    await Promise.all(
+      moves.map((m) =>
+        tx
+          .update(pointsLots)
+          .set({ remaining: raw`${pointsLots.remaining} + ${sign * m.points}` })
+          .where(eq(pointsLots.id, m.lotId))
+          .returning(),
+      ),
+    )
+  ).flat();
 
 /**
  * Points given back to a lot already past its expiry leave the balance at once, with their
  * own `expired` entry: the sweeper may already have passed that lot.
  */
-export async function expireReturnedLate(tx: Transaction, userId: string, moves: LotMove[], now: Date) {
-  for (const m of moves) {
-    const [lot] = await tx.select().from(pointsLots).where(eq(pointsLots.id, m.lotId));
-    if (lot && lot.expiresAt <= now && lot.remaining > 0) await expireLot(tx, userId, lot, now);
+export async function expireReturnedLate(tx: Transaction, userId: string, returnedTo: PointsLot[], now: Date) {
+  for (const lot of returnedTo) {
+    if (lot.expiresAt <= now && lot.remaining > 0) await expireLot(tx, userId, lot, now);
   }
 }
 

@@ -203,7 +203,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
             .set({ returned: raw`${pointsRedemptionDraws.returned} + ${m.points}` })
             .where(and(eq(pointsRedemptionDraws.redemptionKey, key), eq(pointsRedemptionDraws.lotId, m.lotId)));
         }
-        await moveLots(tx, moves, 1);
+        const returnedTo = await moveLots(tx, moves, 1);
         const returned = redemption.returned + points;
         const [updated] = await tx
           .update(pointsRedemptions)
@@ -231,7 +231,7 @@ export function createPostgresPoints(sql: Sql, clock: () => Date): PointsLedger 
             ...(request.orderId === undefined ? {} : { orderId: request.orderId }),
             at: now,
           });
-          await expireReturnedLate(tx, found.userId, moves, now);
+          await expireReturnedLate(tx, found.userId, returnedTo, now);
         }
         if (!updated) throw new Error(`redemption ${key} vanished`);
         return { redemption: toRedemption(updated), returnedNow: points };
