@@ -1,4 +1,4 @@
-import { type Logger, type Running, startPeriodicTask } from "@checkout-saga/shared";
+import { type Logger, type Running, startExpirySweep } from "@checkout-saga/shared";
 import type { Inventory } from "./domain/inventory.js";
 
 export interface ReservationSweeperOptions {
@@ -16,22 +16,13 @@ export interface ReservationSweeperOptions {
  */
 export function startReservationSweeper(options: ReservationSweeperOptions): Running {
   const { inventory, intervalMs, logger, batchSize = 50 } = options;
-  return startPeriodicTask(
-    async (stopping) => {
-      let expired = 0;
-      while (!stopping.aborted) {
-        const count = await inventory.expireDue(batchSize);
-        expired += count;
-        if (count < batchSize) break;
-      }
-      if (expired > 0) logger.info({ expired }, "expired held reservations");
-    },
-    {
-      intervalMs,
-      // Holds live minutes; the first sweep can wait an interval like every other.
-      firstRunAfterMs: intervalMs,
-      // The next run retries; a database hiccup must not stop expiry for good.
-      onError: (err) => logger.error({ err }, "reservation sweep failed"),
-    },
-  );
+  return startExpirySweep({
+    what: "held reservations",
+    expireBatch: (n) => inventory.expireDue(n),
+    intervalMs,
+    // Holds live minutes; the first sweep can wait an interval like every other.
+    firstRunAfterMs: intervalMs,
+    batchSize,
+    logger,
+  });
 }

@@ -1,4 +1,4 @@
-import { type Logger, type Running, startPeriodicTask } from "@checkout-saga/shared";
+import { type Logger, type Running, startExpirySweep } from "@checkout-saga/shared";
 import type { Payments } from "./domain/payments.js";
 
 export interface KonbiniExpirySweeperOptions {
@@ -17,20 +17,11 @@ export interface KonbiniExpirySweeperOptions {
  */
 export function startKonbiniExpirySweeper(options: KonbiniExpirySweeperOptions): Running {
   const { payments, intervalMs, logger, batchSize = 50 } = options;
-  return startPeriodicTask(
-    async (stopping) => {
-      let expired = 0;
-      while (!stopping.aborted) {
-        const count = await payments.expirePastDue(batchSize);
-        expired += count;
-        if (count < batchSize) break;
-      }
-      if (expired > 0) logger.info({ expired }, "expired unpaid konbini vouchers");
-    },
-    {
-      intervalMs,
-      // The next run retries; a database hiccup must not stop expiry for good.
-      onError: (err) => logger.error({ err }, "konbini expiry sweep failed"),
-    },
-  );
+  return startExpirySweep({
+    what: "unpaid konbini vouchers",
+    expireBatch: (n) => payments.expirePastDue(n),
+    intervalMs,
+    batchSize,
+    logger,
+  });
 }

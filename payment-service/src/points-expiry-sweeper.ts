@@ -1,4 +1,4 @@
-import { type Logger, type Running, startPeriodicTask } from "@checkout-saga/shared";
+import { type Logger, type Running, startExpirySweep } from "@checkout-saga/shared";
 import type { PointsLedger } from "./domain/points.js";
 
 export interface PointsExpirySweeperOptions {
@@ -17,20 +17,11 @@ export interface PointsExpirySweeperOptions {
  */
 export function startPointsExpirySweeper(options: PointsExpirySweeperOptions): Running {
   const { points, intervalMs, logger, batchSize = 100 } = options;
-  return startPeriodicTask(
-    async (stopping) => {
-      let expired = 0;
-      while (!stopping.aborted) {
-        const count = await points.expireLots(batchSize);
-        expired += count;
-        if (count < batchSize) break;
-      }
-      if (expired > 0) logger.info({ expired }, "expired points lots");
-    },
-    {
-      intervalMs,
-      // The next run retries; a database hiccup must not stop expiry for good.
-      onError: (err) => logger.error({ err }, "points expiry sweep failed"),
-    },
-  );
+  return startExpirySweep({
+    what: "points lots",
+    expireBatch: (n) => points.expireLots(n),
+    intervalMs,
+    batchSize,
+    logger,
+  });
 }

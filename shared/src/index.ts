@@ -11,6 +11,7 @@ export * from "./events/kafka-dead-letter.js";
 export * from "./events/kafka-log.js";
 export * from "./events/kafka-login.js";
 export * from "./events/kafka-wiring.js";
+export * from "./expiry-sweep.js";
 export * from "./ids.js";
 export * from "./in-process-services.js";
 export * from "./konbini.js";
