@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { writePrivateFile } from "../provision/secrets-file.js";
-import { isProcessAlive } from "./process-alive.js";
+import { readLiveStateFile } from "./process-alive.js";
 
 /**
  * What a running `npm start` records in its data dir (embedded.json, 0600: the URL carries a
@@ -25,9 +25,5 @@ export function removeEmbeddedState(dataDir: string): void {
 }
 
 /** The state of the embedded system running on `dataDir`; undefined when there is none (or its process is gone). */
-export function readEmbeddedState(dataDir: string): EmbeddedState | undefined {
-  const file = embeddedStateFile(dataDir);
-  if (!existsSync(file)) return undefined;
-  const state = JSON.parse(readFileSync(file, "utf8")) as EmbeddedState;
-  return isProcessAlive(state.pid) ? state : undefined;
-}
+export const readEmbeddedState = (dataDir: string): EmbeddedState | undefined =>
+  readLiveStateFile(embeddedStateFile(dataDir));

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { isProcessAlive } from "../lib/process-alive.js";
+import { readLiveStateFile } from "../lib/process-alive.js";
 import type { StackPorts } from "./wiring.js";
 
 /**
@@ -22,9 +22,5 @@ export function writeSupervisorState(stackDir: string, state: SupervisorState): 
 }
 
 /** The state of the supervisor running on `stackDir`; undefined when there is none (or its process is gone). */
-export function readSupervisorState(stackDir: string): SupervisorState | undefined {
-  const file = supervisorStateFile(stackDir);
-  if (!existsSync(file)) return undefined;
-  const state = JSON.parse(readFileSync(file, "utf8")) as SupervisorState;
-  return isProcessAlive(state.pid) ? state : undefined;
-}
+export const readSupervisorState = (stackDir: string): SupervisorState | undefined =>
+  readLiveStateFile(supervisorStateFile(stackDir));
